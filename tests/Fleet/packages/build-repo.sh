@@ -1,0 +1,48 @@
+#!/bin/bash
+# Builds the fleet's apt repository: build-repo.sh OUTDIR
+# Stand-in kubelet and kubeadm packages, two versions each, so tests make real apt
+# installs, upgrades and downgrades of Kubernetes node components.
+set -euo pipefail
+out=$1
+here=$(cd "$(dirname "$0")" && pwd)
+readonly VERSIONS=(1.31.4 1.32.4)
+architecture=$(dpkg --print-architecture)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$out"
+
+# package NAME VERSION DEPENDS DESCRIPTION: lays out $work/NAME-VERSION as a package tree.
+package() {
+    local name=$1 version=$2 depends=$3 description=$4 root="$work/$1-$2"
+    install -d "$root/DEBIAN" "$root/usr/bin"
+    sed "s/@VERSION@/$version/" "$here/$name/$name" > "$root/usr/bin/$name"
+    chmod 0755 "$root/usr/bin/$name"
+    cat > "$root/DEBIAN/control" <<CONTROL
+Package: $name
+Version: $version-1.1
+Architecture: $architecture
+Maintainer: ClusterManagement fleet <fleet@clustermanagement.invalid>
+Depends: $depends
+Section: admin
+Priority: optional
+Homepage: https://kubernetes.io
+Description: $description
+ Stand-in built by the ClusterManagement test fleet; speaks the Kubernetes API.
+CONTROL
+    echo "$root"
+}
+
+for version in "${VERSIONS[@]}"; do
+    root=$(package kubelet "$version" 'bash, curl, jq, iproute2, ca-certificates' 'Kubernetes Node Agent')
+    install -d "$root/lib/systemd/system"
+    install -m 0644 "$here/kubelet/kubelet.service" "$root/lib/systemd/system/kubelet.service"
+    install -m 0755 "$here/kubelet/postinst" "$here/kubelet/prerm" "$root/DEBIAN/"
+    dpkg-deb --root-owner-group -Zxz --build "$root" "$out/kubelet_${version}-1.1_${architecture}.deb" > /dev/null
+
+    root=$(package kubeadm "$version" 'bash, curl, jq, openssl, ca-certificates' 'Kubernetes Cluster Bootstrapping Tool')
+    dpkg-deb --root-owner-group -Zxz --build "$root" "$out/kubeadm_${version}-1.1_${architecture}.deb" > /dev/null
+done
+
+cd "$out"
+apt-ftparchive packages . > Packages
+apt-ftparchive release . > Release
