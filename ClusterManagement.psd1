@@ -1,0 +1,34 @@
+@{
+    # The one place the version is set: Directory.Build.props reads it for the assemblies.
+    ModuleVersion        = '0.1.0'
+    RootModule           = 'ClusterManagement.dll'
+    # Imported before the root module: it routes the engine into the module's own load context.
+    NestedModules        = @('ClusterManagement.Loader.dll')
+    GUID                 = 'c3e5c54f-56e6-44ac-b246-875c2ff93bce'
+    Author               = 'ClusterManagement contributors'
+    CompanyName          = 'ClusterManagement'
+    Copyright            = '(c) ClusterManagement contributors. MIT License.'
+    Description          = 'Manage Kubernetes clusters and their Docker hosts from PowerShell: nodes (list, add with a pinned Docker Engine, remove, cordon, drain, upgrade engines, services, backups), CSI storage, node networks and routes, and application rollouts with history and rollback. Typed objects that pipe into each other.'
+    PowerShellVersion    = '7.4'
+    CompatiblePSEditions = @('Core')
+    FormatsToProcess     = @(
+        'Formats/Connection.Format.ps1xml'
+        'Formats/Nodes.Format.ps1xml'
+    )
+    CmdletsToExport      = @(
+        'Get-ClusterContext'
+        'Use-ClusterContext'
+        'Get-ClusterNode'
+    )
+    FunctionsToExport    = @()
+    AliasesToExport      = @()
+    VariablesToExport    = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('Kubernetes', 'Docker', 'Cluster', 'Nodes', 'CSI', 'Storage', 'Rollout', 'kubectl', 'PSEdition_Core', 'Linux', 'Windows', 'MacOS')
+            ProjectUri   = 'https://github.com/clustermanagement/ClusterManagement'
+            LicenseUri   = 'https://github.com/clustermanagement/ClusterManagement/blob/main/LICENSE'
+            ReleaseNotes = 'See README.md.'
+        }
+    }
+}

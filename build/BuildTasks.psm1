@@ -1,0 +1,144 @@
+# The tasks behind build.ps1. Each installs what it needs and fails loudly on the first error.
+Set-StrictMode -Version Latest
+$ErrorActionPreference = 'Stop'
+
+Import-Module (Join-Path $PSScriptRoot 'Prerequisites.psm1') -Force
+Import-Module (Join-Path $PSScriptRoot 'HelpBuilder.psm1') -Force
+Import-Module (Join-Path $PSScriptRoot 'TestRunner.psm1') -Force
+Import-Module (Join-Path $PSScriptRoot '../tests/TestCluster.psm1') -Force
+
+function New-BuildContext {
+    param([Parameter(Mandatory)] [string] $Root, [Parameter(Mandatory)] [string] $Configuration)
+    $out = Join-Path $Root 'out'
+    [pscustomobject]@{
+        Root          = $Root
+        Configuration = $Configuration
+        Out           = $out
+        ModuleOut     = Join-Path $out 'ClusterManagement'
+        SandboxDir    = Join-Path $out 'sandbox'
+    }
+}
+
+function Invoke-Dotnet {
+    # A simple function on purpose: dotnet's own switches (-o, -c) must pass through untouched.
+    & dotnet @args
+    if ($LASTEXITCODE -ne 0) { throw "dotnet $($args -join ' ') failed with exit code $LASTEXITCODE." }
+}
+
+function Invoke-ModuleBuild {
+    param([Parameter(Mandatory)] $Context)
+    $root = $Context.Root
+    $moduleOut = $Context.ModuleOut
+    Write-Host "Building the module into $moduleOut" -ForegroundColor Cyan
+    if (Test-Path $moduleOut) { Remove-Item $moduleOut -Recurse -Force }
+    $null = New-Item -ItemType Directory -Path $moduleOut
+
+    # The engine and its dependencies go to dependencies/, where only the module's own
+    # AssemblyLoadContext looks; the cmdlet assembly sits alone at the module root.
+    Invoke-Dotnet publish (Join-Path $root 'src/ClusterManagement.Engine') -c $Context.Configuration -o (Join-Path $moduleOut 'dependencies') --nologo -v quiet
+    foreach ($assembly in 'ClusterManagement', 'ClusterManagement.Loader') {
+        Invoke-Dotnet build (Join-Path $root "src/$assembly") -c $Context.Configuration --nologo -v quiet
+        $bin = Join-Path $root "src/$assembly/bin/$($Context.Configuration)/net8.0"
+        Copy-Item (Join-Path $bin "$assembly.dll"), (Join-Path $bin "$assembly.pdb") $moduleOut
+    }
+    Copy-Item (Join-Path $root 'ClusterManagement.psd1') $moduleOut
+    Copy-Item (Join-Path $root 'src/ClusterManagement/Formats') $moduleOut -Recurse
+    Copy-Item (Join-Path $root 'LICENSE') $moduleOut
+
+    Invoke-DocsBuild -Context $Context
+    Write-Host "Module ready: $moduleOut" -ForegroundColor Green
+}
+
+function Invoke-DocsBuild {
+    param([Parameter(Mandatory)] $Context)
+    Build-ModuleHelp -ModulePath $Context.ModuleOut -DocsPath (Join-Path $Context.Root 'docs')
+}
+
+function Invoke-TestRun {
+    param([Parameter(Mandatory)] $Context, [string] $TestName)
+    Install-BuildPrerequisite -Context $Context
+    Invoke-ModuleBuild -Context $Context
+    Invoke-AllTests -Context $Context -TestName $TestName
+}
+
+function Start-Sandbox {
+    param([Parameter(Mandatory)] $Context, [int] $Nodes, [int] $NodeHosts)
+    Build-Emulator -Root $Context.Root -Configuration $Context.Configuration
+    Start-TestCluster -Root $Context.Root -StateDir $Context.SandboxDir -Workers $Nodes -Configuration $Context.Configuration
+}
+
+function Invoke-Sandbox {
+    param([Parameter(Mandatory)] $Context, [int] $Nodes, [int] $NodeHosts)
+    Invoke-ModuleBuild -Context $Context
+    $cluster = Start-Sandbox -Context $Context -Nodes $Nodes -NodeHosts $NodeHosts
+    try {
+        Write-Host "Sandbox cluster at $($cluster.Url) with $Nodes workers."
+        Write-Host "Kubeconfig: $($cluster.KubeConfig)"
+        Write-Host "Try it:  `$env:KUBECONFIG = '$($cluster.KubeConfig)'; Import-Module '$($Context.ModuleOut)'; Get-ClusterNode"
+        Write-Host 'Press Ctrl+C to stop.'
+        Wait-TestCluster -Cluster $cluster
+    }
+    finally {
+        Stop-TestCluster -Cluster $cluster
+    }
+}
+
+function Invoke-SandboxShell {
+    param([Parameter(Mandatory)] $Context, [int] $Nodes, [int] $NodeHosts)
+    Invoke-ModuleBuild -Context $Context
+    $cluster = Start-Sandbox -Context $Context -Nodes $Nodes -NodeHosts $NodeHosts
+    try {
+        $init = "`$env:KUBECONFIG = '$($cluster.KubeConfig)'; Import-Module '$($Context.ModuleOut)'; " +
+            "Write-Host 'ClusterManagement sandbox: try Get-ClusterNode, Get-Help about_ClusterManagement. exit leaves and stops the sandbox.'"
+        & (Get-PwshPath) -NoLogo -NoExit -Command $init
+    }
+    finally {
+        Stop-TestCluster -Cluster $cluster
+    }
+}
+
+function Invoke-Demo {
+    param([Parameter(Mandatory)] $Context, [int] $Nodes)
+    Install-BuildPrerequisite -Context $Context
+    Invoke-ModuleBuild -Context $Context
+    $cluster = Start-Sandbox -Context $Context -Nodes $Nodes -NodeHosts 0
+    try {
+        $demo = Join-Path $Context.Root 'build/Demo.ps1'
+        & (Get-PwshPath) -NoLogo -NoProfile -File $demo -ModulePath $Context.ModuleOut -Cluster $cluster.StateDir
+        if ($LASTEXITCODE -ne 0) { throw "The demo failed (exit code $LASTEXITCODE)." }
+    }
+    finally {
+        Stop-TestCluster -Cluster $cluster
+    }
+}
+
+function Invoke-Benchmark {
+    param([Parameter(Mandatory)] $Context)
+    Install-BuildPrerequisite -Context $Context
+    Invoke-ModuleBuild -Context $Context
+    Build-Emulator -Root $Context.Root -Configuration $Context.Configuration
+    $bench = Join-Path $Context.Root 'build/Benchmark.ps1'
+    & (Get-PwshPath) -NoLogo -NoProfile -File $bench -Root $Context.Root -ModulePath $Context.ModuleOut -OutDir (Join-Path $Context.Out 'bench') -Configuration $Context.Configuration
+    if ($LASTEXITCODE -ne 0) { throw "The benchmark failed (exit code $LASTEXITCODE)." }
+}
+
+function Invoke-Package {
+    param([Parameter(Mandatory)] $Context)
+    Invoke-ModuleBuild -Context $Context
+    $packageDir = Join-Path $Context.Out 'package'
+    if (Test-Path $packageDir) { Remove-Item $packageDir -Recurse -Force }
+    $null = New-Item -ItemType Directory -Path $packageDir
+    $repositoryName = 'ClusterManagementBuild'
+    Unregister-PSResourceRepository -Name $repositoryName -ErrorAction SilentlyContinue
+    Register-PSResourceRepository -Name $repositoryName -Uri $packageDir -Trusted
+    try {
+        Publish-PSResource -Path $Context.ModuleOut -Repository $repositoryName -SkipDependenciesCheck
+    }
+    finally {
+        Unregister-PSResourceRepository -Name $repositoryName
+    }
+    Get-ChildItem $packageDir -Filter *.nupkg | ForEach-Object { Write-Host "Package: $($_.FullName)" -ForegroundColor Green; $_ }
+}
+
+Export-ModuleMember -Function New-BuildContext, Invoke-ModuleBuild, Invoke-DocsBuild, Invoke-TestRun, Invoke-Sandbox,
+    Invoke-SandboxShell, Invoke-Demo, Invoke-Benchmark, Invoke-Package, Invoke-Dotnet

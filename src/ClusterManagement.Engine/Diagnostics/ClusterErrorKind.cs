@@ -1,0 +1,19 @@
+namespace ClusterManagement.Diagnostics;
+
+/// <summary>What went wrong, in terms a caller can act on; the cmdlet layer maps each to an ErrorCategory.</summary>
+public enum ClusterErrorKind
+{
+    NotFound,
+    AlreadyExists,
+    Conflict,
+    Invalid,
+    Unauthorized,
+    Forbidden,
+    Unreachable,
+    ConfigurationInvalid,
+    ContextNotFound,
+    TooManyRequests,
+    ServerError,
+    Timeout,
+    OperationFailed,
+}

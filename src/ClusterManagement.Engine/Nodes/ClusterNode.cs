@@ -1,0 +1,48 @@
+namespace ClusterManagement.Nodes;
+
+/// <summary>
+/// A Kubernetes node with everything <c>kubectl get nodes -o wide</c> shows, derived the way kubectl
+/// derives it, plus the details behind those columns. Values kubectl prints as &lt;none&gt; are null here.
+/// </summary>
+public sealed class ClusterNode
+{
+    public required string Name { get; init; }
+
+    /// <summary>kubectl's STATUS text: Ready, NotReady or Unknown, with ",SchedulingDisabled" when cordoned.</summary>
+    public required string Status { get; init; }
+
+    public required NodeReadiness Readiness { get; init; }
+
+    /// <summary>Sorted role names from node-role.kubernetes.io/* and kubernetes.io/role labels.</summary>
+    public required string[] Roles { get; init; }
+
+    public required TimeSpan Age { get; init; }
+
+    public required DateTime Created { get; init; }
+
+    /// <summary>The kubelet version.</summary>
+    public string? Version { get; init; }
+
+    public string? InternalIP { get; init; }
+    public string? ExternalIP { get; init; }
+    public string? Hostname { get; init; }
+    public string? OSImage { get; init; }
+    public string? KernelVersion { get; init; }
+    public string? ContainerRuntime { get; init; }
+    public string? Architecture { get; init; }
+    public string? OperatingSystem { get; init; }
+    public bool Unschedulable { get; init; }
+    public required NodeCondition[] Conditions { get; init; }
+    public required NodeAddress[] Addresses { get; init; }
+    public required NodeTaint[] Taints { get; init; }
+    public required string[] PodCIDRs { get; init; }
+    public required IReadOnlyDictionary<string, string> Labels { get; init; }
+    public required IReadOnlyDictionary<string, string> Annotations { get; init; }
+    public required IReadOnlyDictionary<string, string> Capacity { get; init; }
+    public required IReadOnlyDictionary<string, string> Allocatable { get; init; }
+
+    /// <summary>The object's resourceVersion when it was read; later writes use it for optimistic concurrency.</summary>
+    public string? ResourceVersion { get; init; }
+
+    public override string ToString() => Name;
+}

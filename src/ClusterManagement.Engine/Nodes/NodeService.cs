@@ -1,0 +1,49 @@
+using ClusterManagement.Kubernetes;
+using k8s;
+using k8s.Models;
+
+namespace ClusterManagement.Nodes;
+
+/// <summary>Reads nodes. Writes (cordon, drain, labels) live with the operations that need them.</summary>
+public sealed class NodeService(ClusterConnection connection)
+{
+    public async Task<ClusterNode> GetAsync(string name, CancellationToken cancellationToken)
+    {
+        var node = await KubeApi.Call(
+            ct => connection.Client.CoreV1.ReadNodeAsync(name, cancellationToken: ct),
+            new ResourceRef("Node", name),
+            cancellationToken).ConfigureAwait(false);
+        return NodeMapper.ToClusterNode(node);
+    }
+
+    public async IAsyncEnumerable<ClusterNode> ListAsync(
+        string? labelSelector,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var pages = Paging.ListAll<V1NodeList, V1Node>(
+            (token, ct) => connection.Client.CoreV1.ListNodeAsync(
+                continueParameter: token,
+                labelSelector: labelSelector,
+                limit: Paging.PageSize,
+                cancellationToken: ct),
+            list => list.Items,
+            list => list.Metadata?.ContinueProperty,
+            new ResourceRef("Node", null),
+            cancellationToken);
+        await foreach (var node in pages.ConfigureAwait(false))
+        {
+            yield return NodeMapper.ToClusterNode(node);
+        }
+    }
+
+    /// <summary>Node names only, for tab completion; one page is plenty for a completion list.</summary>
+    public async Task<IReadOnlyList<string>> ListNamesAsync(CancellationToken cancellationToken)
+    {
+        var list = await KubeApi.Call(
+            ct => connection.Client.CoreV1.ListNodeAsync(limit: Paging.PageSize, cancellationToken: ct),
+            new ResourceRef("Node", null),
+            cancellationToken,
+            idempotent: false).ConfigureAwait(false);
+        return list.Items.Select(n => n.Metadata.Name).ToList();
+    }
+}

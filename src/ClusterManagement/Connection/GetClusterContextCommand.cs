@@ -1,0 +1,57 @@
+using System.Management.Automation;
+using ClusterManagement.Connection;
+using ClusterManagement.Diagnostics;
+using ClusterManagement.Infrastructure;
+using ClusterManagement.Kubernetes;
+
+namespace ClusterManagement.Connection;
+
+[Cmdlet(VerbsCommon.Get, "ClusterContext")]
+[OutputType(typeof(ClusterContext))]
+public sealed class GetClusterContextCommand : PSCmdlet
+{
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ContextNameCompleter))]
+    public string[]? Name { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? KubeConfig { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var options = ClusterCmdlet.Resolve(this, KubeConfig, null);
+        IReadOnlyList<ClusterContext> contexts;
+        try
+        {
+            var current = SessionDefaults.Current.KubeConfig == options.KubeConfig ? SessionDefaults.Current.Context : null;
+            contexts = ClusterConnection.ListContexts(options.KubeConfig, current);
+        }
+        catch (ClusterException e)
+        {
+            ThrowTerminatingError(ErrorRecords.From(e));
+            return;
+        }
+
+        if (Name is null)
+        {
+            WriteObject(contexts, enumerateCollection: true);
+            return;
+        }
+
+        foreach (var name in Name)
+        {
+            var pattern = WildcardPattern.Get(name, WildcardOptions.IgnoreCase);
+            var matches = contexts.Where(c => pattern.IsMatch(c.Name)).ToList();
+            if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
+            {
+                WriteError(ErrorRecords.From(new ClusterException(
+                    ClusterErrorKind.ContextNotFound, "ContextNotFound", $"The kubeconfig has no context named '{name}'.", name)));
+            }
+
+            WriteObject(matches, enumerateCollection: true);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+using System.Management.Automation;
+using ClusterManagement.Connection;
+using ClusterManagement.Kubernetes;
+
+namespace ClusterManagement.Infrastructure;
+
+/// <summary>Base of every cmdlet that talks to a cluster: the connection parameters and their defaults.</summary>
+public abstract class ClusterCmdlet : AsyncCmdlet
+{
+    /// <summary>
+    /// <para type="description">Path of the kubeconfig file to use. Several paths may be joined with the platform's path separator, as in $env:KUBECONFIG. Defaults to $env:KUBECONFIG, then ~/.kube/config, then the pod's service account.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? KubeConfig { get; set; }
+
+    /// <summary>
+    /// <para type="description">The kubeconfig context to use. Defaults to the one chosen with Use-ClusterContext, then the kubeconfig's current-context.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ContextNameCompleter))]
+    public string? Context { get; set; }
+
+    protected ConnectionOptions ConnectionOptions() => Resolve(this, KubeConfig, Context);
+
+    protected ClusterConnection Connect() => ClusterConnection.Open(ConnectionOptions());
+
+    /// <summary>The namespace session defaults give for <paramref name="connection"/>, if any.</summary>
+    protected string? SessionNamespaceFor(ClusterConnection connection)
+    {
+        var defaults = SessionDefaults.Current;
+        return defaults.Context == connection.ContextName ? defaults.Namespace : null;
+    }
+
+    /// <summary>Shared with argument completers, which see parameters only as a dictionary.</summary>
+    internal static ConnectionOptions Resolve(PSCmdlet? cmdlet, string? kubeConfig, string? context)
+    {
+        var defaults = SessionDefaults.Current;
+        var explicitConfig = kubeConfig is null ? null : ResolvePaths(cmdlet, kubeConfig);
+        // Session defaults belong to the kubeconfig they were chosen from; another file means another cluster.
+        var defaultsApply = explicitConfig is null || explicitConfig == defaults.KubeConfig;
+        return new ConnectionOptions
+        {
+            KubeConfig = explicitConfig ?? defaults.KubeConfig,
+            Context = context ?? (defaultsApply ? defaults.Context : null),
+        };
+    }
+
+    internal static string ResolvePaths(PSCmdlet? cmdlet, string paths) =>
+        string.Join(
+            Path.PathSeparator,
+            paths.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(p => cmdlet is null ? Path.GetFullPath(p) : cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(p)));
+}

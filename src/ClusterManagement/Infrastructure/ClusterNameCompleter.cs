@@ -1,0 +1,54 @@
+using System.Collections;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using ClusterManagement.Kubernetes;
+
+namespace ClusterManagement.Infrastructure;
+
+/// <summary>
+/// Completes names from the live cluster named by the command line's own -KubeConfig/-Context.
+/// Completion must never hang a prompt or print errors: a slow or unreachable cluster yields nothing.
+/// </summary>
+public abstract class ClusterNameCompleter : IArgumentCompleter
+{
+    private static readonly TimeSpan Budget = TimeSpan.FromSeconds(2);
+
+    public IEnumerable<CompletionResult> CompleteArgument(
+        string commandName,
+        string parameterName,
+        string wordToComplete,
+        CommandAst commandAst,
+        IDictionary fakeBoundParameters)
+    {
+        var pattern = WildcardPattern.Get(wordToComplete.Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
+        IReadOnlyList<string> names;
+        try
+        {
+            using var timeout = new CancellationTokenSource(Budget);
+            var options = ClusterCmdlet.Resolve(null, fakeBoundParameters["KubeConfig"] as string, fakeBoundParameters["Context"] as string);
+            var task = Task.Run(() => ListNamesAsync(ClusterConnection.Open(options), fakeBoundParameters, timeout.Token), timeout.Token);
+            names = task.Wait(Budget) ? task.Result : [];
+        }
+        catch (Exception)
+        {
+            return [];
+        }
+
+        return names
+            .Where(pattern.IsMatch)
+            .Order(StringComparer.OrdinalIgnoreCase)
+            .Select(name => new CompletionResult(Quote(name), name, CompletionResultType.ParameterValue, name))
+            .ToList();
+    }
+
+    protected abstract Task<IReadOnlyList<string>> ListNamesAsync(ClusterConnection connection, IDictionary boundParameters, CancellationToken cancellationToken);
+
+    private static string Quote(string name) =>
+        name.IndexOfAny([' ', '$', '`', '\'', '"', ';', '(', ')', '{', '}', ',']) >= 0 ? $"'{name.Replace("'", "''")}'" : name;
+}
+
+public sealed class NamespaceCompleter : ClusterNameCompleter
+{
+    protected override Task<IReadOnlyList<string>> ListNamesAsync(ClusterConnection connection, IDictionary boundParameters, CancellationToken cancellationToken) =>
+        NamespaceNames.ListAsync(connection, cancellationToken);
+}

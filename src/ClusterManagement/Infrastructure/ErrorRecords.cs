@@ -1,0 +1,51 @@
+using System.Management.Automation;
+using ClusterManagement.Diagnostics;
+
+namespace ClusterManagement.Infrastructure;
+
+/// <summary>Builds ErrorRecords with specific ids, categories and target objects, never a bare NotSpecified.</summary>
+public static class ErrorRecords
+{
+    public static ErrorRecord From(ClusterException exception)
+    {
+        var record = new ErrorRecord(exception, exception.ErrorId, CategoryOf(exception.Kind), exception.Target);
+        if (RecommendedAction(exception.Kind) is { } action)
+        {
+            record.ErrorDetails = new ErrorDetails(exception.Message) { RecommendedAction = action };
+        }
+
+        return record;
+    }
+
+    public static ErrorRecord NotFound(string kind, string name) =>
+        From(new ClusterException(ClusterErrorKind.NotFound, kind + "NotFound", $"{kind} '{name}' was not found.", name));
+
+    public static ErrorRecord InvalidArgument(string errorId, string message, object? target) =>
+        new(new ArgumentException(message), errorId, ErrorCategory.InvalidArgument, target);
+
+    private static ErrorCategory CategoryOf(ClusterErrorKind kind) => kind switch
+    {
+        ClusterErrorKind.NotFound => ErrorCategory.ObjectNotFound,
+        ClusterErrorKind.AlreadyExists => ErrorCategory.ResourceExists,
+        ClusterErrorKind.Conflict => ErrorCategory.ResourceBusy,
+        ClusterErrorKind.Invalid => ErrorCategory.InvalidData,
+        ClusterErrorKind.Unauthorized => ErrorCategory.AuthenticationError,
+        ClusterErrorKind.Forbidden => ErrorCategory.PermissionDenied,
+        ClusterErrorKind.Unreachable => ErrorCategory.ConnectionError,
+        ClusterErrorKind.ConfigurationInvalid => ErrorCategory.InvalidArgument,
+        ClusterErrorKind.ContextNotFound => ErrorCategory.ObjectNotFound,
+        ClusterErrorKind.TooManyRequests => ErrorCategory.LimitsExceeded,
+        ClusterErrorKind.ServerError => ErrorCategory.InvalidResult,
+        ClusterErrorKind.Timeout => ErrorCategory.OperationTimeout,
+        _ => ErrorCategory.InvalidOperation,
+    };
+
+    private static string? RecommendedAction(ClusterErrorKind kind) => kind switch
+    {
+        ClusterErrorKind.Unauthorized => "Refresh the credentials of this kubeconfig context, or pick another with -Context.",
+        ClusterErrorKind.Forbidden => "Ask a cluster administrator for the RBAC permission the message names.",
+        ClusterErrorKind.Unreachable => "Check that the API server in the kubeconfig is running and reachable from here.",
+        ClusterErrorKind.ContextNotFound => "List the contexts with Get-ClusterContext.",
+        _ => null,
+    };
+}

@@ -1,0 +1,71 @@
+using System.Management.Automation;
+using ClusterManagement.Diagnostics;
+using ClusterManagement.Infrastructure;
+
+namespace ClusterManagement.Nodes;
+
+[Cmdlet(VerbsCommon.Get, "ClusterNode")]
+[OutputType(typeof(ClusterNode))]
+public sealed class GetClusterNodeCommand : ClusterCmdlet
+{
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("NodeName", "Node")]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NodeNameCompleter))]
+    public string[]? Name { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Role { get; set; }
+
+    [Parameter]
+    public NodeReadiness? Status { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [Alias("Selector", "l")]
+    public string? LabelSelector { get; set; }
+
+    protected override void ProcessRecord() => Run(async (writer, ct) =>
+    {
+        var nodes = new NodeService(Connect());
+        var exactNames = Name?.Where(n => !WildcardPattern.ContainsWildcardCharacters(n)).ToList() ?? [];
+        var patterns = Name?.Where(WildcardPattern.ContainsWildcardCharacters)
+            .Select(n => WildcardPattern.Get(n, WildcardOptions.IgnoreCase)).ToList() ?? [];
+
+        // Exact names are read directly (one GET each), so a typo is an error rather than silence.
+        foreach (var name in exactNames)
+        {
+            try
+            {
+                var node = await nodes.GetAsync(name, ct).ConfigureAwait(false);
+                if (Matches(node))
+                {
+                    writer.Object(node);
+                }
+            }
+            catch (ClusterException e) when (e.Kind == ClusterErrorKind.NotFound)
+            {
+                writer.Error(ErrorRecords.NotFound("Node", name));
+            }
+        }
+
+        if (Name is not null && patterns.Count == 0)
+        {
+            return;
+        }
+
+        await foreach (var node in nodes.ListAsync(LabelSelector, ct).ConfigureAwait(false))
+        {
+            if ((patterns.Count == 0 || patterns.Any(p => p.IsMatch(node.Name))) && Matches(node))
+            {
+                writer.Object(node);
+            }
+        }
+    });
+
+    private bool Matches(ClusterNode node) =>
+        (Role is null || node.Roles.Contains(Role, StringComparer.OrdinalIgnoreCase))
+        && (Status is null || node.Readiness == Status);
+}

@@ -1,0 +1,121 @@
+# Starts and stops the Kubernetes API emulator as a separate process, for the Pester suites,
+# the sandbox, the demo and the benchmarks. Each caller owns the process it started and ends
+# it by PID; nothing else is ever stopped.
+Set-StrictMode -Version Latest
+$ErrorActionPreference = 'Stop'
+
+$EmulatorProject = Join-Path $PSScriptRoot 'ClusterManagement.Emulator'
+
+function Get-EmulatorAssembly {
+    param([string] $Configuration = 'Release')
+    $dll = Get-ChildItem (Join-Path $EmulatorProject "bin/$Configuration") -Recurse -Filter 'ClusterManagement.Emulator.dll' -ErrorAction Ignore |
+        Select-Object -First 1
+    if (-not $dll) { throw "The emulator is not built ($Configuration): run Build-Emulator first." }
+    $dll.FullName
+}
+
+function Build-Emulator {
+    param([string] $Root, [string] $Configuration = 'Release')
+    & dotnet build $EmulatorProject -c $Configuration --nologo -v quiet
+    if ($LASTEXITCODE -ne 0) { throw "Building the emulator failed (exit code $LASTEXITCODE)." }
+}
+
+function Start-TestCluster {
+    <#
+    .SYNOPSIS
+        Starts an emulator and waits until it answers. Returns Url, KubeConfig, ControlToken, Process, StateDir.
+    #>
+    param(
+        [string] $Root,
+        [string] $StateDir = (Join-Path ([IO.Path]::GetTempPath()) "cm-cluster-$([guid]::NewGuid().ToString('n').Substring(0, 8))"),
+        [int] $Workers = 3,
+        [int] $ControlPlanes = 1,
+        [string[]] $ExtraArgument = @(),
+        [string] $Configuration = 'Release',
+        [TimeSpan] $Timeout = [TimeSpan]::FromSeconds(60)
+    )
+    $null = New-Item -ItemType Directory -Path $StateDir -Force
+    $stateFile = Join-Path $StateDir 'emulator.json'
+    Remove-Item $stateFile -ErrorAction Ignore
+
+    $start = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+    foreach ($argument in @((Get-EmulatorAssembly -Configuration $Configuration), '--state-dir', $StateDir, '--workers', $Workers, '--control-planes', $ControlPlanes) + $ExtraArgument) {
+        $start.ArgumentList.Add([string] $argument)
+    }
+    $start.RedirectStandardOutput = $true
+    $start.RedirectStandardError = $true
+    $start.UseShellExecute = $false
+    $process = [System.Diagnostics.Process]::Start($start)
+    # Drain the pipes asynchronously so a chatty emulator can never block on a full pipe.
+    $logPath = Join-Path $StateDir 'emulator.log'
+    $process.add_OutputDataReceived({ param($s, $e) if ($null -ne $e.Data) { [IO.File]::AppendAllText($logPath, $e.Data + "`n") } }.GetNewClosure())
+    $process.add_ErrorDataReceived({ param($s, $e) if ($null -ne $e.Data) { [IO.File]::AppendAllText($logPath, $e.Data + "`n") } }.GetNewClosure())
+    $process.BeginOutputReadLine()
+    $process.BeginErrorReadLine()
+
+    $deadline = [DateTime]::UtcNow + $Timeout
+    while (-not (Test-Path $stateFile)) {
+        if ($process.HasExited) {
+            $log = if (Test-Path $logPath) { Get-Content $logPath -Raw } else { '' }
+            throw "The emulator exited with code $($process.ExitCode) before it was ready. $log"
+        }
+        if ([DateTime]::UtcNow -gt $deadline) {
+            $process.Kill($true)
+            throw "The emulator was not ready within $Timeout."
+        }
+        Start-Sleep -Milliseconds 100
+    }
+    $state = Get-Content $stateFile -Raw | ConvertFrom-Json
+    [pscustomobject]@{
+        PSTypeName   = 'ClusterManagement.Tests.TestCluster'
+        Url          = $state.url
+        KubeConfig   = Join-Path $StateDir 'kubeconfig'
+        ControlToken = $state.controlToken
+        Process      = $process
+        StateDir     = $StateDir
+    }
+}
+
+function Stop-TestCluster {
+    param([Parameter(Mandatory, ValueFromPipeline)] $Cluster, [switch] $KeepState)
+    process {
+        $process = $Cluster.Process
+        if ($process -and -not $process.HasExited) {
+            # SIGTERM first, so the emulator shuts down cleanly; kill only if it does not.
+            & kill -TERM $process.Id 2>$null
+            if (-not $process.WaitForExit(10000)) { $process.Kill($true) }
+        }
+        if (-not $KeepState -and (Test-Path $Cluster.StateDir)) { Remove-Item $Cluster.StateDir -Recurse -Force -ErrorAction Ignore }
+    }
+}
+
+function Wait-TestCluster {
+    param([Parameter(Mandatory)] $Cluster)
+    $Cluster.Process.WaitForExit()
+}
+
+function Invoke-EmulatorControl {
+    <#
+    .SYNOPSIS
+        Calls the emulator's control API (/_emulator/...): faults, heartbeats, request log.
+    #>
+    param(
+        [Parameter(Mandatory)] $Cluster,
+        [ValidateSet('GET', 'POST', 'PUT', 'DELETE')] [string] $Method = 'GET',
+        [Parameter(Mandatory)] [string] $Path,
+        $Body
+    )
+    $parameters = @{
+        Uri                  = "$($Cluster.Url)/_emulator/$($Path.TrimStart('/'))"
+        Method               = $Method
+        Headers              = @{ Authorization = "Bearer $($Cluster.ControlToken)" }
+        SkipCertificateCheck = $true
+    }
+    if ($PSBoundParameters.ContainsKey('Body')) {
+        $parameters.Body = $Body | ConvertTo-Json -Depth 10 -Compress
+        $parameters.ContentType = 'application/json'
+    }
+    Invoke-RestMethod @parameters
+}
+
+Export-ModuleMember -Function Build-Emulator, Get-EmulatorAssembly, Start-TestCluster, Stop-TestCluster, Wait-TestCluster, Invoke-EmulatorControl
