@@ -1,0 +1,48 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ClusterManagement.Emulator.Auth;
+using ClusterManagement.Emulator.Store;
+using Microsoft.AspNetCore.Http;
+
+namespace ClusterManagement.Emulator.Api;
+
+/// <summary>One authenticated, authorized request to a resource, as the verb handlers receive it.</summary>
+public sealed class ApiRequest
+{
+    public required HttpContext Http { get; init; }
+    public required ApiServices Services { get; init; }
+    public required string Verb { get; init; }
+    public required ResourceKind Kind { get; init; }
+    public required string? Namespace { get; init; }
+    public required string? Name { get; init; }
+    public required string? Subresource { get; init; }
+    public required EmulatorUser User { get; init; }
+    public required byte[] Body { get; init; }
+
+    public string? Query(string name) => Http.Request.Query.TryGetValue(name, out var v) ? v.ToString() : null;
+
+    /// <summary>The media type without parameters (the C# client appends "; charset=utf-8").</summary>
+    public string MediaType => (Http.Request.ContentType ?? "application/json").Split(';')[0].Trim().ToLowerInvariant();
+
+    /// <summary>The body as a JSON object: 415 for non-JSON media types, 400 for malformed JSON.</summary>
+    public JsonObject ReadObject()
+    {
+        if (MediaType != "application/json")
+        {
+            throw Status.UnsupportedMediaType(MediaType, ["application/json", "application/vnd.kubernetes.protobuf"]);
+        }
+        return ParseJson(Body) as JsonObject ?? throw Status.BadRequest("the request body must be a JSON object");
+    }
+
+    public static JsonNode? ParseJson(byte[] body)
+    {
+        try
+        {
+            return JsonNode.Parse(body);
+        }
+        catch (JsonException e)
+        {
+            throw Status.BadRequest($"error decoding request body: {e.Message}");
+        }
+    }
+}

@@ -1,0 +1,42 @@
+using System.Buffers.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace ClusterManagement.Emulator.Api;
+
+/// <summary>
+/// The opaque list continuation: where the previous page stopped, the list's resourceVersion, and
+/// when it was issued (tokens older than the configured lifetime are 410, as after etcd compaction).
+/// </summary>
+public sealed record ContinueToken(long ResourceVersion, string StartAfter, DateTimeOffset IssuedAt)
+{
+    public const string ExpiredMessage =
+        "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.";
+
+    public string Encode() => Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(new JsonObject
+    {
+        ["rv"] = ResourceVersion,
+        ["start"] = StartAfter,
+        ["issued"] = IssuedAt.ToUnixTimeMilliseconds(),
+    }));
+
+    public static ContinueToken? Decode(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+        try
+        {
+            var json = JsonNode.Parse(Base64Url.DecodeFromChars(text))!;
+            return new ContinueToken(
+                json["rv"]!.GetValue<long>(),
+                json["start"]!.GetValue<string>(),
+                DateTimeOffset.FromUnixTimeMilliseconds(json["issued"]!.GetValue<long>()));
+        }
+        catch (Exception e) when (e is FormatException or JsonException or NullReferenceException or InvalidOperationException)
+        {
+            throw Status.BadRequest($"continue key is not valid: {e.Message}");
+        }
+    }
+}

@@ -1,0 +1,21 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+
+namespace ClusterManagement.Emulator.Api;
+
+/// <summary>Every answer is JSON, whatever the client asked for (kubectl accepts JSON in place of protobuf).</summary>
+public static class JsonResponse
+{
+    public const string ContentType = "application/json";
+
+    public static async Task WriteAsync(HttpContext context, int statusCode, JsonNode body)
+    {
+        context.Response.StatusCode = statusCode;
+        context.Response.ContentType = ContentType;
+        await using var writer = new Utf8JsonWriter(context.Response.Body);
+        body.WriteTo(writer);
+    }
+
+    public static Task WriteStatusAsync(HttpContext context, ApiException error) => WriteAsync(context, error.Code, error.ToStatus());
+}

@@ -1,0 +1,85 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace ClusterManagement.Emulator.Auth;
+
+/// <summary>
+/// The cluster CA: signs the serving certificate and client certificates. ECDSA P-256 because
+/// key generation takes microseconds, which keeps emulator start-up fast.
+/// </summary>
+public sealed class CertificateAuthority : IDisposable
+{
+    private readonly ECDsa _key;
+
+    private CertificateAuthority(ECDsa key, X509Certificate2 certificate)
+    {
+        _key = key;
+        Certificate = certificate;
+    }
+
+    /// <summary>The CA certificate (public part only), as kubeconfig's certificate-authority-data carries it.</summary>
+    public X509Certificate2 Certificate { get; }
+
+    public static CertificateAuthority Create()
+    {
+        var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=emulator-ca", key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign | X509KeyUsageFlags.DigitalSignature, true));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+        var now = DateTimeOffset.UtcNow;
+        var certificate = request.CreateSelfSigned(now.AddHours(-1), now.AddYears(10));
+        return new CertificateAuthority(key, X509CertificateLoader.LoadCertificate(certificate.Export(X509ContentType.Cert)));
+    }
+
+    /// <summary>Serving certificate for 127.0.0.1 and localhost (Go clients insist on a SAN and serverAuth).</summary>
+    public X509Certificate2 IssueServerCertificate()
+    {
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddIpAddress(IPAddress.Loopback);
+        san.AddDnsName("localhost");
+        return Issue("CN=kube-apiserver", [san.Build()], new Oid("1.3.6.1.5.5.7.3.1"));
+    }
+
+    /// <summary>A client certificate the way Kubernetes reads one: CN is the user, each O a group.</summary>
+    public X509Certificate2 IssueClientCertificate(string user, params string[] groups)
+    {
+        var subject = string.Join(", ", groups.Select(g => $"O={g}").Prepend($"CN={user}"));
+        return Issue(subject, [], new Oid("1.3.6.1.5.5.7.3.2"));
+    }
+
+    /// <summary>True when this CA signed <paramref name="certificate"/> and it is within its validity.</summary>
+    public bool Issued(X509Certificate2 certificate)
+    {
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(Certificate);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        return chain.Build(certificate);
+    }
+
+    private X509Certificate2 Issue(string subject, IEnumerable<X509Extension> extensions, Oid usage)
+    {
+        // Not disposed: the returned certificate keeps using the key.
+        var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([usage], false));
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Certificate, true, false));
+        foreach (var extension in extensions)
+        {
+            request.CertificateExtensions.Add(extension);
+        }
+        var now = DateTimeOffset.UtcNow;
+        using var signed = request.Create(Certificate.SubjectName, X509SignatureGenerator.CreateForECDsa(_key), now.AddHours(-1), now.AddYears(1), RandomNumberGenerator.GetBytes(16));
+        return signed.CopyWithPrivateKey(key);
+    }
+
+    public void Dispose()
+    {
+        _key.Dispose();
+        Certificate.Dispose();
+    }
+}

@@ -1,0 +1,46 @@
+using System.Globalization;
+
+namespace ClusterManagement.Emulator;
+
+/// <summary>The standalone program's arguments.</summary>
+internal static class CommandLine
+{
+    public const string Usage =
+        "usage: ClusterManagement.Emulator --state-dir <dir> [--workers N] [--control-planes N] [--port P] " +
+        "[--heartbeat-seconds S] [--node-grace-seconds S] [--pod-ready-seconds S] [--no-pods]";
+
+    /// <summary>Null when an argument is unknown or malformed, or --state-dir is missing.</summary>
+    public static EmulatorOptions? Parse(string[] args)
+    {
+        var options = new EmulatorOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--no-pods")
+            {
+                options = options with { SeedPods = false };
+                continue;
+            }
+            var (name, value) = (args[i], i + 1 < args.Length ? args[++i] : null);
+            EmulatorOptions? next = name switch
+            {
+                "--state-dir" when value is not null => options with { StateDirectory = Path.GetFullPath(value) },
+                "--workers" when int.TryParse(value, out var n) && n >= 0 => options with { Workers = n },
+                "--control-planes" when int.TryParse(value, out var n) && n >= 0 => options with { ControlPlanes = n },
+                "--port" when int.TryParse(value, out var n) && n >= 0 => options with { Port = n },
+                "--heartbeat-seconds" when TrySeconds(value, out var s) => options with { HeartbeatSeconds = s },
+                "--node-grace-seconds" when TrySeconds(value, out var s) => options with { NodeGraceSeconds = s },
+                "--pod-ready-seconds" when TrySeconds(value, out var s) => options with { PodReadySeconds = s },
+                _ => null,
+            };
+            if (next is null)
+            {
+                return null;
+            }
+            options = next;
+        }
+        return options.StateDirectory is null ? null : options;
+    }
+
+    private static bool TrySeconds(string? text, out double seconds) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out seconds) && seconds >= 0;
+}

@@ -1,0 +1,102 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ClusterManagement.Emulator.Api;
+using ClusterManagement.Emulator.Controllers;
+using ClusterManagement.Emulator.Diagnostics;
+using ClusterManagement.Emulator.Faults;
+using Microsoft.AspNetCore.Http;
+
+namespace ClusterManagement.Emulator.Control;
+
+/// <summary>
+/// /_emulator/*: lets out-of-process tests (Pester, the sandbox) do what in-process tests do through
+/// <see cref="KubeEmulator"/>. Only the control token is accepted, never a cluster credential.
+/// Routes are listed in README.md.
+/// </summary>
+public sealed class ControlApi(string controlToken, FaultInjector faults, NodeHeartbeats heartbeats, RequestLog log, EmulatorSettings settings, Func<JsonObject> describe)
+{
+    public const string Prefix = "/_emulator";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async Task HandleAsync(HttpContext context, byte[] body)
+    {
+        try
+        {
+            if (context.Request.Headers.Authorization.ToString() != $"Bearer {controlToken}")
+            {
+                throw Status.Unauthorized();
+            }
+            var segments = context.Request.Path.Value![Prefix.Length..].Split('/', StringSplitOptions.RemoveEmptyEntries);
+            var (code, result) = (context.Request.Method, segments) switch
+            {
+                ("GET", ["status"]) => (200, describe()),
+                ("GET", ["faults"]) => (200, Faults()),
+                ("POST", ["faults"]) => (201, new JsonObject { ["id"] = faults.Add(Read<FaultRule>(body)) }),
+                ("DELETE", ["faults"]) => Done(faults.Clear),
+                ("DELETE", ["faults", var id]) => faults.Remove(id) ? (200, Ok()) : throw new ApiException(404, "NotFound", $"fault \"{id}\" not found"),
+                ("POST", ["nodes", var node, "heartbeat", "stop"]) => Done(() => heartbeats.Stop(node)),
+                ("POST", ["nodes", var node, "heartbeat", "resume"]) => Done(() => heartbeats.Resume(node)),
+                ("GET", ["requests"]) => (200, Requests(context.Request.Query["since"])),
+                ("DELETE", ["requests"]) => Done(log.Clear),
+                ("GET", ["settings"]) => (200, Settings()),
+                ("PATCH" or "PUT", ["settings"]) => (200, ChangeSettings(body)),
+                _ => throw Status.UnknownResource(),
+            };
+            await JsonResponse.WriteAsync(context, code, result);
+        }
+        catch (ApiException e)
+        {
+            await JsonResponse.WriteStatusAsync(context, e);
+        }
+        catch (JsonException e)
+        {
+            await JsonResponse.WriteStatusAsync(context, Status.BadRequest(e.Message));
+        }
+    }
+
+    private static (int, JsonNode) Done(Action action)
+    {
+        action();
+        return (200, Ok());
+    }
+
+    private static JsonObject Ok() => new() { ["ok"] = true };
+
+    private static T Read<T>(byte[] body) => JsonSerializer.Deserialize<T>(body, Json) ?? throw Status.BadRequest("empty body");
+
+    private JsonArray Faults() => new(faults.Rules.Select(r =>
+    {
+        var rule = JsonSerializer.SerializeToNode(r.Rule, Json)!.AsObject();
+        rule["id"] = r.Id;
+        rule["remaining"] = r.Remaining;
+        return (JsonNode)rule;
+    }).ToArray());
+
+    private JsonNode Requests(string? since) =>
+        JsonSerializer.SerializeToNode(log.Since(long.TryParse(since, out var s) ? s : 0), Json)!;
+
+    private JsonObject Settings() => new()
+    {
+        ["heartbeatSeconds"] = settings.HeartbeatInterval.TotalSeconds,
+        ["nodeGraceSeconds"] = settings.NodeGracePeriod.TotalSeconds,
+        ["podReadySeconds"] = settings.PodReadyDelay.TotalSeconds,
+        ["nodeMonitorSeconds"] = settings.NodeMonitorPeriod.TotalSeconds,
+        ["bookmarkSeconds"] = settings.BookmarkInterval.TotalSeconds,
+        ["continueTokenLifetimeSeconds"] = settings.ContinueTokenLifetime.TotalSeconds,
+        ["stoppedHeartbeats"] = new JsonArray(heartbeats.Stopped.Select(n => (JsonNode)n).ToArray()),
+    };
+
+    private JsonObject ChangeSettings(byte[] body)
+    {
+        var change = JsonNode.Parse(body) as JsonObject ?? throw Status.BadRequest("settings must be a JSON object");
+        TimeSpan? Seconds(string name) => change.TryGetPropertyValue(name, out var v) && v is not null ? TimeSpan.FromSeconds(v.GetValue<double>()) : null;
+        settings.HeartbeatInterval = Seconds("heartbeatSeconds") ?? settings.HeartbeatInterval;
+        settings.NodeGracePeriod = Seconds("nodeGraceSeconds") ?? settings.NodeGracePeriod;
+        settings.PodReadyDelay = Seconds("podReadySeconds") ?? settings.PodReadyDelay;
+        settings.NodeMonitorPeriod = Seconds("nodeMonitorSeconds") ?? settings.NodeMonitorPeriod;
+        settings.BookmarkInterval = Seconds("bookmarkSeconds") ?? settings.BookmarkInterval;
+        settings.ContinueTokenLifetime = Seconds("continueTokenLifetimeSeconds") ?? settings.ContinueTokenLifetime;
+        return Settings();
+    }
+}

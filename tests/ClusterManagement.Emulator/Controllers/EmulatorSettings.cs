@@ -1,0 +1,31 @@
+namespace ClusterManagement.Emulator.Controllers;
+
+/// <summary>
+/// Timings that tests and the control API change while the emulator runs; controllers read them
+/// on every pass, so a change applies from the next pass.
+/// </summary>
+public sealed class EmulatorSettings
+{
+    public TimeSpan HeartbeatInterval { get; set; }
+    public TimeSpan NodeGracePeriod { get; set; }
+    public TimeSpan PodReadyDelay { get; set; }
+
+    /// <summary>How often an idle watch with allowWatchBookmarks gets a BOOKMARK.</summary>
+    public TimeSpan BookmarkInterval { get; set; }
+
+    /// <summary>Age after which a list continue token is refused with 410, standing in for etcd compaction.</summary>
+    public TimeSpan ContinueTokenLifetime { get; set; }
+
+    /// <summary>How often the node lifecycle controller looks for silent nodes.</summary>
+    public TimeSpan NodeMonitorPeriod { get; set; }
+
+    internal static EmulatorSettings From(EmulatorOptions options) => new()
+    {
+        HeartbeatInterval = TimeSpan.FromSeconds(options.HeartbeatSeconds),
+        NodeGracePeriod = TimeSpan.FromSeconds(options.NodeGraceSeconds),
+        PodReadyDelay = TimeSpan.FromSeconds(options.PodReadySeconds),
+        BookmarkInterval = TimeSpan.FromSeconds(60),
+        ContinueTokenLifetime = TimeSpan.FromMinutes(5),
+        NodeMonitorPeriod = TimeSpan.FromSeconds(Math.Min(5, Math.Max(0.2, options.NodeGraceSeconds / 4))),
+    };
+}

@@ -1,0 +1,32 @@
+using ClusterManagement.Emulator.Kinds;
+
+namespace ClusterManagement.Emulator;
+
+/// <summary>How an emulator starts. The standalone program maps its command-line arguments onto this.</summary>
+public sealed record EmulatorOptions
+{
+    public int Workers { get; init; } = 3;
+    public int ControlPlanes { get; init; } = 1;
+
+    /// <summary>0 picks a free port.</summary>
+    public int Port { get; init; }
+
+    public double HeartbeatSeconds { get; init; } = 10;
+    public double NodeGraceSeconds { get; init; } = 40;
+    public double PodReadySeconds { get; init; } = 1;
+
+    /// <summary>Seed kube-proxy and control-plane pods on every node (benchmarks may only want nodes).</summary>
+    public bool SeedPods { get; init; } = true;
+
+    /// <summary>Where kubeconfig (and, standalone, emulator.json) go; null = a temporary directory removed on dispose.</summary>
+    public string? StateDirectory { get; init; }
+
+    /// <summary>Events a watch can resume from; older resourceVersions get 410 Expired.</summary>
+    public int WatchHistorySize { get; init; } = 10_000;
+
+    /// <summary>Recent requests kept for <see cref="KubeEmulator.Requests"/> and the control API.</summary>
+    public int RequestLogSize { get; init; } = 2_000;
+
+    /// <summary>Kinds, admission plugins, subresource handlers, controllers and seeders, applied in order.</summary>
+    public IReadOnlyList<IEmulatorModule> Modules { get; init; } = [new CoreModule()];
+}

@@ -1,0 +1,27 @@
+namespace ClusterManagement.Emulator.Faults;
+
+/// <summary>
+/// One injected failure. Matches requests by method and path glob (<c>*</c> any run of characters,
+/// <c>?</c> one; the query string is not part of the path). Latency is added first; then the request
+/// is aborted, answered with <see cref="StatusCode"/> and a proper Status body, or (neither set) served normally.
+/// </summary>
+public sealed record FaultRule
+{
+    /// <summary>HTTP method, or "*" for any.</summary>
+    public string Method { get; init; } = "*";
+
+    public required string Path { get; init; }
+
+    public int? StatusCode { get; init; }
+
+    /// <summary>Status message; a generic one for the code when omitted.</summary>
+    public string? Message { get; init; }
+
+    /// <summary>How many matching requests the rule affects; null = until cleared.</summary>
+    public int? Times { get; init; }
+
+    public int LatencyMilliseconds { get; init; }
+
+    /// <summary>Drop the connection without an answer (HttpContext.Abort), as a crashing server or proxy would.</summary>
+    public bool Abort { get; init; }
+}

@@ -1,0 +1,48 @@
+using System.Text.Json.Nodes;
+using ClusterManagement.Emulator.Tables;
+
+namespace ClusterManagement.Emulator.Store;
+
+/// <summary>
+/// Everything the emulator knows about one resource: how discovery lists it, how URLs name it,
+/// how field selectors read it and how server-side tables print it. The store is generic JSON,
+/// so a new kind needs nothing but one of these.
+/// </summary>
+public sealed record ResourceKind
+{
+    public static readonly IReadOnlyList<string> StandardVerbs =
+        ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
+
+    /// <summary>Empty for the core ("legacy") group served under /api.</summary>
+    public required string Group { get; init; }
+    public required string Version { get; init; }
+    public required string Plural { get; init; }
+    public required string Singular { get; init; }
+    public required string Kind { get; init; }
+    public required bool Namespaced { get; init; }
+    public IReadOnlyList<string> ShortNames { get; init; } = [];
+
+    /// <summary>Discovery categories; "all" puts the kind in <c>kubectl get all</c>.</summary>
+    public IReadOnlyList<string> Categories { get; init; } = [];
+    public IReadOnlyList<string> Verbs { get; init; } = StandardVerbs;
+    public IReadOnlyList<Subresource> Subresources { get; init; } = [];
+    public ITableConverter Table { get; init; } = GenericTable.Instance;
+
+    /// <summary>Field selector paths beyond metadata.name and metadata.namespace, as the real registry strategies allow.</summary>
+    public IReadOnlyDictionary<string, Func<JsonObject, string>> SelectableFields { get; init; } =
+        new Dictionary<string, Func<JsonObject, string>>();
+
+    /// <summary>Seconds a DELETE without gracePeriodSeconds leaves the object terminating (pods: spec.terminationGracePeriodSeconds).</summary>
+    public Func<JsonObject, long> DefaultGracePeriodSeconds { get; init; } = _ => 0;
+
+    public string GroupVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
+
+    /// <summary>The name error messages use: <c>nodes</c>, <c>deployments.apps</c>.</summary>
+    public string QualifiedResource => Group.Length == 0 ? Plural : $"{Plural}.{Group}";
+
+    public bool HasStatusSubresource => Subresources.Any(s => s.Name == "status");
+
+    public Subresource? FindSubresource(string name) => Subresources.FirstOrDefault(s => s.Name == name);
+
+    public override string ToString() => QualifiedResource;
+}

@@ -1,0 +1,66 @@
+using ClusterManagement.Emulator.Store;
+
+namespace ClusterManagement.Emulator.Tables;
+
+/// <summary>
+/// k8s.io/apimachinery/pkg/util/duration.HumanDuration, branch for branch, so AGE columns read
+/// exactly as a real cluster's (2-3 significant figures, "<invalid>" for clock skew beyond 2 s).
+/// </summary>
+public static class HumanDuration
+{
+    public static string Format(TimeSpan d)
+    {
+        var seconds = (long)d.TotalSeconds;
+        if (seconds < -1)
+        {
+            return "<invalid>";
+        }
+        if (seconds < 0)
+        {
+            return "0s";
+        }
+        if (seconds < 60 * 2)
+        {
+            return $"{seconds}s";
+        }
+        var minutes = (long)d.TotalMinutes;
+        if (minutes < 10)
+        {
+            var s = seconds % 60;
+            return s == 0 ? $"{minutes}m" : $"{minutes}m{s}s";
+        }
+        if (minutes < 60 * 3)
+        {
+            return $"{minutes}m";
+        }
+        var hours = (long)d.TotalHours;
+        if (hours < 8)
+        {
+            var m = minutes % 60;
+            return m == 0 ? $"{hours}h" : $"{hours}h{m}m";
+        }
+        if (hours < 48)
+        {
+            return $"{hours}h";
+        }
+        if (hours < 24 * 8)
+        {
+            var h = hours % 24;
+            return h == 0 ? $"{hours / 24}d" : $"{hours / 24}d{h}h";
+        }
+        if (hours < 24 * 365 * 2)
+        {
+            return $"{hours / 24}d";
+        }
+        if (hours < 24 * 365 * 8)
+        {
+            var dy = hours / 24 % 365;
+            return dy == 0 ? $"{hours / 24 / 365}y" : $"{hours / 24 / 365}y{dy}d";
+        }
+        return $"{hours / 24 / 365}y";
+    }
+
+    /// <summary>printers.go translateTimestampSince: "&lt;unknown&gt;" for a missing timestamp.</summary>
+    public static string Since(string? timestamp, DateTimeOffset now) =>
+        Timestamps.Parse(timestamp) is { } t ? Format(now - t) : "<unknown>";
+}
