@@ -1,0 +1,96 @@
+BeforeDiscovery {
+    Import-Module (Join-Path $PSScriptRoot 'TestSetup.psm1') -Force
+    Import-Module (Get-ModuleUnderTest) -Force
+    $commands = @(Get-Command -Module ClusterManagement | ForEach-Object { @{ Name = $_.Name } })
+    $docsPath = Join-Path (Get-RepoRoot) 'docs'
+    $pages = @(Get-ChildItem $docsPath -Filter '*-*.md' | Where-Object { $_.BaseName -notlike 'about_*' -and $_.BaseName -notlike '_*' } |
+        ForEach-Object { @{ Page = $_.FullName; Name = $_.BaseName } })
+    $abouts = @(Get-ChildItem $docsPath -Filter 'about_*.md' | ForEach-Object { @{ Topic = $_.BaseName } })
+}
+
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestSetup.psm1') -Force
+    $modulePath = Get-ModuleUnderTest
+    Import-Module $modulePath -Force
+    $common = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
+
+    function Get-ExampleCode {
+        <# The powershell fences under "## EXAMPLES", in order: what the docs page shows users. #>
+        param([string] $Path)
+        $text = Get-Content $Path -Raw
+        $examples = ($text -split '(?m)^## ')[1..99] | Where-Object { $_ -like 'EXAMPLES*' }
+        [regex]::Matches([string] $examples, '(?ms)^```powershell\s*\n(.*?)^```') | ForEach-Object { $_.Groups[1].Value.Trim() }
+    }
+}
+
+Describe 'Help for <Name>' -ForEach $commands {
+    BeforeAll {
+        $help = Get-Help $Name -Full
+        $command = Get-Command $Name
+    }
+
+    It 'has a docs page' {
+        Join-Path (Get-RepoRoot) "docs/$Name.md" | Should -Exist
+    }
+
+    It 'has a synopsis and a description' {
+        $help.Synopsis | Should -Not -BeNullOrEmpty
+        $help.Synopsis | Should -Not -Match "^\s*$Name \[" -Because 'a synopsis that is only the syntax means the help is missing'
+        ($help.description.Text -join '') | Should -Not -BeNullOrEmpty
+    }
+
+    It 'has at least two examples, each with code' {
+        @($help.examples.example).Count | Should -BeGreaterOrEqual 2
+        foreach ($example in $help.examples.example) { $example.code | Should -Not -BeNullOrEmpty }
+    }
+
+    It 'describes every parameter' {
+        foreach ($parameter in $command.Parameters.Values | Where-Object { $_.Name -notin $common -or $_.Name -in 'WhatIf', 'Confirm' }) {
+            $described = $help.parameters.parameter | Where-Object name -eq $parameter.Name
+            ($described.description.Text -join '') | Should -Not -BeNullOrEmpty -Because "-$($parameter.Name) of $Name needs help"
+        }
+    }
+
+    It 'names its output type' {
+        @($help.returnValues.returnValue).Count | Should -BeGreaterOrEqual 1
+    }
+}
+
+Describe 'About topic <Topic>' -ForEach $abouts {
+    It 'is reachable with Get-Help' {
+        $text = Get-Help $Topic | Out-String
+        $text | Should -Match 'SHORT DESCRIPTION'
+        $text.Length | Should -BeGreaterThan 500
+    }
+}
+
+Describe 'Examples of <Name> run against the emulator' -ForEach $pages {
+    BeforeAll {
+        $cluster = Start-SuiteCluster -Workers 3
+    }
+
+    AfterAll {
+        Stop-TestCluster $cluster
+    }
+
+    It 'runs every example without an error' {
+        $examples = @(Get-ExampleCode -Path $Page)
+        $examples.Count | Should -BeGreaterOrEqual 2
+        # A fresh runspace per page: examples may change session defaults (Use-ClusterContext).
+        $runspace = [powershell]::Create()
+        try {
+            $null = $runspace.AddScript("`$ErrorActionPreference = 'Stop'; `$ConfirmPreference = 'None'; `$env:KUBECONFIG = '$($cluster.KubeConfig)'; Import-Module '$modulePath'").Invoke()
+            foreach ($code in $examples) {
+                $runspace.Commands.Clear()
+                $null = $runspace.AddScript($code).AddCommand('Out-String')
+                $output = $runspace.Invoke()
+                $errors = @($runspace.Streams.Error)
+                $runspace.Streams.Error.Clear()
+                $errors | Should -BeNullOrEmpty -Because "the example `n$code`n must work; it wrote: $($errors | Out-String) $output"
+            }
+        }
+        finally {
+            $runspace.Dispose()
+        }
+    }
+}

@@ -1,0 +1,94 @@
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestSetup.psm1') -Force
+    $modulePath = Get-ModuleUnderTest
+    $manifestPath = Join-Path $modulePath 'ClusterManagement.psd1'
+    $manifest = Import-PowerShellDataFile $manifestPath
+    $module = Import-Module $modulePath -PassThru -Force
+}
+
+Describe 'The module manifest' {
+    It 'is valid and targets PowerShell 7.4+ Core only' {
+        $info = Test-ModuleManifest $manifestPath
+        $info.PowerShellVersion | Should -Be ([version] '7.4')
+        $info.CompatiblePSEditions | Should -Be @('Core')
+    }
+
+    It 'exports exactly the cmdlets the assembly defines' {
+        $defined = [System.AppDomain]::CurrentDomain.GetAssemblies() |
+            Where-Object { $_.GetName().Name -eq 'ClusterManagement' } |
+            ForEach-Object { $_.GetExportedTypes() } |
+            ForEach-Object { $_.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false) } |
+            ForEach-Object { "$($_.VerbName)-$($_.NounName)" }
+        @($manifest.CmdletsToExport | Sort-Object) | Should -Be @($defined | Sort-Object)
+        @((Get-Command -Module ClusterManagement).Name | Sort-Object) | Should -Be @($manifest.CmdletsToExport | Sort-Object)
+    }
+
+    It 'exports no functions, aliases or variables by wildcard' {
+        $manifest.FunctionsToExport | Should -BeNullOrEmpty
+        $manifest.AliasesToExport | Should -BeNullOrEmpty
+        $manifest.VariablesToExport | Should -BeNullOrEmpty
+    }
+
+    It 'stamps the manifest version into the assemblies' {
+        $assembly = [System.AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'ClusterManagement' } | Select-Object -First 1
+        $assembly.GetName().Version.ToString(3) | Should -Be $manifest.ModuleVersion
+    }
+
+    It 'uses only approved verbs' {
+        $approved = (Get-Verb).Verb
+        foreach ($command in Get-Command -Module ClusterManagement) { $command.Verb | Should -BeIn $approved -Because $command.Name }
+    }
+
+    It 'declares an output type on every cmdlet and -WhatIf on every cmdlet that changes something' {
+        $readOnly = 'Get', 'Test', 'Wait'
+        foreach ($command in Get-Command -Module ClusterManagement) {
+            $command.OutputType | Should -Not -BeNullOrEmpty -Because "$($command.Name) must declare [OutputType]"
+            if ($command.Verb -notin $readOnly) {
+                $command.Parameters.Keys | Should -Contain 'WhatIf' -Because "$($command.Name) changes something"
+            }
+        }
+    }
+
+    It 'puts every cmdlet class in a sealed class of its own file, grouped by area' {
+        $sources = Get-ChildItem (Join-Path (Get-RepoRoot) 'src/ClusterManagement') -Recurse -Filter '*Command.cs'
+        foreach ($file in $sources) {
+            $text = Get-Content $file.FullName -Raw
+            ([regex]::Matches($text, '\[Cmdlet\(')).Count | Should -Be 1 -Because $file.Name
+            $text | Should -Match 'public sealed class \w+Command' -Because $file.Name
+        }
+    }
+}
+
+Describe 'Dependency isolation' {
+    It 'loads its KubernetesClient and YamlDotNet into its own load context' {
+        $engine = [System.AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'ClusterManagement.Engine' }
+        $engine | Should -Not -BeNullOrEmpty
+        [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($engine[0]).Name | Should -Be 'ClusterManagement'
+    }
+
+    It 'lists nodes in a session that already holds YamlDotNet 11 (as powershell-yaml loads it)' {
+        $yaml11 = Join-Path (Get-RepoRoot) 'out/test-packages/yamldotnet/11.2.1/lib/netstandard2.1/YamlDotNet.dll'
+        if (-not (Test-Path $yaml11)) {
+            & dotnet restore (Join-Path (Get-RepoRoot) 'build/tools/TestPackages.csproj') --packages (Join-Path (Get-RepoRoot) 'out/test-packages') --nologo -v quiet
+        }
+        $yaml11 | Should -Exist
+        $cluster = Start-SuiteCluster -Workers 2
+        try {
+            $script = @"
+`$ErrorActionPreference = 'Stop'
+Add-Type -Path '$yaml11'
+`$before = [YamlDotNet.Serialization.Serializer].Assembly.GetName().Version.Major
+Import-Module '$modulePath'
+`$names = (Get-ClusterNode).Name -join ','
+`$after = [YamlDotNet.Serialization.Serializer].Assembly.GetName().Version.Major
+"`$before|`$names|`$after"
+"@
+            $result = Invoke-FreshPwsh -Script $script -Environment @{ KUBECONFIG = $cluster.KubeConfig }
+            $result.ExitCode | Should -Be 0 -Because $result.Error
+            $result.Output.Trim() | Should -Be '11|cp-1,worker-1,worker-2|11'
+        }
+        finally {
+            Stop-TestCluster $cluster
+        }
+    }
+}
