@@ -17,15 +17,15 @@ $env:CM_MODULE_PATH = $ModulePath
 $env:CM_REPO_ROOT = $Root
 $env:CM_CONFIGURATION = $Configuration
 
-$configuration = New-PesterConfiguration
-$configuration.Run.Path = $TestsPath
-$configuration.Run.PassThru = $true
-$configuration.Output.Verbosity = 'Detailed'
-$configuration.TestResult.Enabled = $true
-$configuration.TestResult.OutputPath = Join-Path (Split-Path $ResultFile) 'pester.xml'
-if ($FullName) { $configuration.Filter.FullName = $FullName }
+$pesterConfiguration = New-PesterConfiguration
+$pesterConfiguration.Run.Path = $TestsPath
+$pesterConfiguration.Run.PassThru = $true
+$pesterConfiguration.Output.Verbosity = 'Detailed'
+$pesterConfiguration.TestResult.Enabled = $true
+$pesterConfiguration.TestResult.OutputPath = Join-Path (Split-Path $ResultFile) 'pester.xml'
+if ($FullName) { $pesterConfiguration.Filter.FullName = $FullName }
 
-$result = Invoke-Pester -Configuration $configuration
+$result = Invoke-Pester -Configuration $pesterConfiguration
 # Container failures (a BeforeAll that threw) leave tests unrun: count them as failures.
 $failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
 [pscustomobject]@{ Passed = $result.PassedCount; Failed = $failed; Skipped = $result.SkippedCount + $result.NotRunCount } |

@@ -38,20 +38,11 @@ function Start-TestCluster {
     $stateFile = Join-Path $StateDir 'emulator.json'
     Remove-Item $stateFile -ErrorAction Ignore
 
-    $start = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
-    foreach ($argument in @((Get-EmulatorAssembly -Configuration $Configuration), '--state-dir', $StateDir, '--workers', $Workers, '--control-planes', $ControlPlanes) + $ExtraArgument) {
-        $start.ArgumentList.Add([string] $argument)
-    }
-    $start.RedirectStandardOutput = $true
-    $start.RedirectStandardError = $true
-    $start.UseShellExecute = $false
-    $process = [System.Diagnostics.Process]::Start($start)
-    # Drain the pipes asynchronously so a chatty emulator can never block on a full pipe.
     $logPath = Join-Path $StateDir 'emulator.log'
-    $process.add_OutputDataReceived({ param($s, $e) if ($null -ne $e.Data) { [IO.File]::AppendAllText($logPath, $e.Data + "`n") } }.GetNewClosure())
-    $process.add_ErrorDataReceived({ param($s, $e) if ($null -ne $e.Data) { [IO.File]::AppendAllText($logPath, $e.Data + "`n") } }.GetNewClosure())
-    $process.BeginOutputReadLine()
-    $process.BeginErrorReadLine()
+    $arguments = @((Get-EmulatorAssembly -Configuration $Configuration), '--state-dir', $StateDir, '--workers', $Workers, '--control-planes', $ControlPlanes) + $ExtraArgument
+    # Output goes to files, never to a pipe nobody reads: a chatty emulator must not block.
+    $process = Start-Process -FilePath 'dotnet' -ArgumentList ($arguments | ForEach-Object { "`"$_`"" }) -PassThru `
+        -RedirectStandardOutput $logPath -RedirectStandardError (Join-Path $StateDir 'emulator.err.log')
 
     $deadline = [DateTime]::UtcNow + $Timeout
     while (-not (Test-Path $stateFile)) {

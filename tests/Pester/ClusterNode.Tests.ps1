@@ -50,7 +50,7 @@ Describe 'Get-ClusterNode' {
     It 'shows the control plane role and its taint' {
         $cp = Get-ClusterNode -Role control-plane
         $cp.Name | Should -Be 'cp-1'
-        $cp.Taints.ToString() | Should -Match 'node-role.kubernetes.io/control-plane:NoSchedule'
+        $cp.Taints.ForEach('ToString') | Should -Contain 'node-role.kubernetes.io/control-plane:NoSchedule'
     }
 
     It 'selects by wildcard, and a wildcard that matches nothing returns nothing without error' {
@@ -167,12 +167,12 @@ Describe 'Get-ClusterNode errors' {
     }
 
     It 'retries a transient server error and succeeds' {
-        Invoke-EmulatorControl -Cluster $cluster -Method POST -Path 'faults' -Body @{ method = 'GET'; path = '/api/v1/nodes/worker-3'; status = 503; times = 2 } | Out-Null
+        Invoke-EmulatorControl -Cluster $cluster -Method POST -Path 'faults' -Body @{ method = 'GET'; path = '/api/v1/nodes/worker-3'; statusCode = 503; times = 2 } | Out-Null
         (Get-ClusterNode -Name worker-3).Name | Should -Be 'worker-3'
     }
 
     It 'reports a server error that persists, with the server message' {
-        Invoke-EmulatorControl -Cluster $cluster -Method POST -Path 'faults' -Body @{ method = 'GET'; path = '/api/v1/nodes/worker-2'; status = 500; times = 10 } | Out-Null
+        Invoke-EmulatorControl -Cluster $cluster -Method POST -Path 'faults' -Body @{ method = 'GET'; path = '/api/v1/nodes/worker-2'; statusCode = 500; times = 10 } | Out-Null
         try {
             $failure = { Get-ClusterNode -Name worker-2 -ErrorAction Stop } | Should -Throw -PassThru
             $failure.CategoryInfo.Category | Should -Be 'InvalidResult'

@@ -111,18 +111,18 @@ Describe 'Use-ClusterContext' {
 
 Describe 'Connection fallbacks' {
     It 'uses ~/.kube/config when $env:KUBECONFIG is unset' {
-        $home = Join-Path $TestDrive 'home'
-        $null = New-Item -ItemType Directory (Join-Path $home '.kube') -Force
-        Copy-Item $cluster.KubeConfig (Join-Path $home '.kube/config')
-        $result = Invoke-FreshPwsh -Script "Import-Module '$modulePath'; (Get-ClusterNode -Name worker-1).Name" -Environment @{ HOME = $home; KUBECONFIG = '' }
+        $fakeHome = Join-Path $TestDrive 'home'
+        $null = New-Item -ItemType Directory (Join-Path $fakeHome '.kube') -Force
+        Copy-Item $cluster.KubeConfig (Join-Path $fakeHome '.kube/config')
+        $result = Invoke-FreshPwsh -Script "Import-Module '$modulePath'; (Get-ClusterNode -Name worker-1).Name" -Environment @{ HOME = $fakeHome; KUBECONFIG = '' }
         $result.ExitCode | Should -Be 0 -Because $result.Error
         $result.Output.Trim() | Should -Be 'worker-1'
     }
 
     It 'explains how to connect when there is no kubeconfig at all' {
-        $home = Join-Path $TestDrive 'empty-home'
-        $null = New-Item -ItemType Directory $home -Force
-        $result = Invoke-FreshPwsh -Script "Import-Module '$modulePath'; try { Get-ClusterNode -ErrorAction Stop } catch { `$_.FullyQualifiedErrorId; `$_.Exception.Message }" -Environment @{ HOME = $home; KUBECONFIG = ''; KUBERNETES_SERVICE_HOST = '' }
+        $fakeHome = Join-Path $TestDrive 'empty-home'
+        $null = New-Item -ItemType Directory $fakeHome -Force
+        $result = Invoke-FreshPwsh -Script "Import-Module '$modulePath'; try { Get-ClusterNode -ErrorAction Stop } catch { `$_.FullyQualifiedErrorId; `$_.Exception.Message }" -Environment @{ HOME = $fakeHome; KUBECONFIG = ''; KUBERNETES_SERVICE_HOST = '' }
         $result.Output | Should -Match 'KubeConfigNotFound'
         $result.Output | Should -Match 'KUBECONFIG'
     }

@@ -22,7 +22,7 @@ public sealed class GetClusterContextCommand : PSCmdlet
 
     protected override void ProcessRecord()
     {
-        var options = ClusterCmdlet.Resolve(this, KubeConfig, null);
+        var options = ClusterCmdlet.Resolve(this, KubeConfig, null, SessionDefaults.Current);
         IReadOnlyList<ClusterContext> contexts;
         try
         {

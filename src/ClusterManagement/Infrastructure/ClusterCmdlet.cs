@@ -22,21 +22,30 @@ public abstract class ClusterCmdlet : AsyncCmdlet
     [ArgumentCompleter(typeof(ContextNameCompleter))]
     public string? Context { get; set; }
 
-    protected ConnectionOptions ConnectionOptions() => Resolve(this, KubeConfig, Context);
+    private SessionDefaults sessionDefaults = new();
+    private ConnectionOptions? connectionOptions;
 
-    protected ClusterConnection Connect() => ClusterConnection.Open(ConnectionOptions());
-
-    /// <summary>The namespace session defaults give for <paramref name="connection"/>, if any.</summary>
-    protected string? SessionNamespaceFor(ClusterConnection connection)
+    /// <summary>
+    /// Reads the session's defaults and resolves paths here, on the pipeline thread: the work itself
+    /// runs on the thread pool, where there is no default runspace and no session state.
+    /// Derived cmdlets that override this must call it.
+    /// </summary>
+    protected override void BeginProcessing()
     {
-        var defaults = SessionDefaults.Current;
-        return defaults.Context == connection.ContextName ? defaults.Namespace : null;
+        sessionDefaults = SessionDefaults.Current;
+        connectionOptions = Resolve(this, KubeConfig, Context, sessionDefaults);
     }
 
+    protected ClusterConnection Connect() =>
+        ClusterConnection.Open(connectionOptions ?? throw new InvalidOperationException("BeginProcessing of ClusterCmdlet did not run."));
+
+    /// <summary>The namespace session defaults give for <paramref name="connection"/>, if any.</summary>
+    protected string? SessionNamespaceFor(ClusterConnection connection) =>
+        sessionDefaults.Context == connection.ContextName ? sessionDefaults.Namespace : null;
+
     /// <summary>Shared with argument completers, which see parameters only as a dictionary.</summary>
-    internal static ConnectionOptions Resolve(PSCmdlet? cmdlet, string? kubeConfig, string? context)
+    internal static ConnectionOptions Resolve(PSCmdlet? cmdlet, string? kubeConfig, string? context, SessionDefaults defaults)
     {
-        var defaults = SessionDefaults.Current;
         var explicitConfig = kubeConfig is null ? null : ResolvePaths(cmdlet, kubeConfig);
         // Session defaults belong to the kubeconfig they were chosen from; another file means another cluster.
         var defaultsApply = explicitConfig is null || explicitConfig == defaults.KubeConfig;

@@ -25,7 +25,7 @@ public abstract class ClusterNameCompleter : IArgumentCompleter
         try
         {
             using var timeout = new CancellationTokenSource(Budget);
-            var options = ClusterCmdlet.Resolve(null, fakeBoundParameters["KubeConfig"] as string, fakeBoundParameters["Context"] as string);
+            var options = ClusterCmdlet.Resolve(null, fakeBoundParameters["KubeConfig"] as string, fakeBoundParameters["Context"] as string, SessionDefaults.Current);
             var task = Task.Run(() => ListNamesAsync(ClusterConnection.Open(options), fakeBoundParameters, timeout.Token), timeout.Token);
             names = task.Wait(Budget) ? task.Result : [];
         }

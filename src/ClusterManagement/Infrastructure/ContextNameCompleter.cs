@@ -18,7 +18,7 @@ public sealed class ContextNameCompleter : IArgumentCompleter
         var pattern = WildcardPattern.Get(wordToComplete.Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
         try
         {
-            var options = ClusterCmdlet.Resolve(null, fakeBoundParameters["KubeConfig"] as string, null);
+            var options = ClusterCmdlet.Resolve(null, fakeBoundParameters["KubeConfig"] as string, null, SessionDefaults.Current);
             return ClusterConnection.ListContexts(options.KubeConfig, null)
                 .Where(c => pattern.IsMatch(c.Name))
                 .Select(c => new CompletionResult(c.Name, c.Name, CompletionResultType.ParameterValue, $"{c.Name} ({c.Server})"))
