@@ -13,6 +13,7 @@ public sealed class CoreModule : IEmulatorModule
             builder.AddKind(kind);
         }
         builder.SetSubresourceHandler(CoreKinds.Pods, "eviction", new PodEvictionHandler())
+            .AddAdmission(new CoreDefaultsAdmission())
             .AddAdmission(new ExternalHeartbeatAdmission())
             .AddController(new NodeHeartbeatController())
             .AddController(new NodeLifecycleController())

@@ -17,6 +17,8 @@ public sealed class ClusterSeeder : IEmulatorSeeder
     private static readonly string KubeProxyDaemonSetUid = "6f1c2a8e-2d7b-4c1e-9a51-0d3b7f2e8c41";
     private static readonly string CoreDnsReplicaSetUid = "3b9e0f4d-8a27-4e63-b1c5-7d2f6a9e0b18";
 
+    private readonly HashSet<string> _suffixes = [];
+
     public void Seed(EmulatorContext context)
     {
         var store = context.Store;
@@ -57,7 +59,7 @@ public sealed class ClusterSeeder : IEmulatorSeeder
         }
     }
 
-    private static void SeedControlPlanePods(ObjectStore store, JsonObject node, DateTimeOffset born, Random random)
+    private void SeedControlPlanePods(ObjectStore store, JsonObject node, DateTimeOffset born, Random random)
     {
         store.Create(CoreKinds.Pods, KubeProxy(node, random));
         foreach (var (component, image) in new[]
@@ -78,7 +80,7 @@ public sealed class ClusterSeeder : IEmulatorSeeder
         }
     }
 
-    private static JsonObject KubeProxy(JsonObject node, Random random)
+    private JsonObject KubeProxy(JsonObject node, Random random)
     {
         var pod = Pod($"kube-proxy-{Suffix(random, 5)}", node, $"registry.k8s.io/kube-proxy:{NodeFactory.KubeletVersion}", "kube-proxy", HostIp(node),
             Timestamps.Parse(node.StringAt("metadata", "creationTimestamp"))!.Value.AddSeconds(20));
@@ -90,7 +92,7 @@ public sealed class ClusterSeeder : IEmulatorSeeder
         return pod;
     }
 
-    private static JsonObject CoreDns(JsonObject node, Random random, int ordinal)
+    private JsonObject CoreDns(JsonObject node, Random random, int ordinal)
     {
         var podIp = NodeFactory.PodCidr(ordinal)[..^4] + "2";
         var pod = Pod($"coredns-668d6bf9bc-{Suffix(random, 5)}", node, "registry.k8s.io/coredns/coredns:v1.11.3", "kube-dns", podIp,
@@ -173,5 +175,16 @@ public sealed class ClusterSeeder : IEmulatorSeeder
     private static string HostIp(JsonObject node) =>
         node.ObjectsAt("status", "addresses").First(a => a.StringAt("type") == "InternalIP").StringAt("address")!;
 
-    private static string Suffix(Random random, int length) => new(random.GetItems(SuffixAlphabet.AsSpan(), length));
+    /// <summary>A pod-name suffix as the ReplicaSet and DaemonSet controllers make them; redrawn on the rare collision.</summary>
+    private string Suffix(Random random, int length)
+    {
+        while (true)
+        {
+            var suffix = new string(random.GetItems(SuffixAlphabet.AsSpan(), length));
+            if (_suffixes.Add(suffix))
+            {
+                return suffix;
+            }
+        }
+    }
 }

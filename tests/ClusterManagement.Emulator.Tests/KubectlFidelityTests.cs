@@ -1,0 +1,134 @@
+using System.Text.Json.Nodes;
+using ClusterManagement.Emulator.Kinds;
+using ClusterManagement.Emulator.Store;
+using ClusterManagement.Emulator.Tests.Infrastructure;
+
+namespace ClusterManagement.Emulator.Tests;
+
+/// <summary>The real kubectl against the emulator: what it prints is what it would print against a cluster.</summary>
+public sealed class KubectlFidelityTests(EmulatorFixture fixture) : IClassFixture<EmulatorFixture>
+{
+    private string Kubeconfig => fixture.Emulator.KubeconfigPath;
+
+    [KubectlFact]
+    public async Task GetNodesWideShowsEveryColumnAsKubectlDerivesIt()
+    {
+        var result = await Kubectl.RunAsync(Kubeconfig, "get", "nodes", "-o", "wide");
+
+        Assert.Equal(0, result.ExitCode);
+        var lines = result.Output.TrimEnd().Split('\n');
+        Assert.Equal(["NAME", "STATUS", "ROLES", "AGE", "VERSION", "INTERNAL-IP", "EXTERNAL-IP", "OS-IMAGE", "KERNEL-VERSION", "CONTAINER-RUNTIME"],
+            Columns(lines[0]));
+        Assert.Equal(5, lines.Length);
+        Assert.Matches(@"^cp-1\s+Ready\s+control-plane\s+45d\s+v1\.32\.4\s+10\.0\.0\.11\s+<none>\s+Debian GNU/Linux 12 \(bookworm\)\s+6\.1\.0-28-amd64\s+containerd://1\.7\.24\s*$", lines[1]);
+        Assert.Matches(@"^worker-1\s+Ready\s+<none>\s+44d\s+v1\.32\.4\s+10\.0\.0\.12\s+<none>\s+Debian GNU/Linux 12 \(bookworm\)\s+6\.1\.0-28-amd64\s+docker://20\.10\.24\s*$", lines[2]);
+        Assert.StartsWith("worker-3", lines[4]);
+    }
+
+    [KubectlFact]
+    public async Task GetNodesJsonIsAParsableList()
+    {
+        var result = await Kubectl.RunAsync(Kubeconfig, "get", "nodes", "-o", "json");
+
+        Assert.Equal(0, result.ExitCode);
+        var list = JsonNode.Parse(result.Output)!;
+        Assert.Equal("List", list["kind"]!.GetValue<string>());
+        Assert.Equal(4, list["items"]!.AsArray().Count);
+    }
+
+    [KubectlFact]
+    public async Task GetSingleNodePrintsTheDefaultColumns()
+    {
+        var result = await Kubectl.RunAsync(Kubeconfig, "get", "node", "worker-1");
+
+        Assert.Equal(0, result.ExitCode);
+        var lines = result.Output.TrimEnd().Split('\n');
+        Assert.Equal(["NAME", "STATUS", "ROLES", "AGE", "VERSION"], Columns(lines[0]));
+        Assert.Equal(["worker-1", "Ready", "<none>", "44d", "v1.32.4"], Columns(lines[1]));
+    }
+
+    [KubectlFact]
+    public async Task GetMissingNodeReportsNotFound()
+    {
+        var result = await Kubectl.RunAsync(Kubeconfig, "get", "node", "nope");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("Error from server (NotFound): nodes \"nope\" not found", result.Error.Trim());
+    }
+
+    [KubectlFact]
+    public async Task GetPodsAllNamespacesWideListsTheSystemPods()
+    {
+        var result = await Kubectl.RunAsync(Kubeconfig, "get", "pods", "-A", "-o", "wide");
+
+        Assert.Equal(0, result.ExitCode);
+        var lines = result.Output.TrimEnd().Split('\n');
+        Assert.Equal(["NAMESPACE", "NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE", "NOMINATED", "NODE", "READINESS", "GATES"], Columns(lines[0]));
+        var proxies = lines.Where(l => l.Contains("kube-proxy-")).ToList();
+        Assert.Equal(4, proxies.Count);
+        Assert.All(proxies, l => Assert.Matches(@"^kube-system\s+kube-proxy-[a-z0-9]{5}\s+1/1\s+Running\s+0\s+\d+d\s+10\.0\.0\.\d+\s+(cp|worker)-\d\s+<none>\s+<none>\s*$", l));
+    }
+
+    [KubectlFact]
+    public async Task WatchPrintsAChangeMadeAfterItStarted()
+    {
+        var listed = new TaskCompletionSource();
+        var watching = Kubectl.RunUntilAsync(Kubeconfig, TimeSpan.FromSeconds(15), output =>
+        {
+            if (output.Contains("worker-2"))
+            {
+                listed.TrySetResult();
+            }
+            return output.Contains("SchedulingDisabled");
+        }, "get", "nodes", "worker-2", "--watch");
+        // kubectl watches from its list's resourceVersion, so a change made after the list is seen even before the watch connects.
+        await Task.WhenAny(listed.Task, watching);
+        fixture.Emulator.Store.Mutate(CoreKinds.Nodes, null, "worker-2", node =>
+        {
+            node.ObjectAt("spec")["unschedulable"] = true;
+            return true;
+        });
+        try
+        {
+            var result = await watching;
+            Assert.Contains("worker-2", result.Output);
+            Assert.Matches(@"worker-2\s+Ready,SchedulingDisabled", result.Output);
+        }
+        finally
+        {
+            fixture.Emulator.Store.Mutate(CoreKinds.Nodes, null, "worker-2", node => node.ObjectAt("spec").Remove("unschedulable"));
+        }
+    }
+
+    [KubectlFact]
+    public async Task ReadonlyUserIsForbiddenToLabelANode()
+    {
+        var result = await Kubectl.RunAsync(Kubeconfig, "--context", "sandbox-readonly", "label", "node", "worker-1", "team=x");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(
+            "Error from server (Forbidden): nodes \"worker-1\" is forbidden: User \"readonly\" cannot patch resource \"nodes\" in API group \"\" at the cluster scope",
+            result.Error.Trim());
+    }
+
+    [KubectlFact]
+    public async Task BadTokenIsUnauthorized()
+    {
+        var result = await Kubectl.RunAsync(Kubeconfig, "--context", "sandbox-badtoken", "get", "nodes");
+
+        Assert.Equal(1, result.ExitCode);
+        // With an empty discovery cache the 401 arrives on discovery, which client-go words this way.
+        Assert.Contains("error: You must be logged in to the server (the server has asked for the client to provide credentials)", result.Error);
+    }
+
+    [KubectlFact]
+    public async Task TokenContextUsesItsNamespace()
+    {
+        var result = await Kubectl.RunAsync(Kubeconfig, "--context", "sandbox-token", "get", "pods");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("No resources found in team-a namespace.", result.Error);
+    }
+
+    private static string[] Columns(string line) => line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+}
