@@ -20,9 +20,12 @@ public static class MergePatch
             }
             else
             {
-                var merged = Apply(result[key], value);
-                result.Remove(key);
-                result[key] = merged;
+                var existing = result[key];
+                var merged = Apply(existing, value);
+                if (!ReferenceEquals(merged, existing))
+                {
+                    result[key] = merged;
+                }
             }
         }
         return result;

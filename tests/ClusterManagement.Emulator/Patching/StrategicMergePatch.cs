@@ -79,10 +79,15 @@ public static class StrategicMergePatch
             else
             {
                 var childPath = $"{path}/{key}";
-                var merged = MergeValue(result[key], value, key, kind, childPath);
-                result.Remove(key);
-                if (merged is not null)
+                var existing = result[key];
+                var merged = MergeValue(existing, value, key, kind, childPath);
+                if (merged is null)
                 {
+                    result.Remove(key);
+                }
+                else if (!ReferenceEquals(merged, existing))
+                {
+                    // Assigning over the existing key keeps its position, so patched objects read like the originals.
                     result[key] = merged;
                 }
             }
@@ -135,9 +140,10 @@ public static class StrategicMergePatch
             }
             else if (existing is not null)
             {
-                var index = result.IndexOf(existing);
-                result.RemoveAt(index);
-                result.Insert(index, MergeMap(existing, element, kind, path));
+                if (MergeMap(existing, element, kind, path) is { } merged && !ReferenceEquals(merged, existing))
+                {
+                    result[result.IndexOf(existing)] = merged;
+                }
             }
             else
             {

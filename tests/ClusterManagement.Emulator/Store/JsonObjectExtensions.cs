@@ -34,8 +34,12 @@ public static class JsonObjectExtensions
     public static bool BoolAt(this JsonNode? node, params string[] path) =>
         node.At(path) is JsonValue v && v.TryGetValue<bool>(out var b) && b;
 
+    /// <summary>Numbers parsed from JSON read as long; ones set in code may be held as int.</summary>
     public static long? LongAt(this JsonNode? node, params string[] path) =>
-        node.At(path) is JsonValue v && v.TryGetValue<long>(out var l) ? l : null;
+        node.At(path) is not JsonValue v ? null
+        : v.TryGetValue<long>(out var l) ? l
+        : v.TryGetValue<int>(out var i) ? i
+        : null;
 
     public static IEnumerable<JsonObject> ObjectsAt(this JsonNode? node, params string[] path) =>
         node.At(path) is JsonArray a ? a.OfType<JsonObject>() : [];
