@@ -31,6 +31,8 @@ function Install-BuildPrerequisite {
     # The fidelity tests run the real kubectl. Debian images often ship a current one; otherwise
     # Debian's own package provides it.
     if (-not (Get-Command kubectl -ErrorAction Ignore)) { Install-AptPackage -Package kubernetes-client }
+    # GNU time measures the peak memory of kubectl in the benchmarks.
+    Install-AptPackage -Package time
 
     $fleet = Join-Path $Context.Root 'tests/Fleet/Fleet.psm1'
     if (Test-Path $fleet) {
