@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ClusterManagement.Emulator.Store;
 using Microsoft.AspNetCore.Http;
 
 namespace ClusterManagement.Emulator.Api;
@@ -13,7 +14,7 @@ public static class JsonResponse
     {
         context.Response.StatusCode = statusCode;
         context.Response.ContentType = ContentType;
-        await using var writer = new Utf8JsonWriter(context.Response.Body);
+        await using var writer = new Utf8JsonWriter(context.Response.Body, JsonEncoding.Writer);
         body.WriteTo(writer);
     }
 

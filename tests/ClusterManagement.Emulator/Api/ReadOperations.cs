@@ -95,7 +95,7 @@ public static class ReadOperations
         response.StatusCode = 200;
         response.ContentType = JsonResponse.ContentType;
         // Synchronous writes to a pipe buffer; flushed when the request completes.
-        using var writer = new Utf8JsonWriter(response.BodyWriter);
+        using var writer = new Utf8JsonWriter(response.BodyWriter, JsonEncoding.Writer);
         writer.WriteStartObject();
         writer.WriteString("kind", request.Kind.Kind + "List");
         writer.WriteString("apiVersion", request.Kind.GroupVersion);

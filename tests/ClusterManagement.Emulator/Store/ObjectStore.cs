@@ -182,7 +182,7 @@ public sealed class ObjectStore
         meta["resourceVersion"] = rv.ToString();
         var ns = Scope(kind, obj.Namespace());
         var owners = obj.ObjectsAt("metadata", "ownerReferences").Select(o => o.StringAt("uid")).OfType<string>().ToArray();
-        var stored = new StoredObject(kind, ns, obj.Name(), meta.StringAt("uid")!, rv, JsonSerializer.SerializeToUtf8Bytes(obj), owners);
+        var stored = new StoredObject(kind, ns, obj.Name(), meta.StringAt("uid")!, rv, JsonSerializer.SerializeToUtf8Bytes(obj, JsonEncoding.Serializer), owners);
         var bucket = Bucket(kind);
         var previous = bucket.GetValueOrDefault(stored.Key);
         if (type == WatchEventType.Deleted)

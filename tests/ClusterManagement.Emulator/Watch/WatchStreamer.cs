@@ -178,7 +178,7 @@ public static class WatchStreamer
         private async Task WriteLineAsync(string type, Action<Utf8JsonWriter> writeObject, CancellationToken ct)
         {
             using var buffer = new MemoryStream();
-            using (var writer = new Utf8JsonWriter(buffer))
+            using (var writer = new Utf8JsonWriter(buffer, JsonEncoding.Writer))
             {
                 writer.WriteStartObject();
                 writer.WriteString("type", type);
