@@ -1,4 +1,5 @@
 using ClusterManagement.Emulator.Kinds;
+using ClusterManagement.Emulator.Nodes;
 
 namespace ClusterManagement.Emulator;
 
@@ -28,5 +29,5 @@ public sealed record EmulatorOptions
     public int RequestLogSize { get; init; } = 2_000;
 
     /// <summary>Kinds, admission plugins, subresource handlers, controllers and seeders, applied in order.</summary>
-    public IReadOnlyList<IEmulatorModule> Modules { get; init; } = [new CoreModule()];
+    public IReadOnlyList<IEmulatorModule> Modules { get; init; } = [new CoreModule(), new NodesModule()];
 }
