@@ -19,6 +19,9 @@
         'Get-ClusterContext'
         'Use-ClusterContext'
         'Get-ClusterNode'
+        'Suspend-ClusterNode'
+        'Resume-ClusterNode'
+        'Get-NodePod'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
