@@ -106,7 +106,11 @@ public static class DisruptionBudgets
         return status;
     }
 
-    /// <summary>getExpectedPodCount: an integer minAvailable counts the pods; percentages and maxUnavailable need the controllers' scale.</summary>
+    /// <summary>
+    /// getExpectedPodCount: an integer minAvailable counts the pods; percentages and maxUnavailable need the
+    /// controllers' scale. A pod whose controller the emulator does not hold counts for itself (the real
+    /// controller would refuse such a budget), so until a pod is gone it keeps its place in the scale.
+    /// </summary>
     private static (long Expected, long Desired) Targets(JsonObject spec, IReadOnlyList<JsonObject> covered, Func<JsonObject, (string Uid, long Replicas)?> replicasOf)
     {
         if (spec["minAvailable"] is JsonValue min && min.TryGetValue<long>(out var minimum))
