@@ -22,7 +22,8 @@ function New-BuildContext {
 
 function Invoke-Dotnet {
     # A simple function on purpose: dotnet's own switches (-o, -c) must pass through untouched.
-    & dotnet @args
+    # To the host, not the output stream: build chatter must never become a function's return value.
+    & dotnet @args | Out-Host
     if ($LASTEXITCODE -ne 0) { throw "dotnet $($args -join ' ') failed with exit code $LASTEXITCODE." }
 }
 
