@@ -444,6 +444,9 @@ function Build-FleetImage {
         $partial = "$($image.Path).$PID.partial"
         Invoke-FleetNative bash '-c', 'tar --numeric-owner -C "$1" -cf - . | zstd -q -T0 -3 -o "$2"', 'pack', $rootfs, $partial | Out-Null
         Move-Item -LiteralPath $partial -Destination $image.Path -Force
+        # Tarballs of older recipes are never used again and cost 60-150 MB each.
+        Get-ChildItem -LiteralPath $script:CacheRoot -Filter "node-$($Variant.ToLowerInvariant())-*.tar.zst" |
+            Where-Object FullName -NE $image.Path | Remove-Item -Force
     }
     finally {
         Remove-FleetMount -Path $buildDir
@@ -505,6 +508,8 @@ function Build-FleetAptRepository {
         Invoke-FleetNative bash (Join-Path $sources 'build-repo.sh'), $partial | Write-Verbose
         if (Test-Path -LiteralPath $repo) { Remove-Item -LiteralPath $repo -Recurse -Force }
         Move-Item -LiteralPath $partial -Destination $repo
+        Get-ChildItem -LiteralPath $script:CacheRoot -Directory -Filter 'apt-*' | Where-Object FullName -NE $repo |
+            Where-Object Name -NotLike '*.partial' | Remove-Item -Recurse -Force
     }
     finally {
         if (Test-Path -LiteralPath $partial) { Remove-Item -LiteralPath $partial -Recurse -Force }
@@ -588,6 +593,19 @@ function Start-FleetNode {
     )
     $Engine = Resolve-FleetEngine $Engine
     if (-not $PSCmdlet.ShouldProcess("$Name ($Address`:$SshPort)", 'Start fleet node')) { return }
+    $container = New-FleetNodeContainer -Engine $Engine -Name $Name -Address $Address -SshPort $SshPort -EnginePort $EnginePort `
+        -ControlPlane:$ControlPlane -EtcdClientPort $EtcdClientPort -EtcdPeerPort $EtcdPeerPort -Variant $Variant
+    Wait-FleetNodeReady -Container $container -TimeoutSec $TimeoutSec
+}
+
+function New-FleetNodeContainer {
+    # Starting a node is split in two so that Start-Fleet boots all containers at once and
+    # only then waits for each: nodes boot in parallel.
+    param(
+        [Parameter(Mandatory)]$Engine, [Parameter(Mandatory)][string]$Name, [Parameter(Mandatory)][string]$Address,
+        [Parameter(Mandatory)][int]$SshPort, [Parameter(Mandatory)][int]$EnginePort, [switch]$ControlPlane,
+        [int]$EtcdClientPort, [int]$EtcdPeerPort, [string]$Variant
+    )
     $ports = @($SshPort, $EnginePort) + $(if ($ControlPlane) { $EtcdClientPort, $EtcdPeerPort })
     foreach ($port in $ports) {
         if (-not (Test-FleetPortFree -Address $Address -Port $port)) { throw "${Address}:$port is already in use; every node needs free ports of its own." }
@@ -622,34 +640,48 @@ function Start-FleetNode {
         '--volume', "${nodeDir}:/etc/fleet:ro", '--volume', "${repo}:/srv/fleet-apt:ro",
         $image.Tag, '/lib/systemd/systemd'
     )
-    $containerId = (Invoke-FleetDocker -Engine $Engine -ArgumentList $runArgs | Select-Object -Last 1).Trim()
+    [pscustomobject]@{
+        Engine         = $Engine
+        Name           = $Name
+        Address        = $Address
+        SshPort        = $SshPort
+        ControlPlane   = $ControlPlane.IsPresent
+        EtcdClientPort = $EtcdClientPort
+        Id             = (Invoke-FleetDocker -Engine $Engine -ArgumentList $runArgs | Select-Object -Last 1).Trim()
+    }
+}
+
+function Wait-FleetNodeReady {
+    # Waits (bounded) for a node's host key, SSH login and, on a control plane, etcd; records
+    # the host key in the fleet's known_hosts; removes the node if it does not come up.
+    param([Parameter(Mandatory)]$Container, [int]$TimeoutSec = 60)
     try {
-        $publicKey = Wait-FleetCondition -Activity "the host key of $Name" -TimeoutSec $TimeoutSec -Condition {
-            $read = Invoke-FleetDocker -Engine $Engine -ArgumentList 'exec', $containerId, 'cat', '/etc/ssh/ssh_host_ed25519_key.pub' -AllowFailure
+        $publicKey = Wait-FleetCondition -Activity "the host key of $($Container.Name)" -TimeoutSec $TimeoutSec -Condition {
+            $read = Invoke-FleetDocker -Engine $Container.Engine -ArgumentList 'exec', $Container.Id, 'cat', '/etc/ssh/ssh_host_ed25519_key.pub' -AllowFailure
             if ($read.ExitCode -eq 0 -and $read.Output) { ($read.Output -join '').Trim() }
         }
-        $hostPattern = "[$Address]:$SshPort"
-        $known = @(Get-Content -LiteralPath $Engine.KnownHostsPath | Where-Object { -not $_.StartsWith("$hostPattern ") })
+        $hostPattern = "[$($Container.Address)]:$($Container.SshPort)"
+        $known = @(Get-Content -LiteralPath $Container.Engine.KnownHostsPath | Where-Object { -not $_.StartsWith("$hostPattern ") })
         $keyFields = -split $publicKey
-        Set-Content -LiteralPath $Engine.KnownHostsPath -Value ($known + "$hostPattern $($keyFields[0]) $($keyFields[1])")
+        Set-Content -LiteralPath $Container.Engine.KnownHostsPath -Value ($known + "$hostPattern $($keyFields[0]) $($keyFields[1])")
 
         $sshArgs = @('-F', '/dev/null', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=yes',
-            '-o', "UserKnownHostsFile=$($Engine.KnownHostsPath)", '-o', 'ConnectTimeout=3',
-            '-i', $Engine.KeyPath, '-p', $SshPort, "cmadmin@$Address", 'true')
-        Wait-FleetCondition -Activity "SSH on ${Address}:$SshPort" -TimeoutSec $TimeoutSec -Condition {
+            '-o', "UserKnownHostsFile=$($Container.Engine.KnownHostsPath)", '-o', 'ConnectTimeout=3',
+            '-i', $Container.Engine.KeyPath, '-p', $($Container.SshPort), "cmadmin@$($Container.Address)", 'true')
+        Wait-FleetCondition -Activity "SSH on $($Container.Address):$($Container.SshPort)" -TimeoutSec $TimeoutSec -Condition {
             (Invoke-FleetNative ssh $sshArgs -AllowFailure).ExitCode -eq 0
         } | Out-Null
-        if ($ControlPlane) {
-            Wait-FleetCondition -Activity "etcd on ${Address}:$EtcdClientPort" -TimeoutSec $TimeoutSec -Condition {
-                (Invoke-FleetDocker -Engine $Engine -ArgumentList 'exec', $containerId, 'etcdctl', '--endpoints', "http://${Address}:$EtcdClientPort", 'endpoint', 'health' -AllowFailure).ExitCode -eq 0
+        if ($Container.ControlPlane) {
+            Wait-FleetCondition -Activity "etcd on $($Container.Address):$($Container.EtcdClientPort)" -TimeoutSec $TimeoutSec -Condition {
+                (Invoke-FleetDocker -Engine $Container.Engine -ArgumentList 'exec', $Container.Id, 'etcdctl', '--endpoints', "http://$($Container.Address):$($Container.EtcdClientPort)", 'endpoint', 'health' -AllowFailure).ExitCode -eq 0
             } | Out-Null
         }
-        ConvertTo-FleetNode -Engine $Engine -ContainerId $containerId
+        ConvertTo-FleetNode -Engine $Container.Engine -ContainerId $Container.Id
     }
     catch {
-        $journal = Invoke-FleetDocker -Engine $Engine -ArgumentList 'exec', $containerId, 'journalctl', '--no-pager', '-n', '40' -AllowFailure
-        Stop-FleetNode -Name $Name -Engine $Engine -Confirm:$false
-        throw "Node $Name did not come up: $($_.Exception.Message)`nLast journal lines:`n$($journal.Output -join "`n")"
+        $journal = Invoke-FleetDocker -Engine $Container.Engine -ArgumentList 'exec', $Container.Id, 'journalctl', '--no-pager', '-n', '40' -AllowFailure
+        Stop-FleetNode -Name $Container.Name -Engine $Container.Engine -Confirm:$false
+        throw "Node $($Container.Name) did not come up: $($_.Exception.Message)`nLast journal lines:`n$($journal.Output -join "`n")"
     }
 }
 
@@ -691,9 +723,8 @@ function Stop-FleetNode {
             $inspect = Invoke-FleetDocker -Engine $Engine -ArgumentList 'inspect', '--format', "{{index .Config.Labels `"$script:NodeLabel.address`"}}:{{index .Config.Labels `"$script:NodeLabel.ssh-port`"}}", $n -AllowFailure
             if ($inspect.ExitCode -eq 0) { $parts = "$($inspect.Output)".Trim() -split ':'; "[$($parts[0])]:$($parts[1]) " }
         }
-        # A short stop timeout: systemd shuts down in well under a second, and a node is
-        # disposable, so nothing is gained by waiting docker's default 10 s.
-        Invoke-FleetDocker -Engine $Engine -ArgumentList (@('stop', '--time', '3') + $names) -AllowFailure | Out-Null
+        # Killed rather than shut down: a node is disposable, everything it ran dies with its
+        # PID namespace, and an orderly stop of an inner dockerd costs seconds per node.
         Invoke-FleetDocker -Engine $Engine -ArgumentList (@('rm', '--force', '--volumes') + $names) -AllowFailure | Out-Null
         foreach ($n in $names) { Remove-Item -LiteralPath (Join-Path $Engine.WorkDir "nodes/$n") -Recurse -Force -ErrorAction SilentlyContinue }
         if ($addresses -and (Test-Path -LiteralPath $Engine.KnownHostsPath)) {
@@ -738,13 +769,14 @@ function Start-Fleet {
     $ownEngine = -not $Engine -and -not $script:CurrentEngine
     $Engine = if ($ownEngine) { Start-FleetEngine -Confirm:$false } else { Resolve-FleetEngine $Engine }
     try {
-        for ($i = 0; $i -lt $Count; $i++) {
+        $containers = for ($i = 0; $i -lt $Count; $i++) {
             $octet = $FirstOctet + $i
             $isControlPlane = $i -lt $ControlPlaneCount
             $nodeName = if ($isControlPlane) { "cp-$($i + 1)" } else { "worker-$($i - $ControlPlaneCount + 1)" }
-            Start-FleetNode -Engine $Engine -Name $nodeName -Address "127.0.0.$octet" -SshPort (2200 + $octet) -EnginePort (2300 + $octet) `
-                -ControlPlane:$isControlPlane -EtcdClientPort (2400 + $octet) -EtcdPeerPort (2500 + $octet) -Variant $Variant -Confirm:$false
+            New-FleetNodeContainer -Engine $Engine -Name $nodeName -Address "127.0.0.$octet" -SshPort (2200 + $octet) -EnginePort (2300 + $octet) `
+                -ControlPlane:$isControlPlane -EtcdClientPort (2400 + $octet) -EtcdPeerPort (2500 + $octet) -Variant $Variant
         }
+        foreach ($container in $containers) { Wait-FleetNodeReady -Container $container }
     }
     catch {
         if ($ownEngine) { Stop-Fleet -Engine $Engine -Confirm:$false }
