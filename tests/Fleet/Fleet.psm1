@@ -146,19 +146,41 @@ function Get-FleetAptMirror {
     }
 }
 
-function Remove-FleetMount {
-    # Unmounts everything mounted at or below $Path (deepest first): dockerd and debootstrap
-    # leave bind and overlay mounts behind when they are killed.
+function Get-FleetMount {
     param([Parameter(Mandatory)][string]$Path)
     $prefix = $Path.TrimEnd('/')
-    $mounts = Get-Content /proc/self/mountinfo | ForEach-Object {
+    Get-Content /proc/self/mountinfo | ForEach-Object {
         # mountinfo escapes blanks and backslashes in octal.
         [regex]::Replace(($_ -split ' ')[4], '\\([0-7]{3})', { param($m) [char][Convert]::ToInt32($m.Groups[1].Value, 8) })
     } | Where-Object { $_ -eq $prefix -or $_.StartsWith("$prefix/") } |
         Sort-Object -Property Length -Descending -Unique
-    foreach ($mount in $mounts) {
+}
+
+function Remove-FleetDirectory {
+    # Unmounts everything at or below $Path (deepest first: dockerd and debootstrap leave bind,
+    # overlay and proc mounts behind when killed), then deletes it. A mount that will not go
+    # keeps the folder, so deleting can never reach into /proc or a bound host folder.
+    param([Parameter(Mandatory)][string]$Path)
+    foreach ($mount in Get-FleetMount -Path $Path) {
         $result = Invoke-FleetNative umount $mount -AllowFailure
         if ($result.ExitCode -ne 0) { Invoke-FleetNative umount '-l', $mount -AllowFailure | Out-Null }
+    }
+    if (Get-FleetMount -Path $Path) {
+        Write-Warning "Not deleting ${Path}: something is still mounted below it."
+    }
+    elseif (Test-Path -LiteralPath $Path) {
+        Remove-Item -LiteralPath $Path -Recurse -Force
+    }
+}
+
+function Remove-FleetStaleBuild {
+    # A build killed midway (a CI timeout) leaves a half-made rootfs with debootstrap's /proc
+    # mount; the owner PID in the folder name and the absence of processes using the folder
+    # tell that nobody will finish it.
+    foreach ($dir in Get-ChildItem /tmp -Directory -Filter 'cm-fleet-build-*' -ErrorAction SilentlyContinue) {
+        if ($dir.Name -match '^cm-fleet-build-(\d+)-' -and -not (Test-FleetProcess $Matches[1]) -and -not (Get-FleetProcessId -WorkDir $dir.FullName)) {
+            Remove-FleetDirectory -Path $dir.FullName
+        }
     }
 }
 
@@ -366,7 +388,6 @@ function Stop-FleetEngine {
         foreach ($leftover in @(Get-FleetProcessId -WorkDir $Engine.WorkDir)) {
             Invoke-FleetNative kill '-KILL', $leftover -AllowFailure | Out-Null
         }
-        Remove-FleetMount -Path $Engine.WorkDir
         $cgroupParent = Split-Path -Leaf $Engine.WorkDir
         foreach ($hierarchy in Get-ChildItem /sys/fs/cgroup -Directory -ErrorAction SilentlyContinue) {
             $dir = Join-Path $hierarchy.FullName $cgroupParent
@@ -377,7 +398,7 @@ function Stop-FleetEngine {
                 Invoke-FleetNative rmdir $dir -AllowFailure | Out-Null
             }
         }
-        if (Test-Path -LiteralPath $Engine.WorkDir) { Remove-Item -LiteralPath $Engine.WorkDir -Recurse -Force }
+        Remove-FleetDirectory -Path $Engine.WorkDir
         if ($script:CurrentEngine -and $script:CurrentEngine.WorkDir -eq $Engine.WorkDir) { $script:CurrentEngine = $null }
     }
 }
@@ -421,8 +442,13 @@ function Build-FleetImage {
         Tag        = "cm-fleet-node:$($Variant.ToLowerInvariant())-$hash"
         Path       = Join-Path $script:CacheRoot "node-$($Variant.ToLowerInvariant())-$hash.tar.zst"
     }
-    if ((Test-Path -LiteralPath $image.Path) -and -not $Force) { return $image }
+    if ((Test-Path -LiteralPath $image.Path) -and -not $Force) {
+        # Marks the tarball as in use for the cache pruning below.
+        (Get-Item -LiteralPath $image.Path).LastWriteTimeUtc = [DateTime]::UtcNow
+        return $image
+    }
 
+    Remove-FleetStaleBuild
     $base = if ($Variant -eq 'Docker') { Build-FleetImage -Variant Base }
     New-Item -ItemType Directory -Force -Path $script:CacheRoot | Out-Null
     $buildDir = Join-Path '/tmp' "cm-fleet-build-$PID-$([guid]::NewGuid().ToString('n').Substring(0, 6))"
@@ -444,13 +470,13 @@ function Build-FleetImage {
         $partial = "$($image.Path).$PID.partial"
         Invoke-FleetNative bash '-c', 'tar --numeric-owner -C "$1" -cf - . | zstd -q -T0 -3 -o "$2"', 'pack', $rootfs, $partial | Out-Null
         Move-Item -LiteralPath $partial -Destination $image.Path -Force
-        # Tarballs of older recipes are never used again and cost 60-150 MB each.
-        Get-ChildItem -LiteralPath $script:CacheRoot -Filter "node-$($Variant.ToLowerInvariant())-*.tar.zst" |
-            Where-Object FullName -NE $image.Path | Remove-Item -Force
+        # Tarballs cost 60-150 MB each. Other checkouts of the repository (worktrees, branches)
+        # share this cache with other recipes, so only those unused for a week go.
+        Get-ChildItem -LiteralPath $script:CacheRoot -Filter 'node-*.tar.zst' |
+            Where-Object LastWriteTimeUtc -LT ([DateTime]::UtcNow.AddDays(-7)) | Remove-Item -Force
     }
     finally {
-        Remove-FleetMount -Path $buildDir
-        Remove-Item -LiteralPath $buildDir -Recurse -Force -ErrorAction SilentlyContinue
+        Remove-FleetDirectory -Path $buildDir
         if ($partial -and (Test-Path -LiteralPath $partial)) { Remove-Item -LiteralPath $partial -Force }
     }
     $image
@@ -508,8 +534,6 @@ function Build-FleetAptRepository {
         Invoke-FleetNative bash (Join-Path $sources 'build-repo.sh'), $partial | Write-Verbose
         if (Test-Path -LiteralPath $repo) { Remove-Item -LiteralPath $repo -Recurse -Force }
         Move-Item -LiteralPath $partial -Destination $repo
-        Get-ChildItem -LiteralPath $script:CacheRoot -Directory -Filter 'apt-*' | Where-Object FullName -NE $repo |
-            Where-Object Name -NotLike '*.partial' | Remove-Item -Recurse -Force
     }
     finally {
         if (Test-Path -LiteralPath $partial) { Remove-Item -LiteralPath $partial -Recurse -Force }

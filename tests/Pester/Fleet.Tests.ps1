@@ -11,6 +11,12 @@ BeforeDiscovery {
     if ($script:fleetSkipReason -and $env:CI) {
         throw "The fleet cannot run on this CI machine: $script:fleetSkipReason"
     }
+    # build.ps1 -Task Test builds the emulator before the Pester suites run.
+    Import-Module (Join-Path $PSScriptRoot '../TestCluster.psm1') -Force
+    $script:emulatorConfiguration = @('Release', 'Debug') | Where-Object {
+        try { Get-EmulatorAssembly -Configuration $_ | Out-Null; $true } catch { $false }
+    } | Select-Object -First 1
+    if (-not $script:emulatorConfiguration -and $env:CI) { throw 'The emulator is not built: run build.ps1 -Task Test.' }
 }
 
 Describe 'Node-host fleet' -Skip:([bool]$script:fleetSkipReason) {
@@ -124,6 +130,90 @@ Describe 'Node-host fleet' -Skip:([bool]$script:fleetSkipReason) {
                 try { $seen = & $commit } catch { Start-Sleep -Milliseconds 500 }
             }
             $seen | Should -Be $version
+        }
+    }
+
+    Context 'kubelet and kubeadm against the emulator' -Skip:(-not $script:emulatorConfiguration) {
+        BeforeAll {
+            Import-Module (Join-Path $PSScriptRoot '../TestCluster.psm1') -Force
+            $script:cluster = Start-TestCluster -Workers 1 -ControlPlanes 1 -Configuration $script:emulatorConfiguration `
+                -ExtraArgument '--node-grace-seconds', '12'
+            $kubeconfig = Get-Content -Raw $script:cluster.KubeConfig
+            $caPem = [Text.Encoding]::ASCII.GetString([Convert]::FromBase64String(
+                    [regex]::Match($kubeconfig, 'certificate-authority-data:\s*(\S+)').Groups[1].Value))
+            # The team-a context has full access; its token is the simplest credential to use here.
+            $userToken = [regex]::Match($kubeconfig, '(?ms)- name: team-a\s+user:\s+token:\s*(\S+)').Groups[1].Value
+            $script:api = @{ Headers = @{ Authorization = "Bearer $userToken" }; SkipCertificateCheck = $true; ContentType = 'application/json' }
+
+            # What kubeadm init and the bootstrap signer do on a real control plane: a bootstrap
+            # token Secret, and cluster-info in kube-public signed (detached JWS, HS256) with it.
+            $script:tokenId = 'fleet1'
+            $tokenSecret = 'abcdef0123456789'
+            $script:joinToken = "$script:tokenId.$tokenSecret"
+            $utf8 = [Text.Encoding]::UTF8
+            $b64 = { param([string]$text) [Convert]::ToBase64String($utf8.GetBytes($text)) }
+            $b64url = { param([byte[]]$bytes) [Convert]::ToBase64String($bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_') }
+            Invoke-RestMethod @script:api -Method Post -Uri "$($script:cluster.Url)/api/v1/namespaces/kube-system/secrets" -Body (@{
+                    apiVersion = 'v1'; kind = 'Secret'; type = 'bootstrap.kubernetes.io/token'
+                    metadata   = @{ name = "bootstrap-token-$script:tokenId"; namespace = 'kube-system' }
+                    data       = @{ 'token-id' = (& $b64 $script:tokenId); 'token-secret' = (& $b64 $tokenSecret); 'usage-bootstrap-authentication' = (& $b64 'true') }
+                } | ConvertTo-Json) | Out-Null
+            $clusterInfo = "apiVersion: v1`nclusters:`n- cluster:`n    certificate-authority-data: $(& $b64 $caPem)`n    server: $($script:cluster.Url)`n  name: `"`"`nkind: Config`n"
+            $header = & $b64url $utf8.GetBytes("{`"alg`":`"HS256`",`"kid`":`"$script:tokenId`"}")
+            $hmac = [Security.Cryptography.HMACSHA256]::new($utf8.GetBytes($tokenSecret))
+            $signature = & $b64url $hmac.ComputeHash($utf8.GetBytes("$header.$(& $b64url $utf8.GetBytes($clusterInfo))"))
+            Invoke-RestMethod @script:api -Method Post -Uri "$($script:cluster.Url)/api/v1/namespaces/kube-public/configmaps" -Body (@{
+                    apiVersion = 'v1'; kind = 'ConfigMap'; metadata = @{ name = 'cluster-info'; namespace = 'kube-public' }
+                    data       = @{ kubeconfig = $clusterInfo; "jws-kubeconfig-$script:tokenId" = "$header..$signature" }
+                } | ConvertTo-Json) | Out-Null
+
+            $ca = [Security.Cryptography.X509Certificates.X509Certificate2]::CreateFromPem($caPem)
+            $script:caCertHash = 'sha256:' + [Convert]::ToHexString([Security.Cryptography.SHA256]::HashData($ca.PublicKey.ExportSubjectPublicKeyInfo())).ToLowerInvariant()
+            $script:endpoint = ([uri]$script:cluster.Url).Authority
+            $script:joiner = $script:nodes[0]
+            $script:joinedName = "fleet-$($script:joiner.Name)"
+            $script:getNode = { Invoke-RestMethod @script:api -Uri "$($script:cluster.Url)/api/v1/nodes/$script:joinedName" }
+            $script:readyStatus = { ((& $script:getNode).status.conditions | Where-Object type -EQ Ready).status }
+        }
+
+        AfterAll {
+            if ($script:cluster) { Stop-TestCluster -Cluster $script:cluster }
+        }
+
+        It 'refuses to join with a CA hash that does not match the cluster' {
+            $result = Invoke-NodeCommand -Node $script:joiner -Command "sudo kubeadm join $script:endpoint --token $script:joinToken --discovery-token-ca-cert-hash sha256:$('0' * 64)"
+            $result.ExitCode | Should -Not -Be 0
+            $result.Output | Should -Match 'none of the public keys .* are pinned'
+        }
+
+        It 'joins with kubeadm and its kubelet registers the node as the API describes it' {
+            $result = Invoke-NodeCommand -Node $script:joiner -Command "sudo kubeadm join $script:endpoint --token $script:joinToken --discovery-token-ca-cert-hash $script:caCertHash --node-name $script:joinedName"
+            $result.ExitCode | Should -Be 0 -Because $result.Output
+            $result.Output | Should -Match 'This node has joined the cluster'
+
+            $node = & $script:getNode
+            $node.metadata.labels.'kubernetes.io/hostname' | Should -Be $script:joinedName
+            $node.metadata.annotations.'emulator.clustermanagement.io/external-heartbeat' | Should -Be 'true'
+            ($node.status.addresses | Where-Object type -EQ InternalIP).address | Should -Be $script:joiner.Address
+            $node.status.nodeInfo.kubeletVersion | Should -Be 'v1.32.4'
+            $node.status.nodeInfo.containerRuntimeVersion | Should -Match '^docker://20\.10\.'
+            $node.status.nodeInfo.osImage | Should -Be 'Debian GNU/Linux 12 (bookworm)'
+            & $script:readyStatus | Should -Be 'True'
+        }
+
+        It 'goes NotReady once its kubelet stops, and kubeadm reset keeps the Node object' {
+            (Invoke-NodeCommand -Node $script:joiner -Command 'sudo systemctl stop kubelet').ExitCode | Should -Be 0
+            $status = 'True'
+            $deadline = [DateTime]::UtcNow.AddSeconds(45)
+            while ($status -eq 'True' -and [DateTime]::UtcNow -lt $deadline) {
+                Start-Sleep -Seconds 1
+                $status = & $script:readyStatus
+            }
+            $status | Should -Not -Be 'True'
+
+            $reset = Invoke-NodeCommand -Node $script:joiner -Command 'sudo kubeadm reset -f && test ! -e /etc/kubernetes/kubelet.conf'
+            $reset.ExitCode | Should -Be 0 -Because $reset.Output
+            (& $script:getNode).metadata.name | Should -Be $script:joinedName
         }
     }
 
