@@ -66,6 +66,22 @@ Describe 'Dependency isolation' {
         [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($engine[0]).Name | Should -Be 'ClusterManagement'
     }
 
+    It 'lets scripts name its output types and catch its exception type' {
+        $cluster = Start-SuiteCluster -Workers 1
+        try {
+            $node = Get-ClusterNode -KubeConfig $cluster.KubeConfig -Name worker-1
+            $node | Should -BeOfType ([ClusterManagement.Nodes.ClusterNode])
+            [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($node.GetType().Assembly).Name | Should -Be 'Default'
+            $caught = $null
+            try { Get-ClusterNode -KubeConfig $cluster.KubeConfig -Name no-such-node -ErrorAction Stop }
+            catch [ClusterManagement.Diagnostics.ClusterException] { $caught = $_.Exception }
+            $caught.Kind | Should -Be ([ClusterManagement.Diagnostics.ClusterErrorKind]::NotFound)
+        }
+        finally {
+            Stop-TestCluster $cluster
+        }
+    }
+
     It 'lists nodes in a session that already holds YamlDotNet 11 (as powershell-yaml loads it)' {
         $yaml11 = Join-Path (Get-RepoRoot) 'out/test-packages/yamldotnet/11.2.1/lib/netstandard2.1/YamlDotNet.dll'
         if (-not (Test-Path $yaml11)) {
