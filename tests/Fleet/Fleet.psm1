@@ -36,6 +36,8 @@ function Invoke-FleetNative {
         [string[]]$ArgumentList = @(),
         [switch]$AllowFailure
     )
+    # Exit codes are judged here, whatever the caller's session prefers.
+    $PSNativeCommandUseErrorActionPreference = $false
     $output = & $FilePath @ArgumentList 2>&1 | ForEach-Object { "$_" }
     $code = $LASTEXITCODE
     if ($code -ne 0 -and -not $AllowFailure) {
@@ -713,6 +715,15 @@ function Get-FleetNode {
     <#
     .SYNOPSIS
     Lists the nodes running on a fleet engine.
+    .DESCRIPTION
+    Rebuilds the node objects Start-FleetNode returned from the containers' labels and host
+    keys, so a session that did not start the fleet can still describe it.
+    .PARAMETER Name
+    Only these nodes. Default: all.
+    .PARAMETER Engine
+    The engine from Start-FleetEngine. Default: the session's current engine.
+    .OUTPUTS
+    ClusterManagement.Fleet.Node
     .EXAMPLE
     PS> Get-FleetNode | Format-Table Name, Address, SshPort, EnginePort
     #>
@@ -731,6 +742,13 @@ function Stop-FleetNode {
     <#
     .SYNOPSIS
     Stops and removes fleet nodes (containers, their /var/lib/docker volumes, known_hosts lines).
+    .DESCRIPTION
+    Kills the node containers at once: a node is disposable and whatever it ran dies with it.
+    Names that are not running are ignored.
+    .PARAMETER Name
+    The nodes to remove; node objects bind by their Name property.
+    .PARAMETER Engine
+    The engine from Start-FleetEngine. Default: the session's current engine.
     .EXAMPLE
     PS> Get-FleetNode -Name worker-2 | Stop-FleetNode
     #>

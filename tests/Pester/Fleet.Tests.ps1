@@ -11,6 +11,7 @@ BeforeDiscovery {
     if ($script:fleetSkipReason -and $env:CI) {
         throw "The fleet cannot run on this CI machine: $script:fleetSkipReason"
     }
+    if ($script:fleetSkipReason) { Write-Warning "Skipping the node-host fleet tests: $script:fleetSkipReason" }
     # build.ps1 -Task Test builds the emulator before the Pester suites run.
     Import-Module (Join-Path $PSScriptRoot '../TestCluster.psm1') -Force
     $script:emulatorConfiguration = @('Release', 'Debug') | Where-Object {
@@ -23,10 +24,11 @@ Describe 'Node-host fleet' -Skip:([bool]$script:fleetSkipReason) {
     BeforeAll {
         Import-Module (Join-Path $PSScriptRoot '../Fleet/Fleet.psm1') -Force
 
-        # Runs a command on a node over OpenSSH, trusting only the host key whose fingerprint
-        # the fleet recorded (StrictHostKeyChecking against a known_hosts made from it here).
+        # Runs a command on a node over OpenSSH with StrictHostKeyChecking against a known_hosts
+        # that holds only keys matching the fingerprints the fleet recorded.
         function Invoke-NodeCommand {
             param($Node, [string]$Command, [string]$User = $Node.User)
+            $PSNativeCommandUseErrorActionPreference = $false
             $output = & ssh -F /dev/null -o BatchMode=yes -o StrictHostKeyChecking=yes -o "UserKnownHostsFile=$script:knownHosts" `
                 -o ConnectTimeout=5 -i $Node.KeyPath -p $Node.SshPort "$User@$($Node.Address)" $Command 2>&1
             [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = ($output | ForEach-Object { "$_" }) -join "`n" }
@@ -44,10 +46,13 @@ Describe 'Node-host fleet' -Skip:([bool]$script:fleetSkipReason) {
         $script:scannedFingerprints = @{}
         foreach ($node in $script:nodes) {
             $scanned = @(& ssh-keyscan -T 5 -t ed25519 -p $node.SshPort $node.Address 2>$null)
-            Add-Content -LiteralPath $script:knownHosts -Value $scanned
             $keyFile = Join-Path $TestDrive "$($node.Name).pub"
             Set-Content -LiteralPath $keyFile -Value (($scanned | Select-Object -First 1) -replace '^\S+\s+', '')
             $script:scannedFingerprints[$node.Name] = (-split (& ssh-keygen -lf $keyFile))[1]
+            # Only a key matching the recorded fingerprint is trusted: otherwise every SSH test fails.
+            if ($script:scannedFingerprints[$node.Name] -eq $node.HostKeyFingerprint) {
+                Add-Content -LiteralPath $script:knownHosts -Value $scanned
+            }
         }
     }
 
@@ -83,6 +88,7 @@ Describe 'Node-host fleet' -Skip:([bool]$script:fleetSkipReason) {
 
     It 'refuses a host key other than the recorded one' {
         # Node 0 answers under node 1's name: its key is not the one known for that name.
+        $PSNativeCommandUseErrorActionPreference = $false
         $impostor = $script:nodes[0]
         $expected = $script:nodes[1]
         $result = & ssh -F /dev/null -o BatchMode=yes -o StrictHostKeyChecking=yes -o "UserKnownHostsFile=$script:knownHosts" `
