@@ -14,6 +14,7 @@
     FormatsToProcess     = @(
         'Formats/Connection.Format.ps1xml'
         'Formats/Nodes.Format.ps1xml'
+        'Formats/Network.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Get-ClusterContext'
@@ -22,6 +23,7 @@
         'Suspend-ClusterNode'
         'Resume-ClusterNode'
         'Get-NodePod'
+        'Get-ClusterNetwork'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

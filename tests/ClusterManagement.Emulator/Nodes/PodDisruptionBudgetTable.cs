@@ -9,11 +9,11 @@ public sealed class PodDisruptionBudgetTable : ITableConverter
 {
     public IReadOnlyList<TableColumn> Columns { get; } =
     [
-        TableColumn.Name_,
+        TableColumn.NameColumn,
         new("Min Available", "string", "The minimum number of pods that must be available."),
         new("Max Unavailable", "string", "The maximum number of pods that may be unavailable."),
         new("Allowed Disruptions", "integer", "Calculated number of pods that may be disrupted at this time."),
-        TableColumn.Age,
+        TableColumn.AgeColumn,
     ];
 
     public JsonArray Cells(JsonObject obj, DateTimeOffset now) =>
