@@ -14,11 +14,21 @@
     FormatsToProcess     = @(
         'Formats/Connection.Format.ps1xml'
         'Formats/Nodes.Format.ps1xml'
+        'Formats/Apps.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Get-ClusterContext'
         'Use-ClusterContext'
         'Get-ClusterNode'
+        'Get-ClusterApp'
+        'Publish-AppVersion'
+        'Get-AppRevision'
+        'Invoke-AppRollback'
+        'Set-AppReplicaCount'
+        'Wait-AppRollout'
+        'Suspend-AppRollout'
+        'Resume-AppRollout'
+        'Restart-App'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

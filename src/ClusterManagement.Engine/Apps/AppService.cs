@@ -171,18 +171,30 @@ public sealed class AppService(ClusterConnection connection)
     }
 
     /// <summary>Plans kubectl rollout undo without changing anything, so the caller can confirm it first.</summary>
-    public async Task<(V1Deployment Deployment, RollbackPlan Plan)> PlanRollbackAsync(string ns, string name, long toRevision, CancellationToken cancellationToken)
+    public async Task<PlannedRollback> PlanRollbackAsync(string ns, string name, long toRevision, CancellationToken cancellationToken)
     {
         var (deployment, owned) = await ReadWithReplicaSetsAsync(ns, name, cancellationToken).ConfigureAwait(false);
         // kubectl walks the old sets in list order and the current one last; ties between revisions depend on it.
         var current = DeploymentHistory.Current(deployment, owned);
         var ordered = owned.Where(rs => !ReferenceEquals(rs, current)).Append(current).OfType<V1ReplicaSet>().ToList();
-        return (deployment, RollbackPlanner.Plan(deployment, ordered, toRevision));
+        var plan = RollbackPlanner.Plan(deployment, ordered, toRevision);
+        return new PlannedRollback
+        {
+            App = name,
+            Namespace = ns,
+            FromRevision = DeploymentHistory.Revision(deployment.Metadata),
+            TargetRevision = plan.TargetRevision,
+            TargetImages = [.. plan.Target.Spec.Template.Spec.Containers.Select(c => c.Image)],
+            SkipMessage = plan.SkipMessage,
+            Deployment = deployment,
+            Plan = plan,
+        };
     }
 
     /// <summary>Sends the plan's JSON patch, without a precondition, exactly as kubectl does.</summary>
-    public async Task<AppRollout> RollbackAsync(V1Deployment deployment, RollbackPlan plan, CancellationToken cancellationToken)
+    public async Task<AppRollout> RollbackAsync(PlannedRollback planned, CancellationToken cancellationToken)
     {
+        var (deployment, plan) = (planned.Deployment, planned.Plan);
         var clock = Stopwatch.StartNew();
         var ns = deployment.Metadata.NamespaceProperty;
         var name = deployment.Metadata.Name;
@@ -226,7 +238,7 @@ public sealed class AppService(ClusterConnection connection)
             var actual = scale.Spec?.Replicas ?? 0;
             if (actual != currentReplicas)
             {
-                throw new ClusterException(ClusterErrorKind.Conflict, "AppReplicaPreconditionFailed",
+                throw new ClusterException(ClusterErrorKind.OperationFailed, "AppReplicaPreconditionFailed",
                     $"Expected replicas to be {currentReplicas}, was {actual}", name);
             }
             scale.Spec ??= new V1ScaleSpec();
