@@ -54,6 +54,12 @@ public sealed class AppService(ClusterConnection connection)
     public async Task<(V1Deployment Deployment, IReadOnlyList<V1ReplicaSet> Owned)> ReadWithReplicaSetsAsync(string ns, string name, CancellationToken cancellationToken)
     {
         var deployment = await ReadAsync(ns, name, cancellationToken).ConfigureAwait(false);
+        return (deployment, await ListOwnedAsync(deployment, cancellationToken).ConfigureAwait(false));
+    }
+
+    private async Task<IReadOnlyList<V1ReplicaSet>> ListOwnedAsync(V1Deployment deployment, CancellationToken cancellationToken)
+    {
+        var ns = deployment.Metadata.NamespaceProperty;
         var selector = LabelSelectorText.Format(deployment.Spec.Selector);
         var sets = new List<V1ReplicaSet>();
         var pages = Paging.ListAll<V1ReplicaSetList, V1ReplicaSet>(
@@ -63,7 +69,7 @@ public sealed class AppService(ClusterConnection connection)
         {
             sets.Add(rs);
         }
-        return (deployment, DeploymentHistory.Owned(deployment, sets));
+        return DeploymentHistory.Owned(deployment, sets);
     }
 
     public async Task<IReadOnlyList<AppRevision>> GetRevisionsAsync(string ns, string name, CancellationToken cancellationToken)
@@ -342,7 +348,7 @@ public sealed class AppService(ClusterConnection connection)
     {
         var ns = updated.Metadata.NamespaceProperty;
         var name = updated.Metadata.Name;
-        var (_, owned) = await ReadWithReplicaSetsAsync(ns, name, cancellationToken).ConfigureAwait(false);
+        var owned = await ListOwnedAsync(updated, cancellationToken).ConfigureAwait(false);
         var current = DeploymentHistory.Current(updated, owned);
         var others = owned.Where(rs => !ReferenceEquals(rs, current)).Select(rs => DeploymentHistory.Revision(rs.Metadata)).DefaultIfEmpty(0).Max();
         var to = current is not null && DeploymentHistory.Revision(current.Metadata) > others ? DeploymentHistory.Revision(current.Metadata) : others + 1;

@@ -25,12 +25,12 @@ public static class RollbackPlanner
     public static RollbackPlan Plan(V1Deployment deployment, IReadOnlyList<V1ReplicaSet> owned, long toRevision)
     {
         var name = deployment.Metadata.Name;
+        var target = Find(deployment, owned, toRevision);
         if (deployment.Spec.Paused == true)
         {
             throw new ClusterException(ClusterErrorKind.OperationFailed, "AppPaused",
                 "you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again", name);
         }
-        var target = Find(deployment, owned, toRevision);
         var revision = DeploymentHistory.Revision(target.Metadata);
         if (Templates.EqualIgnoreHash(target.Spec.Template, deployment.Spec.Template))
         {
