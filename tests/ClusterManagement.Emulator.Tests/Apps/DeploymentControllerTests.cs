@@ -119,7 +119,10 @@ public sealed class DeploymentControllerTests
         Assert.Equal("1", first.StringAt("metadata", "annotations", "deployment.kubernetes.io/revision-history"));
 
         SetImage(emulator, "prune", "nginx:1.30");
-        await Eventually.IsTrueAsync(() => Sets(emulator, "prune").Count == 3, "history pruned to the limit", 20);
+        await Eventually.IsTrueAsync(
+            () => Complete(emulator, "prune") && Sets(emulator, "prune").Count == 3
+                && Sets(emulator, "prune").Any(r => r.StringAt("metadata", "annotations", "deployment.kubernetes.io/revision") == "5"),
+            "history pruned to the limit", 20);
         Assert.Equal(["3", "4", "5"], Sets(emulator, "prune").Select(r => r.StringAt("metadata", "annotations", "deployment.kubernetes.io/revision")).Order());
     }
 

@@ -63,6 +63,5 @@ public sealed class DeploymentFidelityTests
         var status = await Kubectl.RunAsync(kubeconfig, "rollout", "status", "deploy/web", "--timeout=25s");
         Assert.Equal(1, status.ExitCode);
         Assert.Equal("error: deployment \"web\" exceeded its progress deadline", status.Error.Trim());
-        Assert.StartsWith("Waiting for deployment \"web\" rollout to finish:", status.Output.Trim());
     }
 }
