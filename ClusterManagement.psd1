@@ -14,12 +14,17 @@
     FormatsToProcess     = @(
         'Formats/Connection.Format.ps1xml'
         'Formats/Nodes.Format.ps1xml'
+        'Formats/Network.Format.ps1xml'
         'Formats/Apps.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Get-ClusterContext'
         'Use-ClusterContext'
         'Get-ClusterNode'
+        'Suspend-ClusterNode'
+        'Resume-ClusterNode'
+        'Get-NodePod'
+        'Get-ClusterNetwork'
         'Get-ClusterApp'
         'Publish-AppVersion'
         'Get-AppRevision'

@@ -1,5 +1,6 @@
 using ClusterManagement.Emulator.Apps;
 using ClusterManagement.Emulator.Kinds;
+using ClusterManagement.Emulator.Nodes;
 
 namespace ClusterManagement.Emulator;
 
@@ -32,5 +33,5 @@ public sealed record EmulatorOptions
     public int RequestLogSize { get; init; } = 2_000;
 
     /// <summary>Kinds, admission plugins, subresource handlers, controllers and seeders, applied in order.</summary>
-    public IReadOnlyList<IEmulatorModule> Modules { get; init; } = [new CoreModule(), new AppsModule()];
+    public IReadOnlyList<IEmulatorModule> Modules { get; init; } = [new CoreModule(), new Network.NetworkModule(), new NodesModule(), new AppsModule()];
 }
