@@ -15,6 +15,7 @@
         'Formats/Connection.Format.ps1xml'
         'Formats/Nodes.Format.ps1xml'
         'Formats/Network.Format.ps1xml'
+        'Formats/Apps.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Get-ClusterContext'
@@ -24,6 +25,15 @@
         'Resume-ClusterNode'
         'Get-NodePod'
         'Get-ClusterNetwork'
+        'Get-ClusterApp'
+        'Publish-AppVersion'
+        'Get-AppRevision'
+        'Invoke-AppRollback'
+        'Set-AppReplicaCount'
+        'Wait-AppRollout'
+        'Suspend-AppRollout'
+        'Resume-AppRollout'
+        'Restart-App'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
