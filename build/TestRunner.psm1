@@ -23,7 +23,7 @@ function Invoke-XunitSuite {
     $trx = Join-Path $ResultsDir "$name.trx"
     Write-Host "`n=== xunit: $name" -ForegroundColor Cyan
     & dotnet test $Project.FullName -c $Context.Configuration --nologo --results-directory $ResultsDir `
-        --logger "trx;LogFileName=$name.trx" --logger 'console;verbosity=normal'
+        --logger "trx;LogFileName=$name.trx" --logger 'console;verbosity=normal' | Out-Host
     if (Test-Path $trx) { return Read-TrxCounts -Path $trx }
     # No results at all (a build break, a crashed host) must count as a failure, never as nothing.
     Write-Host "$name produced no results (dotnet test exit code $LASTEXITCODE)." -ForegroundColor Red
