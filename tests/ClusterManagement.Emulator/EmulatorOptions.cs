@@ -1,4 +1,5 @@
 using ClusterManagement.Emulator.Kinds;
+using ClusterManagement.Emulator.Storage;
 
 namespace ClusterManagement.Emulator;
 
@@ -18,6 +19,9 @@ public sealed record EmulatorOptions
     /// <summary>Seed kube-proxy and control-plane pods on every node (benchmarks may only want nodes).</summary>
     public bool SeedPods { get; init; } = true;
 
+    /// <summary>Bound claims (with their volumes) seeded across ten bench-NN namespaces, for benchmarks.</summary>
+    public int SeedClaims { get; init; }
+
     /// <summary>Where kubeconfig (and, standalone, emulator.json) go; null = a temporary directory removed on dispose.</summary>
     public string? StateDirectory { get; init; }
 
@@ -28,5 +32,5 @@ public sealed record EmulatorOptions
     public int RequestLogSize { get; init; } = 2_000;
 
     /// <summary>Kinds, admission plugins, subresource handlers, controllers and seeders, applied in order.</summary>
-    public IReadOnlyList<IEmulatorModule> Modules { get; init; } = [new CoreModule()];
+    public IReadOnlyList<IEmulatorModule> Modules { get; init; } = [new CoreModule(), new RbacModule(), new StorageModule(), new DriverWorkloadsModule()];
 }

@@ -66,7 +66,9 @@ public static class Status
             ["field"] = c.Field,
         }).ToArray());
         var summary = string.Join(", ", causes.Select(c => $"{c.Field}: {c.Message}"));
-        return new ApiException(422, "Invalid", $"{kind.Kind} \"{name}\" is invalid: {(causes.Length > 1 ? $"[{summary}]" : summary)}", details);
+        // The real message names the qualified kind: StorageClass.storage.k8s.io, PersistentVolumeClaim.
+        var qualifiedKind = kind.Group.Length == 0 ? kind.Kind : $"{kind.Kind}.{kind.Group}";
+        return new ApiException(422, "Invalid", $"{qualifiedKind} \"{name}\" is invalid: {(causes.Length > 1 ? $"[{summary}]" : summary)}", details);
     }
 
     public static ApiException Forbidden(ResourceKind kind, string? name, string message) =>
