@@ -5,6 +5,7 @@ $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path $PSScriptRoot 'Prerequisites.psm1') -Force
 Import-Module (Join-Path $PSScriptRoot 'HelpBuilder.psm1') -Force
 Import-Module (Join-Path $PSScriptRoot 'TestRunner.psm1') -Force
+Import-Module (Join-Path $PSScriptRoot 'Package.psm1') -Force
 Import-Module (Join-Path $PSScriptRoot '../tests/TestCluster.psm1') -Force
 
 function New-BuildContext {
@@ -126,18 +127,9 @@ function Invoke-Package {
     param([Parameter(Mandatory)] $Context)
     Invoke-ModuleBuild -Context $Context
     $packageDir = Join-Path $Context.Out 'package'
-    if (Test-Path $packageDir) { Remove-Item $packageDir -Recurse -Force }
-    $null = New-Item -ItemType Directory -Path $packageDir
-    $repositoryName = 'ClusterManagementBuild'
-    Unregister-PSResourceRepository -Name $repositoryName -ErrorAction SilentlyContinue
-    Register-PSResourceRepository -Name $repositoryName -Uri $packageDir -Trusted
-    try {
-        Publish-PSResource -Path $Context.ModuleOut -Repository $repositoryName -SkipDependenciesCheck
-    }
-    finally {
-        Unregister-PSResourceRepository -Name $repositoryName
-    }
-    Get-ChildItem $packageDir -Filter *.nupkg | ForEach-Object { Write-Host "Package: $($_.FullName)" -ForegroundColor Green; $_ }
+    $package = New-ModulePackage -ModulePath $Context.ModuleOut -OutDir $packageDir
+    $installed = Test-ModulePackage -PackageDir $packageDir -InstallDir (Join-Path $Context.Out 'package-check')
+    Write-Host "Package: $($package.FullName) (installs with Install-PSResource from a folder repository: checked in $($installed.DirectoryName))" -ForegroundColor Green
 }
 
 Export-ModuleMember -Function New-BuildContext, Invoke-ModuleBuild, Invoke-DocsBuild, Invoke-TestRun, Invoke-Sandbox,

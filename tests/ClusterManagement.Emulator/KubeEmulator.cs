@@ -31,10 +31,12 @@ public sealed class KubeEmulator : IAsyncDisposable
     private readonly CertificateAuthority _ca;
     private readonly X509Certificate2 _adminCertificate;
     private readonly bool _ownsStateDirectory;
+    private readonly CancellationTokenSource _stopping;
 
     private KubeEmulator(WebApplication app, ControllerHost controllers, CertificateAuthority ca, X509Certificate2 adminCertificate,
-        EmulatorContext context, FaultInjector faults, RequestLog requests, EmulatorCredentials credentials, string stateDirectory, bool ownsStateDirectory)
+        EmulatorContext context, FaultInjector faults, RequestLog requests, EmulatorCredentials credentials, string stateDirectory, bool ownsStateDirectory, CancellationTokenSource stopping)
     {
+        _stopping = stopping;
         _app = app;
         _controllers = controllers;
         _ca = ca;
@@ -87,7 +89,8 @@ public sealed class KubeEmulator : IAsyncDisposable
         var faults = new FaultInjector();
         var requests = new RequestLog(options.RequestLogSize);
         var admission = new AdmissionChain(builder.Admission);
-        var services = new ApiServices(store, builder.Registry, admission, new ObjectDeleter(store, builder.Registry, admission, time), context.Settings, time);
+        var stopping = new CancellationTokenSource();
+        var services = new ApiServices(store, builder.Registry, admission, new ObjectDeleter(store, builder.Registry, admission, time), context.Settings, time, stopping.Token);
 
         var web = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         web.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
@@ -114,7 +117,7 @@ public sealed class KubeEmulator : IAsyncDisposable
         app.Run(pipeline.HandleAsync);
         await app.StartAsync(cancellationToken);
 
-        emulator = new KubeEmulator(app, new ControllerHost(builder.Controllers, context), ca, adminCertificate, context, faults, requests, credentials, stateDirectory, ownsStateDirectory);
+        emulator = new KubeEmulator(app, new ControllerHost(builder.Controllers, context), ca, adminCertificate, context, faults, requests, credentials, stateDirectory, ownsStateDirectory, stopping);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         emulator.Url = $"https://127.0.0.1:{new Uri(address).Port}";
         await File.WriteAllTextAsync(emulator.KubeconfigPath, KubeconfigWriter.Render(emulator.Url, ca, adminCertificate, credentials), cancellationToken);
@@ -162,7 +165,10 @@ public sealed class KubeEmulator : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _controllers.DisposeAsync();
+        // Open watches would otherwise hold the server's graceful stop until they time out.
+        await _stopping.CancelAsync();
         await _app.StopAsync();
+        _stopping.Dispose();
         await _app.DisposeAsync();
         _adminCertificate.Dispose();
         _ca.Dispose();

@@ -54,7 +54,7 @@ public static class WatchStreamer
         }
 
         using (subscription)
-        using (var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(requestAborted))
+        using (var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, request.Services.Stopping))
         {
             timeoutSource.CancelAfter(timeout);
             var ct = timeoutSource.Token;

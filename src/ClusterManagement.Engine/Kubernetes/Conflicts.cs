@@ -1,0 +1,48 @@
+using ClusterManagement.Diagnostics;
+
+namespace ClusterManagement.Kubernetes;
+
+/// <summary>
+/// Read-modify-write against optimistic concurrency: when someone else changed the object between
+/// our read and our write (409 Conflict), read it again and reapply the change, a bounded number of
+/// times, as kubectl and the controllers do.
+/// </summary>
+public static class Conflicts
+{
+    public const int MaxAttempts = 5;
+
+    /// <param name="readModifyWrite">Must read the object afresh on every call.</param>
+    public static async Task<T> RetryAsync<T>(
+        Func<CancellationToken, Task<T>> readModifyWrite,
+        ResourceRef resource,
+        IOperationLog log,
+        CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await readModifyWrite(cancellationToken).ConfigureAwait(false);
+            }
+            catch (ClusterException e) when (e.Kind == ClusterErrorKind.Conflict)
+            {
+                if (attempt == MaxAttempts)
+                {
+                    throw new ClusterException(
+                        ClusterErrorKind.Conflict,
+                        e.ErrorId,
+                        $"{resource} kept changing under us; gave up after {MaxAttempts} attempts. {e.ServerMessage}",
+                        e.Target,
+                        e)
+                    {
+                        StatusCode = e.StatusCode,
+                        ServerMessage = e.ServerMessage,
+                    };
+                }
+
+                log.Verbose($"{resource} was changed by someone else; reading it again (attempt {attempt + 1} of {MaxAttempts}).");
+                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+}

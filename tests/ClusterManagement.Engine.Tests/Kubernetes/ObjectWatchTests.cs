@@ -1,0 +1,141 @@
+using System.Text.Json.Nodes;
+using ClusterManagement.Connection;
+using ClusterManagement.Diagnostics;
+using ClusterManagement.Emulator;
+using ClusterManagement.Emulator.Faults;
+using ClusterManagement.Emulator.Kinds;
+using ClusterManagement.Kubernetes;
+using k8s;
+using k8s.Models;
+
+namespace ClusterManagement.Tests.Kubernetes;
+
+public sealed class ObjectWatchTests
+{
+    private static readonly ResourceRef Worker = new("Node", "worker-1");
+
+    private static ObjectWatch.ReadCurrent<V1Node> ReadNode(ClusterConnection connection) => async ct =>
+    {
+        var node = await connection.Client.CoreV1.ReadNodeAsync("worker-1", cancellationToken: ct);
+        return (node, node.Metadata.ResourceVersion);
+    };
+
+    private static ObjectWatch.WatchFrom<V1Node> WatchNode(ClusterConnection connection) => (rv, onError, ct) =>
+        connection.Client.CoreV1.WatchListNodeAsync(fieldSelector: "metadata.name=worker-1", resourceVersion: rv, onError: onError, cancellationToken: ct);
+
+    private static bool Labelled(V1Node? node) => node?.Metadata.Labels?.ContainsKey("ready-for-test") == true;
+
+    private static void LabelLater(KubeEmulator emulator, TimeSpan delay) => _ = Task.Run(async () =>
+    {
+        await Task.Delay(delay);
+        emulator.Store.Mutate(CoreKinds.Nodes, null, "worker-1", node =>
+        {
+            node["metadata"]!["labels"]!.AsObject()["ready-for-test"] = "yes";
+            return true;
+        });
+    });
+
+    private static ClusterConnection Connect(KubeEmulator emulator) =>
+        ClusterConnection.Open(new ConnectionOptions { KubeConfig = emulator.KubeconfigPath, Context = "sandbox" });
+
+    [Fact]
+    public async Task EndsWhenTheWatchedChangeArrives()
+    {
+        await using var emulator = await KubeEmulator.StartAsync(new EmulatorOptions { Workers = 1 });
+        var connection = Connect(emulator);
+        LabelLater(emulator, TimeSpan.FromMilliseconds(300));
+
+        var result = await ObjectWatch.UntilAsync(ReadNode(connection), WatchNode(connection), Labelled, Worker, TimeSpan.FromSeconds(20), NullOperationLog.Instance, CancellationToken.None);
+
+        Assert.Equal(WatchEnd.Done, result.End);
+        Assert.True(Labelled(result.Last));
+    }
+
+    [Fact]
+    public async Task ReportsATimeoutWithTheLastStateSeen()
+    {
+        await using var emulator = await KubeEmulator.StartAsync(new EmulatorOptions { Workers = 1 });
+        var connection = Connect(emulator);
+
+        var result = await ObjectWatch.UntilAsync(ReadNode(connection), WatchNode(connection), Labelled, Worker, TimeSpan.FromMilliseconds(500), NullOperationLog.Instance, CancellationToken.None);
+
+        Assert.Equal(WatchEnd.TimedOut, result.End);
+        Assert.Equal("worker-1", result.Last?.Metadata.Name);
+    }
+
+    [Fact]
+    public async Task ReportsCancellationApartFromATimeout()
+    {
+        await using var emulator = await KubeEmulator.StartAsync(new EmulatorOptions { Workers = 1 });
+        var connection = Connect(emulator);
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+
+        var result = await ObjectWatch.UntilAsync(ReadNode(connection), WatchNode(connection), Labelled, Worker, TimeSpan.FromSeconds(20), NullOperationLog.Instance, cancel.Token);
+
+        Assert.Equal(WatchEnd.Cancelled, result.End);
+    }
+
+    [Fact]
+    public async Task ResumesAfterTheConnectionDrops()
+    {
+        await using var emulator = await KubeEmulator.StartAsync(new EmulatorOptions { Workers = 1 });
+        var connection = Connect(emulator);
+        // The path without the node name matches the watch, not the read of the node itself.
+        emulator.Faults.Add(new FaultRule { Method = "GET", Path = "/api/v1/nodes", Abort = true, Times = 2 });
+        var log = new RecordingLog();
+        LabelLater(emulator, TimeSpan.FromMilliseconds(800));
+
+        var result = await ObjectWatch.UntilAsync(ReadNode(connection), WatchNode(connection), Labelled, Worker, TimeSpan.FromSeconds(20), log, CancellationToken.None);
+
+        Assert.Equal(WatchEnd.Done, result.End);
+        Assert.Contains(log.Messages, m => m.Contains("broke", StringComparison.Ordinal));
+        Assert.Empty(emulator.Faults.Rules);
+    }
+
+    [Fact]
+    public async Task ListsAgainWhenTheServerExpiredTheResourceVersion()
+    {
+        await using var emulator = await KubeEmulator.StartAsync(new EmulatorOptions { Workers = 3, WatchHistorySize = 5 });
+        var connection = Connect(emulator);
+        var reads = 0;
+        ObjectWatch.ReadCurrent<V1Node> staleFirst = async ct =>
+        {
+            var (node, rv) = await ReadNode(connection)(ct);
+            // The first read hands out a resourceVersion the server no longer remembers.
+            return (node, ++reads == 1 ? "1" : rv);
+        };
+        var log = new RecordingLog();
+        LabelLater(emulator, TimeSpan.FromMilliseconds(800));
+
+        var result = await ObjectWatch.UntilAsync(staleFirst, WatchNode(connection), Labelled, Worker, TimeSpan.FromSeconds(20), log, CancellationToken.None);
+
+        Assert.Equal(WatchEnd.Done, result.End);
+        Assert.True(reads >= 2);
+        Assert.Contains(log.Messages, m => m.Contains("expired", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ADeletedObjectIsSeenAsNull()
+    {
+        await using var emulator = await KubeEmulator.StartAsync(new EmulatorOptions { Workers = 1 });
+        var connection = Connect(emulator);
+        _ = Task.Run(async () =>
+        {
+            await Task.Delay(300);
+            emulator.Store.Delete(CoreKinds.Nodes, null, "worker-1");
+        });
+
+        var result = await ObjectWatch.UntilAsync(ReadNode(connection), WatchNode(connection), node => node is null, Worker, TimeSpan.FromSeconds(20), NullOperationLog.Instance, CancellationToken.None);
+
+        Assert.Equal(WatchEnd.Done, result.End);
+        Assert.Null(result.Last);
+    }
+
+    private sealed class RecordingLog : IOperationLog
+    {
+        public List<string> Messages { get; } = [];
+        public void Verbose(string message) { lock (Messages) { Messages.Add(message); } }
+        public void Warning(string message) => Verbose(message);
+        public void Progress(OperationProgress progress) { }
+    }
+}
