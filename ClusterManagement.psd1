@@ -14,11 +14,25 @@
     FormatsToProcess     = @(
         'Formats/Connection.Format.ps1xml'
         'Formats/Nodes.Format.ps1xml'
+        'Formats/Storage.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Get-ClusterContext'
         'Use-ClusterContext'
         'Get-ClusterNode'
+        'Publish-ClusterManifest'
+        'Install-CsiDriver'
+        'Get-CsiDriver'
+        'New-StorageClass'
+        'Get-StorageClass'
+        'Set-StorageClass'
+        'Remove-StorageClass'
+        'New-CsiVolumeClaim'
+        'Get-CsiVolumeClaim'
+        'Resize-CsiVolumeClaim'
+        'Remove-CsiVolumeClaim'
+        'Get-CsiVolume'
+        'Set-CsiVolume'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
