@@ -58,7 +58,9 @@ public static class Status
 
     public static ApiException Invalid(ResourceKind kind, string name, params (string Field, string Reason, string Message)[] causes)
     {
+        // NewInvalid names the kind, not the resource, in its details; kubectl prints "The <kind> "x" is invalid".
         var details = Details(kind, name);
+        details["kind"] = kind.Kind;
         details["causes"] = new JsonArray(causes.Select(c => (JsonNode)new JsonObject
         {
             ["reason"] = c.Reason,
