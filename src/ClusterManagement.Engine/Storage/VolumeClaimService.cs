@@ -231,7 +231,7 @@ public sealed class VolumeClaimService(ClusterConnection connection, IOperationL
         var last = Require(result, resource, timeout);
         if (!IsExpanded(last))
         {
-            var mounted = await MountingPodsAsync(ns, name, running: true, cancellationToken).ConfigureAwait(false);
+            var mounted = await MountingPodsAsync(ns, name, scheduledOnly: true, cancellationToken).ConfigureAwait(false);
             if (mounted.Count == 0)
             {
                 log.Progress(new OperationProgress(2, activity, "Done", Completed: true));
@@ -248,7 +248,7 @@ public sealed class VolumeClaimService(ClusterConnection connection, IOperationL
     public async Task<ClaimRemovalPlan> PlanRemovalAsync(string ns, string name, CancellationToken cancellationToken)
     {
         var claim = await GetAsync(ns, name, cancellationToken).ConfigureAwait(false);
-        return new ClaimRemovalPlan(claim, await MountingPodsAsync(ns, name, running: false, cancellationToken).ConfigureAwait(false));
+        return new ClaimRemovalPlan(claim, await MountingPodsAsync(ns, name, scheduledOnly: false, cancellationToken).ConfigureAwait(false));
     }
 
     public async Task DeleteAsync(string ns, string name, CancellationToken cancellationToken) =>
@@ -258,8 +258,11 @@ public sealed class VolumeClaimService(ClusterConnection connection, IOperationL
             cancellationToken,
             idempotent: false).ConfigureAwait(false);
 
-    /// <summary>Pods that reference the claim and have not finished (what pvc-protection waits for).</summary>
-    public async Task<IReadOnlyList<string>> MountingPodsAsync(string ns, string claim, bool running, CancellationToken cancellationToken)
+    /// <summary>
+    /// Pods that reference the claim and have not finished (what pvc-protection waits for); with
+    /// <paramref name="scheduledOnly"/> only those on a node, whose kubelet will finish a file system resize.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> MountingPodsAsync(string ns, string claim, bool scheduledOnly, CancellationToken cancellationToken)
     {
         var pods = new List<string>();
         var pages = Paging.ListAll<V1PodList, V1Pod>(
@@ -273,7 +276,7 @@ public sealed class VolumeClaimService(ClusterConnection connection, IOperationL
             var phase = pod.Status?.Phase;
             if (pod.Spec?.Volumes?.Any(v => v.PersistentVolumeClaim?.ClaimName == claim) == true
                 && phase is not ("Succeeded" or "Failed")
-                && (!running || phase == "Running"))
+                && (!scheduledOnly || !string.IsNullOrEmpty(pod.Spec?.NodeName)))
             {
                 pods.Add(pod.Metadata.Name);
             }

@@ -165,7 +165,7 @@ public sealed class CsiProvisionerController : IEmulatorController
         }
     }
 
-    private static void Provision(JsonObject claim, EmulatorContext context)
+    private void Provision(JsonObject claim, EmulatorContext context)
     {
         var store = context.Store;
         var (ns, name) = (claim.Namespace(), claim.Name());
@@ -201,6 +201,12 @@ public sealed class CsiProvisionerController : IEmulatorController
                 c.Metadata().ObjectAt("annotations")[StorageKinds.SelectedNodeAnnotation] = node;
                 return true;
             });
+        }
+        var ready = (Timestamps.Parse(claim.StringAt("metadata", "creationTimestamp")) ?? context.Time.GetUtcNow()) + context.Settings.ProvisioningDelay;
+        if (ready > context.Time.GetUtcNow())
+        {
+            _queue.Enqueue(new Work(true, ns, name), ready);
+            return;
         }
         var uid = claim.StringAt("metadata", "uid")!;
         var volumeName = $"pvc-{uid}";
