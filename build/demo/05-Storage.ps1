@@ -3,7 +3,8 @@ param($Demo)
 Import-Module (Join-Path $PSScriptRoot '../../tests/DateraManifests.psm1') -Force
 $manifests = New-DateraManifestSet -Path (Join-Path ([IO.Path]::GetTempPath()) "cm-demo-datera-$PID")
 
-Show-Step 'The storage the sandbox starts with: a CSI driver and its default class' { Get-CsiDriver; Get-StorageClass }
+Show-Step 'The CSI driver the sandbox starts with' { Get-CsiDriver }
+Show-Step 'And its default storage class' { Get-StorageClass }
 Show-Step "The plan for Datera's CSI release, without changing anything (-WhatIf)" { Publish-ClusterManifest -Path $manifests -WhatIf }
 Show-Step 'Install the driver: server-side apply in dependency order, then wait for it and its workloads' { Install-CsiDriver -Path $manifests -Timeout 60 }
 Show-Step 'Applying the same manifests again changes nothing' { Publish-ClusterManifest -Path $manifests }
