@@ -15,6 +15,7 @@
         'Formats/Connection.Format.ps1xml'
         'Formats/Nodes.Format.ps1xml'
         'Formats/Storage.Format.ps1xml'
+        'Formats/Network.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Get-ClusterContext'
@@ -33,6 +34,7 @@
         'Remove-CsiVolumeClaim'
         'Get-CsiVolume'
         'Set-CsiVolume'
+        'Get-ClusterNetwork'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -22,8 +22,11 @@ function Show-Step {
     Write-Host ''
     Write-Host "# $Title" -ForegroundColor Yellow
     Write-Host "PS> $($Command.ToString().Trim())" -ForegroundColor Cyan
-    & $Command | Out-Host
+    # At least 120 columns even when the output is redirected, where the console would report 80.
+    & $Command | Out-String -Width $Width -Stream | Write-Host
 }
+
+$Width = try { [Math]::Max([Console]::WindowWidth, 120) } catch { 120 }
 
 $state = Get-Content (Join-Path $Cluster 'emulator.json') -Raw | ConvertFrom-Json
 $demo = [pscustomobject]@{

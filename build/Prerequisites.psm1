@@ -37,7 +37,7 @@ function Install-BuildPrerequisite {
     $fleet = Join-Path $Context.Root 'tests/Fleet/Fleet.psm1'
     if (Test-Path $fleet) {
         Import-Module $fleet -Force
-        Install-FleetPrerequisite
+        $null = Install-FleetPrerequisite
     }
 }
 
@@ -51,7 +51,7 @@ function Get-PesterModulePath {
     $packages = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages' }
     $manifest = Join-Path $packages "pester/$PesterVersion/tools/Pester.psd1"
     if (-not (Test-Path $manifest)) {
-        & dotnet restore (Join-Path $PSScriptRoot 'tools/Pester.csproj') --nologo -v quiet
+        & dotnet restore (Join-Path $PSScriptRoot 'tools/Pester.csproj') --nologo -v quiet | Out-Host
         if ($LASTEXITCODE -ne 0) { throw "Restoring Pester $PesterVersion from NuGet failed." }
     }
     if (-not (Test-Path $manifest)) { throw "Pester $PesterVersion was restored but $manifest is missing." }

@@ -16,7 +16,7 @@ function Get-EmulatorAssembly {
 
 function Build-Emulator {
     param([string] $Root, [string] $Configuration = 'Release')
-    & dotnet build $EmulatorProject -c $Configuration --nologo -v quiet
+    & dotnet build $EmulatorProject -c $Configuration --nologo -v quiet | Out-Host
     if ($LASTEXITCODE -ne 0) { throw "Building the emulator failed (exit code $LASTEXITCODE)." }
 }
 

@@ -9,8 +9,9 @@ public sealed class ControllerTests : IAsyncLifetime
 {
     private KubeEmulator _emulator = null!;
 
+    // Heartbeat times have second precision, so the grace must exceed a second plus the heartbeat interval.
     public async Task InitializeAsync() =>
-        _emulator = await KubeEmulator.StartAsync(new EmulatorOptions { Workers = 2, SeedPods = false, HeartbeatSeconds = 0.2, NodeGraceSeconds = 1 });
+        _emulator = await KubeEmulator.StartAsync(new EmulatorOptions { Workers = 2, SeedPods = false, HeartbeatSeconds = 0.2, NodeGraceSeconds = 2.5 });
 
     public Task DisposeAsync() => _emulator.DisposeAsync().AsTask();
 

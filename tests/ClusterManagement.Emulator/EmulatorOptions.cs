@@ -32,5 +32,6 @@ public sealed record EmulatorOptions
     public int RequestLogSize { get; init; } = 2_000;
 
     /// <summary>Kinds, admission plugins, subresource handlers, controllers and seeders, applied in order.</summary>
-    public IReadOnlyList<IEmulatorModule> Modules { get; init; } = [new CoreModule(), new RbacModule(), new StorageModule(), new DriverWorkloadsModule()];
+    public IReadOnlyList<IEmulatorModule> Modules { get; init; } =
+        [new CoreModule(), new Network.NetworkModule(), new RbacModule(), new StorageModule(), new DriverWorkloadsModule()];
 }

@@ -82,7 +82,10 @@ public static class WriteOperations
         {
             var current = store.Find(request.Kind, request.Namespace, request.Name!) ?? throw Status.NotFound(request.Kind, request.Name!);
             var old = current.ToJson();
-            var patched = PatchApplier.Apply(old.DeepClone().AsObject(), request.Body, request.MediaType, request.Kind);
+            // Patched without its resourceVersion, so one in the result can only be the client's precondition.
+            var target = old.DeepClone().AsObject();
+            target.Metadata().Remove("resourceVersion");
+            var patched = PatchApplier.Apply(target, request.Body, request.MediaType, request.Kind);
             var requested = patched.StringAt("metadata", "resourceVersion");
             if (requested is not null && requested != current.ResourceVersion.ToString())
             {

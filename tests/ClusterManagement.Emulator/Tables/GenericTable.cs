@@ -8,7 +8,7 @@ public sealed class GenericTable : ITableConverter
 {
     public static GenericTable Instance { get; } = new();
 
-    public IReadOnlyList<TableColumn> Columns { get; } = [TableColumn.Name_, TableColumn.Age];
+    public IReadOnlyList<TableColumn> Columns { get; } = [TableColumn.NameColumn, TableColumn.AgeColumn];
 
     public JsonArray Cells(JsonObject obj, DateTimeOffset now) =>
         [obj.Name(), HumanDuration.Since(obj.StringAt("metadata", "creationTimestamp"), now)];

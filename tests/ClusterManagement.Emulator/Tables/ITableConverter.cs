@@ -16,11 +16,11 @@ public interface ITableConverter
 
 public sealed record TableColumn(string Name, string Type, string Description, int Priority = 0, string Format = "")
 {
-    public static TableColumn Name_ { get; } = new("Name", "string",
+    public static TableColumn NameColumn { get; } = new("Name", "string",
         "Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names",
         Format: "name");
 
-    public static TableColumn Age { get; } = new("Age", "string",
+    public static TableColumn AgeColumn { get; } = new("Age", "string",
         "CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata");
 
     public JsonObject ToJson() => new()

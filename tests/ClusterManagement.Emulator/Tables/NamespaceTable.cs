@@ -8,9 +8,9 @@ public sealed class NamespaceTable : ITableConverter
 {
     public IReadOnlyList<TableColumn> Columns { get; } =
     [
-        TableColumn.Name_,
+        TableColumn.NameColumn,
         new("Status", "string", "The status of the namespace"),
-        TableColumn.Age,
+        TableColumn.AgeColumn,
     ];
 
     public JsonArray Cells(JsonObject obj, DateTimeOffset now) =>

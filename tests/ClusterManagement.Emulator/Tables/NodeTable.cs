@@ -11,10 +11,10 @@ public sealed class NodeTable : ITableConverter
 
     public IReadOnlyList<TableColumn> Columns { get; } =
     [
-        TableColumn.Name_,
+        TableColumn.NameColumn,
         new("Status", "string", "The status of the node"),
         new("Roles", "string", "The roles of the node"),
-        TableColumn.Age,
+        TableColumn.AgeColumn,
         new("Version", "string", "Kubelet Version reported by the node."),
         new("Internal-IP", "string", "List of addresses reachable to the node. Queried from cloud provider, if available.", Priority: 1),
         new("External-IP", "string", "List of addresses reachable to the node. Queried from cloud provider, if available.", Priority: 1),

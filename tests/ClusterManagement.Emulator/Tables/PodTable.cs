@@ -12,11 +12,11 @@ public sealed class PodTable : ITableConverter
 {
     public IReadOnlyList<TableColumn> Columns { get; } =
     [
-        TableColumn.Name_,
+        TableColumn.NameColumn,
         new("Ready", "string", "The aggregate readiness state of this pod for accepting traffic."),
         new("Status", "string", "The aggregate status of the containers in this pod."),
         new("Restarts", "string", "The number of times the containers in this pod have been restarted and when the last container in this pod has restarted."),
-        TableColumn.Age,
+        TableColumn.AgeColumn,
         new("IP", "string", "podIP address allocated to the pod. Routable at least within the cluster. Empty if not yet allocated.", Priority: 1),
         new("Node", "string", "NodeName indicates in which node this pod is scheduled. If empty, this pod is a candidate for scheduling by the scheduler defined in schedulerName.", Priority: 1),
         new("Nominated Node", "string", "nominatedNodeName is set only when this pod preempts other pods on the node, but it cannot be scheduled right away as preemption victims receive their graceful termination periods.", Priority: 1),

@@ -1,0 +1,74 @@
+using ClusterManagement.Diagnostics;
+
+namespace ClusterManagement.NodeHosts.Ssh;
+
+/// <summary>What the policy decided about a presented host key.</summary>
+public enum HostKeyVerdict
+{
+    /// <summary>known_hosts already holds this key for the host.</summary>
+    Known,
+
+    /// <summary>Not in known_hosts, but it is the fingerprint recorded on the cluster's Node (a second admin's first visit).</summary>
+    RecordedOnNode,
+
+    /// <summary>New to this machine and trusted once because -AcceptNewHostKey was given.</summary>
+    AcceptedNew,
+}
+
+/// <summary>
+/// Strict host key checking, as OpenSSH's StrictHostKeyChecking=yes, with two ways to trust a new
+/// host: -AcceptNewHostKey (trust on first use, recorded in known_hosts) or the fingerprint the
+/// module recorded on the Node when it created it, so a second admin or a pipeline can reach a
+/// node without copying anyone's files. A key that differs from a known one is always refused.
+/// </summary>
+public sealed class HostKeyPolicy(KnownHosts knownHosts, bool acceptNewHostKey, string? recordedFingerprint)
+{
+    public HostKeyVerdict Verify(string host, int port, string keyType, byte[] presentedKey)
+    {
+        var presented = SshFingerprint.Of(presentedKey);
+        var known = knownHosts.Find(host, port);
+        if (known.Any(k => k.Blob.AsSpan().SequenceEqual(presentedKey)))
+        {
+            return HostKeyVerdict.Known;
+        }
+
+        if (known.Count > 0)
+        {
+            throw new ClusterException(
+                ClusterErrorKind.OperationFailed,
+                "HostKeyChanged",
+                $"The host key of {KnownHosts.HostPattern(host, port)} has CHANGED: expected {string.Join(" or ", known.Select(k => $"{k.Fingerprint} ({k.KeyType})"))}, " +
+                $"presented {presented} ({keyType}). Someone may be intercepting the connection, or the host was reinstalled. " +
+                $"If the change is expected, remove the old entry from {knownHosts.Path} (ssh-keygen -R \"{KnownHosts.HostPattern(host, port)}\").",
+                host);
+        }
+
+        if (recordedFingerprint is not null)
+        {
+            if (!SshFingerprint.Matches(recordedFingerprint, presentedKey))
+            {
+                throw new ClusterException(
+                    ClusterErrorKind.OperationFailed,
+                    "HostKeyChanged",
+                    $"The host key of {KnownHosts.HostPattern(host, port)} does not match the one recorded on its Node: expected {SshFingerprint.Normalize(recordedFingerprint)}, presented {presented} ({keyType}).",
+                    host);
+            }
+
+            knownHosts.Add(host, port, new KnownHostKey(keyType, presentedKey));
+            return HostKeyVerdict.RecordedOnNode;
+        }
+
+        if (acceptNewHostKey)
+        {
+            knownHosts.Add(host, port, new KnownHostKey(keyType, presentedKey));
+            return HostKeyVerdict.AcceptedNew;
+        }
+
+        throw new ClusterException(
+            ClusterErrorKind.OperationFailed,
+            "HostKeyUnknown",
+            $"The host key of {KnownHosts.HostPattern(host, port)} is not known ({presented}, {keyType}). Check it out of band " +
+            $"(ssh-keygen -lf /etc/ssh/ssh_host_{keyType.Replace("ssh-", string.Empty)}_key.pub on the host), then run again with -AcceptNewHostKey to trust and record it in {knownHosts.Path}.",
+            host);
+    }
+}
