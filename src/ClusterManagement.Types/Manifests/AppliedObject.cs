@@ -1,5 +1,6 @@
 namespace ClusterManagement.Manifests;
 
+/// <summary>What server-side apply did to an object.</summary>
 public enum ManifestAction
 {
     Created,
