@@ -324,8 +324,11 @@ Describe 'Volumes, reclaim and removal' {
         $failure.FullyQualifiedErrorId | Should -BeLike 'ClaimClassMissing*'
     }
 
-    It 'lists volumes by status' {
+    It 'lists volumes by status, and reports an unknown volume naming it' {
         (Get-CsiVolume -Status Released).Claim | Should -Contain 'default/canonical'
+        Set-CsiVolume -Name pvc-nope -ReclaimPolicy Retain -ErrorVariable problems -ErrorAction SilentlyContinue
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'CsiVolumeNotFound*'
+        $problems[0].TargetObject | Should -Be 'pvc-nope'
     }
 }
 

@@ -1,7 +1,6 @@
 using ClusterManagement.Diagnostics;
 using ClusterManagement.Kubernetes;
 using k8s;
-using k8s.Autorest;
 using k8s.Models;
 
 namespace ClusterManagement.Storage;

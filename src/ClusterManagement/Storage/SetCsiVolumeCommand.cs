@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using ClusterManagement.Diagnostics;
 using ClusterManagement.Infrastructure;
 
 namespace ClusterManagement.Storage;
@@ -26,7 +27,16 @@ public sealed class SetCsiVolumeCommand : ClusterCmdlet
         var volumes = new VolumeService(Connect());
         foreach (var name in Name)
         {
-            var current = await volumes.GetAsync(name, ct).ConfigureAwait(false);
+            CsiVolume current;
+            try
+            {
+                current = await volumes.GetAsync(name, ct).ConfigureAwait(false);
+            }
+            catch (ClusterException e) when (e.Kind == ClusterErrorKind.NotFound)
+            {
+                writer.Error(ErrorRecords.NotFound("CsiVolume", name));
+                continue;
+            }
             if (current.ReclaimPolicy == ReclaimPolicy)
             {
                 writer.Verbose($"Volume {name} already has reclaim policy {ReclaimPolicy}.");

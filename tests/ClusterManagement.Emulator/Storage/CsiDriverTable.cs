@@ -9,14 +9,14 @@ public sealed class CsiDriverTable : ITableConverter
 {
     public IReadOnlyList<TableColumn> Columns { get; } =
     [
-        TableColumn.Name_,
+        TableColumn.NameColumn,
         new("AttachRequired", "boolean", "Indicates this CSI volume driver requires an attach operation (because it implements the CSI ControllerPublishVolume() method), and that the Kubernetes attach detach controller should call the attach volume interface which checks the volumeattachment status and waits until the volume is attached before proceeding to mounting."),
         new("PodInfoOnMount", "boolean", "If set to true, podInfoOnMount indicates this CSI volume driver requires additional pod information (like podName, podUID, etc.) during mount operations."),
         new("StorageCapacity", "boolean", "If set to true, storageCapacity indicates that the CSI volume driver wants pod scheduling to consider the storage capacity that the driver deployment will report by creating CSIStorageCapacity objects with capacity information."),
         new("TokenRequests", "string", "TokenRequests indicates the CSI driver needs pods' service account tokens it is mounting volume for to do necessary authentication."),
         new("RequiresRepublish", "boolean", "RequiresRepublish indicates the CSI driver wants `NodePublishVolume` being periodically called to reflect any possible change in the mounted volume."),
         new("Modes", "string", "Defines the supported volume lifecycle modes."),
-        TableColumn.Age,
+        TableColumn.AgeColumn,
     ];
 
     public JsonArray Cells(JsonObject driver, DateTimeOffset now)

@@ -9,14 +9,14 @@ public sealed class PersistentVolumeClaimTable : ITableConverter
 {
     public IReadOnlyList<TableColumn> Columns { get; } =
     [
-        TableColumn.Name_,
+        TableColumn.NameColumn,
         new("Status", "string", "phase represents the current phase of PersistentVolumeClaim."),
         new("Volume", "string", "volumeName is the binding reference to the PersistentVolume backing this claim."),
         new("Capacity", "string", "capacity represents the actual resources of the underlying volume."),
         new("Access Modes", "string", "accessModes contains the desired access modes the volume should have. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#access-modes-1"),
         new("StorageClass", "string", "storageClassName is the name of the StorageClass required by the claim. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#class-1"),
         new("VolumeAttributesClass", "string", "volumeAttributesClassName may be used to set the VolumeAttributesClass used by this claim."),
-        TableColumn.Age,
+        TableColumn.AgeColumn,
         new("VolumeMode", "string", "volumeMode defines what type of volume is required by the claim. Value of Filesystem is implied when not included in claim spec.", Priority: 1),
     ];
 

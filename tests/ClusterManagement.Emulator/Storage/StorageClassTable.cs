@@ -9,12 +9,12 @@ public sealed class StorageClassTable : ITableConverter
 {
     public IReadOnlyList<TableColumn> Columns { get; } =
     [
-        TableColumn.Name_,
+        TableColumn.NameColumn,
         new("Provisioner", "string", "Indicates the type of the provisioner."),
         new("ReclaimPolicy", "string", "Indicates the type of the reclaim policy."),
         new("VolumeBindingMode", "string", "Indicates how PersistentVolumeClaims should be provisioned and bound."),
         new("AllowVolumeExpansion", "string", "Indicates whether the storage class allow volume expand."),
-        TableColumn.Age,
+        TableColumn.AgeColumn,
     ];
 
     public JsonArray Cells(JsonObject sc, DateTimeOffset now) =>
