@@ -16,6 +16,7 @@
         'Formats/Nodes.Format.ps1xml'
         'Formats/Storage.Format.ps1xml'
         'Formats/Network.Format.ps1xml'
+        'Formats/Apps.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Get-ClusterContext'
@@ -34,7 +35,19 @@
         'Remove-CsiVolumeClaim'
         'Get-CsiVolume'
         'Set-CsiVolume'
+        'Suspend-ClusterNode'
+        'Resume-ClusterNode'
+        'Get-NodePod'
         'Get-ClusterNetwork'
+        'Get-ClusterApp'
+        'Publish-AppVersion'
+        'Get-AppRevision'
+        'Invoke-AppRollback'
+        'Set-AppReplicaCount'
+        'Wait-AppRollout'
+        'Suspend-AppRollout'
+        'Resume-AppRollout'
+        'Restart-App'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

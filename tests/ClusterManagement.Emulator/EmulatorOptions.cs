@@ -1,5 +1,7 @@
+using ClusterManagement.Emulator.Apps;
 using ClusterManagement.Emulator.Kinds;
 using ClusterManagement.Emulator.Storage;
+using ClusterManagement.Emulator.Nodes;
 
 namespace ClusterManagement.Emulator;
 
@@ -22,6 +24,9 @@ public sealed record EmulatorOptions
     /// <summary>Bound claims (with their volumes) seeded across ten bench-NN namespaces, for benchmarks.</summary>
     public int SeedClaims { get; init; }
 
+    /// <summary>Extra one-replica Deployments to seed (benchmarks), 100 per namespace bench-01, bench-02...</summary>
+    public int SampleApps { get; init; }
+
     /// <summary>Where kubeconfig (and, standalone, emulator.json) go; null = a temporary directory removed on dispose.</summary>
     public string? StateDirectory { get; init; }
 
@@ -33,5 +38,5 @@ public sealed record EmulatorOptions
 
     /// <summary>Kinds, admission plugins, subresource handlers, controllers and seeders, applied in order.</summary>
     public IReadOnlyList<IEmulatorModule> Modules { get; init; } =
-        [new CoreModule(), new Network.NetworkModule(), new RbacModule(), new StorageModule(), new DriverWorkloadsModule()];
+        [new CoreModule(), new Network.NetworkModule(), new NodesModule(), new AppsModule(), new RbacModule(), new StorageModule(), new DriverWorkloadsModule()];
 }

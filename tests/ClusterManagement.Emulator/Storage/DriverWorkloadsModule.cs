@@ -8,27 +8,27 @@ using ClusterManagement.Emulator.Watch;
 namespace ClusterManagement.Emulator.Storage;
 
 /// <summary>
-/// STAND-IN until the apps area's real controllers exist: serves apps/v1 Deployments, StatefulSets
-/// and DaemonSets and reports them ready (status only, no ReplicaSets or pods), which is all a CSI
-/// driver installation waits for. Drop this module from <see cref="EmulatorOptions.Modules"/> once an
-/// apps module registers these kinds.
+/// STAND-IN until the apps area's controllers cover them: serves apps/v1 StatefulSets (unless a module
+/// before this one does) and reports StatefulSets and DaemonSets ready (status only, no pods), which
+/// is all a CSI driver installation waits for. Deployments are the apps area's own. Drop this module
+/// from <see cref="EmulatorOptions.Modules"/> once real StatefulSet and DaemonSet controllers exist.
 /// </summary>
 public sealed class DriverWorkloadsModule : IEmulatorModule
 {
-    public static readonly ResourceKind Deployments = Apps("deployments", "deployment", "Deployment", ["deploy"]);
-    public static readonly ResourceKind StatefulSets = Apps("statefulsets", "statefulset", "StatefulSet", ["sts"]);
-    public static readonly ResourceKind DaemonSets = Apps("daemonsets", "daemonset", "DaemonSet", ["ds"]);
+    public static readonly ResourceKind StatefulSets = new()
+    {
+        Group = "apps", Version = "v1", Plural = "statefulsets", Singular = "statefulset", Kind = "StatefulSet", Namespaced = true,
+        ShortNames = ["sts"], Categories = ["all"], Subresources = [Subresource.Status("StatefulSet")],
+    };
 
     public void Register(EmulatorBuilder builder)
     {
-        builder.AddKind(Deployments).AddKind(StatefulSets).AddKind(DaemonSets).AddController(new ReadyController());
+        if (builder.Registry.Find("apps", "v1", "statefulsets") is null)
+        {
+            builder.AddKind(StatefulSets);
+        }
+        builder.AddController(new ReadyController());
     }
-
-    private static ResourceKind Apps(string plural, string singular, string kind, IReadOnlyList<string> shortNames) => new()
-    {
-        Group = "apps", Version = "v1", Plural = plural, Singular = singular, Kind = kind, Namespaced = true,
-        ShortNames = shortNames, Categories = ["all"], Subresources = [Subresource.Status(kind)],
-    };
 
     /// <summary>Sets each workload's status to fully rolled out and ready for its current generation.</summary>
     private sealed class ReadyController : IEmulatorController
@@ -37,7 +37,8 @@ public sealed class DriverWorkloadsModule : IEmulatorModule
 
         public async Task RunAsync(EmulatorContext context, CancellationToken cancellationToken)
         {
-            ResourceKind[] kinds = [Deployments, StatefulSets, DaemonSets];
+            // Whichever module serves the kinds owns them; the store keys objects by the registered kind.
+            ResourceKind[] kinds = [.. new[] { "statefulsets", "daemonsets" }.Select(p => context.Registry.Find("apps", "v1", p)).OfType<ResourceKind>()];
             var subscriptions = kinds.Select(k => context.Store.Watch(k)).ToList();
             try
             {
@@ -72,7 +73,9 @@ public sealed class DriverWorkloadsModule : IEmulatorModule
 
         private static void MarkReady(ResourceKind kind, StoredObject stored, EmulatorContext context)
         {
-            var nodes = kind == DaemonSets ? context.Store.List(CoreKinds.Nodes).Items.Count(n => !IsControlPlane(n.ToJson())) : 0;
+            var daemonSet = kind.Plural == "daemonsets";
+            var tolerations = daemonSet ? stored.ToJson().ObjectsAt("spec", "template", "spec", "tolerations").ToList() : [];
+            var nodes = daemonSet ? context.Store.List(CoreKinds.Nodes).Items.Count(n => Tolerates(tolerations, n.ToJson())) : 0;
             try
             {
                 context.Store.Mutate(kind, stored.Namespace, stored.Name, obj =>
@@ -82,7 +85,7 @@ public sealed class DriverWorkloadsModule : IEmulatorModule
                     {
                         return false;
                     }
-                    obj["status"] = kind == DaemonSets ? DaemonSetStatus(nodes, generation) : ReplicaStatus(obj, kind, generation);
+                    obj["status"] = daemonSet ? DaemonSetStatus(nodes, generation) : ReplicaStatus(obj, generation);
                     return true;
                 });
             }
@@ -92,10 +95,15 @@ public sealed class DriverWorkloadsModule : IEmulatorModule
             }
         }
 
-        private static bool IsControlPlane(JsonObject node) =>
-            node.Labels()?.ContainsKey("node-role.kubernetes.io/control-plane") == true;
+        /// <summary>A DaemonSet runs on the nodes whose NoSchedule and NoExecute taints its pods tolerate.</summary>
+        private static bool Tolerates(IReadOnlyList<JsonObject> tolerations, JsonObject node) =>
+            node.ObjectsAt("spec", "taints").Where(t => t.StringAt("effect") is "NoSchedule" or "NoExecute").All(taint => tolerations.Any(t =>
+                (t.StringAt("effect") is null or "" || t.StringAt("effect") == taint.StringAt("effect"))
+                && (t.StringAt("operator") == "Exists"
+                    ? t.StringAt("key") is null or "" || t.StringAt("key") == taint.StringAt("key")
+                    : t.StringAt("key") == taint.StringAt("key") && (t.StringAt("value") ?? "") == (taint.StringAt("value") ?? ""))));
 
-        private static JsonObject ReplicaStatus(JsonObject obj, ResourceKind kind, long generation)
+        private static JsonObject ReplicaStatus(JsonObject obj, long generation)
         {
             var replicas = obj.LongAt("spec", "replicas") ?? 1;
             var status = new JsonObject
@@ -105,11 +113,8 @@ public sealed class DriverWorkloadsModule : IEmulatorModule
                 ["readyReplicas"] = replicas,
                 ["availableReplicas"] = replicas,
                 ["updatedReplicas"] = replicas,
+                ["currentReplicas"] = replicas,
             };
-            if (kind == StatefulSets)
-            {
-                status["currentReplicas"] = replicas;
-            }
             return status;
         }
 

@@ -58,7 +58,8 @@ public sealed class StorageSeeder : IEmulatorSeeder
         }
         var store = context.Store;
         var namespaces = Enumerable.Range(1, 10).Select(i => $"bench-{i:00}").ToArray();
-        foreach (var ns in namespaces)
+        // Other seeders (sample apps) may use the same bench namespaces.
+        foreach (var ns in namespaces.Where(n => store.Find(CoreKinds.Namespaces, null, n) is null))
         {
             store.Create(CoreKinds.Namespaces, new JsonObject
             {
