@@ -42,7 +42,7 @@ function Invoke-PesterSuite {
         '-ModulePath', $Context.ModuleOut, '-Root', $Context.Root, '-ResultFile', $resultFile,
         '-Configuration', $Context.Configuration)
     if ($TestName) { $arguments += @('-FullName', $TestName) }
-    & $pwsh @arguments
+    & $pwsh @arguments | Out-Host
     if (Test-Path $resultFile) { return Get-Content $resultFile -Raw | ConvertFrom-Json }
     Write-Host "Pester produced no results (exit code $LASTEXITCODE)." -ForegroundColor Red
     [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 }
