@@ -42,6 +42,7 @@ function Invoke-PesterSuite {
         '-ModulePath', $Context.ModuleOut, '-Root', $Context.Root, '-ResultFile', $resultFile,
         '-Configuration', $Context.Configuration)
     if ($TestName) { $arguments += @('-FullName', $TestName) }
+    # To the host: in a function, a native command's output would otherwise become part of the return value.
     & $pwsh @arguments | Out-Host
     if (Test-Path $resultFile) { return Get-Content $resultFile -Raw | ConvertFrom-Json }
     Write-Host "Pester produced no results (exit code $LASTEXITCODE)." -ForegroundColor Red
