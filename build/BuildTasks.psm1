@@ -68,7 +68,7 @@ function Invoke-TestRun {
 function Start-Sandbox {
     param([Parameter(Mandatory)] $Context, [int] $Nodes, [int] $NodeHosts)
     Build-Emulator -Root $Context.Root -Configuration $Context.Configuration
-    Start-TestCluster -Root $Context.Root -StateDir $Context.SandboxDir -Workers $Nodes -Configuration $Context.Configuration
+    Start-TestCluster -Root $Context.Root -StateDir $Context.SandboxDir -Workers $Nodes -ExtraArgument '--sample-app' -Configuration $Context.Configuration
 }
 
 function Invoke-Sandbox {

@@ -7,7 +7,7 @@ internal static class CommandLine
 {
     public const string Usage =
         "usage: ClusterManagement.Emulator --state-dir <dir> [--workers N] [--control-planes N] [--port P] " +
-        "[--heartbeat-seconds S] [--node-grace-seconds S] [--pod-ready-seconds S] [--no-pods] [--apps N] [--claims N]";
+        "[--heartbeat-seconds S] [--node-grace-seconds S] [--pod-ready-seconds S] [--no-pods] [--sample-app] [--apps N] [--claims N]";
 
     /// <summary>Null when an argument is unknown or malformed, or --state-dir is missing.</summary>
     public static EmulatorOptions? Parse(string[] args)
@@ -18,6 +18,11 @@ internal static class CommandLine
             if (args[i] == "--no-pods")
             {
                 options = options with { SeedPods = false };
+                continue;
+            }
+            if (args[i] == "--sample-app")
+            {
+                options = options with { SampleApp = true };
                 continue;
             }
             var (name, value) = (args[i], i + 1 < args.Length ? args[++i] : null);

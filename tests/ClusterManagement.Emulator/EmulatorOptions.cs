@@ -24,6 +24,12 @@ public sealed record EmulatorOptions
     /// <summary>Bound claims (with their volumes) seeded across ten bench-NN namespaces, for benchmarks.</summary>
     public int SeedClaims { get; init; }
 
+    /// <summary>
+    /// Seed the sample app default/web (2 pods on workers). Off unless asked for (the sandbox, the docs
+    /// examples, the apps suites), so other suites keep their pod counts per node.
+    /// </summary>
+    public bool SampleApp { get; init; }
+
     /// <summary>Extra one-replica Deployments to seed (benchmarks), 100 per namespace bench-01, bench-02...</summary>
     public int SampleApps { get; init; }
 
