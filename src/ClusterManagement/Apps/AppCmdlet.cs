@@ -84,6 +84,7 @@ public abstract class AppCmdlet : NamespacedCmdlet
         var activity = $"Rolling out app {ns}/{name}";
         var id = Math.Abs(HashCode.Combine(ns, name) % 100_000) + 1;
         waitingFor = $"app {ns}/{name} is still rolling out.";
+        using var group = writer.Group($"Roll out app {ns}/{name}");
         AppRollout rollout;
         try
         {

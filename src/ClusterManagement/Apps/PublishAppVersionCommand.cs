@@ -79,7 +79,7 @@ public sealed class PublishAppVersionCommand : AppCmdlet
         {
             if (Container is not null)
             {
-                WriteError(ErrorRecords.InvalidArgument("ContainerWithImageMap", "-Container names one container; with a hashtable -Image names them itself. Give one or the other.", Container));
+                WriteErrorRecord(ErrorRecords.InvalidArgument("ContainerWithImageMap", "-Container names one container; with a hashtable -Image names them itself. Give one or the other.", Container));
                 return null;
             }
             foreach (DictionaryEntry entry in map)
@@ -93,20 +93,20 @@ public sealed class PublishAppVersionCommand : AppCmdlet
         }
         else
         {
-            WriteError(ErrorRecords.InvalidArgument("ImageNotRecognized", $"-Image takes an image reference or a hashtable of container name to image, not {value.GetType().Name}.", Image));
+            WriteErrorRecord(ErrorRecords.InvalidArgument("ImageNotRecognized", $"-Image takes an image reference or a hashtable of container name to image, not {value.GetType().Name}.", Image));
             return null;
         }
         foreach (var (container, image) in images)
         {
             if (ImageReference.Problem(image) is { } problem)
             {
-                WriteError(ErrorRecords.InvalidArgument("InvalidImageReference", $"'{image}' is not a valid image reference{(container is null ? "" : $" for container '{container}'")}: {problem}.", image));
+                WriteErrorRecord(ErrorRecords.InvalidArgument("InvalidImageReference", $"'{image}' is not a valid image reference{(container is null ? "" : $" for container '{container}'")}: {problem}.", image));
                 return null;
             }
         }
         if (images.Count == 0)
         {
-            WriteError(ErrorRecords.InvalidArgument("ImageMissing", "-Image is an empty hashtable: name at least one container and its image.", Image));
+            WriteErrorRecord(ErrorRecords.InvalidArgument("ImageMissing", "-Image is an empty hashtable: name at least one container and its image.", Image));
             return null;
         }
         return images;

@@ -8,7 +8,7 @@ namespace ClusterManagement.Connection;
 
 [Cmdlet(VerbsCommon.Get, "ClusterContext")]
 [OutputType(typeof(ClusterContext))]
-public sealed class GetClusterContextCommand : PSCmdlet
+public sealed class GetClusterContextCommand : AsyncCmdlet
 {
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
@@ -31,7 +31,7 @@ public sealed class GetClusterContextCommand : PSCmdlet
         }
         catch (ClusterException e)
         {
-            ThrowTerminatingError(ErrorRecords.From(e));
+            ThrowErrorRecord(ErrorRecords.From(e));
             return;
         }
 
@@ -47,7 +47,7 @@ public sealed class GetClusterContextCommand : PSCmdlet
             var matches = contexts.Where(c => pattern.IsMatch(c.Name)).ToList();
             if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
             {
-                WriteError(ErrorRecords.From(new ClusterException(
+                WriteErrorRecord(ErrorRecords.From(new ClusterException(
                     ClusterErrorKind.ContextNotFound, "ContextNotFound", $"The kubeconfig has no context named '{name}'.", name)));
             }
 

@@ -9,7 +9,7 @@ namespace ClusterManagement.Connection;
 /// <summary>Chooses the context (and namespace) for this PowerShell session only; no kubeconfig file is written.</summary>
 [Cmdlet(VerbsOther.Use, "ClusterContext", SupportsShouldProcess = true, DefaultParameterSetName = ChooseSet)]
 [OutputType(typeof(ClusterContext))]
-public sealed class UseClusterContextCommand : PSCmdlet
+public sealed class UseClusterContextCommand : AsyncCmdlet
 {
     private const string ChooseSet = "Choose";
     private const string ResetSet = "Reset";
@@ -58,13 +58,13 @@ public sealed class UseClusterContextCommand : PSCmdlet
         }
         catch (ClusterException e)
         {
-            ThrowTerminatingError(ErrorRecords.From(e));
+            ThrowErrorRecord(ErrorRecords.From(e));
             return;
         }
 
         if (context is null)
         {
-            ThrowTerminatingError(ErrorRecords.From(new ClusterException(
+            ThrowErrorRecord(ErrorRecords.From(new ClusterException(
                 ClusterErrorKind.ContextNotFound,
                 "ContextNotFound",
                 $"The kubeconfig has no context named '{Name}'. List the contexts with Get-ClusterContext.",

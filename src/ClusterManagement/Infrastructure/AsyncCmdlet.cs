@@ -5,13 +5,16 @@ using ClusterManagement.Kubernetes;
 namespace ClusterManagement.Infrastructure;
 
 /// <summary>
-/// Base for cmdlets whose work is asynchronous. The work runs on the thread pool while the
-/// pipeline thread pumps its writes; Ctrl+C (StopProcessing) cancels the work's token, and a
-/// downstream <c>Select-Object -First</c> stops it as well.
+/// Base of the module's cmdlets and their one write path. Work that is asynchronous runs on the thread
+/// pool while the pipeline thread pumps its writes; Ctrl+C (StopProcessing) cancels the work's token, and
+/// a downstream <c>Select-Object -First</c> stops it as well. Errors, warnings and progress also become
+/// Azure Pipelines logging commands inside a pipeline job.
 /// </summary>
 public abstract class AsyncCmdlet : PSCmdlet
 {
     private readonly CancellationTokenSource stopping = new();
+    private AzurePipelines? azurePipelines;
+    private bool azurePipelinesRead;
 
     /// <summary>Skips confirmation prompts; declared by cmdlets that change things.</summary>
     protected virtual bool ForceRequested => false;
@@ -65,7 +68,7 @@ public abstract class AsyncCmdlet : PSCmdlet
         }
         catch (ClusterException e) when (pipelineFailure is null)
         {
-            ThrowTerminatingError(ErrorRecords.From(e));
+            ThrowErrorRecord(ErrorRecords.From(e));
         }
 
         if (pipelineFailure is not null)
@@ -101,7 +104,57 @@ public abstract class AsyncCmdlet : PSCmdlet
         (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var whatIf) && whatIf is SwitchParameter { IsPresent: true })
         || (!MyInvocation.BoundParameters.ContainsKey("WhatIf") && SessionState.PSVariable.GetValue("WhatIfPreference") is true or SwitchParameter { IsPresent: true });
 
-    internal void WriteErrorRecord(ErrorRecord record) => WriteError(record);
+    /// <summary>
+    /// The job's logging commands, or null outside Azure Pipelines. Read once per invocation, and only on
+    /// the pipeline thread: every caller is a write the pipeline thread runs.
+    /// </summary>
+    internal AzurePipelines? Pipelines
+    {
+        get
+        {
+            if (!azurePipelinesRead)
+            {
+                azurePipelinesRead = true;
+                azurePipelines = AzurePipelines.FromEnvironment(WriteHostLine);
+            }
 
-    internal void WriteWarningMessage(string message) => WriteWarning(message);
+            return azurePipelines;
+        }
+    }
+
+    // Write-Host's way: the information stream tagged PSHOST, which the console host prints on stdout,
+    // where the agent looks, and which assignments and pipes leave alone.
+    private void WriteHostLine(string line) => WriteInformation(new HostInformationMessage { Message = line }, ["PSHOST"]);
+
+    // Before WriteError: with -ErrorAction Stop it throws, and the agent would never hear of the error.
+    internal void WriteErrorRecord(ErrorRecord record)
+    {
+        LogIssue(record);
+        WriteError(record);
+    }
+
+    private protected void ThrowErrorRecord(ErrorRecord record)
+    {
+        LogIssue(record);
+        ThrowTerminatingError(record);
+    }
+
+    internal void WriteWarningMessage(string message)
+    {
+        Pipelines?.Warning(message);
+        WriteWarning(message);
+    }
+
+    internal void WriteProgressRecord(ProgressRecord record)
+    {
+        if (record.RecordType == ProgressRecordType.Processing)
+        {
+            Pipelines?.Progress(record.PercentComplete, record.Activity);
+        }
+
+        WriteProgress(record);
+    }
+
+    private void LogIssue(ErrorRecord record) =>
+        Pipelines?.Error(record.ErrorDetails?.Message ?? record.Exception.Message, record.FullyQualifiedErrorId);
 }

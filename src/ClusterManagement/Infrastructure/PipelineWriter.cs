@@ -23,7 +23,23 @@ internal sealed class PipelineWriter : IOperationLog
 
     public void Warning(string message) => Post(c => c.WriteWarningMessage(message));
 
-    public void Progress(OperationProgress progress) => Post(c => c.WriteProgress(ToRecord(progress)));
+    public void Progress(OperationProgress progress) => Post(c => c.WriteProgressRecord(ToRecord(progress)));
+
+    /// <summary>
+    /// Opens a collapsible section of an Azure Pipelines log (one node, one rollout) until disposed; nothing
+    /// elsewhere. Sections cannot nest, so only the outermost operation of a cmdlet opens one.
+    /// </summary>
+    public IDisposable Group(string title)
+    {
+        Post(c => c.Pipelines?.BeginGroup(title));
+        return new GroupEnd(this);
+    }
+
+    /// <summary>
+    /// Call before a value the module generated (a bootstrap token, say) reaches any stream, so that an
+    /// Azure Pipelines job masks it in its log from then on.
+    /// </summary>
+    public void Secret(string value) => Post(c => c.Pipelines?.SetSecret(value));
 
     /// <summary>Asks ShouldProcess on the pipeline thread and waits for the answer.</summary>
     public Task<bool> ShouldProcessAsync(string target, string action, string? description = null)
@@ -55,6 +71,19 @@ internal sealed class PipelineWriter : IOperationLog
             }
             catch (InvalidOperationException)
             {
+            }
+        }
+    }
+
+    private sealed class GroupEnd(PipelineWriter writer) : IDisposable
+    {
+        private int disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref disposed, 1) == 0)
+            {
+                writer.Post(c => c.Pipelines?.EndGroup());
             }
         }
     }

@@ -42,12 +42,12 @@ public sealed class PublishClusterManifestCommand : ClusterCmdlet
         }
         catch (ArgumentException e)
         {
-            ThrowTerminatingError(ErrorRecords.InvalidArgument("ManifestNotFound", e.Message, Path));
+            ThrowErrorRecord(ErrorRecords.InvalidArgument("ManifestNotFound", e.Message, Path));
             return;
         }
         catch (Diagnostics.ClusterException e)
         {
-            ThrowTerminatingError(ErrorRecords.From(e));
+            ThrowErrorRecord(ErrorRecords.From(e));
             return;
         }
         Run(async (writer, ct) =>

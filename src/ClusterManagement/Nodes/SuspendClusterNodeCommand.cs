@@ -64,6 +64,7 @@ public sealed class SuspendClusterNodeCommand : ClusterCmdlet
             {
                 if (Drain)
                 {
+                    using var group = writer.Group($"Drain node {name}");
                     await DrainAsync(name, maintenance, nodes, options, writer, ct).ConfigureAwait(false);
                 }
                 else

@@ -39,12 +39,12 @@ public sealed class InstallCsiDriverCommand : ClusterCmdlet
         }
         catch (ArgumentException e)
         {
-            ThrowTerminatingError(ErrorRecords.InvalidArgument("ManifestNotFound", e.Message, Path));
+            ThrowErrorRecord(ErrorRecords.InvalidArgument("ManifestNotFound", e.Message, Path));
             return;
         }
         catch (ClusterException e)
         {
-            ThrowTerminatingError(ErrorRecords.From(e));
+            ThrowErrorRecord(ErrorRecords.From(e));
             return;
         }
         Run(async (writer, ct) =>
