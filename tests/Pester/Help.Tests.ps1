@@ -3,7 +3,8 @@ BeforeDiscovery {
     Import-Module (Get-ModuleUnderTest) -Force
     $commands = @(Get-Command -Module ClusterManagement | ForEach-Object { @{ Name = $_.Name } })
     $docsPath = Join-Path (Get-RepoRoot) 'docs'
-    $pages = @(Get-ChildItem $docsPath -Filter '*-*.md' | Where-Object { $_.BaseName -notlike 'about_*' -and $_.BaseName -notlike '_*' } |
+    # Guides (azure-pipelines.md) sit beside the cmdlet pages; a cmdlet page is named Verb-Noun with an approved verb.
+    $pages = @(Get-ChildItem $docsPath -Filter '*-*.md' | Where-Object { $_.BaseName -match '^\w+-\w+$' -and (Get-Verb ($_.BaseName -split '-')[0]) } |
         ForEach-Object { @{ Page = $_.FullName; Name = $_.BaseName } })
     $abouts = @(Get-ChildItem $docsPath -Filter 'about_*.md' | ForEach-Object { @{ Topic = $_.BaseName } })
 }

@@ -1,0 +1,154 @@
+# Runs the step scripts of docs/azure-pipelines.md the way the PowerShell@2 task runs them, against
+# the sandbox: what the guide promises is what this file checks.
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestSetup.psm1') -Force
+    $cluster = Start-SuiteCluster -Workers 3 -ExtraArgument '--sample-app'
+    $guide = Join-Path (Get-RepoRoot) 'docs/azure-pipelines.md'
+
+    function Get-PipelineStep {
+        <# The script: and env: of the YAML step with this displayName, as Azure reads them (block scalar, indentation stripped). #>
+        param([Parameter(Mandatory)] [string] $DisplayName)
+        $yaml = [regex]::Match((Get-Content $guide -Raw), '(?s)```yaml\r?\n(trigger:.*?)```').Groups[1].Value
+        $lines = $yaml -split '\r?\n'
+        $at = [array]::FindIndex($lines, [Predicate[string]] { param($l) $l -match "^\s+displayName: $([regex]::Escape($DisplayName))$" })
+        if ($at -lt 0) { throw "docs/azure-pipelines.md has no step '$DisplayName'." }
+        $stepIndent = ([regex]::Match($lines[$at], '^\s*')).Length - 2
+        $step = [System.Collections.Generic.List[string]]::new()
+        for ($i = $at - 1; $i -ge 0 -and $lines[$i] -notmatch "^\s{$stepIndent}- "; $i--) { }
+        # The step goes on while lines are blank or indented deeper than its "- ".
+        $step.Add($lines[$i])
+        for ($j = $i + 1; $j -lt $lines.Count -and $lines[$j] -notmatch "^\s{0,$stepIndent}\S"; $j++) { $step.Add($lines[$j]) }
+
+        $environment = @{}
+        $script = [System.Collections.Generic.List[string]]::new()
+        for ($k = 0; $k -lt $step.Count; $k++) {
+            if ($step[$k] -match '^(\s+)env:\s*$') {
+                $keyIndent = $Matches[1].Length
+                for ($k++; $k -lt $step.Count -and $step[$k] -match "^\s{$($keyIndent + 2)}(\w+): (.*)$"; $k++) { $environment[$Matches[1]] = $Matches[2] }
+                $k--
+            }
+            elseif ($step[$k] -match '^(\s+)script: \|\s*$') {
+                $bodyIndent = ([regex]::Match($step[$k + 1], '^\s*')).Length
+                for ($k++; $k -lt $step.Count -and ($step[$k] -match "^\s{$bodyIndent}" -or $step[$k] -match '^\s*$'); $k++) {
+                    $script.Add($step[$k].Substring([Math]::Min($bodyIndent, $step[$k].Length)))
+                }
+            }
+        }
+        if ($script.Count -eq 0) { throw "Step '$DisplayName' has no inline script." }
+        [pscustomobject]@{ Script = ($script -join "`n").TrimEnd(); Environment = $environment }
+    }
+
+    function Invoke-PowerShellTask {
+        <#
+            What PowerShell@2 (pwsh: true, targetType: inline, default inputs) does: writes the script to a
+            temporary .ps1 (BOM, $ErrorActionPreference first, the $LASTEXITCODE epilogue last) and runs
+            pwsh -NoLogo -NoProfile -NonInteractive -Command ". '<file>'" with no console input, in a job
+            where TF_BUILD is set. Kubernetes@1 login's KUBECONFIG and the installed module are in the environment.
+        #>
+        param([Parameter(Mandatory)] $Step, [Parameter(Mandatory)] [hashtable] $Variables)
+        $missing = @($Step.Environment.Keys | Where-Object { -not $Variables.ContainsKey($_) })
+        if ($missing) { throw "The test gives no value for the step's env: $($missing -join ', ')." }
+        $contents = @(
+            "`$ErrorActionPreference = 'Stop'"
+            $Step.Script
+            'if (!(Test-Path -LiteralPath variable:\LASTEXITCODE)) {'
+            "    Write-Host '##vso[task.debug]`$LASTEXITCODE is not set.'"
+            '} else {'
+            "    Write-Host ('##vso[task.debug]`$LASTEXITCODE: {0}' -f `$LASTEXITCODE)"
+            '    exit $LASTEXITCODE'
+            '}'
+        )
+        $file = Join-Path $TestDrive "$([guid]::NewGuid()).ps1"
+        [IO.File]::WriteAllText($file, [char]0xFEFF + ($contents -join [Environment]::NewLine), [Text.UTF8Encoding]::new($false))
+        $environment = @{
+            TF_BUILD     = 'True'
+            KUBECONFIG   = $cluster.KubeConfig
+            PSModulePath = (Split-Path (Get-ModuleUnderTest)) + [IO.Path]::PathSeparator + $env:PSModulePath
+        } + $Variables
+        Invoke-FreshPwsh -Script ". '$($file -replace "'", "''")'" -Environment $environment -TimeoutSeconds 180
+    }
+
+    function Get-WebApp {
+        $env:KUBECONFIG = $cluster.KubeConfig
+        try { & (Get-PwshPath) -NoProfile -NonInteractive -Command "Import-Module '$(Get-ModuleUnderTest)'; Get-ClusterApp web | ConvertTo-Json -Depth 4" | ConvertFrom-Json }
+        finally { Remove-Item Env:KUBECONFIG }
+    }
+
+    $release = Get-PipelineStep -DisplayName 'Release, rolling back if the rollout fails'
+    $releaseVariables = @{ APP_NAME = 'web'; APP_NAMESPACE = 'default'; ROLLOUT_TIMEOUT = '90'; RESULT_DIRECTORY = $TestDrive }
+}
+
+AfterAll {
+    Stop-TestCluster $cluster
+}
+
+Describe 'docs/azure-pipelines.md' {
+    It 'is linked from the README' {
+        Get-Content (Join-Path (Get-RepoRoot) 'README.md') -Raw | Should -Match '\]\(docs/azure-pipelines\.md\)'
+    }
+
+    It 'logs in with Kubernetes@1 and passes the SSH key from a secure file through env:' {
+        $text = Get-Content $guide -Raw
+        $text | Should -Match '(?m)^\s+command: login$'
+        $text | Should -Match '(?m)^\s+- task: DownloadSecureFile@1$'
+        $text | Should -Match '(?m)^\s+CLUSTERMANAGEMENT_SSH_KEY_PATH: \$\(nodeKey\.secureFilePath\)$'
+        @([regex]::Matches($text, '(?m)^\s+pwsh: true$')).Count | Should -Be @([regex]::Matches($text, '(?m)^\s+- task: PowerShell@2$')).Count
+    }
+
+    It 'has the rolling engine upgrade, which runs against node hosts in the node hosts tests' {
+        # Update-NodeDocker needs SSH to real node hosts: the fleet, not this sandbox, runs that step.
+        $upgrade = Get-PipelineStep -DisplayName 'Rolling Docker Engine upgrade'
+        $upgrade.Script | Should -Match 'Get-ClusterNode \|\s+Update-NodeDocker -Version \$env:DOCKER_VERSION -MaxUnavailable 1 .*-Force'
+    }
+}
+
+Describe 'The release step, run as PowerShell@2 runs it' {
+    It 'releases a good image: exit code 0, the result for the next step, logging commands, no prompt' {
+        $run = Invoke-PowerShellTask $release ($releaseVariables + @{ APP_IMAGE = 'nginx:1.28' })
+
+        $run.ExitCode | Should -Be 0 -Because "stdout: $($run.Output) stderr: $($run.Error)"
+        $run.Error | Should -Not -Match 'NonInteractive'
+        $lines = $run.Output -split '\r?\n'
+        $lines | Should -Contain '##[group]Roll out app default/web'
+        $lines | Should -Contain '##[endgroup]'
+        $lines | Where-Object { $_ -match '^##vso\[task\.setprogress value=\d+;\]Rolling out app default/web$' } | Should -Not -BeNullOrEmpty
+        $result = Get-Content (Join-Path $TestDrive 'release.json') -Raw | ConvertFrom-Json
+        $result.Status | Should -Be 'Complete'
+        $result.Images | Should -Be @('nginx:1.28')
+        $lines | Should -Contain "##vso[task.setvariable variable=revision;isOutput=true]$($result.ToRevision)"
+        (Get-WebApp).Images | Should -Be @('nginx:1.28')
+    }
+
+    It 'rolls back by itself when the rollout fails, and fails the step' {
+        $before = Get-WebApp
+        $patched = & kubectl --kubeconfig $cluster.KubeConfig --cache-dir (Join-Path $TestDrive kubectl) patch deploy web -p '{"spec":{"progressDeadlineSeconds":2}}' 2>&1
+        $LASTEXITCODE | Should -Be 0 -Because "$patched"
+
+        $run = Invoke-PowerShellTask $release ($releaseVariables + @{ APP_IMAGE = 'nginx:broken' })
+
+        $run.ExitCode | Should -Not -Be 0
+        $run.Error | Should -Not -Match 'NonInteractive'
+        $run.Error | Should -Match 'exceeded its progress deadline'
+        $lines = $run.Output -split '\r?\n'
+        $lines | Should -Contain '##vso[task.logissue type=error;code=AppProgressDeadlineExceeded]deployment "web" exceeded its progress deadline'
+        $lines | Should -Contain "Rolling back to revision $($before.Revision) (nginx:1.28)."
+        @($lines | Where-Object { $_ -eq '##[group]Roll out app default/web' }).Count | Should -Be 2 -Because 'the release and the rollback are each a group'
+        $after = Get-WebApp
+        $after.Images | Should -Be $before.Images
+        $after.Ready | Should -Be '2/2'
+        $after.Revision | Should -BeGreaterThan $before.Revision
+        $null = & kubectl --kubeconfig $cluster.KubeConfig --cache-dir (Join-Path $TestDrive kubectl) patch deploy web -p '{"spec":{"progressDeadlineSeconds":600}}'
+    }
+
+    It 'writes no logging commands outside Azure Pipelines' {
+        $file = Join-Path $TestDrive 'plain.ps1'
+        Set-Content $file -Value ("`$ErrorActionPreference = 'Stop'`n" + $release.Script)
+        $environment = @{ TF_BUILD = ''; KUBECONFIG = $cluster.KubeConfig; PSModulePath = (Split-Path (Get-ModuleUnderTest)) + [IO.Path]::PathSeparator + $env:PSModulePath } +
+            $releaseVariables + @{ APP_IMAGE = 'nginx:1.29' }
+        $run = Invoke-FreshPwsh -Script ". '$file'" -Environment $environment -TimeoutSeconds 180
+
+        $run.ExitCode | Should -Be 0 -Because "stdout: $($run.Output) stderr: $($run.Error)"
+        # The script's own setvariable line is the only one: the module adds none.
+        @($run.Output -split '\r?\n' | Where-Object { $_ -match '^##' }) | Should -Be @("##vso[task.setvariable variable=revision;isOutput=true]$((Get-WebApp).Revision)")
+    }
+}
