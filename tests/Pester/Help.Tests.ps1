@@ -65,6 +65,24 @@ Describe 'About topic <Topic>' -ForEach $abouts {
     }
 }
 
+Describe 'About topics' {
+    It 'has one topic per area, each reachable with Get-Help in a fresh pwsh' {
+        $areas = 'about_ClusterManagement', 'about_ClusterManagement_Nodes', 'about_ClusterManagement_NodeHosts',
+            'about_ClusterManagement_Storage', 'about_ClusterManagement_Network', 'about_ClusterManagement_Applications'
+        # Get-Help finds about topics of imported modules only through their en-US folder: what a user's session sees.
+        $script = "Import-Module '$modulePath'; foreach (`$topic in '$($areas -join "','")') { '=== ' + `$topic; Get-Help `$topic | Out-String -Width 200 }"
+        $run = Invoke-FreshPwsh -Script $script
+        $run.ExitCode | Should -Be 0 -Because $run.Error
+        $sections = $run.Output -split '(?m)^=== ' | Where-Object { $_ }
+        $sections.Count | Should -Be $areas.Count
+        foreach ($section in $sections) {
+            $topic, $text = $section -split '\r?\n', 2
+            $text | Should -Match "(?m)^\s*$topic\s*$" -Because "Get-Help $topic must show that topic"
+            $text | Should -Match 'SHORT DESCRIPTION'
+        }
+    }
+}
+
 Describe 'Examples of <Name> run against the emulator' -ForEach $pages {
     BeforeAll {
         # The sandbox's own seed: the docs examples use its sample app as well as its nodes.
