@@ -29,6 +29,7 @@ public sealed class PublishAppVersionCommand : AppCmdlet
     /// </summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(AppContainerCompleter))]
     public string? Container { get; set; }
 
     /// <summary>

@@ -1,0 +1,168 @@
+# Tab completion audit: every parameter that names a cluster object completes from the live cluster,
+# quickly, and quietly completes nothing when the cluster cannot be reached. One row per parameter:
+# a new completer (node services, engine networks ...) is covered by adding its row.
+BeforeDiscovery {
+    # Line: what the user typed before pressing Tab. Expected: names that must be offered, or a script
+    # block run against the cluster that yields them. Local: the completer reads only the kubeconfig,
+    # so it still completes when the cluster is unreachable.
+    $rows = @(
+        @{ Line = 'Get-ClusterNode -Name w'; Expected = 'worker-1', 'worker-2', 'worker-3' }
+        @{ Line = 'Suspend-ClusterNode -Name worker-'; Expected = 'worker-1', 'worker-2', 'worker-3' }
+        @{ Line = 'Resume-ClusterNode -Name c'; Expected = 'cp-1' }
+        @{ Line = 'Get-NodePod -Node '; Expected = 'cp-1', 'worker-1', 'worker-2', 'worker-3' }
+        @{ Line = 'Get-NodePod -Namespace kube-'; Expected = 'kube-node-lease', 'kube-public', 'kube-system' }
+        @{ Line = 'Get-ClusterApp -Name w'; Expected = 'web' }
+        @{ Line = 'Get-ClusterApp -Namespace t'; Expected = 'team-a' }
+        @{ Line = 'Publish-AppVersion -Name '; Expected = 'web' }
+        @{ Line = 'Publish-AppVersion -Name web -Container '; Expected = 'web' }
+        @{ Line = 'Publish-AppVersion -Namespace d'; Expected = 'default' }
+        @{ Line = 'Wait-AppRollout -Name w'; Expected = 'web' }
+        @{ Line = 'Restart-App -Name w'; Expected = 'web' }
+        @{ Line = 'Set-AppReplicaCount -Name w'; Expected = 'web' }
+        @{ Line = 'Suspend-AppRollout -Name w'; Expected = 'web' }
+        @{ Line = 'Resume-AppRollout -Name w'; Expected = 'web' }
+        @{ Line = 'Get-AppRevision -Name '; Expected = 'web' }
+        @{ Line = 'Get-AppRevision -Name web -Revision '; Expected = { (Get-AppRevision web).Revision } }
+        @{ Line = 'Invoke-AppRollback -Name '; Expected = 'web' }
+        @{ Line = 'Invoke-AppRollback -Name web -ToRevision '; Expected = { (Get-AppRevision web).Revision } }
+        @{ Line = 'Get-StorageClass -Name s'; Expected = 'standard' }
+        @{ Line = 'Set-StorageClass -Name s'; Expected = 'standard' }
+        @{ Line = 'Remove-StorageClass -Name s'; Expected = 'standard' }
+        @{ Line = 'New-CsiVolumeClaim -StorageClass '; Expected = 'standard' }
+        @{ Line = 'New-StorageClass -Provisioner h'; Expected = 'hostpath.csi.k8s.io' }
+        @{ Line = 'Get-CsiDriver -Name h'; Expected = 'hostpath.csi.k8s.io' }
+        @{ Line = 'Get-CsiVolumeClaim -Name completion-'; Expected = 'completion-data' }
+        @{ Line = 'Resize-CsiVolumeClaim -Name completion-'; Expected = 'completion-data' }
+        @{ Line = 'Remove-CsiVolumeClaim -Name completion-'; Expected = 'completion-data' }
+        @{ Line = 'Get-CsiVolumeClaim -Namespace team-a -Name '; Expected = 'completion-team' }
+        @{ Line = 'Get-CsiVolume -Name '; Expected = { (Get-CsiVolume).Name } }
+        @{ Line = 'Set-CsiVolume -Name '; Expected = { (Get-CsiVolume).Name } }
+        @{ Line = 'Publish-ClusterManifest -Namespace team'; Expected = 'team-a' }
+        @{ Line = 'Use-ClusterContext -Name sandbox -Namespace t'; Expected = 'team-a' }
+        @{ Line = 'Use-ClusterContext -Name sandbox-'; Expected = 'sandbox-token', 'sandbox-readonly', 'sandbox-badtoken'; Local = $true }
+        @{ Line = 'Get-ClusterContext -Name sandbox'; Expected = 'sandbox', 'sandbox-token'; Local = $true }
+        @{ Line = 'Get-ClusterNode -Context sandbox-t'; Expected = 'sandbox-token'; Local = $true }
+    )
+
+    # Parameters whose values are new names or come from elsewhere than the cluster, so nothing completes them.
+    $notClusterObjects = @(
+        'New-CsiVolumeClaim -Name', 'New-StorageClass -Name', 'Install-CsiDriver -Name'
+    )
+}
+
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestSetup.psm1') -Force
+    Import-Module (Get-ModuleUnderTest) -Force
+    $cluster = Start-SuiteCluster -Workers 3 -ExtraArgument '--sample-app'
+    $env:KUBECONFIG = $cluster.KubeConfig
+    $null = New-CsiVolumeClaim -Name completion-data -Size 1Gi -Wait -Timeout 60
+    $null = New-CsiVolumeClaim -Name completion-team -Namespace team-a -Size 1Gi -Wait -Timeout 60
+    $null = Publish-AppVersion web -Image nginx:1.28 -Wait -Force
+
+    # Unreachable in both ways a prompt meets: nothing listening (refused at once), and a listener
+    # that never answers (only the completer's own time budget ends the wait).
+    $refusedPort = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+    $refusedPort.Start(); $closed = $refusedPort.LocalEndpoint.Port; $refusedPort.Stop()
+    $silent = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+    $silent.Start()
+    $kubeconfigText = Get-Content $cluster.KubeConfig -Raw
+    $refusedConfig = Join-Path $TestDrive 'refused.kubeconfig'
+    $silentConfig = Join-Path $TestDrive 'silent.kubeconfig'
+    Set-Content $refusedConfig ($kubeconfigText -replace 'https://127\.0\.0\.1:\d+', "https://127.0.0.1:$closed")
+    Set-Content $silentConfig ($kubeconfigText -replace 'https://127\.0\.0\.1:\d+', "https://127.0.0.1:$($silent.LocalEndpoint.Port)")
+
+    function Get-Completion {
+        <# TabExpansion2 as the console runs it, in an empty folder so no file name can stand in for a result. #>
+        param([string] $Line)
+        Push-Location $TestDrive
+        try {
+            $errorsBefore = $Error.Count
+            $watch = [Diagnostics.Stopwatch]::StartNew()
+            $result = TabExpansion2 -inputScript $Line -cursorColumn $Line.Length
+            [pscustomobject]@{
+                Names        = @($result.CompletionMatches | Where-Object ResultType -eq 'ParameterValue' | ForEach-Object { $_.CompletionText.Trim("'") })
+                Milliseconds = $watch.ElapsedMilliseconds
+                NewErrors    = $Error.Count - $errorsBefore
+            }
+        }
+        finally { Pop-Location }
+    }
+
+    function Add-KubeConfigArgument {
+        <# The same line, with -KubeConfig before the parameter being completed. #>
+        param([string] $Line, [string] $Path)
+        $verb, $rest = $Line -split ' ', 2
+        "$verb -KubeConfig '$Path' $rest"
+    }
+}
+
+AfterAll {
+    $silent.Stop()
+    Stop-TestCluster $cluster
+    Remove-Item Env:KUBECONFIG -ErrorAction Ignore
+}
+
+Describe 'Completion of <Line>' -ForEach $rows {
+    BeforeAll {
+        $wanted = if ($Expected -is [scriptblock]) { @(& $Expected | ForEach-Object { "$_" }) } else { @($Expected) }
+    }
+
+    It 'offers the live names' {
+        $wanted.Count | Should -BeGreaterThan 0
+        $completion = Get-Completion $Line
+        $completion.NewErrors | Should -Be 0
+        foreach ($name in $wanted) { $completion.Names | Should -Contain $name }
+        $prefix = ($Line -split ' ')[-1]
+        $completion.Names | Where-Object { $_ -notlike "$prefix*" } | Should -BeNullOrEmpty
+    }
+
+    It 'answers quickly' {
+        $null = Get-Completion $Line
+        (Get-Completion $Line).Milliseconds | Should -BeLessThan 1500
+    }
+}
+
+Describe 'Completion of <Line> with the cluster unreachable' -ForEach ($rows | Where-Object { -not $_.Local }) {
+    It 'completes nothing, without an error, when the cluster refuses connections' {
+        $completion = Get-Completion (Add-KubeConfigArgument $Line $refusedConfig)
+        $completion.Names | Should -BeNullOrEmpty
+        $completion.NewErrors | Should -Be 0
+        $completion.Milliseconds | Should -BeLessThan 2500
+    }
+
+    It 'gives up within its time budget when the cluster never answers' {
+        $completion = Get-Completion (Add-KubeConfigArgument $Line $silentConfig)
+        $completion.Names | Should -BeNullOrEmpty
+        $completion.NewErrors | Should -Be 0
+        $completion.Milliseconds | Should -BeLessThan 4000
+    }
+}
+
+Describe 'Completion of <Line> from the kubeconfig alone' -ForEach ($rows | Where-Object { $_.Local }) {
+    It 'still completes when the cluster is unreachable' {
+        $completion = Get-Completion (Add-KubeConfigArgument $Line $refusedConfig)
+        $completion.NewErrors | Should -Be 0
+        foreach ($name in @($Expected)) { $completion.Names | Should -Contain $name }
+    }
+}
+
+Describe 'Completion coverage' -ForEach @(@{ Rows = $rows; Exempt = $notClusterObjects }) {
+    It 'has a completer on every parameter that names a cluster object, and a row for each completer' {
+        # Shared parameters (-Context, -Namespace) carry the same completer everywhere: one row covers them.
+        $covered = @($Rows | ForEach-Object {
+                $words = $_.Line -split ' '
+                $parameter = (Get-Command $words[0]).Parameters[$words[-2].TrimStart('-')]
+                "$($parameter.Name)/$(($parameter.Attributes | Where-Object { $_ -is [System.Management.Automation.ArgumentCompleterAttribute] }).Type)"
+            })
+        $missing = foreach ($command in Get-Command -Module ClusterManagement) {
+            foreach ($parameter in $command.Parameters.Values) {
+                $key = "$($command.Name) -$($parameter.Name)"
+                $completer = $parameter.Attributes | Where-Object { $_ -is [System.Management.Automation.ArgumentCompleterAttribute] }
+                $namesObject = $parameter.Name -in 'Name', 'Node', 'Namespace', 'Context', 'StorageClass', 'Provisioner', 'Container', 'Revision', 'ToRevision'
+                if ($namesObject -and -not $completer -and $key -notin $Exempt) { "$key has no completer" }
+                if ($completer -and "$($parameter.Name)/$($completer.Type)" -notin $covered) { "$key ($($completer.Type.Name)) has no row in this file" }
+            }
+        }
+        $missing | Should -BeNullOrEmpty
+    }
+}
