@@ -1,0 +1,126 @@
+# Output objects are handed from one pipeline step to the next as JSON: every output type must
+# serialize with ConvertTo-Json -Depth 4 whole (no cycles, nothing cut off), without SDK objects,
+# with timestamps in ISO 8601 UTC.
+BeforeDiscovery {
+    # One row per output type: a command that produces real instances from the sandbox.
+    $samples = @(
+        @{ Type = 'ClusterManagement.Connection.ClusterContext'; Produce = { Get-ClusterContext } }
+        @{ Type = 'ClusterManagement.Nodes.ClusterNode'; Produce = { Get-ClusterNode } }
+        @{ Type = 'ClusterManagement.Nodes.NodePod'; Produce = { Get-NodePod -Node worker-1 } }
+        @{ Type = 'ClusterManagement.Nodes.NodeDrainResult'; Produce = {
+                Suspend-ClusterNode -Name worker-3 -Drain -IgnoreDaemonSets -DeleteEmptyDirData -Force -Timeout 60
+                Resume-ClusterNode -Name worker-3 -Force
+            }
+        }
+        @{ Type = 'ClusterManagement.Network.NodeNetwork'; Produce = { Get-ClusterNetwork } }
+        @{ Type = 'ClusterManagement.Network.ClusterNetworkSummary'; Produce = { Get-ClusterNetwork -Summary } }
+        @{ Type = 'ClusterManagement.Apps.ClusterApp'; Produce = { Get-ClusterApp } }
+        @{ Type = 'ClusterManagement.Apps.AppRollout'; Produce = { Publish-AppVersion -Name web -Image nginx:1.28 -Wait -Force } }
+        @{ Type = 'ClusterManagement.Apps.AppRevision'; Produce = { Get-AppRevision -Name web } }
+        @{ Type = 'ClusterManagement.Manifests.AppliedObject'; Produce = {
+                $file = Join-Path $TestDrive 'settings.yaml'
+                Set-Content $file "apiVersion: v1`nkind: ConfigMap`nmetadata:`n  name: json-settings`ndata:`n  mode: fast"
+                Publish-ClusterManifest -Path $file -Confirm:$false
+            }
+        }
+        @{ Type = 'ClusterManagement.Storage.StorageClass'; Produce = { Get-StorageClass } }
+        @{ Type = 'ClusterManagement.Storage.CsiDriver'; Produce = { Get-CsiDriver } }
+        @{ Type = 'ClusterManagement.Storage.CsiVolumeClaim'; Produce = { New-CsiVolumeClaim -Name json-data -Size 1Gi -Wait -Timeout 60 } }
+        @{ Type = 'ClusterManagement.Storage.CsiVolume'; Produce = { Get-CsiVolume } }
+    )
+}
+
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestSetup.psm1') -Force
+    Import-Module (Get-ModuleUnderTest) -Force
+    $cluster = Start-SuiteCluster -Workers 3 -ExtraArgument '--sample-app'
+    $env:KUBECONFIG = $cluster.KubeConfig
+
+    function Get-UnfitMember {
+        <#
+            Members whose type is neither a plain value, a collection of them, nor another of the module's
+            own types: what would reach JSON as an SDK object's dump. Walks the declared types, so members
+            that are null in the sample are checked too.
+        #>
+        param([type] $Type, [string] $Path = $Type.Name, [System.Collections.Generic.HashSet[type]] $Seen = [System.Collections.Generic.HashSet[type]]::new())
+        if (-not $Seen.Add($Type)) { return }
+        foreach ($property in $Type.GetProperties([System.Reflection.BindingFlags] 'Public, Instance')) {
+            $memberType = [Nullable]::GetUnderlyingType($property.PropertyType) ?? $property.PropertyType
+            $queue = [System.Collections.Generic.Queue[type]]::new()
+            $queue.Enqueue($memberType)
+            while ($queue.Count -gt 0) {
+                $t = $queue.Dequeue()
+                $t = [Nullable]::GetUnderlyingType($t) ?? $t
+                if ($t.IsArray) { $queue.Enqueue($t.GetElementType()); continue }
+                if ($t.IsGenericType -and $t.Namespace -like 'System.Collections*') { $t.GetGenericArguments() | ForEach-Object { $queue.Enqueue($_) }; continue }
+                if ($t.IsPrimitive -or $t.IsEnum -or $t -in [string], [decimal], [datetime], [datetimeoffset], [timespan], [guid]) { continue }
+                if ($t.Namespace -like 'ClusterManagement.*' -and $t.Assembly.GetName().Name -eq 'ClusterManagement.Types') {
+                    Get-UnfitMember -Type $t -Path "$Path.$($property.Name)" -Seen $Seen
+                    continue
+                }
+                "$Path.$($property.Name): $($t.FullName)"
+            }
+        }
+    }
+
+    function Get-DateTimeValue {
+        <# Every DateTime in the object graph, with its path, for comparison with what the JSON says. #>
+        param($Value, [string] $Path, [int] $Depth = 0)
+        if ($null -eq $Value -or $Depth -gt 4) { return }
+        if ($Value -is [datetime]) { [pscustomobject]@{ Path = $Path; Value = $Value }; return }
+        if ($Value -is [string] -or $Value.GetType().IsPrimitive -or $Value -is [enum] -or $Value -is [timespan]) { return }
+        if ($Value -is [System.Collections.IDictionary]) { foreach ($key in $Value.Keys) { Get-DateTimeValue $Value[$key] "$Path.$key" ($Depth + 1) }; return }
+        if ($Value -is [System.Collections.IEnumerable]) { $i = 0; foreach ($item in $Value) { Get-DateTimeValue $item "$Path[$i]" ($Depth + 1); $i++ }; return }
+        foreach ($property in $Value.GetType().GetProperties([System.Reflection.BindingFlags] 'Public, Instance')) {
+            Get-DateTimeValue $property.GetValue($Value) "$Path.$($property.Name)" ($Depth + 1)
+        }
+    }
+}
+
+AfterAll {
+    Stop-TestCluster $cluster
+    Remove-Item Env:KUBECONFIG -ErrorAction Ignore
+}
+
+Describe '<Type> as JSON' -ForEach $samples {
+    BeforeAll {
+        $objects = @(& $Produce | Where-Object { $_.GetType().FullName -eq $Type })
+    }
+
+    It 'has a sample from the sandbox' {
+        $objects.Count | Should -BeGreaterThan 0
+    }
+
+    It 'holds only plain values and the module''s own types' {
+        Get-UnfitMember -Type $objects[0].GetType() | Should -BeNullOrEmpty
+    }
+
+    It 'serializes whole with -Depth 4: no cycle, nothing cut off' {
+        $json = $objects | ConvertTo-Json -Depth 4 -WarningVariable truncated -WarningAction SilentlyContinue
+        $truncated | Should -BeNullOrEmpty -Because 'ConvertTo-Json warns when it cuts a deeper (or cyclic) graph off'
+        $back = @($json | ConvertFrom-Json)
+        $back.Count | Should -Be $objects.Count
+        $objects[0].GetType().GetProperties().Name | Where-Object { $_ -notin $back[0].PSObject.Properties.Name } | Should -BeNullOrEmpty
+    }
+
+    It 'writes its timestamps in ISO 8601 UTC' {
+        $checked = 0
+        foreach ($object in $objects) {
+            $json = $object | ConvertTo-Json -Depth 4 -Compress
+            foreach ($stamp in Get-DateTimeValue $object '') {
+                $checked++
+                $stamp.Value.Kind | Should -Be 'Utc' -Because "$Type$($stamp.Path) is a point in time"
+                $json | Should -Match ([regex]::Escape('"' + $stamp.Value.ToString('yyyy-MM-ddTHH:mm:ss')) + '(\.\d+)?Z"')
+            }
+            $json | Should -Not -Match '\\/Date\('
+        }
+        if ([datetime] -in $objects[0].GetType().GetProperties().PropertyType) { $checked | Should -BeGreaterThan 0 }
+    }
+}
+
+Describe 'JSON coverage' -ForEach @(@{ Samples = $samples }) {
+    It 'has a sample for every output type the cmdlets declare' {
+        $declared = Get-Command -Module ClusterManagement | ForEach-Object { $_.OutputType.Name } | Where-Object { $_ -ne 'System.Void' } | Sort-Object -Unique
+        $declared | Where-Object { $_ -notin $Samples.Type } | Should -BeNullOrEmpty
+    }
+}
