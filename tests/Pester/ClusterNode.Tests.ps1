@@ -82,10 +82,12 @@ Describe 'Get-ClusterNode' {
         (Get-ClusterNode -Name cp-1 | Get-ClusterNode).Name | Should -Be 'cp-1'
     }
 
-    It 'shows the kubectl wide columns in its default table view' {
+    It 'shows the kubectl wide columns but the OS image in its default table view, and all of them in the Wide view' {
         $text = Get-ClusterNode -Name cp-1 | Out-String -Width 250
-        $text | Should -Match 'Name\s+Status\s+Roles\s+Age\s+Version\s+InternalIP\s+ExternalIP\s+OSImage\s+KernelVersion\s+ContainerRuntime'
+        $text | Should -Match 'Name\s+Status\s+Roles\s+Age\s+Version\s+InternalIP\s+ExternalIP\s+KernelVersion\s+ContainerRuntime'
         $text | Should -Match 'cp-1\s+Ready\s+control-plane'
+        $wide = Get-ClusterNode -Name cp-1 | Format-Table -View Wide | Out-String -Width 250
+        $wide | Should -Match 'Name\s+Status\s+Roles\s+Age\s+Version\s+InternalIP\s+ExternalIP\s+OSImage\s+KernelVersion\s+ContainerRuntime'
         $list = Get-ClusterNode -Name cp-1 | Format-List | Out-String -Width 250
         $list | Should -Match 'PodCIDRs\s+:'
         $list | Should -Match 'Conditions\s+:'

@@ -65,6 +65,23 @@ Describe 'About topic <Topic>' -ForEach $abouts {
     }
 }
 
+Describe 'Help from -?' {
+    It 'shows each cmdlet''s synopsis and syntax in a fresh pwsh' {
+        $names = @((Get-Command -Module ClusterManagement).Name)
+        $script = "Import-Module '$modulePath'; foreach (`$name in '$($names -join "','")') { '=== ' + `$name; & `$name -? | Out-String -Width 200 }"
+        $run = Invoke-FreshPwsh -Script $script
+        $run.ExitCode | Should -Be 0 -Because $run.Error
+        $sections = @($run.Output -split '(?m)^=== ' | Where-Object { $_ })
+        $sections.Count | Should -Be $names.Count
+        foreach ($section in $sections) {
+            $name, $text = $section -split '\r?\n', 2
+            $synopsis = (Get-Help $name).Synopsis
+            ($text -replace '\s+', ' ') | Should -Match ([regex]::Escape(($synopsis -replace '\s+', ' ').Trim())) -Because "$name -? must show its synopsis"
+            $text | Should -Match "(?m)^SYNTAX" -Because "$name -? must show its syntax"
+        }
+    }
+}
+
 Describe 'About topics' {
     It 'has one topic per area, each reachable with Get-Help in a fresh pwsh' {
         $areas = 'about_ClusterManagement', 'about_ClusterManagement_Nodes', 'about_ClusterManagement_NodeHosts',

@@ -39,6 +39,14 @@ Describe 'The module manifest' {
         foreach ($command in Get-Command -Module ClusterManagement) { $command.Verb | Should -BeIn $approved -Because $command.Name }
     }
 
+    It 'uses singular nouns that start with the object they work on' {
+        # Get-Command -Noun Cluster*, Node*, App*, Csi*, Storage* then lists an area's cmdlets together.
+        foreach ($command in Get-Command -Module ClusterManagement) {
+            $command.Noun | Should -Not -Match '[^s]s$' -Because "$($command.Name) names one kind of object"
+            $command.Noun | Should -Match '^(Cluster|Node|App|Csi|Storage)([A-Z]|$)' -Because $command.Name
+        }
+    }
+
     It 'declares an output type on every cmdlet and -WhatIf on every cmdlet that changes something' {
         $readOnly = 'Get', 'Test', 'Wait'
         foreach ($command in Get-Command -Module ClusterManagement) {

@@ -20,6 +20,20 @@ public static class Display
         return text.Length == 0 ? "<none>" : text;
     }
 
+    private static readonly (string Mode, string Short)[] AccessModeNames =
+        [("ReadWriteOnce", "RWO"), ("ReadOnlyMany", "ROX"), ("ReadWriteMany", "RWX"), ("ReadWriteOncePod", "RWOP")];
+
+    /// <summary>
+    /// kubectl's ACCESS MODES (RWO,RWX ...): its fixed order, whatever the object's; the long names take
+    /// a third of a 120-column table.
+    /// </summary>
+    public static string AccessModes(IEnumerable<string>? modes)
+    {
+        var present = modes?.ToHashSet(StringComparer.Ordinal) ?? [];
+        var known = AccessModeNames.Where(m => present.Remove(m.Mode)).Select(m => m.Short).ToList();
+        return List([.. known, .. present.Order(StringComparer.Ordinal)]);
+    }
+
     public static string Marker(bool current) => current ? "*" : string.Empty;
 
     /// <summary>key=value pairs on one line, like kubectl's --show-labels.</summary>

@@ -1,6 +1,7 @@
-# Output objects are handed from one pipeline step to the next as JSON: every output type must
-# serialize with ConvertTo-Json -Depth 4 whole (no cycles, nothing cut off), without SDK objects,
-# with timestamps in ISO 8601 UTC.
+# How every output type reaches people and the next pipeline step. As JSON (steps hand results on):
+# whole with ConvertTo-Json -Depth 4 (no cycles, nothing cut off), without SDK objects, timestamps in
+# ISO 8601 UTC. In a console: its default table view fits 120 columns without losing a column or
+# cutting a typical value short.
 BeforeDiscovery {
     # One row per output type: a command that produces real instances from the sandbox.
     $samples = @(
@@ -35,6 +36,21 @@ BeforeAll {
     Import-Module (Get-ModuleUnderTest) -Force
     $cluster = Start-SuiteCluster -Workers 3 -ExtraArgument '--sample-app'
     $env:KUBECONFIG = $cluster.KubeConfig
+
+    function Get-TableView {
+        <# The table views of the module's format files: the type each is for and its column labels, in order. #>
+        param([string] $FormatsPath)
+        foreach ($file in Get-ChildItem $FormatsPath -Filter '*.Format.ps1xml') {
+            foreach ($view in ([xml] (Get-Content $file.FullName -Raw)).Configuration.ViewDefinitions.View | Where-Object { $_['TableControl'] }) {
+                $items = @($view.TableControl.TableRowEntries.TableRowEntry.TableColumnItems.TableColumnItem)
+                $headers = @($view.TableControl.TableHeaders.TableColumnHeader)
+                $labels = for ($i = 0; $i -lt $items.Count; $i++) {
+                    if ($headers.Count -gt $i -and $headers[$i]['Label']) { $headers[$i].Label } else { $items[$i].PropertyName }
+                }
+                [pscustomobject]@{ TypeName = [string] $view.ViewSelectedBy.TypeName; Labels = @($labels) }
+            }
+        }
+    }
 
     function Get-UnfitMember {
         <#
@@ -75,6 +91,8 @@ BeforeAll {
             Get-DateTimeValue $property.GetValue($Value) "$Path.$($property.Name)" ($Depth + 1)
         }
     }
+
+    $tableViews = Get-TableView (Join-Path (Get-ModuleUnderTest) 'Formats')
 }
 
 AfterAll {
@@ -82,9 +100,10 @@ AfterAll {
     Remove-Item Env:KUBECONFIG -ErrorAction Ignore
 }
 
-Describe '<Type> as JSON' -ForEach $samples {
+Describe '<Type> as JSON and in a console' -ForEach $samples {
     BeforeAll {
         $objects = @(& $Produce | Where-Object { $_.GetType().FullName -eq $Type })
+        $view = $tableViews | Where-Object TypeName -eq $Type | Select-Object -First 1
     }
 
     It 'has a sample from the sandbox' {
@@ -116,11 +135,29 @@ Describe '<Type> as JSON' -ForEach $samples {
         }
         if ([datetime] -in $objects[0].GetType().GetProperties().PropertyType) { $checked | Should -BeGreaterThan 0 }
     }
+
+    It 'shows every column of its default table view, no value cut short' {
+        if (-not $view) {
+            $objects | Format-List | Out-String -Width 120 | Should -Not -Match '…' -Because "$Type shows as a list"
+            return
+        }
+        $text = $objects | Select-Object -First 10 | Format-Table | Out-String -Width 120
+        $lines = @($text -split '\r?\n' | Where-Object { $_.Trim() })
+        # The header is the line above the dashes (a grouped view starts with its group line).
+        $header = $lines[[array]::FindIndex($lines, [Predicate[string]] { param($l) $l -match '^-+(\s+-+)*\s*$' }) - 1]
+        foreach ($label in $view.Labels) { $header | Should -Match "(^|\s)$([regex]::Escape($label))(\s|$)" -Because "column $label must fit in 120 columns:`n$text" }
+        $text | Should -Not -Match '…' -Because "a typical value must not be cut short:`n$text"
+        $lines | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual 120 }
+    }
 }
 
-Describe 'JSON coverage' -ForEach @(@{ Samples = $samples }) {
+Describe 'Output type coverage' -ForEach @(@{ Samples = $samples }) {
     It 'has a sample for every output type the cmdlets declare' {
         $declared = Get-Command -Module ClusterManagement | ForEach-Object { $_.OutputType.Name } | Where-Object { $_ -ne 'System.Void' } | Sort-Object -Unique
         $declared | Where-Object { $_ -notin $Samples.Type } | Should -BeNullOrEmpty
+    }
+
+    It 'has a sample for every type a table view is defined for' {
+        $tableViews.TypeName | Where-Object { $_ -notin $Samples.Type } | Should -BeNullOrEmpty
     }
 }
