@@ -1,19 +1,8 @@
-using System.Collections;
-using ClusterManagement.Infrastructure;
-using ClusterManagement.Kubernetes;
-
 namespace ClusterManagement.Apps;
 
 /// <summary>The containers of the app named by -Name: -Container must name one of them.</summary>
-public sealed class AppContainerCompleter : ClusterNameCompleter
+public sealed class AppContainerCompleter : AppPartCompleter
 {
-    protected override async Task<IReadOnlyList<string>> ListNamesAsync(ClusterConnection connection, IDictionary boundParameters, CancellationToken cancellationToken)
-    {
-        if (boundParameters["Name"] is not string name)
-        {
-            return [];
-        }
-        var app = await new AppService(connection).GetAsync(AppNameCompleter.NamespaceOf(connection, boundParameters), name, cancellationToken).ConfigureAwait(false);
-        return app.Containers;
-    }
+    protected override async Task<IReadOnlyList<string>> ListPartsAsync(AppService apps, string ns, string name, CancellationToken cancellationToken) =>
+        (await apps.GetAsync(ns, name, cancellationToken).ConfigureAwait(false)).Containers;
 }
