@@ -152,3 +152,32 @@ Describe 'The release step, run as PowerShell@2 runs it' {
         @($run.Output -split '\r?\n' | Where-Object { $_ -match '^##' }) | Should -Be @("##vso[task.setvariable variable=revision;isOutput=true]$((Get-WebApp).Revision)")
     }
 }
+
+Describe 'A drain in a pipeline job' {
+    BeforeAll {
+        $drain = "Import-Module '$(Get-ModuleUnderTest)'; `$ErrorActionPreference = 'Stop'; " +
+            '$null = Suspend-ClusterNode -Name worker-2 -Drain -IgnoreDaemonSets -DeleteEmptyDirData -Force -Timeout 60; Resume-ClusterNode -Name worker-2 -Force'
+    }
+
+    It 'is a log group, with its warnings as issues and its progress as the task''s' {
+        $run = Invoke-FreshPwsh -Script $drain -Environment @{ TF_BUILD = 'True'; KUBECONFIG = $cluster.KubeConfig }
+
+        $run.ExitCode | Should -Be 0 -Because $run.Error
+        $lines = @($run.Output -split '\r?\n')
+        $open = [array]::IndexOf($lines, '##[group]Drain node worker-2')
+        $open | Should -BeGreaterOrEqual 0
+        $close = [array]::IndexOf($lines, '##[endgroup]')
+        $close | Should -BeGreaterThan $open
+        $inside = $lines[$open..$close]
+        $inside | Where-Object { $_ -match '^##vso\[task\.logissue type=warning\]ignoring DaemonSet-managed Pods: kube-system/kube-proxy-' } | Should -Not -BeNullOrEmpty
+        $inside | Should -Contain '##vso[task.setprogress value=100;]Draining node worker-2'
+    }
+
+    It 'writes no logging commands outside a pipeline job' {
+        $run = Invoke-FreshPwsh -Script $drain -Environment @{ TF_BUILD = ''; KUBECONFIG = $cluster.KubeConfig }
+
+        $run.ExitCode | Should -Be 0 -Because $run.Error
+        $run.Output -split '\r?\n' | Where-Object { $_ -like '##*' } | Should -BeNullOrEmpty
+        $run.Output | Should -Match 'WARNING: ignoring DaemonSet-managed Pods'
+    }
+}
