@@ -146,6 +146,14 @@ Describe 'Completion of <Line> from the kubeconfig alone' -ForEach ($rows | Wher
     }
 }
 
+Describe 'Use-ClusterContext -Namespace' {
+    It 'completes from the context -Name chooses, not the current one' {
+        # sandbox-badtoken's credentials are refused: its namespaces cannot be listed, the current context's can.
+        (Get-Completion 'Use-ClusterContext -Name sandbox-badtoken -Namespace ').Names | Should -BeNullOrEmpty
+        (Get-Completion 'Use-ClusterContext -Name sandbox-token -Namespace ').Names | Should -Contain 'team-a'
+    }
+}
+
 Describe 'Completion coverage' -ForEach @(@{ Rows = $rows; Exempt = $notClusterObjects }) {
     It 'has a completer on every parameter that names a cluster object, and a row for each completer' {
         # Shared parameters (-Context, -Namespace) carry the same completer everywhere: one row covers them.

@@ -21,7 +21,7 @@ public sealed class UseClusterContextCommand : AsyncCmdlet
 
     [Parameter(Position = 1, ParameterSetName = ChooseSet)]
     [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(NamespaceCompleter))]
+    [ArgumentCompleter(typeof(ChosenContextNamespaceCompleter))]
     public string? Namespace { get; set; }
 
     [Parameter(ParameterSetName = ChooseSet)]

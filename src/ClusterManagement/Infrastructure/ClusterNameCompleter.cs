@@ -25,7 +25,7 @@ public abstract class ClusterNameCompleter : IArgumentCompleter
         try
         {
             using var timeout = new CancellationTokenSource(Budget);
-            var options = ClusterCmdlet.Resolve(null, fakeBoundParameters["KubeConfig"] as string, fakeBoundParameters["Context"] as string, SessionDefaults.Current);
+            var options = ClusterCmdlet.Resolve(null, fakeBoundParameters["KubeConfig"] as string, fakeBoundParameters[ContextParameter] as string, SessionDefaults.Current);
             var task = Task.Run(() => ListNamesAsync(ClusterConnection.Open(options), fakeBoundParameters, timeout.Token), timeout.Token);
             names = task.Wait(Budget) ? task.Result : [];
         }
@@ -41,14 +41,23 @@ public abstract class ClusterNameCompleter : IArgumentCompleter
             .ToList();
     }
 
+    /// <summary>The parameter that names the kubeconfig context on the command line.</summary>
+    protected virtual string ContextParameter => "Context";
+
     protected abstract Task<IReadOnlyList<string>> ListNamesAsync(ClusterConnection connection, IDictionary boundParameters, CancellationToken cancellationToken);
 
     private static string Quote(string name) =>
         name.IndexOfAny([' ', '$', '`', '\'', '"', ';', '(', ')', '{', '}', ',']) >= 0 ? $"'{name.Replace("'", "''")}'" : name;
 }
 
-public sealed class NamespaceCompleter : ClusterNameCompleter
+public class NamespaceCompleter : ClusterNameCompleter
 {
     protected override Task<IReadOnlyList<string>> ListNamesAsync(ClusterConnection connection, IDictionary boundParameters, CancellationToken cancellationToken) =>
         NamespaceNames.ListAsync(connection, cancellationToken);
+}
+
+/// <summary>Use-ClusterContext -Namespace: the namespaces of the context its -Name chooses, not of the current one.</summary>
+public sealed class ChosenContextNamespaceCompleter : NamespaceCompleter
+{
+    protected override string ContextParameter => "Name";
 }
