@@ -14,11 +14,19 @@
     FormatsToProcess     = @(
         'Formats/Connection.Format.ps1xml'
         'Formats/Nodes.Format.ps1xml'
+        'Formats/NodeHosts.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Get-ClusterContext'
         'Use-ClusterContext'
         'Get-ClusterNode'
+        'New-ClusterNode'
+        'Get-NodeDocker'
+        'Get-NodeService'
+        'Start-NodeService'
+        'Stop-NodeService'
+        'Restart-NodeService'
+        'Backup-ClusterNode'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -153,6 +153,28 @@ public sealed class NodeShell : IDisposable
         await Task.Run(() => sftp.DownloadFile(remotePath, local), cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Forwards a local loopback port to <paramref name="remoteHost"/>:<paramref name="remotePort"/> as seen
+    /// from the node, so the engine API is reached through the verified SSH connection and never over plain TCP.
+    /// </summary>
+    public SshTunnel OpenTunnel(string remoteHost, int remotePort)
+    {
+        var forward = new ForwardedPortLocal("127.0.0.1", 0, remoteHost, (uint)remotePort);
+        client.AddForwardedPort(forward);
+        try
+        {
+            forward.Start();
+        }
+        catch (Exception e) when (e is SshException or SocketException)
+        {
+            client.RemoveForwardedPort(forward);
+            forward.Dispose();
+            throw new ClusterException(ClusterErrorKind.Unreachable, "TunnelFailed", $"Cannot open an SSH tunnel to {remoteHost}:{remotePort} on {Target}: {e.Message}", Target.Host, e);
+        }
+
+        return new SshTunnel(client, forward);
+    }
+
     public void Dispose() => client.Dispose();
 
     public static string Quote(string value) => "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
