@@ -14,12 +14,14 @@
     FormatsToProcess     = @(
         'Formats/Connection.Format.ps1xml'
         'Formats/Nodes.Format.ps1xml'
+        'Formats/Network.Format.ps1xml'
         'Formats/NodeHosts.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Get-ClusterContext'
         'Use-ClusterContext'
         'Get-ClusterNode'
+        'Get-ClusterNetwork'
         'New-ClusterNode'
         'Get-NodeDocker'
         'Get-NodeService'

@@ -38,7 +38,9 @@ function Invoke-ModuleBuild {
     # The engine and its dependencies go to dependencies/, where only the module's own
     # AssemblyLoadContext looks; the cmdlet assembly sits alone at the module root.
     Invoke-Dotnet publish (Join-Path $root 'src/ClusterManagement.Engine') -c $Context.Configuration -o (Join-Path $moduleOut 'dependencies') --nologo -v quiet
-    foreach ($assembly in 'ClusterManagement', 'ClusterManagement.Loader') {
+    # The shared types load in the default context, from the module root only.
+    Remove-Item (Join-Path $moduleOut 'dependencies/ClusterManagement.Types.*')
+    foreach ($assembly in 'ClusterManagement', 'ClusterManagement.Loader', 'ClusterManagement.Types') {
         Invoke-Dotnet build (Join-Path $root "src/$assembly") -c $Context.Configuration --nologo -v quiet
         $bin = Join-Path $root "src/$assembly/bin/$($Context.Configuration)/net8.0"
         Copy-Item (Join-Path $bin "$assembly.dll"), (Join-Path $bin "$assembly.pdb") $moduleOut

@@ -20,6 +20,12 @@ internal sealed class DependencyLoadContext : AssemblyLoadContext
 
     protected override Assembly? Load(AssemblyName assemblyName)
     {
+        // The shared types must have one identity on both sides: always the default context's copy.
+        if (assemblyName.Name == ModuleInitializer.TypesAssemblyName)
+        {
+            return null;
+        }
+
         // Anything not shipped in dependencies/ (the framework itself) comes from the default context.
         var path = resolver.ResolveAssemblyToPath(assemblyName);
         return path is null ? null : LoadFromAssemblyPath(path);

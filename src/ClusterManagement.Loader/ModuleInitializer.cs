@@ -5,15 +5,16 @@ using System.Runtime.Loader;
 namespace ClusterManagement.Loader;
 
 /// <summary>
-/// Routes the one assembly the cmdlets reference directly, ClusterManagement.Engine, into the
-/// module's own load context. Everything the engine needs then resolves inside that context.
+/// Routes ClusterManagement.Engine into the module's own load context, where everything the engine
+/// needs then resolves; ClusterManagement.Types stays in the default context for both sides.
 /// </summary>
 public sealed class ModuleInitializer : IModuleAssemblyInitializer
 {
+    internal const string TypesAssemblyName = "ClusterManagement.Types";
     private const string EngineAssemblyName = "ClusterManagement.Engine";
 
-    private static readonly string DependencyFolder =
-        Path.Combine(Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location)!, "dependencies");
+    private static readonly string ModuleFolder = Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location)!;
+    private static readonly string DependencyFolder = Path.Combine(ModuleFolder, "dependencies");
 
     private static readonly Lazy<DependencyLoadContext> LoadContext =
         new(() => new DependencyLoadContext(Path.Combine(DependencyFolder, EngineAssemblyName + ".dll")));
@@ -29,6 +30,11 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer
         }
     }
 
-    private static Assembly? ResolveEngine(AssemblyLoadContext context, AssemblyName name) =>
-        name.Name == EngineAssemblyName ? LoadContext.Value.LoadFromAssemblyName(name) : null;
+    private static Assembly? ResolveEngine(AssemblyLoadContext context, AssemblyName name) => name.Name switch
+    {
+        EngineAssemblyName => LoadContext.Value.LoadFromAssemblyName(name),
+        // Requested by the engine before any cmdlet touched it: the module root's copy, in the default context.
+        TypesAssemblyName => context.LoadFromAssemblyPath(Path.Combine(ModuleFolder, TypesAssemblyName + ".dll")),
+        _ => null,
+    };
 }

@@ -28,5 +28,5 @@ public sealed record EmulatorOptions
     public int RequestLogSize { get; init; } = 2_000;
 
     /// <summary>Kinds, admission plugins, subresource handlers, controllers and seeders, applied in order.</summary>
-    public IReadOnlyList<IEmulatorModule> Modules { get; init; } = [new CoreModule()];
+    public IReadOnlyList<IEmulatorModule> Modules { get; init; } = [new CoreModule(), new Network.NetworkModule()];
 }

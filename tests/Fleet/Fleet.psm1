@@ -36,6 +36,8 @@ function Invoke-FleetNative {
         [string[]]$ArgumentList = @(),
         [switch]$AllowFailure
     )
+    # Exit codes are judged here, whatever the caller's session prefers.
+    $PSNativeCommandUseErrorActionPreference = $false
     $output = & $FilePath @ArgumentList 2>&1 | ForEach-Object { "$_" }
     $code = $LASTEXITCODE
     if ($code -ne 0 -and -not $AllowFailure) {
@@ -146,19 +148,41 @@ function Get-FleetAptMirror {
     }
 }
 
-function Remove-FleetMount {
-    # Unmounts everything mounted at or below $Path (deepest first): dockerd and debootstrap
-    # leave bind and overlay mounts behind when they are killed.
+function Get-FleetMount {
     param([Parameter(Mandatory)][string]$Path)
     $prefix = $Path.TrimEnd('/')
-    $mounts = Get-Content /proc/self/mountinfo | ForEach-Object {
+    Get-Content /proc/self/mountinfo | ForEach-Object {
         # mountinfo escapes blanks and backslashes in octal.
         [regex]::Replace(($_ -split ' ')[4], '\\([0-7]{3})', { param($m) [char][Convert]::ToInt32($m.Groups[1].Value, 8) })
     } | Where-Object { $_ -eq $prefix -or $_.StartsWith("$prefix/") } |
         Sort-Object -Property Length -Descending -Unique
-    foreach ($mount in $mounts) {
+}
+
+function Remove-FleetDirectory {
+    # Unmounts everything at or below $Path (deepest first: dockerd and debootstrap leave bind,
+    # overlay and proc mounts behind when killed), then deletes it. A mount that will not go
+    # keeps the folder, so deleting can never reach into /proc or a bound host folder.
+    param([Parameter(Mandatory)][string]$Path)
+    foreach ($mount in Get-FleetMount -Path $Path) {
         $result = Invoke-FleetNative umount $mount -AllowFailure
         if ($result.ExitCode -ne 0) { Invoke-FleetNative umount '-l', $mount -AllowFailure | Out-Null }
+    }
+    if (Get-FleetMount -Path $Path) {
+        Write-Warning "Not deleting ${Path}: something is still mounted below it."
+    }
+    elseif (Test-Path -LiteralPath $Path) {
+        Remove-Item -LiteralPath $Path -Recurse -Force
+    }
+}
+
+function Remove-FleetStaleBuild {
+    # A build killed midway (a CI timeout) leaves a half-made rootfs with debootstrap's /proc
+    # mount; the owner PID in the folder name and the absence of processes using the folder
+    # tell that nobody will finish it.
+    foreach ($dir in Get-ChildItem /tmp -Directory -Filter 'cm-fleet-build-*' -ErrorAction SilentlyContinue) {
+        if ($dir.Name -match '^cm-fleet-build-(\d+)-' -and -not (Test-FleetProcess $Matches[1]) -and -not (Get-FleetProcessId -WorkDir $dir.FullName)) {
+            Remove-FleetDirectory -Path $dir.FullName
+        }
     }
 }
 
@@ -366,7 +390,6 @@ function Stop-FleetEngine {
         foreach ($leftover in @(Get-FleetProcessId -WorkDir $Engine.WorkDir)) {
             Invoke-FleetNative kill '-KILL', $leftover -AllowFailure | Out-Null
         }
-        Remove-FleetMount -Path $Engine.WorkDir
         $cgroupParent = Split-Path -Leaf $Engine.WorkDir
         foreach ($hierarchy in Get-ChildItem /sys/fs/cgroup -Directory -ErrorAction SilentlyContinue) {
             $dir = Join-Path $hierarchy.FullName $cgroupParent
@@ -377,7 +400,7 @@ function Stop-FleetEngine {
                 Invoke-FleetNative rmdir $dir -AllowFailure | Out-Null
             }
         }
-        if (Test-Path -LiteralPath $Engine.WorkDir) { Remove-Item -LiteralPath $Engine.WorkDir -Recurse -Force }
+        Remove-FleetDirectory -Path $Engine.WorkDir
         if ($script:CurrentEngine -and $script:CurrentEngine.WorkDir -eq $Engine.WorkDir) { $script:CurrentEngine = $null }
     }
 }
@@ -421,8 +444,13 @@ function Build-FleetImage {
         Tag        = "cm-fleet-node:$($Variant.ToLowerInvariant())-$hash"
         Path       = Join-Path $script:CacheRoot "node-$($Variant.ToLowerInvariant())-$hash.tar.zst"
     }
-    if ((Test-Path -LiteralPath $image.Path) -and -not $Force) { return $image }
+    if ((Test-Path -LiteralPath $image.Path) -and -not $Force) {
+        # Marks the tarball as in use for the cache pruning below.
+        (Get-Item -LiteralPath $image.Path).LastWriteTimeUtc = [DateTime]::UtcNow
+        return $image
+    }
 
+    Remove-FleetStaleBuild
     $base = if ($Variant -eq 'Docker') { Build-FleetImage -Variant Base }
     New-Item -ItemType Directory -Force -Path $script:CacheRoot | Out-Null
     $buildDir = Join-Path '/tmp' "cm-fleet-build-$PID-$([guid]::NewGuid().ToString('n').Substring(0, 6))"
@@ -444,10 +472,13 @@ function Build-FleetImage {
         $partial = "$($image.Path).$PID.partial"
         Invoke-FleetNative bash '-c', 'tar --numeric-owner -C "$1" -cf - . | zstd -q -T0 -3 -o "$2"', 'pack', $rootfs, $partial | Out-Null
         Move-Item -LiteralPath $partial -Destination $image.Path -Force
+        # Tarballs cost 60-150 MB each. Other checkouts of the repository (worktrees, branches)
+        # share this cache with other recipes, so only those unused for a week go.
+        Get-ChildItem -LiteralPath $script:CacheRoot -Filter 'node-*.tar.zst' |
+            Where-Object LastWriteTimeUtc -LT ([DateTime]::UtcNow.AddDays(-7)) | Remove-Item -Force
     }
     finally {
-        Remove-FleetMount -Path $buildDir
-        Remove-Item -LiteralPath $buildDir -Recurse -Force -ErrorAction SilentlyContinue
+        Remove-FleetDirectory -Path $buildDir
         if ($partial -and (Test-Path -LiteralPath $partial)) { Remove-Item -LiteralPath $partial -Force }
     }
     $image
@@ -588,6 +619,19 @@ function Start-FleetNode {
     )
     $Engine = Resolve-FleetEngine $Engine
     if (-not $PSCmdlet.ShouldProcess("$Name ($Address`:$SshPort)", 'Start fleet node')) { return }
+    $container = New-FleetNodeContainer -Engine $Engine -Name $Name -Address $Address -SshPort $SshPort -EnginePort $EnginePort `
+        -ControlPlane:$ControlPlane -EtcdClientPort $EtcdClientPort -EtcdPeerPort $EtcdPeerPort -Variant $Variant
+    Wait-FleetNodeReady -Container $container -TimeoutSec $TimeoutSec
+}
+
+function New-FleetNodeContainer {
+    # Starting a node is split in two so that Start-Fleet boots all containers at once and
+    # only then waits for each: nodes boot in parallel.
+    param(
+        [Parameter(Mandatory)]$Engine, [Parameter(Mandatory)][string]$Name, [Parameter(Mandatory)][string]$Address,
+        [Parameter(Mandatory)][int]$SshPort, [Parameter(Mandatory)][int]$EnginePort, [switch]$ControlPlane,
+        [int]$EtcdClientPort, [int]$EtcdPeerPort, [string]$Variant
+    )
     $ports = @($SshPort, $EnginePort) + $(if ($ControlPlane) { $EtcdClientPort, $EtcdPeerPort })
     foreach ($port in $ports) {
         if (-not (Test-FleetPortFree -Address $Address -Port $port)) { throw "${Address}:$port is already in use; every node needs free ports of its own." }
@@ -622,34 +666,48 @@ function Start-FleetNode {
         '--volume', "${nodeDir}:/etc/fleet:ro", '--volume', "${repo}:/srv/fleet-apt:ro",
         $image.Tag, '/lib/systemd/systemd'
     )
-    $containerId = (Invoke-FleetDocker -Engine $Engine -ArgumentList $runArgs | Select-Object -Last 1).Trim()
+    [pscustomobject]@{
+        Engine         = $Engine
+        Name           = $Name
+        Address        = $Address
+        SshPort        = $SshPort
+        ControlPlane   = $ControlPlane.IsPresent
+        EtcdClientPort = $EtcdClientPort
+        Id             = (Invoke-FleetDocker -Engine $Engine -ArgumentList $runArgs | Select-Object -Last 1).Trim()
+    }
+}
+
+function Wait-FleetNodeReady {
+    # Waits (bounded) for a node's host key, SSH login and, on a control plane, etcd; records
+    # the host key in the fleet's known_hosts; removes the node if it does not come up.
+    param([Parameter(Mandatory)]$Container, [int]$TimeoutSec = 60)
     try {
-        $publicKey = Wait-FleetCondition -Activity "the host key of $Name" -TimeoutSec $TimeoutSec -Condition {
-            $read = Invoke-FleetDocker -Engine $Engine -ArgumentList 'exec', $containerId, 'cat', '/etc/ssh/ssh_host_ed25519_key.pub' -AllowFailure
+        $publicKey = Wait-FleetCondition -Activity "the host key of $($Container.Name)" -TimeoutSec $TimeoutSec -Condition {
+            $read = Invoke-FleetDocker -Engine $Container.Engine -ArgumentList 'exec', $Container.Id, 'cat', '/etc/ssh/ssh_host_ed25519_key.pub' -AllowFailure
             if ($read.ExitCode -eq 0 -and $read.Output) { ($read.Output -join '').Trim() }
         }
-        $hostPattern = "[$Address]:$SshPort"
-        $known = @(Get-Content -LiteralPath $Engine.KnownHostsPath | Where-Object { -not $_.StartsWith("$hostPattern ") })
+        $hostPattern = "[$($Container.Address)]:$($Container.SshPort)"
+        $known = @(Get-Content -LiteralPath $Container.Engine.KnownHostsPath | Where-Object { -not $_.StartsWith("$hostPattern ") })
         $keyFields = -split $publicKey
-        Set-Content -LiteralPath $Engine.KnownHostsPath -Value ($known + "$hostPattern $($keyFields[0]) $($keyFields[1])")
+        Set-Content -LiteralPath $Container.Engine.KnownHostsPath -Value ($known + "$hostPattern $($keyFields[0]) $($keyFields[1])")
 
         $sshArgs = @('-F', '/dev/null', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=yes',
-            '-o', "UserKnownHostsFile=$($Engine.KnownHostsPath)", '-o', 'ConnectTimeout=3',
-            '-i', $Engine.KeyPath, '-p', $SshPort, "cmadmin@$Address", 'true')
-        Wait-FleetCondition -Activity "SSH on ${Address}:$SshPort" -TimeoutSec $TimeoutSec -Condition {
+            '-o', "UserKnownHostsFile=$($Container.Engine.KnownHostsPath)", '-o', 'ConnectTimeout=3',
+            '-i', $Container.Engine.KeyPath, '-p', $($Container.SshPort), "cmadmin@$($Container.Address)", 'true')
+        Wait-FleetCondition -Activity "SSH on $($Container.Address):$($Container.SshPort)" -TimeoutSec $TimeoutSec -Condition {
             (Invoke-FleetNative ssh $sshArgs -AllowFailure).ExitCode -eq 0
         } | Out-Null
-        if ($ControlPlane) {
-            Wait-FleetCondition -Activity "etcd on ${Address}:$EtcdClientPort" -TimeoutSec $TimeoutSec -Condition {
-                (Invoke-FleetDocker -Engine $Engine -ArgumentList 'exec', $containerId, 'etcdctl', '--endpoints', "http://${Address}:$EtcdClientPort", 'endpoint', 'health' -AllowFailure).ExitCode -eq 0
+        if ($Container.ControlPlane) {
+            Wait-FleetCondition -Activity "etcd on $($Container.Address):$($Container.EtcdClientPort)" -TimeoutSec $TimeoutSec -Condition {
+                (Invoke-FleetDocker -Engine $Container.Engine -ArgumentList 'exec', $Container.Id, 'etcdctl', '--endpoints', "http://$($Container.Address):$($Container.EtcdClientPort)", 'endpoint', 'health' -AllowFailure).ExitCode -eq 0
             } | Out-Null
         }
-        ConvertTo-FleetNode -Engine $Engine -ContainerId $containerId
+        ConvertTo-FleetNode -Engine $Container.Engine -ContainerId $Container.Id
     }
     catch {
-        $journal = Invoke-FleetDocker -Engine $Engine -ArgumentList 'exec', $containerId, 'journalctl', '--no-pager', '-n', '40' -AllowFailure
-        Stop-FleetNode -Name $Name -Engine $Engine -Confirm:$false
-        throw "Node $Name did not come up: $($_.Exception.Message)`nLast journal lines:`n$($journal.Output -join "`n")"
+        $journal = Invoke-FleetDocker -Engine $Container.Engine -ArgumentList 'exec', $Container.Id, 'journalctl', '--no-pager', '-n', '40' -AllowFailure
+        Stop-FleetNode -Name $Container.Name -Engine $Container.Engine -Confirm:$false
+        throw "Node $($Container.Name) did not come up: $($_.Exception.Message)`nLast journal lines:`n$($journal.Output -join "`n")"
     }
 }
 
@@ -657,6 +715,15 @@ function Get-FleetNode {
     <#
     .SYNOPSIS
     Lists the nodes running on a fleet engine.
+    .DESCRIPTION
+    Rebuilds the node objects Start-FleetNode returned from the containers' labels and host
+    keys, so a session that did not start the fleet can still describe it.
+    .PARAMETER Name
+    Only these nodes. Default: all.
+    .PARAMETER Engine
+    The engine from Start-FleetEngine. Default: the session's current engine.
+    .OUTPUTS
+    ClusterManagement.Fleet.Node
     .EXAMPLE
     PS> Get-FleetNode | Format-Table Name, Address, SshPort, EnginePort
     #>
@@ -675,6 +742,13 @@ function Stop-FleetNode {
     <#
     .SYNOPSIS
     Stops and removes fleet nodes (containers, their /var/lib/docker volumes, known_hosts lines).
+    .DESCRIPTION
+    Kills the node containers at once: a node is disposable and whatever it ran dies with it.
+    Names that are not running are ignored.
+    .PARAMETER Name
+    The nodes to remove; node objects bind by their Name property.
+    .PARAMETER Engine
+    The engine from Start-FleetEngine. Default: the session's current engine.
     .EXAMPLE
     PS> Get-FleetNode -Name worker-2 | Stop-FleetNode
     #>
@@ -691,9 +765,8 @@ function Stop-FleetNode {
             $inspect = Invoke-FleetDocker -Engine $Engine -ArgumentList 'inspect', '--format', "{{index .Config.Labels `"$script:NodeLabel.address`"}}:{{index .Config.Labels `"$script:NodeLabel.ssh-port`"}}", $n -AllowFailure
             if ($inspect.ExitCode -eq 0) { $parts = "$($inspect.Output)".Trim() -split ':'; "[$($parts[0])]:$($parts[1]) " }
         }
-        # A short stop timeout: systemd shuts down in well under a second, and a node is
-        # disposable, so nothing is gained by waiting docker's default 10 s.
-        Invoke-FleetDocker -Engine $Engine -ArgumentList (@('stop', '--time', '3') + $names) -AllowFailure | Out-Null
+        # Killed rather than shut down: a node is disposable, everything it ran dies with its
+        # PID namespace, and an orderly stop of an inner dockerd costs seconds per node.
         Invoke-FleetDocker -Engine $Engine -ArgumentList (@('rm', '--force', '--volumes') + $names) -AllowFailure | Out-Null
         foreach ($n in $names) { Remove-Item -LiteralPath (Join-Path $Engine.WorkDir "nodes/$n") -Recurse -Force -ErrorAction SilentlyContinue }
         if ($addresses -and (Test-Path -LiteralPath $Engine.KnownHostsPath)) {
@@ -738,13 +811,14 @@ function Start-Fleet {
     $ownEngine = -not $Engine -and -not $script:CurrentEngine
     $Engine = if ($ownEngine) { Start-FleetEngine -Confirm:$false } else { Resolve-FleetEngine $Engine }
     try {
-        for ($i = 0; $i -lt $Count; $i++) {
+        $containers = for ($i = 0; $i -lt $Count; $i++) {
             $octet = $FirstOctet + $i
             $isControlPlane = $i -lt $ControlPlaneCount
             $nodeName = if ($isControlPlane) { "cp-$($i + 1)" } else { "worker-$($i - $ControlPlaneCount + 1)" }
-            Start-FleetNode -Engine $Engine -Name $nodeName -Address "127.0.0.$octet" -SshPort (2200 + $octet) -EnginePort (2300 + $octet) `
-                -ControlPlane:$isControlPlane -EtcdClientPort (2400 + $octet) -EtcdPeerPort (2500 + $octet) -Variant $Variant -Confirm:$false
+            New-FleetNodeContainer -Engine $Engine -Name $nodeName -Address "127.0.0.$octet" -SshPort (2200 + $octet) -EnginePort (2300 + $octet) `
+                -ControlPlane:$isControlPlane -EtcdClientPort (2400 + $octet) -EtcdPeerPort (2500 + $octet) -Variant $Variant
         }
+        foreach ($container in $containers) { Wait-FleetNodeReady -Container $container }
     }
     catch {
         if ($ownEngine) { Stop-Fleet -Engine $Engine -Confirm:$false }

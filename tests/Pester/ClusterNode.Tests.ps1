@@ -166,6 +166,15 @@ Describe 'Get-ClusterNode errors' {
         foreach ($token in $badToken) { ($failure | Out-String) | Should -Not -Match ([regex]::Escape($token)) }
     }
 
+    It 'reports missing permissions (403) as PermissionDenied with the server message' {
+        Invoke-EmulatorControl -Cluster $cluster -Method POST -Path 'faults' -Body @{ method = 'GET'; path = '/api/v1/nodes'; statusCode = 403; message = 'nodes is forbidden: User "dev" cannot list resource "nodes" in API group "" at the cluster scope'; times = 1 } | Out-Null
+        $failure = { Get-ClusterNode } | Should -Throw -PassThru
+        $failure.CategoryInfo.Category | Should -Be 'PermissionDenied'
+        $failure.FullyQualifiedErrorId | Should -BeLike 'NodeForbidden*'
+        $failure.Exception.Message | Should -Match 'cannot list resource "nodes"'
+        $failure.ErrorDetails.RecommendedAction | Should -Match 'RBAC'
+    }
+
     It 'retries a transient server error and succeeds' {
         Invoke-EmulatorControl -Cluster $cluster -Method POST -Path 'faults' -Body @{ method = 'GET'; path = '/api/v1/nodes/worker-3'; statusCode = 503; times = 2 } | Out-Null
         (Get-ClusterNode -Name worker-3).Name | Should -Be 'worker-3'

@@ -7,6 +7,7 @@ BeforeAll {
 }
 
 AfterAll {
+    Use-ClusterContext -Reset
     Stop-TestCluster $cluster
     Remove-Item Env:KUBECONFIG -ErrorAction Ignore
 }
@@ -101,6 +102,13 @@ Describe 'Use-ClusterContext' {
         Use-ClusterContext -Name sandbox-token
         { Use-ClusterContext -Name nope } | Should -Throw -ErrorId 'ContextNotFound*'
         (Get-ClusterContext | Where-Object IsCurrent).Name | Should -Be 'sandbox-token'
+    }
+
+    It 'forgets the choice with -Reset' {
+        Use-ClusterContext -Name sandbox-token -KubeConfig $cluster.KubeConfig
+        Use-ClusterContext -Reset
+        (Get-ClusterContext | Where-Object IsCurrent).Name | Should -Be 'sandbox'
+        (Get-ClusterNode -Name worker-1).Name | Should -Be 'worker-1'
     }
 
     It 'changes nothing with -WhatIf' {

@@ -59,11 +59,49 @@ Describe 'The module manifest' {
     }
 }
 
+Describe 'Shared parameter conventions' {
+    It 'reads a plain number given to -Timeout as seconds, and a TimeSpan as itself' -ForEach @(
+        @{ Value = 90; Expected = [TimeSpan]::FromSeconds(90) }
+        @{ Value = 1.5; Expected = [TimeSpan]::FromSeconds(1.5) }
+        @{ Value = '45'; Expected = [TimeSpan]::FromSeconds(45) }
+        @{ Value = '00:01:30'; Expected = [TimeSpan]::FromSeconds(90) }
+        @{ Value = [TimeSpan]::FromMinutes(2); Expected = [TimeSpan]::FromMinutes(2) }
+    ) {
+        [ClusterManagement.Infrastructure.TimeoutTransformationAttribute]::new().Transform($ExecutionContext, $Value) | Should -Be $Expected
+    }
+
+    It 'explains a -Timeout it cannot read' {
+        { [ClusterManagement.Infrastructure.TimeoutTransformationAttribute]::new().Transform($ExecutionContext, 'soon') } | Should -Throw '*give seconds (90) or a TimeSpan (00:01:30)*'
+    }
+}
+
 Describe 'Dependency isolation' {
-    It 'loads its KubernetesClient and YamlDotNet into its own load context' {
-        $engine = [System.AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'ClusterManagement.Engine' }
-        $engine | Should -Not -BeNullOrEmpty
-        [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($engine[0]).Name | Should -Be 'ClusterManagement'
+    It 'loads its engine, KubernetesClient and YamlDotNet into its own load context' {
+        # Reading a kubeconfig goes through the engine, KubernetesClient and YamlDotNet.
+        $kubeconfig = Join-Path $TestDrive 'config'
+        "apiVersion: v1`nkind: Config`ncontexts:`n- name: one`n  context: { cluster: c, user: u }" | Set-Content $kubeconfig
+        (Get-ClusterContext -KubeConfig $kubeconfig).Name | Should -Be 'one'
+        foreach ($name in 'ClusterManagement.Engine', 'KubernetesClient', 'YamlDotNet') {
+            $loaded = @([System.AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq $name } |
+                Where-Object { [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($_).Name -eq 'ClusterManagement' })
+            $loaded.Count | Should -Be 1 -Because "$name belongs to the module's own load context"
+        }
+    }
+
+    It 'lets scripts name its output types and catch its exception type' {
+        $cluster = Start-SuiteCluster -Workers 1
+        try {
+            $node = Get-ClusterNode -KubeConfig $cluster.KubeConfig -Name worker-1
+            $node | Should -BeOfType ([ClusterManagement.Nodes.ClusterNode])
+            [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($node.GetType().Assembly).Name | Should -Be 'Default'
+            $caught = $null
+            try { Get-ClusterNode -KubeConfig $cluster.KubeConfig -Name no-such-node -ErrorAction Stop }
+            catch [ClusterManagement.Diagnostics.ClusterException] { $caught = $_.Exception }
+            $caught.Kind | Should -Be ([ClusterManagement.Diagnostics.ClusterErrorKind]::NotFound)
+        }
+        finally {
+            Stop-TestCluster $cluster
+        }
     }
 
     It 'lists nodes in a session that already holds YamlDotNet 11 (as powershell-yaml loads it)' {

@@ -7,29 +7,49 @@ using ClusterManagement.Kubernetes;
 namespace ClusterManagement.Connection;
 
 /// <summary>Chooses the context (and namespace) for this PowerShell session only; no kubeconfig file is written.</summary>
-[Cmdlet(VerbsOther.Use, "ClusterContext", SupportsShouldProcess = true)]
+[Cmdlet(VerbsOther.Use, "ClusterContext", SupportsShouldProcess = true, DefaultParameterSetName = ChooseSet)]
 [OutputType(typeof(ClusterContext))]
 public sealed class UseClusterContextCommand : PSCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    private const string ChooseSet = "Choose";
+    private const string ResetSet = "Reset";
+
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ChooseSet)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(ContextNameCompleter))]
     public string Name { get; set; } = string.Empty;
 
-    [Parameter(Position = 1)]
+    [Parameter(Position = 1, ParameterSetName = ChooseSet)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(NamespaceCompleter))]
     public string? Namespace { get; set; }
 
-    [Parameter]
+    [Parameter(ParameterSetName = ChooseSet)]
     [ValidateNotNullOrEmpty]
     public string? KubeConfig { get; set; }
 
-    [Parameter]
+    /// <summary>Forgets the session's choice: the kubeconfig's own current-context applies again.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ResetSet)]
+    public SwitchParameter Reset { get; set; }
+
+    [Parameter(ParameterSetName = ChooseSet)]
     public SwitchParameter PassThru { get; set; }
 
     protected override void ProcessRecord()
     {
+        if (Reset)
+        {
+            if (ShouldProcess("this session", "Forget the default cluster context"))
+            {
+                var current = SessionDefaults.Current;
+                current.KubeConfig = null;
+                current.Context = null;
+                current.Namespace = null;
+            }
+
+            return;
+        }
+
         var kubeConfig = KubeConfig is null ? SessionDefaults.Current.KubeConfig : ClusterCmdlet.ResolvePaths(this, KubeConfig);
         ClusterContext? context;
         try

@@ -44,8 +44,12 @@ systemctl enable fleet-node.service
 # A container has no consoles, no udev, and its clock is the host's.
 systemctl mask getty@tty1.service console-getty.service systemd-udevd.service \
     systemd-udev-trigger.service systemd-timesyncd.service systemd-modules-load.service \
-    sys-kernel-config.mount sys-kernel-debug.mount sys-kernel-tracing.mount 2>/dev/null
+    e2scrub_reap.service sys-kernel-config.mount sys-kernel-debug.mount sys-kernel-tracing.mount 2>/dev/null
 apt-get clean
 rm -rf /var/lib/apt/lists/* /var/log/*.log /var/cache/debconf/*-old
+# What debootstrap unpacked before the overlay's dpkg path-excludes were in place.
+find /usr/share/doc -mindepth 1 -not -name copyright -not -type d -delete
+rm -rf /usr/share/man/* /usr/share/info/*
+find /usr/share/locale -mindepth 1 -maxdepth 1 -not -name locale.alias -exec rm -rf {} +
 CHROOT
 : > "$rootfs/etc/machine-id"

@@ -6,15 +6,6 @@ using ClusterManagement.NodeHosts.Ssh;
 
 namespace ClusterManagement.NodeHosts.Engine;
 
-public enum EngineSource
-{
-    /// <summary>The distribution's own packages (docker.io, containerd, runc on Debian/Ubuntu).</summary>
-    Distribution,
-
-    /// <summary>Docker's packages (docker-ce, docker-ce-cli, containerd.io) from Docker's repository, which must be configured on the host.</summary>
-    DockerCE,
-}
-
 /// <summary>What to install: the engine at a version prefix, optionally containerd at its own.</summary>
 public sealed record EngineTarget(EngineSource Source, string EngineVersion, string? ContainerdVersion)
 {

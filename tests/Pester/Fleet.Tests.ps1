@@ -1,0 +1,241 @@
+#Requires -Version 7.4
+# Smoke test of the node-host fleet (tests/Fleet): real SSH, sudo, apt and Docker engines on
+# two node containers. Under CI a missing prerequisite fails the run; elsewhere the tests are
+# skipped with the reason.
+
+BeforeDiscovery {
+    Import-Module (Join-Path $PSScriptRoot '../Fleet/Fleet.psm1') -Force
+    $check = Test-FleetPrerequisite
+    if (-not $check.Ready -and $check.IsRoot -and $check.IsDebian) { $check = Install-FleetPrerequisite }
+    $script:fleetSkipReason = if ($check.Ready) { $null } else { $check.Problems -join ' ' }
+    if ($script:fleetSkipReason -and $env:CI) {
+        throw "The fleet cannot run on this CI machine: $script:fleetSkipReason"
+    }
+    if ($script:fleetSkipReason) { Write-Warning "Skipping the node-host fleet tests: $script:fleetSkipReason" }
+    # build.ps1 -Task Test builds the emulator before the Pester suites run.
+    Import-Module (Join-Path $PSScriptRoot '../TestCluster.psm1') -Force
+    $script:emulatorConfiguration = @('Release', 'Debug') | Where-Object {
+        try { Get-EmulatorAssembly -Configuration $_ | Out-Null; $true } catch { $false }
+    } | Select-Object -First 1
+    if (-not $script:emulatorConfiguration -and $env:CI) { throw 'The emulator is not built: run build.ps1 -Task Test.' }
+}
+
+Describe 'Node-host fleet' -Skip:([bool]$script:fleetSkipReason) {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot '../Fleet/Fleet.psm1') -Force
+
+        # Runs a command on a node over OpenSSH with StrictHostKeyChecking against a known_hosts
+        # that holds only keys matching the fingerprints the fleet recorded.
+        function Invoke-NodeCommand {
+            param($Node, [string]$Command, [string]$User = $Node.User)
+            $PSNativeCommandUseErrorActionPreference = $false
+            $output = & ssh -F /dev/null -o BatchMode=yes -o StrictHostKeyChecking=yes -o "UserKnownHostsFile=$script:knownHosts" `
+                -o ConnectTimeout=5 -i $Node.KeyPath -p $Node.SshPort "$User@$($Node.Address)" $Command 2>&1
+            [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = ($output | ForEach-Object { "$_" }) -join "`n" }
+        }
+
+        function Get-EngineVersion {
+            param($Node)
+            Invoke-RestMethod -Uri "http://$($Node.Address):$($Node.EnginePort)/version" -TimeoutSec 5
+        }
+
+        $script:nodes = @(Start-Fleet -Count 2)
+        # The host keys as a client meets them, kept apart from the fleet's own known_hosts
+        # so the fingerprint check below is independent of it.
+        $script:knownHosts = Join-Path $TestDrive 'known_hosts'
+        $script:scannedFingerprints = @{}
+        foreach ($node in $script:nodes) {
+            $scanned = @(& ssh-keyscan -T 5 -t ed25519 -p $node.SshPort $node.Address 2>$null)
+            $keyFile = Join-Path $TestDrive "$($node.Name).pub"
+            Set-Content -LiteralPath $keyFile -Value (($scanned | Select-Object -First 1) -replace '^\S+\s+', '')
+            $script:scannedFingerprints[$node.Name] = (-split (& ssh-keygen -lf $keyFile))[1]
+            # Only a key matching the recorded fingerprint is trusted: otherwise every SSH test fails.
+            if ($script:scannedFingerprints[$node.Name] -eq $node.HostKeyFingerprint) {
+                Add-Content -LiteralPath $script:knownHosts -Value $scanned
+            }
+        }
+    }
+
+    AfterAll {
+        Stop-Fleet -Confirm:$false
+    }
+
+    It 'starts two nodes on distinct addresses and ports' {
+        $script:nodes.Count | Should -Be 2
+        $script:nodes[0].Address | Should -Not -Be $script:nodes[1].Address
+        $script:nodes[0].SshPort | Should -Not -Be $script:nodes[1].SshPort
+        $script:nodes[0].EnginePort | Should -Not -Be $script:nodes[1].EnginePort
+    }
+
+    It 'serves the host key whose fingerprint it recorded on node <_>' -ForEach 0, 1 {
+        $node = $script:nodes[$_]
+        $node.HostKeyFingerprint | Should -Match '^SHA256:[A-Za-z0-9+/]{43}$'
+        $script:scannedFingerprints[$node.Name] | Should -Be $node.HostKeyFingerprint
+    }
+
+    It 'lets cmadmin in with the fleet key and sudo without a password on node <_>' -ForEach 0, 1 {
+        $node = $script:nodes[$_]
+        $result = Invoke-NodeCommand -Node $node -Command 'sudo -n true && hostname'
+        $result.Output | Should -Be $node.Name
+        $result.ExitCode | Should -Be 0
+    }
+
+    It 'offers a user whose sudo asks for a password' {
+        $result = Invoke-NodeCommand -Node $script:nodes[0] -User cmnopass -Command 'sudo -n true'
+        $result.ExitCode | Should -Not -Be 0
+        $result.Output | Should -Match 'password is required'
+    }
+
+    It 'refuses a host key other than the recorded one' {
+        # Node 0 answers under node 1's name: its key is not the one known for that name.
+        $PSNativeCommandUseErrorActionPreference = $false
+        $impostor = $script:nodes[0]
+        $expected = $script:nodes[1]
+        $result = & ssh -F /dev/null -o BatchMode=yes -o StrictHostKeyChecking=yes -o "UserKnownHostsFile=$script:knownHosts" `
+            -o "HostKeyAlias=[$($expected.Address)]:$($expected.SshPort)" -i $impostor.KeyPath -p $impostor.SshPort "cmadmin@$($impostor.Address)" true 2>&1
+        $LASTEXITCODE | Should -Not -Be 0
+        "$result" | Should -Match 'HOST IDENTIFICATION HAS CHANGED|Host key verification failed'
+    }
+
+    It 'installs docker.io from the mirror and its engine answers on node <_>''s TCP port' -ForEach 0, 1 {
+        $node = $script:nodes[$_]
+        $result = Invoke-NodeCommand -Node $node -Command 'sudo DEBIAN_FRONTEND=noninteractive apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker.io'
+        $result.ExitCode | Should -Be 0 -Because $result.Output
+        $version = $null
+        $deadline = [DateTime]::UtcNow.AddSeconds(30)
+        while (-not $version -and [DateTime]::UtcNow -lt $deadline) {
+            try { $version = Get-EngineVersion -Node $node } catch { Start-Sleep -Milliseconds 500 }
+        }
+        $version.Version | Should -Match '^20\.10\.'
+    }
+
+    It 'installs kubelet 1.31.4 from the fleet repository and upgrades it to 1.32.4' {
+        $node = $script:nodes[0]
+        $install = Invoke-NodeCommand -Node $node -Command 'sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq kubelet=1.31.4-1.1 kubeadm=1.31.4-1.1 && kubelet --version && kubeadm version -o short'
+        $install.ExitCode | Should -Be 0 -Because $install.Output
+        $install.Output | Should -Match 'Kubernetes v1\.31\.4'
+        $install.Output | Should -Match '(?m)^v1\.31\.4$'
+
+        $upgrade = Invoke-NodeCommand -Node $node -Command 'sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq kubelet=1.32.4-1.1 kubeadm=1.32.4-1.1 && dpkg-query -W -f=''${Version}'' kubelet'
+        $upgrade.ExitCode | Should -Be 0 -Because $upgrade.Output
+        $upgrade.Output | Should -Match '1\.32\.4-1\.1$'
+    }
+
+    It 'downgrades containerd to the bookworm-security build and upgrades it back, visible in the Engine API' {
+        $node = $script:nodes[1]
+        $commit = { ((Get-EngineVersion -Node $node).Components | Where-Object Name -EQ containerd).Details.GitCommit }
+        & $commit | Should -Be '1.6.20~ds1-1+deb12u3'
+
+        foreach ($version in '1.6.20~ds1-1+deb12u2', '1.6.20~ds1-1+deb12u3') {
+            # reset-failed: docker.service allows only 3 restarts a minute.
+            $result = Invoke-NodeCommand -Node $node -Command "sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --allow-downgrades containerd=$version && sudo systemctl reset-failed docker.service && sudo systemctl restart docker.service"
+            $result.ExitCode | Should -Be 0 -Because $result.Output
+            $seen = $null
+            $deadline = [DateTime]::UtcNow.AddSeconds(30)
+            while ($seen -ne $version -and [DateTime]::UtcNow -lt $deadline) {
+                try { $seen = & $commit } catch { Start-Sleep -Milliseconds 500 }
+            }
+            $seen | Should -Be $version
+        }
+    }
+
+    Context 'kubelet and kubeadm against the emulator' -Skip:(-not $script:emulatorConfiguration) {
+        BeforeAll {
+            Import-Module (Join-Path $PSScriptRoot '../TestCluster.psm1') -Force
+            $script:cluster = Start-TestCluster -Workers 1 -ControlPlanes 1 -Configuration $script:emulatorConfiguration `
+                -ExtraArgument '--node-grace-seconds', '12'
+            $kubeconfig = Get-Content -Raw $script:cluster.KubeConfig
+            $caPem = [Text.Encoding]::ASCII.GetString([Convert]::FromBase64String(
+                    [regex]::Match($kubeconfig, 'certificate-authority-data:\s*(\S+)').Groups[1].Value))
+            # The team-a context has full access; its token is the simplest credential to use here.
+            $userToken = [regex]::Match($kubeconfig, '(?ms)- name: team-a\s+user:\s+token:\s*(\S+)').Groups[1].Value
+            $script:api = @{ Headers = @{ Authorization = "Bearer $userToken" }; SkipCertificateCheck = $true; ContentType = 'application/json' }
+
+            # What kubeadm init and the bootstrap signer do on a real control plane: a bootstrap
+            # token Secret, and cluster-info in kube-public signed (detached JWS, HS256) with it.
+            $script:tokenId = 'fleet1'
+            $tokenSecret = 'abcdef0123456789'
+            $script:joinToken = "$script:tokenId.$tokenSecret"
+            $utf8 = [Text.Encoding]::UTF8
+            $b64 = { param([string]$text) [Convert]::ToBase64String($utf8.GetBytes($text)) }
+            $b64url = { param([byte[]]$bytes) [Convert]::ToBase64String($bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_') }
+            Invoke-RestMethod @script:api -Method Post -Uri "$($script:cluster.Url)/api/v1/namespaces/kube-system/secrets" -Body (@{
+                    apiVersion = 'v1'; kind = 'Secret'; type = 'bootstrap.kubernetes.io/token'
+                    metadata   = @{ name = "bootstrap-token-$script:tokenId"; namespace = 'kube-system' }
+                    data       = @{ 'token-id' = (& $b64 $script:tokenId); 'token-secret' = (& $b64 $tokenSecret); 'usage-bootstrap-authentication' = (& $b64 'true') }
+                } | ConvertTo-Json) | Out-Null
+            $clusterInfo = "apiVersion: v1`nclusters:`n- cluster:`n    certificate-authority-data: $(& $b64 $caPem)`n    server: $($script:cluster.Url)`n  name: `"`"`nkind: Config`n"
+            $header = & $b64url $utf8.GetBytes("{`"alg`":`"HS256`",`"kid`":`"$script:tokenId`"}")
+            $hmac = [Security.Cryptography.HMACSHA256]::new($utf8.GetBytes($tokenSecret))
+            $signature = & $b64url $hmac.ComputeHash($utf8.GetBytes("$header.$(& $b64url $utf8.GetBytes($clusterInfo))"))
+            Invoke-RestMethod @script:api -Method Post -Uri "$($script:cluster.Url)/api/v1/namespaces/kube-public/configmaps" -Body (@{
+                    apiVersion = 'v1'; kind = 'ConfigMap'; metadata = @{ name = 'cluster-info'; namespace = 'kube-public' }
+                    data       = @{ kubeconfig = $clusterInfo; "jws-kubeconfig-$script:tokenId" = "$header..$signature" }
+                } | ConvertTo-Json) | Out-Null
+
+            $ca = [Security.Cryptography.X509Certificates.X509Certificate2]::CreateFromPem($caPem)
+            $script:caCertHash = 'sha256:' + [Convert]::ToHexString([Security.Cryptography.SHA256]::HashData($ca.PublicKey.ExportSubjectPublicKeyInfo())).ToLowerInvariant()
+            $script:endpoint = ([uri]$script:cluster.Url).Authority
+            $script:joiner = $script:nodes[0]
+            $script:joinedName = "fleet-$($script:joiner.Name)"
+            $script:getNode = { Invoke-RestMethod @script:api -Uri "$($script:cluster.Url)/api/v1/nodes/$script:joinedName" }
+            $script:readyStatus = { ((& $script:getNode).status.conditions | Where-Object type -EQ Ready).status }
+        }
+
+        AfterAll {
+            if ($script:cluster) { Stop-TestCluster -Cluster $script:cluster }
+        }
+
+        It 'refuses to join with a CA hash that does not match the cluster' {
+            $result = Invoke-NodeCommand -Node $script:joiner -Command "sudo kubeadm join $script:endpoint --token $script:joinToken --discovery-token-ca-cert-hash sha256:$('0' * 64)"
+            $result.ExitCode | Should -Not -Be 0
+            $result.Output | Should -Match 'none of the public keys .* are pinned'
+        }
+
+        It 'joins with kubeadm and its kubelet registers the node as the API describes it' {
+            $result = Invoke-NodeCommand -Node $script:joiner -Command "sudo kubeadm join $script:endpoint --token $script:joinToken --discovery-token-ca-cert-hash $script:caCertHash --node-name $script:joinedName"
+            $result.ExitCode | Should -Be 0 -Because $result.Output
+            $result.Output | Should -Match 'This node has joined the cluster'
+
+            $node = & $script:getNode
+            $node.metadata.labels.'kubernetes.io/hostname' | Should -Be $script:joinedName
+            $node.metadata.annotations.'emulator.clustermanagement.io/external-heartbeat' | Should -Be 'true'
+            ($node.status.addresses | Where-Object type -EQ InternalIP).address | Should -Be $script:joiner.Address
+            $node.status.nodeInfo.kubeletVersion | Should -Be 'v1.32.4'
+            $node.status.nodeInfo.containerRuntimeVersion | Should -Match '^docker://20\.10\.'
+            $node.status.nodeInfo.osImage | Should -Be 'Debian GNU/Linux 12 (bookworm)'
+            & $script:readyStatus | Should -Be 'True'
+        }
+
+        It 'goes NotReady once its kubelet stops, and kubeadm reset keeps the Node object' {
+            (Invoke-NodeCommand -Node $script:joiner -Command 'sudo systemctl stop kubelet').ExitCode | Should -Be 0
+            $status = 'True'
+            $deadline = [DateTime]::UtcNow.AddSeconds(45)
+            while ($status -eq 'True' -and [DateTime]::UtcNow -lt $deadline) {
+                Start-Sleep -Seconds 1
+                $status = & $script:readyStatus
+            }
+            $status | Should -Not -Be 'True'
+
+            $reset = Invoke-NodeCommand -Node $script:joiner -Command 'sudo kubeadm reset -f && test ! -e /etc/kubernetes/kubelet.conf'
+            $reset.ExitCode | Should -Be 0 -Because $reset.Output
+            (& $script:getNode).metadata.name | Should -Be $script:joinedName
+        }
+    }
+
+    It 'writes an inventory with every host' {
+        $path = Join-Path $TestDrive 'nodes.json'
+        Export-FleetInventory -Path $path
+        $hosts = Get-Content -Raw $path | ConvertFrom-Json
+        $hosts.Count | Should -Be 2
+        foreach ($node in $script:nodes) {
+            $entry = $hosts | Where-Object name -EQ $node.Name
+            $entry.address | Should -Be $node.Address
+            $entry.sshPort | Should -Be $node.SshPort
+            $entry.user | Should -Be 'cmadmin'
+            $entry.keyPath | Should -Be $node.KeyPath
+            $entry.hostKeyFingerprint | Should -Be $node.HostKeyFingerprint
+            $entry.enginePort | Should -Be $node.EnginePort
+        }
+    }
+}
