@@ -61,7 +61,8 @@ public sealed class NodePackages(NodeShell shell, string node, PackageFamily fam
         if (family == PackageFamily.Apt)
         {
             var specs = string.Join(' ', versions.Select(v => NodeShell.Quote($"{v.Key}={v.Value}")));
-            script = "export DEBIAN_FRONTEND=noninteractive; " +
+            // An earlier run cut off mid-install (a dropped connection) leaves dpkg half-configured; finish that first.
+            script = "export DEBIAN_FRONTEND=noninteractive; dpkg --configure -a >/dev/null 2>&1 || true; " +
                      $"apt-get install -y -q --no-install-recommends --allow-downgrades --allow-change-held-packages -o DPkg::Lock::Timeout={(int)LockWait.TotalSeconds} " +
                      $"-o Dpkg::Options::=--force-confold {specs} && apt-mark hold {held} >/dev/null";
         }
