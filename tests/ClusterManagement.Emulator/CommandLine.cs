@@ -7,7 +7,7 @@ internal static class CommandLine
 {
     public const string Usage =
         "usage: ClusterManagement.Emulator --state-dir <dir> [--workers N] [--control-planes N] [--port P] " +
-        "[--heartbeat-seconds S] [--node-grace-seconds S] [--pod-ready-seconds S] [--no-pods]";
+        "[--heartbeat-seconds S] [--node-grace-seconds S] [--pod-ready-seconds S] [--no-pods] [--apps N]";
 
     /// <summary>Null when an argument is unknown or malformed, or --state-dir is missing.</summary>
     public static EmulatorOptions? Parse(string[] args)
@@ -30,6 +30,7 @@ internal static class CommandLine
                 "--heartbeat-seconds" when TrySeconds(value, out var s) => options with { HeartbeatSeconds = s },
                 "--node-grace-seconds" when TrySeconds(value, out var s) => options with { NodeGraceSeconds = s },
                 "--pod-ready-seconds" when TrySeconds(value, out var s) => options with { PodReadySeconds = s },
+                "--apps" when int.TryParse(value, out var n) && n >= 0 => options with { SampleApps = n },
                 _ => null,
             };
             if (next is null)

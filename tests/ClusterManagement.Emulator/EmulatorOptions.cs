@@ -1,4 +1,6 @@
+using ClusterManagement.Emulator.Apps;
 using ClusterManagement.Emulator.Kinds;
+using ClusterManagement.Emulator.Nodes;
 
 namespace ClusterManagement.Emulator;
 
@@ -18,6 +20,9 @@ public sealed record EmulatorOptions
     /// <summary>Seed kube-proxy and control-plane pods on every node (benchmarks may only want nodes).</summary>
     public bool SeedPods { get; init; } = true;
 
+    /// <summary>Extra one-replica Deployments to seed (benchmarks), 100 per namespace bench-01, bench-02...</summary>
+    public int SampleApps { get; init; }
+
     /// <summary>Where kubeconfig (and, standalone, emulator.json) go; null = a temporary directory removed on dispose.</summary>
     public string? StateDirectory { get; init; }
 
@@ -28,5 +33,5 @@ public sealed record EmulatorOptions
     public int RequestLogSize { get; init; } = 2_000;
 
     /// <summary>Kinds, admission plugins, subresource handlers, controllers and seeders, applied in order.</summary>
-    public IReadOnlyList<IEmulatorModule> Modules { get; init; } = [new CoreModule(), new Network.NetworkModule()];
+    public IReadOnlyList<IEmulatorModule> Modules { get; init; } = [new CoreModule(), new Network.NetworkModule(), new NodesModule(), new AppsModule()];
 }

@@ -25,4 +25,13 @@ public static class Display
     /// <summary>key=value pairs on one line, like kubectl's --show-labels.</summary>
     public static string Map(IReadOnlyDictionary<string, string>? values) =>
         values is null || values.Count == 0 ? "<none>" : string.Join(",", values.Select(p => $"{p.Key}={p.Value}"));
+
+    /// <summary>kubectl's STATUS for a pod being deleted is Terminating, whatever its phase.</summary>
+    public static string PodPhase(string phase, bool terminating) => terminating ? "Terminating" : phase;
+
+    /// <summary>Kind/name of a pod's controller; static pods show as mirror pods.</summary>
+    public static string Controller(string? kind, string? name, bool mirror) =>
+        mirror ? $"{kind}/{name} (mirror)" : string.IsNullOrEmpty(kind) ? "<none>" : $"{kind}/{name}";
+
+    public static string Seconds(TimeSpan duration) => $"{duration.TotalSeconds:0.0}s";
 }

@@ -80,7 +80,11 @@ public abstract class AsyncCmdlet : PSCmdlet
     }
 
     /// <summary>ShouldProcess that -Force answers without a prompt, but that -WhatIf still only describes.</summary>
-    internal bool ShouldProcessChange(string target, string action)
+    /// <param name="description">
+    /// The full account of what would change (several lines), for -WhatIf and the -Confirm prompt; a
+    /// drain's list of pods, say. Without one, the standard "Performing the operation" text.
+    /// </param>
+    internal bool ShouldProcessChange(string target, string action, string? description = null)
     {
         if (ForceRequested && !WhatIfRequested)
         {
@@ -88,7 +92,9 @@ public abstract class AsyncCmdlet : PSCmdlet
             return true;
         }
 
-        return ShouldProcess(target, action);
+        return description is null
+            ? ShouldProcess(target, action)
+            : ShouldProcess(description, $"{description}{Environment.NewLine}{action} {target}?", "Confirm");
     }
 
     private bool WhatIfRequested =>

@@ -26,14 +26,14 @@ internal sealed class PipelineWriter : IOperationLog
     public void Progress(OperationProgress progress) => Post(c => c.WriteProgress(ToRecord(progress)));
 
     /// <summary>Asks ShouldProcess on the pipeline thread and waits for the answer.</summary>
-    public Task<bool> ShouldProcessAsync(string target, string action)
+    public Task<bool> ShouldProcessAsync(string target, string action, string? description = null)
     {
         var answer = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         Post(c =>
         {
             try
             {
-                answer.SetResult(c.ShouldProcessChange(target, action));
+                answer.SetResult(c.ShouldProcessChange(target, action, description));
             }
             catch (Exception e)
             {

@@ -8,7 +8,8 @@ namespace ClusterManagement.Emulator.Controllers;
 
 /// <summary>
 /// Plays the kubelet for pods: a pod bound to an existing node starts Running after the pod-ready
-/// delay; a terminating pod is released (grace set to 0, so the store removes it once no
+/// delay, unless one of its images cannot be pulled (see <see cref="PodConditions.IsUnpullable"/>),
+/// which leaves it Pending in ImagePullBackOff, never Ready; a terminating pod is released (grace set to 0, so the store removes it once no
 /// finalizers are left) when its grace period has passed. Work is kept in a due-time queue fed by
 /// a watch, so thousands of pods cost nothing while nothing is due.
 /// </summary>
@@ -90,7 +91,8 @@ public sealed class PodLifecycleController : IEmulatorController
     }
 
     private static bool IsWaitingToStart(JsonObject pod) =>
-        pod.StringAt("spec", "nodeName") is { Length: > 0 } && pod.StringAt("status", "phase") is null or "Pending";
+        pod.StringAt("spec", "nodeName") is { Length: > 0 } && pod.StringAt("status", "phase") is null or "Pending"
+        && pod.At("status", "containerStatuses") is null;
 
     private void Perform(Work work, EmulatorContext context)
     {
@@ -115,6 +117,11 @@ public sealed class PodLifecycleController : IEmulatorController
                 if (node is null || !IsWaitingToStart(pod) || pod.At("metadata", "deletionTimestamp") is not null)
                 {
                     return false;
+                }
+                if (pod.ObjectsAt("spec", "containers").Any(c => PodConditions.IsUnpullable(c.StringAt("image"))))
+                {
+                    PodConditions.MarkImagePullBackOff(pod, HostIp(node), context.Time.GetUtcNow());
+                    return true;
                 }
                 PodConditions.MarkRunning(pod, HostIp(node), NextPodIp(node), context.Time.GetUtcNow());
                 return true;

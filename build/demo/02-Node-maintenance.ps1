@@ -1,0 +1,12 @@
+param($Demo)
+
+Show-Step 'What runs on a node, and what a drain looks at' { Get-NodePod -Node worker-1 }
+Show-Step 'A drain kubectl would refuse is refused before anything changes' {
+    Suspend-ClusterNode -Name worker-1 -Drain -ErrorAction Continue 2>&1 | ForEach-Object { if ($_ -is [System.Management.Automation.ErrorRecord]) { "ERROR [$($_.CategoryInfo.Category)] $($_.FullyQualifiedErrorId): $_" } else { $_ } }
+}
+Show-Step 'The plan: exactly what would be evicted and what left running' { Suspend-ClusterNode -Name worker-1 -Drain -IgnoreDaemonSets -WhatIf }
+Show-Step 'Drain it: cordon, evict through the Eviction API, wait until the pods are gone' {
+    Suspend-ClusterNode -Name worker-1 -Drain -IgnoreDaemonSets -GracePeriod 1 -PassThru
+}
+Show-Step 'Cordoning again writes nothing' { Suspend-ClusterNode -Name worker-1 -Verbose 4>&1 | Select-Object -Last 1 }
+Show-Step 'Back in service' { Resume-ClusterNode -Name worker-1 -PassThru }

@@ -1,0 +1,310 @@
+using System.Diagnostics;
+using ClusterManagement.Diagnostics;
+using ClusterManagement.Kubernetes;
+using k8s;
+using k8s.Models;
+
+namespace ClusterManagement.Nodes;
+
+/// <summary>
+/// Cordon, uncordon and drain with kubectl's semantics (k8s.io/kubectl/pkg/drain): the same
+/// requests, filters, 429 retries and "gone means 404 or a new UID". Waiting for pods to go is one
+/// watch on the node's pods rather than a poll per pod.
+/// </summary>
+public sealed class NodeMaintenance(ClusterConnection connection, IOperationLog log)
+{
+    /// <summary>Evictions in flight at once; every pod is still worked on concurrently, as kubectl does.</summary>
+    private const int MaxRequestsInFlight = 32;
+
+    private const string CordonPatch = """{"spec":{"unschedulable":true}}""";
+    private const string UncordonPatch = """{"spec":{"unschedulable":null}}""";
+
+    /// <summary>Cordons or uncordons. A node already in that state is not written (Changed is false), like kubectl.</summary>
+    public Task<(ClusterNode Node, bool Changed)> SetUnschedulableAsync(string name, bool unschedulable, CancellationToken cancellationToken)
+    {
+        var resource = new ResourceRef("Node", name);
+        return Conflicts.RetryAsync(async ct =>
+        {
+            var node = await KubeApi.Call(c => connection.Client.CoreV1.ReadNodeAsync(name, cancellationToken: c), resource, ct).ConfigureAwait(false);
+            if ((node.Spec?.Unschedulable == true) == unschedulable)
+            {
+                return (NodeMapper.ToClusterNode(node), false);
+            }
+
+            var patch = new V1Patch(unschedulable ? CordonPatch : UncordonPatch, V1Patch.PatchType.StrategicMergePatch);
+            var patched = await KubeApi.Call(c => connection.Client.CoreV1.PatchNodeAsync(patch, name, cancellationToken: c), resource, ct).ConfigureAwait(false);
+            return (NodeMapper.ToClusterNode(patched), true);
+        }, resource, log, cancellationToken);
+    }
+
+    /// <summary>The pods bound to a node, in pages, as kubectl drain lists them (all namespaces, spec.nodeName).</summary>
+    public async IAsyncEnumerable<NodePod> ListPodsAsync(string node, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var pod in ListRawPodsAsync(node, cancellationToken).ConfigureAwait(false))
+        {
+            yield return PodMapper.ToNodePod(pod);
+        }
+    }
+
+    /// <summary>Reads the node (so a missing one is NotFound) and classifies its pods with kubectl's filters. Changes nothing.</summary>
+    public async Task<DrainPlan> PlanDrainAsync(string node, DrainOptions options, CancellationToken cancellationToken)
+    {
+        await KubeApi.Call(c => connection.Client.CoreV1.ReadNodeAsync(node, cancellationToken: c), new ResourceRef("Node", node), cancellationToken).ConfigureAwait(false);
+        var daemonSets = new Dictionary<(string, string), DrainFilters.DaemonSetProblem?>();
+        var pods = new List<(V1Pod, DrainPodStatus)>();
+        await foreach (var pod in ListRawPodsAsync(node, cancellationToken).ConfigureAwait(false))
+        {
+            var controller = DrainFilters.ControllerOf(pod);
+            if (controller?.Kind == "DaemonSet" && !daemonSets.ContainsKey((pod.Metadata.NamespaceProperty, controller.Name)))
+            {
+                daemonSets[(pod.Metadata.NamespaceProperty, controller.Name)] = await LookUpDaemonSetAsync(pod.Metadata.NamespaceProperty, controller.Name, cancellationToken).ConfigureAwait(false);
+            }
+
+            pods.Add((pod, DrainFilters.Classify(pod, options, (ns, name) => daemonSets.GetValueOrDefault((ns, name)))));
+        }
+
+        return new DrainPlan(node, pods);
+    }
+
+    /// <summary>
+    /// Evicts the plan's pods, all at once; a 429 (a disruption budget) is retried every
+    /// <see cref="DrainOptions.EvictionRetryDelay"/>; each pod counts as gone on 404 or a new UID.
+    /// Stops at the global timeout. Pods that did not go are in <see cref="NodeDrainResult.Failed"/> with the reason.
+    /// </summary>
+    public async Task<NodeDrainResult> DrainAsync(DrainPlan plan, DrainOptions options, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var targets = plan.PodsToEvict.Select(p => new PodEviction(p)).ToDictionary(e => e.Uid, StringComparer.Ordinal);
+        var activity = new OperationProgress(ActivityIdOf(plan.Node), $"Draining node {plan.Node}", $"0 of {targets.Count} pods evicted", 0);
+        log.Progress(activity);
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (options.Timeout is { } limit)
+        {
+            stop.CancelAfter(limit);
+        }
+
+        var gone = 0;
+        void Gone(PodEviction eviction)
+        {
+            if (eviction.Finish(null))
+            {
+                var count = Interlocked.Increment(ref gone);
+                log.Verbose($"Pod {eviction} evicted.");
+                log.Progress(activity with { Status = $"{count} of {targets.Count} pods evicted", PercentComplete = count * 100 / Math.Max(1, targets.Count) });
+            }
+        }
+
+        if (targets.Count > 0)
+        {
+            using var throttle = new SemaphoreSlim(MaxRequestsInFlight);
+            using var watchDone = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
+            var watching = WatchUntilGoneAsync(plan.Node, targets, Gone, watchDone.Token);
+            var evicting = targets.Values.Select(e => EvictAsync(e, options, throttle, Gone, stop.Token)).ToList();
+            var settled = Task.WhenAll(targets.Values.Select(e => e.Settled));
+            try
+            {
+                await Task.WhenAny(settled, watching, Task.Delay(Timeout.Infinite, stop.Token)).ConfigureAwait(false);
+                if (watching.IsCompleted && !settled.IsCompleted)
+                {
+                    // The watch ended early: it timed out with the drain, or failed for good after its retries.
+                    var problem = await watching.ConfigureAwait(false);
+                    await stop.CancelAsync().ConfigureAwait(false);
+                    foreach (var eviction in targets.Values)
+                    {
+                        eviction.Finish(problem ?? eviction.TimeoutReason);
+                    }
+                }
+                else if (!settled.IsCompleted)
+                {
+                    foreach (var eviction in targets.Values)
+                    {
+                        eviction.Finish(eviction.TimeoutReason);
+                    }
+                }
+            }
+            finally
+            {
+                await watchDone.CancelAsync().ConfigureAwait(false);
+                await Task.WhenAll(evicting).ConfigureAwait(false);
+                await watching.ConfigureAwait(false);
+            }
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        log.Progress(activity with { Completed = true, PercentComplete = 100 });
+        var failed = targets.Values.Where(e => e.Failure is not null)
+            .Select(e => new DrainPodStatus { Namespace = e.Namespace, Name = e.Name, Action = DrainAction.Block, Reason = e.Failure })
+            .OrderBy(s => s.Namespace, StringComparer.Ordinal).ThenBy(s => s.Name, StringComparer.Ordinal)
+            .ToArray();
+        return new NodeDrainResult
+        {
+            Node = plan.Node,
+            Evicted = [.. targets.Values.Where(e => e.Failure is null).Select(e => e.ToString()).Order(StringComparer.Ordinal)],
+            Skipped = plan.Skip,
+            Failed = failed,
+            Duration = clock.Elapsed,
+        };
+    }
+
+    private async Task EvictAsync(PodEviction eviction, DrainOptions options, SemaphoreSlim throttle, Action<PodEviction> gone, CancellationToken cancellationToken)
+    {
+        var resource = new ResourceRef("Pod", eviction.Name, eviction.Namespace);
+        try
+        {
+            while (!eviction.Settled.IsCompleted)
+            {
+                await throttle.WaitAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    log.Verbose($"Evicting pod {eviction}.");
+                    await KubeApi.Call(ct => RemoveAsync(eviction, options, ct), resource, cancellationToken).ConfigureAwait(false);
+                    eviction.Evicted = true;
+                    return;
+                }
+                catch (ClusterException e) when (e.Kind == ClusterErrorKind.NotFound)
+                {
+                    gone(eviction);
+                    return;
+                }
+                catch (ClusterException e) when (e.Kind == ClusterErrorKind.TooManyRequests)
+                {
+                    eviction.Refusal = e.ServerMessage ?? e.Message;
+                    log.Verbose($"Cannot evict pod {eviction} yet (will retry after {options.EvictionRetryDelay.TotalSeconds:0.#} s): {eviction.Refusal}");
+                }
+                finally
+                {
+                    throttle.Release();
+                }
+
+                await Task.Delay(options.EvictionRetryDelay, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (ClusterException e)
+        {
+            eviction.Finish($"eviction failed: {e.Message}");
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The timeout or Ctrl+C: DrainAsync reports the pod with the reason it was still here.
+        }
+    }
+
+    private Task RemoveAsync(PodEviction eviction, DrainOptions options, CancellationToken cancellationToken)
+    {
+        var deleteOptions = new V1DeleteOptions { GracePeriodSeconds = options.GracePeriodSeconds };
+        if (options.DisableEviction)
+        {
+            return connection.Client.CoreV1.DeleteNamespacedPodAsync(eviction.Name, eviction.Namespace, deleteOptions, cancellationToken: cancellationToken);
+        }
+
+        var body = new V1Eviction
+        {
+            ApiVersion = "policy/v1",
+            Kind = "Eviction",
+            Metadata = new V1ObjectMeta { Name = eviction.Name, NamespaceProperty = eviction.Namespace },
+            DeleteOptions = deleteOptions,
+        };
+        return connection.Client.CoreV1.CreateNamespacedPodEvictionAsync(body, eviction.Name, eviction.Namespace, cancellationToken: cancellationToken);
+    }
+
+    /// <summary>Null when every target went (or the wait was stopped); otherwise why the watch gave up.</summary>
+    private async Task<string?> WatchUntilGoneAsync(string node, Dictionary<string, PodEviction> targets, Action<PodEviction> gone, CancellationToken cancellationToken)
+    {
+        var selector = $"spec.nodeName={node}";
+        try
+        {
+            await CollectionWatch.UntilAsync<V1Pod>(
+                async ct =>
+                {
+                    var list = await connection.Client.CoreV1.ListPodForAllNamespacesAsync(fieldSelector: selector, cancellationToken: ct).ConfigureAwait(false);
+                    return (list.Items.ToList(), list.Metadata.ResourceVersion);
+                },
+                (rv, onError, ct) => connection.Client.CoreV1.WatchListPodForAllNamespacesAsync(
+                    fieldSelector: selector, resourceVersion: rv, allowWatchBookmarks: true, onError: onError, cancellationToken: ct),
+                present =>
+                {
+                    foreach (var target in targets.Values.Where(t => !present.ContainsKey(t.Uid)))
+                    {
+                        gone(target);
+                    }
+
+                    return targets.Values.All(t => t.Settled.IsCompleted);
+                },
+                new ResourceRef("Pod", null),
+                Timeout.InfiniteTimeSpan,
+                log,
+                cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        catch (ClusterException e)
+        {
+            return $"could not follow the node's pods: {e.Message}";
+        }
+    }
+
+    private async Task<DrainFilters.DaemonSetProblem?> LookUpDaemonSetAsync(string ns, string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await KubeApi.Call(c => connection.Client.AppsV1.ReadNamespacedDaemonSetAsync(name, ns, cancellationToken: c), new ResourceRef("DaemonSet", name, ns), cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        catch (ClusterException e) when (e.Kind != ClusterErrorKind.Unreachable)
+        {
+            return new DrainFilters.DaemonSetProblem(e.ServerMessage ?? e.Message, e.Kind == ClusterErrorKind.NotFound);
+        }
+    }
+
+    private IAsyncEnumerable<V1Pod> ListRawPodsAsync(string node, CancellationToken cancellationToken) =>
+        Paging.ListAll<V1PodList, V1Pod>(
+            (token, ct) => connection.Client.CoreV1.ListPodForAllNamespacesAsync(
+                continueParameter: token,
+                fieldSelector: $"spec.nodeName={node}",
+                limit: Paging.PageSize,
+                cancellationToken: ct),
+            list => list.Items,
+            list => list.Metadata?.ContinueProperty,
+            new ResourceRef("Pod", null),
+            cancellationToken);
+
+    /// <summary>Progress bars of nodes drained side by side must not overwrite each other.</summary>
+    private static int ActivityIdOf(string node) => 1000 + (int)((uint)StringComparer.Ordinal.GetHashCode(node) % 100_000);
+
+    private sealed class PodEviction(V1Pod pod)
+    {
+        private readonly TaskCompletionSource settled = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public string Uid { get; } = pod.Metadata.Uid;
+        public string Namespace { get; } = pod.Metadata.NamespaceProperty;
+        public string Name { get; } = pod.Metadata.Name;
+        public volatile bool Evicted;
+        public volatile string? Refusal;
+        public string? Failure { get; private set; }
+
+        public Task Settled => settled.Task;
+
+        public string TimeoutReason =>
+            Refusal is not null && !Evicted ? $"not evicted before the timeout: {Refusal}"
+            : Evicted ? "evicted, but still terminating when the timeout passed"
+            : "not evicted before the timeout";
+
+        /// <summary>Settles the pod once: null for gone, else why it is still there. True if this call settled it.</summary>
+        public bool Finish(string? failure)
+        {
+            lock (settled)
+            {
+                if (settled.Task.IsCompleted)
+                {
+                    return false;
+                }
+
+                Failure = failure;
+                settled.SetResult();
+                return true;
+            }
+        }
+
+        public override string ToString() => $"{Namespace}/{Name}";
+    }
+}

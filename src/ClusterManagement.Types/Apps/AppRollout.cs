@@ -1,0 +1,31 @@
+namespace ClusterManagement.Apps;
+
+public enum AppRolloutStatus
+{
+    /// <summary>Every replica runs the new template and is available.</summary>
+    Complete,
+
+    /// <summary>Still rolling out (not waited for, timed out or interrupted); the cluster carries on.</summary>
+    Progressing,
+
+    /// <summary>The progress deadline passed (ProgressDeadlineExceeded).</summary>
+    Failed,
+
+    /// <summary>Nothing to do: the app already runs that template.</summary>
+    Skipped,
+}
+
+/// <summary>The outcome of a release, rollback, scale or wait.</summary>
+public sealed class AppRollout
+{
+    public required string App { get; init; }
+    public required string Namespace { get; init; }
+    public long? FromRevision { get; init; }
+    public long? ToRevision { get; init; }
+    public required string[] Images { get; init; }
+    public required AppRolloutStatus Status { get; init; }
+
+    /// <summary>kubectl's wording: "deployment "web" successfully rolled out", "skipped rollback (...)".</summary>
+    public required string Message { get; init; }
+    public required TimeSpan Duration { get; init; }
+}

@@ -1,0 +1,49 @@
+using System.Management.Automation;
+using ClusterManagement.Diagnostics;
+using ClusterManagement.Infrastructure;
+
+namespace ClusterManagement.Apps;
+
+[Cmdlet(VerbsCommon.Get, "AppRevision")]
+[OutputType(typeof(AppRevision))]
+public sealed class GetAppRevisionCommand : NamespacedCmdlet
+{
+    /// <summary>
+    /// <para type="description">The app (Deployment) whose revisions to list.</para>
+    /// </summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("App")]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(AppNameCompleter))]
+    public string Name { get; set; } = "";
+
+    /// <summary>
+    /// <para type="description">Only this revision; one the app does not have is an error, as in kubectl rollout history --revision.</para>
+    /// </summary>
+    [Parameter(Position = 1)]
+    [ValidateRange(1, long.MaxValue)]
+    [ArgumentCompleter(typeof(AppRevisionCompleter))]
+    public long? Revision { get; set; }
+
+    protected override void ProcessRecord() => Run(async (writer, ct) =>
+    {
+        var connection = Connect();
+        var ns = NamespaceFor(connection);
+        var revisions = await new AppService(connection).GetRevisionsAsync(ns, Name, ct).ConfigureAwait(false);
+        if (Revision is { } wanted)
+        {
+            var match = revisions.FirstOrDefault(r => r.Revision == wanted);
+            if (match is null)
+            {
+                writer.Error(ErrorRecords.From(new ClusterException(ClusterErrorKind.NotFound, "AppRevisionNotFound", $"unable to find the specified revision {wanted} of app '{ns}/{Name}'", wanted)));
+                return;
+            }
+            writer.Object(match);
+            return;
+        }
+        foreach (var revision in revisions)
+        {
+            writer.Object(revision);
+        }
+    });
+}

@@ -1,0 +1,114 @@
+using System.Collections;
+using System.Management.Automation;
+using ClusterManagement.Infrastructure;
+
+namespace ClusterManagement.Apps;
+
+[Cmdlet(VerbsData.Publish, "AppVersion", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(AppRollout))]
+public sealed class PublishAppVersionCommand : AppCmdlet
+{
+    /// <summary>
+    /// <para type="description">The app (Deployment) to release the new version of.</para>
+    /// </summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("App")]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(AppNameCompleter))]
+    public string Name { get; set; } = "";
+
+    /// <summary>
+    /// <para type="description">The new image: a reference such as registry.example/web:2.1, for the app's only container or the one -Container names; or a hashtable of container name to image, @{web='web:2'; sidecar='proxy:1.4'}, to change several at once. References are checked against the image reference grammar before anything is sent.</para>
+    /// </summary>
+    [Parameter(Mandatory = true, Position = 1)]
+    [ValidateNotNull]
+    public object Image { get; set; } = "";
+
+    /// <summary>
+    /// <para type="description">The container whose image -Image sets, when the app has several.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Container { get; set; }
+
+    /// <summary>
+    /// <para type="description">Why: recorded in the kubernetes.io/change-cause annotation, which Get-AppRevision and kubectl rollout history show.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ChangeCause { get; set; }
+
+    /// <summary>
+    /// <para type="description">Follows the rollout until it completes, fails its progress deadline or -Timeout passes, with a progress bar.</para>
+    /// </summary>
+    [Parameter]
+    public SwitchParameter Wait { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var images = ParseImages();
+        if (images is null)
+        {
+            return;
+        }
+        RunForApp(async (writer, ct) =>
+        {
+            var connection = Connect();
+            var ns = NamespaceFor(connection);
+            var apps = new AppService(connection);
+            var what = string.Join(", ", images.Select(i => i.Key is null ? i.Value : $"{i.Key}={i.Value}"));
+            if (!await writer.ShouldProcessAsync($"app {ns}/{Name}", $"Publish {what}").ConfigureAwait(false))
+            {
+                return;
+            }
+            var rollout = await apps.PublishAsync(ns, Name, images, ChangeCause, writer, ct).ConfigureAwait(false);
+            if (Wait)
+            {
+                rollout = await FollowAfterAsync(apps, writer, rollout, ct).ConfigureAwait(false);
+            }
+            writer.Object(rollout);
+        });
+    }
+
+    /// <summary>Reads -Image on the pipeline thread, so a bad reference or shape is an error before any request.</summary>
+    private List<KeyValuePair<string?, string>>? ParseImages()
+    {
+        var value = Image is PSObject wrapped ? wrapped.BaseObject : Image;
+        var images = new List<KeyValuePair<string?, string>>();
+        if (value is IDictionary map)
+        {
+            if (Container is not null)
+            {
+                WriteError(ErrorRecords.InvalidArgument("ContainerWithImageMap", "-Container names one container; with a hashtable -Image names them itself. Give one or the other.", Container));
+                return null;
+            }
+            foreach (DictionaryEntry entry in map)
+            {
+                images.Add(new(entry.Key?.ToString(), (entry.Value is PSObject p ? p.BaseObject : entry.Value)?.ToString() ?? ""));
+            }
+        }
+        else if (value is string text)
+        {
+            images.Add(new(Container, text));
+        }
+        else
+        {
+            WriteError(ErrorRecords.InvalidArgument("ImageNotRecognized", $"-Image takes an image reference or a hashtable of container name to image, not {value.GetType().Name}.", Image));
+            return null;
+        }
+        foreach (var (container, image) in images)
+        {
+            if (ImageReference.Problem(image) is { } problem)
+            {
+                WriteError(ErrorRecords.InvalidArgument("InvalidImageReference", $"'{image}' is not a valid image reference{(container is null ? "" : $" for container '{container}'")}: {problem}.", image));
+                return null;
+            }
+        }
+        if (images.Count == 0)
+        {
+            WriteError(ErrorRecords.InvalidArgument("ImageMissing", "-Image is an empty hashtable: name at least one container and its image.", Image));
+            return null;
+        }
+        return images;
+    }
+}

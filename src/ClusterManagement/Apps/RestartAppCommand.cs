@@ -1,0 +1,41 @@
+using System.Management.Automation;
+using ClusterManagement.Common;
+
+namespace ClusterManagement.Apps;
+
+[Cmdlet(VerbsLifecycle.Restart, "App", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(AppRollout))]
+public sealed class RestartAppCommand : AppCmdlet
+{
+    /// <summary>
+    /// <para type="description">The app (Deployment) to restart: every pod is replaced by a rolling update, as kubectl rollout restart does.</para>
+    /// </summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("App")]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(AppNameCompleter))]
+    public string Name { get; set; } = "";
+
+    /// <summary>
+    /// <para type="description">Follows the restart's rollout until it completes, fails its progress deadline or -Timeout passes, with a progress bar.</para>
+    /// </summary>
+    [Parameter]
+    public SwitchParameter Wait { get; set; }
+
+    protected override void ProcessRecord() => RunForApp(async (writer, ct) =>
+    {
+        var connection = Connect();
+        var ns = NamespaceFor(connection);
+        var apps = new AppService(connection);
+        if (!await writer.ShouldProcessAsync($"app {ns}/{Name}", "Restart (replace every pod)").ConfigureAwait(false))
+        {
+            return;
+        }
+        var rollout = await apps.RestartAsync(ns, Name, Clock.UtcNow, ct).ConfigureAwait(false);
+        if (Wait)
+        {
+            rollout = await FollowAfterAsync(apps, writer, rollout, ct).ConfigureAwait(false);
+        }
+        writer.Object(rollout);
+    });
+}

@@ -1,0 +1,64 @@
+using System.Management.Automation;
+
+namespace ClusterManagement.Apps;
+
+[Cmdlet(VerbsCommon.Set, "AppReplicaCount", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(ClusterApp), typeof(AppRollout))]
+public sealed class SetAppReplicaCountCommand : AppCmdlet
+{
+    /// <summary>
+    /// <para type="description">The app (Deployment) to scale.</para>
+    /// </summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("App")]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(AppNameCompleter))]
+    public string Name { get; set; } = "";
+
+    /// <summary>
+    /// <para type="description">The number of replicas to run, 0 or more. Set through the scale subresource, as kubectl scale does.</para>
+    /// </summary>
+    [Parameter(Mandatory = true, Position = 1)]
+    [ValidateRange(0, int.MaxValue)]
+    public int Replicas { get; set; }
+
+    /// <summary>
+    /// <para type="description">Only scale if the app has this many replicas now (kubectl scale --current-replicas); otherwise nothing changes and the error says how many it has.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateRange(0, int.MaxValue)]
+    public int? CurrentReplicas { get; set; }
+
+    /// <summary>
+    /// <para type="description">Waits until the app runs the new number of available replicas, with a progress bar; the result is then the AppRollout.</para>
+    /// </summary>
+    [Parameter]
+    public SwitchParameter Wait { get; set; }
+
+    /// <summary>
+    /// <para type="description">Writes the app (ClusterApp) after the change.</para>
+    /// </summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void ProcessRecord() => RunForApp(async (writer, ct) =>
+    {
+        var connection = Connect();
+        var ns = NamespaceFor(connection);
+        var apps = new AppService(connection);
+        var condition = CurrentReplicas is { } current ? $" (if it has {current} now)" : "";
+        if (!await writer.ShouldProcessAsync($"app {ns}/{Name}", $"Scale to {Replicas} replicas{condition}").ConfigureAwait(false))
+        {
+            return;
+        }
+        await apps.ScaleAsync(ns, Name, Replicas, CurrentReplicas, writer, ct).ConfigureAwait(false);
+        if (Wait)
+        {
+            writer.Object(await FollowAsync(apps, writer, ns, Name, null, ct).ConfigureAwait(false));
+        }
+        if (PassThru)
+        {
+            writer.Object(await apps.GetAsync(ns, Name, ct).ConfigureAwait(false));
+        }
+    });
+}

@@ -1,0 +1,23 @@
+using System.Management.Automation;
+
+namespace ClusterManagement.Apps;
+
+[Cmdlet(VerbsLifecycle.Wait, "AppRollout")]
+[OutputType(typeof(AppRollout))]
+public sealed class WaitAppRolloutCommand : AppCmdlet
+{
+    /// <summary>
+    /// <para type="description">The app (Deployment) whose rollout to follow.</para>
+    /// </summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("App")]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(AppNameCompleter))]
+    public string Name { get; set; } = "";
+
+    protected override void ProcessRecord() => RunForApp(async (writer, ct) =>
+    {
+        var connection = Connect();
+        writer.Object(await FollowAsync(new AppService(connection), writer, NamespaceFor(connection), Name, null, ct).ConfigureAwait(false));
+    });
+}

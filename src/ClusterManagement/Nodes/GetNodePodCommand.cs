@@ -1,0 +1,48 @@
+using System.Management.Automation;
+using ClusterManagement.Diagnostics;
+using ClusterManagement.Infrastructure;
+
+namespace ClusterManagement.Nodes;
+
+/// <summary>Lists the pods that run on nodes, with what a drain decides on: controller, mirror pod, local storage.</summary>
+[Cmdlet(VerbsCommon.Get, "NodePod")]
+[OutputType(typeof(NodePod))]
+public sealed class GetNodePodCommand : ClusterCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Name", "NodeName")]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NodeNameCompleter))]
+    public string[] Node { get; set; } = [];
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NamespaceCompleter))]
+    public string? Namespace { get; set; }
+
+    protected override void ProcessRecord() => Run(async (writer, ct) =>
+    {
+        var connection = Connect();
+        var maintenance = new NodeMaintenance(connection, writer);
+        var nodes = new NodeService(connection);
+        foreach (var node in Node)
+        {
+            try
+            {
+                // A node with no pods and a node that does not exist must not look alike.
+                await nodes.GetAsync(node, ct).ConfigureAwait(false);
+                await foreach (var pod in maintenance.ListPodsAsync(node, ct).ConfigureAwait(false))
+                {
+                    if (Namespace is null || pod.Namespace == Namespace)
+                    {
+                        writer.Object(pod);
+                    }
+                }
+            }
+            catch (ClusterException e)
+            {
+                writer.Error(ErrorRecords.From(e));
+            }
+        }
+    });
+}

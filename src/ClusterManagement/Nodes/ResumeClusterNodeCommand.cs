@@ -1,0 +1,61 @@
+using System.Management.Automation;
+using ClusterManagement.Diagnostics;
+using ClusterManagement.Infrastructure;
+
+namespace ClusterManagement.Nodes;
+
+/// <summary>Uncordons nodes: new pods may be scheduled on them again.</summary>
+[Cmdlet(VerbsLifecycle.Resume, "ClusterNode", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(ClusterNode))]
+public sealed class ResumeClusterNodeCommand : ClusterCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("NodeName", "Node")]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NodeNameCompleter))]
+    public string[] Name { get; set; } = [];
+
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override bool ForceRequested => Force;
+
+    protected override void ProcessRecord() => Run(async (writer, ct) =>
+    {
+        var connection = Connect();
+        var maintenance = new NodeMaintenance(connection, writer);
+        var nodes = new NodeService(connection);
+        foreach (var name in Name)
+        {
+            try
+            {
+                var node = await nodes.GetAsync(name, ct).ConfigureAwait(false);
+                if (!node.Unschedulable)
+                {
+                    writer.Verbose($"Node {name} is already uncordoned; nothing to change.");
+                }
+                else if (await writer.ShouldProcessAsync($"Node {name}", "Uncordon").ConfigureAwait(false))
+                {
+                    (node, _) = await maintenance.SetUnschedulableAsync(name, false, ct).ConfigureAwait(false);
+                    writer.Verbose($"Node {name} uncordoned.");
+                }
+                else
+                {
+                    continue;
+                }
+
+                if (PassThru)
+                {
+                    writer.Object(node);
+                }
+            }
+            catch (ClusterException e)
+            {
+                writer.Error(ErrorRecords.From(e));
+            }
+        }
+    });
+}

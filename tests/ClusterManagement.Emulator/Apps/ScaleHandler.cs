@@ -1,0 +1,71 @@
+using System.Text.Json.Nodes;
+using ClusterManagement.Emulator.Api;
+using ClusterManagement.Emulator.Patching;
+using ClusterManagement.Emulator.Store;
+
+namespace ClusterManagement.Emulator.Apps;
+
+/// <summary>
+/// {deployments,replicasets}/{name}/scale as autoscaling/v1 Scale: GET, PUT (optimistic on the parent's
+/// resourceVersion, 409 when stale) and PATCH (applied to the Scale, then stored like a PUT).
+/// </summary>
+public sealed class ScaleHandler(ResourceKind kind) : ISubresourceHandler
+{
+    public Task<ApiResult> HandleAsync(ApiRequest request, CancellationToken cancellationToken)
+    {
+        var store = request.Services.Store;
+        var name = request.Name!;
+        var current = store.Find(kind, request.Namespace, name) ?? throw Status.NotFound(kind, name);
+        var scale = ScaleOf(current.ToJson());
+        if (request.Verb == "get")
+        {
+            return Task.FromResult(new ApiResult(200, scale));
+        }
+        var wanted = request.Verb == "patch"
+            ? PatchApplier.Apply(scale.DeepClone().AsObject(), request.Body, request.MediaType, kind)
+            : request.ReadObject();
+        var replicas = wanted.LongAt("spec", "replicas") ?? 0;
+        if (replicas < 0)
+        {
+            throw new ApiException(422, "Invalid",
+                $"Scale.autoscaling \"{name}\" is invalid: spec.replicas: Invalid value: {replicas}: must be greater than or equal to 0",
+                new JsonObject
+                {
+                    ["name"] = name,
+                    ["group"] = "autoscaling",
+                    ["kind"] = "Scale",
+                    ["causes"] = new JsonArray(new JsonObject
+                    {
+                        ["reason"] = "FieldValueInvalid",
+                        ["message"] = $"Invalid value: {replicas}: must be greater than or equal to 0",
+                        ["field"] = "spec.replicas",
+                    }),
+                });
+        }
+        var expected = wanted.StringAt("metadata", "resourceVersion");
+        var updated = current.ToJson();
+        updated.ObjectAt("spec")["replicas"] = replicas;
+        updated.Metadata()["resourceVersion"] = string.IsNullOrEmpty(expected) ? current.ResourceVersion.ToString() : expected;
+        return Task.FromResult(new ApiResult(200, ScaleOf(store.Update(kind, updated))));
+    }
+
+    private static JsonObject ScaleOf(JsonObject parent) => new()
+    {
+        ["kind"] = "Scale",
+        ["apiVersion"] = "autoscaling/v1",
+        ["metadata"] = new JsonObject
+        {
+            ["name"] = parent.Name(),
+            ["namespace"] = parent.Namespace(),
+            ["uid"] = parent.StringAt("metadata", "uid"),
+            ["resourceVersion"] = parent.StringAt("metadata", "resourceVersion"),
+            ["creationTimestamp"] = parent.StringAt("metadata", "creationTimestamp"),
+        },
+        ["spec"] = new JsonObject { ["replicas"] = parent.LongAt("spec", "replicas") ?? 0 },
+        ["status"] = new JsonObject
+        {
+            ["replicas"] = parent.LongAt("status", "replicas") ?? 0,
+            ["selector"] = LabelSelectors.Format(parent.At("spec", "selector") as JsonObject),
+        },
+    };
+}
