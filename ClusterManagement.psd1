@@ -42,6 +42,8 @@
         'Stop-NodeService'
         'Restart-NodeService'
         'Backup-ClusterNode'
+        'Remove-ClusterNode'
+        'Update-NodeDocker'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

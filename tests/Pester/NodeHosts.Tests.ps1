@@ -50,10 +50,10 @@ Describe 'Node hosts' -Skip:([bool]$script:fleetSkipReason) {
             $h = $_
             $access = $using:access
             $role = if ($h.ControlPlane) { 'control-plane' } else { 'worker' }
-            $node = New-ClusterNode -Name $h.Name -Address $h.Address -Port $h.SshPort @access -AcceptNewHostKey -Force `
+            $taint = if ($h.ControlPlane) { @{ Taint = 'node-role.kubernetes.io/control-plane:NoSchedule' } } else { @{} }
+            $node = New-ClusterNode -Name $h.Name -Address $h.Address -Port $h.SshPort @access @taint -AcceptNewHostKey -Force `
                 -EngineEndpoint "tcp://$($h.Address):$($h.EnginePort)" -ContainerdVersion $using:oldContainerd -KubernetesVersion 1.31 `
-                -Role $role -Label @{ 'fleet.test/host' = $h.Name } -Taint $(if ($h.ControlPlane) { 'node-role.kubernetes.io/control-plane:NoSchedule' } else { @() }) `
-                -Timeout 120 -ErrorAction Stop
+                -Role $role -Label @{ 'fleet.test/host' = $h.Name } -Timeout 120 -ErrorAction Stop
             $node
         }
         $script:joined = @($joined)

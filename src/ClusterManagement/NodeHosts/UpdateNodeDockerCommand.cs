@@ -3,7 +3,6 @@ using System.Management.Automation;
 using ClusterManagement.Diagnostics;
 using ClusterManagement.Infrastructure;
 using ClusterManagement.NodeHosts.Engine;
-using ClusterManagement.NodeHosts.Join;
 using ClusterManagement.NodeHosts.Rollout;
 using ClusterManagement.Nodes;
 
@@ -56,6 +55,12 @@ public sealed class UpdateNodeDockerCommand : NodeHostCmdlet
     public SwitchParameter SkipDrain { get; set; }
 
     /// <summary>
+    /// <para type="description">Lets the drain evict pods with emptyDir volumes, whose data is lost (kubectl drain --delete-emptydir-data).</para>
+    /// </summary>
+    [Parameter]
+    public SwitchParameter DeleteEmptyDirData { get; set; }
+
+    /// <summary>
     /// <para type="description">How long each node's upgrade (drain, install, restart, verification) may take. Seconds or a TimeSpan. Default: 15 minutes.</para>
     /// </summary>
     [Parameter]
@@ -74,12 +79,6 @@ public sealed class UpdateNodeDockerCommand : NodeHostCmdlet
 
     protected override void EndProcessing() => Run(async (writer, ct) =>
     {
-        if (!SkipDrain)
-        {
-            throw new ClusterException(ClusterErrorKind.OperationFailed, "DrainUnavailable",
-                "Draining needs node maintenance (Suspend-ClusterNode -Drain), which this build does not include yet: run with -SkipDrain.");
-        }
-
         var connection = Connect();
         var nodes = await ResolveNodesAsync(connection, writer, allWhenNone: false, ct).ConfigureAwait(false);
         var rollout = new EngineRollout(Connector(writer), writer);
@@ -137,18 +136,44 @@ public sealed class UpdateNodeDockerCommand : NodeHostCmdlet
         writer.Progress(new(1, "Updating node engines", "Done", 100, Completed: true));
     });
 
+    /// <summary>kubectl drain --ignore-daemonsets, as the kubeadm upgrade guide drains: a pod that blocks it stops this node's upgrade, cordoned.</summary>
+    private async Task DrainAsync(NodeMaintenance maintenance, string name, CancellationToken cancellationToken)
+    {
+        var options = new DrainOptions { IgnoreDaemonSets = true, DeleteEmptyDirData = DeleteEmptyDirData.IsPresent, Timeout = Timeout };
+        var plan = await maintenance.PlanDrainAsync(name, options, cancellationToken).ConfigureAwait(false);
+        if (plan.Problems().ToList() is { Count: > 0 } problems)
+        {
+            throw new ClusterException(ClusterErrorKind.OperationFailed, "DrainBlocked", $"Cannot drain {name}: {string.Join("; ", problems)}. The node stays cordoned.", name);
+        }
+
+        var result = await maintenance.DrainAsync(plan, options, cancellationToken).ConfigureAwait(false);
+        if (!result.Completed)
+        {
+            throw new ClusterException(ClusterErrorKind.OperationFailed, "DrainIncomplete",
+                $"Draining {name} left {result.Failed.Length} pod(s): {string.Join(", ", result.Failed.Select(f => f.ToString()))}. The node stays cordoned.", name);
+        }
+    }
+
     private async Task<(NodeDockerUpgrade Result, ClusterException? Error)> UpgradeOneAsync(
         EngineRollout rollout, Kubernetes.ClusterConnection connection, EngineUpgradeItem item, int batch, PipelineWriter writer, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
+        var maintenance = new NodeMaintenance(connection, writer);
         try
         {
             var result = await rollout.UpgradeAsync(
                 item,
                 batch,
                 !SkipDrain,
-                (name, _, token) => NodeRecord.SetUnschedulableAsync(connection, name, true, token),
-                (name, token) => NodeRecord.SetUnschedulableAsync(connection, name, false, token),
+                async (name, drain, token) =>
+                {
+                    await maintenance.SetUnschedulableAsync(name, true, token).ConfigureAwait(false);
+                    if (drain)
+                    {
+                        await DrainAsync(maintenance, name, token).ConfigureAwait(false);
+                    }
+                },
+                async (name, token) => await maintenance.SetUnschedulableAsync(name, false, token).ConfigureAwait(false),
                 Timeout,
                 ct).ConfigureAwait(false);
             return (result, null);

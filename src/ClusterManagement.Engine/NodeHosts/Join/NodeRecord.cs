@@ -45,16 +45,6 @@ public static class NodeRecord
         return NodeMapper.ToClusterNode(node);
     }
 
-    /// <summary>Cordons or uncordons (spec.unschedulable), as kubectl cordon does.</summary>
-    public static async Task SetUnschedulableAsync(ClusterConnection connection, string name, bool unschedulable, CancellationToken cancellationToken)
-    {
-        var patch = JsonSerializer.Serialize(new { spec = new { unschedulable = unschedulable ? (bool?)true : null } });
-        await KubeApi.Call(
-            ct => connection.Client.CoreV1.PatchNodeAsync(new V1Patch(patch, V1Patch.PatchType.MergePatch), name, cancellationToken: ct),
-            new ResourceRef("Node", name),
-            cancellationToken).ConfigureAwait(false);
-    }
-
     public static NodeTaint ParseTaint(string text)
     {
         var colon = text.LastIndexOf(':');
