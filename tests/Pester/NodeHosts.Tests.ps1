@@ -347,6 +347,28 @@ Describe 'Node hosts' -Skip:([bool]$script:fleetSkipReason) {
         }
     }
 
+    Context 'Remove-ClusterNode' {
+        It 'refuses to remove the last control-plane node' {
+            $err = $null
+            Remove-ClusterNode -Name cp-1 -Force @script:access -ErrorVariable err -ErrorAction SilentlyContinue
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'LastControlPlane*'
+            Get-ClusterNode -Name cp-1 | Should -Not -BeNullOrEmpty
+        }
+
+        It 'drains, resets the host with kubeadm and deletes the Node' {
+            Remove-ClusterNode -Name worker-2 -Force @script:access
+            Get-ClusterNode -Name worker-2 -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            Invoke-Node worker-2 'test -e /etc/kubernetes/kubelet.conf && echo present || echo gone; systemctl is-active kubelet || true' | Should -Match 'gone'
+        }
+
+        It 'rejoins a reset host with New-ClusterNode' {
+            $h = $script:hosts | Where-Object Name -eq worker-2
+            $node = New-ClusterNode -Name worker-2 -Address $h.Address -Port $h.SshPort @script:access -Force -EngineEndpoint "tcp://$($h.Address):$($h.EnginePort)" `
+                -ContainerdVersion $script:oldContainerd -KubernetesVersion 1.31 -Role worker -Timeout 120
+            $node.Readiness | Should -Be 'Ready'
+        }
+    }
+
     Context 'Docs examples that need node hosts' {
         It 'runs every example of <_> against the fleet' -ForEach @(
             Get-ChildItem (Join-Path $PSScriptRoot '../../docs') -Filter '*-*.md' | Where-Object { (Get-Content $_.FullName -TotalCount 2) -match '<!-- examples: node hosts -->' } | ForEach-Object BaseName
