@@ -7,6 +7,7 @@ using ClusterManagement.Nodes;
 namespace ClusterManagement.NodeHosts;
 
 [Cmdlet(VerbsCommon.Remove, "ClusterNode", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[OutputType(typeof(ClusterNode))]
 public sealed class RemoveClusterNodeCommand : NodeHostCmdlet
 {
     /// <summary>
@@ -36,6 +37,12 @@ public sealed class RemoveClusterNodeCommand : NodeHostCmdlet
     [Parameter]
     [TimeoutTransformation]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// <para type="description">Writes each removed node, as it was before removal, to the pipeline.</para>
+    /// </summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
 
     /// <summary>
     /// <para type="description">Does not ask for confirmation.</para>
@@ -89,6 +96,11 @@ public sealed class RemoveClusterNodeCommand : NodeHostCmdlet
 
                 writer.Progress(new(1, $"Removing node {node.Name}", "Deleting the Node", 90));
                 await removal.DeleteAsync(node.Name, ct).ConfigureAwait(false);
+                if (PassThru)
+                {
+                    writer.Object(node);
+                }
+
                 writer.Progress(new(1, $"Removing node {node.Name}", "Done", 100, Completed: true));
             }
             catch (ClusterException e)

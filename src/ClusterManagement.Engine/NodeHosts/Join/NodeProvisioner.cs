@@ -149,6 +149,7 @@ public sealed class NodeProvisioner(ClusterConnection connection, NodeConnector 
 
         var hash = BootstrapTokens.CaCertHash(connection);
         var token = await BootstrapTokens.CreateAsync(connection, $"ClusterManagement New-ClusterNode {request.Name}", TimeSpan.FromHours(1), cancellationToken).ConfigureAwait(false);
+        await BootstrapTokens.SignClusterInfoAsync(connection, token, log, cancellationToken).ConfigureAwait(false);
         var server = new Uri(connection.Server);
         var endpoint = $"{server.Host}:{server.Port}";
         // The token goes in through stdin, so it is not part of the logged SSH command (kubeadm itself still takes it as an argument).
