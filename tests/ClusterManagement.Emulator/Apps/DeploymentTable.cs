@@ -9,11 +9,11 @@ public sealed class DeploymentTable : ITableConverter
 {
     public IReadOnlyList<TableColumn> Columns { get; } =
     [
-        TableColumn.Name_,
+        TableColumn.NameColumn,
         new("Ready", "string", "Number of the pod with ready state"),
         new("Up-to-date", "integer", "Total number of non-terminated pods targeted by this deployment that have the desired template spec."),
         new("Available", "integer", "Total number of available pods (ready for at least minReadySeconds) targeted by this deployment."),
-        TableColumn.Age,
+        TableColumn.AgeColumn,
         new("Containers", "string", "Names of each container in the template.", Priority: 1),
         new("Images", "string", "Images referenced by each container in the template.", Priority: 1),
         new("Selector", "string", "Label selector for pods. Existing ReplicaSets whose pods are selected by this will be the ones affected by this deployment.", Priority: 1),

@@ -9,11 +9,11 @@ public sealed class ReplicaSetTable : ITableConverter
 {
     public IReadOnlyList<TableColumn> Columns { get; } =
     [
-        TableColumn.Name_,
+        TableColumn.NameColumn,
         new("Desired", "integer", "Number of desired pods. This is a pointer to distinguish between explicit zero and unspecified. Defaults to 1."),
         new("Current", "integer", "Replicas is the most recently observed number of replicas."),
         new("Ready", "integer", "The number of ready replicas for this replica set."),
-        TableColumn.Age,
+        TableColumn.AgeColumn,
         new("Containers", "string", "Names of each container in the template.", Priority: 1),
         new("Images", "string", "Images referenced by each container in the template.", Priority: 1),
         new("Selector", "string", "A label query over pods that should match the replica count.", Priority: 1),
