@@ -79,7 +79,15 @@ public static class BootstrapTokens
                     Metadata = new V1ObjectMeta { Name = "cluster-info", NamespaceProperty = "kube-public" },
                     Data = new Dictionary<string, string> { ["kubeconfig"] = kubeconfig, [key] = $"{header}..{signature}" },
                 };
-                await KubeApi.Call(c => connection.Client.CoreV1.CreateNamespacedConfigMapAsync(body, "kube-public", cancellationToken: c), resource, ct, idempotent: false).ConfigureAwait(false);
+                try
+                {
+                    await KubeApi.Call(c => connection.Client.CoreV1.CreateNamespacedConfigMapAsync(body, "kube-public", cancellationToken: c), resource, ct, idempotent: false).ConfigureAwait(false);
+                }
+                catch (ClusterException e) when (e.Kind == ClusterErrorKind.AlreadyExists)
+                {
+                    // Another join created it first: read it again and add this token's signature to theirs.
+                    throw new ClusterException(ClusterErrorKind.Conflict, e.ErrorId, e.Message, e.Target, e);
+                }
             }
             else
             {
