@@ -21,7 +21,8 @@ public static class BootstrapTokens
         {
             Metadata = new V1ObjectMeta { Name = $"bootstrap-token-{id}", NamespaceProperty = "kube-system" },
             Type = "bootstrap.kubernetes.io/token",
-            StringData = new Dictionary<string, string>
+            // data, not stringData: what the bootstrap authenticator reads, on any API server.
+            Data = new Dictionary<string, string>
             {
                 ["description"] = description,
                 ["token-id"] = id,
@@ -30,7 +31,7 @@ public static class BootstrapTokens
                 ["usage-bootstrap-authentication"] = "true",
                 ["usage-bootstrap-signing"] = "true",
                 ["auth-extra-groups"] = "system:bootstrappers:kubeadm:default-node-token",
-            },
+            }.ToDictionary(e => e.Key, e => Encoding.UTF8.GetBytes(e.Value)),
         };
         await KubeApi.Call(
             ct => connection.Client.CoreV1.CreateNamespacedSecretAsync(body, "kube-system", cancellationToken: ct),
