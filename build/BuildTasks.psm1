@@ -68,7 +68,7 @@ function Invoke-TestRun {
 function Start-Sandbox {
     param([Parameter(Mandatory)] $Context, [int] $Nodes, [int] $NodeHosts)
     Build-Emulator -Root $Context.Root -Configuration $Context.Configuration
-    $cluster = Start-TestCluster -Root $Context.Root -StateDir $Context.SandboxDir -Workers $Nodes -Configuration $Context.Configuration
+    $cluster = Start-TestCluster -Root $Context.Root -StateDir $Context.SandboxDir -Workers $Nodes -ExtraArgument '--sample-app' -Configuration $Context.Configuration
     if ($NodeHosts -gt 0) {
         # Hosts that are not yet in the cluster, for New-ClusterNode; the control-plane host runs etcd.
         Import-Module (Join-Path $Context.Root 'tests/Fleet/Fleet.psm1') -Force

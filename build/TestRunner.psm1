@@ -23,7 +23,7 @@ function Invoke-XunitSuite {
     $trx = Join-Path $ResultsDir "$name.trx"
     Write-Host "`n=== xunit: $name" -ForegroundColor Cyan
     & dotnet test $Project.FullName -c $Context.Configuration --nologo --results-directory $ResultsDir `
-        --logger "trx;LogFileName=$name.trx" --logger 'console;verbosity=normal'
+        --logger "trx;LogFileName=$name.trx" --logger 'console;verbosity=normal' | Out-Host
     if (Test-Path $trx) { return Read-TrxCounts -Path $trx }
     # No results at all (a build break, a crashed host) must count as a failure, never as nothing.
     Write-Host "$name produced no results (dotnet test exit code $LASTEXITCODE)." -ForegroundColor Red
@@ -42,7 +42,8 @@ function Invoke-PesterSuite {
         '-ModulePath', $Context.ModuleOut, '-Root', $Context.Root, '-ResultFile', $resultFile,
         '-Configuration', $Context.Configuration)
     if ($TestName) { $arguments += @('-FullName', $TestName) }
-    & $pwsh @arguments
+    # To the host: in a function, a native command's output would otherwise become part of the return value.
+    & $pwsh @arguments | Out-Host
     if (Test-Path $resultFile) { return Get-Content $resultFile -Raw | ConvertFrom-Json }
     Write-Host "Pester produced no results (exit code $LASTEXITCODE)." -ForegroundColor Red
     [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 }

@@ -19,7 +19,8 @@ Show-Step 'A release that never becomes ready fails its progress deadline (an er
         ForEach-Object { if ($_ -is [System.Management.Automation.ErrorRecord]) { "ERROR [$($_.FullyQualifiedErrorId)]: $_" } else { $_ } }
 }
 Show-Step '... and one command undoes it' { Invoke-AppRollback web -Wait }
-Show-Step 'Scale through the scale subresource, only if nobody else changed it meanwhile' { Set-AppReplicaCount web -Replicas 4 -CurrentReplicas 2 -Wait; Get-ClusterApp web }
+Show-Step 'Scale through the scale subresource, only if nobody else changed it meanwhile' { Set-AppReplicaCount web -Replicas 4 -CurrentReplicas 2 -Wait }
+Show-Step 'The app now' { Get-ClusterApp web }
 Show-Step 'Pause, change, resume: one rollout for several changes' {
     Suspend-AppRollout web
     Publish-AppVersion web nginx:1.29 -ChangeCause 'nginx 1.29 again' | Out-Null

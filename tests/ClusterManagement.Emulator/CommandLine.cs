@@ -7,7 +7,7 @@ internal static class CommandLine
 {
     public const string Usage =
         "usage: ClusterManagement.Emulator --state-dir <dir> [--workers N] [--control-planes N] [--port P] " +
-        "[--heartbeat-seconds S] [--node-grace-seconds S] [--pod-ready-seconds S] [--no-pods] [--apps N]";
+        "[--heartbeat-seconds S] [--node-grace-seconds S] [--pod-ready-seconds S] [--no-pods] [--sample-app] [--apps N] [--claims N]";
 
     /// <summary>Null when an argument is unknown or malformed, or --state-dir is missing.</summary>
     public static EmulatorOptions? Parse(string[] args)
@@ -20,6 +20,11 @@ internal static class CommandLine
                 options = options with { SeedPods = false };
                 continue;
             }
+            if (args[i] == "--sample-app")
+            {
+                options = options with { SampleApp = true };
+                continue;
+            }
             var (name, value) = (args[i], i + 1 < args.Length ? args[++i] : null);
             EmulatorOptions? next = name switch
             {
@@ -29,6 +34,7 @@ internal static class CommandLine
                 "--port" when int.TryParse(value, out var n) && n >= 0 => options with { Port = n },
                 "--heartbeat-seconds" when TrySeconds(value, out var s) => options with { HeartbeatSeconds = s },
                 "--node-grace-seconds" when TrySeconds(value, out var s) => options with { NodeGraceSeconds = s },
+                "--claims" when int.TryParse(value, out var n) && n >= 0 => options with { SeedClaims = n },
                 "--pod-ready-seconds" when TrySeconds(value, out var s) => options with { PodReadySeconds = s },
                 "--apps" when int.TryParse(value, out var n) && n >= 0 => options with { SampleApps = n },
                 _ => null,

@@ -1,5 +1,6 @@
 using ClusterManagement.Emulator.Apps;
 using ClusterManagement.Emulator.Kinds;
+using ClusterManagement.Emulator.Storage;
 using ClusterManagement.Emulator.Nodes;
 
 namespace ClusterManagement.Emulator;
@@ -20,6 +21,15 @@ public sealed record EmulatorOptions
     /// <summary>Seed kube-proxy and control-plane pods on every node (benchmarks may only want nodes).</summary>
     public bool SeedPods { get; init; } = true;
 
+    /// <summary>Bound claims (with their volumes) seeded across ten bench-NN namespaces, for benchmarks.</summary>
+    public int SeedClaims { get; init; }
+
+    /// <summary>
+    /// Seed the sample app default/web (2 pods on workers). Off unless asked for (the sandbox, the docs
+    /// examples, the apps suites), so other suites keep their pod counts per node.
+    /// </summary>
+    public bool SampleApp { get; init; }
+
     /// <summary>Extra one-replica Deployments to seed (benchmarks), 100 per namespace bench-01, bench-02...</summary>
     public int SampleApps { get; init; }
 
@@ -33,5 +43,6 @@ public sealed record EmulatorOptions
     public int RequestLogSize { get; init; } = 2_000;
 
     /// <summary>Kinds, admission plugins, subresource handlers, controllers and seeders, applied in order.</summary>
-    public IReadOnlyList<IEmulatorModule> Modules { get; init; } = [new CoreModule(), new Network.NetworkModule(), new NodesModule(), new AppsModule()];
+    public IReadOnlyList<IEmulatorModule> Modules { get; init; } =
+        [new CoreModule(), new Network.NetworkModule(), new NodesModule(), new AppsModule(), new RbacModule(), new StorageModule(), new DriverWorkloadsModule()];
 }

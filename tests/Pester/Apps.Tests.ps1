@@ -1,7 +1,7 @@
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestSetup.psm1') -Force
     Import-Module (Get-ModuleUnderTest) -Force
-    $cluster = Start-SuiteCluster -Workers 3
+    $cluster = Start-SuiteCluster -Workers 3 -ExtraArgument '--sample-app'
     $env:KUBECONFIG = $cluster.KubeConfig
 
     function kc {

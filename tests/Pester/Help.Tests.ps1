@@ -68,7 +68,8 @@ Describe 'About topic <Topic>' -ForEach $abouts {
 
 Describe 'Examples of <Name> run against the emulator' -ForEach $pages {
     BeforeAll {
-        $cluster = Start-SuiteCluster -Workers 3
+        # The sandbox's own seed: the docs examples use its sample app as well as its nodes.
+        $cluster = Start-SuiteCluster -Workers 3 -ExtraArgument '--sample-app'
     }
 
     AfterAll {

@@ -7,8 +7,8 @@ using k8s.Models;
 namespace ClusterManagement.Kubernetes;
 
 /// <summary>
-/// Follows a set of objects (a list with a selector) until a condition over the whole set holds: the
-/// many-object sibling of <see cref="ObjectWatch"/>, with the same rules. A list gives the set and a
+/// Follows a set of objects (a list with a selector) until a condition over the whole set holds; the
+/// wait behind every -Wait, and <see cref="ObjectWatch"/> for a single object. A list gives the set and a
 /// resourceVersion, a watch keeps the set current; a dropped watch resumes from the last
 /// resourceVersion, an expired one (410) starts again from a fresh list. One connection, whatever the
 /// number of objects, and never a poll.

@@ -34,4 +34,8 @@ public static class Display
         mirror ? $"{kind}/{name} (mirror)" : string.IsNullOrEmpty(kind) ? "<none>" : $"{kind}/{name}";
 
     public static string Seconds(TimeSpan duration) => $"{duration.TotalSeconds:0.0}s";
+
+    /// <summary>Objects by their own text, comma separated: pods left running by a drain, say.</summary>
+    public static string Joined(object[]? items) =>
+        items is null || items.Length == 0 ? "<none>" : string.Join(", ", items.Select(i => i?.ToString()));
 }

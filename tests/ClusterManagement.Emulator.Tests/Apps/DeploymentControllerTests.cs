@@ -11,7 +11,7 @@ namespace ClusterManagement.Emulator.Tests.Apps;
 public sealed class DeploymentControllerTests
 {
     private static async Task<KubeEmulator> StartAsync() =>
-        await KubeEmulator.StartAsync(new EmulatorOptions { Workers = 3, PodReadySeconds = 0.2 });
+        await KubeEmulator.StartAsync(new EmulatorOptions { Workers = 3, PodReadySeconds = 0.2, SampleApp = true });
 
     private static JsonObject Create(KubeEmulator emulator, string name, int replicas, Action<JsonObject>? edit = null)
     {

@@ -6,7 +6,7 @@ namespace ClusterManagement.Emulator.Tests.Fidelity;
 public sealed class DeploymentFidelityTests
 {
     private static async Task<KubeEmulator> StartAsync() =>
-        await KubeEmulator.StartAsync(new EmulatorOptions { Workers = 3, PodReadySeconds = 0.2 });
+        await KubeEmulator.StartAsync(new EmulatorOptions { Workers = 3, PodReadySeconds = 0.2, SampleApp = true });
 
     [KubectlFact]
     public async Task SetImageHistoryUndoAndStatusBehaveAsDocumented()

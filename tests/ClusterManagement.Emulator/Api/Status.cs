@@ -58,7 +58,9 @@ public static class Status
 
     public static ApiException Invalid(ResourceKind kind, string name, params (string Field, string Reason, string Message)[] causes)
     {
+        // NewInvalid names the kind, not the resource, in its details; kubectl prints "The <kind> "x" is invalid".
         var details = Details(kind, name);
+        details["kind"] = kind.Kind;
         details["causes"] = new JsonArray(causes.Select(c => (JsonNode)new JsonObject
         {
             ["reason"] = c.Reason,
@@ -66,7 +68,9 @@ public static class Status
             ["field"] = c.Field,
         }).ToArray());
         var summary = string.Join(", ", causes.Select(c => $"{c.Field}: {c.Message}"));
-        return new ApiException(422, "Invalid", $"{kind.Kind} \"{name}\" is invalid: {(causes.Length > 1 ? $"[{summary}]" : summary)}", details);
+        // The real message names the qualified kind: StorageClass.storage.k8s.io, PersistentVolumeClaim.
+        var qualifiedKind = kind.Group.Length == 0 ? kind.Kind : $"{kind.Kind}.{kind.Group}";
+        return new ApiException(422, "Invalid", $"{qualifiedKind} \"{name}\" is invalid: {(causes.Length > 1 ? $"[{summary}]" : summary)}", details);
     }
 
     public static ApiException Forbidden(ResourceKind kind, string? name, string message) =>

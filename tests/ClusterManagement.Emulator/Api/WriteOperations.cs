@@ -17,9 +17,11 @@ public static class WriteOperations
     private static readonly string[] SystemMetadata =
         ["uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation", "managedFields"];
 
-    public static async Task<ApiResult> CreateAsync(ApiRequest request, CancellationToken ct)
+    public static Task<ApiResult> CreateAsync(ApiRequest request, CancellationToken ct) => CreateAsync(request, request.ReadObject(), null, ct);
+
+    /// <summary>Creates <paramref name="obj"/>; <paramref name="managedFields"/> is set after the client's metadata is cleaned (server-side apply).</summary>
+    private static async Task<ApiResult> CreateAsync(ApiRequest request, JsonObject obj, JsonNode? managedFields, CancellationToken ct)
     {
-        var obj = request.ReadObject();
         var meta = obj.Metadata();
         var ns = ScopeNamespace(request, obj);
         if (ns is not null)
@@ -38,6 +40,10 @@ public static class WriteOperations
         foreach (var field in SystemMetadata)
         {
             meta.Remove(field);
+        }
+        if (managedFields is not null)
+        {
+            meta["managedFields"] = managedFields;
         }
         await request.Services.Admission.AdmitAsync(
             new AdmissionRequest(AdmissionOperation.Create, request.Kind, null, ns, obj.Name(), obj, null, request.User, request.Services.Store), ct);
@@ -67,6 +73,10 @@ public static class WriteOperations
     /// </summary>
     public static async Task<ApiResult> PatchAsync(ApiRequest request, CancellationToken ct)
     {
+        if (request.MediaType == ApplyPatch.MediaType)
+        {
+            return await ApplyAsync(request, ct);
+        }
         var store = request.Services.Store;
         for (var attempt = 1; ; attempt++)
         {
@@ -95,6 +105,67 @@ public static class WriteOperations
             catch (ApiException e) when (e.Reason == "Conflict" && requested is null && attempt < PatchAttempts)
             {
                 // Someone else wrote first; re-apply the patch to their version.
+            }
+        }
+    }
+
+    /// <summary>
+    /// Server-side apply: creates the object when it does not exist (201), otherwise merges the
+    /// applied configuration for the field manager; an apply that changes nothing writes nothing,
+    /// so the resourceVersion stays, as on a real server.
+    /// </summary>
+    private static async Task<ApiResult> ApplyAsync(ApiRequest request, CancellationToken ct)
+    {
+        var manager = request.Query("fieldManager");
+        if (string.IsNullOrEmpty(manager))
+        {
+            throw Status.BadRequest("PATCH requests with apply-patch must have fieldManager");
+        }
+        var applied = ApplyPatch.Parse(request.Body);
+        var kind = request.Kind;
+        if (applied.StringAt("apiVersion") != kind.GroupVersion || applied.StringAt("kind") != kind.Kind)
+        {
+            throw Status.BadRequest($"the apply configuration must be a {kind.Kind} of {kind.GroupVersion}");
+        }
+        if (applied.Name() is { Length: > 0 } bodyName && bodyName != request.Name)
+        {
+            throw Status.BadRequest($"the name of the object ({bodyName}) does not match the name on the URL ({request.Name})");
+        }
+        var store = request.Services.Store;
+        var now = request.Services.Time.GetUtcNow();
+        for (var attempt = 1; ; attempt++)
+        {
+            var current = store.Find(kind, request.Namespace, request.Name!);
+            if (current is null)
+            {
+                var created = ApplyPatch.Apply(null, applied, manager, kind.GroupVersion, now, out _);
+                var fields = created.Metadata()["managedFields"]?.DeepClone();
+                created.Metadata()["name"] = request.Name;
+                try
+                {
+                    return await CreateAsync(request, created, fields, ct);
+                }
+                catch (ApiException e) when (e.Reason == "AlreadyExists" && attempt < PatchAttempts)
+                {
+                    continue;
+                }
+            }
+            var old = current.ToJson();
+            var result = ApplyPatch.Apply(old, applied, manager, kind.GroupVersion, now, out var changed);
+            if (!changed)
+            {
+                return new ApiResult(200, old);
+            }
+            var meta = result.Metadata();
+            meta["name"] = request.Name;
+            meta["resourceVersion"] = current.ResourceVersion.ToString();
+            try
+            {
+                return new ApiResult(200, await StoreAsync(request, old, result, ct));
+            }
+            catch (ApiException e) when (e.Reason == "Conflict" && attempt < PatchAttempts)
+            {
+                // Someone else wrote first; apply again to their version.
             }
         }
     }

@@ -7,8 +7,8 @@ using ClusterManagement.Emulator.Store;
 namespace ClusterManagement.Emulator.Apps;
 
 /// <summary>
-/// One small sample app, Deployment "web" in "default" (2 replicas of nginx:1.27), which the docs
-/// examples use; and, for benchmarks, <see cref="EmulatorOptions.SampleApps"/> one-replica
+/// With <see cref="EmulatorOptions.SampleApp"/>, one small sample app, Deployment "web" in "default"
+/// (2 replicas of nginx:1.27), which the sandbox and the docs examples use; and, for benchmarks, <see cref="EmulatorOptions.SampleApps"/> one-replica
 /// Deployments spread over namespaces bench-01.. (100 per namespace). The controller creates their
 /// ReplicaSets and pods once it starts.
 /// </summary>
@@ -19,7 +19,7 @@ public sealed class AppsSeeder : IEmulatorSeeder
     public void Seed(EmulatorContext context)
     {
         var now = context.Time.GetUtcNow();
-        if (context.Options.SeedPods)
+        if (context.Options.SampleApp)
         {
             context.Store.Create(AppsKinds.Deployments, Deployment("web", "default", "nginx:1.27", 2, now - TimeSpan.FromDays(3)));
         }

@@ -84,6 +84,7 @@ public sealed class ControlApi(string controlToken, FaultInjector faults, NodeHe
         ["nodeMonitorSeconds"] = settings.NodeMonitorPeriod.TotalSeconds,
         ["bookmarkSeconds"] = settings.BookmarkInterval.TotalSeconds,
         ["continueTokenLifetimeSeconds"] = settings.ContinueTokenLifetime.TotalSeconds,
+        ["provisioningSeconds"] = settings.ProvisioningDelay.TotalSeconds,
         ["stoppedHeartbeats"] = new JsonArray(heartbeats.Stopped.Select(n => (JsonNode)n).ToArray()),
     };
 
@@ -97,6 +98,7 @@ public sealed class ControlApi(string controlToken, FaultInjector faults, NodeHe
         settings.NodeMonitorPeriod = Seconds("nodeMonitorSeconds") ?? settings.NodeMonitorPeriod;
         settings.BookmarkInterval = Seconds("bookmarkSeconds") ?? settings.BookmarkInterval;
         settings.ContinueTokenLifetime = Seconds("continueTokenLifetimeSeconds") ?? settings.ContinueTokenLifetime;
+        settings.ProvisioningDelay = Seconds("provisioningSeconds") ?? settings.ProvisioningDelay;
         return Settings();
     }
 }

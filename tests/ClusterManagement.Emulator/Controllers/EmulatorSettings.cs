@@ -16,6 +16,9 @@ public sealed class EmulatorSettings
     /// <summary>Age after which a list continue token is refused with 410, standing in for etcd compaction.</summary>
     public TimeSpan ContinueTokenLifetime { get; set; }
 
+    /// <summary>How long the simulated CSI driver takes to provision a volume once a claim can be provisioned.</summary>
+    public TimeSpan ProvisioningDelay { get; set; }
+
     /// <summary>How often the node lifecycle controller looks for silent nodes.</summary>
     public TimeSpan NodeMonitorPeriod { get; set; }
 

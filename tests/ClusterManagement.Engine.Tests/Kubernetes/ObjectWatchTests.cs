@@ -83,7 +83,16 @@ public sealed class ObjectWatchTests
         // The path without the node name matches the watch, not the read of the node itself.
         emulator.Faults.Add(new FaultRule { Method = "GET", Path = "/api/v1/nodes", Abort = true, Times = 2 });
         var log = new RecordingLog();
-        LabelLater(emulator, TimeSpan.FromMilliseconds(800));
+        // The change comes only after both watches were dropped, however slow the machine.
+        _ = Task.Run(async () =>
+        {
+            for (var i = 0; i < 400 && emulator.Faults.Rules.Count > 0; i++)
+            {
+                await Task.Delay(50);
+            }
+
+            LabelLater(emulator, TimeSpan.FromMilliseconds(100));
+        });
 
         var result = await ObjectWatch.UntilAsync(ReadNode(connection), WatchNode(connection), Labelled, Worker, TimeSpan.FromSeconds(20), log, CancellationToken.None);
 
@@ -101,11 +110,17 @@ public sealed class ObjectWatchTests
         ObjectWatch.ReadCurrent<V1Node> staleFirst = async ct =>
         {
             var (node, rv) = await ReadNode(connection)(ct);
-            // The first read hands out a resourceVersion the server no longer remembers.
-            return (node, ++reads == 1 ? "1" : rv);
+            if (++reads == 1)
+            {
+                // A resourceVersion the server no longer remembers.
+                return (node, "1");
+            }
+
+            // The change comes only after the relist, however slow the machine.
+            LabelLater(emulator, TimeSpan.FromMilliseconds(100));
+            return (node, rv);
         };
         var log = new RecordingLog();
-        LabelLater(emulator, TimeSpan.FromMilliseconds(800));
 
         var result = await ObjectWatch.UntilAsync(staleFirst, WatchNode(connection), Labelled, Worker, TimeSpan.FromSeconds(20), log, CancellationToken.None);
 

@@ -1,0 +1,78 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json.Nodes;
+using ClusterManagement.Diagnostics;
+
+namespace ClusterManagement.Kubernetes;
+
+/// <summary>
+/// Requests for kinds the typed client cannot name in advance (manifests may hold any kind): the same
+/// HTTP pipeline, credentials and request log as typed calls, errors through <see cref="KubeApi.FromStatus"/>.
+/// Call through <see cref="KubeApi.Call{T}"/> for retries.
+/// </summary>
+public static class RawApi
+{
+    private static readonly ConcurrentDictionary<(ClusterConnection, string), IReadOnlyDictionary<string, ApiResource>> Discovered = new();
+
+    /// <summary>Where a kind lives: its plural (URL segment) and whether it is namespaced.</summary>
+    public sealed record ApiResource(string GroupVersion, string Kind, string Plural, bool Namespaced)
+    {
+        /// <summary>The collection URL path (with the namespace when namespaced).</summary>
+        public string CollectionPath(string? ns) =>
+            (GroupVersion.Contains('/') ? $"/apis/{GroupVersion}" : $"/api/{GroupVersion}")
+            + (Namespaced ? $"/namespaces/{Uri.EscapeDataString(ns ?? "default")}" : "")
+            + $"/{Plural}";
+    }
+
+    public static async Task<JsonNode?> SendAsync(
+        ClusterConnection connection, HttpMethod method, string pathAndQuery, string? contentType, string? body, ResourceRef resource, CancellationToken cancellationToken)
+    {
+        var client = (k8s.Kubernetes)connection.Client;
+        using var request = new HttpRequestMessage(method, new Uri(client.BaseUri.ToString().TrimEnd('/') + pathAndQuery));
+        if (body is not null)
+        {
+            request.Content = new StringContent(body, Encoding.UTF8);
+            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType ?? "application/json");
+        }
+        if (client.Credentials is { } credentials)
+        {
+            await credentials.ProcessHttpRequestAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        using var response = await client.HttpClient.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw KubeApi.FromStatus((int)response.StatusCode, text, resource);
+        }
+        return text.Length == 0 ? null : JsonNode.Parse(text);
+    }
+
+    /// <summary>Finds a kind through discovery (cached per connection and group version).</summary>
+    public static async Task<ApiResource> ResolveAsync(ClusterConnection connection, string apiVersion, string kind, CancellationToken cancellationToken)
+    {
+        if (!Discovered.TryGetValue((connection, apiVersion), out var kinds))
+        {
+            var path = apiVersion.Contains('/') ? $"/apis/{apiVersion}" : $"/api/{apiVersion}";
+            JsonNode? list;
+            try
+            {
+                list = await KubeApi.Call(ct => SendAsync(connection, HttpMethod.Get, path, null, null, new ResourceRef("ApiGroupVersion", apiVersion), ct),
+                    new ResourceRef("ApiGroupVersion", apiVersion), cancellationToken).ConfigureAwait(false);
+            }
+            catch (ClusterException e) when (e.Kind == ClusterErrorKind.NotFound)
+            {
+                list = null;
+            }
+            kinds = (list?["resources"] as JsonArray ?? [])
+                .OfType<JsonObject>()
+                .Where(r => r["name"]?.GetValue<string>().Contains('/') == false)
+                .GroupBy(r => r["kind"]!.GetValue<string>())
+                .ToDictionary(g => g.Key, g => new ApiResource(apiVersion, g.Key, g.First()["name"]!.GetValue<string>(), g.First()["namespaced"]?.GetValue<bool>() == true));
+            Discovered[(connection, apiVersion)] = kinds;
+        }
+        return kinds.TryGetValue(kind, out var found)
+            ? found
+            : throw new ClusterException(ClusterErrorKind.NotFound, "KindNotServed",
+                $"The cluster does not serve {kind} in {apiVersion}; install its CustomResourceDefinition first or check the apiVersion.", $"{apiVersion}/{kind}");
+    }
+}

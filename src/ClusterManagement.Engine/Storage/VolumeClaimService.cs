@@ -1,0 +1,374 @@
+using ClusterManagement.Diagnostics;
+using ClusterManagement.Kubernetes;
+using k8s;
+using k8s.Models;
+
+namespace ClusterManagement.Storage;
+
+/// <summary>What New-CsiVolumeClaim asks for; <see cref="Size"/> is already a valid quantity.</summary>
+public sealed record ClaimRequest(
+    string Namespace,
+    string Name,
+    string Size,
+    IReadOnlyList<string> AccessModes,
+    string? StorageClass,
+    string VolumeMode,
+    IReadOnlyDictionary<string, string> Labels);
+
+/// <summary>How a wait ended: the claim as last seen, and why it is not (yet) where it was asked to be.</summary>
+public sealed record ClaimWaitResult(CsiVolumeClaim Claim, string? Explanation);
+
+/// <summary>What removing a claim would do: the pods that mount it, and the fate of its volume.</summary>
+public sealed record ClaimRemovalPlan(CsiVolumeClaim Claim, IReadOnlyList<string> MountedBy)
+{
+    public string VolumeFate => Claim.Volume is null
+        ? "no volume is bound to it"
+        : Claim.ReclaimPolicy == "Retain"
+            ? $"volume {Claim.Volume} will be retained (reclaim policy Retain): it stays as a Released volume with its data"
+            : $"volume {Claim.Volume} will be deleted with its data (reclaim policy {Claim.ReclaimPolicy ?? "Delete"})";
+}
+
+/// <summary>Claims: create and wait for binding, list, grow and follow the resize, remove with the volume's fate known.</summary>
+public sealed class VolumeClaimService(ClusterConnection connection, IOperationLog log)
+{
+    private const string Kind = "CsiVolumeClaim";
+
+    public async Task<CsiVolumeClaim> GetAsync(string ns, string name, CancellationToken cancellationToken) =>
+        await ToClaimAsync(await ReadAsync(ns, name, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>All claims of a namespace, or of every namespace when <paramref name="ns"/> is null, page by page.</summary>
+    public async IAsyncEnumerable<CsiVolumeClaim> ListAsync(
+        string? ns,
+        string? labelSelector,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var classes = (await StorageClassService.ListRawAsync(connection, cancellationToken).ConfigureAwait(false)).ToDictionary(c => c.Metadata.Name);
+        var volumes = new Dictionary<string, VolumeFacts>(StringComparer.Ordinal);
+        await foreach (var pv in VolumeService.ListRawAsync(connection, cancellationToken).ConfigureAwait(false))
+        {
+            volumes[pv.Metadata.Name] = StorageMapper.FactsOf(pv);
+        }
+        var pages = Paging.ListAll<V1PersistentVolumeClaimList, V1PersistentVolumeClaim>(
+            (token, ct) => ns is null
+                ? connection.Client.CoreV1.ListPersistentVolumeClaimForAllNamespacesAsync(continueParameter: token, labelSelector: labelSelector, limit: Paging.PageSize, cancellationToken: ct)
+                : connection.Client.CoreV1.ListNamespacedPersistentVolumeClaimAsync(ns, continueParameter: token, labelSelector: labelSelector, limit: Paging.PageSize, cancellationToken: ct),
+            list => list.Items,
+            list => list.Metadata?.ContinueProperty,
+            new ResourceRef(Kind, null, ns),
+            cancellationToken);
+        await foreach (var pvc in pages.ConfigureAwait(false))
+        {
+            var volume = pvc.Spec?.VolumeName is { Length: > 0 } v ? volumes.GetValueOrDefault(v) : null;
+            var sc = pvc.Spec?.StorageClassName is { Length: > 0 } c ? classes.GetValueOrDefault(c) : null;
+            yield return StorageMapper.ToClaim(pvc, volume, sc);
+        }
+    }
+
+    public async Task<IReadOnlyList<string>> ListNamesAsync(string ns, CancellationToken cancellationToken)
+    {
+        var list = await KubeApi.Call(
+            ct => connection.Client.CoreV1.ListNamespacedPersistentVolumeClaimAsync(ns, limit: Paging.PageSize, cancellationToken: ct),
+            new ResourceRef(Kind, null, ns),
+            cancellationToken).ConfigureAwait(false);
+        return [.. list.Items.Select(c => c.Metadata.Name)];
+    }
+
+    /// <summary>Creates the claim after checking that its class exists, so a typo fails before anything is made.</summary>
+    public async Task<CsiVolumeClaim> CreateAsync(ClaimRequest request, CancellationToken cancellationToken)
+    {
+        if (request.StorageClass is { } className)
+        {
+            await RequireClassAsync(className, cancellationToken).ConfigureAwait(false);
+        }
+        else if (!(await StorageClassService.ListRawAsync(connection, cancellationToken).ConfigureAwait(false)).Any(StorageMapper.IsDefault))
+        {
+            log.Warning($"No storage class was named and the cluster has no default class: claim '{request.Name}' will wait for an administrator to create a matching volume.");
+        }
+        var body = new V1PersistentVolumeClaim
+        {
+            Metadata = new V1ObjectMeta
+            {
+                Name = request.Name,
+                NamespaceProperty = request.Namespace,
+                Labels = request.Labels.Count == 0 ? null : request.Labels.ToDictionary(),
+            },
+            Spec = new V1PersistentVolumeClaimSpec
+            {
+                AccessModes = [.. request.AccessModes],
+                Resources = new V1VolumeResourceRequirements { Requests = new Dictionary<string, ResourceQuantity> { ["storage"] = new(request.Size) } },
+                StorageClassName = request.StorageClass,
+                VolumeMode = request.VolumeMode,
+            },
+        };
+        var created = await KubeApi.Call(
+            ct => connection.Client.CoreV1.CreateNamespacedPersistentVolumeClaimAsync(body, request.Namespace, cancellationToken: ct),
+            new ResourceRef(Kind, request.Name, request.Namespace),
+            cancellationToken,
+            idempotent: false).ConfigureAwait(false);
+        return await ToClaimAsync(created, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Waits for Bound. Returns at once, with the reason, when waiting cannot help by itself: an
+    /// unknown class, a provisioner without a registered driver, or WaitForFirstConsumer without a pod.
+    /// </summary>
+    public async Task<ClaimWaitResult> WaitBoundAsync(string ns, string name, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var pvc = await ReadAsync(ns, name, cancellationToken).ConfigureAwait(false);
+        if (pvc.Status?.Phase != "Bound" && await ExplainPendingAsync(pvc, cancellationToken).ConfigureAwait(false) is { } reason)
+        {
+            return new ClaimWaitResult(await ToClaimAsync(pvc, cancellationToken).ConfigureAwait(false), reason);
+        }
+        var resource = new ResourceRef(Kind, name, ns);
+        log.Progress(new OperationProgress(1, $"Waiting for claim {ns}/{name}", "Pending: waiting for a volume"));
+        var result = await WatchAsync(ns, name, c => c is null || c.Status?.Phase == "Bound", timeout, cancellationToken).ConfigureAwait(false);
+        log.Progress(new OperationProgress(1, $"Waiting for claim {ns}/{name}", "Done", Completed: true));
+        var last = Require(result, resource, timeout);
+        return new ClaimWaitResult(await ToClaimAsync(last, cancellationToken).ConfigureAwait(false), null);
+    }
+
+    /// <summary>Why a pending claim is not bound yet; null while provisioning is simply under way.</summary>
+    public async Task<string?> ExplainPendingAsync(V1PersistentVolumeClaim pvc, CancellationToken cancellationToken)
+    {
+        var className = pvc.Spec?.StorageClassName;
+        if (string.IsNullOrEmpty(className))
+        {
+            return "The claim names no storage class, so no driver provisions a volume for it: it waits for an administrator to create a matching PersistentVolume.";
+        }
+        V1StorageClass sc;
+        try
+        {
+            sc = await StorageClassService.ReadRawAsync(connection, className, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ClusterException e) when (e.Kind == ClusterErrorKind.NotFound)
+        {
+            return $"StorageClass '{className}' does not exist, so nothing provisions a volume for this claim: create the class, or remove the claim and create it with an existing class.";
+        }
+        if (await CsiDriverService.FindAsync(connection, sc.Provisioner, cancellationToken).ConfigureAwait(false) is null)
+        {
+            return $"StorageClass '{className}' uses provisioner '{sc.Provisioner}', but no such CSI driver is registered (no CSIDriver object): the claim stays Pending until the driver is installed (Install-CsiDriver).";
+        }
+        if (sc.VolumeBindingMode == "WaitForFirstConsumer"
+            && pvc.Metadata.Annotations?.ContainsKey(StorageMapper.SelectedNodeAnnotation) != true)
+        {
+            return $"StorageClass '{className}' binds WaitForFirstConsumer: the volume is provisioned and bound when the first pod that uses claim '{pvc.Metadata.Name}' is scheduled to a node.";
+        }
+        return null;
+    }
+
+    /// <summary>Asks for a larger size, after checking everything Kubernetes would refuse, so the refusal explains itself.</summary>
+    public async Task<CsiVolumeClaim> ResizeAsync(string ns, string name, string size, CancellationToken cancellationToken)
+    {
+        var pvc = await ReadAsync(ns, name, cancellationToken).ConfigureAwait(false);
+        var claim = await ToClaimAsync(pvc, cancellationToken).ConfigureAwait(false);
+        var wanted = StorageQuantity.BytesOf(size) ?? throw new ArgumentException($"'{size}' is not a quantity.", nameof(size));
+        var requested = StorageQuantity.BytesOf(claim.RequestedSize) ?? 0;
+        if (wanted < requested)
+        {
+            throw Refusal("ClaimShrinkNotSupported", $"Claim {ns}/{name} requests {claim.RequestedSize}; Kubernetes cannot shrink a volume, so {size} is refused. Copy the data to a new, smaller claim instead.", name);
+        }
+        if (wanted == requested)
+        {
+            log.Warning($"Claim {ns}/{name} already requests {claim.RequestedSize}; nothing to change.");
+            return claim;
+        }
+        if (claim.Status != "Bound")
+        {
+            throw Refusal("ClaimNotBound", $"Claim {ns}/{name} is {claim.Status}; Kubernetes expands only bound claims.", name);
+        }
+        if (claim.StorageClass is null)
+        {
+            throw Refusal("ClaimWithoutClass", $"Claim {ns}/{name} has no storage class; only dynamically provisioned claims can be expanded.", name);
+        }
+        try
+        {
+            var sc = await StorageClassService.ReadRawAsync(connection, claim.StorageClass, cancellationToken).ConfigureAwait(false);
+            if (sc.AllowVolumeExpansion != true)
+            {
+                throw Refusal("StorageClassExpansionNotAllowed",
+                    $"StorageClass '{claim.StorageClass}' does not allow volume expansion, so claim {ns}/{name} cannot grow. An administrator can allow it with: Set-StorageClass -Name {claim.StorageClass} -AllowVolumeExpansion", name);
+            }
+        }
+        catch (ClusterException e) when (e.Kind == ClusterErrorKind.NotFound)
+        {
+            throw Refusal("ClaimClassMissing", $"The class of claim {ns}/{name}, '{claim.StorageClass}', no longer exists; Kubernetes expands only claims whose class allows it.", name);
+        }
+        var canonical = StorageQuantity.Canonical(size);
+        var patch = new V1Patch(KubernetesJson.Serialize(new { spec = new { resources = new { requests = new Dictionary<string, string> { ["storage"] = canonical } } } }), V1Patch.PatchType.MergePatch);
+        var changed = await KubeApi.Call(
+            ct => connection.Client.CoreV1.PatchNamespacedPersistentVolumeClaimAsync(patch, name, ns, cancellationToken: ct),
+            new ResourceRef(Kind, name, ns),
+            cancellationToken).ConfigureAwait(false);
+        return await ToClaimAsync(changed, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Follows the expansion through its conditions until the claim's capacity reaches the request.
+    /// A file system that grows only when a pod mounts the claim ends the wait with that explanation.
+    /// </summary>
+    public async Task<ClaimWaitResult> WaitResizedAsync(string ns, string name, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var resource = new ResourceRef(Kind, name, ns);
+        var activity = $"Expanding claim {ns}/{name}";
+        string? lastStep = null;
+        bool Reached(V1PersistentVolumeClaim? c, bool stopAtNodePending)
+        {
+            if (c is null)
+            {
+                return true;
+            }
+            var step = c.Status?.AllocatedResourceStatuses?.TryGetValue("storage", out var s) == true ? s : null;
+            if (step != lastStep && step is not null)
+            {
+                lastStep = step;
+                log.Progress(new OperationProgress(2, activity, step));
+                log.Verbose($"Claim {ns}/{name}: {step}{ConditionText(c)}");
+            }
+            return IsExpanded(c) || (stopAtNodePending && step == "NodeResizePending");
+        }
+        var result = await WatchAsync(ns, name, c => Reached(c, stopAtNodePending: true), timeout, cancellationToken).ConfigureAwait(false);
+        var last = Require(result, resource, timeout);
+        if (!IsExpanded(last))
+        {
+            var mounted = await MountingPodsAsync(ns, name, scheduledOnly: true, cancellationToken).ConfigureAwait(false);
+            if (mounted.Count == 0)
+            {
+                log.Progress(new OperationProgress(2, activity, "Done", Completed: true));
+                return new ClaimWaitResult(await ToClaimAsync(last, cancellationToken).ConfigureAwait(false),
+                    $"The volume of claim {ns}/{name} has grown; its file system grows when a pod mounts the claim (FileSystemResizePending). Until then the claim reports its old capacity.");
+            }
+            result = await WatchAsync(ns, name, c => Reached(c, stopAtNodePending: false), timeout, cancellationToken).ConfigureAwait(false);
+            last = Require(result, resource, timeout);
+        }
+        log.Progress(new OperationProgress(2, activity, "Done", Completed: true));
+        return new ClaimWaitResult(await ToClaimAsync(last, cancellationToken).ConfigureAwait(false), null);
+    }
+
+    public async Task<ClaimRemovalPlan> PlanRemovalAsync(string ns, string name, CancellationToken cancellationToken)
+    {
+        var claim = await GetAsync(ns, name, cancellationToken).ConfigureAwait(false);
+        return new ClaimRemovalPlan(claim, await MountingPodsAsync(ns, name, scheduledOnly: false, cancellationToken).ConfigureAwait(false));
+    }
+
+    public async Task DeleteAsync(string ns, string name, CancellationToken cancellationToken) =>
+        await KubeApi.Call(
+            ct => connection.Client.CoreV1.DeleteNamespacedPersistentVolumeClaimAsync(name, ns, cancellationToken: ct),
+            new ResourceRef(Kind, name, ns),
+            cancellationToken,
+            idempotent: false).ConfigureAwait(false);
+
+    /// <summary>
+    /// Pods that reference the claim and have not finished (what pvc-protection waits for); with
+    /// <paramref name="scheduledOnly"/> only those on a node, whose kubelet will finish a file system resize.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> MountingPodsAsync(string ns, string claim, bool scheduledOnly, CancellationToken cancellationToken)
+    {
+        var pods = new List<string>();
+        var pages = Paging.ListAll<V1PodList, V1Pod>(
+            (token, ct) => connection.Client.CoreV1.ListNamespacedPodAsync(ns, continueParameter: token, limit: Paging.PageSize, cancellationToken: ct),
+            list => list.Items,
+            list => list.Metadata?.ContinueProperty,
+            new ResourceRef("Pod", null, ns),
+            cancellationToken);
+        await foreach (var pod in pages.ConfigureAwait(false))
+        {
+            var phase = pod.Status?.Phase;
+            if (pod.Spec?.Volumes?.Any(v => v.PersistentVolumeClaim?.ClaimName == claim) == true
+                && phase is not ("Succeeded" or "Failed")
+                && (!scheduledOnly || !string.IsNullOrEmpty(pod.Spec?.NodeName)))
+            {
+                pods.Add(pod.Metadata.Name);
+            }
+        }
+        return pods;
+    }
+
+    internal async Task RequireClassAsync(string className, CancellationToken cancellationToken)
+    {
+        var classes = await StorageClassService.ListRawAsync(connection, cancellationToken).ConfigureAwait(false);
+        if (classes.All(c => c.Metadata.Name != className))
+        {
+            var known = classes.Count == 0 ? "there are none" : "known classes: " + string.Join(", ", classes.Select(c => c.Metadata.Name));
+            throw new ClusterException(ClusterErrorKind.NotFound, "StorageClassNotFound",
+                $"StorageClass '{className}' does not exist ({known}); a claim of it would stay Pending, so nothing was created.", className);
+        }
+    }
+
+    private static bool IsExpanded(V1PersistentVolumeClaim c)
+    {
+        var capacity = c.Status?.Capacity?.TryGetValue("storage", out var cap) == true ? StorageQuantity.BytesOf(cap.ToString()) : null;
+        var requested = c.Spec?.Resources?.Requests?.TryGetValue("storage", out var req) == true ? StorageQuantity.BytesOf(req.ToString()) : null;
+        return capacity is not null && requested is not null && capacity >= requested;
+    }
+
+    private static string ConditionText(V1PersistentVolumeClaim c) =>
+        c.Status?.Conditions is { Count: > 0 } conditions
+            ? " (" + string.Join("; ", conditions.Select(k => string.IsNullOrEmpty(k.Message) ? k.Type : $"{k.Type}: {k.Message}")) + ")"
+            : "";
+
+    private async Task<WatchResult<V1PersistentVolumeClaim>> WatchAsync(
+        string ns, string name, Func<V1PersistentVolumeClaim?, bool> isDone, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var selector = $"metadata.name={name}";
+        return await ObjectWatch.UntilAsync<V1PersistentVolumeClaim>(
+            async ct =>
+            {
+                var list = await connection.Client.CoreV1.ListNamespacedPersistentVolumeClaimAsync(ns, fieldSelector: selector, cancellationToken: ct).ConfigureAwait(false);
+                return (list.Items.FirstOrDefault(), list.Metadata.ResourceVersion);
+            },
+            (resourceVersion, onError, ct) => connection.Client.CoreV1.WatchListNamespacedPersistentVolumeClaimAsync(
+                ns, fieldSelector: selector, resourceVersion: resourceVersion, allowWatchBookmarks: true, onError: onError, cancellationToken: ct),
+            isDone,
+            new ResourceRef(Kind, name, ns),
+            timeout,
+            log,
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    private static V1PersistentVolumeClaim Require(WatchResult<V1PersistentVolumeClaim> result, ResourceRef resource, TimeSpan timeout) => result switch
+    {
+        { End: WatchEnd.Cancelled } => throw new OperationCanceledException(),
+        { End: WatchEnd.TimedOut, Last: var last } => throw new ClusterException(ClusterErrorKind.Timeout, "CsiVolumeClaimWaitTimeout",
+            $"{resource} did not get there within {timeout}; it is {last?.Status?.Phase ?? "gone"}{(last is null ? "" : ConditionText(last))}.", resource.Name),
+        { Last: null } => throw new ClusterException(ClusterErrorKind.NotFound, "CsiVolumeClaimNotFound", $"{resource} was deleted while waiting.", resource.Name),
+        { Last: var found } => found,
+    };
+
+    private static ClusterException Refusal(string id, string message, string target) =>
+        new(ClusterErrorKind.Invalid, id, message, target);
+
+    private async Task<V1PersistentVolumeClaim> ReadAsync(string ns, string name, CancellationToken cancellationToken) =>
+        await KubeApi.Call(
+            ct => connection.Client.CoreV1.ReadNamespacedPersistentVolumeClaimAsync(name, ns, cancellationToken: ct),
+            new ResourceRef(Kind, name, ns),
+            cancellationToken).ConfigureAwait(false);
+
+    private async Task<CsiVolumeClaim> ToClaimAsync(V1PersistentVolumeClaim pvc, CancellationToken cancellationToken)
+    {
+        VolumeFacts? volume = null;
+        if (pvc.Spec?.VolumeName is { Length: > 0 } volumeName)
+        {
+            try
+            {
+                volume = StorageMapper.FactsOf(await VolumeService.ReadRawAsync(connection, volumeName, cancellationToken).ConfigureAwait(false));
+            }
+            catch (ClusterException e) when (e.Kind == ClusterErrorKind.NotFound)
+            {
+                // A claim can outlive its volume (Lost); it is reported without one.
+            }
+        }
+        V1StorageClass? sc = null;
+        if (volume is null && pvc.Spec?.StorageClassName is { Length: > 0 } className)
+        {
+            try
+            {
+                sc = await StorageClassService.ReadRawAsync(connection, className, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ClusterException e) when (e.Kind == ClusterErrorKind.NotFound)
+            {
+                // Explained by ExplainPendingAsync where it matters.
+            }
+        }
+        return StorageMapper.ToClaim(pvc, volume, sc);
+    }
+}

@@ -1,0 +1,27 @@
+namespace ClusterManagement.Manifests;
+
+/// <summary>What server-side apply did to an object.</summary>
+public enum ManifestAction
+{
+    Created,
+    Configured,
+    Unchanged,
+}
+
+/// <summary>One object Publish-ClusterManifest applied, and what the apply did to it.</summary>
+public sealed class AppliedObject
+{
+    public required string Kind { get; init; }
+    public required string Name { get; init; }
+
+    /// <summary>Null for cluster-scoped kinds.</summary>
+    public string? Namespace { get; init; }
+
+    public required string ApiVersion { get; init; }
+    public required ManifestAction Action { get; init; }
+
+    /// <summary>The file the object came from.</summary>
+    public required string Source { get; init; }
+
+    public override string ToString() => Namespace is null ? $"{Kind}/{Name}" : $"{Kind}/{Namespace}/{Name}";
+}

@@ -1,0 +1,77 @@
+using System.Management.Automation;
+using ClusterManagement.Infrastructure;
+using ClusterManagement.Storage;
+
+namespace ClusterManagement.Manifests;
+
+/// <summary>
+/// Server-side apply of YAML/JSON manifests (field manager "clustermanagement"), namespaces first,
+/// then CRDs, then RBAC, then the rest. -WhatIf prints the plan: which objects would be created and
+/// which applied to existing ones.
+/// </summary>
+[Cmdlet(VerbsData.Publish, "ClusterManifest", SupportsShouldProcess = true)]
+[OutputType(typeof(AppliedObject))]
+public sealed class PublishClusterManifestCommand : ClusterCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("FullName", "PSPath")]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[] Path { get; set; } = [];
+
+    /// <summary>For namespaced objects whose manifest names no namespace.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NamespaceCompleter))]
+    public string? Namespace { get; set; }
+
+    /// <summary>Waits until the Deployments, StatefulSets and DaemonSets applied are ready.</summary>
+    [Parameter]
+    public SwitchParameter Wait { get; set; }
+
+    [Parameter]
+    [TimeoutTransformation]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    protected override void ProcessRecord()
+    {
+        IReadOnlyList<ManifestDocument> documents;
+        try
+        {
+            documents = ManifestReader.ReadFiles(ManifestPaths.Resolve(this, Path));
+        }
+        catch (ArgumentException e)
+        {
+            ThrowTerminatingError(ErrorRecords.InvalidArgument("ManifestNotFound", e.Message, Path));
+            return;
+        }
+        catch (Diagnostics.ClusterException e)
+        {
+            ThrowTerminatingError(ErrorRecords.From(e));
+            return;
+        }
+        Run(async (writer, ct) =>
+        {
+            var connection = Connect();
+            var applied = new List<AppliedObject>();
+            var skipped = false;
+            await foreach (var result in new ManifestService(connection, writer).ApplyAsync(documents, Namespace ?? SessionNamespaceFor(connection), async plan =>
+            {
+                var go = await writer.ShouldProcessAsync(Target(plan), plan.Exists ? "Apply (server-side, update)" : "Apply (server-side, create)").ConfigureAwait(false);
+                skipped |= !go;
+                return go;
+            }, ct).ConfigureAwait(false))
+            {
+                applied.Add(result);
+                writer.Object(result);
+            }
+            if (Wait && !skipped)
+            {
+                await new CsiDriverInstaller(connection, writer).WaitForWorkloadsAsync(applied, Timeout, "Waiting for applied workloads", ct).ConfigureAwait(false);
+            }
+        });
+    }
+
+    internal static string Target(ManifestService.PlannedApply plan) =>
+        plan.Namespace is null ? $"{plan.Document.Kind} '{plan.Document.Name}'" : $"{plan.Document.Kind} '{plan.Namespace}/{plan.Document.Name}'";
+}

@@ -1,0 +1,41 @@
+using System.Management.Automation;
+using ClusterManagement.Diagnostics;
+using ClusterManagement.Infrastructure;
+
+namespace ClusterManagement.Storage;
+
+[Cmdlet(VerbsCommon.Get, "CsiDriver")]
+[OutputType(typeof(CsiDriver))]
+public sealed class GetCsiDriverCommand : ClusterCmdlet
+{
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Driver", "Provisioner")]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(CsiDriverNameCompleter))]
+    public string[]? Name { get; set; }
+
+    protected override void ProcessRecord() => Run(async (writer, ct) =>
+    {
+        var drivers = new CsiDriverService(Connect());
+        var filter = new NameFilter(Name);
+        foreach (var name in filter.Exact)
+        {
+            try
+            {
+                writer.Object(await drivers.GetAsync(name, ct).ConfigureAwait(false));
+            }
+            catch (ClusterException e) when (e.Kind == ClusterErrorKind.NotFound)
+            {
+                writer.Error(ErrorRecords.NotFound("CsiDriver", name));
+            }
+        }
+        if (filter.ListNeeded)
+        {
+            foreach (var driver in (await drivers.ListAsync(ct).ConfigureAwait(false)).Where(d => filter.MatchesListed(d.Name)))
+            {
+                writer.Object(driver);
+            }
+        }
+    });
+}

@@ -1,0 +1,54 @@
+using System.Management.Automation;
+using ClusterManagement.Diagnostics;
+using ClusterManagement.Infrastructure;
+
+namespace ClusterManagement.Storage;
+
+[Cmdlet(VerbsCommon.Get, "CsiVolume")]
+[OutputType(typeof(CsiVolume))]
+public sealed class GetCsiVolumeCommand : ClusterCmdlet
+{
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Volume", "VolumeName")]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(CsiVolumeNameCompleter))]
+    public string[]? Name { get; set; }
+
+    /// <summary>Only volumes in this phase: Available, Bound, Released, Failed.</summary>
+    [Parameter]
+    [ValidateSet("Pending", "Available", "Bound", "Released", "Failed")]
+    public string? Status { get; set; }
+
+    protected override void ProcessRecord() => Run(async (writer, ct) =>
+    {
+        var volumes = new VolumeService(Connect());
+        var filter = new NameFilter(Name);
+        foreach (var name in filter.Exact)
+        {
+            try
+            {
+                var volume = await volumes.GetAsync(name, ct).ConfigureAwait(false);
+                if (Status is null || volume.Status == Status)
+                {
+                    writer.Object(volume);
+                }
+            }
+            catch (ClusterException e) when (e.Kind == ClusterErrorKind.NotFound)
+            {
+                writer.Error(ErrorRecords.NotFound("CsiVolume", name));
+            }
+        }
+        if (!filter.ListNeeded)
+        {
+            return;
+        }
+        await foreach (var volume in volumes.ListAsync(ct).ConfigureAwait(false))
+        {
+            if (filter.MatchesListed(volume.Name) && (Status is null || volume.Status == Status))
+            {
+                writer.Object(volume);
+            }
+        }
+    });
+}

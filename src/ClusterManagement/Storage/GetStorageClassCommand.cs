@@ -1,0 +1,53 @@
+using System.Management.Automation;
+using ClusterManagement.Diagnostics;
+using ClusterManagement.Infrastructure;
+
+namespace ClusterManagement.Storage;
+
+[Cmdlet(VerbsCommon.Get, "StorageClass")]
+[OutputType(typeof(StorageClass))]
+public sealed class GetStorageClassCommand : ClusterCmdlet
+{
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("StorageClass")]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(StorageClassNameCompleter))]
+    public string[]? Name { get; set; }
+
+    /// <summary>Only the default class.</summary>
+    [Parameter]
+    public SwitchParameter Default { get; set; }
+
+    protected override void ProcessRecord() => Run(async (writer, ct) =>
+    {
+        var classes = new StorageClassService(Connect(), writer);
+        var filter = new NameFilter(Name);
+        foreach (var name in filter.Exact)
+        {
+            try
+            {
+                var sc = await classes.GetAsync(name, ct).ConfigureAwait(false);
+                if (!Default || sc.IsDefault)
+                {
+                    writer.Object(sc);
+                }
+            }
+            catch (ClusterException e) when (e.Kind == ClusterErrorKind.NotFound)
+            {
+                writer.Error(ErrorRecords.NotFound("StorageClass", name));
+            }
+        }
+        if (!filter.ListNeeded)
+        {
+            return;
+        }
+        foreach (var sc in await classes.ListAsync(ct).ConfigureAwait(false))
+        {
+            if (filter.MatchesListed(sc.Name) && (!Default || sc.IsDefault))
+            {
+                writer.Object(sc);
+            }
+        }
+    });
+}

@@ -1,0 +1,73 @@
+using System.Collections;
+using System.Globalization;
+using System.Management.Automation;
+using ClusterManagement.Infrastructure;
+
+namespace ClusterManagement.Storage;
+
+[Cmdlet(VerbsCommon.New, "StorageClass", SupportsShouldProcess = true)]
+[OutputType(typeof(StorageClass))]
+public sealed class NewStorageClassCommand : ClusterCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0)]
+    [ValidateNotNullOrEmpty]
+    public string Name { get; set; } = "";
+
+    [Parameter(Mandatory = true, Position = 1)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(CsiDriverNameCompleter))]
+    public string Provisioner { get; set; } = "";
+
+    /// <summary>Provisioner parameters; values are sent as strings (true becomes "true").</summary>
+    [Parameter]
+    [Alias("Parameters")]
+    public Hashtable? Parameter { get; set; }
+
+    [Parameter]
+    [ValidateSet("Delete", "Retain")]
+    public string ReclaimPolicy { get; set; } = "Delete";
+
+    [Parameter]
+    public SwitchParameter AllowVolumeExpansion { get; set; }
+
+    [Parameter]
+    [ValidateSet("Immediate", "WaitForFirstConsumer")]
+    public string VolumeBindingMode { get; set; } = "Immediate";
+
+    /// <summary>Makes the new class the cluster's default, clearing the previous default.</summary>
+    [Parameter]
+    public SwitchParameter Default { get; set; }
+
+    [Parameter]
+    [Alias("MountOptions")]
+    [ValidateNotNullOrEmpty]
+    public string[]? MountOption { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var parameters = StringMap(Parameter);
+        if (!ShouldProcessChange($"StorageClass '{Name}'", $"Create with provisioner {Provisioner}, reclaim policy {ReclaimPolicy}{(Default ? ", as the default class" : "")}"))
+        {
+            return;
+        }
+        Run(async (writer, ct) =>
+        {
+            var request = new StorageClassRequest(Name, Provisioner, parameters, ReclaimPolicy, VolumeBindingMode, AllowVolumeExpansion, Default, MountOption ?? []);
+            writer.Object(await new StorageClassService(Connect(), writer).CreateAsync(request, ct).ConfigureAwait(false));
+        });
+    }
+
+    /// <summary>StorageClass parameters are strings in the API; PowerShell's $true must arrive as "true".</summary>
+    internal static IReadOnlyDictionary<string, string> StringMap(Hashtable? table) =>
+        table is null
+            ? new Dictionary<string, string>()
+            : table.Cast<DictionaryEntry>().ToDictionary(
+                e => e.Key.ToString()!,
+                e => (e.Value is PSObject p ? p.BaseObject : e.Value) switch
+                {
+                    null => "",
+                    bool b => b ? "true" : "false",
+                    IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+                    var v => v.ToString() ?? "",
+                });
+}

@@ -1,0 +1,62 @@
+using System.Management.Automation;
+using ClusterManagement.Diagnostics;
+using ClusterManagement.Infrastructure;
+
+namespace ClusterManagement.Storage;
+
+/// <summary>
+/// Removes a claim, saying first whether its volume will be deleted or retained. A claim that a pod
+/// mounts is refused unless -Force: Kubernetes would keep it Terminating until the pods are gone.
+/// </summary>
+[Cmdlet(VerbsCommon.Remove, "CsiVolumeClaim", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[OutputType(typeof(void))]
+public sealed class RemoveCsiVolumeClaimCommand : NamespacedCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("ClaimName")]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(CsiVolumeClaimNameCompleter))]
+    public string[] Name { get; set; } = [];
+
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    protected override bool ForceRequested => Force;
+
+    protected override void ProcessRecord() => Run(async (writer, ct) =>
+    {
+        var connection = Connect();
+        var ns = NamespaceFor(connection);
+        var claims = new VolumeClaimService(connection, writer);
+        foreach (var name in Name)
+        {
+            ClaimRemovalPlan plan;
+            try
+            {
+                plan = await claims.PlanRemovalAsync(ns, name, ct).ConfigureAwait(false);
+            }
+            catch (ClusterException e) when (e.Kind == ClusterErrorKind.NotFound)
+            {
+                writer.Error(ErrorRecords.NotFound("CsiVolumeClaim", $"{ns}/{name}"));
+                continue;
+            }
+            var pods = string.Join(", ", plan.MountedBy);
+            if (plan.MountedBy.Count > 0 && !Force)
+            {
+                writer.Error(ErrorRecords.From(new ClusterException(ClusterErrorKind.Conflict, "CsiVolumeClaimInUse",
+                    $"Claim {ns}/{name} is mounted by pod(s) {pods}; removing it now would leave it Terminating until they are gone. Stop those pods first, or use -Force.", name)));
+                continue;
+            }
+            if (!await writer.ShouldProcessAsync($"CsiVolumeClaim '{ns}/{name}'", $"Remove; {plan.VolumeFate}").ConfigureAwait(false))
+            {
+                continue;
+            }
+            await claims.DeleteAsync(ns, name, ct).ConfigureAwait(false);
+            writer.Verbose($"Claim {ns}/{name} removed; {plan.VolumeFate}.");
+            if (plan.MountedBy.Count > 0)
+            {
+                writer.Warning($"Claim {ns}/{name} stays Terminating until pod(s) {pods} are gone; then {plan.VolumeFate}.");
+            }
+        }
+    });
+}

@@ -1,0 +1,54 @@
+using System.Management.Automation;
+using ClusterManagement.Infrastructure;
+
+namespace ClusterManagement.Storage;
+
+/// <summary>
+/// Grows a claim. Shrinking, unbound claims and classes without expansion are refused before any
+/// change, saying why; -Wait follows the resize conditions until the new capacity is reported.
+/// </summary>
+[Cmdlet(VerbsCommon.Resize, "CsiVolumeClaim", SupportsShouldProcess = true)]
+[OutputType(typeof(CsiVolumeClaim))]
+public sealed class ResizeCsiVolumeClaimCommand : NamespacedCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("ClaimName")]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(CsiVolumeClaimNameCompleter))]
+    public string Name { get; set; } = "";
+
+    /// <summary>The new, larger size: a Kubernetes quantity such as 2Gi.</summary>
+    [Parameter(Mandatory = true, Position = 1)]
+    [ValidateQuantity]
+    public string Size { get; set; } = "";
+
+    [Parameter]
+    public SwitchParameter Wait { get; set; }
+
+    [Parameter]
+    [TimeoutTransformation]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    protected override void ProcessRecord() => Run(async (writer, ct) =>
+    {
+        var connection = Connect();
+        var ns = NamespaceFor(connection);
+        var claims = new VolumeClaimService(connection, writer);
+        var current = await claims.GetAsync(ns, Name, ct).ConfigureAwait(false);
+        if (!await writer.ShouldProcessAsync($"CsiVolumeClaim '{ns}/{Name}'", $"Resize from {current.RequestedSize} to {StorageQuantity.Canonical(Size)}").ConfigureAwait(false))
+        {
+            return;
+        }
+        var claim = await claims.ResizeAsync(ns, Name, Size, ct).ConfigureAwait(false);
+        if (Wait)
+        {
+            var result = await claims.WaitResizedAsync(ns, Name, Timeout, ct).ConfigureAwait(false);
+            claim = result.Claim;
+            if (result.Explanation is { } why)
+            {
+                writer.Warning(why);
+            }
+        }
+        writer.Object(claim);
+    });
+}

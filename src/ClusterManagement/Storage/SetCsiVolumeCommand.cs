@@ -1,0 +1,58 @@
+using System.Management.Automation;
+using ClusterManagement.Diagnostics;
+using ClusterManagement.Infrastructure;
+
+namespace ClusterManagement.Storage;
+
+/// <summary>Changes a volume's reclaim policy: Retain keeps the volume and its data after its claim is removed.</summary>
+[Cmdlet(VerbsCommon.Set, "CsiVolume", SupportsShouldProcess = true)]
+[OutputType(typeof(CsiVolume))]
+public sealed class SetCsiVolumeCommand : ClusterCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Volume", "VolumeName")]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(CsiVolumeNameCompleter))]
+    public string[] Name { get; set; } = [];
+
+    [Parameter(Mandatory = true)]
+    [ValidateSet("Retain", "Delete")]
+    public string ReclaimPolicy { get; set; } = "";
+
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void ProcessRecord() => Run(async (writer, ct) =>
+    {
+        var volumes = new VolumeService(Connect());
+        foreach (var name in Name)
+        {
+            CsiVolume current;
+            try
+            {
+                current = await volumes.GetAsync(name, ct).ConfigureAwait(false);
+            }
+            catch (ClusterException e) when (e.Kind == ClusterErrorKind.NotFound)
+            {
+                writer.Error(ErrorRecords.NotFound("CsiVolume", name));
+                continue;
+            }
+            if (current.ReclaimPolicy == ReclaimPolicy)
+            {
+                writer.Verbose($"Volume {name} already has reclaim policy {ReclaimPolicy}.");
+            }
+            else if (await writer.ShouldProcessAsync($"CsiVolume '{name}'", $"Set reclaim policy {current.ReclaimPolicy} -> {ReclaimPolicy}").ConfigureAwait(false))
+            {
+                current = await volumes.SetReclaimPolicyAsync(name, ReclaimPolicy, ct).ConfigureAwait(false);
+                if (ReclaimPolicy == "Delete" && current.Status == "Released")
+                {
+                    writer.Warning($"Volume {name} is Released: with reclaim policy Delete its driver now deletes it and its data.");
+                }
+            }
+            if (PassThru)
+            {
+                writer.Object(current);
+            }
+        }
+    });
+}

@@ -1,0 +1,65 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace ClusterManagement.Emulator.Storage;
+
+/// <summary>
+/// resource.Quantity as the apiserver reads and re-prints storage sizes: parsed to an exact number of
+/// bytes, printed canonically in the suffix family the client used (1024Mi reads back as 1Gi).
+/// </summary>
+public static partial class Quantities
+{
+    private static readonly (string Suffix, decimal Factor)[] Binary =
+        [("Ei", 1L << 60), ("Pi", 1L << 50), ("Ti", 1L << 40), ("Gi", 1L << 30), ("Mi", 1L << 20), ("Ki", 1L << 10)];
+
+    private static readonly (string Suffix, decimal Factor)[] Decimal =
+        [("E", 1e18m), ("P", 1e15m), ("T", 1e12m), ("G", 1e9m), ("M", 1e6m), ("k", 1e3m)];
+
+    [GeneratedRegex(@"^(?<number>[+-]?(\d+(\.\d*)?|\.\d+))(?<suffix>Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E|[eE][+-]?\d+)?$")]
+    private static partial Regex Syntax();
+
+    public static bool TryParse(string? text, out decimal value, out bool binary)
+    {
+        value = 0;
+        binary = false;
+        var match = Syntax().Match(text ?? "");
+        if (!match.Success)
+        {
+            return false;
+        }
+        var number = decimal.Parse(match.Groups["number"].Value, NumberStyles.Float, CultureInfo.InvariantCulture);
+        var suffix = match.Groups["suffix"].Value;
+        binary = suffix.EndsWith('i');
+        var factor = suffix switch
+        {
+            "" => 1m,
+            "m" => 0.001m,
+            ['e' or 'E', .. var exponent] => (decimal)Math.Pow(10, int.Parse(exponent, CultureInfo.InvariantCulture)),
+            _ => Binary.Concat(Decimal).First(s => s.Suffix == suffix).Factor,
+        };
+        value = number * factor;
+        return true;
+    }
+
+    public static decimal? Parse(string? text) => TryParse(text, out var value, out _) ? value : null;
+
+    /// <summary>The apiserver's canonical text for a quantity a client sent.</summary>
+    public static string Canonical(string text) =>
+        TryParse(text, out var value, out var binary) ? Format(value, binary) : text;
+
+    public static string Format(decimal value, bool binary)
+    {
+        if (value != decimal.Truncate(value) || value == 0)
+        {
+            return value.ToString(CultureInfo.InvariantCulture);
+        }
+        foreach (var (suffix, factor) in binary ? Binary : Decimal)
+        {
+            if (Math.Abs(value) >= factor && value % factor == 0)
+            {
+                return (value / factor).ToString("0", CultureInfo.InvariantCulture) + suffix;
+            }
+        }
+        return value.ToString("0", CultureInfo.InvariantCulture);
+    }
+}
