@@ -44,6 +44,17 @@ Describe 'Node hosts' -Skip:([bool]$script:fleetSkipReason) {
             ($out | ForEach-Object { "$_" }) -join "`n"
         }
 
+        # ShouldProcess writes its "What if:" lines to the host, not to a stream a test can
+        # redirect, so -WhatIf runs in a fresh pwsh whose standard output is the host.
+        function Invoke-WhatIf {
+            param([string]$Command)
+            $run = Invoke-FreshPwsh -Script "Import-Module '$(Get-ModuleUnderTest)'; $Command" -Environment @{
+                KUBECONFIG = $script:cluster.KubeConfig; CLUSTERMANAGEMENT_SSH_USER = 'cmadmin'; CLUSTERMANAGEMENT_SSH_KEY_PATH = $script:key
+            }
+            $run.ExitCode | Should -Be 0 -Because $run.Error
+            $run.Output
+        }
+
         $joined = $script:hosts | ForEach-Object -ThrottleLimit 3 -Parallel {
             Import-Module $using:module
             $env:KUBECONFIG = $using:cluster.KubeConfig
@@ -80,7 +91,7 @@ Describe 'Node hosts' -Skip:([bool]$script:fleetSkipReason) {
                 $node.Annotations['clustermanagement.io/engine-endpoint'] | Should -Be "tcp://$($h.Address):$($h.EnginePort)"
             }
             (Get-ClusterNode -Name cp-1).Roles | Should -Be @('control-plane')
-            (Get-ClusterNode -Name cp-1).Taints.ToString() | Should -Be 'node-role.kubernetes.io/control-plane:NoSchedule'
+            (Get-ClusterNode -Name cp-1).Taints.ForEach('ToString') | Should -Be 'node-role.kubernetes.io/control-plane:NoSchedule'
             (Get-ClusterNode -Name worker-1).Roles | Should -Be @('worker')
         }
 
@@ -93,12 +104,12 @@ Describe 'Node hosts' -Skip:([bool]$script:fleetSkipReason) {
         }
 
         It 'records the host key it accepted in the known_hosts file' {
-            Get-Content $script:knownHosts | Should -Match '^\[127\.0\.0\.172\]:2372 ssh-ed25519 '
+            (Get-Content $script:knownHosts) -join "`n" | Should -Match '(?m)^\[127\.0\.0\.172\]:2372 ssh-ed25519 '
         }
 
         It 'prints the plan with -WhatIf and changes nothing' {
             $before = (Get-ClusterNode).Count
-            $plan = New-ClusterNode -Name nh-new -Address 127.0.0.199 -Port 2399 @script:access -EngineVersion 20.10 -WhatIf 6>&1 | Out-String
+            $plan = Invoke-WhatIf "New-ClusterNode -Name nh-new -Address 127.0.0.199 -Port 2399 -KnownHostsPath '$script:knownHosts' -EngineVersion 20.10 -WhatIf"
             $plan | Should -Match 'Resolve docker.io 20.10'
             $plan | Should -Match 'kubeadm join'
             $plan | Should -Match 'Wait for the Node to be Ready'
@@ -117,27 +128,25 @@ Describe 'Node hosts' -Skip:([bool]$script:fleetSkipReason) {
         It 'refuses a version that does not exist, lists the available ones and changes nothing' {
             $h = $script:hosts[2]
             $before = Invoke-Node worker-2 "dpkg-query -W -f '`${Version}' docker.io containerd"
-            $err = $null
-            New-ClusterNode -Name $h.Name -Address $h.Address -Port $h.SshPort @script:access -Force -EngineVersion 99.1 `
-                -EngineEndpoint "tcp://$($h.Address):$($h.EnginePort)" -ErrorVariable err -ErrorAction SilentlyContinue
-            $err[0].FullyQualifiedErrorId | Should -BeLike 'PackageVersionNotAvailable*'
-            $err[0].Exception.Message | Should -Match 'docker.io 99.1 is not available on worker-2\. Available: 20\.10\.24'
+            $err = { New-ClusterNode -Name $h.Name -Address $h.Address -Port $h.SshPort @script:access -Force -EngineVersion 99.1 `
+                    -EngineEndpoint "tcp://$($h.Address):$($h.EnginePort)" } | Should -Throw -PassThru
+            $err.FullyQualifiedErrorId | Should -BeLike 'PackageVersionNotAvailable*'
+            $err.Exception.Message | Should -Match 'docker.io 99.1 is not available on worker-2\. Available: 20\.10\.24'
             Invoke-Node worker-2 "dpkg-query -W -f '`${Version}' docker.io containerd" | Should -Be $before
         }
 
         It 'fails before any change when sudo wants a password' {
             $h = $script:hosts[2]
-            $err = $null
-            New-ClusterNode -Name nh-nopass -Address $h.Address -Port $h.SshPort -SshUser cmnopass -SshKeyPath $script:key -KnownHostsPath $script:knownHosts -Force `
-                -EngineEndpoint "tcp://$($h.Address):$($h.EnginePort)" -ErrorVariable err -ErrorAction SilentlyContinue
-            $err[0].FullyQualifiedErrorId | Should -BeLike 'SudoPasswordRequired*'
+            $err = { New-ClusterNode -Name nh-nopass -Address $h.Address -Port $h.SshPort -SshUser cmnopass -SshKeyPath $script:key -KnownHostsPath $script:knownHosts -Force `
+                    -EngineEndpoint "tcp://$($h.Address):$($h.EnginePort)" } | Should -Throw -PassThru
+            $err.FullyQualifiedErrorId | Should -BeLike 'SudoPasswordRequired*'
             Get-ClusterNode -Name nh-nopass -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         }
 
         It 'waits for a dpkg lock held by another apt run, then installs' {
             $h = $script:hosts[2]
             # A real apt run holds the frontend lock while its pre-invoke hook sleeps.
-            Invoke-Node worker-2 "sudo -n sh -c 'nohup apt-get install -y -o DPkg::Pre-Invoke::=\`"sleep 8\`" --reinstall -q runc >/tmp/holder.log 2>&1 &'; sleep 2; sudo -n fuser /var/lib/dpkg/lock-frontend >/dev/null 2>&1 && echo held" | Should -Be 'held'
+            Invoke-Node worker-2 'sudo -n sh -c ''nohup apt-get install -y -o DPkg::Pre-Invoke::="sleep 8" --reinstall -q runc >/tmp/holder.log 2>&1 &''; sleep 2; grep -q ":$(stat -c %i /var/lib/dpkg/lock-frontend) " /proc/locks && echo held' | Should -Be 'held'
             $node = New-ClusterNode -Name $h.Name -Address $h.Address -Port $h.SshPort @script:access -Force -Verbose `
                 -EngineEndpoint "tcp://$($h.Address):$($h.EnginePort)" -ContainerdVersion $script:oldContainerd -KubernetesVersion 1.31 -Role worker -Timeout 120 4>&1
             ($node | Where-Object { $_ -is [ClusterManagement.Nodes.ClusterNode] }).Readiness | Should -Be 'Ready'
@@ -195,7 +204,7 @@ Describe 'Node hosts' -Skip:([bool]$script:fleetSkipReason) {
             $fresh = Join-Path $TestDrive 'known_hosts.second-admin'
             $result = Get-NodeDocker -Node worker-1 -SshUser cmadmin -SshKeyPath $script:key -KnownHostsPath $fresh
             $result.State | Should -Be 'Running'
-            Get-Content $fresh | Should -Match '^\[127\.0\.0\.172\]:2372 ssh-ed25519 '
+            (Get-Content $fresh) -join "`n" | Should -Match '(?m)^\[127\.0\.0\.172\]:2372 ssh-ed25519 '
         }
 
         It 'reports a missing credential without contacting the host' {
@@ -269,7 +278,8 @@ Describe 'Node hosts' -Skip:([bool]$script:fleetSkipReason) {
             $entries | Should -Contain './packages.tsv'
             @($entries | Where-Object { $_ -notmatch '/$' }).Count | Should -Be $backup.Files
             $packages = & tar -xzOf $backup.Path ./packages.tsv
-            $packages | Should -Contain "containerd`t$($script:oldContainerd)`tii "
+            # "hi": installed and held, as New-ClusterNode left it.
+            $packages | Should -Contain "containerd`t$($script:oldContainerd)`thi "
             Invoke-Node worker-1 'ls /tmp | grep -c clustermanagement-backup || true' | Should -Be '0'
         }
 
@@ -283,22 +293,21 @@ Describe 'Node hosts' -Skip:([bool]$script:fleetSkipReason) {
             $folder = Join-Path $TestDrive 'no-etcd'
             $err = $null
             Backup-ClusterNode -Node worker-1 -Destination $folder -IncludeEtcd @script:access -ErrorVariable err -ErrorAction SilentlyContinue
-            "$($err[0])" | Should -Match 'etcdctl is not installed'
+            "$($err[0])" | Should -Match 'etcd does not run on this node'
             @(Get-ChildItem $folder -ErrorAction SilentlyContinue).Count | Should -Be 0
         }
     }
     Context 'Update-NodeDocker' {
         It 'plans batches with -WhatIf from the versions read on each node, changing nothing' {
-            $text = Update-NodeDocker -Node worker-1, worker-2 -Version latest -ContainerdVersion 1.6.20~ds1-1+deb12u3 -MaxUnavailable 1 -SkipDrain -WhatIf 6>&1 | Out-String
-            $text | Should -Match 'Batch 1 of 2: cordon, upgrade the engine \(docker.io [^,]+, containerd 1\.6\.20~ds1-1\+deb12u2 -> docker.io [^,]+, containerd 1\.6\.20~ds1-1\+deb12u3\).*worker-1'
+            $text = Invoke-WhatIf "Update-NodeDocker -Node worker-1, worker-2 -Version latest -ContainerdVersion 1.6.20~ds1-1+deb12u3 -MaxUnavailable 1 -SkipDrain -KnownHostsPath '$script:knownHosts' -WhatIf"
+            $text | Should -Match '(?s)Batch 1 of 2: cordon, upgrade the engine \(docker.io [^,]+, containerd 1\.6\.20~ds1-1\+deb12u2 -> docker.io [^,]+, containerd 1\.6\.20~ds1-1\+deb12u3\).*worker-1'
             $text | Should -Match 'Batch 2 of 2'
             (Get-NodeDocker -Node worker-1 @script:access).ContainerdBuild | Should -Be $script:oldContainerd
         }
 
         It 'refuses a version one node lacks before any node changes' {
-            $err = $null
-            Update-NodeDocker -Node worker-1, worker-2 -Version latest -ContainerdVersion 9.9 -SkipDrain -Force @script:access -ErrorVariable err -ErrorAction SilentlyContinue
-            "$($err[0])" | Should -Match 'containerd 9.9 is not available.*Available: 1\.6\.20~ds1-1\+deb12u3, 1\.6\.20~ds1-1\+deb12u2'
+            $err = { Update-NodeDocker -Node worker-1, worker-2 -Version latest -ContainerdVersion 9.9 -SkipDrain -Force @script:access } | Should -Throw -PassThru
+            "$err" | Should -Match 'containerd 9.9 is not available.*Available: 1\.6\.20~ds1-1\+deb12u3, 1\.6\.20~ds1-1\+deb12u2'
             (Get-ClusterNode -Name worker-1, worker-2).Unschedulable | Should -Be @($false, $false)
         }
 
@@ -320,18 +329,28 @@ Describe 'Node hosts' -Skip:([bool]$script:fleetSkipReason) {
         }
 
         It 'stops before the next batch when the engine fails to start, leaving the node cordoned with its journal' {
-            Invoke-Node worker-2 "echo '{\"no-such-option\": true}' | sudo -n tee /etc/docker/daemon.json.broken >/dev/null; sudo -n cp /etc/docker/daemon.json /etc/docker/daemon.json.good; sudo -n cp /etc/docker/daemon.json.broken /etc/docker/daemon.json" | Out-Null
-            $err = $null
-            $results = @(Update-NodeDocker -Node worker-2, worker-1 -Version latest -ContainerdVersion $script:oldContainerd -MaxUnavailable 1 -SkipDrain -Force @script:access -ErrorVariable err -ErrorAction SilentlyContinue)
-            ($results | Where-Object Node -eq worker-2).Status | Should -Be 'Failed'
-            ($results | Where-Object Node -eq worker-1).Status | Should -Be 'NotStarted'
-            "$($err[0])" | Should -Match 'stopped after batch 1'
-            "$($err[0])" | Should -Match 'Last journal lines of docker.service'
-            "$($err[0])" | Should -Match 'no-such-option'
-            (Get-ClusterNode -Name worker-2).Unschedulable | Should -BeTrue
-            (Get-ClusterNode -Name worker-1).Unschedulable | Should -BeFalse
+            Invoke-Node worker-2 'sudo -n cp /etc/docker/daemon.json /etc/docker/daemon.json.good; echo ''{"no-such-option": true}'' | sudo -n tee /etc/docker/daemon.json >/dev/null' | Out-Null
+            try {
+                # The stopped rollout is a terminating error; the per-node results come before it.
+                $results = [Collections.Generic.List[object]]::new()
+                $err = $null
+                try {
+                    Update-NodeDocker -Node worker-2, worker-1 -Version latest -ContainerdVersion $script:oldContainerd -MaxUnavailable 1 -SkipDrain -Force @script:access -ErrorAction SilentlyContinue |
+                        ForEach-Object { $results.Add($_) }
+                }
+                catch { $err = $_ }
+                ($results | Where-Object Node -eq worker-2).Status | Should -Be 'Failed'
+                ($results | Where-Object Node -eq worker-1).Status | Should -Be 'NotStarted'
+                "$err" | Should -Match 'stopped after batch 1'
+                "$err" | Should -Match 'Last journal lines of docker.service'
+                "$err" | Should -Match 'no-such-option'
+                (Get-ClusterNode -Name worker-2).Unschedulable | Should -BeTrue
+                (Get-ClusterNode -Name worker-1).Unschedulable | Should -BeFalse
+            }
+            finally {
+                Invoke-Node worker-2 'sudo -n cp /etc/docker/daemon.json.good /etc/docker/daemon.json' | Out-Null
+            }
 
-            Invoke-Node worker-2 'sudo -n cp /etc/docker/daemon.json.good /etc/docker/daemon.json' | Out-Null
             $again = @(Update-NodeDocker -Node worker-2, worker-1 -Version latest -ContainerdVersion $script:oldContainerd -MaxUnavailable 1 -SkipDrain -Force @script:access)
             $again.Status | Should -Be @('Upgraded', 'Upgraded')
             (Get-ClusterNode -Name worker-2).Unschedulable | Should -BeFalse
@@ -342,7 +361,8 @@ Describe 'Node hosts' -Skip:([bool]$script:fleetSkipReason) {
             Invoke-Node worker-1 "cd /tmp && apt-get download -q containerd=1.6.20~ds1-1+deb12u2 >/dev/null 2>&1 && sudo -n dpkg --unpack /tmp/containerd_1.6.20~ds1-1+deb12u2_*.deb >/dev/null 2>&1; dpkg-query -W -f '`${db:Status-Abbrev}' containerd" | Should -Match '^iU'
             $result = Update-NodeDocker -Node worker-1 -Version latest -ContainerdVersion $script:oldContainerd -SkipDrain -Force @script:access
             $result.Status | Should -BeIn 'Upgraded', 'Current'
-            Invoke-Node worker-1 "dpkg-query -W -f '`${db:Status-Abbrev}' containerd" | Should -Match '^ii'
+            # "hi": fully installed again, and held.
+            Invoke-Node worker-1 "dpkg-query -W -f '`${db:Status-Abbrev}' containerd" | Should -Match '^hi'
             (Get-NodeDocker -Node worker-1 @script:access).ContainerdBuild | Should -Be $script:oldContainerd
         }
     }
@@ -366,6 +386,71 @@ Describe 'Node hosts' -Skip:([bool]$script:fleetSkipReason) {
             $node = New-ClusterNode -Name worker-2 -Address $h.Address -Port $h.SshPort @script:access -Force -EngineEndpoint "tcp://$($h.Address):$($h.EnginePort)" `
                 -ContainerdVersion $script:oldContainerd -KubernetesVersion 1.31 -Role worker -Timeout 120
             $node.Readiness | Should -Be 'Ready'
+        }
+    }
+
+    Context 'New-ClusterNode on a host without an engine, with -EngineInstallUrl' {
+        BeforeAll {
+            $script:bare = Start-FleetNode -Engine $script:engine -Name worker-3 -Address 127.0.0.174 -SshPort 2374 -EnginePort 2474 -Variant Base
+            $script:hosts += $script:bare
+            # A stand-in for get.docker.com, served on loopback: it records that it ran and with which VERSION.
+            $installScript = "#!/bin/sh`nset -e`necho `"VERSION=`$VERSION`" > /var/log/engine-install-script.log`n"
+            $probe = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+            $probe.Start(); $port = $probe.LocalEndpoint.Port; $probe.Stop()
+            $script:scriptBase = "http://127.0.0.1:$port"
+            $script:listener = [System.Net.HttpListener]::new()
+            $script:listener.Prefixes.Add("$script:scriptBase/")
+            $script:listener.Start()
+            $script:server = Start-ThreadJob -ArgumentList $script:listener, $installScript -ScriptBlock {
+                param($listener, $body)
+                $bytes = [Text.Encoding]::UTF8.GetBytes($body)
+                while ($listener.IsListening) {
+                    try { $context = $listener.GetContext() } catch { break }
+                    $found = $context.Request.Url.AbsolutePath -eq '/install.sh'
+                    $context.Response.StatusCode = if ($found) { 200 } else { 404 }
+                    if ($found) { $context.Response.OutputStream.Write($bytes, 0, $bytes.Length) }
+                    $context.Response.Close()
+                }
+            }
+            $script:bareJoin = @{
+                Name = 'worker-3'; Address = $script:bare.Address; Port = $script:bare.SshPort; EngineEndpoint = "tcp://$($script:bare.Address):$($script:bare.EnginePort)"
+                KubernetesVersion = '1.31'; Role = 'worker'; Timeout = 120; Force = $true
+            }
+        }
+
+        AfterAll {
+            if ($script:listener) { $script:listener.Stop() }
+            if ($script:server) { Remove-Job $script:server -Force }
+            if (Get-ClusterNode -Name worker-3 -ErrorAction Ignore) { Remove-ClusterNode -Name worker-3 -Force @script:access -ErrorAction Continue }
+            Stop-FleetNode -Engine $script:engine -Name worker-3 -Confirm:$false
+            $script:hosts = @($script:hosts | Where-Object Name -ne worker-3)
+        }
+
+        It 'refuses a script URL in clear text to another host before contacting the host' {
+            $err = { New-ClusterNode @script:bareJoin @script:access -AcceptNewHostKey -EngineInstallUrl http://192.0.2.1/install.sh -ErrorAction Stop } | Should -Throw -PassThru
+            $err.FullyQualifiedErrorId | Should -BeLike 'EngineInstallUrlInsecure*'
+            (Get-Content $script:knownHosts) -join "`n" | Should -Not -Match '127\.0\.0\.174'
+        }
+
+        It 'fails on a script that is not there before the host changes' {
+            $err = { New-ClusterNode @script:bareJoin @script:access -AcceptNewHostKey -EngineInstallUrl "$script:scriptBase/missing.sh" -ErrorAction Stop } | Should -Throw -PassThru
+            $err.FullyQualifiedErrorId | Should -BeLike 'EngineInstallScriptUnavailable*'
+            $err.Exception.Message | Should -Match '404'
+            Invoke-Node worker-3 "dpkg-query -W -f '`${db:Status-Abbrev}' docker.io 2>/dev/null || echo absent" | Should -Match 'absent|^un'
+        }
+
+        It 'runs the script with VERSION, then installs the engine pinned and held, and joins' {
+            $node = New-ClusterNode @script:bareJoin @script:access -AcceptNewHostKey -EngineVersion 20.10 -EngineInstallUrl "$script:scriptBase/install.sh"
+            $node.Readiness | Should -Be 'Ready'
+            Invoke-Node worker-3 'cat /var/log/engine-install-script.log' | Should -Be 'VERSION=20.10'
+            Invoke-Node worker-3 "dpkg-query -W -f '`${Version} `${db:Status-Abbrev}' docker.io" | Should -Match '^20\.10\.\S+ hi'
+            (Get-NodeDocker -Node worker-3 @script:access).Version | Should -Match '^20\.10\.'
+        }
+
+        It 'does not run the script again once the engine is installed' {
+            Invoke-Node worker-3 'sudo -n rm /var/log/engine-install-script.log' | Out-Null
+            (New-ClusterNode @script:bareJoin @script:access -EngineVersion 20.10 -EngineInstallUrl "$script:scriptBase/install.sh").Readiness | Should -Be 'Ready'
+            Invoke-Node worker-3 'test -e /var/log/engine-install-script.log && echo ran || echo skipped' | Should -Be 'skipped'
         }
     }
 

@@ -50,6 +50,13 @@ public sealed class NewClusterNodeCommand : NodeHostCmdlet
     public EngineSource EngineSource { get; set; } = EngineSource.Distribution;
 
     /// <summary>
+    /// <para type="description">A script that sets up the engine's package source on a host that has no engine yet, as docker-machine's --engine-install-url did (for example https://get.docker.com with -EngineSource DockerCE). It is fetched on this machine (https, or http to a loopback address), run as root on the host with VERSION set to -EngineVersion, and skipped when the engine package is already installed; the packages are then pinned and held as usual.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateNotNull]
+    public Uri? EngineInstallUrl { get; set; }
+
+    /// <summary>
     /// <para type="description">Also pins containerd (a prefix or full package version) and holds it.</para>
     /// </summary>
     [Parameter]
@@ -122,6 +129,7 @@ public sealed class NewClusterNodeCommand : NodeHostCmdlet
                 Ssh = new SshTarget(Address, Port, SshUserFor()),
                 Engine = new EngineTarget(EngineSource, EngineVersion, ContainerdVersion),
                 EngineEndpoint = EngineEndpoint,
+                EngineInstallUrl = EngineInstallUrl,
                 EngineConfig = EngineConfig?.Cast<DictionaryEntry>().ToDictionary(e => e.Key.ToString()!, e => e.Value is PSObject o ? o.BaseObject : e.Value),
                 KubernetesVersion = KubernetesVersion,
                 Roles = Role,
@@ -130,6 +138,10 @@ public sealed class NewClusterNodeCommand : NodeHostCmdlet
                 Timeout = Timeout,
             };
             NodeConnector.RequireLoopback(EngineEndpoint, Name);
+            if (EngineInstallUrl is not null)
+            {
+                EngineInstallScript.RequireTrustedTransport(EngineInstallUrl);
+            }
         }
         catch (ClusterException e)
         {

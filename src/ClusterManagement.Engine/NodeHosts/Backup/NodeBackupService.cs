@@ -63,7 +63,12 @@ public static class NodeBackupService
         }
         catch
         {
-            File.Delete(localPath);
+            // A partial download is no backup; the folder itself may not exist yet.
+            if (File.Exists(localPath))
+            {
+                File.Delete(localPath);
+            }
+
             throw;
         }
         finally
@@ -87,18 +92,26 @@ public static class NodeBackupService
     }
 
     /// <summary>
-    /// A kubeadm control plane serves etcd with client certificates under /etc/kubernetes/pki/etcd;
-    /// a packaged etcd names its endpoint in /etc/default/etcd. Either way etcdctl must exist.
+    /// A kubeadm control plane serves etcd as a static pod with client certificates under
+    /// /etc/kubernetes/pki/etcd; a packaged etcd runs as the etcd service and names its endpoint in
+    /// /etc/default/etcd. A node with neither has no etcd to snapshot even when etcdctl is installed,
+    /// and etcdctl would wait for a server that never answers, so that is refused up front.
     /// </summary>
     private static string EtcdSnapshotScript(string stage) => $$"""
         set -e
         command -v etcdctl >/dev/null || { echo 'etcdctl is not installed: this is not a control-plane node with etcd' >&2; exit 3; }
+        if [ ! -e /etc/kubernetes/manifests/etcd.yaml ] && ! systemctl is-active --quiet etcd; then
+          echo 'etcd does not run on this node (no kubeadm etcd manifest, no active etcd service): this is not a control-plane node with etcd' >&2; exit 3
+        fi
         mkdir -p {{stage}}/etcd
         export ETCDCTL_API=3
         if [ -z "${ETCDCTL_ENDPOINTS:-}" ] && [ -r /etc/default/etcd ]; then
           ETCDCTL_ENDPOINTS=$(. /etc/default/etcd; echo "${ETCDCTL_ENDPOINTS:-$ETCD_ADVERTISE_CLIENT_URLS}")
         fi
-        set -- --endpoints "${ETCDCTL_ENDPOINTS:-https://127.0.0.1:2379}"
+        endpoints="${ETCDCTL_ENDPOINTS:-https://127.0.0.1:2379}"
+        # etcdctl refuses a flag whose environment variable is also set.
+        unset ETCDCTL_ENDPOINTS
+        set -- --endpoints "$endpoints" --dial-timeout 10s
         if [ -r /etc/kubernetes/pki/etcd/ca.crt ]; then
           set -- "$@" --cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/healthcheck-client.crt --key /etc/kubernetes/pki/etcd/healthcheck-client.key
         fi

@@ -15,6 +15,7 @@ public sealed class NewNodeRequest
     public required EngineTarget Engine { get; init; }
     public required Uri EngineEndpoint { get; init; }
     public IReadOnlyDictionary<string, object?>? EngineConfig { get; init; }
+    public Uri? EngineInstallUrl { get; init; }
     public string KubernetesVersion { get; init; } = PackageVersions.Latest;
     public string[] Roles { get; init; } = [];
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
@@ -36,10 +37,13 @@ public sealed class NodeProvisioner(ClusterConnection connection, NodeConnector 
         var engine = request.Engine;
         var containerd = engine.ContainerdVersion is null ? string.Empty : $", {engine.ContainerdPackage} {engine.ContainerdVersion}";
         var labels = request.Roles.Select(r => $"node-role.kubernetes.io/{r}").Concat(request.Labels.Select(l => $"{l.Key}={l.Value}")).ToList();
+        var script = request.EngineInstallUrl is { } url
+            ? $"Fetch the install script {url} here and, when {engine.EnginePackage} is not installed yet, run it on the host as root with VERSION={engine.EngineVersion}; then "
+            : string.Empty;
         return
         [
             $"Connect to {request.Ssh} (host key checked against known_hosts) and check os-release, sudo -n and the package family",
-            $"Resolve {engine.EnginePackage} {engine.EngineVersion}{containerd}, kubelet/kubeadm {request.KubernetesVersion} against the host's package sources (nothing changes if one is missing)",
+            $"{script}{(script.Length > 0 ? "r" : "R")}esolve {engine.EnginePackage} {engine.EngineVersion}{containerd}, kubelet/kubeadm {request.KubernetesVersion} against the host's package sources (nothing changes if one is missing)",
             $"Write the engine configuration{(request.EngineConfig is null ? string.Empty : " (daemon.json)")} and a docker.service drop-in listening on {request.EngineEndpoint} only",
             $"Install {engine.EnginePackage}{containerd} at the resolved versions and hold {string.Join(", ", engine.HeldPackages)}",
             $"Restart the engine and verify its version through the Engine API (SSH tunnel to {request.EngineEndpoint})",
@@ -60,6 +64,9 @@ public sealed class NodeProvisioner(ClusterConnection connection, NodeConnector 
         void Step(string status) => log.Progress(new(1, $"Adding node {request.Name}", $"{++step}/{steps}: {status}", (step - 1) * 100 / steps));
 
         Step("Preflight");
+        var installScript = request.EngineInstallUrl is { } installUrl
+            ? await EngineInstallScript.FetchAsync(installUrl, StepTimeout, cancellationToken).ConfigureAwait(false)
+            : null;
         using var shell = await connector.ConnectAsync(new NodeEndpoint(request.Name, request.Ssh, null, request.EngineEndpoint), cancellationToken).ConfigureAwait(false);
         await shell.SudoCheckedAsync("true", StepTimeout, "sudo -n", cancellationToken).ConfigureAwait(false);
         var osRelease = OsRelease.Parse((await shell.RunAsync("cat /etc/os-release", StepTimeout, cancellationToken).ConfigureAwait(false)).Output);
@@ -73,6 +80,11 @@ public sealed class NodeProvisioner(ClusterConnection connection, NodeConnector 
 
         Step("Resolving versions");
         var packages = new NodePackages(shell, request.Name, family, log);
+        if (installScript is not null)
+        {
+            await installScript.RunAsync(shell, packages, request.Engine, StepTimeout, log, cancellationToken).ConfigureAwait(false);
+        }
+
         await packages.RefreshAsync(StepTimeout, cancellationToken).ConfigureAwait(false);
         var installer = new EngineInstaller(shell, request.Name, packages, log);
         var engine = await installer.ResolveAsync(request.Engine, StepTimeout, cancellationToken).ConfigureAwait(false);
