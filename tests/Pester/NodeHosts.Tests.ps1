@@ -345,6 +345,7 @@ Describe 'Node hosts' -Skip:([bool]$script:fleetSkipReason) {
                 "$err" | Should -Match 'Last journal lines of docker.service'
                 "$err" | Should -Match 'no-such-option'
                 (Get-ClusterNode -Name worker-2).Unschedulable | Should -BeTrue
+                (Get-ClusterNode -Name worker-2).Annotations['clustermanagement.io/engine-upgrade-cordoned'] | Should -Not -BeNullOrEmpty
                 (Get-ClusterNode -Name worker-1).Unschedulable | Should -BeFalse
             }
             finally {
@@ -352,8 +353,22 @@ Describe 'Node hosts' -Skip:([bool]$script:fleetSkipReason) {
             }
 
             $again = @(Update-NodeDocker -Node worker-2, worker-1 -Version latest -ContainerdVersion $script:oldContainerd -MaxUnavailable 1 -SkipDrain -Force @script:access)
+            # worker-2's packages were already at the target; the re-run finishes it because of its marker.
             $again.Status | Should -Be @('Upgraded', 'Upgraded')
             (Get-ClusterNode -Name worker-2).Unschedulable | Should -BeFalse
+            (Get-ClusterNode -Name worker-2).Annotations.ContainsKey('clustermanagement.io/engine-upgrade-cordoned') | Should -BeFalse
+        }
+
+        It 'leaves a node that someone else had cordoned cordoned after its upgrade' {
+            Suspend-ClusterNode -Name worker-1 -Confirm:$false | Out-Null
+            try {
+                (Update-NodeDocker -Node worker-1 -Version latest -ContainerdVersion 1.6.20~ds1-1+deb12u3 -SkipDrain -Force @script:access).Status | Should -Be 'Upgraded'
+                (Get-ClusterNode -Name worker-1).Unschedulable | Should -BeTrue
+                (Get-NodeDocker -Node worker-1 @script:access).ContainerdBuild | Should -Be '1.6.20~ds1-1+deb12u3'
+            }
+            finally {
+                Resume-ClusterNode -Name worker-1 -Confirm:$false | Out-Null
+            }
         }
 
         It 'converges when a re-run follows a connection dropped mid-upgrade' {

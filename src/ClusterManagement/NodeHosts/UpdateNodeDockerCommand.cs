@@ -167,13 +167,17 @@ public sealed class UpdateNodeDockerCommand : NodeHostCmdlet
                 !SkipDrain,
                 async (name, drain, token) =>
                 {
-                    await maintenance.SetUnschedulableAsync(name, true, token).ConfigureAwait(false);
+                    if (UpgradeCordon.Owns(item.Node))
+                    {
+                        await UpgradeCordon.CordonAsync(connection, name, token).ConfigureAwait(false);
+                    }
+
                     if (drain)
                     {
                         await DrainAsync(maintenance, name, token).ConfigureAwait(false);
                     }
                 },
-                async (name, token) => await maintenance.SetUnschedulableAsync(name, false, token).ConfigureAwait(false),
+                async (name, token) => await UpgradeCordon.UncordonAsync(connection, name, token).ConfigureAwait(false),
                 Timeout,
                 ct).ConfigureAwait(false);
             return (result, null);

@@ -37,11 +37,16 @@ public sealed class EngineRollout(NodeConnector connector, IOperationLog log)
         var resolved = await new EngineInstaller(shell, node.Name, packages, log).ResolveAsync(target, StepTimeout, cancellationToken).ConfigureAwait(false);
         var installed = await packages.InstalledAsync(resolved.Versions.Keys, StepTimeout, cancellationToken).ConfigureAwait(false);
         var from = string.Join(", ", resolved.Versions.Keys.Where(k => k != "docker-ce-cli").Select(k => $"{k} {installed.GetValueOrDefault(k, "(none)")}"));
-        var needsChange = resolved.Versions.Any(v => installed.GetValueOrDefault(v.Key) != v.Value);
+        // A node a failed run left cordoned goes through the cycle again even when its packages are
+        // already at the target: its engine still has to be restarted, verified and the node uncordoned.
+        var needsChange = resolved.Versions.Any(v => installed.GetValueOrDefault(v.Key) != v.Value) || UpgradeCordon.IsMarked(node);
         return new EngineUpgradeItem(node, endpoint, resolved, from, needsChange);
     }
 
-    /// <summary>Upgrades one node; <paramref name="cordonAndDrain"/> and <paramref name="uncordon"/> come from node maintenance.</summary>
+    /// <summary>
+    /// Upgrades one node; <paramref name="cordonAndDrain"/> and <paramref name="uncordon"/> come from node
+    /// maintenance. A node that someone else had cordoned is drained and upgraded but not uncordoned.
+    /// </summary>
     public async Task<NodeDockerUpgrade> UpgradeAsync(
         EngineUpgradeItem item,
         int batch,
@@ -81,8 +86,15 @@ public sealed class EngineRollout(NodeConnector connector, IOperationLog log)
             throw new ClusterException(e.Kind, e.ErrorId, $"{e.Message}\n{name} stays cordoned; fix the engine, then run Update-NodeDocker again (or Resume-ClusterNode).", name, e);
         }
 
-        log.Verbose($"{name}: engine verified; uncordoning.");
-        await uncordon(name, cancellationToken).ConfigureAwait(false);
+        if (UpgradeCordon.Owns(item.Node))
+        {
+            log.Verbose($"{name}: engine verified; uncordoning.");
+            await uncordon(name, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            log.Verbose($"{name}: engine verified; it was cordoned before the upgrade and stays cordoned.");
+        }
         return Result(item, batch, drain, clock, NodeDockerUpgradeStatus.Upgraded);
     }
 
