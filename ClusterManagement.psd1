@@ -17,6 +17,7 @@
         'Formats/Storage.Format.ps1xml'
         'Formats/Network.Format.ps1xml'
         'Formats/Apps.Format.ps1xml'
+        'Formats/NodeHosts.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Get-ClusterContext'
@@ -48,6 +49,15 @@
         'Suspend-AppRollout'
         'Resume-AppRollout'
         'Restart-App'
+        'New-ClusterNode'
+        'Get-NodeDocker'
+        'Get-NodeService'
+        'Start-NodeService'
+        'Stop-NodeService'
+        'Restart-NodeService'
+        'Backup-ClusterNode'
+        'Remove-ClusterNode'
+        'Update-NodeDocker'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
