@@ -5,7 +5,7 @@ BeforeDiscovery {
     $docsPath = Join-Path (Get-RepoRoot) 'docs'
     # Pages marked "<!-- examples: node hosts -->" need real hosts: NodeHosts.Tests.ps1 runs their examples on its fleet.
     $pages = @(Get-ChildItem $docsPath -Filter '*-*.md' | Where-Object { $_.BaseName -notlike 'about_*' -and $_.BaseName -notlike '_*' } |
-        Where-Object { (Get-Content $_.FullName -TotalCount 2) -notmatch '<!-- examples: node hosts -->' } |
+        Where-Object { -not ((Get-Content $_.FullName -TotalCount 2) -match '<!-- examples: node hosts -->') } |
         ForEach-Object { @{ Page = $_.FullName; Name = $_.BaseName } })
     $abouts = @(Get-ChildItem $docsPath -Filter 'about_*.md' | ForEach-Object { @{ Topic = $_.BaseName } })
 }
