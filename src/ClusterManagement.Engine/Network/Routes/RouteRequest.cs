@@ -10,10 +10,11 @@ public sealed partial record RouteRequest(IPNetwork Destination, IPAddress? Gate
 {
     public RouteFamily Family => Destination.BaseAddress.AddressFamily == AddressFamily.InterNetwork ? RouteFamily.IPv4 : RouteFamily.IPv6;
 
-    public static RouteRequest Create(string destination, string? gateway, string? device, int? metric)
+    /// <param name="requireTarget">Adding needs a gateway or a device; removing finds the route by its destination alone.</param>
+    public static RouteRequest Create(string destination, string? gateway, string? device, int? metric, bool requireTarget = true)
     {
         var network = Cidr.Parse(destination, "Destination");
-        if (gateway is null && device is null)
+        if (requireTarget && gateway is null && device is null)
         {
             throw new ClusterException(ClusterErrorKind.Invalid, "RouteTargetMissing", $"A route to {network} needs -Gateway, -Device or both.", destination);
         }

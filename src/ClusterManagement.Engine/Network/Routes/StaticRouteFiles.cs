@@ -47,9 +47,9 @@ public static class StaticRouteFiles
 
     public static string PathFor(StaticRouteStyle style, string device, RouteFamily family) => style switch
     {
-        StaticRouteStyle.Ifupdown => $"/etc/network/interfaces.d/clustermanagement-routes-{device}",
+        StaticRouteStyle.Ifupdown => $"/etc/network/interfaces.d/cm-routes-{device}",
         // 90-: read after the files that define the device, so these routes merge into its definition.
-        StaticRouteStyle.Netplan => $"/etc/netplan/90-clustermanagement-routes-{device}.yaml",
+        StaticRouteStyle.Netplan => $"/etc/netplan/90-cm-routes-{device}.yaml",
         _ => family == RouteFamily.IPv4 ? $"/etc/sysconfig/network-scripts/route-{device}" : $"/etc/sysconfig/network-scripts/route6-{device}",
     };
 

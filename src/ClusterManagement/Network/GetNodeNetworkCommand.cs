@@ -1,0 +1,66 @@
+using System.Management.Automation;
+using ClusterManagement.Infrastructure;
+using ClusterManagement.Network.EngineNetworks;
+using ClusterManagement.NodeHosts;
+using ClusterManagement.Nodes;
+
+namespace ClusterManagement.Network;
+
+[Cmdlet(VerbsCommon.Get, "NodeNetwork")]
+[OutputType(typeof(EngineNetwork))]
+public sealed class GetNodeNetworkCommand : NodeHostCmdlet
+{
+    /// <summary>
+    /// <para type="description">The nodes whose engine networks to list (names, or ClusterNode objects from the pipeline).</para>
+    /// </summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("NodeName")]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NodeNameCompleter))]
+    public string[] Node { get; set; } = [];
+
+    /// <summary>
+    /// <para type="description">Only the networks with these names; wildcards allowed.</para>
+    /// </summary>
+    [Parameter(Position = 1)]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(EngineNetworkNameCompleter))]
+    public string[]? Name { get; set; }
+
+    /// <summary>
+    /// <para type="description">How long each node may take (SSH, tunnel, engine answers). Seconds or a TimeSpan. Default: 30 seconds.</para>
+    /// </summary>
+    [Parameter]
+    [TimeoutTransformation]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    protected override void ProcessRecord() => AddNodes(Node);
+
+    protected override void EndProcessing() => Run(async (writer, ct) =>
+    {
+        var nodes = await ResolveNodesAsync(Connect(), writer, allWhenNone: false, ct).ConfigureAwait(false);
+        var service = new EngineNetworkService(Connector(writer), writer);
+        var patterns = Name?.Select(n => WildcardPattern.Get(n, WildcardOptions.IgnoreCase)).ToList();
+        var results = new IReadOnlyList<EngineNetwork>?[nodes.Count];
+        await ForEachAsync(Enumerable.Range(0, nodes.Count), writer, async (i, token) =>
+            results[i] = await service.ListAsync(nodes[i], Timeout, token).ConfigureAwait(false), ct).ConfigureAwait(false);
+
+        // In the order the nodes were asked for, whatever order they answered in.
+        foreach (var network in results.SelectMany(r => r ?? []))
+        {
+            if (patterns is null || patterns.Any(p => p.IsMatch(network.Name)))
+            {
+                writer.Object(network);
+            }
+        }
+
+        foreach (var name in Name?.Where(n => !WildcardPattern.ContainsWildcardCharacters(n)) ?? [])
+        {
+            foreach (var node in nodes.Where((_, i) => results[i] is { } r && !r.Any(n => string.Equals(n.Name, name, StringComparison.OrdinalIgnoreCase))))
+            {
+                writer.Error(ErrorRecords.From(new Diagnostics.ClusterException(Diagnostics.ClusterErrorKind.NotFound, "EngineNetworkNotFound", $"Node {node.Name} has no engine network '{name}'.", name)));
+            }
+        }
+    });
+}
