@@ -9,7 +9,7 @@ namespace ClusterManagement.Network;
 /// <summary>Adds a route to node hosts' main routing table with ip route over SSH; -Persist also writes it where the distribution keeps static routes.</summary>
 [Cmdlet(VerbsCommon.Add, "NodeRoute", SupportsShouldProcess = true)]
 [OutputType(typeof(NodeRoute))]
-public sealed class AddNodeRouteCommand : NodeHostCmdlet
+public sealed class AddNodeRouteCommand : NodeNetworkCmdlet
 {
     /// <summary>
     /// <para type="description">The nodes that get the route (names, or ClusterNode objects from the pipeline).</para>
@@ -54,13 +54,6 @@ public sealed class AddNodeRouteCommand : NodeHostCmdlet
     [Parameter]
     public SwitchParameter Persist { get; set; }
 
-    /// <summary>
-    /// <para type="description">How long each node may take. Seconds or a TimeSpan. Default: 30 seconds.</para>
-    /// </summary>
-    [Parameter]
-    [TimeoutTransformation]
-    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
-
     protected override void ProcessRecord() => AddNodes(Node);
 
     protected override void EndProcessing() => Run(async (writer, ct) =>
@@ -68,16 +61,18 @@ public sealed class AddNodeRouteCommand : NodeHostCmdlet
         var request = RouteRequest.Create(Destination, Gateway, Device, Metric);
         var nodes = await ResolveNodesAsync(Connect(), writer, allWhenNone: false, ct).ConfigureAwait(false);
         var service = new NodeRouteService(Connector(writer), writer);
-        var results = new NodeRoute?[nodes.Count];
-        await ForEachAsync(Enumerable.Range(0, nodes.Count), writer, async (i, token) =>
-            results[i] = await service.AddAsync(
-                nodes[i],
+        var results = await RunAllAsync(
+            nodes,
+            writer,
+            (node, token) => service.AddAsync(
+                node,
                 request,
                 Persist.IsPresent,
-                route => writer.ShouldProcessAsync(nodes[i].Name, $"ip route add {route}{(Persist ? " (and persist it)" : "")}"),
+                route => writer.ShouldProcessAsync(node.Name, $"ip route add {route}{(Persist ? " (and persist it)" : "")}"),
                 Timeout,
-                token).ConfigureAwait(false), ct).ConfigureAwait(false);
-        foreach (var route in results.OfType<NodeRoute>())
+                token),
+            ct).ConfigureAwait(false);
+        foreach (var route in results)
         {
             writer.Object(route);
         }

@@ -8,7 +8,7 @@ namespace ClusterManagement.Network;
 
 [Cmdlet(VerbsCommon.Get, "NodeNetwork")]
 [OutputType(typeof(EngineNetwork))]
-public sealed class GetNodeNetworkCommand : NodeHostCmdlet
+public sealed class GetNodeNetworkCommand : NodeNetworkCmdlet
 {
     /// <summary>
     /// <para type="description">The nodes whose engine networks to list (names, or ClusterNode objects from the pipeline).</para>
@@ -28,13 +28,6 @@ public sealed class GetNodeNetworkCommand : NodeHostCmdlet
     [ArgumentCompleter(typeof(EngineNetworkNameCompleter))]
     public string[]? Name { get; set; }
 
-    /// <summary>
-    /// <para type="description">How long each node may take (SSH, tunnel, engine answers). Seconds or a TimeSpan. Default: 30 seconds.</para>
-    /// </summary>
-    [Parameter]
-    [TimeoutTransformation]
-    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
-
     protected override void ProcessRecord() => AddNodes(Node);
 
     protected override void EndProcessing() => Run(async (writer, ct) =>
@@ -42,12 +35,8 @@ public sealed class GetNodeNetworkCommand : NodeHostCmdlet
         var nodes = await ResolveNodesAsync(Connect(), writer, allWhenNone: false, ct).ConfigureAwait(false);
         var service = new EngineNetworkService(Connector(writer), writer);
         var patterns = Name?.Select(n => WildcardPattern.Get(n, WildcardOptions.IgnoreCase)).ToList();
-        var results = new IReadOnlyList<EngineNetwork>?[nodes.Count];
-        await ForEachAsync(Enumerable.Range(0, nodes.Count), writer, async (i, token) =>
-            results[i] = await service.ListAsync(nodes[i], Timeout, token).ConfigureAwait(false), ct).ConfigureAwait(false);
-
-        // In the order the nodes were asked for, whatever order they answered in.
-        foreach (var network in results.SelectMany(r => r ?? []))
+        var results = await RunAllAsync(nodes, writer, async (node, token) => (Node: node.Name, Networks: await service.ListAsync(node, Timeout, token).ConfigureAwait(false)), ct).ConfigureAwait(false);
+        foreach (var network in results.SelectMany(r => r.Networks))
         {
             if (patterns is null || patterns.Any(p => p.IsMatch(network.Name)))
             {
@@ -57,9 +46,9 @@ public sealed class GetNodeNetworkCommand : NodeHostCmdlet
 
         foreach (var name in Name?.Where(n => !WildcardPattern.ContainsWildcardCharacters(n)) ?? [])
         {
-            foreach (var node in nodes.Where((_, i) => results[i] is { } r && !r.Any(n => string.Equals(n.Name, name, StringComparison.OrdinalIgnoreCase))))
+            foreach (var result in results.Where(r => !r.Networks.Any(n => string.Equals(n.Name, name, StringComparison.OrdinalIgnoreCase))))
             {
-                writer.Error(ErrorRecords.From(new Diagnostics.ClusterException(Diagnostics.ClusterErrorKind.NotFound, "EngineNetworkNotFound", $"Node {node.Name} has no engine network '{name}'.", name)));
+                writer.Error(ErrorRecords.From(new Diagnostics.ClusterException(Diagnostics.ClusterErrorKind.NotFound, "EngineNetworkNotFound", $"Node {result.Node} has no engine network '{name}'.", name)));
             }
         }
     });

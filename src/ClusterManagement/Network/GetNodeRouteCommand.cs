@@ -9,7 +9,7 @@ namespace ClusterManagement.Network;
 
 [Cmdlet(VerbsCommon.Get, "NodeRoute")]
 [OutputType(typeof(NodeRoute))]
-public sealed class GetNodeRouteCommand : NodeHostCmdlet
+public sealed class GetNodeRouteCommand : NodeNetworkCmdlet
 {
     /// <summary>
     /// <para type="description">The nodes whose routing tables to read (names, or ClusterNode objects from the pipeline).</para>
@@ -27,13 +27,6 @@ public sealed class GetNodeRouteCommand : NodeHostCmdlet
     [ValidateNotNullOrEmpty]
     public string? Destination { get; set; }
 
-    /// <summary>
-    /// <para type="description">How long each node may take. Seconds or a TimeSpan. Default: 30 seconds.</para>
-    /// </summary>
-    [Parameter]
-    [TimeoutTransformation]
-    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
-
     protected override void ProcessRecord() => AddNodes(Node);
 
     protected override void EndProcessing() => Run(async (writer, ct) =>
@@ -41,10 +34,8 @@ public sealed class GetNodeRouteCommand : NodeHostCmdlet
         var within = Destination is null ? (IPNetwork?)null : Cidr.Parse(Destination, nameof(Destination));
         var nodes = await ResolveNodesAsync(Connect(), writer, allWhenNone: false, ct).ConfigureAwait(false);
         var service = new NodeRouteService(Connector(writer), writer);
-        var results = new IReadOnlyList<NodeRoute>?[nodes.Count];
-        await ForEachAsync(Enumerable.Range(0, nodes.Count), writer, async (i, token) =>
-            results[i] = await service.ListAsync(nodes[i], Timeout, token).ConfigureAwait(false), ct).ConfigureAwait(false);
-        foreach (var route in results.SelectMany(r => r ?? []))
+        var results = await RunAllAsync(nodes, writer, (node, token) => service.ListAsync(node, Timeout, token), ct).ConfigureAwait(false);
+        foreach (var route in results.SelectMany(r => r))
         {
             if (within is not { } range || (IPNetwork.TryParse(route.Destination, out var destination) && Cidr.Within(destination, range)))
             {

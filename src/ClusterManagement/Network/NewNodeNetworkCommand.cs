@@ -11,7 +11,7 @@ namespace ClusterManagement.Network;
 /// <summary>Creates an engine network with address management on nodes; the CIDR arithmetic is checked before the engine is asked.</summary>
 [Cmdlet(VerbsCommon.New, "NodeNetwork", SupportsShouldProcess = true)]
 [OutputType(typeof(EngineNetwork))]
-public sealed class NewNodeNetworkCommand : NodeHostCmdlet
+public sealed class NewNodeNetworkCommand : NodeNetworkCmdlet
 {
     /// <summary>
     /// <para type="description">The nodes whose engines get the network (names, or ClusterNode objects from the pipeline).</para>
@@ -81,13 +81,6 @@ public sealed class NewNodeNetworkCommand : NodeHostCmdlet
     [Parameter]
     public Hashtable? Option { get; set; }
 
-    /// <summary>
-    /// <para type="description">How long each node may take. Seconds or a TimeSpan. Default: 30 seconds.</para>
-    /// </summary>
-    [Parameter]
-    [TimeoutTransformation]
-    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
-
     protected override void ProcessRecord() => AddNodes(Node);
 
     protected override void EndProcessing() => Run(async (writer, ct) =>
@@ -109,15 +102,17 @@ public sealed class NewNodeNetworkCommand : NodeHostCmdlet
         EngineNetworkValidation.Validate(request, [], []);
         var nodes = await ResolveNodesAsync(Connect(), writer, allWhenNone: false, ct).ConfigureAwait(false);
         var service = new EngineNetworkService(Connector(writer), writer);
-        var results = new EngineNetwork?[nodes.Count];
-        await ForEachAsync(Enumerable.Range(0, nodes.Count), writer, async (i, token) =>
-            results[i] = await service.CreateAsync(
-                nodes[i],
+        var results = await RunAllAsync(
+            nodes,
+            writer,
+            (node, token) => service.CreateAsync(
+                node,
                 request,
-                plan => writer.ShouldProcessAsync(nodes[i].Name, $"Create {Driver} network {Name} ({string.Join(", ", plan.Pools.Select(p => p.Subnet))})"),
+                plan => writer.ShouldProcessAsync(node.Name, $"Create {Driver} network {Name} ({string.Join(", ", plan.Pools.Select(p => p.Subnet))})"),
                 Timeout,
-                token).ConfigureAwait(false), ct).ConfigureAwait(false);
-        foreach (var network in results.OfType<EngineNetwork>())
+                token),
+            ct).ConfigureAwait(false);
+        foreach (var network in results)
         {
             writer.Object(network);
         }

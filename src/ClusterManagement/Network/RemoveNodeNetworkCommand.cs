@@ -9,7 +9,7 @@ namespace ClusterManagement.Network;
 /// <summary>Removes engine networks; one with containers attached stays unless -Force, which disconnects them first.</summary>
 [Cmdlet(VerbsCommon.Remove, "NodeNetwork", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(EngineNetwork))]
-public sealed class RemoveNodeNetworkCommand : NodeHostCmdlet
+public sealed class RemoveNodeNetworkCommand : NodeNetworkCmdlet
 {
     /// <summary>
     /// <para type="description">The nodes whose engines hold the network; EngineNetwork objects from Get-NodeNetwork bind by their Node property.</para>
@@ -40,13 +40,6 @@ public sealed class RemoveNodeNetworkCommand : NodeHostCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    /// <summary>
-    /// <para type="description">How long each node may take. Seconds or a TimeSpan. Default: 30 seconds.</para>
-    /// </summary>
-    [Parameter]
-    [TimeoutTransformation]
-    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
-
     private readonly List<(string Node, string Name)> targets = [];
 
     protected override bool ForceRequested => Force.IsPresent;
@@ -65,20 +58,22 @@ public sealed class RemoveNodeNetworkCommand : NodeHostCmdlet
         var nodes = await ResolveNodesAsync(Connect(), writer, allWhenNone: false, ct).ConfigureAwait(false);
         var service = new EngineNetworkService(Connector(writer), writer);
         var work = targets.Select(t => (Node: nodes.FirstOrDefault(n => n.Name == t.Node), t.Name)).Where(t => t.Node is not null).ToList();
-        var results = new EngineNetwork?[work.Count];
-        await ForEachAsync(Enumerable.Range(0, work.Count), writer, async (i, token) =>
-            results[i] = await service.RemoveAsync(
-                work[i].Node!,
-                work[i].Name,
+        var results = await RunAllAsync(
+            work,
+            writer,
+            (target, token) => service.RemoveAsync(
+                target.Node!,
+                target.Name,
                 Force.IsPresent,
                 network => writer.ShouldProcessAsync(
                     $"{network.Name} on {network.Node}",
                     network.Containers.Length > 0 ? $"Disconnect {network.Containers.Length} container(s) and remove network" : "Remove network"),
                 Timeout,
-                token).ConfigureAwait(false), ct).ConfigureAwait(false);
+                token),
+            ct).ConfigureAwait(false);
         if (PassThru)
         {
-            foreach (var network in results.OfType<EngineNetwork>())
+            foreach (var network in results)
             {
                 writer.Object(network);
             }

@@ -10,7 +10,7 @@ namespace ClusterManagement.Network;
 /// <summary>Removes routes from node hosts (NodeRoute objects from Get-NodeRoute bind by property); -Persist also removes the persisted line.</summary>
 [Cmdlet(VerbsCommon.Remove, "NodeRoute", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(NodeRoute))]
-public sealed class RemoveNodeRouteCommand : NodeHostCmdlet
+public sealed class RemoveNodeRouteCommand : NodeNetworkCmdlet
 {
     /// <summary>
     /// <para type="description">The node the route is on; NodeRoute objects bind by their Node property.</para>
@@ -64,13 +64,6 @@ public sealed class RemoveNodeRouteCommand : NodeHostCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    /// <summary>
-    /// <para type="description">How long each node may take. Seconds or a TimeSpan. Default: 30 seconds.</para>
-    /// </summary>
-    [Parameter]
-    [TimeoutTransformation]
-    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
-
     private readonly List<(string Node, RouteRequest Route)> targets = [];
 
     protected override bool ForceRequested => Force.IsPresent;
@@ -95,31 +88,33 @@ public sealed class RemoveNodeRouteCommand : NodeHostCmdlet
         var nodes = await ResolveNodesAsync(Connect(), writer, allWhenNone: false, ct).ConfigureAwait(false);
         var service = new NodeRouteService(Connector(writer), writer);
         var work = targets.Select(t => (Node: nodes.FirstOrDefault(n => n.Name == t.Node), t.Route)).Where(t => t.Node is not null).ToList();
-        var results = new NodeRoute?[work.Count];
         // Routes of one node one after the other: each removal reads the table the previous one left.
-        await ForEachAsync(work.GroupBy(w => w.Node!.Name), writer, async (group, token) =>
+        var results = await RunAllAsync(work.GroupBy(w => w.Node!.Name).ToList(), writer, async (group, token) =>
         {
+            var removed = new List<NodeRoute>();
             foreach (var (node, route) in group)
             {
                 try
                 {
-                    results[work.IndexOf((node, route))] = await service.RemoveAsync(
+                    removed.AddRange(await service.RemoveAsync(
                         node!,
                         route,
                         Persist.IsPresent,
                         args => writer.ShouldProcessAsync(node!.Name, $"ip route del {args}{(Persist ? " (and its persisted line)" : "")}"),
                         Timeout,
-                        token).ConfigureAwait(false);
+                        token).ConfigureAwait(false) is { } done ? [done] : []);
                 }
                 catch (ClusterException e)
                 {
                     writer.Error(ErrorRecords.From(e));
                 }
             }
+
+            return removed;
         }, ct).ConfigureAwait(false);
         if (PassThru)
         {
-            foreach (var route in results.OfType<NodeRoute>())
+            foreach (var route in results.SelectMany(r => r))
             {
                 writer.Object(route);
             }
