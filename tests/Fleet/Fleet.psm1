@@ -723,7 +723,9 @@ function New-FleetNodeNetwork {
         [Parameter(Mandatory)][string]$PeerAddress, [int]$PrefixLength, [string]$Address6, [string]$PeerAddress6
     )
     $holder = "$Name-netns"
-    $veth = Get-FleetVethName -Name $Name
+    # Interface names have at most 15 characters, the node end's temporary name included.
+    $veth = "cm$Name"
+    if ($veth.Length -gt 13) { throw "Node name $Name is too long for a veth pair name (at most 11 characters with -OwnNetwork)." }
     if ((Invoke-FleetNative ip 'link', 'show', 'dev', $veth -AllowFailure).ExitCode -eq 0) { throw "The interface $veth already exists; another fleet node of this name is running." }
     $image = Import-FleetImage -Engine $Engine
     Invoke-FleetDocker -Engine $Engine -ArgumentList @(
@@ -757,27 +759,18 @@ function New-FleetNodeNetwork {
 }
 
 function Remove-FleetNodeNetwork {
-    # Removes a node's namespace holder and the host end of its veth pair; nothing when the
-    # node had no namespace of its own.
+    # Removes a node's namespace holder and the host end of its veth pair (named on the holder, so
+    # nothing of another engine's nodes is touched); nothing when the node had no namespace of its own.
     param([Parameter(Mandatory)]$Engine, [Parameter(Mandatory)][string]$Name)
     $holder = "$Name-netns"
-    $veth = Get-FleetVethName -Name $Name
-    $inspect = Invoke-FleetDocker -Engine $Engine -ArgumentList 'inspect', '--format', "{{index .Config.Labels `"$script:NodeLabel`"}}", $holder -AllowFailure
-    if ($inspect.ExitCode -eq 0 -and "$($inspect.Output)".Trim() -eq 'netns') {
-        Invoke-FleetDocker -Engine $Engine -ArgumentList 'rm', '--force', $holder -AllowFailure | Out-Null
+    $inspect = Invoke-FleetDocker -Engine $Engine -ArgumentList 'inspect', '--format', "{{index .Config.Labels `"$script:NodeLabel`"}} {{index .Config.Labels `"$script:NodeLabel.veth`"}}", $holder -AllowFailure
+    $labels = -split "$($inspect.Output)"
+    if ($inspect.ExitCode -ne 0 -or $labels.Count -ne 2 -or $labels[0] -ne 'netns') { return }
+    Invoke-FleetDocker -Engine $Engine -ArgumentList 'rm', '--force', $holder -AllowFailure | Out-Null
+    # The pair goes with the namespace; deleting the host end covers a namespace something else still holds.
+    if ((Invoke-FleetNative ip 'link', 'show', 'dev', $labels[1] -AllowFailure).ExitCode -eq 0) {
+        Invoke-FleetNative ip 'link', 'del', $labels[1] -AllowFailure | Out-Null
     }
-    # The veth pair goes with the namespace; deleting the host end covers a holder that is already gone.
-    if ((Invoke-FleetNative ip 'link', 'show', 'dev', $veth -AllowFailure).ExitCode -eq 0) {
-        Invoke-FleetNative ip 'link', 'del', $veth -AllowFailure | Out-Null
-    }
-}
-
-function Get-FleetVethName {
-    # Interface names have at most 15 characters.
-    param([Parameter(Mandatory)][string]$Name)
-    $veth = "cm$Name"
-    if ($veth.Length -gt 13) { throw "Node name $Name is too long for a veth pair name (at most 11 characters with -OwnNetwork)." }
-    $veth
 }
 
 function Wait-FleetNodeReady {

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using ClusterManagement.Diagnostics;
 using ClusterManagement.Infrastructure;
 using ClusterManagement.Network.EngineNetworks;
 using ClusterManagement.NodeHosts;
@@ -48,7 +49,7 @@ public sealed class GetNodeNetworkCommand : NodeNetworkCmdlet
         {
             foreach (var result in results.Where(r => !r.Networks.Any(n => string.Equals(n.Name, name, StringComparison.OrdinalIgnoreCase))))
             {
-                writer.Error(ErrorRecords.From(new Diagnostics.ClusterException(Diagnostics.ClusterErrorKind.NotFound, "EngineNetworkNotFound", $"Node {result.Node} has no engine network '{name}'.", name)));
+                writer.Error(ErrorRecords.From(new ClusterException(ClusterErrorKind.NotFound, "EngineNetworkNotFound", $"Node {result.Node} has no engine network '{name}'.", name)));
             }
         }
     });

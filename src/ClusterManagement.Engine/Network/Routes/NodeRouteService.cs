@@ -55,7 +55,9 @@ public sealed class NodeRouteService(NodeConnector connector, IOperationLog log)
 
         // The kernel picks the device for a gateway-only route and a default metric for IPv6; the
         // route is recorded as the kernel has it, so that Remove-NodeRoute finds the same line.
-        var route = (await ReadTableAsync(shell, node.Name, timeout, cancellationToken).ConfigureAwait(false)).First(request.Matches);
+        var route = (await ReadTableAsync(shell, node.Name, timeout, cancellationToken).ConfigureAwait(false)).FirstOrDefault(request.Matches)
+            ?? throw new ClusterException(ClusterErrorKind.OperationFailed, "RouteNotListed",
+                $"'ip route add {request.IpArguments()}' succeeded on {node.Name} but the route is not in its table; nothing was persisted.", request.Destination.ToString());
         if (style is not { } chosen)
         {
             return route;
