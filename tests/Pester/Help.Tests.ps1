@@ -3,9 +3,10 @@ BeforeDiscovery {
     Import-Module (Get-ModuleUnderTest) -Force
     $commands = @(Get-Command -Module ClusterManagement | ForEach-Object { @{ Name = $_.Name } })
     $docsPath = Join-Path (Get-RepoRoot) 'docs'
-    # Pages marked "<!-- examples: node hosts -->" need real hosts: NodeHosts.Tests.ps1 runs their examples on its fleet.
+    # Pages marked "<!-- examples: node hosts -->" or "node network" need real hosts: NodeHosts.Tests.ps1 and NodeNetwork.Tests.ps1 run their examples on their fleets.
     $pages = @(Get-ChildItem $docsPath -Filter '*-*.md' | Where-Object { $_.BaseName -notlike 'about_*' -and $_.BaseName -notlike '_*' } |
-        Where-Object { -not ((Get-Content $_.FullName -TotalCount 2) -match '<!-- examples: node hosts -->') } |
+        # Joined: -notmatch on the array of lines would keep any page whose first line lacks the marker.
+        Where-Object { ((Get-Content $_.FullName -TotalCount 2) -join "`n") -notmatch '<!-- examples: node (hosts|network) -->' } |
         ForEach-Object { @{ Page = $_.FullName; Name = $_.BaseName } })
     $abouts = @(Get-ChildItem $docsPath -Filter 'about_*.md' | ForEach-Object { @{ Topic = $_.BaseName } })
 }

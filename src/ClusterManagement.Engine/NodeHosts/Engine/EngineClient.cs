@@ -10,7 +10,7 @@ namespace ClusterManagement.NodeHosts.Engine;
 /// The Docker Engine API of one node, through an SSH tunnel to the engine's loopback listener,
 /// at the API version negotiated from the server's /version.
 /// </summary>
-public sealed class EngineClient : IDisposable
+public sealed partial class EngineClient : IDisposable
 {
     private readonly SshTunnel tunnel;
     private readonly DockerClient client;
