@@ -38,11 +38,7 @@ Describe 'Node hosts' -Skip:([bool]$script:fleetSkipReason) {
 
         function Invoke-Node {
             param([string]$Name, [string]$Command)
-            $h = $script:hosts | Where-Object Name -eq $Name
-            $PSNativeCommandUseErrorActionPreference = $false
-            $out = & ssh -F /dev/null -o BatchMode=yes -o "UserKnownHostsFile=$($script:engine.KnownHostsPath)" -o ConnectTimeout=5 `
-                -i $script:key -p $h.SshPort "cmadmin@$($h.Address)" $Command 2>&1
-            ($out | ForEach-Object { "$_" }) -join "`n"
+            Invoke-FleetHostCommand -FleetHost ($script:hosts | Where-Object Name -eq $Name) -Command $Command
         }
 
         # ShouldProcess writes its "What if:" lines to the host, not to a stream a test can
@@ -474,19 +470,9 @@ Describe 'Node hosts' -Skip:([bool]$script:fleetSkipReason) {
         It 'runs every example of <_> against the fleet' -ForEach @(
             Get-ChildItem (Join-Path $PSScriptRoot '../../docs') -Filter '*-*.md' | Where-Object { (Get-Content $_.FullName -TotalCount 2) -match '<!-- examples: node hosts -->' } | ForEach-Object BaseName
         ) {
-            $page = Join-Path (Get-RepoRoot) "docs/$_.md"
-            $text = Get-Content $page -Raw
-            $examples = ($text -split '(?m)^## ')[1..99] | Where-Object { $_ -like 'EXAMPLES*' }
-            $codes = @([regex]::Matches([string]$examples, '(?ms)^```powershell\s*\n(.*?)^```') | ForEach-Object { $_.Groups[1].Value.Trim() })
-            $codes.Count | Should -BeGreaterOrEqual 2
-            # As a user would run them: credentials from the environment, host keys from ~/.ssh/known_hosts.
-            $userHome = Join-Path $TestDrive "home-$_"
-            New-Item -ItemType Directory -Force "$userHome/.ssh" | Out-Null
-            Copy-Item $script:knownHosts "$userHome/.ssh/known_hosts"
-            $script = "`$ErrorActionPreference = 'Stop'; `$ConfirmPreference = 'None'; Import-Module '$(Get-ModuleUnderTest)'; " + (($codes | ForEach-Object { "& { $_ } | Out-String | Write-Output" }) -join '; ')
-            $run = Invoke-FreshPwsh -Script $script -TimeoutSeconds 300 -Environment @{
-                KUBECONFIG = $script:cluster.KubeConfig; HOME = $userHome; CLUSTERMANAGEMENT_SSH_USER = 'cmadmin'; CLUSTERMANAGEMENT_SSH_KEY_PATH = $script:key
-            }
+            $run = Invoke-FleetDocsExample -Page (Join-Path (Get-RepoRoot) "docs/$_.md") -KubeConfig $script:cluster.KubeConfig -KeyPath $script:key `
+                -KnownHostsPath $script:knownHosts -WorkDir $TestDrive
+            $run.Count | Should -BeGreaterOrEqual 2
             $run.ExitCode | Should -Be 0 -Because "$($run.Output) $($run.Error)"
             $run.Error | Should -BeNullOrEmpty
         }

@@ -42,11 +42,7 @@ Describe 'Node networks and routes' -Skip:([bool]$script:fleetSkipReason) {
 
         function Invoke-Node {
             param([string]$Name, [string]$Command)
-            $h = $script:hosts | Where-Object Name -eq $Name
-            $PSNativeCommandUseErrorActionPreference = $false
-            $out = & ssh -F /dev/null -o BatchMode=yes -o "UserKnownHostsFile=$($script:engine.KnownHostsPath)" -o ConnectTimeout=5 `
-                -i $script:key -p $h.SshPort "cmadmin@$($h.Address)" $Command 2>&1
-            ($out | ForEach-Object { "$_" }) -join "`n"
+            Invoke-FleetHostCommand -FleetHost ($script:hosts | Where-Object Name -eq $Name) -Command $Command
         }
 
         function Get-EngineNetworkNames {

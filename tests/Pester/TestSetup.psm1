@@ -71,5 +71,14 @@ function Invoke-FleetDocsExample {
     [pscustomobject]@{ Count = $codes.Count; ExitCode = $run.ExitCode; Output = $run.Output; Error = $run.Error }
 }
 
+function Invoke-FleetHostCommand {
+    <# Runs a shell command on a fleet host with the real OpenSSH client and the fleet's own key and known_hosts; returns its output (stdout and stderr) as one string. #>
+    param([Parameter(Mandatory)] $FleetHost, [Parameter(Mandatory)] [string] $Command)
+    $PSNativeCommandUseErrorActionPreference = $false
+    $out = & ssh -F /dev/null -o BatchMode=yes -o "UserKnownHostsFile=$($FleetHost.KnownHostsPath)" -o ConnectTimeout=5 `
+        -i $FleetHost.KeyPath -p $FleetHost.SshPort "$($FleetHost.User)@$($FleetHost.Address)" $Command 2>&1
+    ($out | ForEach-Object { "$_" }) -join "`n"
+}
+
 Export-ModuleMember -Function Get-ModuleUnderTest, Get-RepoRoot, Start-SuiteCluster, Invoke-FreshPwsh, Invoke-KubectlJson, Get-PwshPath,
-    Start-TestCluster, Stop-TestCluster, Invoke-EmulatorControl, Invoke-FleetDocsExample
+    Start-TestCluster, Stop-TestCluster, Invoke-EmulatorControl, Invoke-FleetDocsExample, Invoke-FleetHostCommand
