@@ -17,6 +17,7 @@
         'Formats/Storage.Format.ps1xml'
         'Formats/Network.Format.ps1xml'
         'Formats/Apps.Format.ps1xml'
+        'Formats/NodeHosts.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Get-ClusterContext'
@@ -39,6 +40,12 @@
         'Resume-ClusterNode'
         'Get-NodePod'
         'Get-ClusterNetwork'
+        'Get-NodeNetwork'
+        'New-NodeNetwork'
+        'Remove-NodeNetwork'
+        'Get-NodeRoute'
+        'Add-NodeRoute'
+        'Remove-NodeRoute'
         'Get-ClusterApp'
         'Publish-AppVersion'
         'Get-AppRevision'
@@ -48,6 +55,15 @@
         'Suspend-AppRollout'
         'Resume-AppRollout'
         'Restart-App'
+        'New-ClusterNode'
+        'Get-NodeDocker'
+        'Get-NodeService'
+        'Start-NodeService'
+        'Stop-NodeService'
+        'Restart-NodeService'
+        'Backup-ClusterNode'
+        'Remove-ClusterNode'
+        'Update-NodeDocker'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -68,7 +68,28 @@ function Invoke-TestRun {
 function Start-Sandbox {
     param([Parameter(Mandatory)] $Context, [int] $Nodes, [int] $NodeHosts)
     Build-Emulator -Root $Context.Root -Configuration $Context.Configuration
-    Start-TestCluster -Root $Context.Root -StateDir $Context.SandboxDir -Workers $Nodes -ExtraArgument '--sample-app' -Configuration $Context.Configuration
+    $cluster = Start-TestCluster -Root $Context.Root -StateDir $Context.SandboxDir -Workers $Nodes -ExtraArgument '--sample-app' -Configuration $Context.Configuration
+    if ($NodeHosts -gt 0) {
+        # Hosts that are not yet in the cluster, for New-ClusterNode; the control-plane host runs etcd.
+        Import-Module (Join-Path $Context.Root 'tests/Fleet/Fleet.psm1') -Force
+        try {
+            $null = Start-Fleet -Count ($NodeHosts + 1) -ControlPlaneCount 1 -FirstOctet 190 -Variant Docker -Confirm:$false
+            Export-FleetInventory -Path (Join-Path $Context.SandboxDir 'nodes.json') -Confirm:$false
+        }
+        catch {
+            Stop-Fleet -Confirm:$false
+            Stop-TestCluster -Cluster $cluster
+            throw
+        }
+        Add-Member -InputObject $cluster -NotePropertyName NodeHosts -NotePropertyValue (Join-Path $Context.SandboxDir 'nodes.json')
+    }
+    $cluster
+}
+
+function Stop-Sandbox {
+    param([Parameter(Mandatory)] $Cluster)
+    if ($Cluster.PSObject.Properties['NodeHosts']) { Stop-Fleet -Confirm:$false }
+    Stop-TestCluster -Cluster $Cluster
 }
 
 function Invoke-Sandbox {
@@ -78,12 +99,15 @@ function Invoke-Sandbox {
     try {
         Write-Host "Sandbox cluster at $($cluster.Url) with $Nodes workers."
         Write-Host "Kubeconfig: $($cluster.KubeConfig)"
+        if ($cluster.PSObject.Properties['NodeHosts']) {
+            Write-Host "Node hosts (not yet in the cluster): $($cluster.NodeHosts); try New-ClusterNode with an entry's address, sshPort, user and keyPath."
+        }
         Write-Host "Try it:  `$env:KUBECONFIG = '$($cluster.KubeConfig)'; Import-Module '$($Context.ModuleOut)'; Get-ClusterNode"
         Write-Host 'Press Ctrl+C to stop.'
         Wait-TestCluster -Cluster $cluster
     }
     finally {
-        Stop-TestCluster -Cluster $cluster
+        Stop-Sandbox -Cluster $cluster
     }
 }
 
@@ -97,7 +121,7 @@ function Invoke-SandboxShell {
         & (Get-PwshPath) -NoLogo -NoExit -Command $init
     }
     finally {
-        Stop-TestCluster -Cluster $cluster
+        Stop-Sandbox -Cluster $cluster
     }
 }
 

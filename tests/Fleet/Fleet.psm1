@@ -597,6 +597,21 @@ function Start-FleetNode {
     The TCP port the node's dockerd (once docker.io is installed) listens on at Address.
     .PARAMETER Variant
     Base (no docker.io) or Docker (docker.io pre-installed and running).
+    .PARAMETER OwnNetwork
+    Gives the node its own network namespace instead of the host's, reached over a veth pair:
+    the host end (named after the node, cm<Name>) gets PeerAddress, the node end (eth0 in the
+    node) gets Address, and sshd listens on Address. Tests that change a node's routes need
+    this: whatever they do stays in the node's namespace. Address and PeerAddress must then
+    come from the benchmarking range 198.18.0.0/15. Stop-FleetNode removes the namespace and
+    the veth pair.
+    .PARAMETER PeerAddress
+    With -OwnNetwork: the host end's address.
+    .PARAMETER PrefixLength
+    With -OwnNetwork: the prefix length of the veth pair's IPv4 subnet. Default 30.
+    .PARAMETER Address6
+    With -OwnNetwork: an IPv6 address (fd00:198:18:... ULA) for the node end, /64.
+    .PARAMETER PeerAddress6
+    With -OwnNetwork and -Address6: the host end's IPv6 address, /64.
     .OUTPUTS
     ClusterManagement.Fleet.Node: Name, Address, SshPort, User, KeyPath, KnownHostsPath,
     HostKeyFingerprint (SHA256:..., as ssh-keygen -lf prints it), EnginePort, ControlPlane,
@@ -610,20 +625,37 @@ function Start-FleetNode {
     [OutputType([pscustomobject])]
     param(
         [Parameter(Mandatory)][ValidatePattern('^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$')][string]$Name,
-        [Parameter(Mandatory)][ValidateScript({ $_ -match '^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$' -and $_ -ne '127.0.0.1' })][string]$Address,
+        [Parameter(Mandatory)][ValidateScript({ ($_ -match '^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$' -and $_ -ne '127.0.0.1') -or $_ -match '^198\.1[89]\.\d{1,3}\.\d{1,3}$' })][string]$Address,
         [Parameter(Mandatory)][ValidateRange(1, 65535)][int]$SshPort,
         [ValidateRange(1, 65535)][int]$EnginePort = 2376,
         [switch]$ControlPlane,
         [ValidateRange(1, 65535)][int]$EtcdClientPort = 2379,
         [ValidateRange(1, 65535)][int]$EtcdPeerPort = 2380,
         [ValidateSet('Base', 'Docker')][string]$Variant = 'Base',
+        [switch]$OwnNetwork,
+        [ValidatePattern('^198\.1[89]\.\d{1,3}\.\d{1,3}$')][string]$PeerAddress,
+        [ValidateRange(8, 30)][int]$PrefixLength = 30,
+        [ValidatePattern('^fd00:198:18:[0-9a-f:]+$')][string]$Address6,
+        [ValidatePattern('^fd00:198:18:[0-9a-f:]+$')][string]$PeerAddress6,
         $Engine,
         [int]$TimeoutSec = 60
     )
     $Engine = Resolve-FleetEngine $Engine
+    if ($OwnNetwork -ne ($Address -like '198.1*')) { throw 'A node with -OwnNetwork takes Address and PeerAddress from 198.18.0.0/15; one on the host network takes a 127.x address.' }
+    if ($OwnNetwork -and -not $PeerAddress) { throw '-OwnNetwork needs -PeerAddress (the host end of the veth pair).' }
+    if ([bool]$Address6 -ne [bool]$PeerAddress6) { throw '-Address6 and -PeerAddress6 go together.' }
     if (-not $PSCmdlet.ShouldProcess("$Name ($Address`:$SshPort)", 'Start fleet node')) { return }
-    $container = New-FleetNodeContainer -Engine $Engine -Name $Name -Address $Address -SshPort $SshPort -EnginePort $EnginePort `
-        -ControlPlane:$ControlPlane -EtcdClientPort $EtcdClientPort -EtcdPeerPort $EtcdPeerPort -Variant $Variant
+    $network = if ($OwnNetwork) {
+        New-FleetNodeNetwork -Engine $Engine -Name $Name -Address $Address -PeerAddress $PeerAddress -PrefixLength $PrefixLength -Address6 $Address6 -PeerAddress6 $PeerAddress6
+    }
+    try {
+        $container = New-FleetNodeContainer -Engine $Engine -Name $Name -Address $Address -SshPort $SshPort -EnginePort $EnginePort `
+            -ControlPlane:$ControlPlane -EtcdClientPort $EtcdClientPort -EtcdPeerPort $EtcdPeerPort -Variant $Variant -NetworkContainer $network
+    }
+    catch {
+        if ($network) { Remove-FleetNodeNetwork -Engine $Engine -Name $Name }
+        throw
+    }
     Wait-FleetNodeReady -Container $container -TimeoutSec $TimeoutSec
 }
 
@@ -633,10 +665,11 @@ function New-FleetNodeContainer {
     param(
         [Parameter(Mandatory)]$Engine, [Parameter(Mandatory)][string]$Name, [Parameter(Mandatory)][string]$Address,
         [Parameter(Mandatory)][int]$SshPort, [Parameter(Mandatory)][int]$EnginePort, [switch]$ControlPlane,
-        [int]$EtcdClientPort, [int]$EtcdPeerPort, [string]$Variant
+        [int]$EtcdClientPort, [int]$EtcdPeerPort, [string]$Variant, [string]$NetworkContainer
     )
     $ports = @($SshPort, $EnginePort) + $(if ($ControlPlane) { $EtcdClientPort, $EtcdPeerPort })
-    foreach ($port in $ports) {
+    # A node in its own namespace has its ports to itself.
+    foreach ($port in $ports | Where-Object { -not $NetworkContainer }) {
         if (-not (Test-FleetPortFree -Address $Address -Port $port)) { throw "${Address}:$port is already in use; every node needs free ports of its own." }
     }
     $image = Import-FleetImage -Engine $Engine -Variant $Variant
@@ -650,8 +683,11 @@ function New-FleetNodeContainer {
     Copy-Item -LiteralPath "$($Engine.KeyPath).pub" -Destination "$nodeDir/authorized_keys"
     if ($ControlPlane) { New-Item -ItemType File -Force -Path "$nodeDir/control-plane" | Out-Null }
 
-    $runArgs = @(
-        'run', '--detach', '--name', $Name, '--hostname', $Name,
+    # The host name and /etc/hosts belong to the network namespace's owner; without the hosts
+    # entry sudo asks the host's resolver for the node's own name.
+    $network = if ($NetworkContainer) { @('--network', "container:$NetworkContainer") }
+    else { @('--network', 'host', '--hostname', $Name, '--add-host', "${Name}:$Address") }
+    $runArgs = @('run', '--detach', '--name', $Name) + $network + @(
         '--label', "$script:NodeLabel=node", '--label', "$script:NodeLabel.address=$Address",
         '--label', "$script:NodeLabel.ssh-port=$SshPort", '--label', "$script:NodeLabel.engine-port=$EnginePort",
         '--label', "$script:NodeLabel.control-plane=$($ControlPlane.IsPresent.ToString().ToLowerInvariant())",
@@ -659,12 +695,10 @@ function New-FleetNodeContainer {
         # --privileged fails on this kind of machine (no CAP_SYS_RESOURCE in the bounding set);
         # this set runs systemd, an inner dockerd and sudo.
         '--cap-add', 'ALL', '--cap-drop', 'SYS_RESOURCE', '--security-opt', 'seccomp=unconfined',
-        '--network', 'host', '--cgroupns=host', '--volume', '/sys/fs/cgroup:/sys/fs/cgroup:rw',
+        '--cgroupns=host', '--volume', '/sys/fs/cgroup:/sys/fs/cgroup:rw',
         # overlay2 for the inner engine needs a data root that is not itself on overlayfs.
         '--volume', '/var/lib/docker',
         '--tmpfs', '/run', '--tmpfs', '/run/lock', '--stop-signal', 'SIGRTMIN+3',
-        # Without it sudo asks the host's resolver for the node's own name.
-        '--add-host', "${Name}:$Address",
         '--env', 'container=docker',
         '--volume', "${nodeDir}:/etc/fleet:ro", '--volume', "${repo}:/srv/fleet-apt:ro",
         $image.Tag, '/lib/systemd/systemd'
@@ -677,6 +711,65 @@ function New-FleetNodeContainer {
         ControlPlane   = $ControlPlane.IsPresent
         EtcdClientPort = $EtcdClientPort
         Id             = (Invoke-FleetDocker -Engine $Engine -ArgumentList $runArgs | Select-Object -Last 1).Trim()
+    }
+}
+
+function New-FleetNodeNetwork {
+    # A network namespace of the node's own, held by a sleeping container that the node then
+    # joins (--network container:), so the veth pair is in place before the node's sshd binds
+    # its address. Returns the holder's name.
+    param(
+        [Parameter(Mandatory)]$Engine, [Parameter(Mandatory)][string]$Name, [Parameter(Mandatory)][string]$Address,
+        [Parameter(Mandatory)][string]$PeerAddress, [int]$PrefixLength, [string]$Address6, [string]$PeerAddress6
+    )
+    $holder = "$Name-netns"
+    # Interface names have at most 15 characters, the node end's temporary name included.
+    $veth = "cm$Name"
+    if ($veth.Length -gt 13) { throw "Node name $Name is too long for a veth pair name (at most 11 characters with -OwnNetwork)." }
+    if ((Invoke-FleetNative ip 'link', 'show', 'dev', $veth -AllowFailure).ExitCode -eq 0) { throw "The interface $veth already exists; another fleet node of this name is running." }
+    $image = Import-FleetImage -Engine $Engine
+    Invoke-FleetDocker -Engine $Engine -ArgumentList @(
+        'run', '--detach', '--name', $holder, '--hostname', $Name, '--network', 'none', '--add-host', "${Name}:$Address",
+        # The engine turns IPv6 off in a container's namespace; the veth end moved in takes the defaults.
+        '--sysctl', 'net.ipv6.conf.all.disable_ipv6=0', '--sysctl', 'net.ipv6.conf.default.disable_ipv6=0',
+        '--label', "$script:NodeLabel=netns", '--label', "$script:NodeLabel.veth=$veth",
+        $image.Tag, 'sleep', 'infinity') | Out-Null
+    try {
+        $holderPid = (Invoke-FleetDocker -Engine $Engine -ArgumentList 'inspect', '--format', '{{.State.Pid}}', $holder | Select-Object -Last 1).Trim()
+        $inNode = @('-t', $holderPid, '-n', 'ip')
+        Invoke-FleetNative ip 'link', 'add', $veth, 'type', 'veth', 'peer', 'name', "$veth-n" | Out-Null
+        Invoke-FleetNative ip 'link', 'set', "$veth-n", 'netns', $holderPid | Out-Null
+        Invoke-FleetNative nsenter ($inNode + @('link', 'set', "$veth-n", 'name', 'eth0')) | Out-Null
+        Invoke-FleetNative nsenter ($inNode + @('addr', 'add', "$Address/$PrefixLength", 'dev', 'eth0')) | Out-Null
+        Invoke-FleetNative ip 'addr', 'add', "$PeerAddress/$PrefixLength", 'dev', $veth | Out-Null
+        if ($Address6) {
+            # nodad: the addresses are usable at once instead of after duplicate detection.
+            Invoke-FleetNative nsenter ($inNode + @('addr', 'add', "$Address6/64", 'dev', 'eth0', 'nodad')) | Out-Null
+            Invoke-FleetNative ip 'addr', 'add', "$PeerAddress6/64", 'dev', $veth, 'nodad' | Out-Null
+        }
+        Invoke-FleetNative nsenter ($inNode + @('link', 'set', 'lo', 'up')) | Out-Null
+        Invoke-FleetNative nsenter ($inNode + @('link', 'set', 'eth0', 'up')) | Out-Null
+        Invoke-FleetNative ip 'link', 'set', $veth, 'up' | Out-Null
+    }
+    catch {
+        Remove-FleetNodeNetwork -Engine $Engine -Name $Name
+        throw
+    }
+    $holder
+}
+
+function Remove-FleetNodeNetwork {
+    # Removes a node's namespace holder and the host end of its veth pair (named on the holder, so
+    # nothing of another engine's nodes is touched); nothing when the node had no namespace of its own.
+    param([Parameter(Mandatory)]$Engine, [Parameter(Mandatory)][string]$Name)
+    $holder = "$Name-netns"
+    $inspect = Invoke-FleetDocker -Engine $Engine -ArgumentList 'inspect', '--format', "{{index .Config.Labels `"$script:NodeLabel`"}} {{index .Config.Labels `"$script:NodeLabel.veth`"}}", $holder -AllowFailure
+    $labels = -split "$($inspect.Output)"
+    if ($inspect.ExitCode -ne 0 -or $labels.Count -ne 2 -or $labels[0] -ne 'netns') { return }
+    Invoke-FleetDocker -Engine $Engine -ArgumentList 'rm', '--force', $holder -AllowFailure | Out-Null
+    # The pair goes with the namespace; deleting the host end covers a namespace something else still holds.
+    if ((Invoke-FleetNative ip 'link', 'show', 'dev', $labels[1] -AllowFailure).ExitCode -eq 0) {
+        Invoke-FleetNative ip 'link', 'del', $labels[1] -AllowFailure | Out-Null
     }
 }
 
@@ -771,6 +864,7 @@ function Stop-FleetNode {
         # Killed rather than shut down: a node is disposable, everything it ran dies with its
         # PID namespace, and an orderly stop of an inner dockerd costs seconds per node.
         Invoke-FleetDocker -Engine $Engine -ArgumentList (@('rm', '--force', '--volumes') + $names) -AllowFailure | Out-Null
+        foreach ($n in $names) { Remove-FleetNodeNetwork -Engine $Engine -Name $n }
         foreach ($n in $names) { Remove-Item -LiteralPath (Join-Path $Engine.WorkDir "nodes/$n") -Recurse -Force -ErrorAction SilentlyContinue }
         if ($addresses -and (Test-Path -LiteralPath $Engine.KnownHostsPath)) {
             $kept = @(Get-Content -LiteralPath $Engine.KnownHostsPath | Where-Object { $line = $_; -not ($addresses | Where-Object { $line.StartsWith($_) }) })

@@ -4,7 +4,10 @@ BeforeDiscovery {
     $commands = @(Get-Command -Module ClusterManagement | ForEach-Object { @{ Name = $_.Name } })
     $docsPath = Join-Path (Get-RepoRoot) 'docs'
     # Guides (azure-pipelines.md) sit beside the cmdlet pages; a cmdlet page is named Verb-Noun with an approved verb.
+    # Pages marked "<!-- examples: node hosts -->" or "node network" need real hosts: NodeHosts.Tests.ps1 and NodeNetwork.Tests.ps1 run their examples on their fleets.
     $pages = @(Get-ChildItem $docsPath -Filter '*-*.md' | Where-Object { $_.BaseName -match '^\w+-\w+$' -and (Get-Verb ($_.BaseName -split '-')[0]) } |
+        # Joined: -notmatch on the array of lines would keep any page whose first line lacks the marker.
+        Where-Object { ((Get-Content $_.FullName -TotalCount 2) -join "`n") -notmatch '<!-- examples: node (hosts|network) -->' } |
         ForEach-Object { @{ Page = $_.FullName; Name = $_.BaseName } })
     $abouts = @(Get-ChildItem $docsPath -Filter 'about_*.md' | ForEach-Object { @{ Topic = $_.BaseName } })
 }

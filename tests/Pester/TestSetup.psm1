@@ -48,5 +48,37 @@ function Invoke-KubectlJson {
     $text
 }
 
+function Invoke-FleetDocsExample {
+    <#
+    Runs the examples of a docs page that needs node hosts in a fresh pwsh, as a user would: SSH
+    credentials from the environment, host keys from ~/.ssh/known_hosts (a copy of $KnownHostsPath
+    in a home folder under $WorkDir). Returns Count (examples found) and the run's ExitCode, Output, Error.
+    #>
+    param(
+        [Parameter(Mandatory)] [string] $Page, [Parameter(Mandatory)] [string] $KubeConfig, [Parameter(Mandatory)] [string] $KeyPath,
+        [Parameter(Mandatory)] [string] $KnownHostsPath, [Parameter(Mandatory)] [string] $WorkDir
+    )
+    $text = Get-Content $Page -Raw
+    $examples = $text -split '(?m)^## ' | Select-Object -Skip 1 | Where-Object { $_ -like 'EXAMPLES*' }
+    $codes = @([regex]::Matches([string]$examples, '(?ms)^```powershell\s*\n(.*?)^```') | ForEach-Object { $_.Groups[1].Value.Trim() })
+    $userHome = Join-Path $WorkDir "home-$([IO.Path]::GetFileNameWithoutExtension($Page))"
+    New-Item -ItemType Directory -Force "$userHome/.ssh" | Out-Null
+    Copy-Item $KnownHostsPath "$userHome/.ssh/known_hosts"
+    $script = "`$ErrorActionPreference = 'Stop'; `$ConfirmPreference = 'None'; Import-Module '$ModulePath'; " + (($codes | ForEach-Object { "& { $_ } | Out-String | Write-Output" }) -join '; ')
+    $run = Invoke-FreshPwsh -Script $script -TimeoutSeconds 300 -Environment @{
+        KUBECONFIG = $KubeConfig; HOME = $userHome; CLUSTERMANAGEMENT_SSH_USER = 'cmadmin'; CLUSTERMANAGEMENT_SSH_KEY_PATH = $KeyPath
+    }
+    [pscustomobject]@{ Count = $codes.Count; ExitCode = $run.ExitCode; Output = $run.Output; Error = $run.Error }
+}
+
+function Invoke-FleetHostCommand {
+    <# Runs a shell command on a fleet host with the real OpenSSH client and the fleet's own key and known_hosts; returns its output (stdout and stderr) as one string. #>
+    param([Parameter(Mandatory)] $FleetHost, [Parameter(Mandatory)] [string] $Command)
+    $PSNativeCommandUseErrorActionPreference = $false
+    $out = & ssh -F /dev/null -o BatchMode=yes -o "UserKnownHostsFile=$($FleetHost.KnownHostsPath)" -o ConnectTimeout=5 `
+        -i $FleetHost.KeyPath -p $FleetHost.SshPort "$($FleetHost.User)@$($FleetHost.Address)" $Command 2>&1
+    ($out | ForEach-Object { "$_" }) -join "`n"
+}
+
 Export-ModuleMember -Function Get-ModuleUnderTest, Get-RepoRoot, Start-SuiteCluster, Invoke-FreshPwsh, Invoke-KubectlJson, Get-PwshPath,
-    Start-TestCluster, Stop-TestCluster, Invoke-EmulatorControl
+    Start-TestCluster, Stop-TestCluster, Invoke-EmulatorControl, Invoke-FleetDocsExample, Invoke-FleetHostCommand

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Security.Cryptography.X509Certificates;
 using ClusterManagement.Connection;
 using ClusterManagement.Diagnostics;
 using k8s;
@@ -15,9 +16,10 @@ public sealed class ClusterConnection
 {
     private static readonly ConcurrentDictionary<string, ClusterConnection> Cache = new(StringComparer.Ordinal);
 
-    private ClusterConnection(IKubernetes client, string contextName, string server, string contextNamespace)
+    private ClusterConnection(IKubernetes client, string contextName, string server, string contextNamespace, X509Certificate2Collection? certificateAuthorities)
     {
         Client = client;
+        CertificateAuthorities = certificateAuthorities;
         ContextName = contextName;
         Server = server;
         ContextNamespace = contextNamespace;
@@ -31,6 +33,9 @@ public sealed class ClusterConnection
     public string ContextNamespace { get; }
 
     internal IKubernetes Client { get; }
+
+    /// <summary>The CA certificates the context trusts for the API server; null when it relies on the system's trust store.</summary>
+    public X509Certificate2Collection? CertificateAuthorities { get; }
 
     public static ClusterConnection Open(ConnectionOptions options)
     {
@@ -103,7 +108,7 @@ public sealed class ClusterConnection
     private static ClusterConnection Create(KubernetesClientConfiguration configuration, string contextName, string contextNamespace)
     {
         var client = new k8s.Kubernetes(configuration, new ApiRequestLog());
-        return new ClusterConnection(client, contextName, configuration.Host, contextNamespace);
+        return new ClusterConnection(client, contextName, configuration.Host, contextNamespace, configuration.SslCaCerts);
     }
 
     // A kubeconfig that changed on disk (a rotated token, a new server) must not be served from the cache.

@@ -71,15 +71,23 @@ public sealed class NodeShell : IDisposable
         }
     }
 
+    /// <summary>
+    /// How long a command may take to end after its deadline. Cancelling an exec channel only asks
+    /// the server to signal the process, and a process under sudo may never see that signal, so the
+    /// channel is abandoned rather than awaited forever.
+    /// </summary>
+    private static readonly TimeSpan CancelGrace = TimeSpan.FromSeconds(5);
+
     public async Task<CommandResult> RunAsync(string command, TimeSpan timeout, CancellationToken cancellationToken, string? standardInput = null)
     {
         using var ssh = client.CreateCommand(command);
         ssh.CommandTimeout = timeout;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
+        Task execution = Task.CompletedTask;
         try
         {
-            var execution = ssh.ExecuteAsync(deadline.Token);
+            execution = ssh.ExecuteAsync(deadline.Token);
             if (standardInput is not null)
             {
                 using var input = ssh.CreateInputStream();
@@ -87,16 +95,18 @@ public sealed class NodeShell : IDisposable
                 await input.WriteAsync(bytes, deadline.Token).ConfigureAwait(false);
             }
 
-            await execution.ConfigureAwait(false);
+            await execution.WaitAsync(deadline.Token).ConfigureAwait(false);
             return new CommandResult(ssh.ExitStatus ?? -1, ssh.Result, ssh.Error);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
-            throw new ClusterException(
-                ClusterErrorKind.Timeout,
-                "NodeCommandTimeout",
-                $"'{FirstLine(command)}' on {Target} did not finish within {timeout}.",
-                Target.Host);
+            await Task.WhenAny(execution, Task.Delay(CancelGrace, CancellationToken.None)).ConfigureAwait(false);
+            if (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+
+            throw CommandTimedOut(command, timeout);
         }
         catch (Exception e) when (e is SshException or SocketException or IOException)
         {
@@ -104,10 +114,15 @@ public sealed class NodeShell : IDisposable
         }
     }
 
-    /// <summary>Runs a shell script as root through sudo -n; a password prompt is an error.</summary>
+    /// <summary>
+    /// Runs a shell script as root through sudo -n; a password prompt is an error. The script also
+    /// runs under the node's own timeout(1), so a command that outlives the deadline is ended on the
+    /// node too instead of living on after the cmdlet gave up on it.
+    /// </summary>
     public async Task<CommandResult> SudoAsync(string script, TimeSpan timeout, CancellationToken cancellationToken, string? standardInput = null)
     {
-        var result = await RunAsync("sudo -n sh -c " + Quote(script), timeout, cancellationToken, standardInput).ConfigureAwait(false);
+        var seconds = (long)Math.Ceiling(timeout.TotalSeconds);
+        var result = await RunAsync($"sudo -n timeout -k 5 {seconds} sh -c " + Quote(script), timeout + CancelGrace + CancelGrace, cancellationToken, standardInput).ConfigureAwait(false);
         if (result.ExitCode != 0 && result.Error.Contains("a password is required", StringComparison.Ordinal))
         {
             throw new ClusterException(
@@ -117,8 +132,20 @@ public sealed class NodeShell : IDisposable
                 Target.Host);
         }
 
+        // timeout(1) exits 124 when it ended the command, 137 when it had to kill it.
+        if (result.ExitCode is 124 or 137)
+        {
+            throw CommandTimedOut(script, timeout);
+        }
+
         return result;
     }
+
+    private ClusterException CommandTimedOut(string command, TimeSpan timeout) => new(
+        ClusterErrorKind.Timeout,
+        "NodeCommandTimeout",
+        $"'{FirstLine(command)}' on {Target} did not finish within {timeout}.",
+        Target.Host);
 
     /// <summary>Runs a script as root and fails with its own error output when it fails.</summary>
     public async Task<string> SudoCheckedAsync(string script, TimeSpan timeout, string what, CancellationToken cancellationToken, string? standardInput = null)
@@ -153,6 +180,28 @@ public sealed class NodeShell : IDisposable
         await Task.Run(() => sftp.DownloadFile(remotePath, local), cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Forwards a local loopback port to <paramref name="remoteHost"/>:<paramref name="remotePort"/> as seen
+    /// from the node, so the engine API is reached through the verified SSH connection and never over plain TCP.
+    /// </summary>
+    public SshTunnel OpenTunnel(string remoteHost, int remotePort)
+    {
+        var forward = new ForwardedPortLocal("127.0.0.1", 0, remoteHost, (uint)remotePort);
+        client.AddForwardedPort(forward);
+        try
+        {
+            forward.Start();
+        }
+        catch (Exception e) when (e is SshException or SocketException)
+        {
+            client.RemoveForwardedPort(forward);
+            forward.Dispose();
+            throw new ClusterException(ClusterErrorKind.Unreachable, "TunnelFailed", $"Cannot open an SSH tunnel to {remoteHost}:{remotePort} on {Target}: {e.Message}", Target.Host, e);
+        }
+
+        return new SshTunnel(client, forward);
+    }
+
     public void Dispose() => client.Dispose();
 
     public static string Quote(string value) => "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
@@ -163,9 +212,10 @@ public sealed class NodeShell : IDisposable
         return string.Join('\n', all.Skip(Math.Max(0, all.Length - lines)));
     }
 
+    /// <summary>The first line that says what a script does, past its shell options.</summary>
     private static string FirstLine(string command)
     {
-        var line = command.Split('\n')[0];
+        var line = command.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0 && !l.StartsWith("set -", StringComparison.Ordinal)) ?? command.Trim();
         return line.Length > 80 ? line[..80] + "..." : line;
     }
 

@@ -1,0 +1,67 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+using ClusterManagement.Diagnostics;
+
+namespace ClusterManagement.Network.Routes;
+
+/// <summary>A route to add or remove, checked: a CIDR destination, a gateway of the same family, a plausible device name.</summary>
+public sealed partial record RouteRequest(IPNetwork Destination, IPAddress? Gateway, string? Device, int? Metric)
+{
+    public RouteFamily Family => Destination.BaseAddress.AddressFamily == AddressFamily.InterNetwork ? RouteFamily.IPv4 : RouteFamily.IPv6;
+
+    /// <param name="requireTarget">Adding needs a gateway or a device; removing finds the route by its destination alone.</param>
+    public static RouteRequest Create(string destination, string? gateway, string? device, int? metric, bool requireTarget = true)
+    {
+        var network = Cidr.Parse(destination, "Destination");
+        if (requireTarget && gateway is null && device is null)
+        {
+            throw new ClusterException(ClusterErrorKind.Invalid, "RouteTargetMissing", $"A route to {network} needs -Gateway, -Device or both.", destination);
+        }
+
+        IPAddress? via = null;
+        if (gateway is not null)
+        {
+            via = Cidr.ParseAddress(gateway, "Gateway");
+            if (via.AddressFamily != network.BaseAddress.AddressFamily)
+            {
+                throw new ClusterException(ClusterErrorKind.Invalid, "GatewayFamilyMismatch",
+                    $"-Gateway: {via} is an {Cidr.Family(via)} address but {network} is an {Cidr.Family(network.BaseAddress)} destination.", gateway);
+            }
+        }
+
+        // Linux interface names: at most 15 bytes, no '/' or blanks; anything else cannot name a device
+        // and must not reach a shell command line.
+        if (device is not null && !DevicePattern().IsMatch(device))
+        {
+            throw new ClusterException(ClusterErrorKind.Invalid, "InvalidDevice", $"-Device: '{device}' is not an interface name.", device);
+        }
+
+        if (metric is < 0)
+        {
+            throw new ClusterException(ClusterErrorKind.Invalid, "InvalidMetric", $"-Metric: {metric} is negative.", metric);
+        }
+
+        return new RouteRequest(network, via, device, metric);
+    }
+
+    /// <summary>The route in ip's own syntax, as `ip route add|del` and the persistence files take it.</summary>
+    public string IpArguments(string? device = null) =>
+        string.Join(' ', new[]
+        {
+            Destination.ToString(),
+            Gateway is null ? null : $"via {Gateway}",
+            (device ?? Device) is { } dev ? $"dev {dev}" : null,
+            Metric is { } m ? $"metric {m}" : null,
+        }.Where(p => p is not null));
+
+    /// <summary>Whether <paramref name="route"/> from the table is this one (same destination, and same gateway, device and metric where given).</summary>
+    public bool Matches(NodeRoute route) =>
+        route.Destination == Destination.ToString()
+        && (Gateway is null || Gateway.ToString() == route.Gateway)
+        && (Device is null || Device == route.Device)
+        && (Metric is null || Metric == route.Metric);
+
+    [GeneratedRegex("^[A-Za-z0-9_.:@-]{1,15}$")]
+    private static partial Regex DevicePattern();
+}

@@ -1,0 +1,73 @@
+using ClusterManagement.Diagnostics;
+using ClusterManagement.Nodes;
+
+namespace ClusterManagement.NodeHosts.Engine;
+
+/// <summary>Probes node engines; a probe never throws for one node's trouble, it reports it in the result.</summary>
+public sealed class NodeDockerService(NodeConnector connector)
+{
+    public async Task<NodeDocker> ProbeAsync(ClusterNode node, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        NodeEndpoint endpoint;
+        try
+        {
+            endpoint = NodeEndpoint.For(node, connector.Access);
+        }
+        catch (ClusterException e)
+        {
+            return Failed(node.Name, NodeDockerState.Unreachable, null, e.Message);
+        }
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            using var shell = await connector.ConnectAsync(endpoint, deadline.Token).ConfigureAwait(false);
+            EngineClient engine;
+            try
+            {
+                engine = await EngineClient.OpenAsync(shell, endpoint.EngineEndpoint, timeout, deadline.Token).ConfigureAwait(false);
+            }
+            catch (ClusterException e) when (e.ErrorId is "EngineNotAnswering" or "TunnelFailed")
+            {
+                return Failed(node.Name, NodeDockerState.Stopped, endpoint, e.Message);
+            }
+
+            using (engine)
+            {
+                var info = await engine.InfoAsync(deadline.Token).ConfigureAwait(false);
+                return new NodeDocker
+                {
+                    Node = node.Name,
+                    State = NodeDockerState.Running,
+                    Version = engine.ServerVersion.Version,
+                    ApiVersion = engine.ApiVersion.ToString(),
+                    Containerd = engine.ComponentVersion("containerd"),
+                    ContainerdBuild = engine.ComponentBuild("containerd"),
+                    Runc = engine.ComponentVersion("runc"),
+                    Os = info.OperatingSystem,
+                    Kernel = info.KernelVersion,
+                    StorageDriver = info.Driver,
+                    CgroupDriver = info.CgroupDriver,
+                    Endpoint = endpoint.EngineEndpoint.ToString(),
+                };
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return Failed(node.Name, NodeDockerState.Timeout, endpoint, $"No answer within {timeout}.");
+        }
+        catch (ClusterException e)
+        {
+            return Failed(node.Name, e.Kind == ClusterErrorKind.Timeout ? NodeDockerState.Timeout : NodeDockerState.Unreachable, endpoint, e.Message);
+        }
+    }
+
+    private static NodeDocker Failed(string node, NodeDockerState state, NodeEndpoint? endpoint, string error) => new()
+    {
+        Node = node,
+        State = state,
+        Endpoint = endpoint?.EngineEndpoint.ToString(),
+        Error = error,
+    };
+}

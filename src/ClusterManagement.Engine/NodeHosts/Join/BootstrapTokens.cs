@@ -1,0 +1,127 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using ClusterManagement.Diagnostics;
+using ClusterManagement.Kubernetes;
+using k8s;
+using k8s.Models;
+
+namespace ClusterManagement.NodeHosts.Join;
+
+/// <summary>kubeadm bootstrap tokens: Secrets bootstrap-token-&lt;id&gt; in kube-system, "&lt;id&gt;.&lt;secret&gt;" on the wire.</summary>
+public static class BootstrapTokens
+{
+    private const string Alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+
+    public static async Task<string> CreateAsync(ClusterConnection connection, string description, TimeSpan lifetime, CancellationToken cancellationToken)
+    {
+        var id = RandomNumberGenerator.GetString(Alphabet, 6);
+        var secret = RandomNumberGenerator.GetString(Alphabet, 16);
+        var body = new V1Secret
+        {
+            Metadata = new V1ObjectMeta { Name = $"bootstrap-token-{id}", NamespaceProperty = "kube-system" },
+            Type = "bootstrap.kubernetes.io/token",
+            // data, not stringData: what the bootstrap authenticator reads, on any API server.
+            Data = new Dictionary<string, string>
+            {
+                ["description"] = description,
+                ["token-id"] = id,
+                ["token-secret"] = secret,
+                ["expiration"] = DateTime.UtcNow.Add(lifetime).ToString("yyyy-MM-ddTHH:mm:ssZ"),
+                ["usage-bootstrap-authentication"] = "true",
+                ["usage-bootstrap-signing"] = "true",
+                ["auth-extra-groups"] = "system:bootstrappers:kubeadm:default-node-token",
+            }.ToDictionary(e => e.Key, e => Encoding.UTF8.GetBytes(e.Value)),
+        };
+        await KubeApi.Call(
+            ct => connection.Client.CoreV1.CreateNamespacedSecretAsync(body, "kube-system", cancellationToken: ct),
+            new ResourceRef("Secret", body.Metadata.Name, "kube-system"),
+            cancellationToken,
+            idempotent: false).ConfigureAwait(false);
+        return $"{id}.{secret}";
+    }
+
+    /// <summary>
+    /// Makes sure kube-public/cluster-info carries a detached JWS for this token, which kubeadm join's
+    /// token discovery checks. On a kubeadm cluster the bootstrap signer controller writes the same
+    /// (deterministic) signature; clusters without that controller get it from here. A cluster that has
+    /// no cluster-info gets one built from this context's server and CA, as kubeadm init would create it.
+    /// </summary>
+    public static async Task SignClusterInfoAsync(ClusterConnection connection, string token, IOperationLog log, CancellationToken cancellationToken)
+    {
+        var (id, secret) = (token.Split('.')[0], token.Split('.')[1]);
+        var resource = new ResourceRef("ConfigMap", "cluster-info", "kube-public");
+        await Conflicts.RetryAsync<bool>(async ct =>
+        {
+            V1ConfigMap? info = null;
+            try
+            {
+                info = await KubeApi.Call(c => connection.Client.CoreV1.ReadNamespacedConfigMapAsync("cluster-info", "kube-public", cancellationToken: c), resource, ct).ConfigureAwait(false);
+            }
+            catch (ClusterException e) when (e.Kind == ClusterErrorKind.NotFound)
+            {
+            }
+
+            var kubeconfig = info?.Data is { } data && data.TryGetValue("kubeconfig", out var existing) ? existing : ClusterInfoKubeconfig(connection);
+            var key = $"jws-kubeconfig-{id}";
+            if (info?.Data?.ContainsKey(key) == true)
+            {
+                return true;
+            }
+
+            var header = Base64Url(Encoding.UTF8.GetBytes($"{{\"alg\":\"HS256\",\"kid\":\"{id}\"}}"));
+            using var hmac = new HMACSHA256(Encoding.UTF8.GetBytes(secret));
+            var signature = Base64Url(hmac.ComputeHash(Encoding.UTF8.GetBytes($"{header}.{Base64Url(Encoding.UTF8.GetBytes(kubeconfig))}")));
+            if (info is null)
+            {
+                log.Verbose("The cluster has no kube-public/cluster-info; creating it from this context's server and CA.");
+                var body = new V1ConfigMap
+                {
+                    Metadata = new V1ObjectMeta { Name = "cluster-info", NamespaceProperty = "kube-public" },
+                    Data = new Dictionary<string, string> { ["kubeconfig"] = kubeconfig, [key] = $"{header}..{signature}" },
+                };
+                try
+                {
+                    await KubeApi.Call(c => connection.Client.CoreV1.CreateNamespacedConfigMapAsync(body, "kube-public", cancellationToken: c), resource, ct, idempotent: false).ConfigureAwait(false);
+                }
+                catch (ClusterException e) when (e.Kind == ClusterErrorKind.AlreadyExists)
+                {
+                    // Another join created it first: read it again and add this token's signature to theirs.
+                    throw new ClusterException(ClusterErrorKind.Conflict, e.ErrorId, e.Message, e.Target, e);
+                }
+            }
+            else
+            {
+                info.Data![key] = $"{header}..{signature}";
+                await KubeApi.Call(c => connection.Client.CoreV1.ReplaceNamespacedConfigMapAsync(info, "cluster-info", "kube-public", cancellationToken: c), resource, ct, idempotent: false).ConfigureAwait(false);
+            }
+
+            return true;
+        }, resource, log, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static string ClusterInfoKubeconfig(ClusterConnection connection)
+    {
+        var ca = connection.CertificateAuthorities?.Cast<X509Certificate2>().FirstOrDefault()
+            ?? throw new ClusterException(ClusterErrorKind.ConfigurationInvalid, "ClusterCaUnknown", $"The kubeconfig context {connection.ContextName} names no certificate authority.");
+        var caData = Convert.ToBase64String(Encoding.UTF8.GetBytes(ca.ExportCertificatePem()));
+        return $"apiVersion: v1\nclusters:\n- cluster:\n    certificate-authority-data: {caData}\n    server: {connection.Server.TrimEnd('/')}\n  name: \"\"\nkind: Config\n";
+    }
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    /// <summary>sha256:&lt;hex&gt; of the cluster CA's SubjectPublicKeyInfo: what kubeadm's --discovery-token-ca-cert-hash pins.</summary>
+    public static string CaCertHash(ClusterConnection connection)
+    {
+        var ca = connection.CertificateAuthorities?.Cast<X509Certificate2>().FirstOrDefault()
+            ?? throw new ClusterException(
+                ClusterErrorKind.ConfigurationInvalid,
+                "ClusterCaUnknown",
+                $"The kubeconfig context {connection.ContextName} names no certificate authority, so a joining node could not verify the API server. Use a context with certificate-authority(-data).");
+        return "sha256:" + Convert.ToHexString(SHA256.HashData(ca.PublicKey.ExportSubjectPublicKeyInfo())).ToLowerInvariant();
+    }
+
+    /// <summary>Takes a token out of text that may echo it (kubeadm's error messages do).</summary>
+    public static string Redact(string text, string token) =>
+        text.Replace(token, "<bootstrap-token>", StringComparison.Ordinal).Replace(token.Split('.')[1], "<redacted>", StringComparison.Ordinal);
+}

@@ -1,0 +1,192 @@
+using ClusterManagement.Diagnostics;
+using ClusterManagement.Kubernetes;
+using ClusterManagement.NodeHosts.Engine;
+using ClusterManagement.NodeHosts.Packages;
+using ClusterManagement.NodeHosts.Ssh;
+using ClusterManagement.Nodes;
+
+namespace ClusterManagement.NodeHosts.Join;
+
+/// <summary>Everything New-ClusterNode needs to know about the host and the node it becomes.</summary>
+public sealed class NewNodeRequest
+{
+    public required string Name { get; init; }
+    public required SshTarget Ssh { get; init; }
+    public required EngineTarget Engine { get; init; }
+    public required Uri EngineEndpoint { get; init; }
+    public IReadOnlyDictionary<string, object?>? EngineConfig { get; init; }
+    public Uri? EngineInstallUrl { get; init; }
+    public string KubernetesVersion { get; init; } = PackageVersions.Latest;
+    public string[] Roles { get; init; } = [];
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+    public NodeTaint[] Taints { get; init; } = [];
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(10);
+}
+
+/// <summary>
+/// Turns a host into a Ready node. Every step checks what is already done, so running it again after
+/// a failure picks up where the last run stopped instead of starting over.
+/// </summary>
+public sealed class NodeProvisioner(ClusterConnection connection, NodeConnector connector, IOperationLog log)
+{
+    private static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(5);
+    private static readonly string[] KubernetesPackages = ["kubelet", "kubeadm"];
+
+    public static IReadOnlyList<string> Plan(NewNodeRequest request)
+    {
+        var engine = request.Engine;
+        var containerd = engine.ContainerdVersion is null ? string.Empty : $", {engine.ContainerdPackage} {engine.ContainerdVersion}";
+        var labels = request.Roles.Select(r => $"node-role.kubernetes.io/{r}").Concat(request.Labels.Select(l => $"{l.Key}={l.Value}")).ToList();
+        var script = request.EngineInstallUrl is { } url
+            ? $"Fetch the install script {url} here and, when {engine.EnginePackage} is not installed yet, run it on the host as root with VERSION={engine.EngineVersion}; then "
+            : string.Empty;
+        return
+        [
+            $"Connect to {request.Ssh} (host key checked against known_hosts) and check os-release, sudo -n and the package family",
+            $"{script}{(script.Length > 0 ? "r" : "R")}esolve {engine.EnginePackage} {engine.EngineVersion}{containerd}, kubelet/kubeadm {request.KubernetesVersion} against the host's package sources (nothing changes if one is missing)",
+            $"Write the engine configuration{(request.EngineConfig is null ? string.Empty : " (daemon.json)")} and a docker.service drop-in listening on {request.EngineEndpoint} only",
+            $"Install {engine.EnginePackage}{containerd} at the resolved versions and hold {string.Join(", ", engine.HeldPackages)}",
+            $"Restart the engine and verify its version through the Engine API (SSH tunnel to {request.EngineEndpoint})",
+            "Install kubelet and kubeadm at the resolved version and hold them",
+            $"Create a bootstrap token and run kubeadm join against {{API server}} as node {request.Name}",
+            "Wait for the Node to be Ready",
+            $"Record access data on the Node (annotations {string.Join(", ", NodeAnnotations.All)})"
+                + (labels.Count > 0 ? $", labels {string.Join(", ", labels)}" : string.Empty)
+                + (request.Taints.Length > 0 ? $", taints {string.Join(", ", request.Taints.Select(t => t.ToString()))}" : string.Empty),
+        ];
+    }
+
+    public async Task<ClusterNode> RunAsync(NewNodeRequest request, CancellationToken cancellationToken)
+    {
+        NodeConnector.RequireLoopback(request.EngineEndpoint, request.Name);
+        var steps = Plan(request).Count;
+        var step = 0;
+        void Step(string status) => log.Progress(new(1, $"Adding node {request.Name}", $"{++step}/{steps}: {status}", (step - 1) * 100 / steps));
+
+        Step("Preflight");
+        var installScript = request.EngineInstallUrl is { } installUrl
+            ? await EngineInstallScript.FetchAsync(installUrl, StepTimeout, cancellationToken).ConfigureAwait(false)
+            : null;
+        using var shell = await connector.ConnectAsync(new NodeEndpoint(request.Name, request.Ssh, null, request.EngineEndpoint), cancellationToken).ConfigureAwait(false);
+        await shell.SudoCheckedAsync("true", StepTimeout, "sudo -n", cancellationToken).ConfigureAwait(false);
+        var osRelease = OsRelease.Parse((await shell.RunAsync("cat /etc/os-release", StepTimeout, cancellationToken).ConfigureAwait(false)).Output);
+        var family = osRelease.Family(request.Name);
+        if (!(await shell.RunAsync("test -d /run/systemd/system", StepTimeout, cancellationToken).ConfigureAwait(false)).Succeeded)
+        {
+            throw new ClusterException(ClusterErrorKind.OperationFailed, "SystemdMissing", $"{request.Ssh} does not run systemd; the module manages kubelet and the engine as systemd units.", request.Name);
+        }
+
+        log.Verbose($"{request.Name}: {osRelease.PrettyName}, {family} packages.");
+
+        Step("Resolving versions");
+        var packages = new NodePackages(shell, request.Name, family, log);
+        if (installScript is not null)
+        {
+            await installScript.RunAsync(shell, packages, request.Engine, StepTimeout, log, cancellationToken).ConfigureAwait(false);
+        }
+
+        await packages.RefreshAsync(StepTimeout, cancellationToken).ConfigureAwait(false);
+        var installer = new EngineInstaller(shell, request.Name, packages, log);
+        var engine = await installer.ResolveAsync(request.Engine, StepTimeout, cancellationToken).ConfigureAwait(false);
+        var kubernetes = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var package in KubernetesPackages)
+        {
+            kubernetes[package] = PackageVersions.Resolve(package, request.KubernetesVersion, await packages.AvailableAsync(package, StepTimeout, cancellationToken).ConfigureAwait(false), request.Name);
+        }
+
+        Step("Configuring the engine");
+        await installer.ConfigureAsync(request.Engine, request.EngineEndpoint, request.EngineConfig, StepTimeout, cancellationToken).ConfigureAwait(false);
+
+        Step($"Installing {string.Join(", ", engine.Versions.Select(v => $"{v.Key} {v.Value}"))}");
+        await installer.InstallAsync(engine, StepTimeout, cancellationToken).ConfigureAwait(false);
+
+        Step("Verifying the engine");
+        NodeDocker docker;
+        try
+        {
+            docker = await installer.VerifyAsync(engine, request.EngineEndpoint, TimeSpan.FromSeconds(15), cancellationToken).ConfigureAwait(false);
+        }
+        catch (ClusterException e) when (e.ErrorId is "EngineNotRunning" or "EngineVersionMismatch")
+        {
+            // Not yet listening where the drop-in says, or still the previous binaries: restart once.
+            await installer.RestartAsync(StepTimeout, cancellationToken).ConfigureAwait(false);
+            docker = await installer.VerifyAsync(engine, request.EngineEndpoint, TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+        }
+
+        Step($"Installing kubelet and kubeadm {kubernetes["kubeadm"]}");
+        await packages.InstallPinnedAsync(kubernetes, KubernetesPackages, StepTimeout, cancellationToken).ConfigureAwait(false);
+
+        Step("Joining the cluster");
+        await JoinAsync(shell, request, cancellationToken).ConfigureAwait(false);
+
+        Step("Waiting for the Node to be Ready");
+        await NodeReadinessWait.UntilAsync(connection, request.Name, r => r == NodeReadiness.Ready, request.Timeout, log, cancellationToken).ConfigureAwait(false);
+
+        Step("Recording access data");
+        var labels = request.Roles.ToDictionary(r => $"node-role.kubernetes.io/{r}", _ => (string?)string.Empty);
+        foreach (var label in request.Labels)
+        {
+            labels[label.Key] = label.Value;
+        }
+
+        var annotations = new Dictionary<string, string?>
+        {
+            [NodeAnnotations.SshHost] = request.Ssh.Host,
+            [NodeAnnotations.SshPort] = request.Ssh.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [NodeAnnotations.SshUser] = request.Ssh.User,
+            [NodeAnnotations.SshHostKey] = shell.HostKeyFingerprint,
+            [NodeAnnotations.EngineEndpoint] = request.EngineEndpoint.ToString().TrimEnd('/'),
+        };
+        var node = await NodeRecord.ApplyAsync(connection, request.Name, annotations, labels, request.Taints, log, cancellationToken).ConfigureAwait(false);
+        log.Verbose($"{request.Name} is Ready with Docker {docker.Version} (containerd {docker.ContainerdBuild ?? docker.Containerd}).");
+        log.Progress(new(1, $"Adding node {request.Name}", "Done", 100, Completed: true));
+        return node;
+    }
+
+    private async Task JoinAsync(NodeShell shell, NewNodeRequest request, CancellationToken cancellationToken)
+    {
+        var joined = (await shell.SudoAsync("test -s /etc/kubernetes/kubelet.conf", StepTimeout, cancellationToken).ConfigureAwait(false)).Succeeded;
+        var registered = await ExistsAsync(request.Name, cancellationToken).ConfigureAwait(false);
+        if (joined && registered)
+        {
+            log.Verbose($"{request.Name} has already joined; not joining again.");
+            return;
+        }
+
+        if (joined)
+        {
+            // A join that wrote its kubeconfig but whose Node is gone (deleted, or a failed run): start the join afresh.
+            await shell.SudoCheckedAsync("kubeadm reset -f", StepTimeout, "kubeadm reset", cancellationToken).ConfigureAwait(false);
+        }
+
+        var hash = BootstrapTokens.CaCertHash(connection);
+        var token = await BootstrapTokens.CreateAsync(connection, $"ClusterManagement New-ClusterNode {request.Name}", TimeSpan.FromHours(1), cancellationToken).ConfigureAwait(false);
+        await BootstrapTokens.SignClusterInfoAsync(connection, token, log, cancellationToken).ConfigureAwait(false);
+        var server = new Uri(connection.Server);
+        var endpoint = $"{server.Host}:{server.Port}";
+        // The token goes in through stdin, so it is not part of the logged SSH command (kubeadm itself still takes it as an argument).
+        var script = $"read -r token; kubeadm join {NodeShell.Quote(endpoint)} --token \"$token\" --discovery-token-ca-cert-hash {hash} --node-name {NodeShell.Quote(request.Name)}";
+        var result = await shell.SudoAsync(script, request.Timeout, cancellationToken, token + "\n").ConfigureAwait(false);
+        if (!result.Succeeded)
+        {
+            throw new ClusterException(
+                ClusterErrorKind.OperationFailed,
+                "KubeadmJoinFailed",
+                $"kubeadm join failed on {request.Name}: {BootstrapTokens.Redact(NodeShell.Tail(result.Error.Length > 0 ? result.Error : result.Output), token)}",
+                request.Name);
+        }
+    }
+
+    private async Task<bool> ExistsAsync(string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await new NodeService(connection).GetAsync(name, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (ClusterException e) when (e.Kind == ClusterErrorKind.NotFound)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,62 @@
+using ClusterManagement.Diagnostics;
+using ClusterManagement.Kubernetes;
+using ClusterManagement.Nodes;
+using k8s;
+
+namespace ClusterManagement.NodeHosts.Join;
+
+/// <summary>Takes a node out of the cluster: kubeadm reset on its host when reachable, then the Node (and the access data on it) is deleted.</summary>
+public sealed class NodeRemoval(ClusterConnection connection, NodeConnector connector, IOperationLog log)
+{
+    /// <summary>Refuses to remove the last control-plane node: the cluster would have none left.</summary>
+    public async Task CheckNotLastControlPlaneAsync(ClusterNode node, CancellationToken cancellationToken)
+    {
+        if (!node.Roles.Contains("control-plane") && !node.Roles.Contains("master"))
+        {
+            return;
+        }
+
+        var controlPlanes = 0;
+        await foreach (var other in new NodeService(connection).ListAsync(null, cancellationToken).ConfigureAwait(false))
+        {
+            if (other.Roles.Contains("control-plane") || other.Roles.Contains("master"))
+            {
+                controlPlanes++;
+            }
+        }
+
+        if (controlPlanes <= 1)
+        {
+            throw new ClusterException(ClusterErrorKind.OperationFailed, "LastControlPlane",
+                $"{node.Name} is the cluster's last control-plane node; removing it would leave the cluster without one.", node.Name);
+        }
+    }
+
+    /// <summary>Runs kubeadm reset -f on the host; an unreachable host is reported and skipped (the Node is still removed).</summary>
+    public async Task<bool> ResetHostAsync(ClusterNode node, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var shell = await connector.ConnectAsync(NodeEndpoint.For(node, connector.Access), cancellationToken).ConfigureAwait(false);
+            await shell.SudoCheckedAsync("if command -v kubeadm >/dev/null; then kubeadm reset -f; else systemctl stop kubelet 2>/dev/null || true; fi", timeout, "kubeadm reset", cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (ClusterException e) when (e.Kind is ClusterErrorKind.Unreachable or ClusterErrorKind.Timeout || e.ErrorId == "SshCredentialMissing")
+        {
+            log.Warning($"{node.Name}: the host was not reset ({e.Message}); its kubelet may register the Node again until it is reset.");
+            return false;
+        }
+    }
+
+    public async Task DeleteAsync(string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await KubeApi.Call(ct => connection.Client.CoreV1.DeleteNodeAsync(name, cancellationToken: ct), new ResourceRef("Node", name), cancellationToken, idempotent: false).ConfigureAwait(false);
+        }
+        catch (ClusterException e) when (e.Kind == ClusterErrorKind.NotFound)
+        {
+            log.Verbose($"{name} was already deleted.");
+        }
+    }
+}

@@ -1,0 +1,45 @@
+using ClusterManagement.Diagnostics;
+using ClusterManagement.Kubernetes;
+using ClusterManagement.Nodes;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+
+namespace ClusterManagement.NodeHosts;
+
+/// <summary>Waits (watching, not polling) for a Node's Ready condition to reach a state.</summary>
+public static class NodeReadinessWait
+{
+    public static async Task<ClusterNode?> UntilAsync(
+        ClusterConnection connection, string nodeName, Func<NodeReadiness?, bool> isDone, TimeSpan timeout, IOperationLog log, CancellationToken cancellationToken)
+    {
+        var resource = new ResourceRef("Node", nodeName);
+        var result = await ObjectWatch.UntilAsync<V1Node>(
+            async ct =>
+            {
+                try
+                {
+                    var node = await connection.Client.CoreV1.ReadNodeAsync(nodeName, cancellationToken: ct).ConfigureAwait(false);
+                    return (node, node.Metadata.ResourceVersion);
+                }
+                catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+                {
+                    var list = await connection.Client.CoreV1.ListNodeAsync(limit: 1, cancellationToken: ct).ConfigureAwait(false);
+                    return (null, list.Metadata.ResourceVersion);
+                }
+            },
+            (rv, onError, ct) => connection.Client.CoreV1.WatchListNodeAsync(fieldSelector: $"metadata.name={nodeName}", resourceVersion: rv, onError: onError, cancellationToken: ct),
+            node => isDone(node is null ? null : NodeMapper.ReadinessOf(node.Status?.Conditions)),
+            resource,
+            timeout,
+            log,
+            cancellationToken).ConfigureAwait(false);
+        if (result.End == WatchEnd.TimedOut)
+        {
+            var state = result.Last is null ? "not registered" : NodeMapper.ReadinessOf(result.Last.Status?.Conditions).ToString();
+            throw new ClusterException(ClusterErrorKind.Timeout, "NodeReadinessTimeout", $"Node {nodeName} did not reach the expected state within {timeout} (it is {state}).", nodeName);
+        }
+
+        return result.Last is null ? null : NodeMapper.ToClusterNode(result.Last);
+    }
+}

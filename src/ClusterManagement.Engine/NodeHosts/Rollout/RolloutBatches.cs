@@ -1,0 +1,17 @@
+using ClusterManagement.Diagnostics;
+
+namespace ClusterManagement.NodeHosts.Rollout;
+
+/// <summary>Splits nodes into rollout batches of at most maxUnavailable, in the order given.</summary>
+public static class RolloutBatches
+{
+    public static IReadOnlyList<IReadOnlyList<T>> Plan<T>(IReadOnlyList<T> items, int maxUnavailable)
+    {
+        if (maxUnavailable < 1)
+        {
+            throw new ClusterException(ClusterErrorKind.Invalid, "MaxUnavailableInvalid", "-MaxUnavailable must be at least 1.");
+        }
+
+        return items.Chunk(maxUnavailable).Select(batch => (IReadOnlyList<T>)batch).ToList();
+    }
+}

@@ -1,0 +1,31 @@
+namespace ClusterManagement.Network;
+
+public enum RouteFamily
+{
+    IPv4,
+    IPv6,
+}
+
+/// <summary>A route of a node host's main routing table, as <c>ip route</c> shows it.</summary>
+public sealed class NodeRoute
+{
+    public required string Node { get; init; }
+
+    /// <summary>The destination as a CIDR ("default" is 0.0.0.0/0 or ::/0).</summary>
+    public required string Destination { get; init; }
+
+    public string? Gateway { get; init; }
+    public string? Device { get; init; }
+
+    /// <summary>Who made the route: kernel, boot, static, dhcp, ra ...</summary>
+    public string? Protocol { get; init; }
+
+    public string? Scope { get; init; }
+    public int? Metric { get; init; }
+    public required RouteFamily Family { get; init; }
+
+    /// <summary>The file that brings the route back after a reboot, when Add-NodeRoute -Persist wrote one.</summary>
+    public string? PersistedIn { get; init; }
+
+    public override string ToString() => $"{Destination} via {Gateway ?? Device}";
+}

@@ -1,0 +1,41 @@
+namespace ClusterManagement.NodeHosts;
+
+public enum NodeDockerState
+{
+    /// <summary>The engine answered through the SSH tunnel.</summary>
+    Running,
+
+    /// <summary>SSH works but the engine does not answer (not installed, stopped or failed).</summary>
+    Stopped,
+
+    /// <summary>The host could not be reached or refused the connection.</summary>
+    Unreachable,
+
+    /// <summary>The probe did not finish within its timeout.</summary>
+    Timeout,
+}
+
+/// <summary>One node's Docker Engine, as `docker-machine ls` showed it, read through the Engine API.</summary>
+public sealed class NodeDocker
+{
+    public required string Node { get; init; }
+    public required NodeDockerState State { get; init; }
+    public string? Version { get; init; }
+    public string? ApiVersion { get; init; }
+    public string? Containerd { get; init; }
+
+    /// <summary>containerd's build as the engine reports it (its GitCommit; the full package version on distribution builds).</summary>
+    public string? ContainerdBuild { get; init; }
+    public string? Runc { get; init; }
+    public string? Os { get; init; }
+    public string? Kernel { get; init; }
+    public string? StorageDriver { get; init; }
+    public string? CgroupDriver { get; init; }
+
+    /// <summary>Where the engine listens on the node (reached through SSH), e.g. tcp://127.0.0.1:2375.</summary>
+    public string? Endpoint { get; init; }
+
+    public string? Error { get; init; }
+
+    public override string ToString() => $"{Node} {State} {Version}";
+}

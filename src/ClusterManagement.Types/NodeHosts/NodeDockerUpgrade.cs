@@ -1,0 +1,40 @@
+namespace ClusterManagement.NodeHosts;
+
+public enum NodeDockerUpgradeStatus
+{
+    /// <summary>Upgraded and verified through the Engine API; the node is schedulable again.</summary>
+    Upgraded,
+
+    /// <summary>Already at the target versions; nothing was changed.</summary>
+    Current,
+
+    /// <summary>The upgrade failed; the node is left cordoned (see the error for the engine's journal).</summary>
+    Failed,
+
+    /// <summary>Not attempted because an earlier batch failed.</summary>
+    NotStarted,
+}
+
+/// <summary>One node's engine upgrade in a rolling Update-NodeDocker.</summary>
+public sealed class NodeDockerUpgrade
+{
+    public required string Node { get; init; }
+
+    /// <summary>1-based batch number; nodes of one batch are upgraded at the same time.</summary>
+    public required int Batch { get; init; }
+
+    /// <summary>Installed package versions before, e.g. "docker.io 20.10.24+dfsg1-1+deb12u1+b6, containerd 1.6.20~ds1-1+deb12u2".</summary>
+    public string? From { get; init; }
+
+    public required string To { get; init; }
+
+    public required bool Drained { get; init; }
+
+    public required TimeSpan Duration { get; init; }
+
+    public required NodeDockerUpgradeStatus Status { get; init; }
+
+    public string? Error { get; init; }
+
+    public override string ToString() => $"{Node} {From} -> {To} {Status}";
+}

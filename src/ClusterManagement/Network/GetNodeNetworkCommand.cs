@@ -1,0 +1,56 @@
+using System.Management.Automation;
+using ClusterManagement.Diagnostics;
+using ClusterManagement.Infrastructure;
+using ClusterManagement.Network.EngineNetworks;
+using ClusterManagement.NodeHosts;
+using ClusterManagement.Nodes;
+
+namespace ClusterManagement.Network;
+
+[Cmdlet(VerbsCommon.Get, "NodeNetwork")]
+[OutputType(typeof(EngineNetwork))]
+public sealed class GetNodeNetworkCommand : NodeNetworkCmdlet
+{
+    /// <summary>
+    /// <para type="description">The nodes whose engine networks to list (names, or ClusterNode objects from the pipeline).</para>
+    /// </summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("NodeName")]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NodeNameCompleter))]
+    public string[] Node { get; set; } = [];
+
+    /// <summary>
+    /// <para type="description">Only the networks with these names; wildcards allowed.</para>
+    /// </summary>
+    [Parameter(Position = 1)]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(EngineNetworkNameCompleter))]
+    public string[]? Name { get; set; }
+
+    protected override void ProcessRecord() => AddNodes(Node);
+
+    protected override void EndProcessing() => Run(async (writer, ct) =>
+    {
+        var nodes = await ResolveNodesAsync(Connect(), writer, allWhenNone: false, ct).ConfigureAwait(false);
+        var service = new EngineNetworkService(Connector(writer), writer);
+        var patterns = Name?.Select(n => WildcardPattern.Get(n, WildcardOptions.IgnoreCase)).ToList();
+        var results = await RunAllAsync(nodes, writer, async (node, token) => (Node: node.Name, Networks: await service.ListAsync(node, Timeout, token).ConfigureAwait(false)), ct).ConfigureAwait(false);
+        foreach (var network in results.SelectMany(r => r.Networks))
+        {
+            if (patterns is null || patterns.Any(p => p.IsMatch(network.Name)))
+            {
+                writer.Object(network);
+            }
+        }
+
+        foreach (var name in Name?.Where(n => !WildcardPattern.ContainsWildcardCharacters(n)) ?? [])
+        {
+            foreach (var result in results.Where(r => !r.Networks.Any(n => string.Equals(n.Name, name, StringComparison.OrdinalIgnoreCase))))
+            {
+                writer.Error(ErrorRecords.From(new ClusterException(ClusterErrorKind.NotFound, "EngineNetworkNotFound", $"Node {result.Node} has no engine network '{name}'.", name)));
+            }
+        }
+    });
+}

@@ -1,0 +1,46 @@
+using System.Management.Automation;
+using System.Net;
+using ClusterManagement.Infrastructure;
+using ClusterManagement.Network.Routes;
+using ClusterManagement.NodeHosts;
+using ClusterManagement.Nodes;
+
+namespace ClusterManagement.Network;
+
+[Cmdlet(VerbsCommon.Get, "NodeRoute")]
+[OutputType(typeof(NodeRoute))]
+public sealed class GetNodeRouteCommand : NodeNetworkCmdlet
+{
+    /// <summary>
+    /// <para type="description">The nodes whose routing tables to read (names, or ClusterNode objects from the pipeline).</para>
+    /// </summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("NodeName")]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NodeNameCompleter))]
+    public string[] Node { get; set; } = [];
+
+    /// <summary>
+    /// <para type="description">Only routes whose destination lies inside this CIDR (IPv4 or IPv6).</para>
+    /// </summary>
+    [Parameter(Position = 1)]
+    [ValidateNotNullOrEmpty]
+    public string? Destination { get; set; }
+
+    protected override void ProcessRecord() => AddNodes(Node);
+
+    protected override void EndProcessing() => Run(async (writer, ct) =>
+    {
+        var within = Destination is null ? (IPNetwork?)null : Cidr.Parse(Destination, nameof(Destination));
+        var nodes = await ResolveNodesAsync(Connect(), writer, allWhenNone: false, ct).ConfigureAwait(false);
+        var service = new NodeRouteService(Connector(writer), writer);
+        var results = await RunAllAsync(nodes, writer, (node, token) => service.ListAsync(node, Timeout, token), ct).ConfigureAwait(false);
+        foreach (var route in results.SelectMany(r => r))
+        {
+            if (within is not { } range || (IPNetwork.TryParse(route.Destination, out var destination) && Cidr.Within(destination, range)))
+            {
+                writer.Object(route);
+            }
+        }
+    });
+}

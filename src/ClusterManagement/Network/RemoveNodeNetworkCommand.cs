@@ -1,0 +1,82 @@
+using System.Management.Automation;
+using ClusterManagement.Infrastructure;
+using ClusterManagement.Network.EngineNetworks;
+using ClusterManagement.NodeHosts;
+using ClusterManagement.Nodes;
+
+namespace ClusterManagement.Network;
+
+/// <summary>Removes engine networks; one with containers attached stays unless -Force, which disconnects them first.</summary>
+[Cmdlet(VerbsCommon.Remove, "NodeNetwork", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[OutputType(typeof(EngineNetwork))]
+public sealed class RemoveNodeNetworkCommand : NodeNetworkCmdlet
+{
+    /// <summary>
+    /// <para type="description">The nodes whose engines hold the network; EngineNetwork objects from Get-NodeNetwork bind by their Node property.</para>
+    /// </summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("NodeName")]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NodeNameCompleter))]
+    public string[] Node { get; set; } = [];
+
+    /// <summary>
+    /// <para type="description">The networks to remove (names or ids); EngineNetwork objects bind by their Name property.</para>
+    /// </summary>
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(EngineNetworkNameCompleter))]
+    public string[] Name { get; set; } = [];
+
+    /// <summary>
+    /// <para type="description">Disconnects attached containers first, and does not ask for confirmation.</para>
+    /// </summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary>
+    /// <para type="description">Writes each removed network, as it was before removal, to the pipeline.</para>
+    /// </summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    private readonly List<(string Node, string Name)> targets = [];
+
+    protected override bool ForceRequested => Force.IsPresent;
+
+    protected override void ProcessRecord()
+    {
+        AddNodes(Node);
+        foreach (var node in Node)
+        {
+            targets.AddRange(Name.Select(n => (node, n)).Where(t => !targets.Contains(t)));
+        }
+    }
+
+    protected override void EndProcessing() => Run(async (writer, ct) =>
+    {
+        var nodes = await ResolveNodesAsync(Connect(), writer, allWhenNone: false, ct).ConfigureAwait(false);
+        var service = new EngineNetworkService(Connector(writer), writer);
+        var work = targets.Select(t => (Node: nodes.FirstOrDefault(n => n.Name == t.Node), t.Name)).Where(t => t.Node is not null).ToList();
+        var results = await RunAllAsync(
+            work,
+            writer,
+            (target, token) => service.RemoveAsync(
+                target.Node!,
+                target.Name,
+                Force.IsPresent,
+                network => writer.ShouldProcessAsync(
+                    $"{network.Name} on {network.Node}",
+                    network.Containers.Length > 0 ? $"Disconnect {network.Containers.Length} container(s) and remove network" : "Remove network"),
+                Timeout,
+                token),
+            ct).ConfigureAwait(false);
+        if (PassThru)
+        {
+            foreach (var network in results)
+            {
+                writer.Object(network);
+            }
+        }
+    });
+}

@@ -1,0 +1,123 @@
+using System.Management.Automation;
+using ClusterManagement.Diagnostics;
+using ClusterManagement.Infrastructure;
+using ClusterManagement.Network.Routes;
+using ClusterManagement.NodeHosts;
+using ClusterManagement.Nodes;
+
+namespace ClusterManagement.Network;
+
+/// <summary>Removes routes from node hosts (NodeRoute objects from Get-NodeRoute bind by property); -Persist also removes the persisted line.</summary>
+[Cmdlet(VerbsCommon.Remove, "NodeRoute", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[OutputType(typeof(NodeRoute))]
+public sealed class RemoveNodeRouteCommand : NodeNetworkCmdlet
+{
+    /// <summary>
+    /// <para type="description">The node the route is on; NodeRoute objects bind by their Node property.</para>
+    /// </summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("NodeName")]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NodeNameCompleter))]
+    public string[] Node { get; set; } = [];
+
+    /// <summary>
+    /// <para type="description">The route's destination in CIDR notation.</para>
+    /// </summary>
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string Destination { get; set; } = "";
+
+    /// <summary>
+    /// <para type="description">The route's gateway, when several routes share the destination.</para>
+    /// </summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string? Gateway { get; set; }
+
+    /// <summary>
+    /// <para type="description">The route's interface, when several routes share the destination.</para>
+    /// </summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string? Device { get; set; }
+
+    /// <summary>
+    /// <para type="description">The route's metric, when several routes share the destination.</para>
+    /// </summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public int? Metric { get; set; }
+
+    /// <summary>
+    /// <para type="description">Also removes the route from the distribution's static-route file that Add-NodeRoute -Persist wrote.</para>
+    /// </summary>
+    [Parameter]
+    public SwitchParameter Persist { get; set; }
+
+    /// <summary>
+    /// <para type="description">Does not ask for confirmation.</para>
+    /// </summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary>
+    /// <para type="description">Writes each removed route to the pipeline.</para>
+    /// </summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    private readonly List<(string Node, RouteRequest Route)> targets = [];
+
+    protected override bool ForceRequested => Force.IsPresent;
+
+    protected override void ProcessRecord()
+    {
+        AddNodes(Node);
+        // Checked per record, so a bad one is reported before any route is removed.
+        try
+        {
+            var route = RouteRequest.Create(Destination, string.IsNullOrEmpty(Gateway) ? null : Gateway, string.IsNullOrEmpty(Device) ? null : Device, Metric, requireTarget: false);
+            targets.AddRange(Node.Select(n => (n, route)));
+        }
+        catch (ClusterException e)
+        {
+            ThrowTerminatingError(ErrorRecords.From(e));
+        }
+    }
+
+    protected override void EndProcessing() => Run(async (writer, ct) =>
+    {
+        var nodes = await ResolveNodesAsync(Connect(), writer, allWhenNone: false, ct).ConfigureAwait(false);
+        var service = new NodeRouteService(Connector(writer), writer);
+        var work = targets.Select(t => (Node: nodes.FirstOrDefault(n => n.Name == t.Node), t.Route)).Where(t => t.Node is not null).ToList();
+        // Routes of one node one after the other: each removal reads the table the previous one left.
+        var results = await RunAllAsync(work.GroupBy(w => w.Node!.Name).ToList(), writer, async (group, token) =>
+        {
+            var removed = new List<NodeRoute>();
+            foreach (var (node, route) in group)
+            {
+                try
+                {
+                    removed.AddRange(await service.RemoveAsync(
+                        node!,
+                        route,
+                        Persist.IsPresent,
+                        args => writer.ShouldProcessAsync(node!.Name, $"ip route del {args}{(Persist ? " (and its persisted line)" : "")}"),
+                        Timeout,
+                        token).ConfigureAwait(false) is { } done ? [done] : []);
+                }
+                catch (ClusterException e)
+                {
+                    writer.Error(ErrorRecords.From(e));
+                }
+            }
+
+            return removed;
+        }, ct).ConfigureAwait(false);
+        if (PassThru)
+        {
+            foreach (var route in results.SelectMany(r => r))
+            {
+                writer.Object(route);
+            }
+        }
+    });
+}

@@ -1,0 +1,70 @@
+using System.Management.Automation;
+using ClusterManagement.Infrastructure;
+using ClusterManagement.NodeHosts.Backup;
+using ClusterManagement.Nodes;
+
+namespace ClusterManagement.NodeHosts;
+
+[Cmdlet(VerbsData.Backup, "ClusterNode", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[OutputType(typeof(NodeBackup))]
+public sealed class BackupClusterNodeCommand : NodeHostCmdlet
+{
+    /// <summary>
+    /// <para type="description">The nodes to back up (names or ClusterNode objects from the pipeline).</para>
+    /// </summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Name", "NodeName")]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NodeNameCompleter))]
+    public string[] Node { get; set; } = [];
+
+    /// <summary>
+    /// <para type="description">Local folder for the archives (created when missing); each is named NODE-yyyyMMddTHHmmssZ.tar.gz.</para>
+    /// </summary>
+    [Parameter(Mandatory = true, Position = 1)]
+    [ValidateNotNullOrEmpty]
+    public string Destination { get; set; } = string.Empty;
+
+    /// <summary>
+    /// <para type="description">Also saves an etcd snapshot (etcdctl snapshot save) into the archive as etcd/snapshot.db. Fails on a node without etcd.</para>
+    /// </summary>
+    [Parameter]
+    public SwitchParameter IncludeEtcd { get; set; }
+
+    /// <summary>
+    /// <para type="description">How long each node's archive (and snapshot) may take. Seconds or a TimeSpan. Default: 5 minutes.</para>
+    /// </summary>
+    [Parameter]
+    [TimeoutTransformation]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    private string destinationPath = string.Empty;
+
+    protected override void BeginProcessing()
+    {
+        base.BeginProcessing();
+        destinationPath = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Destination);
+    }
+
+    protected override void ProcessRecord() => AddNodes(Node);
+
+    protected override void EndProcessing() => Run(async (writer, ct) =>
+    {
+        var nodes = await ResolveNodesAsync(Connect(), writer, allWhenNone: false, ct).ConfigureAwait(false);
+        var approved = new List<ClusterNode>();
+        foreach (var node in nodes)
+        {
+            if (await writer.ShouldProcessAsync($"{node.Name} -> {destinationPath}", IncludeEtcd ? "Back up node configuration and etcd" : "Back up node configuration").ConfigureAwait(false))
+            {
+                approved.Add(node);
+            }
+        }
+
+        var connector = Connector(writer);
+        await ForEachAsync(approved, writer, async (node, token) =>
+        {
+            using var shell = await connector.ConnectAsync(NodeEndpoint.For(node, connector.Access), token).ConfigureAwait(false);
+            writer.Object(await NodeBackupService.CreateAsync(shell, node.Name, destinationPath, IncludeEtcd, Timeout, writer, token).ConfigureAwait(false));
+        }, ct).ConfigureAwait(false);
+    });
+}

@@ -1,0 +1,52 @@
+using System.Management.Automation;
+using ClusterManagement.Infrastructure;
+using ClusterManagement.NodeHosts.Engine;
+using ClusterManagement.Nodes;
+
+namespace ClusterManagement.NodeHosts;
+
+[Cmdlet(VerbsCommon.Get, "NodeDocker")]
+[OutputType(typeof(NodeDocker))]
+public sealed class GetNodeDockerCommand : NodeHostCmdlet
+{
+    /// <summary>
+    /// <para type="description">Names of the nodes whose engines to probe (or ClusterNode objects from Get-ClusterNode). Default: every node.</para>
+    /// </summary>
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Name", "NodeName")]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NodeNameCompleter))]
+    public string[]? Node { get; set; }
+
+    /// <summary>
+    /// <para type="description">How long each node's probe may take (SSH, tunnel, engine answer). Seconds or a TimeSpan. Default: 10 seconds.</para>
+    /// </summary>
+    [Parameter]
+    [TimeoutTransformation]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    protected override TimeSpan ConnectTimeout => Timeout;
+
+    protected override void ProcessRecord() => AddNodes(Node);
+
+    protected override void EndProcessing() => Run(async (writer, ct) =>
+    {
+        var nodes = await ResolveNodesAsync(Connect(), writer, allWhenNone: true, ct).ConfigureAwait(false);
+        var probes = new NodeDockerService(Connector(writer));
+        var results = new NodeDocker?[nodes.Count];
+        var done = 0;
+        await ForEachAsync(Enumerable.Range(0, nodes.Count), writer, async (i, token) =>
+        {
+            results[i] = await probes.ProbeAsync(nodes[i], Timeout, token).ConfigureAwait(false);
+            var finished = Interlocked.Increment(ref done);
+            writer.Progress(new(1, "Probing node engines", $"{finished} of {nodes.Count} answered", finished * 100 / nodes.Count));
+        }, ct).ConfigureAwait(false);
+        writer.Progress(new(1, "Probing node engines", "Done", 100, Completed: true));
+
+        // Results in the order the nodes were asked for, whatever order they answered in.
+        foreach (var result in results)
+        {
+            writer.Object(result);
+        }
+    });
+}

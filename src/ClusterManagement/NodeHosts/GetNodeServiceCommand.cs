@@ -1,0 +1,54 @@
+using System.Management.Automation;
+using ClusterManagement.Infrastructure;
+using ClusterManagement.NodeHosts.Services;
+using ClusterManagement.Nodes;
+
+namespace ClusterManagement.NodeHosts;
+
+[Cmdlet(VerbsCommon.Get, "NodeService")]
+[OutputType(typeof(NodeUnit))]
+public sealed class GetNodeServiceCommand : NodeHostCmdlet
+{
+    /// <summary>
+    /// <para type="description">The nodes (names or ClusterNode objects from the pipeline).</para>
+    /// </summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("NodeName")]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NodeNameCompleter))]
+    public string[] Node { get; set; } = [];
+
+    /// <summary>
+    /// <para type="description">systemd unit names (".service" may be left out). Default: kubelet, docker, containerd.</para>
+    /// </summary>
+    [Parameter(Position = 1)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NodeServiceNameCompleter))]
+    public string[]? Name { get; set; }
+
+    /// <summary>
+    /// <para type="description">How long each node may take to answer. Seconds or a TimeSpan. Default: 30 seconds.</para>
+    /// </summary>
+    [Parameter]
+    [TimeoutTransformation]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    protected override void ProcessRecord() => AddNodes(Node);
+
+    protected override void EndProcessing() => Run(async (writer, ct) =>
+    {
+        var nodes = await ResolveNodesAsync(Connect(), writer, allWhenNone: false, ct).ConfigureAwait(false);
+        var connector = Connector(writer);
+        var units = Name ?? NodeUnitService.DefaultUnits;
+        var results = new IReadOnlyList<NodeUnit>?[nodes.Count];
+        await ForEachAsync(Enumerable.Range(0, nodes.Count), writer, async (i, token) =>
+        {
+            using var shell = await connector.ConnectAsync(NodeEndpoint.For(nodes[i], connector.Access), token).ConfigureAwait(false);
+            results[i] = await NodeUnitService.GetAsync(shell, nodes[i].Name, units, Timeout, token).ConfigureAwait(false);
+        }, ct).ConfigureAwait(false);
+        foreach (var unit in results.Where(r => r is not null).SelectMany(r => r!))
+        {
+            writer.Object(unit);
+        }
+    });
+}

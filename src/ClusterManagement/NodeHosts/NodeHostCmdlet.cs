@@ -1,0 +1,151 @@
+using System.Management.Automation;
+using System.Net;
+using ClusterManagement.Diagnostics;
+using ClusterManagement.Infrastructure;
+using ClusterManagement.Kubernetes;
+using ClusterManagement.NodeHosts.Ssh;
+using ClusterManagement.Nodes;
+
+namespace ClusterManagement.NodeHosts;
+
+/// <summary>
+/// Base of the cmdlets that work on node hosts over SSH: the access parameters, node input from the
+/// pipeline (collected, then worked on concurrently in EndProcessing with -ThrottleLimit).
+/// </summary>
+public abstract class NodeHostCmdlet : ClusterCmdlet
+{
+    /// <summary>
+    /// <para type="description">The login user on the node hosts. Defaults to $env:CLUSTERMANAGEMENT_SSH_USER, then the user recorded on the Node, then the current user.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? SshUser { get; set; }
+
+    /// <summary>
+    /// <para type="description">The SSH private key (OpenSSH or PuTTY format). Defaults to $env:CLUSTERMANAGEMENT_SSH_KEY_PATH; a passphrase comes from -Credential or $env:CLUSTERMANAGEMENT_SSH_KEY_PASSPHRASE.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? SshKeyPath { get; set; }
+
+    /// <summary>
+    /// <para type="description">User name and password for SSH password login; with -SshKeyPath, the password is the key's passphrase.</para>
+    /// </summary>
+    [Parameter]
+    [Credential]
+    public PSCredential? Credential { get; set; }
+
+    /// <summary>
+    /// <para type="description">The OpenSSH known_hosts file that host keys are checked against. Default: ~/.ssh/known_hosts.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? KnownHostsPath { get; set; }
+
+    /// <summary>
+    /// <para type="description">Trusts a host key seen for the first time and records it in known_hosts. A changed key is refused regardless.</para>
+    /// </summary>
+    [Parameter]
+    public SwitchParameter AcceptNewHostKey { get; set; }
+
+    /// <summary>
+    /// <para type="description">How many nodes are worked on at the same time.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateRange(1, 64)]
+    public int ThrottleLimit { get; set; } = 8;
+
+    private readonly List<string> requestedNodes = [];
+    private NodeAccessOptions? access;
+
+    protected IReadOnlyList<string> RequestedNodes => requestedNodes;
+
+    /// <summary>Per-connection timeout for SSH; each cmdlet has its own overall -Timeout.</summary>
+    protected virtual TimeSpan ConnectTimeout => TimeSpan.FromSeconds(10);
+
+    protected override void BeginProcessing()
+    {
+        base.BeginProcessing();
+        var keyPath = SshKeyPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(SshKeyPath);
+        var knownHosts = KnownHostsPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(KnownHostsPath);
+        var secret = Credential?.GetNetworkCredential().Password;
+        var options = NodeAccessOptions.FromEnvironment(
+            SshUser ?? (Credential?.UserName is { Length: > 0 } name ? name : null),
+            keyPath,
+            password: keyPath is null ? secret : null,
+            knownHosts,
+            AcceptNewHostKey.IsPresent,
+            ConnectTimeout);
+        access = keyPath is not null && secret is not null ? WithPassphrase(options, secret) : options;
+    }
+
+    protected void AddNodes(IEnumerable<string>? names)
+    {
+        foreach (var name in names ?? [])
+        {
+            if (!requestedNodes.Contains(name, StringComparer.Ordinal))
+            {
+                requestedNodes.Add(name);
+            }
+        }
+    }
+
+    protected NodeConnector Connector(IOperationLog log) => new(access ?? throw new InvalidOperationException("BeginProcessing did not run."), log);
+
+    /// <summary>Reads the requested Nodes (all of them when none were named); a missing one is an error record, the others go on.</summary>
+    private protected async Task<IReadOnlyList<ClusterNode>> ResolveNodesAsync(ClusterConnection connection, PipelineWriter writer, bool allWhenNone, CancellationToken cancellationToken)
+    {
+        var service = new NodeService(connection);
+        var nodes = new List<ClusterNode>();
+        if (requestedNodes.Count == 0 && allWhenNone)
+        {
+            await foreach (var node in service.ListAsync(null, cancellationToken).ConfigureAwait(false))
+            {
+                nodes.Add(node);
+            }
+
+            return nodes;
+        }
+
+        foreach (var name in requestedNodes)
+        {
+            try
+            {
+                nodes.Add(await service.GetAsync(name, cancellationToken).ConfigureAwait(false));
+            }
+            catch (ClusterException e) when (e.Kind == ClusterErrorKind.NotFound)
+            {
+                writer.Error(ErrorRecords.NotFound("Node", name));
+            }
+        }
+
+        return nodes;
+    }
+
+    /// <summary>Runs <paramref name="work"/> for every item, -ThrottleLimit at a time; one item's ClusterException becomes an error record, the others go on.</summary>
+    private protected Task ForEachAsync<T>(IEnumerable<T> items, PipelineWriter writer, Func<T, CancellationToken, Task> work, CancellationToken cancellationToken) =>
+        Parallel.ForEachAsync(
+            items,
+            new ParallelOptions { MaxDegreeOfParallelism = ThrottleLimit, CancellationToken = cancellationToken },
+            async (item, ct) =>
+            {
+                try
+                {
+                    await work(item, ct).ConfigureAwait(false);
+                }
+                catch (ClusterException e)
+                {
+                    writer.Error(ErrorRecords.From(e));
+                }
+            });
+
+    private static NodeAccessOptions WithPassphrase(NodeAccessOptions options, string passphrase) => new()
+    {
+        User = options.User,
+        KeyPath = options.KeyPath,
+        KeyPassphrase = passphrase,
+        KnownHostsPath = options.KnownHostsPath,
+        AcceptNewHostKey = options.AcceptNewHostKey,
+        ConnectTimeout = options.ConnectTimeout,
+    };
+}

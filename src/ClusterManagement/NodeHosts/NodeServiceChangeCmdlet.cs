@@ -1,0 +1,106 @@
+using System.Management.Automation;
+using ClusterManagement.Infrastructure;
+using ClusterManagement.NodeHosts.Services;
+using ClusterManagement.Nodes;
+
+namespace ClusterManagement.NodeHosts;
+
+/// <summary>Start-, Stop- and Restart-NodeService: one systemctl verb on units of several nodes.</summary>
+public abstract class NodeServiceChangeCmdlet : NodeHostCmdlet
+{
+    /// <summary>
+    /// <para type="description">The nodes (names or ClusterNode objects from the pipeline).</para>
+    /// </summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("NodeName")]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NodeNameCompleter))]
+    public string[] Node { get; set; } = [];
+
+    /// <summary>
+    /// <para type="description">systemd unit names (".service" may be left out).</para>
+    /// </summary>
+    [Parameter(Mandatory = true, Position = 1)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NodeServiceNameCompleter))]
+    public string[] Name { get; set; } = [];
+
+    /// <summary>
+    /// <para type="description">For kubelet, waits until the Node's Ready condition follows (NotReady after a stop, Ready after a start). Other units are already settled when systemctl returns.</para>
+    /// </summary>
+    [Parameter]
+    public SwitchParameter Wait { get; set; }
+
+    /// <summary>
+    /// <para type="description">How long systemctl, and with -Wait the Node condition, may take. Seconds or a TimeSpan. Default: 2 minutes.</para>
+    /// </summary>
+    [Parameter]
+    [TimeoutTransformation]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// <para type="description">Does not ask for confirmation.</para>
+    /// </summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    protected override bool ForceRequested => Force.IsPresent;
+
+    private protected abstract UnitAction Action { get; }
+
+    protected override void ProcessRecord() => AddNodes(Node);
+
+    protected override void EndProcessing() => Run(async (writer, ct) =>
+    {
+        var connection = Connect();
+        var nodes = await ResolveNodesAsync(connection, writer, allWhenNone: false, ct).ConfigureAwait(false);
+        var connector = Connector(writer);
+        var verb = Action.ToString();
+        var approved = new List<(ClusterNode Node, string[] Units)>();
+        foreach (var node in nodes)
+        {
+            var units = new List<string>();
+            foreach (var unit in Name.Select(NodeUnitService.Normalize))
+            {
+                if (await writer.ShouldProcessAsync($"{unit} on {node.Name}", $"{verb} service").ConfigureAwait(false))
+                {
+                    units.Add(unit);
+                }
+            }
+
+            if (units.Count > 0)
+            {
+                approved.Add((node, [.. units]));
+            }
+        }
+
+        await ForEachAsync(approved, writer, async (item, token) =>
+        {
+            using var shell = await connector.ConnectAsync(NodeEndpoint.For(item.Node, connector.Access), token).ConfigureAwait(false);
+            foreach (var unit in item.Units)
+            {
+                var readiness = NodeUnitService.AffectsReadiness(unit) && Action != UnitAction.Start;
+                if (readiness && Action == UnitAction.Stop)
+                {
+                    writer.Warning($"Stopping kubelet on {item.Node.Name}: the node goes NotReady once the API server's grace period passes, and its pods are evicted after that.");
+                }
+
+                var result = await NodeUnitService.ChangeAsync(shell, item.Node.Name, unit, Action, Timeout, token).ConfigureAwait(false);
+                if (Wait && NodeUnitService.AffectsReadiness(unit))
+                {
+                    var wantReady = Action != UnitAction.Stop;
+                    writer.Verbose($"Waiting for {item.Node.Name} to become {(wantReady ? "Ready" : "NotReady")}.");
+                    await NodeReadinessWait.UntilAsync(
+                        connection,
+                        item.Node.Name,
+                        state => wantReady ? state == NodeReadiness.Ready : state is NodeReadiness.NotReady or NodeReadiness.Unknown,
+                        Timeout,
+                        writer,
+                        token).ConfigureAwait(false);
+                }
+
+                writer.Object(result);
+            }
+        }, ct).ConfigureAwait(false);
+    });
+}

@@ -1,0 +1,112 @@
+using System.Management.Automation;
+using ClusterManagement.Diagnostics;
+using ClusterManagement.Infrastructure;
+using ClusterManagement.NodeHosts.Join;
+using ClusterManagement.Nodes;
+
+namespace ClusterManagement.NodeHosts;
+
+[Cmdlet(VerbsCommon.Remove, "ClusterNode", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[OutputType(typeof(ClusterNode))]
+public sealed class RemoveClusterNodeCommand : NodeHostCmdlet
+{
+    /// <summary>
+    /// <para type="description">The nodes to remove (names, or ClusterNode objects from the pipeline).</para>
+    /// </summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("NodeName", "Node")]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NodeNameCompleter))]
+    public string[] Name { get; set; } = [];
+
+    /// <summary>
+    /// <para type="description">Leaves the host as it is: no kubeadm reset. The Node is still drained and deleted.</para>
+    /// </summary>
+    [Parameter]
+    public SwitchParameter KeepHost { get; set; }
+
+    /// <summary>
+    /// <para type="description">Lets the drain evict pods with emptyDir volumes, whose data is lost.</para>
+    /// </summary>
+    [Parameter]
+    public SwitchParameter DeleteEmptyDirData { get; set; }
+
+    /// <summary>
+    /// <para type="description">How long the drain and the reset may take per node; seconds or a TimeSpan. Default: 5 minutes.</para>
+    /// </summary>
+    [Parameter]
+    [TimeoutTransformation]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// <para type="description">Writes each removed node, as it was before removal, to the pipeline.</para>
+    /// </summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    /// <summary>
+    /// <para type="description">Does not ask for confirmation.</para>
+    /// </summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    protected override bool ForceRequested => Force.IsPresent;
+
+    protected override void ProcessRecord() => AddNodes(Name);
+
+    protected override void EndProcessing() => Run(async (writer, ct) =>
+    {
+        var connection = Connect();
+        var nodes = await ResolveNodesAsync(connection, writer, allWhenNone: false, ct).ConfigureAwait(false);
+        var removal = new NodeRemoval(connection, Connector(writer), writer);
+        var maintenance = new NodeMaintenance(connection, writer);
+        // One at a time: the last-control-plane check must see the previous removal.
+        foreach (var node in nodes)
+        {
+            try
+            {
+                await removal.CheckNotLastControlPlaneAsync(node, ct).ConfigureAwait(false);
+                var steps = KeepHost ? "drain, delete the Node and its access data" : "drain, kubeadm reset on the host, delete the Node and its access data";
+                if (!await writer.ShouldProcessAsync(node.Name, $"Remove node ({steps})").ConfigureAwait(false))
+                {
+                    continue;
+                }
+
+                writer.Progress(new(1, $"Removing node {node.Name}", "Draining", 10));
+                await maintenance.SetUnschedulableAsync(node.Name, true, ct).ConfigureAwait(false);
+                var options = new DrainOptions { IgnoreDaemonSets = true, DeleteEmptyDirData = DeleteEmptyDirData.IsPresent, Timeout = Timeout };
+                var plan = await maintenance.PlanDrainAsync(node.Name, options, ct).ConfigureAwait(false);
+                if (plan.Problems().ToList() is { Count: > 0 } problems)
+                {
+                    throw new ClusterException(ClusterErrorKind.OperationFailed, "DrainBlocked", $"Cannot drain {node.Name}: {string.Join("; ", problems)}. The node is cordoned and was not removed.", node.Name);
+                }
+
+                var drained = await maintenance.DrainAsync(plan, options, ct).ConfigureAwait(false);
+                if (!drained.Completed)
+                {
+                    throw new ClusterException(ClusterErrorKind.OperationFailed, "DrainIncomplete",
+                        $"Draining {node.Name} left {drained.Failed.Length} pod(s); the node is cordoned and was not removed.", node.Name);
+                }
+
+                if (!KeepHost)
+                {
+                    writer.Progress(new(1, $"Removing node {node.Name}", "kubeadm reset", 50));
+                    await removal.ResetHostAsync(node, Timeout, ct).ConfigureAwait(false);
+                }
+
+                writer.Progress(new(1, $"Removing node {node.Name}", "Deleting the Node", 90));
+                await removal.DeleteAsync(node.Name, ct).ConfigureAwait(false);
+                if (PassThru)
+                {
+                    writer.Object(node);
+                }
+
+                writer.Progress(new(1, $"Removing node {node.Name}", "Done", 100, Completed: true));
+            }
+            catch (ClusterException e)
+            {
+                writer.Error(ErrorRecords.From(e));
+            }
+        }
+    });
+}

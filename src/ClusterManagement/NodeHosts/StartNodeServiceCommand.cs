@@ -1,0 +1,11 @@
+using System.Management.Automation;
+using ClusterManagement.NodeHosts.Services;
+
+namespace ClusterManagement.NodeHosts;
+
+[Cmdlet(VerbsLifecycle.Start, "NodeService", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(NodeUnit))]
+public sealed class StartNodeServiceCommand : NodeServiceChangeCmdlet
+{
+    private protected override UnitAction Action => UnitAction.Start;
+}

@@ -1,0 +1,11 @@
+using System.Management.Automation;
+using ClusterManagement.NodeHosts.Services;
+
+namespace ClusterManagement.NodeHosts;
+
+[Cmdlet(VerbsLifecycle.Stop, "NodeService", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[OutputType(typeof(NodeUnit))]
+public sealed class StopNodeServiceCommand : NodeServiceChangeCmdlet
+{
+    private protected override UnitAction Action => UnitAction.Stop;
+}

@@ -1,0 +1,190 @@
+using System.Diagnostics;
+using System.Management.Automation;
+using ClusterManagement.Diagnostics;
+using ClusterManagement.Infrastructure;
+using ClusterManagement.NodeHosts.Engine;
+using ClusterManagement.NodeHosts.Rollout;
+using ClusterManagement.Nodes;
+
+namespace ClusterManagement.NodeHosts;
+
+[Cmdlet(VerbsData.Update, "NodeDocker", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[OutputType(typeof(NodeDockerUpgrade))]
+public sealed class UpdateNodeDockerCommand : NodeHostCmdlet
+{
+    /// <summary>
+    /// <para type="description">The nodes to upgrade (names or ClusterNode objects from the pipeline), in rollout order.</para>
+    /// </summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Name", "NodeName")]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NodeNameCompleter))]
+    public string[] Node { get; set; } = [];
+
+    /// <summary>
+    /// <para type="description">The engine version: a prefix ("20.10"), a full package version, or "latest".</para>
+    /// </summary>
+    [Parameter(Mandatory = true, Position = 1)]
+    [ValidateNotNullOrEmpty]
+    public string Version { get; set; } = string.Empty;
+
+    /// <summary>
+    /// <para type="description">Also moves containerd to this version (a prefix or full package version, or "latest").</para>
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ContainerdVersion { get; set; }
+
+    /// <summary>
+    /// <para type="description">Distribution or DockerCE packages; see New-ClusterNode.</para>
+    /// </summary>
+    [Parameter]
+    public EngineSource EngineSource { get; set; } = EngineSource.Distribution;
+
+    /// <summary>
+    /// <para type="description">How many nodes are upgraded (and unavailable) at the same time. Default: 1.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateRange(1, 1000)]
+    public int MaxUnavailable { get; set; } = 1;
+
+    /// <summary>
+    /// <para type="description">Cordons but does not drain: the node's pods keep running while the engine restarts (they stop with it unless the engine runs with live-restore).</para>
+    /// </summary>
+    [Parameter]
+    public SwitchParameter SkipDrain { get; set; }
+
+    /// <summary>
+    /// <para type="description">Lets the drain evict pods with emptyDir volumes, whose data is lost (kubectl drain --delete-emptydir-data).</para>
+    /// </summary>
+    [Parameter]
+    public SwitchParameter DeleteEmptyDirData { get; set; }
+
+    /// <summary>
+    /// <para type="description">How long each node's upgrade (drain, install, restart, verification) may take. Seconds or a TimeSpan. Default: 15 minutes.</para>
+    /// </summary>
+    [Parameter]
+    [TimeoutTransformation]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// <para type="description">Does not ask for confirmation.</para>
+    /// </summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    protected override bool ForceRequested => Force.IsPresent;
+
+    protected override void ProcessRecord() => AddNodes(Node);
+
+    protected override void EndProcessing() => Run(async (writer, ct) =>
+    {
+        var connection = Connect();
+        var nodes = await ResolveNodesAsync(connection, writer, allWhenNone: false, ct).ConfigureAwait(false);
+        var rollout = new EngineRollout(Connector(writer), writer);
+        var target = new EngineTarget(EngineSource, Version, ContainerdVersion);
+
+        // Every node is resolved before the first one changes: a version one node lacks stops the rollout here.
+        writer.Progress(new(1, "Updating node engines", "Resolving versions on every node"));
+        var items = new EngineUpgradeItem[nodes.Count];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, nodes.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = ThrottleLimit, CancellationToken = ct },
+            async (i, token) => items[i] = await rollout.PrepareAsync(nodes[i], target, refreshLists: true, token).ConfigureAwait(false)).ConfigureAwait(false);
+
+        var batches = RolloutBatches.Plan(items, MaxUnavailable);
+        var approved = new List<List<EngineUpgradeItem>>();
+        for (var b = 0; b < batches.Count; b++)
+        {
+            var batch = new List<EngineUpgradeItem>();
+            foreach (var item in batches[b])
+            {
+                var change = item.NeedsChange ? $"{item.From} -> {item.To}" : $"already at {item.To}";
+                if (await writer.ShouldProcessAsync(item.Node.Name, $"Batch {b + 1} of {batches.Count}: {(SkipDrain ? "cordon" : "cordon, drain")}, upgrade the engine ({change}), restart, verify, uncordon").ConfigureAwait(false))
+                {
+                    batch.Add(item);
+                }
+            }
+
+            approved.Add(batch);
+        }
+
+        var done = 0;
+        var total = approved.Sum(b => b.Count);
+        for (var b = 0; b < approved.Count; b++)
+        {
+            writer.Progress(new(1, "Updating node engines", $"Batch {b + 1} of {approved.Count}: {string.Join(", ", approved[b].Select(i => i.Node.Name))}", total == 0 ? 100 : done * 100 / total));
+            var results = await Task.WhenAll(approved[b].Select(item => UpgradeOneAsync(rollout, connection, item, b + 1, writer, ct))).ConfigureAwait(false);
+            done += results.Length;
+            foreach (var (result, _) in results)
+            {
+                writer.Object(result);
+            }
+
+            if (results.FirstOrDefault(r => r.Error is not null).Error is { } failure)
+            {
+                foreach (var item in approved.Skip(b + 1).SelectMany(x => x))
+                {
+                    writer.Object(EngineRollout.Result(item, approved.FindIndex(x => x.Contains(item)) + 1, false, Stopwatch.StartNew(), NodeDockerUpgradeStatus.NotStarted));
+                }
+
+                writer.Progress(new(1, "Updating node engines", "Stopped", 100, Completed: true));
+                throw new ClusterException(failure.Kind, failure.ErrorId, $"The rollout stopped after batch {b + 1}: {failure.Message}", failure.Target, failure);
+            }
+        }
+
+        writer.Progress(new(1, "Updating node engines", "Done", 100, Completed: true));
+    });
+
+    /// <summary>kubectl drain --ignore-daemonsets, as the kubeadm upgrade guide drains: a pod that blocks it stops this node's upgrade, cordoned.</summary>
+    private async Task DrainAsync(NodeMaintenance maintenance, string name, CancellationToken cancellationToken)
+    {
+        var options = new DrainOptions { IgnoreDaemonSets = true, DeleteEmptyDirData = DeleteEmptyDirData.IsPresent, Timeout = Timeout };
+        var plan = await maintenance.PlanDrainAsync(name, options, cancellationToken).ConfigureAwait(false);
+        if (plan.Problems().ToList() is { Count: > 0 } problems)
+        {
+            throw new ClusterException(ClusterErrorKind.OperationFailed, "DrainBlocked", $"Cannot drain {name}: {string.Join("; ", problems)}. The node stays cordoned.", name);
+        }
+
+        var result = await maintenance.DrainAsync(plan, options, cancellationToken).ConfigureAwait(false);
+        if (!result.Completed)
+        {
+            throw new ClusterException(ClusterErrorKind.OperationFailed, "DrainIncomplete",
+                $"Draining {name} left {result.Failed.Length} pod(s): {string.Join(", ", result.Failed.Select(f => f.ToString()))}. The node stays cordoned.", name);
+        }
+    }
+
+    private async Task<(NodeDockerUpgrade Result, ClusterException? Error)> UpgradeOneAsync(
+        EngineRollout rollout, Kubernetes.ClusterConnection connection, EngineUpgradeItem item, int batch, PipelineWriter writer, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        var maintenance = new NodeMaintenance(connection, writer);
+        try
+        {
+            var result = await rollout.UpgradeAsync(
+                item,
+                batch,
+                !SkipDrain,
+                async (name, drain, token) =>
+                {
+                    if (UpgradeCordon.Owns(item.Node))
+                    {
+                        await UpgradeCordon.CordonAsync(connection, name, token).ConfigureAwait(false);
+                    }
+
+                    if (drain)
+                    {
+                        await DrainAsync(maintenance, name, token).ConfigureAwait(false);
+                    }
+                },
+                async (name, token) => await UpgradeCordon.UncordonAsync(connection, name, token).ConfigureAwait(false),
+                Timeout,
+                ct).ConfigureAwait(false);
+            return (result, null);
+        }
+        catch (ClusterException e)
+        {
+            return (EngineRollout.Result(item, batch, false, clock, NodeDockerUpgradeStatus.Failed, e.Message), e);
+        }
+    }
+}

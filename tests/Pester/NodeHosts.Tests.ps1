@@ -1,0 +1,481 @@
+#Requires -Version 7.4
+# Node hosts on the real fleet (tests/Fleet): New-ClusterNode joins three fleet hosts to an emulator
+# over SSH, then the node cmdlets work on them. One fleet and one emulator for the whole file.
+# Under CI a missing prerequisite fails the run; elsewhere the tests are skipped with the reason.
+
+BeforeDiscovery {
+    Import-Module (Join-Path $PSScriptRoot '../Fleet/Fleet.psm1') -Force
+    $check = Test-FleetPrerequisite
+    if (-not $check.Ready -and $check.IsRoot -and $check.IsDebian) { $check = Install-FleetPrerequisite }
+    $script:fleetSkipReason = if ($check.Ready) { $null } else { $check.Problems -join ' ' }
+    if ($script:fleetSkipReason -and $env:CI) { throw "The fleet cannot run on this CI machine: $script:fleetSkipReason" }
+    if ($script:fleetSkipReason) { Write-Warning "Skipping the node-host tests: $script:fleetSkipReason" }
+}
+
+Describe 'Node hosts' -Skip:([bool]$script:fleetSkipReason) {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot 'TestSetup.psm1') -Force
+        Import-Module (Join-Path $PSScriptRoot '../Fleet/Fleet.psm1') -Force
+        $module = Get-ModuleUnderTest
+        Import-Module $module -Force
+        # No seeded nodes: every Node in this cluster is a real fleet host, so "all nodes" never means
+        # an address outside loopback. A 12 s grace (six heartbeats) keeps a loaded machine from turning
+        # nodes NotReady by accident and still lets the kubelet test see NotReady quickly.
+        $script:cluster = Start-SuiteCluster -Workers 0 -ControlPlanes 0 -ExtraArgument '--heartbeat-seconds', '2', '--node-grace-seconds', '12'
+        $env:KUBECONFIG = $script:cluster.KubeConfig
+        $script:engine = Start-FleetEngine
+        # Addresses apart from other suites' fleets (Start-Fleet uses 127.0.0.11 upwards).
+        $script:hosts = @(
+            Start-FleetNode -Name cp-1 -Address 127.0.0.171 -SshPort 2371 -EnginePort 2471 -ControlPlane -EtcdClientPort 2571 -EtcdPeerPort 2671 -Variant Docker
+            Start-FleetNode -Name worker-1 -Address 127.0.0.172 -SshPort 2372 -EnginePort 2472 -Variant Docker
+            Start-FleetNode -Name worker-2 -Address 127.0.0.173 -SshPort 2373 -EnginePort 2473 -Variant Docker
+        )
+        $script:key = $script:engine.KeyPath
+        # The module's own known_hosts starts empty: the first contact trusts with -AcceptNewHostKey.
+        $script:knownHosts = Join-Path $TestDrive 'known_hosts'
+        $script:access = @{ SshUser = 'cmadmin'; SshKeyPath = $script:key; KnownHostsPath = $script:knownHosts }
+        $script:oldContainerd = '1.6.20~ds1-1+deb12u2'
+
+        function Invoke-Node {
+            param([string]$Name, [string]$Command)
+            Invoke-FleetHostCommand -FleetHost ($script:hosts | Where-Object Name -eq $Name) -Command $Command
+        }
+
+        # ShouldProcess writes its "What if:" lines to the host, not to a stream a test can
+        # redirect, so -WhatIf runs in a fresh pwsh whose standard output is the host.
+        function Invoke-WhatIf {
+            param([string]$Command)
+            $run = Invoke-FreshPwsh -Script "Import-Module '$(Get-ModuleUnderTest)'; $Command" -Environment @{
+                KUBECONFIG = $script:cluster.KubeConfig; CLUSTERMANAGEMENT_SSH_USER = 'cmadmin'; CLUSTERMANAGEMENT_SSH_KEY_PATH = $script:key
+            }
+            $run.ExitCode | Should -Be 0 -Because $run.Error
+            $run.Output
+        }
+
+        $joined = $script:hosts | ForEach-Object -ThrottleLimit 3 -Parallel {
+            Import-Module $using:module
+            $env:KUBECONFIG = $using:cluster.KubeConfig
+            $h = $_
+            $access = $using:access
+            $role = if ($h.ControlPlane) { 'control-plane' } else { 'worker' }
+            $taint = if ($h.ControlPlane) { @{ Taint = 'node-role.kubernetes.io/control-plane:NoSchedule' } } else { @{} }
+            $node = New-ClusterNode -Name $h.Name -Address $h.Address -Port $h.SshPort @access @taint -AcceptNewHostKey -Force `
+                -EngineEndpoint "tcp://$($h.Address):$($h.EnginePort)" -ContainerdVersion $using:oldContainerd -KubernetesVersion 1.31 `
+                -Role $role -Label @{ 'fleet.test/host' = $h.Name } -Timeout 120 -ErrorAction Stop
+            $node
+        }
+        $script:joined = @($joined)
+    }
+
+    AfterAll {
+        Stop-Fleet -Confirm:$false
+        if ($script:cluster) { Stop-TestCluster $script:cluster }
+        Remove-Item Env:KUBECONFIG -ErrorAction Ignore
+    }
+
+    Context 'New-ClusterNode' {
+        It 'joins every host as a Ready node with its roles, labels, taints and access data' {
+            $script:joined.Count | Should -Be 3
+            foreach ($h in $script:hosts) {
+                $node = Get-ClusterNode -Name $h.Name
+                $node.Readiness | Should -Be 'Ready'
+                $node.Version | Should -Be 'v1.31.4'
+                $node.Labels['fleet.test/host'] | Should -Be $h.Name
+                $node.Annotations['clustermanagement.io/ssh-host'] | Should -Be $h.Address
+                $node.Annotations['clustermanagement.io/ssh-port'] | Should -Be "$($h.SshPort)"
+                $node.Annotations['clustermanagement.io/ssh-user'] | Should -Be 'cmadmin'
+                $node.Annotations['clustermanagement.io/ssh-host-key'] | Should -Be $h.HostKeyFingerprint
+                $node.Annotations['clustermanagement.io/engine-endpoint'] | Should -Be "tcp://$($h.Address):$($h.EnginePort)"
+            }
+            (Get-ClusterNode -Name cp-1).Roles | Should -Be @('control-plane')
+            (Get-ClusterNode -Name cp-1).Taints.ForEach('ToString') | Should -Contain 'node-role.kubernetes.io/control-plane:NoSchedule'
+            (Get-ClusterNode -Name worker-1).Roles | Should -Be @('worker')
+        }
+
+        It 'installs the pinned containerd and holds the engine packages' {
+            $installed = Invoke-Node worker-1 "dpkg-query -W -f '`${Version}' containerd; echo; apt-mark showhold"
+            $installed | Should -Match ([regex]::Escape($script:oldContainerd))
+            $installed | Should -Match '(?m)^docker\.io$'
+            $installed | Should -Match '(?m)^containerd$'
+            $installed | Should -Match '(?m)^kubelet$'
+        }
+
+        It 'records the host key it accepted in the known_hosts file' {
+            (Get-Content $script:knownHosts) -join "`n" | Should -Match '(?m)^\[127\.0\.0\.172\]:2372 ssh-ed25519 '
+        }
+
+        It 'prints the plan with -WhatIf and changes nothing' {
+            $before = (Get-ClusterNode).Count
+            $plan = Invoke-WhatIf "New-ClusterNode -Name nh-new -Address 127.0.0.199 -Port 2399 -KnownHostsPath '$script:knownHosts' -EngineVersion 20.10 -WhatIf"
+            $plan | Should -Match 'Resolve docker.io 20.10'
+            $plan | Should -Match 'kubeadm join'
+            $plan | Should -Match 'Wait for the Node to be Ready'
+            (Get-ClusterNode).Count | Should -Be $before
+        }
+
+        It 'resumes on a re-run: an already joined host stays the same node' {
+            $h = $script:hosts[1]
+            $uidBefore = (Invoke-Node worker-1 'sudo -n stat -c %Y /etc/kubernetes/kubelet.conf')
+            $node = New-ClusterNode -Name $h.Name -Address $h.Address -Port $h.SshPort @script:access -Force `
+                -EngineEndpoint "tcp://$($h.Address):$($h.EnginePort)" -ContainerdVersion $script:oldContainerd -KubernetesVersion 1.31 -Role worker -Timeout 120
+            $node.Readiness | Should -Be 'Ready'
+            Invoke-Node worker-1 'sudo -n stat -c %Y /etc/kubernetes/kubelet.conf' | Should -Be $uidBefore
+        }
+
+        It 'refuses a version that does not exist, lists the available ones and changes nothing' {
+            $h = $script:hosts[2]
+            $before = Invoke-Node worker-2 "dpkg-query -W -f '`${Version}' docker.io containerd"
+            $err = { New-ClusterNode -Name $h.Name -Address $h.Address -Port $h.SshPort @script:access -Force -EngineVersion 99.1 `
+                    -EngineEndpoint "tcp://$($h.Address):$($h.EnginePort)" } | Should -Throw -PassThru
+            $err.FullyQualifiedErrorId | Should -BeLike 'PackageVersionNotAvailable*'
+            $err.Exception.Message | Should -Match 'docker.io 99.1 is not available on worker-2\. Available: 20\.10\.24'
+            Invoke-Node worker-2 "dpkg-query -W -f '`${Version}' docker.io containerd" | Should -Be $before
+        }
+
+        It 'fails before any change when sudo wants a password' {
+            $h = $script:hosts[2]
+            $err = { New-ClusterNode -Name nh-nopass -Address $h.Address -Port $h.SshPort -SshUser cmnopass -SshKeyPath $script:key -KnownHostsPath $script:knownHosts -Force `
+                    -EngineEndpoint "tcp://$($h.Address):$($h.EnginePort)" } | Should -Throw -PassThru
+            $err.FullyQualifiedErrorId | Should -BeLike 'SudoPasswordRequired*'
+            Get-ClusterNode -Name nh-nopass -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        }
+
+        It 'waits for a dpkg lock held by another apt run, then installs' {
+            $h = $script:hosts[2]
+            # A real apt run holds the frontend lock while its pre-invoke hook sleeps.
+            Invoke-Node worker-2 'sudo -n sh -c ''nohup apt-get install -y -o DPkg::Pre-Invoke::="sleep 8" --reinstall -q runc >/tmp/holder.log 2>&1 &''; sleep 2; grep -q ":$(stat -c %i /var/lib/dpkg/lock-frontend) " /proc/locks && echo held' | Should -Be 'held'
+            $node = New-ClusterNode -Name $h.Name -Address $h.Address -Port $h.SshPort @script:access -Force -Verbose `
+                -EngineEndpoint "tcp://$($h.Address):$($h.EnginePort)" -ContainerdVersion $script:oldContainerd -KubernetesVersion 1.31 -Role worker -Timeout 120 4>&1
+            ($node | Where-Object { $_ -is [ClusterManagement.Nodes.ClusterNode] }).Readiness | Should -Be 'Ready'
+            Invoke-Node worker-2 'cat /tmp/holder.log' | Should -Match 'runc'
+        }
+    }
+
+    Context 'Get-NodeDocker' {
+        It 'reads every engine through an SSH tunnel with the negotiated API version' {
+            $engines = @(Get-NodeDocker @script:access)
+            $engines.Count | Should -Be 3
+            foreach ($engine in $engines) {
+                $engine.State | Should -Be 'Running' -Because $engine.Error
+                $engine.Version | Should -Be '20.10.24+dfsg1'
+                $engine.ApiVersion | Should -Be '1.41'
+                $engine.ContainerdBuild | Should -Be $script:oldContainerd
+                $engine.Containerd | Should -Be '1.6.20~ds1'
+                $engine.StorageDriver | Should -Be 'overlay2'
+                $engine.CgroupDriver | Should -Be 'systemd'
+            }
+        }
+
+        It 'takes nodes from Get-ClusterNode through the pipeline' {
+            $engines = @(Get-ClusterNode -Name worker-1, cp-1 | Get-NodeDocker @script:access)
+            $engines.Node | Should -Be @('worker-1', 'cp-1')
+        }
+
+        It 'reports an unreachable host and still probes the others' {
+            & docker --host "unix://$($script:engine.Socket)" exec worker-2 systemctl stop ssh.service
+            try {
+                $engines = @(Get-NodeDocker @script:access -Timeout 5)
+                ($engines | Where-Object Node -eq worker-2).State | Should -BeIn 'Unreachable', 'Timeout'
+                ($engines | Where-Object Node -eq worker-2).Error | Should -Match 'worker-2|127\.0\.0\.173'
+                @($engines | Where-Object State -eq 'Running').Count | Should -Be 2
+            }
+            finally {
+                & docker --host "unix://$($script:engine.Socket)" exec worker-2 systemctl start ssh.service
+            }
+        }
+
+        It 'refuses a host whose key changed, naming both fingerprints' {
+            $changed = Join-Path $TestDrive 'known_hosts.changed'
+            $other = $script:hosts | Where-Object Name -eq cp-1
+            # worker-1's entry carries cp-1's key: what a reinstalled or impersonated host looks like.
+            $cpKey = (Get-Content $script:knownHosts | Where-Object { $_ -like '`[127.0.0.171`]:2371 *' }) -replace '^\S+', '[127.0.0.172]:2372'
+            Set-Content $changed $cpKey
+            $result = Get-NodeDocker -Node worker-1 -SshUser cmadmin -SshKeyPath $script:key -KnownHostsPath $changed
+            $result.State | Should -Be 'Unreachable'
+            $result.Error | Should -Match 'CHANGED'
+            $result.Error | Should -Match ([regex]::Escape($other.HostKeyFingerprint))
+            $result.Error | Should -Match ([regex]::Escape(($script:hosts | Where-Object Name -eq worker-1).HostKeyFingerprint))
+        }
+
+        It 'lets a second admin in through the fingerprint recorded on the Node' {
+            $fresh = Join-Path $TestDrive 'known_hosts.second-admin'
+            $result = Get-NodeDocker -Node worker-1 -SshUser cmadmin -SshKeyPath $script:key -KnownHostsPath $fresh
+            $result.State | Should -Be 'Running'
+            (Get-Content $fresh) -join "`n" | Should -Match '(?m)^\[127\.0\.0\.172\]:2372 ssh-ed25519 '
+        }
+
+        It 'reports a missing credential without contacting the host' {
+            $env:CLUSTERMANAGEMENT_SSH_KEY_PATH = $null
+            $result = Get-NodeDocker -Node worker-1 -SshUser cmadmin -KnownHostsPath $script:knownHosts
+            $result.State | Should -Be 'Unreachable'
+            $result.Error | Should -Match 'No SSH credential'
+        }
+
+        It 'takes the credential from CLUSTERMANAGEMENT_SSH_* variables in a fresh pwsh, as a pipeline would' {
+            $script = "Import-Module '$(Get-ModuleUnderTest)'; (Get-NodeDocker -Node worker-1 -KnownHostsPath '$($script:knownHosts)').State"
+            $run = Invoke-FreshPwsh -Script $script -Environment @{
+                KUBECONFIG = $script:cluster.KubeConfig; CLUSTERMANAGEMENT_SSH_USER = 'cmadmin'; CLUSTERMANAGEMENT_SSH_KEY_PATH = $script:key
+            }
+            $run.Output.Trim() | Should -Be 'Running'
+        }
+    }
+
+    Context 'Node services' {
+        It 'lists kubelet, docker and containerd with their systemd state' {
+            $units = @(Get-NodeService -Node worker-1 @script:access)
+            $units.Name | Should -Be @('kubelet', 'docker', 'containerd')
+            $units | ForEach-Object { $_.ActiveState | Should -Be 'active'; $_.Enabled | Should -Be 'enabled'; $_.MainPid | Should -BeGreaterThan 0 }
+            ($units | Where-Object Name -eq docker).Since.Kind | Should -Be 'Utc'
+        }
+
+        It 'stops kubelet with a warning and waits for the Node to go NotReady, then starts it and waits for Ready' {
+            $stopped = Stop-NodeService -Node worker-1 -Name kubelet @script:access -Wait -Force -Timeout 60 -WarningVariable warned -WarningAction SilentlyContinue
+            $stopped.ActiveState | Should -Be 'inactive'
+            "$warned" | Should -Match 'NotReady'
+            (Get-ClusterNode -Name worker-1).Readiness | Should -Not -Be 'Ready'
+            $started = Start-NodeService -Node worker-1 -Name kubelet @script:access -Wait -Force -Timeout 60
+            $started.ActiveState | Should -Be 'active'
+            (Get-ClusterNode -Name worker-1).Readiness | Should -Be 'Ready'
+        }
+
+        It 'restarts a unit on several nodes from the pipeline and reports the new main process' {
+            $before = @(Get-NodeService -Node worker-1, worker-2 -Name containerd @script:access)
+            $after = @(Get-ClusterNode -Name worker-1, worker-2 | Restart-NodeService -Name containerd @script:access -Force)
+            $after.Count | Should -Be 2
+            foreach ($unit in $after) {
+                $unit.ActiveState | Should -Be 'active'
+                $unit.MainPid | Should -Not -Be ($before | Where-Object Node -eq $unit.Node).MainPid
+            }
+        }
+
+        It 'changes nothing with -WhatIf' {
+            $before = (Get-NodeService -Node worker-1 -Name containerd @script:access).MainPid
+            Restart-NodeService -Node worker-1 -Name containerd @script:access -WhatIf
+            (Get-NodeService -Node worker-1 -Name containerd @script:access).MainPid | Should -Be $before
+        }
+
+        It 'names a unit that does not exist' {
+            $err = $null
+            Start-NodeService -Node worker-1 -Name no-such-unit @script:access -Force -ErrorVariable err -ErrorAction SilentlyContinue
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'NodeServiceNotFound*'
+        }
+    }
+
+    Context 'Backup-ClusterNode' {
+        It 'archives the node configuration and package versions with a checksum' {
+            $backup = Backup-ClusterNode -Node worker-1 -Destination (Join-Path $TestDrive 'backups') @script:access
+            $backup.Node | Should -Be 'worker-1'
+            $backup.Sha256 | Should -Be (Get-FileHash $backup.Path -Algorithm SHA256).Hash.ToLowerInvariant()
+            $backup.Bytes | Should -Be (Get-Item $backup.Path).Length
+            $backup.EtcdSnapshot | Should -BeFalse
+            $entries = & tar -tzf $backup.Path
+            $entries | Should -Contain './host/etc/kubernetes/kubelet.conf'
+            $entries | Should -Contain './host/etc/docker/daemon.json'
+            $entries | Should -Contain './host/etc/systemd/system/docker.service.d/20-clustermanagement.conf'
+            $entries | Should -Contain './packages.tsv'
+            @($entries | Where-Object { $_ -notmatch '/$' }).Count | Should -Be $backup.Files
+            $packages = & tar -xzOf $backup.Path ./packages.tsv
+            # "hi": installed and held, as New-ClusterNode left it.
+            $packages | Should -Contain "containerd`t$($script:oldContainerd)`thi "
+            Invoke-Node worker-1 'ls /tmp | grep -c clustermanagement-backup || true' | Should -Be '0'
+        }
+
+        It 'adds an etcd snapshot on the control-plane node' {
+            $backup = Backup-ClusterNode -Node cp-1 -Destination (Join-Path $TestDrive 'backups') -IncludeEtcd @script:access
+            $backup.EtcdSnapshot | Should -BeTrue
+            & tar -tzf $backup.Path | Should -Contain './etcd/snapshot.db'
+        }
+
+        It 'fails clearly with -IncludeEtcd on a node without etcd and leaves no file' {
+            $folder = Join-Path $TestDrive 'no-etcd'
+            $err = $null
+            Backup-ClusterNode -Node worker-1 -Destination $folder -IncludeEtcd @script:access -ErrorVariable err -ErrorAction SilentlyContinue
+            "$($err[0])" | Should -Match 'etcd does not run on this node'
+            @(Get-ChildItem $folder -ErrorAction SilentlyContinue).Count | Should -Be 0
+        }
+    }
+    Context 'Update-NodeDocker' {
+        It 'plans batches with -WhatIf from the versions read on each node, changing nothing' {
+            $text = Invoke-WhatIf "Update-NodeDocker -Node worker-1, worker-2 -Version latest -ContainerdVersion 1.6.20~ds1-1+deb12u3 -MaxUnavailable 1 -SkipDrain -KnownHostsPath '$script:knownHosts' -WhatIf"
+            $text | Should -Match '(?s)Batch 1 of 2: cordon, upgrade the engine \(docker.io [^,]+, containerd 1\.6\.20~ds1-1\+deb12u2 -> docker.io [^,]+, containerd 1\.6\.20~ds1-1\+deb12u3\).*worker-1'
+            $text | Should -Match 'Batch 2 of 2'
+            (Get-NodeDocker -Node worker-1 @script:access).ContainerdBuild | Should -Be $script:oldContainerd
+        }
+
+        It 'refuses a version one node lacks before any node changes' {
+            $err = { Update-NodeDocker -Node worker-1, worker-2 -Version latest -ContainerdVersion 9.9 -SkipDrain -Force @script:access } | Should -Throw -PassThru
+            "$err" | Should -Match 'containerd 9.9 is not available.*Available: 1\.6\.20~ds1-1\+deb12u3, 1\.6\.20~ds1-1\+deb12u2'
+            (Get-ClusterNode -Name worker-1, worker-2).Unschedulable | Should -Be @($false, $false)
+        }
+
+        It 'upgrades containerd on two nodes in one batch, verified through the Engine API, and uncordons them' {
+            $results = @(Get-ClusterNode -Name worker-1, worker-2 | Update-NodeDocker -Version latest -ContainerdVersion 1.6.20~ds1-1+deb12u3 -MaxUnavailable 2 -SkipDrain -Force @script:access)
+            $results.Status | Should -Be @('Upgraded', 'Upgraded')
+            $results.Batch | Should -Be @(1, 1)
+            $results[0].From | Should -Match 'containerd 1\.6\.20~ds1-1\+deb12u2'
+            $results[0].To | Should -Match 'containerd 1\.6\.20~ds1-1\+deb12u3'
+            (Get-NodeDocker -Node worker-1, worker-2 @script:access).ContainerdBuild | Should -Be @('1.6.20~ds1-1+deb12u3', '1.6.20~ds1-1+deb12u3')
+            (Get-ClusterNode -Name worker-1, worker-2).Unschedulable | Should -Be @($false, $false)
+            Invoke-Node worker-1 'apt-mark showhold' | Should -Match '(?m)^containerd$'
+        }
+
+        It 'reports nodes already at the target as Current without touching them' {
+            $mainPid = (Get-NodeService -Node worker-1 -Name docker @script:access).MainPid
+            (Update-NodeDocker -Node worker-1 -Version latest -ContainerdVersion 1.6.20~ds1-1+deb12u3 -SkipDrain -Force @script:access).Status | Should -Be 'Current'
+            (Get-NodeService -Node worker-1 -Name docker @script:access).MainPid | Should -Be $mainPid
+        }
+
+        It 'stops before the next batch when the engine fails to start, leaving the node cordoned with its journal' {
+            Invoke-Node worker-2 'sudo -n cp /etc/docker/daemon.json /etc/docker/daemon.json.good; echo ''{"no-such-option": true}'' | sudo -n tee /etc/docker/daemon.json >/dev/null' | Out-Null
+            try {
+                # The stopped rollout is a terminating error; the per-node results come before it.
+                $results = [Collections.Generic.List[object]]::new()
+                $err = $null
+                try {
+                    Update-NodeDocker -Node worker-2, worker-1 -Version latest -ContainerdVersion $script:oldContainerd -MaxUnavailable 1 -SkipDrain -Force @script:access -ErrorAction SilentlyContinue |
+                        ForEach-Object { $results.Add($_) }
+                }
+                catch { $err = $_ }
+                ($results | Where-Object Node -eq worker-2).Status | Should -Be 'Failed'
+                ($results | Where-Object Node -eq worker-1).Status | Should -Be 'NotStarted'
+                "$err" | Should -Match 'stopped after batch 1'
+                "$err" | Should -Match 'Last journal lines of docker.service'
+                "$err" | Should -Match 'no-such-option'
+                (Get-ClusterNode -Name worker-2).Unschedulable | Should -BeTrue
+                (Get-ClusterNode -Name worker-2).Annotations['clustermanagement.io/engine-upgrade-cordoned'] | Should -Not -BeNullOrEmpty
+                (Get-ClusterNode -Name worker-1).Unschedulable | Should -BeFalse
+            }
+            finally {
+                Invoke-Node worker-2 'sudo -n cp /etc/docker/daemon.json.good /etc/docker/daemon.json' | Out-Null
+            }
+
+            $again = @(Update-NodeDocker -Node worker-2, worker-1 -Version latest -ContainerdVersion $script:oldContainerd -MaxUnavailable 1 -SkipDrain -Force @script:access)
+            # worker-2's packages were already at the target; the re-run finishes it because of its marker.
+            $again.Status | Should -Be @('Upgraded', 'Upgraded')
+            (Get-ClusterNode -Name worker-2).Unschedulable | Should -BeFalse
+            (Get-ClusterNode -Name worker-2).Annotations.ContainsKey('clustermanagement.io/engine-upgrade-cordoned') | Should -BeFalse
+        }
+
+        It 'leaves a node that someone else had cordoned cordoned after its upgrade' {
+            Suspend-ClusterNode -Name worker-1 -Confirm:$false | Out-Null
+            try {
+                (Update-NodeDocker -Node worker-1 -Version latest -ContainerdVersion 1.6.20~ds1-1+deb12u3 -SkipDrain -Force @script:access).Status | Should -Be 'Upgraded'
+                (Get-ClusterNode -Name worker-1).Unschedulable | Should -BeTrue
+                (Get-NodeDocker -Node worker-1 @script:access).ContainerdBuild | Should -Be '1.6.20~ds1-1+deb12u3'
+            }
+            finally {
+                Resume-ClusterNode -Name worker-1 -Confirm:$false | Out-Null
+            }
+        }
+
+        It 'converges when a re-run follows a connection dropped mid-upgrade' {
+            # dpkg interrupted half-way is what a dropped session leaves behind.
+            Invoke-Node worker-1 "cd /tmp && apt-get download -q containerd=1.6.20~ds1-1+deb12u2 >/dev/null 2>&1 && sudo -n dpkg --unpack /tmp/containerd_1.6.20~ds1-1+deb12u2_*.deb >/dev/null 2>&1; dpkg-query -W -f '`${db:Status-Abbrev}' containerd" | Should -Match '^iU'
+            $result = Update-NodeDocker -Node worker-1 -Version latest -ContainerdVersion $script:oldContainerd -SkipDrain -Force @script:access
+            $result.Status | Should -BeIn 'Upgraded', 'Current'
+            # "hi": fully installed again, and held.
+            Invoke-Node worker-1 "dpkg-query -W -f '`${db:Status-Abbrev}' containerd" | Should -Match '^hi'
+            (Get-NodeDocker -Node worker-1 @script:access).ContainerdBuild | Should -Be $script:oldContainerd
+        }
+    }
+
+    Context 'Remove-ClusterNode' {
+        It 'refuses to remove the last control-plane node' {
+            $err = $null
+            Remove-ClusterNode -Name cp-1 -Force @script:access -ErrorVariable err -ErrorAction SilentlyContinue
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'LastControlPlane*'
+            Get-ClusterNode -Name cp-1 | Should -Not -BeNullOrEmpty
+        }
+
+        It 'drains, resets the host with kubeadm and deletes the Node' {
+            Remove-ClusterNode -Name worker-2 -Force @script:access
+            Get-ClusterNode -Name worker-2 -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            Invoke-Node worker-2 'test -e /etc/kubernetes/kubelet.conf && echo present || echo gone; systemctl is-active kubelet || true' | Should -Match 'gone'
+        }
+
+        It 'rejoins a reset host with New-ClusterNode' {
+            $h = $script:hosts | Where-Object Name -eq worker-2
+            $node = New-ClusterNode -Name worker-2 -Address $h.Address -Port $h.SshPort @script:access -Force -EngineEndpoint "tcp://$($h.Address):$($h.EnginePort)" `
+                -ContainerdVersion $script:oldContainerd -KubernetesVersion 1.31 -Role worker -Timeout 120
+            $node.Readiness | Should -Be 'Ready'
+        }
+    }
+
+    Context 'New-ClusterNode on a host without an engine, with -EngineInstallUrl' {
+        BeforeAll {
+            $script:bare = Start-FleetNode -Engine $script:engine -Name worker-3 -Address 127.0.0.174 -SshPort 2374 -EnginePort 2474 -Variant Base
+            $script:hosts += $script:bare
+            # A stand-in for get.docker.com, served on loopback: it records that it ran and with which VERSION.
+            $installScript = "#!/bin/sh`nset -e`necho `"VERSION=`$VERSION`" > /var/log/engine-install-script.log`n"
+            $probe = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+            $probe.Start(); $port = $probe.LocalEndpoint.Port; $probe.Stop()
+            $script:scriptBase = "http://127.0.0.1:$port"
+            $script:listener = [System.Net.HttpListener]::new()
+            $script:listener.Prefixes.Add("$script:scriptBase/")
+            $script:listener.Start()
+            $script:server = Start-ThreadJob -ArgumentList $script:listener, $installScript -ScriptBlock {
+                param($listener, $body)
+                $bytes = [Text.Encoding]::UTF8.GetBytes($body)
+                while ($listener.IsListening) {
+                    try { $context = $listener.GetContext() } catch { break }
+                    $found = $context.Request.Url.AbsolutePath -eq '/install.sh'
+                    $context.Response.StatusCode = if ($found) { 200 } else { 404 }
+                    if ($found) { $context.Response.OutputStream.Write($bytes, 0, $bytes.Length) }
+                    $context.Response.Close()
+                }
+            }
+            $script:bareJoin = @{
+                Name = 'worker-3'; Address = $script:bare.Address; Port = $script:bare.SshPort; EngineEndpoint = "tcp://$($script:bare.Address):$($script:bare.EnginePort)"
+                KubernetesVersion = '1.31'; Role = 'worker'; Timeout = 120; Force = $true
+            }
+        }
+
+        AfterAll {
+            if ($script:listener) { $script:listener.Stop() }
+            if ($script:server) { Remove-Job $script:server -Force }
+            if (Get-ClusterNode -Name worker-3 -ErrorAction Ignore) { Remove-ClusterNode -Name worker-3 -Force @script:access -ErrorAction Continue }
+            Stop-FleetNode -Engine $script:engine -Name worker-3 -Confirm:$false
+            $script:hosts = @($script:hosts | Where-Object Name -ne worker-3)
+        }
+
+        It 'refuses a script URL in clear text to another host before contacting the host' {
+            $err = { New-ClusterNode @script:bareJoin @script:access -AcceptNewHostKey -EngineInstallUrl http://192.0.2.1/install.sh -ErrorAction Stop } | Should -Throw -PassThru
+            $err.FullyQualifiedErrorId | Should -BeLike 'EngineInstallUrlInsecure*'
+            (Get-Content $script:knownHosts) -join "`n" | Should -Not -Match '127\.0\.0\.174'
+        }
+
+        It 'fails on a script that is not there before the host changes' {
+            $err = { New-ClusterNode @script:bareJoin @script:access -AcceptNewHostKey -EngineInstallUrl "$script:scriptBase/missing.sh" -ErrorAction Stop } | Should -Throw -PassThru
+            $err.FullyQualifiedErrorId | Should -BeLike 'EngineInstallScriptUnavailable*'
+            $err.Exception.Message | Should -Match '404'
+            Invoke-Node worker-3 "dpkg-query -W -f '`${db:Status-Abbrev}' docker.io 2>/dev/null || echo absent" | Should -Match 'absent|^un'
+        }
+
+        It 'runs the script with VERSION, then installs the engine pinned and held, and joins' {
+            $node = New-ClusterNode @script:bareJoin @script:access -AcceptNewHostKey -EngineVersion 20.10 -EngineInstallUrl "$script:scriptBase/install.sh"
+            $node.Readiness | Should -Be 'Ready'
+            Invoke-Node worker-3 'cat /var/log/engine-install-script.log' | Should -Be 'VERSION=20.10'
+            Invoke-Node worker-3 "dpkg-query -W -f '`${Version} `${db:Status-Abbrev}' docker.io" | Should -Match '^20\.10\.\S+ hi'
+            (Get-NodeDocker -Node worker-3 @script:access).Version | Should -Match '^20\.10\.'
+        }
+
+        It 'does not run the script again once the engine is installed' {
+            Invoke-Node worker-3 'sudo -n rm /var/log/engine-install-script.log' | Out-Null
+            (New-ClusterNode @script:bareJoin @script:access -EngineVersion 20.10 -EngineInstallUrl "$script:scriptBase/install.sh").Readiness | Should -Be 'Ready'
+            Invoke-Node worker-3 'test -e /var/log/engine-install-script.log && echo ran || echo skipped' | Should -Be 'skipped'
+        }
+    }
+
+    Context 'Docs examples that need node hosts' {
+        It 'runs every example of <_> against the fleet' -ForEach @(
+            Get-ChildItem (Join-Path $PSScriptRoot '../../docs') -Filter '*-*.md' | Where-Object { (Get-Content $_.FullName -TotalCount 2) -match '<!-- examples: node hosts -->' } | ForEach-Object BaseName
+        ) {
+            $run = Invoke-FleetDocsExample -Page (Join-Path (Get-RepoRoot) "docs/$_.md") -KubeConfig $script:cluster.KubeConfig -KeyPath $script:key `
+                -KnownHostsPath $script:knownHosts -WorkDir $TestDrive
+            $run.Count | Should -BeGreaterOrEqual 2
+            $run.ExitCode | Should -Be 0 -Because "$($run.Output) $($run.Error)"
+            $run.Error | Should -BeNullOrEmpty
+        }
+    }
+
+}
