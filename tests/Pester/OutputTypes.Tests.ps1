@@ -28,6 +28,40 @@ BeforeDiscovery {
         @{ Type = 'ClusterManagement.Storage.CsiDriver'; Produce = { Get-CsiDriver } }
         @{ Type = 'ClusterManagement.Storage.CsiVolumeClaim'; Produce = { New-CsiVolumeClaim -Name json-data -Size 1Gi -Wait -Timeout 60 } }
         @{ Type = 'ClusterManagement.Storage.CsiVolume'; Produce = { Get-CsiVolume } }
+        # Node hosts and their engines exist only on the fleet (NodeHosts.Tests.ps1, NodeNetwork.Tests.ps1
+        # check these come back from real hosts); here they are built with the values those hosts report.
+        @{ Type = 'ClusterManagement.NodeHosts.NodeDocker'; Produce = {
+                [ClusterManagement.NodeHosts.NodeDocker]@{ Node = 'worker-1'; State = 'Running'; Version = '20.10.24+dfsg1'; ApiVersion = '1.41'; Containerd = '1.6.20~ds1'
+                    ContainerdBuild = '1.6.20~ds1-1+deb12u2'; Runc = '1.1.5'; Os = 'linux'; Kernel = '6.1.0-27-amd64'; StorageDriver = 'overlay2'; CgroupDriver = 'systemd'
+                    Endpoint = 'tcp://127.0.0.172:2472/' }
+            }
+        }
+        @{ Type = 'ClusterManagement.NodeHosts.NodeDockerUpgrade'; Produce = {
+                [ClusterManagement.NodeHosts.NodeDockerUpgrade]@{ Node = 'worker-1'; Batch = 1; From = 'docker.io 20.10.24+dfsg1-1+deb12u1+b6, containerd 1.6.20~ds1-1+deb12u2'
+                    To = 'docker.io 20.10.24+dfsg1-1+deb12u1+b6, containerd 1.6.20~ds1-1+deb12u3'; Drained = $true; Duration = [timespan]::FromSeconds(21.4); Status = 'Upgraded' }
+            }
+        }
+        @{ Type = 'ClusterManagement.NodeHosts.NodeUnit'; Produce = {
+                [ClusterManagement.NodeHosts.NodeUnit]@{ Node = 'worker-1'; Name = 'containerd'; Description = 'containerd container runtime'; LoadState = 'loaded'
+                    ActiveState = 'active'; SubState = 'running'; Enabled = 'enabled'; Since = [datetime]::SpecifyKind([datetime]'2026-11-25T01:57:39', 'Utc'); MainPid = 610 }
+            }
+        }
+        @{ Type = 'ClusterManagement.NodeHosts.NodeBackup'; Produce = {
+                [ClusterManagement.NodeHosts.NodeBackup]@{ Node = 'worker-1'; Path = '/home/admin/node-backups/worker-1-20261125T020511Z.tar.gz'; Files = 23; Bytes = 14562
+                    Sha256 = '3f0c2a9e51b7d0c4a8e2f1b6c9d3e7a5b1f4c8d2e6a0b3c7d1e5f9a2b6c0d4e8'; EtcdSnapshot = $false; Created = [datetime]::SpecifyKind([datetime]'2026-11-25T02:05:11', 'Utc') }
+            }
+        }
+        @{ Type = 'ClusterManagement.Network.EngineNetwork'; Produce = {
+                [ClusterManagement.Network.EngineNetwork]@{ Node = 'worker-1'; Name = 'apps'; Id = '5c1f0e7d2a9b'; Driver = 'bridge'; Scope = 'local'
+                    Subnets = '198.18.40.0/24', 'fd00:198:18:40::/64'; Gateways = '198.18.40.1', 'fd00:198:18:40::1'; IPRanges = @('198.18.40.128/25'); Internal = $false
+                    EnableIPv6 = $true; Containers = @('web-1'); Labels = [System.Collections.Generic.Dictionary[string, string]]::new() }
+            }
+        }
+        @{ Type = 'ClusterManagement.Network.NodeRoute'; Produce = {
+                [ClusterManagement.Network.NodeRoute]@{ Node = 'router-1'; Destination = '198.18.210.0/24'; Gateway = '198.18.200.1'; Device = 'eth0'; Protocol = 'static'
+                    Scope = 'global'; Metric = 100; Family = 'IPv4'; PersistedIn = '/etc/network/interfaces.d/cm-routes-eth0' }
+            }
+        }
     )
 }
 

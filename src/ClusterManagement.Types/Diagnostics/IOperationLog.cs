@@ -9,6 +9,12 @@ public interface IOperationLog
     void Verbose(string message);
     void Warning(string message);
     void Progress(OperationProgress progress);
+
+    /// <summary>
+    /// A secret the module generated itself (a bootstrap token): a host that masks secrets in its
+    /// logs, as Azure Pipelines does, is told about it before the secret is used. Nothing is written.
+    /// </summary>
+    void Secret(string value);
 }
 
 /// <param name="ActivityId">Distinguishes concurrent progress bars (one per node, say).</param>
@@ -27,4 +33,5 @@ public sealed class NullOperationLog : IOperationLog
     public void Verbose(string message) { }
     public void Warning(string message) { }
     public void Progress(OperationProgress progress) { }
+    public void Secret(string value) { }
 }

@@ -34,6 +34,27 @@ public static class Display
         return List([.. known, .. present.Order(StringComparer.Ordinal)]);
     }
 
+    /// <summary>
+    /// An engine upgrade's package lists ("docker.io V, containerd V") reduced to what changes, so the
+    /// row fits a console: "containerd 1.6.20~ds1-1+deb12u2 -> 1.6.20~ds1-1+deb12u3".
+    /// </summary>
+    public static string PackageChange(string? from, string to)
+    {
+        var before = PackageVersions(from);
+        var changes = PackageVersions(to)
+            .Where(p => !before.TryGetValue(p.Key, out var old) || old != p.Value)
+            .Select(p => $"{p.Key} {before.GetValueOrDefault(p.Key, "(none)")} -> {p.Value}")
+            .ToList();
+        return changes.Count == 0 ? "none" : string.Join(", ", changes);
+    }
+
+    private static Dictionary<string, string> PackageVersions(string? list) =>
+        (list ?? string.Empty).Split(", ", StringSplitOptions.RemoveEmptyEntries)
+            .Select(entry => entry.Split(' ', 2))
+            .Where(parts => parts.Length == 2)
+            .GroupBy(parts => parts[0], StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.First()[1], StringComparer.Ordinal);
+
     public static string Marker(bool current) => current ? "*" : string.Empty;
 
     /// <summary>key=value pairs on one line, like kubectl's --show-labels.</summary>

@@ -159,6 +159,7 @@ public sealed class NewClusterNodeCommand : NodeHostCmdlet
         Run(async (writer, ct) =>
         {
             var connection = Connect();
+            using var group = writer.Group($"Add node {Name}");
             writer.Object(await new NodeProvisioner(connection, Connector(writer), writer).RunAsync(request, ct).ConfigureAwait(false));
         });
     }

@@ -113,8 +113,15 @@ public sealed class UpdateNodeDockerCommand : NodeHostCmdlet
         var total = approved.Sum(b => b.Count);
         for (var b = 0; b < approved.Count; b++)
         {
-            writer.Progress(new(1, "Updating node engines", $"Batch {b + 1} of {approved.Count}: {string.Join(", ", approved[b].Select(i => i.Node.Name))}", total == 0 ? 100 : done * 100 / total));
-            var results = await Task.WhenAll(approved[b].Select(item => UpgradeOneAsync(rollout, connection, item, b + 1, writer, ct))).ConfigureAwait(false);
+            var batchTitle = $"Batch {b + 1} of {approved.Count}: {string.Join(", ", approved[b].Select(i => i.Node.Name))}";
+            writer.Progress(new(1, "Updating node engines", batchTitle, total == 0 ? 100 : done * 100 / total));
+            // The nodes of a batch are upgraded together, so a pipeline log groups the batch, not each node.
+            (NodeDockerUpgrade Result, ClusterException? Error)[] results;
+            using (writer.Group($"Upgrade engines, {batchTitle}"))
+            {
+                results = await Task.WhenAll(approved[b].Select(item => UpgradeOneAsync(rollout, connection, item, b + 1, writer, ct))).ConfigureAwait(false);
+            }
+
             done += results.Length;
             foreach (var (result, _) in results)
             {

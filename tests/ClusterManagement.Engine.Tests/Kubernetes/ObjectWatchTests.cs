@@ -152,5 +152,6 @@ public sealed class ObjectWatchTests
         public void Verbose(string message) { lock (Messages) { Messages.Add(message); } }
         public void Warning(string message) => Verbose(message);
         public void Progress(OperationProgress progress) { }
+        public void Secret(string value) { }
     }
 }

@@ -161,6 +161,7 @@ public sealed class NodeProvisioner(ClusterConnection connection, NodeConnector 
 
         var hash = BootstrapTokens.CaCertHash(connection);
         var token = await BootstrapTokens.CreateAsync(connection, $"ClusterManagement New-ClusterNode {request.Name}", TimeSpan.FromHours(1), cancellationToken).ConfigureAwait(false);
+        log.Secret(token);
         await BootstrapTokens.SignClusterInfoAsync(connection, token, log, cancellationToken).ConfigureAwait(false);
         var server = new Uri(connection.Server);
         var endpoint = $"{server.Host}:{server.Port}";

@@ -1,0 +1,28 @@
+<#
+Tab completion of node names in a warm session (TabExpansion2 'Get-ClusterNode -Name w') against
+kubectl's own completion of the same names (`kubectl __complete get nodes w`, what its shell
+completion runs on every Tab), on a cluster of 500 nodes.
+#>
+param([Parameter(Mandatory)] $Context)
+
+$cluster = Start-TestCluster -Root $Context.Root -Workers 500 -ControlPlanes 1 -Configuration $Context.Configuration -Timeout ([TimeSpan]::FromMinutes(3))
+try {
+    $result = Invoke-FreshPwsh -Script @"
+`$ErrorActionPreference = 'Stop'; `$ProgressPreference = 'SilentlyContinue'
+`$env:KUBECONFIG = '$($cluster.KubeConfig)'
+Import-Module '$PSScriptRoot/BenchCommon.psm1'
+Import-Module '$($Context.ModulePath)'
+`$cache = Join-Path ([IO.Path]::GetTempPath()) 'cm-bench-kubectl-$PID'
+`$line = 'Get-ClusterNode -Name worker-1'
+`$offered = @((TabExpansion2 -inputScript `$line -cursorColumn `$line.Length).CompletionMatches).Count
+`$koffered = @(kubectl __complete get nodes worker-1 --cache-dir `$cache | Where-Object { `$_ -like 'worker-1*' }).Count
+`$module = Measure-Median { `$null = TabExpansion2 -inputScript `$line -cursorColumn `$line.Length }
+`$kubectl = Measure-Median { `$null = kubectl __complete get nodes worker-1 --cache-dir `$cache }
+@{ offered = `$offered; koffered = `$koffered; module = `$module; kubectl = `$kubectl } | ConvertTo-Json -Compress
+"@
+    if ($result.offered -lt 100 -or $result.offered -ne $result.koffered) { throw "Completion offered $($result.offered) names, kubectl $($result.koffered); expected the same 100+." }
+    New-BenchResult -Scenario 'Tab completion of node names, 500 nodes' -Metric 'latency per Tab (median of 5)' -Module $result.module -Kubectl $result.kubectl -Target 'ratio <= 1' -Met ($result.module -le $result.kubectl)
+}
+finally {
+    Stop-TestCluster $cluster
+}
