@@ -54,7 +54,7 @@ BeforeDiscovery {
 
     # Parameters whose values are new names or come from elsewhere than the cluster, so nothing completes them.
     $notClusterObjects = @(
-        'New-CsiVolumeClaim -Name', 'New-StorageClass -Name', 'Install-CsiDriver -Name'
+        'New-CsiVolumeClaim -Name', 'New-StorageClass -Name', 'Install-CsiDriver -Name', 'New-ClusterNode -Name', 'New-NodeNetwork -Name'
     )
 }
 
