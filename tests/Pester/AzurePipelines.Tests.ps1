@@ -3,70 +3,6 @@
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestSetup.psm1') -Force
     $cluster = Start-SuiteCluster -Workers 3 -ExtraArgument '--sample-app'
-    $guide = Join-Path (Get-RepoRoot) 'docs/azure-pipelines.md'
-
-    function Get-PipelineStep {
-        <# The script: and env: of the YAML step with this displayName, as Azure reads them (block scalar, indentation stripped). #>
-        param([Parameter(Mandatory)] [string] $DisplayName)
-        $yaml = [regex]::Match((Get-Content $guide -Raw), '(?s)```yaml\r?\n(trigger:.*?)```').Groups[1].Value
-        $lines = $yaml -split '\r?\n'
-        $at = [array]::FindIndex($lines, [Predicate[string]] { param($l) $l -match "^\s+displayName: $([regex]::Escape($DisplayName))$" })
-        if ($at -lt 0) { throw "docs/azure-pipelines.md has no step '$DisplayName'." }
-        $stepIndent = ([regex]::Match($lines[$at], '^\s*')).Length - 2
-        $step = [System.Collections.Generic.List[string]]::new()
-        for ($i = $at - 1; $i -ge 0 -and $lines[$i] -notmatch "^\s{$stepIndent}- "; $i--) { }
-        # The step goes on while lines are blank or indented deeper than its "- ".
-        $step.Add($lines[$i])
-        for ($j = $i + 1; $j -lt $lines.Count -and $lines[$j] -notmatch "^\s{0,$stepIndent}\S"; $j++) { $step.Add($lines[$j]) }
-
-        $environment = @{}
-        $script = [System.Collections.Generic.List[string]]::new()
-        for ($k = 0; $k -lt $step.Count; $k++) {
-            if ($step[$k] -match '^(\s+)env:\s*$') {
-                $keyIndent = $Matches[1].Length
-                for ($k++; $k -lt $step.Count -and $step[$k] -match "^\s{$($keyIndent + 2)}(\w+): (.*)$"; $k++) { $environment[$Matches[1]] = $Matches[2] }
-                $k--
-            }
-            elseif ($step[$k] -match '^(\s+)script: \|\s*$') {
-                $bodyIndent = ([regex]::Match($step[$k + 1], '^\s*')).Length
-                for ($k++; $k -lt $step.Count -and ($step[$k] -match "^\s{$bodyIndent}" -or $step[$k] -match '^\s*$'); $k++) {
-                    $script.Add($step[$k].Substring([Math]::Min($bodyIndent, $step[$k].Length)))
-                }
-            }
-        }
-        if ($script.Count -eq 0) { throw "Step '$DisplayName' has no inline script." }
-        [pscustomobject]@{ Script = ($script -join "`n").TrimEnd(); Environment = $environment }
-    }
-
-    function Invoke-PowerShellTask {
-        <#
-            What PowerShell@2 (pwsh: true, targetType: inline, default inputs) does: writes the script to a
-            temporary .ps1 (BOM, $ErrorActionPreference first, the $LASTEXITCODE epilogue last) and runs
-            pwsh -NoLogo -NoProfile -NonInteractive -Command ". '<file>'" with no console input, in a job
-            where TF_BUILD is set. Kubernetes@1 login's KUBECONFIG and the installed module are in the environment.
-        #>
-        param([Parameter(Mandatory)] $Step, [Parameter(Mandatory)] [hashtable] $Variables)
-        $missing = @($Step.Environment.Keys | Where-Object { -not $Variables.ContainsKey($_) })
-        if ($missing) { throw "The test gives no value for the step's env: $($missing -join ', ')." }
-        $contents = @(
-            "`$ErrorActionPreference = 'Stop'"
-            $Step.Script
-            'if (!(Test-Path -LiteralPath variable:\LASTEXITCODE)) {'
-            "    Write-Host '##vso[task.debug]`$LASTEXITCODE is not set.'"
-            '} else {'
-            "    Write-Host ('##vso[task.debug]`$LASTEXITCODE: {0}' -f `$LASTEXITCODE)"
-            '    exit $LASTEXITCODE'
-            '}'
-        )
-        $file = Join-Path $TestDrive "$([guid]::NewGuid()).ps1"
-        [IO.File]::WriteAllText($file, [char]0xFEFF + ($contents -join [Environment]::NewLine), [Text.UTF8Encoding]::new($false))
-        $environment = @{
-            TF_BUILD     = 'True'
-            KUBECONFIG   = $cluster.KubeConfig
-            PSModulePath = (Split-Path (Get-ModuleUnderTest)) + [IO.Path]::PathSeparator + $env:PSModulePath
-        } + $Variables
-        Invoke-FreshPwsh -Script ". '$($file -replace "'", "''")'" -Environment $environment -TimeoutSeconds 180
-    }
 
     function Get-WebApp {
         $env:KUBECONFIG = $cluster.KubeConfig
@@ -104,7 +40,7 @@ Describe 'docs/azure-pipelines.md' {
 
 Describe 'The release step, run as PowerShell@2 runs it' {
     It 'releases a good image: exit code 0, the result for the next step, logging commands, no prompt' {
-        $run = Invoke-PowerShellTask $release ($releaseVariables + @{ APP_IMAGE = 'nginx:1.28' })
+        $run = Invoke-PowerShellTask $release ($releaseVariables + @{ APP_IMAGE = 'nginx:1.28' }) -KubeConfig $cluster.KubeConfig -WorkDir $TestDrive
 
         $run.ExitCode | Should -Be 0 -Because "stdout: $($run.Output) stderr: $($run.Error)"
         $run.Error | Should -Not -Match 'NonInteractive'
@@ -124,7 +60,7 @@ Describe 'The release step, run as PowerShell@2 runs it' {
         $patched = & kubectl --kubeconfig $cluster.KubeConfig --cache-dir (Join-Path $TestDrive kubectl) patch deploy web -p '{"spec":{"progressDeadlineSeconds":2}}' 2>&1
         $LASTEXITCODE | Should -Be 0 -Because "$patched"
 
-        $run = Invoke-PowerShellTask $release ($releaseVariables + @{ APP_IMAGE = 'nginx:broken' })
+        $run = Invoke-PowerShellTask $release ($releaseVariables + @{ APP_IMAGE = 'nginx:broken' }) -KubeConfig $cluster.KubeConfig -WorkDir $TestDrive
 
         $run.ExitCode | Should -Not -Be 0
         $run.Error | Should -Not -Match 'NonInteractive'

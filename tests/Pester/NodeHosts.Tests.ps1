@@ -379,6 +379,33 @@ Describe 'Node hosts' -Skip:([bool]$script:fleetSkipReason) {
         }
     }
 
+    Context 'The rolling upgrade step of docs/azure-pipelines.md, run as PowerShell@2 runs it' {
+        BeforeAll {
+            $script:step = Get-PipelineStep -DisplayName 'Rolling Docker Engine upgrade'
+            $script:stepVariables = @{
+                CLUSTERMANAGEMENT_SSH_KEY_PATH = $script:key; CLUSTERMANAGEMENT_SSH_USER = 'cmadmin'; NODE_KNOWN_HOSTS = $script:knownHosts
+            }
+        }
+
+        It 'takes every node through the rollout in groups and exits 0' {
+            $run = Invoke-PowerShellTask $script:step ($script:stepVariables + @{ DOCKER_VERSION = 'latest' }) -KubeConfig $script:cluster.KubeConfig -WorkDir $TestDrive -TimeoutSeconds 600
+            $run.ExitCode | Should -Be 0 -Because "stdout: $($run.Output) stderr: $($run.Error)"
+            $run.Error | Should -Not -Match 'NonInteractive'
+            foreach ($name in 'cp-1', 'worker-1', 'worker-2') { $run.Output | Should -Match "(?m)^##\[group\]Upgrade engines, Batch \d of 3: $name$" }
+            @([regex]::Matches($run.Output, '(?m)^##\[endgroup\]$')).Count | Should -Be 3
+            $run.Output | Should -Match '(?m)^worker-2 +3 '
+            (Get-ClusterNode).Unschedulable | Should -Not -Contain $true
+        }
+
+        It 'fails the step on a version the nodes lack, before any node changes' {
+            $run = Invoke-PowerShellTask $script:step ($script:stepVariables + @{ DOCKER_VERSION = '99.1' }) -KubeConfig $script:cluster.KubeConfig -WorkDir $TestDrive -TimeoutSeconds 600
+            $run.ExitCode | Should -Not -Be 0
+            $run.Output + $run.Error | Should -Match 'docker.io 99.1 is not available'
+            $run.Output | Should -Match '(?m)^##vso\[task.logissue type=error'
+            (Get-ClusterNode).Unschedulable | Should -Not -Contain $true
+        }
+    }
+
     Context 'Remove-ClusterNode' {
         It 'refuses to remove the last control-plane node' {
             $err = $null

@@ -80,5 +80,69 @@ function Invoke-FleetHostCommand {
     ($out | ForEach-Object { "$_" }) -join "`n"
 }
 
+function Get-PipelineStep {
+    <# The script: and env: of the docs/azure-pipelines.md step with this displayName, as Azure reads them (block scalar, indentation stripped). #>
+    param([Parameter(Mandatory)] [string] $DisplayName)
+    $yaml = [regex]::Match((Get-Content $guide -Raw), '(?s)```yaml\r?\n(trigger:.*?)```').Groups[1].Value
+    $lines = $yaml -split '\r?\n'
+    $at = [array]::FindIndex($lines, [Predicate[string]] { param($l) $l -match "^\s+displayName: $([regex]::Escape($DisplayName))$" })
+    if ($at -lt 0) { throw "docs/azure-pipelines.md has no step '$DisplayName'." }
+    $stepIndent = ([regex]::Match($lines[$at], '^\s*')).Length - 2
+    $step = [System.Collections.Generic.List[string]]::new()
+    for ($i = $at - 1; $i -ge 0 -and $lines[$i] -notmatch "^\s{$stepIndent}- "; $i--) { }
+    # The step goes on while lines are blank or indented deeper than its "- ".
+    $step.Add($lines[$i])
+    for ($j = $i + 1; $j -lt $lines.Count -and $lines[$j] -notmatch "^\s{0,$stepIndent}\S"; $j++) { $step.Add($lines[$j]) }
+
+    $environment = @{}
+    $script = [System.Collections.Generic.List[string]]::new()
+    for ($k = 0; $k -lt $step.Count; $k++) {
+        if ($step[$k] -match '^(\s+)env:\s*$') {
+            $keyIndent = $Matches[1].Length
+            for ($k++; $k -lt $step.Count -and $step[$k] -match "^\s{$($keyIndent + 2)}(\w+): (.*)$"; $k++) { $environment[$Matches[1]] = $Matches[2] }
+            $k--
+        }
+        elseif ($step[$k] -match '^(\s+)script: \|\s*$') {
+            $bodyIndent = ([regex]::Match($step[$k + 1], '^\s*')).Length
+            for ($k++; $k -lt $step.Count -and ($step[$k] -match "^\s{$bodyIndent}" -or $step[$k] -match '^\s*$'); $k++) {
+                $script.Add($step[$k].Substring([Math]::Min($bodyIndent, $step[$k].Length)))
+            }
+        }
+    }
+    if ($script.Count -eq 0) { throw "Step '$DisplayName' has no inline script." }
+    [pscustomobject]@{ Script = ($script -join "`n").TrimEnd(); Environment = $environment }
+}
+
+function Invoke-PowerShellTask {
+    <#
+        What PowerShell@2 (pwsh: true, targetType: inline, default inputs) does: writes the script to a
+        temporary .ps1 (BOM, $ErrorActionPreference first, the $LASTEXITCODE epilogue last) and runs
+        pwsh -NoLogo -NoProfile -NonInteractive -Command ". '<file>'" with no console input, in a job
+        where TF_BUILD is set. Kubernetes@1 login's KUBECONFIG and the installed module are in the environment.
+    #>
+    param([Parameter(Mandatory)] $Step, [Parameter(Mandatory)] [hashtable] $Variables, [Parameter(Mandatory)] [string] $KubeConfig,
+        [Parameter(Mandatory)] [string] $WorkDir, [int] $TimeoutSeconds = 180)
+    $missing = @($Step.Environment.Keys | Where-Object { -not $Variables.ContainsKey($_) })
+    if ($missing) { throw "The test gives no value for the step's env: $($missing -join ', ')." }
+    $contents = @(
+        "`$ErrorActionPreference = 'Stop'"
+        $Step.Script
+        'if (!(Test-Path -LiteralPath variable:\LASTEXITCODE)) {'
+        "    Write-Host '##vso[task.debug]`$LASTEXITCODE is not set.'"
+        '} else {'
+        "    Write-Host ('##vso[task.debug]`$LASTEXITCODE: {0}' -f `$LASTEXITCODE)"
+        '    exit $LASTEXITCODE'
+        '}'
+    )
+    $file = Join-Path $WorkDir "$([guid]::NewGuid()).ps1"
+    [IO.File]::WriteAllText($file, [char]0xFEFF + ($contents -join [Environment]::NewLine), [Text.UTF8Encoding]::new($false))
+    $environment = @{
+        TF_BUILD     = 'True'
+        KUBECONFIG   = $KubeConfig
+        PSModulePath = (Split-Path (Get-ModuleUnderTest)) + [IO.Path]::PathSeparator + $env:PSModulePath
+    } + $Variables
+    Invoke-FreshPwsh -Script ". '$($file -replace "'", "''")'" -Environment $environment -TimeoutSeconds $TimeoutSeconds
+}
+
 Export-ModuleMember -Function Get-ModuleUnderTest, Get-RepoRoot, Start-SuiteCluster, Invoke-FreshPwsh, Invoke-KubectlJson, Get-PwshPath,
-    Start-TestCluster, Stop-TestCluster, Invoke-EmulatorControl, Invoke-FleetDocsExample, Invoke-FleetHostCommand
+    Start-TestCluster, Stop-TestCluster, Invoke-EmulatorControl, Invoke-FleetDocsExample, Invoke-FleetHostCommand, Get-PipelineStep, Invoke-PowerShellTask
