@@ -3,6 +3,7 @@
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestSetup.psm1') -Force
     $cluster = Start-SuiteCluster -Workers 3 -ExtraArgument '--sample-app'
+    $guide = Join-Path (Get-RepoRoot) 'docs/azure-pipelines.md'
 
     function Get-WebApp {
         $env:KUBECONFIG = $cluster.KubeConfig

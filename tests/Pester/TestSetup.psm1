@@ -83,6 +83,7 @@ function Invoke-FleetHostCommand {
 function Get-PipelineStep {
     <# The script: and env: of the docs/azure-pipelines.md step with this displayName, as Azure reads them (block scalar, indentation stripped). #>
     param([Parameter(Mandatory)] [string] $DisplayName)
+    $guide = Join-Path (Get-RepoRoot) 'docs/azure-pipelines.md'
     $yaml = [regex]::Match((Get-Content $guide -Raw), '(?s)```yaml\r?\n(trigger:.*?)```').Groups[1].Value
     $lines = $yaml -split '\r?\n'
     $at = [array]::FindIndex($lines, [Predicate[string]] { param($l) $l -match "^\s+displayName: $([regex]::Escape($DisplayName))$" })
