@@ -56,6 +56,19 @@ public sealed class HostKeyTests : IDisposable
     }
 
     [Fact]
+    public void ConcurrentAddsAllLand()
+    {
+        var hosts = File("other ssh-ed25519 " + Convert.ToBase64String(KeyB));
+        Parallel.For(0, 32, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i => hosts.Add($"127.0.1.{i}", 2200 + i, new KnownHostKey("ssh-ed25519", KeyA)));
+        for (var i = 0; i < 32; i++)
+        {
+            Assert.Single(hosts.Find($"127.0.1.{i}", 2200 + i));
+        }
+
+        Assert.Equal(33, System.IO.File.ReadAllLines(hosts.Path).Count(l => l.Length > 0));
+    }
+
+    [Fact]
     public void AddedKeysAreFoundAgainInOpenSshFormat()
     {
         var hosts = File("other ssh-ed25519 " + Convert.ToBase64String(KeyB));

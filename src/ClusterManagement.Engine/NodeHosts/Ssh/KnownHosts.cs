@@ -61,16 +61,38 @@ public sealed class KnownHosts(string path)
             }
         }
 
-        var line = $"{HostPattern(host, port)} {key.KeyType} {Convert.ToBase64String(key.Blob)}";
-        var prefix = File.Exists(Path) && new FileInfo(Path).Length > 0 && !EndsWithNewline(Path) ? Environment.NewLine : string.Empty;
-        File.AppendAllText(Path, prefix + line + "\n");
+        var line = $"{HostPattern(host, port)} {key.KeyType} {Convert.ToBase64String(key.Blob)}\n";
+        using var stream = OpenExclusive(Path);
+        if (stream.Length > 0)
+        {
+            stream.Seek(-1, SeekOrigin.End);
+            if (stream.ReadByte() != '\n')
+            {
+                line = "\n" + line;
+            }
+        }
+
+        stream.Seek(0, SeekOrigin.End);
+        stream.Write(System.Text.Encoding.UTF8.GetBytes(line));
     }
 
-    private static bool EndsWithNewline(string path)
+    /// <summary>
+    /// Nodes are added concurrently (New-ClusterNode in parallel, -ThrottleLimit), and two appends at
+    /// the same end of the file would lose one host: writers take the file in turn.
+    /// </summary>
+    private static FileStream OpenExclusive(string path)
     {
-        using var stream = File.OpenRead(path);
-        stream.Seek(-1, SeekOrigin.End);
-        return stream.ReadByte() == '\n';
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (attempt < 100 && File.Exists(path))
+            {
+                Thread.Sleep(50);
+            }
+        }
     }
 
     private sealed record Entry(string[] Patterns, KnownHostKey Key)

@@ -50,9 +50,12 @@ public sealed class NodeShell : IDisposable
                 log.Verbose($"Host key of {target} ({fingerprint}): {verdict}.");
                 e.CanTrust = true;
             }
-            catch (ClusterException error)
+            catch (Exception error)
             {
-                rejected = error;
+                // Anything that keeps the key from being checked or recorded refuses the host: an
+                // exception escaping this handler would leave the trust decision to the library.
+                rejected = error as ClusterException ?? new ClusterException(
+                    ClusterErrorKind.OperationFailed, "KnownHostsUnavailable", $"The host key of {target} could not be checked against known_hosts: {error.Message}", target.Host, error);
                 e.CanTrust = false;
             }
         };
