@@ -20,7 +20,7 @@ try {
 Import-Module '$($Context.ModulePath)'
 `$access = @{ SshUser = 'cmadmin'; SshKeyPath = '$($engine.KeyPath)'; KnownHostsPath = '$knownHosts' }
 "@
-    $join = $setup + @"
+    $join = $setup + "`n" + @"
 `$hosts = '$(($hosts | ForEach-Object { "$($_.Name),$($_.Address),$($_.SshPort),$($_.EnginePort)" }) -join ';')' -split ';'
 `$hosts | ForEach-Object -ThrottleLimit 4 -Parallel {
     Import-Module '$($Context.ModulePath)'; `$env:KUBECONFIG = '$($cluster.KubeConfig)'
@@ -31,7 +31,7 @@ Import-Module '$($Context.ModulePath)'
 "@
     $null = Invoke-FreshPwsh -Script ($join + "`n'{}'")
 
-    $measure = $setup + @"
+    $measure = $setup + "`n" + @"
 `$four = 'bench-1', 'bench-2', 'bench-3', 'bench-4'
 `$one = (Measure-Command { `$r = Update-NodeDocker -Node `$four -Version latest -ContainerdVersion 1.6.20~ds1-1+deb12u3 -MaxUnavailable 1 -Force @access; if (@(`$r | Where-Object Status -ne Upgraded)) { throw 'upgrade failed' } }).TotalMilliseconds
 `$two = (Measure-Command { `$r = Update-NodeDocker -Node `$four -Version latest -ContainerdVersion 1.6.20~ds1-1+deb12u2 -MaxUnavailable 2 -Force @access; if (@(`$r | Where-Object Status -ne Upgraded)) { throw 'upgrade failed' } }).TotalMilliseconds

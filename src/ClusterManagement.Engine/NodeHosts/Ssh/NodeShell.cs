@@ -29,6 +29,19 @@ public sealed class NodeShell : IDisposable
     /// <summary>The verified host key, SHA256:..., as recorded on the Node for the next admin.</summary>
     public string HostKeyFingerprint { get; }
 
+    /// <summary>
+    /// SSH.NET waits synchronously inside a connection (key exchange, channel requests), holding a pool
+    /// thread per node. With the pool's default minimum of one thread per core, nodes worked on at once
+    /// queued behind its slow thread injection, and probing eight nodes together took longer than one
+    /// after another. The pool may start as many threads as -ThrottleLimit allows right away.
+    /// </summary>
+    private static readonly Lazy<bool> PoolSized = new(() =>
+    {
+        const int MostNodesAtOnce = 64;
+        ThreadPool.GetMinThreads(out var workers, out var completionPorts);
+        return workers >= MostNodesAtOnce * 2 || ThreadPool.SetMinThreads(MostNodesAtOnce * 2, completionPorts);
+    });
+
     public static async Task<NodeShell> ConnectAsync(
         SshTarget target,
         SshCredential credential,
@@ -37,6 +50,7 @@ public sealed class NodeShell : IDisposable
         IOperationLog log,
         CancellationToken cancellationToken)
     {
+        _ = PoolSized.Value;
         var connection = new ConnectionInfo(target.Host, target.Port, target.User, Authentication(target, credential)) { Timeout = connectTimeout };
         var client = new SshClient(connection);
         ClusterException? rejected = null;
