@@ -32,25 +32,7 @@ public sealed class ResumeClusterNodeCommand : ClusterCmdlet
         {
             try
             {
-                var node = await nodes.GetAsync(name, ct).ConfigureAwait(false);
-                if (!node.Unschedulable)
-                {
-                    writer.Verbose($"Node {name} is already uncordoned; nothing to change.");
-                }
-                else if (await writer.ShouldProcessAsync($"Node {name}", "Uncordon").ConfigureAwait(false))
-                {
-                    (node, _) = await maintenance.SetUnschedulableAsync(name, false, ct).ConfigureAwait(false);
-                    writer.Verbose($"Node {name} uncordoned.");
-                }
-                else
-                {
-                    continue;
-                }
-
-                if (PassThru)
-                {
-                    writer.Object(node);
-                }
+                await SchedulingChange.ApplyAsync(name, false, PassThru, maintenance, nodes, writer, ct).ConfigureAwait(false);
             }
             catch (ClusterException e)
             {

@@ -69,7 +69,7 @@ public sealed class SuspendClusterNodeCommand : ClusterCmdlet
                 }
                 else
                 {
-                    await CordonAsync(name, maintenance, nodes, writer, ct).ConfigureAwait(false);
+                    await SchedulingChange.ApplyAsync(name, true, PassThru, maintenance, nodes, writer, ct).ConfigureAwait(false);
                 }
             }
             catch (ClusterException e)
@@ -79,29 +79,6 @@ public sealed class SuspendClusterNodeCommand : ClusterCmdlet
             }
         }
     });
-
-    private async Task CordonAsync(string name, NodeMaintenance maintenance, NodeService nodes, PipelineWriter writer, CancellationToken ct)
-    {
-        var node = await nodes.GetAsync(name, ct).ConfigureAwait(false);
-        if (node.Unschedulable)
-        {
-            writer.Verbose($"Node {name} is already cordoned; nothing to change.");
-        }
-        else if (await writer.ShouldProcessAsync($"Node {name}", "Cordon").ConfigureAwait(false))
-        {
-            (node, _) = await maintenance.SetUnschedulableAsync(name, true, ct).ConfigureAwait(false);
-            writer.Verbose($"Node {name} cordoned.");
-        }
-        else
-        {
-            return;
-        }
-
-        if (PassThru)
-        {
-            writer.Object(node);
-        }
-    }
 
     private async Task DrainAsync(string name, NodeMaintenance maintenance, NodeService nodes, DrainOptions options, PipelineWriter writer, CancellationToken ct)
     {
