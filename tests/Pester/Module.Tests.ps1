@@ -138,3 +138,14 @@ Import-Module '$modulePath'
         }
     }
 }
+
+Describe 'The architecture map' {
+    It 'names only paths that exist' {
+        $root = Get-RepoRoot
+        $map = Get-Content -Raw (Join-Path $root 'docs/architecture.md')
+        $paths = @([regex]::Matches($map, '`((?:src|tests|docs|build)/[^`<>*]*)`') | ForEach-Object { $_.Groups[1].Value })
+        $paths.Count | Should -BeGreaterThan 10
+        $missing = @($paths | Where-Object { -not (Test-Path (Join-Path $root $_)) })
+        $missing | Should -BeNullOrEmpty -Because 'docs/architecture.md must stay true when folders move'
+    }
+}
