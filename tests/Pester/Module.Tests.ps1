@@ -57,6 +57,13 @@ Describe 'The module manifest' {
         }
     }
 
+    It 'gives -Force (do not ask) to every cmdlet that can ask, and to no other' {
+        foreach ($command in Get-Command -Module ClusterManagement) {
+            $canAsk = $command.Parameters.ContainsKey('Confirm')
+            $command.Parameters.ContainsKey('Force') | Should -Be $canAsk -Because "$($command.Name) $(if ($canAsk) { 'can ask for confirmation' } else { 'never asks' })"
+        }
+    }
+
     It 'puts every cmdlet class in a sealed class of its own file, grouped by area' {
         $sources = Get-ChildItem (Join-Path (Get-RepoRoot) 'src/ClusterManagement') -Recurse -Filter '*Command.cs'
         foreach ($file in $sources) {

@@ -23,14 +23,6 @@ public abstract class AppCmdlet : NamespacedCmdlet
     public TimeSpan? Timeout { get; set; }
 
     /// <summary>
-    /// <para type="description">Skips the confirmation prompt. -WhatIf still only describes the change.</para>
-    /// </summary>
-    [Parameter]
-    public SwitchParameter Force { get; set; }
-
-    protected override bool ForceRequested => Force;
-
-    /// <summary>
     /// Runs the work for one app: what goes wrong with that app (not found, paused, bad revision) is a
     /// non-terminating error, so a pipeline of apps carries on; a broken connection or configuration still stops it.
     /// </summary>

@@ -5,6 +5,11 @@ namespace ClusterManagement.Apps;
 /// <summary>Suspend-AppRollout and Resume-AppRollout: the same change with the opposite value.</summary>
 public abstract class AppPauseCmdlet : AppCmdlet
 {
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    protected override bool ForceRequested => Force;
+
     /// <summary>
     /// <para type="description">The app (Deployment).</para>
     /// </summary>

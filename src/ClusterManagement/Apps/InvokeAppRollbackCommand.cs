@@ -6,6 +6,11 @@ namespace ClusterManagement.Apps;
 [OutputType(typeof(AppRollout))]
 public sealed class InvokeAppRollbackCommand : AppCmdlet
 {
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    protected override bool ForceRequested => Force;
+
     private const string ByName = "ByName";
     private const string ByApp = "ByApp";
 

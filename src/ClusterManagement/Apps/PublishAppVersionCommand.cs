@@ -8,6 +8,11 @@ namespace ClusterManagement.Apps;
 [OutputType(typeof(AppRollout))]
 public sealed class PublishAppVersionCommand : AppCmdlet
 {
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    protected override bool ForceRequested => Force;
+
     /// <summary>
     /// <para type="description">The app (Deployment) to release the new version of.</para>
     /// </summary>

@@ -7,6 +7,11 @@ namespace ClusterManagement.Apps;
 [OutputType(typeof(AppRollout))]
 public sealed class RestartAppCommand : AppCmdlet
 {
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    protected override bool ForceRequested => Force;
+
     /// <summary>
     /// <para type="description">The app (Deployment) to restart: every pod is replaced by a rolling update, as kubectl rollout restart does.</para>
     /// </summary>

@@ -6,6 +6,11 @@ namespace ClusterManagement.Apps;
 [OutputType(typeof(ClusterApp), typeof(AppRollout))]
 public sealed class SetAppReplicaCountCommand : AppCmdlet
 {
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    protected override bool ForceRequested => Force;
+
     /// <summary>
     /// <para type="description">The app (Deployment) to scale.</para>
     /// </summary>

@@ -11,6 +11,11 @@ namespace ClusterManagement.Connection;
 [OutputType(typeof(ClusterContext))]
 public sealed class UseClusterContextCommand : AsyncCmdlet
 {
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    protected override bool ForceRequested => Force;
+
     private const string ChooseSet = "Choose";
     private const string ResetSet = "Reset";
 
@@ -39,7 +44,7 @@ public sealed class UseClusterContextCommand : AsyncCmdlet
     {
         if (Reset)
         {
-            if (ShouldProcess("this session", "Forget the default cluster context"))
+            if (ShouldProcessChange("this session", "Forget the default cluster context"))
             {
                 var current = SessionDefaults.Current;
                 current.KubeConfig = null;
@@ -73,7 +78,7 @@ public sealed class UseClusterContextCommand : AsyncCmdlet
         }
 
         var target = Namespace is null ? Name : $"{Name} (namespace {Namespace})";
-        if (!ShouldProcess(target, "Use as this session's default cluster context"))
+        if (!ShouldProcessChange(target, "Use as this session's default cluster context"))
         {
             return;
         }

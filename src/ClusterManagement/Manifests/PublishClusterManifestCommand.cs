@@ -13,6 +13,11 @@ namespace ClusterManagement.Manifests;
 [OutputType(typeof(AppliedObject))]
 public sealed class PublishClusterManifestCommand : ClusterCmdlet
 {
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    protected override bool ForceRequested => Force;
+
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("FullName", "PSPath")]
     [SupportsWildcards]

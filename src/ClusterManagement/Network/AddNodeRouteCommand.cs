@@ -11,6 +11,11 @@ namespace ClusterManagement.Network;
 [OutputType(typeof(NodeRoute))]
 public sealed class AddNodeRouteCommand : NodeNetworkCmdlet
 {
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    protected override bool ForceRequested => Force;
+
     /// <summary>
     /// <para type="description">The nodes that get the route (names, or ClusterNode objects from the pipeline).</para>
     /// </summary>

@@ -13,6 +13,11 @@ namespace ClusterManagement.Network;
 [OutputType(typeof(EngineNetwork))]
 public sealed class NewNodeNetworkCommand : NodeNetworkCmdlet
 {
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    protected override bool ForceRequested => Force;
+
     /// <summary>
     /// <para type="description">The nodes whose engines get the network (names, or ClusterNode objects from the pipeline).</para>
     /// </summary>

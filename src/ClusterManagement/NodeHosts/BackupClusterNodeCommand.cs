@@ -9,6 +9,11 @@ namespace ClusterManagement.NodeHosts;
 [OutputType(typeof(NodeBackup))]
 public sealed class BackupClusterNodeCommand : NodeHostCmdlet
 {
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    protected override bool ForceRequested => Force;
+
     /// <summary>
     /// <para type="description">The nodes to back up (names or ClusterNode objects from the pipeline).</para>
     /// </summary>

@@ -13,6 +13,11 @@ namespace ClusterManagement.Storage;
 [OutputType(typeof(CsiDriver))]
 public sealed class InstallCsiDriverCommand : ClusterCmdlet
 {
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    protected override bool ForceRequested => Force;
+
     [Parameter(Mandatory = true, Position = 0)]
     [Alias("FullName", "PSPath")]
     [SupportsWildcards]

@@ -8,6 +8,11 @@ namespace ClusterManagement.Storage;
 [OutputType(typeof(CsiVolumeClaim))]
 public sealed class NewCsiVolumeClaimCommand : NamespacedCmdlet
 {
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    protected override bool ForceRequested => Force;
+
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
     public string Name { get; set; } = "";

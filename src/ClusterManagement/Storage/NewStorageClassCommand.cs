@@ -9,6 +9,11 @@ namespace ClusterManagement.Storage;
 [OutputType(typeof(StorageClass))]
 public sealed class NewStorageClassCommand : ClusterCmdlet
 {
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    protected override bool ForceRequested => Force;
+
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
     public string Name { get; set; } = "";

@@ -11,6 +11,11 @@ namespace ClusterManagement.Storage;
 [OutputType(typeof(CsiVolumeClaim))]
 public sealed class ResizeCsiVolumeClaimCommand : NamespacedCmdlet
 {
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    protected override bool ForceRequested => Force;
+
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("ClaimName")]
     [ValidateNotNullOrEmpty]

@@ -9,6 +9,11 @@ namespace ClusterManagement.Storage;
 [OutputType(typeof(CsiVolume))]
 public sealed class SetCsiVolumeCommand : ClusterCmdlet
 {
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    protected override bool ForceRequested => Force;
+
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Volume", "VolumeName")]
     [ValidateNotNullOrEmpty]

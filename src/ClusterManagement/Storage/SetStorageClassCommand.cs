@@ -13,6 +13,11 @@ namespace ClusterManagement.Storage;
 [OutputType(typeof(StorageClass))]
 public sealed class SetStorageClassCommand : ClusterCmdlet
 {
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    protected override bool ForceRequested => Force;
+
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("StorageClass")]
     [ValidateNotNullOrEmpty]
