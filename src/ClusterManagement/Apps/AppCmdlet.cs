@@ -15,9 +15,6 @@ public abstract class AppCmdlet : NamespacedCmdlet
 
     private volatile string? waitingFor;
 
-    /// <summary>
-    /// <para type="description">How long -Wait follows the rollout: seconds (90) or a TimeSpan (00:05:00). Defaults to 10 minutes. When it passes the rollout carries on in the cluster and the result says Progressing.</para>
-    /// </summary>
     [Parameter]
     [TimeoutTransformation]
     public TimeSpan? Timeout { get; set; }

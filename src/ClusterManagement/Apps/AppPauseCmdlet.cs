@@ -10,18 +10,12 @@ public abstract class AppPauseCmdlet : AppCmdlet
 
     protected override bool ForceRequested => Force;
 
-    /// <summary>
-    /// <para type="description">The app (Deployment).</para>
-    /// </summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("App")]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(AppNameCompleter))]
     public string Name { get; set; } = "";
 
-    /// <summary>
-    /// <para type="description">Writes the app (ClusterApp) afterwards.</para>
-    /// </summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 

@@ -8,18 +8,12 @@ namespace ClusterManagement.Apps;
 [OutputType(typeof(AppRevision))]
 public sealed class GetAppRevisionCommand : NamespacedCmdlet
 {
-    /// <summary>
-    /// <para type="description">The app (Deployment) whose revisions to list.</para>
-    /// </summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("App")]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(AppNameCompleter))]
     public string Name { get; set; } = "";
 
-    /// <summary>
-    /// <para type="description">Only this revision; one the app does not have is an error, as in kubectl rollout history --revision.</para>
-    /// </summary>
     [Parameter(Position = 1)]
     [ValidateRange(1, long.MaxValue)]
     [ArgumentCompleter(typeof(AppRevisionCompleter))]

@@ -11,9 +11,6 @@ public sealed class GetClusterAppCommand : NamespacedCmdlet
     private const string InNamespace = "InNamespace";
     private const string Everywhere = "AllNamespaces";
 
-    /// <summary>
-    /// <para type="description">Names of the apps (Deployments). Wildcards are allowed; a name without wildcards that does not exist is an error.</para>
-    /// </summary>
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("App")]
     [SupportsWildcards]
@@ -21,16 +18,10 @@ public sealed class GetClusterAppCommand : NamespacedCmdlet
     [ArgumentCompleter(typeof(AppNameCompleter))]
     public string[]? Name { get; set; }
 
-    /// <summary>
-    /// <para type="description">Lists the apps of every namespace, like kubectl get deploy -A.</para>
-    /// </summary>
     [Parameter(Mandatory = true, ParameterSetName = Everywhere)]
     [Alias("A")]
     public SwitchParameter AllNamespaces { get; set; }
 
-    /// <summary>
-    /// <para type="description">A label selector, as kubectl's -l: app=web, tier in (front,back), !canary.</para>
-    /// </summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     [Alias("Selector", "l")]
@@ -41,13 +32,11 @@ public sealed class GetClusterAppCommand : NamespacedCmdlet
         var connection = Connect();
         var apps = new AppService(connection);
         var ns = AllNamespaces ? null : NamespaceFor(connection);
-        var exactNames = Name?.Where(n => !WildcardPattern.ContainsWildcardCharacters(n)).ToList() ?? [];
-        var patterns = Name?.Where(WildcardPattern.ContainsWildcardCharacters)
-            .Select(n => WildcardPattern.Get(n, WildcardOptions.IgnoreCase)).ToList() ?? [];
+        var filter = new NameFilter(Name);
 
         if (ns is not null)
         {
-            foreach (var name in exactNames)
+            foreach (var name in filter.Exact)
             {
                 try
                 {
@@ -58,7 +47,7 @@ public sealed class GetClusterAppCommand : NamespacedCmdlet
                     writer.Error(ErrorRecords.From(new ClusterException(ClusterErrorKind.NotFound, "AppNotFound", $"App '{ns}/{name}' was not found.", name)));
                 }
             }
-            if (Name is not null && patterns.Count == 0)
+            if (!filter.ListNeeded)
             {
                 return;
             }
@@ -66,10 +55,8 @@ public sealed class GetClusterAppCommand : NamespacedCmdlet
 
         await foreach (var app in apps.ListAsync(ns, LabelSelector, ct).ConfigureAwait(false))
         {
-            var wanted = Name is null
-                || patterns.Any(p => p.IsMatch(app.Name))
-                || (ns is null && exactNames.Contains(app.Name, StringComparer.OrdinalIgnoreCase));
-            if (wanted)
+            // Across namespaces there is no single GET per name: the listing selects exact names too.
+            if (ns is null ? filter.Matches(app.Name) : filter.MatchesListed(app.Name))
             {
                 writer.Object(app);
             }

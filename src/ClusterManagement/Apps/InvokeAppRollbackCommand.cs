@@ -14,24 +14,15 @@ public sealed class InvokeAppRollbackCommand : AppCmdlet
     private const string ByName = "ByName";
     private const string ByApp = "ByApp";
 
-    /// <summary>
-    /// <para type="description">The app (Deployment) to roll back. Binds from the pipeline by property name, so AppRevision objects (their App property) roll back to their revision.</para>
-    /// </summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ByName)]
     [Alias("App")]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(AppNameCompleter))]
     public string Name { get; set; } = "";
 
-    /// <summary>
-    /// <para type="description">A ClusterApp from Get-ClusterApp; it is rolled back to its previous revision (or -ToRevision). Its own Revision property is the current revision and is not used as the target.</para>
-    /// </summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByApp)]
     public ClusterApp? InputObject { get; set; }
 
-    /// <summary>
-    /// <para type="description">The revision to return to, as Get-AppRevision lists them. Defaults to the previous revision. Binds from an AppRevision's Revision property.</para>
-    /// </summary>
     [Parameter(Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = ByName)]
     [Parameter(ParameterSetName = ByApp)]
     [Alias("Revision")]
@@ -39,9 +30,6 @@ public sealed class InvokeAppRollbackCommand : AppCmdlet
     [ArgumentCompleter(typeof(AppRevisionCompleter))]
     public long ToRevision { get; set; }
 
-    /// <summary>
-    /// <para type="description">Follows the rollback's rollout until it completes, fails its progress deadline or -Timeout passes, with a progress bar.</para>
-    /// </summary>
     [Parameter]
     public SwitchParameter Wait { get; set; }
 

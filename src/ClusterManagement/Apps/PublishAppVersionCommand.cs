@@ -13,40 +13,25 @@ public sealed class PublishAppVersionCommand : AppCmdlet
 
     protected override bool ForceRequested => Force;
 
-    /// <summary>
-    /// <para type="description">The app (Deployment) to release the new version of.</para>
-    /// </summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("App")]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(AppNameCompleter))]
     public string Name { get; set; } = "";
 
-    /// <summary>
-    /// <para type="description">The new image: a reference such as registry.example/web:2.1, for the app's only container or the one -Container names; or a hashtable of container name to image, @{web='web:2'; sidecar='proxy:1.4'}, to change several at once. References are checked against the image reference grammar before anything is sent.</para>
-    /// </summary>
     [Parameter(Mandatory = true, Position = 1)]
     [ValidateNotNull]
     public object Image { get; set; } = "";
 
-    /// <summary>
-    /// <para type="description">The container whose image -Image sets, when the app has several.</para>
-    /// </summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(AppContainerCompleter))]
     public string? Container { get; set; }
 
-    /// <summary>
-    /// <para type="description">Why: recorded in the kubernetes.io/change-cause annotation, which Get-AppRevision and kubectl rollout history show.</para>
-    /// </summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? ChangeCause { get; set; }
 
-    /// <summary>
-    /// <para type="description">Follows the rollout until it completes, fails its progress deadline or -Timeout passes, with a progress bar.</para>
-    /// </summary>
     [Parameter]
     public SwitchParameter Wait { get; set; }
 

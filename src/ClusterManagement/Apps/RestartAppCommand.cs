@@ -12,18 +12,12 @@ public sealed class RestartAppCommand : AppCmdlet
 
     protected override bool ForceRequested => Force;
 
-    /// <summary>
-    /// <para type="description">The app (Deployment) to restart: every pod is replaced by a rolling update, as kubectl rollout restart does.</para>
-    /// </summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("App")]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(AppNameCompleter))]
     public string Name { get; set; } = "";
 
-    /// <summary>
-    /// <para type="description">Follows the restart's rollout until it completes, fails its progress deadline or -Timeout passes, with a progress bar.</para>
-    /// </summary>
     [Parameter]
     public SwitchParameter Wait { get; set; }
 

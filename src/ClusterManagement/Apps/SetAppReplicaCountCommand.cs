@@ -11,38 +11,23 @@ public sealed class SetAppReplicaCountCommand : AppCmdlet
 
     protected override bool ForceRequested => Force;
 
-    /// <summary>
-    /// <para type="description">The app (Deployment) to scale.</para>
-    /// </summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("App")]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(AppNameCompleter))]
     public string Name { get; set; } = "";
 
-    /// <summary>
-    /// <para type="description">The number of replicas to run, 0 or more. Set through the scale subresource, as kubectl scale does.</para>
-    /// </summary>
     [Parameter(Mandatory = true, Position = 1)]
     [ValidateRange(0, int.MaxValue)]
     public int Replicas { get; set; }
 
-    /// <summary>
-    /// <para type="description">Only scale if the app has this many replicas now (kubectl scale --current-replicas); otherwise nothing changes and the error says how many it has.</para>
-    /// </summary>
     [Parameter]
     [ValidateRange(0, int.MaxValue)]
     public int? CurrentReplicas { get; set; }
 
-    /// <summary>
-    /// <para type="description">Waits until the app runs the new number of available replicas, with a progress bar; the result is then the AppRollout.</para>
-    /// </summary>
     [Parameter]
     public SwitchParameter Wait { get; set; }
 
-    /// <summary>
-    /// <para type="description">Writes the app (ClusterApp) after the change.</para>
-    /// </summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 

@@ -6,9 +6,6 @@ namespace ClusterManagement.Apps;
 [OutputType(typeof(AppRollout))]
 public sealed class WaitAppRolloutCommand : AppCmdlet
 {
-    /// <summary>
-    /// <para type="description">The app (Deployment) whose rollout to follow.</para>
-    /// </summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("App")]
     [ValidateNotNullOrEmpty]

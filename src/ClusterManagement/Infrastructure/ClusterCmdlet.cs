@@ -7,16 +7,10 @@ namespace ClusterManagement.Infrastructure;
 /// <summary>Base of every cmdlet that talks to a cluster: the connection parameters and their defaults.</summary>
 public abstract class ClusterCmdlet : AsyncCmdlet
 {
-    /// <summary>
-    /// <para type="description">Path of the kubeconfig file to use. Several paths may be joined with the platform's path separator, as in $env:KUBECONFIG. Defaults to $env:KUBECONFIG, then ~/.kube/config, then the pod's service account.</para>
-    /// </summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? KubeConfig { get; set; }
 
-    /// <summary>
-    /// <para type="description">The kubeconfig context to use. Defaults to the one chosen with Use-ClusterContext, then the kubeconfig's current-context.</para>
-    /// </summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(ContextNameCompleter))]

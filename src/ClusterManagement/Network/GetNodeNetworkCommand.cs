@@ -35,17 +35,17 @@ public sealed class GetNodeNetworkCommand : NodeNetworkCmdlet
     {
         var nodes = await ResolveNodesAsync(Connect(), writer, allWhenNone: false, ct).ConfigureAwait(false);
         var service = new EngineNetworkService(Connector(writer), writer);
-        var patterns = Name?.Select(n => WildcardPattern.Get(n, WildcardOptions.IgnoreCase)).ToList();
+        var filter = new NameFilter(Name);
         var results = await RunAllAsync(nodes, writer, async (node, token) => (Node: node.Name, Networks: await service.ListAsync(node, Timeout, token).ConfigureAwait(false)), ct).ConfigureAwait(false);
         foreach (var network in results.SelectMany(r => r.Networks))
         {
-            if (patterns is null || patterns.Any(p => p.IsMatch(network.Name)))
+            if (filter.Matches(network.Name))
             {
                 writer.Object(network);
             }
         }
 
-        foreach (var name in Name?.Where(n => !WildcardPattern.ContainsWildcardCharacters(n)) ?? [])
+        foreach (var name in filter.Exact)
         {
             foreach (var result in results.Where(r => !r.Networks.Any(n => string.Equals(n.Name, name, StringComparison.OrdinalIgnoreCase))))
             {

@@ -4,7 +4,6 @@ using ClusterManagement.Infrastructure;
 using ClusterManagement.Network.EngineNetworks;
 using ClusterManagement.NodeHosts;
 using ClusterManagement.Nodes;
-using ClusterManagement.Storage;
 
 namespace ClusterManagement.Network;
 
@@ -97,10 +96,10 @@ public sealed class NewNodeNetworkCommand : NodeNetworkCmdlet
             Subnets = Subnet,
             Gateways = Gateway ?? [],
             IPRanges = IPRange ?? [],
-            AuxAddresses = NewStorageClassCommand.StringMap(AuxAddress),
+            AuxAddresses = ParameterMaps.Strings(AuxAddress),
             Internal = Internal.IsPresent,
-            Labels = NewStorageClassCommand.StringMap(Label),
-            Options = NewStorageClassCommand.StringMap(Option),
+            Labels = ParameterMaps.Strings(Label),
+            Options = ParameterMaps.Strings(Option),
         };
 
         // What does not depend on the node fails once, before any node is contacted.

@@ -30,12 +30,10 @@ public sealed class GetClusterNodeCommand : ClusterCmdlet
     protected override void ProcessRecord() => Run(async (writer, ct) =>
     {
         var nodes = new NodeService(Connect());
-        var exactNames = Name?.Where(n => !WildcardPattern.ContainsWildcardCharacters(n)).ToList() ?? [];
-        var patterns = Name?.Where(WildcardPattern.ContainsWildcardCharacters)
-            .Select(n => WildcardPattern.Get(n, WildcardOptions.IgnoreCase)).ToList() ?? [];
+        var filter = new NameFilter(Name);
 
         // Exact names are read directly (one GET each), so a typo is an error rather than silence.
-        foreach (var name in exactNames)
+        foreach (var name in filter.Exact)
         {
             try
             {
@@ -51,14 +49,14 @@ public sealed class GetClusterNodeCommand : ClusterCmdlet
             }
         }
 
-        if (Name is not null && patterns.Count == 0)
+        if (!filter.ListNeeded)
         {
             return;
         }
 
         await foreach (var node in nodes.ListAsync(LabelSelector, ct).ConfigureAwait(false))
         {
-            if ((patterns.Count == 0 || patterns.Any(p => p.IsMatch(node.Name))) && Matches(node))
+            if (filter.MatchesListed(node.Name) && Matches(node))
             {
                 writer.Object(node);
             }

@@ -50,7 +50,7 @@ public sealed class NewCsiVolumeClaimCommand : NamespacedCmdlet
 
     protected override void ProcessRecord()
     {
-        var labels = NewStorageClassCommand.StringMap(Label);
+        var labels = ParameterMaps.Strings(Label);
         Run(async (writer, ct) =>
         {
             var connection = Connect();

@@ -50,7 +50,7 @@ public sealed class NewStorageClassCommand : ClusterCmdlet
 
     protected override void ProcessRecord()
     {
-        var parameters = StringMap(Parameter);
+        var parameters = ParameterMaps.Strings(Parameter);
         if (!ShouldProcessChange($"StorageClass '{Name}'", $"Create with provisioner {Provisioner}, reclaim policy {ReclaimPolicy}{(Default ? ", as the default class" : "")}"))
         {
             return;
@@ -61,18 +61,4 @@ public sealed class NewStorageClassCommand : ClusterCmdlet
             writer.Object(await new StorageClassService(Connect(), writer).CreateAsync(request, ct).ConfigureAwait(false));
         });
     }
-
-    /// <summary>StorageClass parameters are strings in the API; PowerShell's $true must arrive as "true".</summary>
-    internal static IReadOnlyDictionary<string, string> StringMap(Hashtable? table) =>
-        table is null
-            ? new Dictionary<string, string>()
-            : table.Cast<DictionaryEntry>().ToDictionary(
-                e => e.Key.ToString()!,
-                e => (e.Value is PSObject p ? p.BaseObject : e.Value) switch
-                {
-                    null => "",
-                    bool b => b ? "true" : "false",
-                    IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-                    var v => v.ToString() ?? "",
-                });
 }

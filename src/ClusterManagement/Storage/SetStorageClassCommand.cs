@@ -50,7 +50,7 @@ public sealed class SetStorageClassCommand : ClusterCmdlet
     {
         bool? makeDefault = MyInvocation.BoundParameters.ContainsKey(nameof(Default)) ? Default.IsPresent : null;
         bool? allowExpansion = MyInvocation.BoundParameters.ContainsKey(nameof(AllowVolumeExpansion)) ? AllowVolumeExpansion.IsPresent : null;
-        var parameters = Parameter is null ? null : NewStorageClassCommand.StringMap(Parameter);
+        var parameters = Parameter is null ? null : ParameterMaps.Strings(Parameter);
         Run(async (writer, ct) =>
         {
             var classes = new StorageClassService(Connect(), writer);

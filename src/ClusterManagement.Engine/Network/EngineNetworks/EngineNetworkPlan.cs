@@ -22,9 +22,6 @@ public sealed record EngineNetworkRequest
 /// <summary>One IPAM pool of the network to create: a subnet with what belongs inside it.</summary>
 public sealed record IpamPool(IPNetwork Subnet, IPAddress? Gateway, IPNetwork? IPRange, IReadOnlyDictionary<string, string> AuxAddresses);
 
-/// <summary>An existing network's name and subnets, or a pod range, that a new subnet must not overlap.</summary>
-public sealed record TakenRange(string Owner, string Cidr);
-
 /// <summary>A request that passed every check, ready for the Engine API.</summary>
 public sealed record EngineNetworkPlan(EngineNetworkRequest Request, IReadOnlyList<IpamPool> Pools)
 {
