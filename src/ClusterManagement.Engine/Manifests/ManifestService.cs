@@ -10,7 +10,11 @@ public sealed class ManifestService(ClusterConnection connection, IOperationLog 
     public const string FieldManager = "clustermanagement";
 
     /// <summary>What applying one object would do, before it is done.</summary>
-    public sealed record PlannedApply(ManifestDocument Document, RawApi.ApiResource Resource, string? Namespace, bool Exists);
+    public sealed record PlannedApply(ManifestDocument Document, RawApi.ApiResource Resource, string? Namespace, bool Exists)
+    {
+        /// <summary>The object as confirmation prompts and -WhatIf name it.</summary>
+        public string Target => Namespace is null ? $"{Document.Kind} '{Document.Name}'" : $"{Document.Kind} '{Namespace}/{Document.Name}'";
+    }
 
     /// <summary>
     /// Applies each document; <paramref name="confirm"/> sees the plan of each and may skip it

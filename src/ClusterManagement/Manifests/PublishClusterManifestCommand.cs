@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using ClusterManagement.Infrastructure;
-using ClusterManagement.Storage;
 
 namespace ClusterManagement.Manifests;
 
@@ -62,7 +61,7 @@ public sealed class PublishClusterManifestCommand : ClusterCmdlet
             var skipped = false;
             await foreach (var result in new ManifestService(connection, writer).ApplyAsync(documents, Namespace ?? SessionNamespaceFor(connection), async plan =>
             {
-                var go = await writer.ShouldProcessAsync(Target(plan), plan.Exists ? "Apply (server-side, update)" : "Apply (server-side, create)").ConfigureAwait(false);
+                var go = await writer.ShouldProcessAsync(plan.Target, plan.Exists ? "Apply (server-side, update)" : "Apply (server-side, create)").ConfigureAwait(false);
                 skipped |= !go;
                 return go;
             }, ct).ConfigureAwait(false))
@@ -72,11 +71,8 @@ public sealed class PublishClusterManifestCommand : ClusterCmdlet
             }
             if (Wait && !skipped)
             {
-                await new CsiDriverInstaller(connection, writer).WaitForWorkloadsAsync(applied, Timeout, "Waiting for applied workloads", ct).ConfigureAwait(false);
+                await new WorkloadReadiness(connection, writer).WaitAsync(applied, Timeout, "Waiting for applied workloads", ct).ConfigureAwait(false);
             }
         });
     }
-
-    internal static string Target(ManifestService.PlannedApply plan) =>
-        plan.Namespace is null ? $"{plan.Document.Kind} '{plan.Document.Name}'" : $"{plan.Document.Kind} '{plan.Namespace}/{plan.Document.Name}'";
 }

@@ -59,7 +59,7 @@ public sealed class InstallCsiDriverCommand : ClusterCmdlet
             var skipped = false;
             await foreach (var result in new ManifestService(connection, writer).ApplyAsync(documents, SessionNamespaceFor(connection), async plan =>
             {
-                var go = await writer.ShouldProcessAsync(PublishClusterManifestCommand.Target(plan), $"Apply for CSI driver {driver} ({(plan.Exists ? "update" : "create")})").ConfigureAwait(false);
+                var go = await writer.ShouldProcessAsync(plan.Target, $"Apply for CSI driver {driver} ({(plan.Exists ? "update" : "create")})").ConfigureAwait(false);
                 skipped |= !go;
                 return go;
             }, ct).ConfigureAwait(false))
