@@ -274,6 +274,15 @@ Describe 'Resize-CsiVolumeClaim' {
         (Get-CsiVolumeClaim -Name fixed).RequestedSize | Should -Be '1Gi'
     }
 
+    It 'refuses with -WhatIf too, so -WhatIf never describes a resize that would be refused' {
+        $failure = { Resize-CsiVolumeClaim -Name mypvc -Size 1Gi -WhatIf -ErrorAction Stop } | Should -Throw -PassThru
+        $failure.FullyQualifiedErrorId | Should -BeLike 'ClaimShrinkNotSupported*'
+        $failure = { Resize-CsiVolumeClaim -Name fixed -Size 2Gi -WhatIf -ErrorAction Stop } | Should -Throw -PassThru
+        $failure.FullyQualifiedErrorId | Should -BeLike 'StorageClassExpansionNotAllowed*'
+        $failure = { Resize-CsiVolumeClaim -Name mypvc -Size lots -WhatIf -ErrorAction Stop } | Should -Throw -PassThru
+        $failure.Exception.Message | Should -Match 'lots'
+    }
+
     It 'passes the server''s refusal through when the class changed meanwhile' {
         $json = '{"allowVolumeExpansion":false}'
         Invoke-KubectlJson -KubeConfig $cluster.KubeConfig -Arguments 'patch', 'sc', 'standard', '-p', $json | Out-Null

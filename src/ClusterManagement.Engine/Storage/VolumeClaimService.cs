@@ -18,6 +18,9 @@ public sealed record ClaimRequest(
 /// <summary>How a wait ended: the claim as last seen, and why it is not (yet) where it was asked to be.</summary>
 public sealed record ClaimWaitResult(CsiVolumeClaim Claim, string? Explanation);
 
+/// <summary>A resize that passed every check: the claim as read, the canonical new size, and whether it is the size already asked for.</summary>
+public sealed record ClaimResizePlan(CsiVolumeClaim Claim, string Size, bool Unchanged);
+
 /// <summary>What removing a claim would do: the pods that mount it, and the fate of its volume.</summary>
 public sealed record ClaimRemovalPlan(CsiVolumeClaim Claim, IReadOnlyList<string> MountedBy)
 {
@@ -156,21 +159,26 @@ public sealed class VolumeClaimService(ClusterConnection connection, IOperationL
         return null;
     }
 
-    /// <summary>Asks for a larger size, after checking everything Kubernetes would refuse, so the refusal explains itself.</summary>
-    public async Task<CsiVolumeClaim> ResizeAsync(string ns, string name, string size, CancellationToken cancellationToken)
+    /// <summary>
+    /// Checks everything Kubernetes would refuse about growing a claim, so the refusal explains itself
+    /// and comes before any confirmation; reads the claim and its class once, changes nothing.
+    /// </summary>
+    public async Task<ClaimResizePlan> PlanResizeAsync(string ns, string name, string size, CancellationToken cancellationToken)
     {
+        var wanted = StorageQuantity.BytesOf(size)
+            ?? throw new ClusterException(ClusterErrorKind.Invalid, "QuantityInvalid", $"'{size}' is not a Kubernetes quantity (such as 2Gi or 500M).", size);
         var pvc = await ReadAsync(ns, name, cancellationToken).ConfigureAwait(false);
         var claim = await ToClaimAsync(pvc, cancellationToken).ConfigureAwait(false);
-        var wanted = StorageQuantity.BytesOf(size) ?? throw new ArgumentException($"'{size}' is not a quantity.", nameof(size));
         var requested = StorageQuantity.BytesOf(claim.RequestedSize) ?? 0;
+        var plan = new ClaimResizePlan(claim, StorageQuantity.Canonical(size), Unchanged: wanted == requested);
         if (wanted < requested)
         {
             throw Refusal("ClaimShrinkNotSupported", $"Claim {ns}/{name} requests {claim.RequestedSize}; Kubernetes cannot shrink a volume, so {size} is refused. Copy the data to a new, smaller claim instead.", name);
         }
-        if (wanted == requested)
+        if (plan.Unchanged)
         {
             log.Warning($"Claim {ns}/{name} already requests {claim.RequestedSize}; nothing to change.");
-            return claim;
+            return plan;
         }
         if (claim.Status != "Bound")
         {
@@ -193,8 +201,18 @@ public sealed class VolumeClaimService(ClusterConnection connection, IOperationL
         {
             throw Refusal("ClaimClassMissing", $"The class of claim {ns}/{name}, '{claim.StorageClass}', no longer exists; Kubernetes expands only claims whose class allows it.", name);
         }
-        var canonical = StorageQuantity.Canonical(size);
-        var patch = new V1Patch(KubernetesJson.Serialize(new { spec = new { resources = new { requests = new Dictionary<string, string> { ["storage"] = canonical } } } }), V1Patch.PatchType.MergePatch);
+        return plan;
+    }
+
+    /// <summary>Asks for the planned size; a plan that changes nothing sends nothing.</summary>
+    public async Task<CsiVolumeClaim> ResizeAsync(ClaimResizePlan plan, CancellationToken cancellationToken)
+    {
+        if (plan.Unchanged)
+        {
+            return plan.Claim;
+        }
+        var (ns, name) = (plan.Claim.Namespace, plan.Claim.Name);
+        var patch = new V1Patch(KubernetesJson.Serialize(new { spec = new { resources = new { requests = new Dictionary<string, string> { ["storage"] = plan.Size } } } }), V1Patch.PatchType.MergePatch);
         var changed = await KubeApi.Call(
             ct => connection.Client.CoreV1.PatchNamespacedPersistentVolumeClaimAsync(patch, name, ns, cancellationToken: ct),
             new ResourceRef(Kind, name, ns),

@@ -39,12 +39,12 @@ public sealed class ResizeCsiVolumeClaimCommand : NamespacedCmdlet
         var connection = Connect();
         var ns = NamespaceFor(connection);
         var claims = new VolumeClaimService(connection, writer);
-        var current = await claims.GetAsync(ns, Name, ct).ConfigureAwait(false);
-        if (!await writer.ShouldProcessAsync($"CsiVolumeClaim '{ns}/{Name}'", $"Resize from {current.RequestedSize} to {StorageQuantity.Canonical(Size)}").ConfigureAwait(false))
+        var plan = await claims.PlanResizeAsync(ns, Name, Size, ct).ConfigureAwait(false);
+        if (!plan.Unchanged && !await writer.ShouldProcessAsync($"CsiVolumeClaim '{ns}/{Name}'", $"Resize from {plan.Claim.RequestedSize} to {plan.Size}").ConfigureAwait(false))
         {
             return;
         }
-        var claim = await claims.ResizeAsync(ns, Name, Size, ct).ConfigureAwait(false);
+        var claim = await claims.ResizeAsync(plan, ct).ConfigureAwait(false);
         if (Wait)
         {
             var result = await claims.WaitResizedAsync(ns, Name, Timeout, ct).ConfigureAwait(false);
