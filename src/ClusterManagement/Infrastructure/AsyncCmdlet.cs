@@ -44,9 +44,6 @@ public abstract class AsyncCmdlet : PSCmdlet
                 writer.Queue.Complete();
             }
         });
-        // Disposed when the work is over, which after Ctrl+C may be later than this method.
-        _ = task.ContinueWith(_ => linked.Dispose(), TaskScheduler.Default);
-
         // A write that throws (PipelineStoppedException, -ErrorAction Stop, a downstream failure)
         // cancels the work, which must then end.
         var pipelineFailure = writer.Queue.Pump(this, linked, stopping.Token);
@@ -66,8 +63,17 @@ public abstract class AsyncCmdlet : PSCmdlet
             }
             catch (Exception) when (pipelineFailure is not null)
             {
-                // The work failed because it was cancelled; the pipeline's failure is the one to report.
+                // Whatever the cancelled work threw, the pipeline failed first: that is what the caller sees.
             }
+            finally
+            {
+                linked.Dispose();
+            }
+        }
+        else
+        {
+            // Work that outlives Ctrl+C still holds the token.
+            _ = task.ContinueWith(_ => linked.Dispose(), TaskScheduler.Default);
         }
 
         if (pipelineFailure is not null)
