@@ -8,7 +8,8 @@
         dotnet tool restore && dotnet pwsh ./build.ps1 -Task Demo
 .PARAMETER Task
     Build    the importable module in out/ClusterManagement (assemblies, manifest, formats, help)
-    Test     Build, then every xunit and Pester suite; the last line is "N passed, N failed"
+    Test     Build, then every xunit and Pester suite; the last line is "N passed, N failed" (", N skipped"
+             may follow), and a crashed or aborted suite counts as failed
     Docs     regenerate the MAML and about help from docs/ into the built module
     Demo     start the sandbox cluster and walk through every capability with the module's output
     Shell    an interactive pwsh with the module imported and the sandbox's kubeconfig set

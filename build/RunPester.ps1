@@ -11,6 +11,7 @@ param(
 )
 $ErrorActionPreference = 'Stop'
 Import-Module $PesterPath -Force
+Import-Module (Join-Path $PSScriptRoot 'TestCounts.psm1')
 
 # The suites find the built module, the repository and the emulator build through these.
 $env:CM_MODULE_PATH = $ModulePath
@@ -26,7 +27,4 @@ $pesterConfiguration.TestResult.OutputPath = Join-Path (Split-Path $ResultFile) 
 if ($FullName) { $pesterConfiguration.Filter.FullName = $FullName }
 
 $result = Invoke-Pester -Configuration $pesterConfiguration
-# Container failures (a BeforeAll that threw) leave tests unrun: count them as failures.
-$failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
-[pscustomobject]@{ Passed = $result.PassedCount; Failed = $failed; Skipped = $result.SkippedCount + $result.NotRunCount } |
-    ConvertTo-Json | Set-Content $ResultFile
+Get-PesterCounts -Result $result | ConvertTo-Json | Set-Content $ResultFile

@@ -5,17 +5,7 @@ $ErrorActionPreference = 'Stop'
 
 Import-Module (Join-Path $PSScriptRoot 'Prerequisites.psm1')
 Import-Module (Join-Path $PSScriptRoot '../tests/TestCluster.psm1')
-
-function Read-TrxCounts {
-    param([Parameter(Mandatory)] [string] $Path)
-    [xml] $trx = Get-Content $Path -Raw
-    $counters = $trx.TestRun.ResultSummary.Counters
-    [pscustomobject]@{
-        Passed  = [int] $counters.passed
-        Failed  = [int] $counters.failed + [int] $counters.error + [int] $counters.timeout + [int] $counters.aborted
-        Skipped = [int] $counters.notExecuted
-    }
-}
+Import-Module (Join-Path $PSScriptRoot 'TestCounts.psm1')
 
 function Invoke-XunitSuite {
     param([Parameter(Mandatory)] $Context, [Parameter(Mandatory)] [IO.FileInfo] $Project, [Parameter(Mandatory)] [string] $ResultsDir)
@@ -24,10 +14,7 @@ function Invoke-XunitSuite {
     Write-Host "`n=== xunit: $name" -ForegroundColor Cyan
     & dotnet test $Project.FullName -c $Context.Configuration --nologo --results-directory $ResultsDir `
         --logger "trx;LogFileName=$name.trx" --logger 'console;verbosity=normal' | Out-Host
-    if (Test-Path $trx) { return Read-TrxCounts -Path $trx }
-    # No results at all (a build break, a crashed host) must count as a failure, never as nothing.
-    Write-Host "$name produced no results (dotnet test exit code $LASTEXITCODE)." -ForegroundColor Red
-    [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 }
+    Get-XunitCounts -Name $name -TrxPath $trx -ExitCode $LASTEXITCODE
 }
 
 function Invoke-PesterSuite {
@@ -44,9 +31,10 @@ function Invoke-PesterSuite {
     if ($TestName) { $arguments += @('-FullName', $TestName) }
     # To the host: in a function, a native command's output would otherwise become part of the return value.
     & $pwsh @arguments | Out-Host
-    if (Test-Path $resultFile) { return Get-Content $resultFile -Raw | ConvertFrom-Json }
-    Write-Host "Pester produced no results (exit code $LASTEXITCODE)." -ForegroundColor Red
-    [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 }
+    $exitCode = $LASTEXITCODE
+    if (-not (Test-Path $resultFile)) { return New-SuiteCounts -RunFailure "Pester produced no results (exit code $exitCode)." }
+    $counts = Get-Content $resultFile -Raw | ConvertFrom-Json
+    New-SuiteCounts -Passed $counts.Passed -Failed $counts.Failed -Skipped $counts.Skipped -RunFailure ($exitCode -ne 0 ? "The Pester run ended with exit code $exitCode." : $null)
 }
 
 function Invoke-AllTests {
@@ -65,15 +53,7 @@ function Invoke-AllTests {
     $suites['Pester'] = Invoke-PesterSuite -Context $Context -ResultsDir $resultsDir -TestName $TestName
 
     Write-Host "`n=== Summary" -ForegroundColor Cyan
-    $passed = 0; $failed = 0; $skipped = 0
-    foreach ($suite in $suites.GetEnumerator()) {
-        Write-Host ('{0,-50} {1,5} passed {2,5} failed {3,5} skipped' -f $suite.Key, $suite.Value.Passed, $suite.Value.Failed, $suite.Value.Skipped)
-        $passed += $suite.Value.Passed; $failed += $suite.Value.Failed; $skipped += $suite.Value.Skipped
-    }
-    if ($skipped -gt 0) { Write-Host "$skipped skipped" }
-    # The last line, read by CI: xunit and Pester counted together.
-    Write-Host "$passed passed, $failed failed"
-    if ($failed -gt 0) { exit 1 }
+    exit (Write-TestSummary -Suites $suites)
 }
 
 Export-ModuleMember -Function Invoke-AllTests

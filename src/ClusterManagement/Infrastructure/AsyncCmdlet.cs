@@ -21,11 +21,17 @@ public abstract class AsyncCmdlet : PSCmdlet
 
     protected override void StopProcessing() => stopping.Cancel();
 
+    /// <summary>
+    /// How long Ctrl+C waits for the work to unwind (close its connections) before the cmdlet returns
+    /// without it: work that ignores its token must not keep the prompt.
+    /// </summary>
+    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(3);
+
     /// <summary>Runs <paramref name="work"/> to completion, writing what it posts as it goes.</summary>
     private protected void Run(Func<PipelineWriter, CancellationToken, Task> work)
     {
-        var writer = new PipelineWriter();
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping.Token);
+        var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping.Token);
+        var writer = new PipelineWriter(linked.Token);
         var task = Task.Run(async () =>
         {
             using var requestLog = ApiRequestLog.Attach(writer);
@@ -35,40 +41,39 @@ public abstract class AsyncCmdlet : PSCmdlet
             }
             finally
             {
-                writer.Queue.CompleteAdding();
+                writer.Queue.Complete();
             }
         });
+        // A write that throws (PipelineStoppedException, -ErrorAction Stop, a downstream failure)
+        // cancels the work, which must then end.
+        var pipelineFailure = writer.Queue.Pump(this, linked, stopping.Token);
 
-        Exception? pipelineFailure = null;
-        foreach (var action in writer.Queue.GetConsumingEnumerable())
+        if (!stopping.IsCancellationRequested || ((IAsyncResult)task).AsyncWaitHandle.WaitOne(StopGrace))
         {
-            if (pipelineFailure is not null)
-            {
-                continue;
-            }
-
             try
             {
-                action(this);
+                task.GetAwaiter().GetResult();
             }
-            catch (Exception e)
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested || pipelineFailure is not null)
             {
-                // PipelineStoppedException and friends: stop the work, keep draining so it can finish.
-                pipelineFailure = e;
-                linked.Cancel();
+            }
+            catch (ClusterException e) when (pipelineFailure is null)
+            {
+                ThrowErrorRecord(ErrorRecords.From(e));
+            }
+            catch (Exception) when (pipelineFailure is not null)
+            {
+                // Whatever the cancelled work threw, the pipeline failed first: that is what the caller sees.
+            }
+            finally
+            {
+                linked.Dispose();
             }
         }
-
-        try
+        else
         {
-            task.GetAwaiter().GetResult();
-        }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested || pipelineFailure is not null)
-        {
-        }
-        catch (ClusterException e) when (pipelineFailure is null)
-        {
-            ThrowErrorRecord(ErrorRecords.From(e));
+            // Work that outlives Ctrl+C still holds the token.
+            _ = task.ContinueWith(_ => linked.Dispose(), TaskScheduler.Default);
         }
 
         if (pipelineFailure is not null)

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Management.Automation;
 using ClusterManagement.Diagnostics;
 
@@ -9,11 +8,9 @@ namespace ClusterManagement.Infrastructure;
 /// calls on the pipeline thread, so every call is queued and the pipeline thread runs the queue
 /// (see <see cref="AsyncCmdlet"/>).
 /// </summary>
-internal sealed class PipelineWriter : IOperationLog
+internal sealed class PipelineWriter(CancellationToken cancellation) : IOperationLog
 {
-    private readonly BlockingCollection<Action<AsyncCmdlet>> queue = new();
-
-    internal BlockingCollection<Action<AsyncCmdlet>> Queue => queue;
+    internal PipelineQueue<AsyncCmdlet> Queue { get; } = new(cancellation);
 
     public void Object(object? value) => Post(c => c.WriteObject(value));
 
@@ -41,39 +38,14 @@ internal sealed class PipelineWriter : IOperationLog
     /// </summary>
     public void Secret(string value) => Post(c => c.Pipelines?.SetSecret(value));
 
-    /// <summary>Asks ShouldProcess on the pipeline thread and waits for the answer.</summary>
-    public Task<bool> ShouldProcessAsync(string target, string action, string? description = null)
-    {
-        var answer = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        Post(c =>
-        {
-            try
-            {
-                answer.SetResult(c.ShouldProcessChange(target, action, description));
-            }
-            catch (Exception e)
-            {
-                answer.SetException(e);
-                throw;
-            }
-        });
-        return answer.Task;
-    }
+    /// <summary>
+    /// Asks ShouldProcess on the pipeline thread and waits for the answer; cancelled, never left
+    /// unanswered, once the cmdlet is stopped or its pipeline failed.
+    /// </summary>
+    public Task<bool> ShouldProcessAsync(string target, string action, string? description = null) =>
+        Queue.Ask(c => c.ShouldProcessChange(target, action, description));
 
-    private void Post(Action<AsyncCmdlet> action)
-    {
-        // After the pipeline stopped, late writes from still-running work are dropped on purpose.
-        if (!queue.IsAddingCompleted)
-        {
-            try
-            {
-                queue.Add(action);
-            }
-            catch (InvalidOperationException)
-            {
-            }
-        }
-    }
+    private void Post(Action<AsyncCmdlet> action) => Queue.Post(action);
 
     private sealed class GroupEnd(PipelineWriter writer) : IDisposable
     {
