@@ -134,7 +134,15 @@ public sealed class NodeShell : IDisposable
             while ((read = await ssh.OutputStream.ReadAsync(buffer, token).ConfigureAwait(false)) > 0)
             {
                 hash.AppendData(buffer, 0, read);
-                await destination.WriteAsync(buffer.AsMemory(0, read), token).ConfigureAwait(false);
+                try
+                {
+                    await destination.WriteAsync(buffer.AsMemory(0, read), token).ConfigureAwait(false);
+                }
+                catch (IOException e)
+                {
+                    // A full local disk is not an SSH failure, which is what an IOException here would be taken for.
+                    throw new ClusterException(ClusterErrorKind.OperationFailed, "LocalWriteFailed", $"Writing {remotePath} from {Target} to a local file failed: {e.Message}", Target.Host, e);
+                }
             }
         }, cancellationToken).ConfigureAwait(false);
         if (ssh.ExitStatus != 0)
