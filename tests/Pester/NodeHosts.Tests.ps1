@@ -402,15 +402,16 @@ systemctl restart ssh.service
             @{ Command = 'Update-NodeDocker -Node worker-2 -Version latest -ContainerdVersion 1.6.20~ds1-1+deb12u3 -SkipDrain -Force' }
             @{ Command = 'Remove-ClusterNode -Name worker-2 -Force' }
             @{ Command = 'Get-NodeRoute -Node worker-2' }
-            @{ Command = 'Add-NodeRoute -Node worker-2 -Destination 198.18.250.0/24 -Gateway 198.18.250.1 -Force' }
+            @{ Command = 'Add-NodeRoute -Node worker-2 -Destination 198.18.250.0/24 -Gateway 198.18.250.1' }
             @{ Command = 'Remove-NodeRoute -Node worker-2 -Destination 198.18.250.0/24 -Force' }
             @{ Command = 'Get-NodeNetwork -Node worker-2' }
-            @{ Command = "New-NodeNetwork -Node worker-2 -Name refused -Subnet 198.18.251.0/24 -Option @{ 'com.docker.network.bridge.enable_ip_masquerade' = 'false' } -Force" }
+            @{ Command = "New-NodeNetwork -Node worker-2 -Name refused -Subnet 198.18.251.0/24 -Option @{ 'com.docker.network.bridge.enable_ip_masquerade' = 'false' }" }
             @{ Command = 'Remove-NodeNetwork -Node worker-2 -Name bridge -Force' }
         ) {
             $access = $script:access
             $err = $null
-            $out = . ([scriptblock]::Create("$Command @access -ErrorVariable err -ErrorAction SilentlyContinue"))
+            # Some cmdlets report per node and go on, some stop the whole run (Update-NodeDocker plans all nodes first).
+            $out = try { . ([scriptblock]::Create("$Command @access -ErrorVariable err -ErrorAction SilentlyContinue")) } catch { $err = @($_) }
             $text = (@($err | ForEach-Object { "$_" }) + @($out | Where-Object { $_.PSObject.Properties['Error'] } | ForEach-Object Error)) -join "`n"
             $text | Should -Match 'CHANGED'
             $text | Should -Match ([regex]::Escape($script:victim.HostKeyFingerprint))
