@@ -41,6 +41,13 @@ Describe 'Node hosts' -Skip:([bool]$script:fleetSkipReason) {
             Invoke-FleetHostCommand -FleetHost ($script:hosts | Where-Object Name -eq $Name) -Command $Command
         }
 
+        function Invoke-Container {
+            # A root shell in the node's container, apart from SSH: it works while a node's host key is changed.
+            param([string]$Name, [string]$Script)
+            $PSNativeCommandUseErrorActionPreference = $false
+            ((& docker --host "unix://$($script:engine.Socket)" exec $Name sh -c $Script 2>&1) | ForEach-Object { "$_" }) -join "`n"
+        }
+
         # ShouldProcess writes its "What if:" lines to the host, not to a stream a test can
         # redirect, so -WhatIf runs in a fresh pwsh whose standard output is the host.
         function Invoke-WhatIf {
@@ -292,6 +299,128 @@ Describe 'Node hosts' -Skip:([bool]$script:fleetSkipReason) {
             Backup-ClusterNode -Node worker-1 -Destination $folder -IncludeEtcd @script:access -ErrorVariable err -ErrorAction SilentlyContinue
             "$($err[0])" | Should -Match 'etcd does not run on this node'
             @(Get-ChildItem $folder -ErrorAction SilentlyContinue).Count | Should -Be 0
+        }
+
+        It 'keeps the archive private: owner-only folder and file here, umask 077 in a 0700 folder on the node, nothing left there' {
+            # A tar in root's PATH ahead of the real one records the archive's and its folder's modes
+            # while they exist on the node: the only moment a copy there could leak.
+            Invoke-Container worker-1 @'
+set -e
+cat > /usr/local/bin/tar <<'WRAPPER'
+#!/bin/sh
+/bin/tar "$@"; rc=$?
+for a in "$@"; do case "$a" in *.tar.gz) stat -c '%a %U %n' "$a" "$(dirname "$a")" > /root/backup-observed;; esac; done
+exit $rc
+WRAPPER
+chmod 0755 /usr/local/bin/tar
+rm -f /root/backup-observed
+'@ | Out-Null
+            try {
+                $parent = Join-Path $TestDrive 'private'
+                $backup = Backup-ClusterNode -Node worker-1 -Destination (Join-Path $parent 'backups') @script:access
+                $observed = @((Invoke-Container worker-1 'cat /root/backup-observed') -split "`n")
+            }
+            finally {
+                Invoke-Container worker-1 'rm -f /usr/local/bin/tar /root/backup-observed' | Out-Null
+            }
+
+            & stat -c '%a' $backup.Path | Should -Be '600'
+            & stat -c '%a' (Split-Path $backup.Path) | Should -Be '700'
+            & stat -c '%a' $parent | Should -Be '700'
+            $observed.Count | Should -Be 2 -Because 'the wrapper saw the archive being written'
+            $observed[0] | Should -Match '^600 root /tmp/clustermanagement-backup\.\w{10}/backup\.tar\.gz$'
+            $observed[1] | Should -Match '^700 root /tmp/clustermanagement-backup\.\w{10}$'
+            $stage = ($observed[1] -split ' ')[2]
+            Invoke-Container worker-1 "test -e $stage && echo present || echo gone" | Should -Be 'gone'
+            @(Get-ChildItem (Split-Path $backup.Path) -Force).Name | Should -Be @(Split-Path $backup.Path -Leaf)
+        }
+
+        It 'keeps nothing here and removes the node copy when the download does not match the node checksum' {
+            # The node reports a checksum the bytes cannot have: what a truncated or altered stream looks like.
+            Invoke-Container worker-1 @'
+set -e
+printf '#!/bin/sh\necho "%064d  $1"\n' 0 > /usr/local/bin/sha256sum
+chmod 0755 /usr/local/bin/sha256sum
+'@ | Out-Null
+            try {
+                $folder = Join-Path $TestDrive 'unverified'
+                $err = $null
+                Backup-ClusterNode -Node worker-1 -Destination $folder @script:access -ErrorVariable err -ErrorAction SilentlyContinue
+            }
+            finally {
+                Invoke-Container worker-1 'rm -f /usr/local/bin/sha256sum' | Out-Null
+            }
+
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'BackupChecksumMismatch*'
+            "$($err[0])" | Should -Match 'node: 0{64}, received: [0-9a-f]{64}'
+            @(Get-ChildItem $folder -Force -ErrorAction SilentlyContinue).Count | Should -Be 0
+            Invoke-Container worker-1 'ls /tmp | grep -c clustermanagement-backup || true' | Should -Be '0'
+        }
+    }
+
+    Context 'A host whose key changed after it joined' {
+        BeforeAll {
+            $script:victim = $script:hosts | Where-Object Name -eq worker-2
+            # The joined key is kept aside on the node and put back in AfterAll, so later Contexts reach worker-2 as before.
+            Invoke-Container worker-2 @'
+set -e
+mkdir -p /root/joined-key
+cp -a /etc/ssh/ssh_host_ed25519_key /etc/ssh/ssh_host_ed25519_key.pub /root/joined-key/
+rm -f /etc/ssh/ssh_host_ed25519_key /etc/ssh/ssh_host_ed25519_key.pub
+ssh-keygen -q -t ed25519 -N '' -f /etc/ssh/ssh_host_ed25519_key
+systemctl restart ssh.service
+'@ | Out-Null
+            $script:presented = (-split (Invoke-Container worker-2 'ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub'))[1]
+
+            function Get-HostState {
+                # What the node and the cluster say, read without the module (docker exec and the API).
+                [pscustomobject]@{
+                    Units    = Invoke-Container worker-2 'systemctl show -p MainPID -p ActiveState kubelet docker containerd'
+                    Packages = Invoke-Container worker-2 "dpkg-query -W -f '`${Package} `${Version} `${db:Status-Abbrev}\n' docker.io containerd kubelet kubeadm"
+                    Networks = Invoke-Container worker-2 "docker network ls --format '{{.Name}}'"
+                    Route    = Invoke-Container worker-2 'ip route show 198.18.250.0/24'
+                    Staged   = Invoke-Container worker-2 'ls /tmp | grep -c clustermanagement-backup || true'
+                    Kubeadm  = Invoke-Container worker-2 'ls /etc/kubernetes'
+                    Node     = Get-ClusterNode -Name worker-2 | Select-Object Name, Unschedulable, Readiness | ConvertTo-Json -Compress
+                } | ConvertTo-Json
+            }
+            $script:before = Get-HostState
+        }
+
+        AfterAll {
+            Invoke-Container worker-2 'cp -a /root/joined-key/. /etc/ssh/ && rm -rf /root/joined-key && systemctl restart ssh.service' | Out-Null
+        }
+
+        It 'refuses <Command> with the expected and the presented fingerprint' -ForEach @(
+            @{ Command = 'Get-NodeDocker -Node worker-2' }
+            @{ Command = 'Get-NodeService -Node worker-2' }
+            @{ Command = 'Start-NodeService -Node worker-2 -Name containerd -Force' }
+            @{ Command = 'Stop-NodeService -Node worker-2 -Name containerd -Force' }
+            @{ Command = 'Restart-NodeService -Node worker-2 -Name containerd -Force' }
+            @{ Command = 'Backup-ClusterNode -Node worker-2 -Destination (Join-Path $TestDrive refused-backups)' }
+            @{ Command = 'Backup-ClusterNode -Node worker-2 -Destination (Join-Path $TestDrive refused-backups) -IncludeEtcd' }
+            @{ Command = 'Update-NodeDocker -Node worker-2 -Version latest -ContainerdVersion 1.6.20~ds1-1+deb12u3 -SkipDrain -Force' }
+            @{ Command = 'Remove-ClusterNode -Name worker-2 -Force' }
+            @{ Command = 'Get-NodeRoute -Node worker-2' }
+            @{ Command = 'Add-NodeRoute -Node worker-2 -Destination 198.18.250.0/24 -Gateway 198.18.250.1' }
+            @{ Command = 'Remove-NodeRoute -Node worker-2 -Destination 198.18.250.0/24 -Force' }
+            @{ Command = 'Get-NodeNetwork -Node worker-2' }
+            @{ Command = "New-NodeNetwork -Node worker-2 -Name refused -Subnet 198.18.251.0/24 -Option @{ 'com.docker.network.bridge.enable_ip_masquerade' = 'false' }" }
+            @{ Command = 'Remove-NodeNetwork -Node worker-2 -Name bridge -Force' }
+        ) {
+            $access = $script:access
+            $err = $null
+            # Some cmdlets report per node and go on, some stop the whole run (Update-NodeDocker plans all nodes first).
+            $out = try { . ([scriptblock]::Create("$Command @access -ErrorVariable err -ErrorAction SilentlyContinue")) } catch { $err = @($_) }
+            $text = (@($err | ForEach-Object { "$_" }) + @($out | Where-Object { $_.PSObject.Properties['Error'] } | ForEach-Object Error)) -join "`n"
+            $text | Should -Match 'CHANGED'
+            $text | Should -Match ([regex]::Escape($script:victim.HostKeyFingerprint))
+            $text | Should -Match ([regex]::Escape($script:presented))
+        }
+
+        It 'changed nothing on the node or in the cluster, and wrote no backup' {
+            Get-HostState | Should -Be $script:before
+            Test-Path (Join-Path $TestDrive 'refused-backups') | Should -BeFalse
         }
     }
     Context 'Update-NodeDocker' {

@@ -24,7 +24,7 @@ public sealed class BackupClusterNodeCommand : NodeHostCmdlet
     public string[] Node { get; set; } = [];
 
     /// <summary>
-    /// <para type="description">Local folder for the archives (created when missing); each is named NODE-yyyyMMddTHHmmssZ.tar.gz.</para>
+    /// <para type="description">Local folder for the archives (created owner-only, 0700, when missing); each is named NODE-yyyyMMddTHHmmssZ.tar.gz, readable by you alone, and never overwritten.</para>
     /// </summary>
     [Parameter(Mandatory = true, Position = 1)]
     [ValidateNotNullOrEmpty]

@@ -72,6 +72,7 @@ public sealed class RemoveClusterNodeCommand : NodeHostCmdlet
                     continue;
                 }
 
+                using var host = KeepHost ? null : await removal.ConnectHostAsync(node, ct).ConfigureAwait(false);
                 writer.Progress(new(1, $"Removing node {node.Name}", "Draining", 10));
                 await maintenance.SetUnschedulableAsync(node.Name, true, ct).ConfigureAwait(false);
                 var options = new DrainOptions { IgnoreDaemonSets = true, DeleteEmptyDirData = DeleteEmptyDirData.IsPresent, Timeout = Timeout };
@@ -88,10 +89,10 @@ public sealed class RemoveClusterNodeCommand : NodeHostCmdlet
                         $"Draining {node.Name} left {drained.Failed.Length} pod(s); the node is cordoned and was not removed.", node.Name);
                 }
 
-                if (!KeepHost)
+                if (host is not null)
                 {
                     writer.Progress(new(1, $"Removing node {node.Name}", "kubeadm reset", 50));
-                    await removal.ResetHostAsync(node, Timeout, ct).ConfigureAwait(false);
+                    await NodeRemoval.ResetHostAsync(host, Timeout, ct).ConfigureAwait(false);
                 }
 
                 writer.Progress(new(1, $"Removing node {node.Name}", "Deleting the Node", 90));

@@ -9,8 +9,10 @@ namespace ClusterManagement.NodeHosts.Backup;
 /// <summary>
 /// Archives what a node needs to be rebuilt: Kubernetes and kubelet configuration, the engine's
 /// configuration and drop-ins, the installed package versions and, on a control plane, an etcd
-/// snapshot. The archive is staged on the node by root, handed to the login user, downloaded
-/// over SFTP and removed from the node.
+/// snapshot. The archive holds the cluster CA key, admin.conf and with etcd every Secret, so it is
+/// private on both ends: staged by root under umask 077 in a folder of mktemp's (0700), streamed
+/// over the node's verified SSH connection into a local file that is owner-only from its first
+/// byte, checked against the node's SHA-256, and removed from the node whatever happened.
 /// </summary>
 public static class NodeBackupService
 {
@@ -27,14 +29,25 @@ public static class NodeBackupService
         "/etc/containerd",
     ];
 
+    /// <summary>The node's staging folder, as mktemp names it; anything else is not removed with rm -rf.</summary>
+    private static readonly System.Text.RegularExpressions.Regex StageName = new(@"^/tmp/clustermanagement-backup\.[A-Za-z0-9]{10}$");
+
+    /// <summary>Every root script of a backup starts here: nothing it writes may be readable by other users.</summary>
+    internal const string PrivateUmask = "umask 077";
+
     public static async Task<NodeBackup> CreateAsync(
         NodeShell shell, string node, string destinationFolder, bool includeEtcd, TimeSpan timeout, IOperationLog log, CancellationToken cancellationToken)
     {
         var created = DateTime.UtcNow;
         var fileName = $"{node}-{created:yyyyMMddTHHmmssZ}.tar.gz";
         var localPath = Path.Combine(destinationFolder, fileName);
-        var stage = $"/tmp/clustermanagement-backup-{Guid.NewGuid():N}";
-        var remoteArchive = $"{stage}.tar.gz";
+        if (File.Exists(localPath))
+        {
+            throw new ClusterException(ClusterErrorKind.Conflict, "BackupExists", $"{localPath} already exists; the module never overwrites a backup.", localPath);
+        }
+
+        var stage = await CreateStageAsync(shell, timeout, cancellationToken).ConfigureAwait(false);
+        var partial = Path.Combine(destinationFolder, $".{fileName}.{Guid.NewGuid():N}.partial");
         try
         {
             if (includeEtcd)
@@ -43,37 +56,42 @@ public static class NodeBackupService
                 await shell.SudoCheckedAsync(EtcdSnapshotScript(stage), timeout, "etcdctl snapshot save", cancellationToken).ConfigureAwait(false);
             }
 
-            var paths = string.Join(' ', Paths.Select(NodeShell.Quote));
-            var script = $$"""
-                set -e
-                mkdir -p {{stage}}/host
-                for p in {{paths}}; do
-                  if [ -e "$p" ]; then mkdir -p "{{stage}}/host$(dirname "$p")"; cp -a "$p" "{{stage}}/host$(dirname "$p")/"; fi
-                done
-                if command -v dpkg-query >/dev/null; then dpkg-query -W -f '${Package}\t${Version}\t${db:Status-Abbrev}\n' > {{stage}}/packages.tsv;
-                else rpm -qa --qf '%{NAME}\t%{VERSION}-%{RELEASE}\n' > {{stage}}/packages.tsv; fi
-                (apt-mark showhold 2>/dev/null || true) > {{stage}}/held-packages.txt
-                tar -C {{stage}} -czf {{remoteArchive}} .
-                chown {{NodeShell.Quote(shell.Target.User)}} {{remoteArchive}}
-                chmod 0600 {{remoteArchive}}
-                """;
-            await shell.SudoCheckedAsync(script, timeout, "Archiving the node's configuration", cancellationToken).ConfigureAwait(false);
-            Directory.CreateDirectory(destinationFolder);
-            await shell.DownloadAsync(remoteArchive, localPath, cancellationToken).ConfigureAwait(false);
+            var remoteHash = (await shell.SudoCheckedAsync(ArchiveScript(stage), timeout, "Archiving the node's configuration", cancellationToken).ConfigureAwait(false)).Trim();
+            PrivateFiles.CreateFolder(destinationFolder);
+            string localHash;
+            await using (var file = PrivateFiles.CreateNew(partial))
+            {
+                localHash = await shell.SudoReadFileAsync(ArchivePath(stage), file, timeout, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (!string.Equals(localHash, remoteHash, StringComparison.Ordinal))
+            {
+                throw new ClusterException(
+                    ClusterErrorKind.OperationFailed,
+                    "BackupChecksumMismatch",
+                    $"The archive downloaded from {node} does not match the node's checksum (node: {remoteHash}, received: {localHash}); no backup was kept.",
+                    node);
+            }
+
+            File.Move(partial, localPath, overwrite: false);
         }
         catch
         {
-            // A partial download is no backup; the folder itself may not exist yet.
-            if (File.Exists(localPath))
+            // A partial or unverified download is no backup; the folder itself may not exist yet.
+            if (File.Exists(partial))
             {
-                File.Delete(localPath);
+                File.Delete(partial);
             }
 
             throw;
         }
         finally
         {
-            await shell.SudoAsync($"rm -rf {stage} {remoteArchive}", timeout, CancellationToken.None).ConfigureAwait(false);
+            var removed = await shell.SudoAsync($"rm -rf -- {NodeShell.Quote(stage)}", timeout, CancellationToken.None).ConfigureAwait(false);
+            if (!removed.Succeeded)
+            {
+                log.Warning($"The staged archive {stage} on {node} could not be removed (exit code {removed.ExitCode}): {removed.Error.Trim()}. It holds the cluster's keys: remove it by hand.");
+            }
         }
 
         var (files, etcd) = Count(localPath);
@@ -91,19 +109,56 @@ public static class NodeBackupService
         };
     }
 
+    /// <summary>mktemp makes the folder 0700 with a name nobody can claim first, unlike a path the module would choose.</summary>
+    private static async Task<string> CreateStageAsync(NodeShell shell, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var stage = (await shell.SudoCheckedAsync($"{PrivateUmask}; mktemp -d /tmp/clustermanagement-backup.XXXXXXXXXX", timeout, "Creating the backup's staging folder", cancellationToken).ConfigureAwait(false)).Trim();
+        if (!StageName.IsMatch(stage))
+        {
+            throw new ClusterException(ClusterErrorKind.OperationFailed, "NodeCommandFailed", $"mktemp on {shell.Target} answered '{stage}' instead of a staging folder.", shell.Target.Host);
+        }
+
+        return stage;
+    }
+
+    private static string ArchivePath(string stage) => $"{stage}/backup.tar.gz";
+
+    /// <summary>Collects the files into the stage's content folder (beside an etcd snapshot taken before), archives them and prints the archive's SHA-256.</summary>
+    internal static string ArchiveScript(string stage)
+    {
+        var paths = string.Join(' ', Paths.Select(NodeShell.Quote));
+        var content = NodeShell.Quote($"{stage}/content");
+        var archive = NodeShell.Quote(ArchivePath(stage));
+        return $$"""
+            {{PrivateUmask}}
+            set -e
+            content={{content}}
+            mkdir -p "$content/host"
+            for p in {{paths}}; do
+              if [ -e "$p" ]; then mkdir -p "$content/host$(dirname "$p")"; cp -a "$p" "$content/host$(dirname "$p")/"; fi
+            done
+            if command -v dpkg-query >/dev/null; then dpkg-query -W -f '${Package}\t${Version}\t${db:Status-Abbrev}\n' > "$content/packages.tsv";
+            else rpm -qa --qf '%{NAME}\t%{VERSION}-%{RELEASE}\n' > "$content/packages.tsv"; fi
+            (apt-mark showhold 2>/dev/null || true) > "$content/held-packages.txt"
+            tar -C "$content" -czf {{archive}} .
+            sha256sum {{archive}} | cut -d ' ' -f 1
+            """;
+    }
+
     /// <summary>
     /// A kubeadm control plane serves etcd as a static pod with client certificates under
     /// /etc/kubernetes/pki/etcd; a packaged etcd runs as the etcd service and names its endpoint in
     /// /etc/default/etcd. A node with neither has no etcd to snapshot even when etcdctl is installed,
     /// and etcdctl would wait for a server that never answers, so that is refused up front.
     /// </summary>
-    private static string EtcdSnapshotScript(string stage) => $$"""
+    internal static string EtcdSnapshotScript(string stage) => $$"""
+        {{PrivateUmask}}
         set -e
         command -v etcdctl >/dev/null || { echo 'etcdctl is not installed: this is not a control-plane node with etcd' >&2; exit 3; }
         if [ ! -e /etc/kubernetes/manifests/etcd.yaml ] && ! systemctl is-active --quiet etcd; then
           echo 'etcd does not run on this node (no kubeadm etcd manifest, no active etcd service): this is not a control-plane node with etcd' >&2; exit 3
         fi
-        mkdir -p {{stage}}/etcd
+        mkdir -p {{NodeShell.Quote(stage + "/content/etcd")}}
         export ETCDCTL_API=3
         if [ -z "${ETCDCTL_ENDPOINTS:-}" ] && [ -r /etc/default/etcd ]; then
           ETCDCTL_ENDPOINTS=$(. /etc/default/etcd; echo "${ETCDCTL_ENDPOINTS:-$ETCD_ADVERTISE_CLIENT_URLS}")
@@ -115,7 +170,7 @@ public static class NodeBackupService
         if [ -r /etc/kubernetes/pki/etcd/ca.crt ]; then
           set -- "$@" --cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/healthcheck-client.crt --key /etc/kubernetes/pki/etcd/healthcheck-client.key
         fi
-        etcdctl "$@" snapshot save {{stage}}/etcd/snapshot.db
+        etcdctl "$@" snapshot save {{NodeShell.Quote(stage + "/content/etcd/snapshot.db")}}
         """;
 
     private static (int Files, bool Etcd) Count(string archive)

@@ -1,5 +1,6 @@
 using ClusterManagement.Diagnostics;
 using ClusterManagement.Kubernetes;
+using ClusterManagement.NodeHosts.Ssh;
 using ClusterManagement.Nodes;
 using k8s;
 
@@ -32,21 +33,26 @@ public sealed class NodeRemoval(ClusterConnection connection, NodeConnector conn
         }
     }
 
-    /// <summary>Runs kubeadm reset -f on the host; an unreachable host is reported and skipped (the Node is still removed).</summary>
-    public async Task<bool> ResetHostAsync(ClusterNode node, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens the host's verified connection before anything changes, so a host whose key changed stops
+    /// the removal before the drain. An unreachable host is reported and gives null: its Node is still
+    /// removed, without the reset.
+    /// </summary>
+    public async Task<NodeShell?> ConnectHostAsync(ClusterNode node, CancellationToken cancellationToken)
     {
         try
         {
-            using var shell = await connector.ConnectAsync(NodeEndpoint.For(node, connector.Access), cancellationToken).ConfigureAwait(false);
-            await shell.SudoCheckedAsync("if command -v kubeadm >/dev/null; then kubeadm reset -f; else systemctl stop kubelet 2>/dev/null || true; fi", timeout, "kubeadm reset", cancellationToken).ConfigureAwait(false);
-            return true;
+            return await connector.ConnectAsync(NodeEndpoint.For(node, connector.Access), cancellationToken).ConfigureAwait(false);
         }
         catch (ClusterException e) when (e.Kind is ClusterErrorKind.Unreachable or ClusterErrorKind.Timeout || e.ErrorId == "SshCredentialMissing")
         {
-            log.Warning($"{node.Name}: the host was not reset ({e.Message}); its kubelet may register the Node again until it is reset.");
-            return false;
+            log.Warning($"{node.Name}: the host will not be reset ({e.Message}); its kubelet may register the Node again until it is reset.");
+            return null;
         }
     }
+
+    public static Task ResetHostAsync(NodeShell shell, TimeSpan timeout, CancellationToken cancellationToken) =>
+        shell.SudoCheckedAsync("if command -v kubeadm >/dev/null; then kubeadm reset -f; else systemctl stop kubelet 2>/dev/null || true; fi", timeout, "kubeadm reset", cancellationToken);
 
     public async Task DeleteAsync(string name, CancellationToken cancellationToken)
     {

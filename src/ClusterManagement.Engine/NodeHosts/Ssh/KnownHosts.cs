@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using ClusterManagement.Diagnostics;
 
 namespace ClusterManagement.NodeHosts.Ssh;
 
@@ -9,14 +11,37 @@ public sealed record KnownHostKey(string KeyType, byte[] Blob)
     public string Fingerprint => SshFingerprint.Of(Blob);
 }
 
+/// <summary>A marked known_hosts line (@revoked, @cert-authority) that applies to a host, with where it is.</summary>
+public sealed record MarkedHostKey(int Line, KnownHostKey Key);
+
+/// <summary>
+/// What known_hosts says about one host: its plain keys, the keys revoked for it, and the certificate
+/// authorities trusted for it.
+/// </summary>
+public sealed record KnownHostEntries(IReadOnlyList<KnownHostKey> Keys, IReadOnlyList<MarkedHostKey> Revoked, IReadOnlyList<MarkedHostKey> Authorities);
+
 /// <summary>
 /// An OpenSSH known_hosts file: plain and hashed (<c>|1|salt|hash</c>) host patterns, <c>[host]:port</c>
-/// for ports other than 22, comma-separated patterns, comments. Lines marked @cert-authority or
-/// @revoked are not host keys and are skipped. New keys are appended in OpenSSH's own format, so
-/// the same file serves ssh and this module.
+/// for ports other than 22, comma-separated and negated patterns, comments, and the @revoked and
+/// @cert-authority markers. New keys are appended in OpenSSH's own format, so the same file serves
+/// ssh and this module.
 /// </summary>
-public sealed class KnownHosts(string path)
+public sealed class KnownHosts(string path, TimeSpan? lockWait = null)
 {
+    /// <summary>
+    /// How long a read or write waits for the file. It is read inside SSH.NET's host-key callback,
+    /// which must decide before authentication goes on, so the wait blocks that thread: bounded,
+    /// and without spinning while another thread of this process holds the file.
+    /// </summary>
+    public static readonly TimeSpan DefaultLockWait = TimeSpan.FromSeconds(10);
+
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(25);
+
+    /// <summary>One gate per file for this process's threads; the file lock then orders other processes.</summary>
+    private static readonly ConcurrentDictionary<string, object> Gates = new(StringComparer.Ordinal);
+
+    private readonly TimeSpan lockWait = lockWait ?? DefaultLockWait;
+
     public string Path { get; } = path;
 
     public static string DefaultPath =>
@@ -25,26 +50,43 @@ public sealed class KnownHosts(string path)
     /// <summary>The name OpenSSH looks up for a host and port: the host alone on port 22, else [host]:port.</summary>
     public static string HostPattern(string host, int port) => port == 22 ? host : $"[{host}]:{port}";
 
-    public IReadOnlyList<KnownHostKey> Find(string host, int port)
+    public KnownHostEntries Lookup(string host, int port)
     {
         if (!File.Exists(Path))
         {
-            return [];
+            return new KnownHostEntries([], [], []);
         }
 
         var name = HostPattern(host, port);
         var keys = new List<KnownHostKey>();
-        foreach (var line in File.ReadLines(Path))
+        var revoked = new List<MarkedHostKey>();
+        var authorities = new List<MarkedHostKey>();
+        var lines = Locked(FileShare.Read, stream => ReadLines(stream));
+        for (var i = 0; i < lines.Count; i++)
         {
-            if (Parse(line) is { } entry && entry.Patterns.Any(p => MatchesPattern(p, name)) && !entry.Negated(name))
+            if (Parse(lines[i]) is not { } entry || !entry.Matches(name))
             {
-                keys.Add(entry.Key);
+                continue;
+            }
+
+            switch (entry.Marker)
+            {
+                case Marker.None:
+                    keys.Add(entry.Key);
+                    break;
+                case Marker.Revoked:
+                    revoked.Add(new MarkedHostKey(i + 1, entry.Key));
+                    break;
+                case Marker.CertAuthority:
+                    authorities.Add(new MarkedHostKey(i + 1, entry.Key));
+                    break;
             }
         }
 
-        return keys;
+        return new KnownHostEntries(keys, revoked, authorities);
     }
 
+    /// <summary>Appends the key unless the file already holds it for the host (two first visits at once record it once).</summary>
     public void Add(string host, int port, KnownHostKey key)
     {
         var directory = System.IO.Path.GetDirectoryName(Path);
@@ -61,51 +103,130 @@ public sealed class KnownHosts(string path)
             }
         }
 
-        var line = $"{HostPattern(host, port)} {key.KeyType} {Convert.ToBase64String(key.Blob)}\n";
-        using var stream = OpenExclusive(Path);
-        if (stream.Length > 0)
+        var name = HostPattern(host, port);
+        Locked(FileShare.None, stream =>
         {
-            stream.Seek(-1, SeekOrigin.End);
-            if (stream.ReadByte() != '\n')
+            var lines = ReadLines(stream);
+            if (lines.Select(Parse).Any(e => e is { Marker: Marker.None } && e.Matches(name) && e.Key.Blob.AsSpan().SequenceEqual(key.Blob)))
             {
-                line = "\n" + line;
+                return 0;
             }
+
+            var line = $"{name} {key.KeyType} {Convert.ToBase64String(key.Blob)}\n";
+            if (stream.Length > 0)
+            {
+                stream.Seek(-1, SeekOrigin.End);
+                if (stream.ReadByte() != '\n')
+                {
+                    line = "\n" + line;
+                }
+            }
+
+            stream.Seek(0, SeekOrigin.End);
+            stream.Write(Encoding.UTF8.GetBytes(line));
+            return 0;
+        });
+    }
+
+    private static List<string> ReadLines(FileStream stream)
+    {
+        var lines = new List<string>();
+        using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 4096, leaveOpen: true);
+        while (reader.ReadLine() is { } line)
+        {
+            lines.Add(line);
         }
 
-        stream.Seek(0, SeekOrigin.End);
-        stream.Write(System.Text.Encoding.UTF8.GetBytes(line));
+        return lines;
     }
 
     /// <summary>
-    /// Nodes are added concurrently (New-ClusterNode in parallel, -ThrottleLimit), and two appends at
-    /// the same end of the file would lose one host: writers take the file in turn.
+    /// Readers and writers take the file in turn: nodes are visited concurrently (-ThrottleLimit), and a
+    /// read while another first visit appends would otherwise fail on the writer's exclusive lock, and
+    /// two appends at the same end of the file would lose one host. Threads of this process queue on a
+    /// gate; another process (a second pwsh) holding the file is waited for in short steps.
     /// </summary>
-    private static FileStream OpenExclusive(string path)
+    private T Locked<T>(FileShare share, Func<FileStream, T> work)
     {
-        for (var attempt = 1; ; attempt++)
+        var deadline = Environment.TickCount64 + (long)lockWait.TotalMilliseconds;
+        var gate = Gates.GetOrAdd(System.IO.Path.GetFullPath(Path), _ => new object());
+        if (!Monitor.TryEnter(gate, lockWait))
         {
-            try
+            throw Busy();
+        }
+
+        try
+        {
+            while (true)
             {
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                try
+                {
+                    using var stream = share == FileShare.None
+                        ? new FileStream(Path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None)
+                        : new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.Read);
+                    return work(stream);
+                }
+                catch (IOException) when (File.Exists(Path) && Environment.TickCount64 < deadline)
+                {
+                    Thread.Sleep(RetryDelay);
+                }
+                catch (IOException error) when (File.Exists(Path))
+                {
+                    throw Busy(error);
+                }
             }
-            catch (IOException) when (attempt < 100 && File.Exists(path))
-            {
-                Thread.Sleep(50);
-            }
+        }
+        finally
+        {
+            Monitor.Exit(gate);
         }
     }
 
-    private sealed record Entry(string[] Patterns, KnownHostKey Key)
+    private ClusterException Busy(Exception? error = null) => new(
+        ClusterErrorKind.OperationFailed,
+        "KnownHostsLocked",
+        $"{Path} stayed locked for {lockWait.TotalSeconds:0.#} s by another program or run, so the host key could not be checked.{(error is null ? string.Empty : " " + error.Message)}",
+        Path,
+        error);
+
+    private enum Marker
     {
-        public bool Negated(string name) => Patterns.Any(p => p.StartsWith('!') && MatchesPattern(p[1..], name));
+        None,
+        Revoked,
+        CertAuthority,
     }
 
+    private sealed record Entry(Marker Marker, string[] Patterns, KnownHostKey Key)
+    {
+        public bool Matches(string name) => Patterns.Any(p => MatchesPattern(p, name)) && !Patterns.Any(p => p.StartsWith('!') && MatchesPattern(p[1..], name));
+    }
+
+    /// <summary>A line OpenSSH would read; an unknown marker is not a host key line for it either.</summary>
     private static Entry? Parse(string line)
     {
         var text = line.Trim();
-        if (text.Length == 0 || text.StartsWith('#') || text.StartsWith('@'))
+        if (text.Length == 0 || text.StartsWith('#'))
         {
             return null;
+        }
+
+        var marker = Marker.None;
+        if (text.StartsWith('@'))
+        {
+            var word = text.Split((char[]?)null, 2, StringSplitOptions.RemoveEmptyEntries);
+            Marker? known = word[0] switch
+            {
+                "@revoked" => Marker.Revoked,
+                "@cert-authority" => Marker.CertAuthority,
+                _ => null,
+            };
+            if (known is null || word.Length < 2)
+            {
+                return null;
+            }
+
+            marker = known.Value;
+            text = word[1];
         }
 
         var fields = text.Split((char[]?)null, 4, StringSplitOptions.RemoveEmptyEntries);
@@ -116,7 +237,7 @@ public sealed class KnownHosts(string path)
 
         try
         {
-            return new Entry(fields[0].Split(','), new KnownHostKey(fields[1], Convert.FromBase64String(fields[2])));
+            return new Entry(marker, fields[0].Split(','), new KnownHostKey(fields[1], Convert.FromBase64String(fields[2])));
         }
         catch (FormatException)
         {

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using System.Security.Cryptography;
 using System.Text;
 using ClusterManagement.Diagnostics;
 using Renci.SshNet;
@@ -9,18 +10,18 @@ namespace ClusterManagement.NodeHosts.Ssh;
 /// <summary>
 /// One verified SSH connection to a node host. Commands run with a bounded timeout; privileged
 /// ones through <c>sudo -n</c>, so a host that wants a sudo password fails at once instead of
-/// hanging a pipeline.
+/// hanging a pipeline. This is the only place the module opens an SSH client, and every channel
+/// (commands, file reads, tunnels) runs over the connection whose host key the policy accepted:
+/// SSH.NET trusts any key unless told otherwise, so a second client would be a second, unchecked door.
 /// </summary>
 public sealed class NodeShell : IDisposable
 {
     private readonly SshClient client;
-    private readonly ConnectionInfo connection;
 
-    private NodeShell(SshTarget target, SshClient client, ConnectionInfo connection, string hostKeyFingerprint)
+    private NodeShell(SshTarget target, SshClient client, string hostKeyFingerprint)
     {
         Target = target;
         this.client = client;
-        this.connection = connection;
         HostKeyFingerprint = hostKeyFingerprint;
     }
 
@@ -52,6 +53,14 @@ public sealed class NodeShell : IDisposable
     {
         _ = PoolSized.Value;
         var connection = new ConnectionInfo(target.Host, target.Port, target.User, Authentication(target, credential)) { Timeout = connectTimeout };
+
+        // known_hosts pins plain keys; a host certificate offered instead would be compared as if it
+        // were one and refused as a changed key. Asking for plain keys only keeps the comparison true.
+        foreach (var certificate in connection.HostKeyAlgorithms.Keys.Where(k => k.Contains("-cert-v01@", StringComparison.Ordinal)).ToList())
+        {
+            connection.HostKeyAlgorithms.Remove(certificate);
+        }
+
         var client = new SshClient(connection);
         ClusterException? rejected = null;
         string? fingerprint = null;
@@ -79,7 +88,7 @@ public sealed class NodeShell : IDisposable
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(connectTimeout);
             await client.ConnectAsync(timeout.Token).ConfigureAwait(false);
-            return new NodeShell(target, client, connection, fingerprint!);
+            return new NodeShell(target, client, fingerprint!);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -98,6 +107,59 @@ public sealed class NodeShell : IDisposable
     public async Task<CommandResult> RunAsync(string command, TimeSpan timeout, CancellationToken cancellationToken, string? standardInput = null)
     {
         using var ssh = client.CreateCommand(command);
+        await ExecuteAsync(ssh, timeout, async token =>
+        {
+            if (standardInput is not null)
+            {
+                using var input = ssh.CreateInputStream();
+                await input.WriteAsync(Encoding.UTF8.GetBytes(standardInput), token).ConfigureAwait(false);
+            }
+        }, cancellationToken).ConfigureAwait(false);
+        return new CommandResult(ssh.ExitStatus ?? -1, ssh.Result, ssh.Error);
+    }
+
+    /// <summary>
+    /// Streams a file only root may read into <paramref name="destination"/> over an exec channel of
+    /// this connection, byte for byte (no text decoding), and returns the SHA-256 of what arrived so
+    /// the caller can compare it with the node's own.
+    /// </summary>
+    public async Task<string> SudoReadFileAsync(string remotePath, Stream destination, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var ssh = client.CreateCommand($"sudo -n cat -- {Quote(remotePath)}");
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        await ExecuteAsync(ssh, timeout, async token =>
+        {
+            var buffer = new byte[81920];
+            int read;
+            while ((read = await ssh.OutputStream.ReadAsync(buffer, token).ConfigureAwait(false)) > 0)
+            {
+                hash.AppendData(buffer, 0, read);
+                try
+                {
+                    await destination.WriteAsync(buffer.AsMemory(0, read), token).ConfigureAwait(false);
+                }
+                catch (IOException e)
+                {
+                    // A full local disk is not an SSH failure, which is what an IOException here would be taken for.
+                    throw new ClusterException(ClusterErrorKind.OperationFailed, "LocalWriteFailed", $"Writing {remotePath} from {Target} to a local file failed: {e.Message}", Target.Host, e);
+                }
+            }
+        }, cancellationToken).ConfigureAwait(false);
+        if (ssh.ExitStatus != 0)
+        {
+            throw new ClusterException(
+                ClusterErrorKind.OperationFailed,
+                "NodeCommandFailed",
+                $"Reading {remotePath} failed on {Target} (exit code {ssh.ExitStatus?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? ssh.ExitSignal ?? "none"}): {Tail(ssh.Error)}",
+                Target.Host);
+        }
+
+        return Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant();
+    }
+
+    /// <summary>Runs a command on its own exec channel; <paramref name="whileRunning"/> feeds or drains it.</summary>
+    private async Task ExecuteAsync(SshCommand ssh, TimeSpan timeout, Func<CancellationToken, Task> whileRunning, CancellationToken cancellationToken)
+    {
         ssh.CommandTimeout = timeout;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
@@ -105,15 +167,8 @@ public sealed class NodeShell : IDisposable
         try
         {
             execution = ssh.ExecuteAsync(deadline.Token);
-            if (standardInput is not null)
-            {
-                using var input = ssh.CreateInputStream();
-                var bytes = Encoding.UTF8.GetBytes(standardInput);
-                await input.WriteAsync(bytes, deadline.Token).ConfigureAwait(false);
-            }
-
+            await whileRunning(deadline.Token).ConfigureAwait(false);
             await execution.WaitAsync(deadline.Token).ConfigureAwait(false);
-            return new CommandResult(ssh.ExitStatus ?? -1, ssh.Result, ssh.Error);
         }
         catch (OperationCanceledException)
         {
@@ -123,7 +178,7 @@ public sealed class NodeShell : IDisposable
                 throw;
             }
 
-            throw CommandTimedOut(command, timeout);
+            throw CommandTimedOut(ssh.CommandText, timeout);
         }
         catch (Exception e) when (e is SshException or SocketException or IOException)
         {
@@ -186,15 +241,6 @@ public sealed class NodeShell : IDisposable
         var directory = Path.GetDirectoryName(path)!.Replace('\\', '/');
         var script = $"set -e; mkdir -p {Quote(directory)}; tmp=$(mktemp {Quote(path)}.XXXXXX); cat > \"$tmp\"; chmod {mode} \"$tmp\"; mv -f \"$tmp\" {Quote(path)}";
         return SudoCheckedAsync(script, timeout, $"Writing {path}", cancellationToken, content);
-    }
-
-    /// <summary>Copies a file the login user can read to the local machine.</summary>
-    public async Task DownloadAsync(string remotePath, string localPath, CancellationToken cancellationToken)
-    {
-        using var sftp = new SftpClient(connection);
-        await sftp.ConnectAsync(cancellationToken).ConfigureAwait(false);
-        await using var local = File.Create(localPath);
-        await Task.Run(() => sftp.DownloadFile(remotePath, local), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
