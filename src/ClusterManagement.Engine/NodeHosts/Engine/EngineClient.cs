@@ -7,17 +7,15 @@ using Version = System.Version;
 namespace ClusterManagement.NodeHosts.Engine;
 
 /// <summary>
-/// The Docker Engine API of one node, through an SSH tunnel to the engine's loopback listener,
-/// at the API version negotiated from the server's /version.
+/// The Docker Engine API of one node, over exec channels of its verified SSH connection
+/// (<see cref="DialStdioTransport"/>), at the API version negotiated from the server's /version.
 /// </summary>
 public sealed partial class EngineClient : IDisposable
 {
-    private readonly SshTunnel tunnel;
     private readonly DockerClient client;
 
-    private EngineClient(SshTunnel tunnel, DockerClient client, VersionResponse version, Version apiVersion)
+    private EngineClient(DockerClient client, VersionResponse version, Version apiVersion)
     {
-        this.tunnel = tunnel;
         this.client = client;
         ServerVersion = version;
         ApiVersion = apiVersion;
@@ -27,30 +25,21 @@ public sealed partial class EngineClient : IDisposable
 
     public Version ApiVersion { get; }
 
-    public static async Task<EngineClient> OpenAsync(NodeShell shell, Uri endpoint, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        NodeConnector.RequireLoopback(endpoint, shell.Target.Host);
-        var tunnel = shell.OpenTunnel(endpoint.Host, endpoint.Port);
-        DockerClient? client = null;
-        try
-        {
-            // /version answers at any API version, so the first call needs none pinned.
-            VersionResponse version;
-            using (var unversioned = Build(tunnel.LocalEndpoint, null, timeout))
-            {
-                version = await Call(() => unversioned.System.GetVersionAsync(cancellationToken), shell.Target, endpoint).ConfigureAwait(false);
-            }
+    /// <summary>The engine as the module reaches it (ssh://user@host:port/var/run/docker.sock).</summary>
+    public static string Endpoint(SshTarget target) => DialStdioTransport.Describe(target);
 
-            var apiVersion = ApiVersionNegotiation.Negotiate(version.APIVersion, version.MinAPIVersion, shell.Target.ToString());
-            client = Build(tunnel.LocalEndpoint, apiVersion, timeout);
-            return new EngineClient(tunnel, client, version, apiVersion);
-        }
-        catch
+    /// <summary>The engine client borrows <paramref name="shell"/>: dispose the client before the shell.</summary>
+    public static async Task<EngineClient> OpenAsync(NodeShell shell, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        // /version answers at any API version, so the first call needs none pinned.
+        VersionResponse version;
+        using (var unversioned = Build(shell, null, timeout))
         {
-            client?.Dispose();
-            tunnel.Dispose();
-            throw;
+            version = await Call(() => unversioned.System.GetVersionAsync(cancellationToken), shell.Target).ConfigureAwait(false);
         }
+
+        var apiVersion = ApiVersionNegotiation.Negotiate(version.APIVersion, version.MinAPIVersion, shell.Target.ToString());
+        return new EngineClient(Build(shell, apiVersion, timeout), version, apiVersion);
     }
 
     public Task<SystemInfoResponse> InfoAsync(CancellationToken cancellationToken) =>
@@ -65,24 +54,21 @@ public sealed partial class EngineClient : IDisposable
     private ComponentVersion? Component(string name) =>
         ServerVersion.Components?.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase));
 
-    public void Dispose()
-    {
-        client.Dispose();
-        tunnel.Dispose();
-    }
+    public void Dispose() => client.Dispose();
 
-    private static DockerClient Build(Uri local, Version? apiVersion, TimeSpan timeout)
+    private static DockerClient Build(NodeShell shell, Version? apiVersion, TimeSpan timeout)
     {
-        var builder = new DockerClientBuilder().WithEndpoint(local).WithTimeout(timeout);
+        // An explicit endpoint keeps the builder from resolving DOCKER_HOST or a docker context of the admin's own machine.
+        var builder = new DockerClientBuilder().WithEndpoint(new Uri($"unix://{DialStdioTransport.SocketPath}")).WithTimeout(timeout);
         if (apiVersion is not null)
         {
             builder = builder.WithApiVersion(apiVersion);
         }
 
-        return builder.Build();
+        return builder.WithTransportOptions(DialStdioTransport.Instance, shell).Build();
     }
 
-    private static async Task<T> Call<T>(Func<Task<T>> call, SshTarget target, Uri endpoint)
+    private static async Task<T> Call<T>(Func<Task<T>> call, SshTarget target)
     {
         try
         {
@@ -94,9 +80,12 @@ public sealed partial class EngineClient : IDisposable
             throw new ClusterException(
                 ClusterErrorKind.Unreachable,
                 "EngineNotAnswering",
-                $"The Docker Engine at {endpoint} on {target} does not answer: {e.Message}",
+                $"The Docker Engine at {Endpoint(target)} does not answer: {Innermost(e).Message}",
                 target.Host,
                 e);
         }
     }
+
+    /// <summary>The HTTP client wraps the reason (the relay's own error, such as sudo's) in generic messages.</summary>
+    private static Exception Innermost(Exception e) => e.InnerException is { } inner and not TimeoutException ? Innermost(inner) : e;
 }
