@@ -27,7 +27,7 @@ public sealed record ResolvedEngine(EngineTarget Target, IReadOnlyDictionary<str
 
 /// <summary>
 /// Installs and upgrades a node's Docker Engine at pinned versions, keeps its API on the unix socket
-/// only (reached through SSH, <see cref="DialStdioTransport"/>), and proves the result through the Engine API.
+/// only (reached through SSH, <see cref="EngineClient.DialCommand"/>), and proves the result through the Engine API.
 /// </summary>
 public sealed class EngineInstaller(NodeShell shell, string node, NodePackages packages, IOperationLog log)
 {

@@ -45,7 +45,7 @@ public sealed class NodeProvisioner(ClusterConnection connection, NodeConnector 
             $"{script}{(script.Length > 0 ? "r" : "R")}esolve {engine.EnginePackage} {engine.EngineVersion}{containerd}, kubelet/kubeadm {request.KubernetesVersion} against the host's package sources (nothing changes if one is missing)",
             $"Configure the engine: {(request.EngineConfig is null ? string.Empty : "write daemon.json; ")}remove {EngineInstaller.LegacyListenerDropIn} (the TCP listener of earlier module versions) if present, restarting a running engine without it",
             $"Install {engine.EnginePackage}{containerd} at the resolved versions and hold {string.Join(", ", engine.HeldPackages)}",
-            $"Restart the engine and verify its version through the Engine API (docker system dial-stdio over SSH to {DialStdioTransport.SocketPath})",
+            $"Restart the engine and verify its version through the Engine API (docker system dial-stdio over SSH to {EngineClient.SocketPath})",
             "Install kubelet and kubeadm at the resolved version and hold them",
             $"Create a bootstrap token and run kubeadm join against {{API server}} as node {request.Name}",
             "Wait for the Node to be Ready",
