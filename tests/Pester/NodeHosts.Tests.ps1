@@ -204,6 +204,19 @@ Describe 'Node hosts' -Skip:([bool]$script:fleetSkipReason) {
             }
         }
 
+        It 'reports an engine that is not running as Stopped, with the dial-stdio relay''s own error' {
+            Invoke-Node worker-1 'sudo -n systemctl stop docker.socket docker.service' | Out-Null
+            try {
+                $result = Get-NodeDocker -Node worker-1 @script:access -Timeout 15
+                $result.State | Should -Be 'Stopped'
+                $result.Error | Should -Match 'system dial-stdio'' on cmadmin@\[127\.0\.0\.172\]:2372 failed \(exit code [1-9]'
+            }
+            finally {
+                Invoke-Node worker-1 'sudo -n systemctl reset-failed docker.service; sudo -n systemctl start docker.socket docker.service' | Out-Null
+            }
+            (Get-NodeDocker -Node worker-1 @script:access).State | Should -Be 'Running'
+        }
+
         It 'Update-NodeDocker takes a node with the old listener through the cycle, removes it and says so' {
             Set-LegacyListener worker-2 2473
             try {
