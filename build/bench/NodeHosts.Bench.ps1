@@ -11,7 +11,7 @@ $cluster = Start-TestCluster -Root $Context.Root -Workers 0 -ControlPlanes 0 -Co
 $engine = Start-FleetEngine
 try {
     $hosts = foreach ($i in 1..8) {
-        Start-FleetNode -Engine $engine -Name "bench-$i" -Address "127.0.0.$(180 + $i)" -SshPort (2380 + $i) -EnginePort (2480 + $i) -Variant Docker
+        Start-FleetNode -Engine $engine -Name "bench-$i" -Address "127.0.0.$(180 + $i)" -SshPort (2380 + $i) -Variant Docker
     }
     $knownHosts = Join-Path $engine.WorkDir 'module_known_hosts'
     $setup = @"
@@ -21,12 +21,12 @@ Import-Module '$($Context.ModulePath)'
 `$access = @{ SshUser = 'cmadmin'; SshKeyPath = '$($engine.KeyPath)'; KnownHostsPath = '$knownHosts' }
 "@
     $join = $setup + "`n" + @"
-`$hosts = '$(($hosts | ForEach-Object { "$($_.Name),$($_.Address),$($_.SshPort),$($_.EnginePort)" }) -join ';')' -split ';'
+`$hosts = '$(($hosts | ForEach-Object { "$($_.Name),$($_.Address),$($_.SshPort)" }) -join ';')' -split ';'
 `$hosts | ForEach-Object -ThrottleLimit 4 -Parallel {
     Import-Module '$($Context.ModulePath)'; `$env:KUBECONFIG = '$($cluster.KubeConfig)'
-    `$n, `$a, `$p, `$e = `$_ -split ','
+    `$n, `$a, `$p = `$_ -split ','
     `$access = `$using:access
-    `$null = New-ClusterNode -Name `$n -Address `$a -Port `$p @access -AcceptNewHostKey -Force -EngineEndpoint "tcp://`${a}:`$e" -ContainerdVersion 1.6.20~ds1-1+deb12u2 -KubernetesVersion 1.31 -Role worker
+    `$null = New-ClusterNode -Name `$n -Address `$a -Port `$p @access -AcceptNewHostKey -Force -ContainerdVersion 1.6.20~ds1-1+deb12u2 -KubernetesVersion 1.31 -Role worker
 }
 "@
     $null = Invoke-FreshPwsh -Script ($join + "`n'{}'")

@@ -8,12 +8,11 @@ param($Demo)
 Import-Module (Join-Path $PSScriptRoot '../../tests/Fleet/Fleet.psm1') -Force
 $engine = Start-FleetEngine
 try {
-    $dockerHost = Start-FleetNode -Engine $engine -Name net-host -Address 127.0.0.228 -SshPort 2828 -EnginePort 2928 -Variant Docker
+    $dockerHost = Start-FleetNode -Engine $engine -Name net-host -Address 127.0.0.228 -SshPort 2828 -Variant Docker
     $router = Start-FleetNode -Engine $engine -Name router-9 -OwnNetwork -Address 198.18.201.2 -PeerAddress 198.18.201.1 `
-        -Address6 fd00:198:18:201::2 -PeerAddress6 fd00:198:18:201::1 -SshPort 2829 -EnginePort 2929
+        -Address6 fd00:198:18:201::2 -PeerAddress6 fd00:198:18:201::1 -SshPort 2829
     $access = @{ SshUser = $dockerHost.User; SshKeyPath = $dockerHost.KeyPath; KnownHostsPath = (Join-Path (Split-Path $dockerHost.KnownHostsPath) 'demo_known_hosts') }
-    New-ClusterNode -Name worker-8 -Address $dockerHost.Address -Port $dockerHost.SshPort @access -AcceptNewHostKey -KubernetesVersion 1.31 -Role worker `
-        -EngineEndpoint "tcp://$($dockerHost.Address):$($dockerHost.EnginePort)" -Force | Out-Null
+    New-ClusterNode -Name worker-8 -Address $dockerHost.Address -Port $dockerHost.SshPort @access -AcceptNewHostKey -KubernetesVersion 1.31 -Role worker -Force | Out-Null
     $routerNode = @{
         apiVersion = 'v1'; kind = 'Node'
         metadata   = @{ name = 'router-9'; annotations = @{

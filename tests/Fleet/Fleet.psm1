@@ -567,7 +567,6 @@ function ConvertTo-FleetNode {
         KeyPath            = $Engine.KeyPath
         KnownHostsPath     = $Engine.KnownHostsPath
         HostKeyFingerprint = (-split $fingerprintLine)[1]
-        EnginePort         = [int]$labels."$script:NodeLabel.engine-port"
         ControlPlane       = $controlPlane
         EtcdClientPort     = if ($controlPlane) { [int]$labels."$script:NodeLabel.etcd-client-port" } else { $null }
         ContainerId        = $inspect[0].Id
@@ -582,8 +581,9 @@ function Start-FleetNode {
     Runs the node image on the fleet engine with host networking (without --privileged,
     see tests/Fleet/README.md for the flags), sshd listening on Address:SshPort only, the
     fleet's public key authorised for cmadmin (NOPASSWD sudo) and cmnopass (sudo asks for a
-    password), a fresh ed25519 host key, the fleet's apt repository at /srv/fleet-apt and a
-    docker.service drop-in so an engine installed later listens on tcp://Address:EnginePort.
+    password), a fresh ed25519 host key and the fleet's apt repository at /srv/fleet-apt. An
+    engine installed on the node listens on its unix socket only, as on a real host: reach it
+    with docker system dial-stdio over SSH.
     -ControlPlane also runs Debian's etcd on Address:EtcdClientPort. Waits (bounded) until SSH
     answers with the recorded host key (and etcd, on a control plane), and adds the host key
     to the fleet's known_hosts file.
@@ -593,8 +593,6 @@ function Start-FleetNode {
     The node's own loopback address (127.0.0.2 - 127.255.255.254), distinct per node.
     .PARAMETER SshPort
     The port sshd listens on at Address.
-    .PARAMETER EnginePort
-    The TCP port the node's dockerd (once docker.io is installed) listens on at Address.
     .PARAMETER Variant
     Base (no docker.io) or Docker (docker.io pre-installed and running).
     .PARAMETER OwnNetwork
@@ -614,11 +612,11 @@ function Start-FleetNode {
     With -OwnNetwork and -Address6: the host end's IPv6 address, /64.
     .OUTPUTS
     ClusterManagement.Fleet.Node: Name, Address, SshPort, User, KeyPath, KnownHostsPath,
-    HostKeyFingerprint (SHA256:..., as ssh-keygen -lf prints it), EnginePort, ControlPlane,
+    HostKeyFingerprint (SHA256:..., as ssh-keygen -lf prints it), ControlPlane,
     EtcdClientPort, ContainerId.
     .EXAMPLE
     PS> Start-FleetEngine | Out-Null
-    PS> $node = Start-FleetNode -Name worker-1 -Address 127.0.0.21 -SshPort 2221 -EnginePort 2321
+    PS> $node = Start-FleetNode -Name worker-1 -Address 127.0.0.21 -SshPort 2221
     PS> ssh -i $node.KeyPath -o UserKnownHostsFile=$($node.KnownHostsPath) -p $node.SshPort cmadmin@$($node.Address) hostname
     #>
     [CmdletBinding(SupportsShouldProcess)]
@@ -627,7 +625,6 @@ function Start-FleetNode {
         [Parameter(Mandatory)][ValidatePattern('^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$')][string]$Name,
         [Parameter(Mandatory)][ValidateScript({ ($_ -match '^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$' -and $_ -ne '127.0.0.1') -or $_ -match '^198\.1[89]\.\d{1,3}\.\d{1,3}$' })][string]$Address,
         [Parameter(Mandatory)][ValidateRange(1, 65535)][int]$SshPort,
-        [ValidateRange(1, 65535)][int]$EnginePort = 2376,
         [switch]$ControlPlane,
         [ValidateRange(1, 65535)][int]$EtcdClientPort = 2379,
         [ValidateRange(1, 65535)][int]$EtcdPeerPort = 2380,
@@ -649,7 +646,7 @@ function Start-FleetNode {
         New-FleetNodeNetwork -Engine $Engine -Name $Name -Address $Address -PeerAddress $PeerAddress -PrefixLength $PrefixLength -Address6 $Address6 -PeerAddress6 $PeerAddress6
     }
     try {
-        $container = New-FleetNodeContainer -Engine $Engine -Name $Name -Address $Address -SshPort $SshPort -EnginePort $EnginePort `
+        $container = New-FleetNodeContainer -Engine $Engine -Name $Name -Address $Address -SshPort $SshPort `
             -ControlPlane:$ControlPlane -EtcdClientPort $EtcdClientPort -EtcdPeerPort $EtcdPeerPort -Variant $Variant -NetworkContainer $network
     }
     catch {
@@ -664,10 +661,10 @@ function New-FleetNodeContainer {
     # only then waits for each: nodes boot in parallel.
     param(
         [Parameter(Mandatory)]$Engine, [Parameter(Mandatory)][string]$Name, [Parameter(Mandatory)][string]$Address,
-        [Parameter(Mandatory)][int]$SshPort, [Parameter(Mandatory)][int]$EnginePort, [switch]$ControlPlane,
+        [Parameter(Mandatory)][int]$SshPort, [switch]$ControlPlane,
         [int]$EtcdClientPort, [int]$EtcdPeerPort, [string]$Variant, [string]$NetworkContainer
     )
-    $ports = @($SshPort, $EnginePort) + $(if ($ControlPlane) { $EtcdClientPort, $EtcdPeerPort })
+    $ports = @($SshPort) + $(if ($ControlPlane) { $EtcdClientPort, $EtcdPeerPort })
     # A node in its own namespace has its ports to itself.
     foreach ($port in $ports | Where-Object { -not $NetworkContainer }) {
         if (-not (Test-FleetPortFree -Address $Address -Port $port)) { throw "${Address}:$port is already in use; every node needs free ports of its own." }
@@ -678,7 +675,7 @@ function New-FleetNodeContainer {
     $nodeDir = Join-Path $Engine.WorkDir "nodes/$Name"
     New-Item -ItemType Directory -Force -Path $nodeDir | Out-Null
     Set-Content -LiteralPath "$nodeDir/node.env" -Value @(
-        "ADDRESS=$Address", "SSH_PORT=$SshPort", "ENGINE_PORT=$EnginePort",
+        "ADDRESS=$Address", "SSH_PORT=$SshPort",
         "ETCD_CLIENT_PORT=$EtcdClientPort", "ETCD_PEER_PORT=$EtcdPeerPort")
     Copy-Item -LiteralPath "$($Engine.KeyPath).pub" -Destination "$nodeDir/authorized_keys"
     if ($ControlPlane) { New-Item -ItemType File -Force -Path "$nodeDir/control-plane" | Out-Null }
@@ -689,7 +686,7 @@ function New-FleetNodeContainer {
     else { @('--network', 'host', '--hostname', $Name, '--add-host', "${Name}:$Address") }
     $runArgs = @('run', '--detach', '--name', $Name) + $network + @(
         '--label', "$script:NodeLabel=node", '--label', "$script:NodeLabel.address=$Address",
-        '--label', "$script:NodeLabel.ssh-port=$SshPort", '--label', "$script:NodeLabel.engine-port=$EnginePort",
+        '--label', "$script:NodeLabel.ssh-port=$SshPort",
         '--label', "$script:NodeLabel.control-plane=$($ControlPlane.IsPresent.ToString().ToLowerInvariant())",
         '--label', "$script:NodeLabel.etcd-client-port=$EtcdClientPort",
         # --privileged fails on this kind of machine (no CAP_SYS_RESOURCE in the bounding set);
@@ -821,7 +818,7 @@ function Get-FleetNode {
     .OUTPUTS
     ClusterManagement.Fleet.Node
     .EXAMPLE
-    PS> Get-FleetNode | Format-Table Name, Address, SshPort, EnginePort
+    PS> Get-FleetNode | Format-Table Name, Address, SshPort, ControlPlane
     #>
     [CmdletBinding()]
     [OutputType([pscustomobject])]
@@ -879,7 +876,7 @@ function Start-Fleet {
     Starts a fleet of node hosts (and the engine, when none is running).
     .DESCRIPTION
     Names control planes cp-1, cp-2 ... and workers worker-1 ...; node i (0-based) gets
-    address 127.0.0.(FirstOctet + i), SSH port 2200 + octet, engine port 2300 + octet and,
+    address 127.0.0.(FirstOctet + i), SSH port 2200 + octet and,
     on a control plane, etcd ports 2400 + octet (client) and 2500 + octet (peer), so each
     address tells its ports. When it started the engine itself and a node fails, it stops
     everything before rethrowing.
@@ -912,7 +909,7 @@ function Start-Fleet {
             $octet = $FirstOctet + $i
             $isControlPlane = $i -lt $ControlPlaneCount
             $nodeName = if ($isControlPlane) { "cp-$($i + 1)" } else { "worker-$($i - $ControlPlaneCount + 1)" }
-            New-FleetNodeContainer -Engine $Engine -Name $nodeName -Address "127.0.0.$octet" -SshPort (2200 + $octet) -EnginePort (2300 + $octet) `
+            New-FleetNodeContainer -Engine $Engine -Name $nodeName -Address "127.0.0.$octet" -SshPort (2200 + $octet) `
                 -ControlPlane:$isControlPlane -EtcdClientPort (2400 + $octet) -EtcdPeerPort (2500 + $octet) -Variant $Variant
         }
         foreach ($container in $containers) { Wait-FleetNodeReady -Container $container }
@@ -955,7 +952,7 @@ function Export-FleetInventory {
     Writes the fleet's hosts to a JSON file other tools (the module, the sandbox) read.
     .DESCRIPTION
     Writes a JSON array with, for each host: name, address, sshPort, user, keyPath,
-    knownHostsPath, hostKeyFingerprint, enginePort (and etcdClientPort on control planes).
+    knownHostsPath, hostKeyFingerprint (and etcdClientPort on control planes).
     .EXAMPLE
     PS> Export-FleetInventory -Path ./nodes.json
     #>
@@ -980,7 +977,6 @@ function Export-FleetInventory {
                 keyPath            = $n.KeyPath
                 knownHostsPath     = $n.KnownHostsPath
                 hostKeyFingerprint = $n.HostKeyFingerprint
-                enginePort         = $n.EnginePort
             }
             if ($n.ControlPlane) { $entry.etcdClientPort = $n.EtcdClientPort }
             $entry

@@ -34,9 +34,12 @@ Describe 'Node-host fleet' -Skip:([bool]$script:fleetSkipReason) {
             [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = ($output | ForEach-Object { "$_" }) -join "`n" }
         }
 
+        # The engine listens on its unix socket only, as on a real host: ask it on the node.
         function Get-EngineVersion {
             param($Node)
-            Invoke-RestMethod -Uri "http://$($Node.Address):$($Node.EnginePort)/version" -TimeoutSec 5
+            $result = Invoke-NodeCommand -Node $Node -Command 'sudo -n curl -sf --max-time 5 --unix-socket /run/docker.sock http://docker/version'
+            if ($result.ExitCode -ne 0) { throw "The engine on $($Node.Name) does not answer: $($result.Output)" }
+            $result.Output | ConvertFrom-Json
         }
 
         $script:nodes = @(Start-Fleet -Count 2)
@@ -64,7 +67,6 @@ Describe 'Node-host fleet' -Skip:([bool]$script:fleetSkipReason) {
         $script:nodes.Count | Should -Be 2
         $script:nodes[0].Address | Should -Not -Be $script:nodes[1].Address
         $script:nodes[0].SshPort | Should -Not -Be $script:nodes[1].SshPort
-        $script:nodes[0].EnginePort | Should -Not -Be $script:nodes[1].EnginePort
     }
 
     It 'serves the host key whose fingerprint it recorded on node <_>' -ForEach 0, 1 {
@@ -97,7 +99,7 @@ Describe 'Node-host fleet' -Skip:([bool]$script:fleetSkipReason) {
         "$result" | Should -Match 'HOST IDENTIFICATION HAS CHANGED|Host key verification failed'
     }
 
-    It 'installs docker.io from the mirror and its engine answers on node <_>''s TCP port' -ForEach 0, 1 {
+    It 'installs docker.io from the mirror and its engine answers on node <_>''s unix socket, not on TCP' -ForEach 0, 1 {
         $node = $script:nodes[$_]
         $result = Invoke-NodeCommand -Node $node -Command 'sudo DEBIAN_FRONTEND=noninteractive apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker.io'
         $result.ExitCode | Should -Be 0 -Because $result.Output
@@ -107,6 +109,9 @@ Describe 'Node-host fleet' -Skip:([bool]$script:fleetSkipReason) {
             try { $version = Get-EngineVersion -Node $node } catch { Start-Sleep -Milliseconds 500 }
         }
         $version.Version | Should -Match '^20\.10\.'
+        $listeners = Invoke-NodeCommand -Node $node -Command 'sudo -n ss -ltnpH'
+        $listeners.ExitCode | Should -Be 0 -Because $listeners.Output
+        $listeners.Output | Should -Not -Match 'dockerd'
     }
 
     It 'installs kubelet 1.31.4 from the fleet repository and upgrades it to 1.32.4' {
@@ -235,7 +240,6 @@ Describe 'Node-host fleet' -Skip:([bool]$script:fleetSkipReason) {
             $entry.user | Should -Be 'cmadmin'
             $entry.keyPath | Should -Be $node.KeyPath
             $entry.hostKeyFingerprint | Should -Be $node.HostKeyFingerprint
-            $entry.enginePort | Should -Be $node.EnginePort
         }
     }
 }

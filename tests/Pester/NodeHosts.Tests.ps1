@@ -26,9 +26,9 @@ Describe 'Node hosts' -Skip:([bool]$script:fleetSkipReason) {
         $script:engine = Start-FleetEngine
         # Addresses apart from other suites' fleets (Start-Fleet uses 127.0.0.11 upwards).
         $script:hosts = @(
-            Start-FleetNode -Name cp-1 -Address 127.0.0.171 -SshPort 2371 -EnginePort 2471 -ControlPlane -EtcdClientPort 2571 -EtcdPeerPort 2671 -Variant Docker
-            Start-FleetNode -Name worker-1 -Address 127.0.0.172 -SshPort 2372 -EnginePort 2472 -Variant Docker
-            Start-FleetNode -Name worker-2 -Address 127.0.0.173 -SshPort 2373 -EnginePort 2473 -Variant Docker
+            Start-FleetNode -Name cp-1 -Address 127.0.0.171 -SshPort 2371 -ControlPlane -EtcdClientPort 2571 -EtcdPeerPort 2671 -Variant Docker
+            Start-FleetNode -Name worker-1 -Address 127.0.0.172 -SshPort 2372 -Variant Docker
+            Start-FleetNode -Name worker-2 -Address 127.0.0.173 -SshPort 2373 -Variant Docker
         )
         $script:key = $script:engine.KeyPath
         # The module's own known_hosts starts empty: the first contact trusts with -AcceptNewHostKey.
@@ -67,7 +67,7 @@ Describe 'Node hosts' -Skip:([bool]$script:fleetSkipReason) {
             $role = if ($h.ControlPlane) { 'control-plane' } else { 'worker' }
             $taint = if ($h.ControlPlane) { @{ Taint = 'node-role.kubernetes.io/control-plane:NoSchedule' } } else { @{} }
             $node = New-ClusterNode -Name $h.Name -Address $h.Address -Port $h.SshPort @access @taint -AcceptNewHostKey -Force `
-                -EngineEndpoint "tcp://$($h.Address):$($h.EnginePort)" -ContainerdVersion $using:oldContainerd -KubernetesVersion 1.31 `
+                -ContainerdVersion $using:oldContainerd -KubernetesVersion 1.31 `
                 -Role $role -Label @{ 'fleet.test/host' = $h.Name } -Timeout 120 -ErrorAction Stop
             $node
         }
@@ -92,7 +92,7 @@ Describe 'Node hosts' -Skip:([bool]$script:fleetSkipReason) {
                 $node.Annotations['clustermanagement.io/ssh-port'] | Should -Be "$($h.SshPort)"
                 $node.Annotations['clustermanagement.io/ssh-user'] | Should -Be 'cmadmin'
                 $node.Annotations['clustermanagement.io/ssh-host-key'] | Should -Be $h.HostKeyFingerprint
-                $node.Annotations['clustermanagement.io/engine-endpoint'] | Should -Be "tcp://$($h.Address):$($h.EnginePort)"
+                $node.Annotations.ContainsKey('clustermanagement.io/engine-endpoint') | Should -BeFalse
             }
             (Get-ClusterNode -Name cp-1).Roles | Should -Be @('control-plane')
             (Get-ClusterNode -Name cp-1).Taints.ForEach('ToString') | Should -Contain 'node-role.kubernetes.io/control-plane:NoSchedule'
@@ -124,7 +124,7 @@ Describe 'Node hosts' -Skip:([bool]$script:fleetSkipReason) {
             $h = $script:hosts[1]
             $uidBefore = (Invoke-Node worker-1 'sudo -n stat -c %Y /etc/kubernetes/kubelet.conf')
             $node = New-ClusterNode -Name $h.Name -Address $h.Address -Port $h.SshPort @script:access -Force `
-                -EngineEndpoint "tcp://$($h.Address):$($h.EnginePort)" -ContainerdVersion $script:oldContainerd -KubernetesVersion 1.31 -Role worker -Timeout 120
+                -ContainerdVersion $script:oldContainerd -KubernetesVersion 1.31 -Role worker -Timeout 120
             $node.Readiness | Should -Be 'Ready'
             Invoke-Node worker-1 'sudo -n stat -c %Y /etc/kubernetes/kubelet.conf' | Should -Be $uidBefore
         }
@@ -132,8 +132,7 @@ Describe 'Node hosts' -Skip:([bool]$script:fleetSkipReason) {
         It 'refuses a version that does not exist, lists the available ones and changes nothing' {
             $h = $script:hosts[2]
             $before = Invoke-Node worker-2 "dpkg-query -W -f '`${Version}' docker.io containerd"
-            $err = { New-ClusterNode -Name $h.Name -Address $h.Address -Port $h.SshPort @script:access -Force -EngineVersion 99.1 `
-                    -EngineEndpoint "tcp://$($h.Address):$($h.EnginePort)" } | Should -Throw -PassThru
+            $err = { New-ClusterNode -Name $h.Name -Address $h.Address -Port $h.SshPort @script:access -Force -EngineVersion 99.1 } | Should -Throw -PassThru
             $err.FullyQualifiedErrorId | Should -BeLike 'PackageVersionNotAvailable*'
             $err.Exception.Message | Should -Match 'docker.io 99.1 is not available on worker-2\. Available: 20\.10\.24'
             Invoke-Node worker-2 "dpkg-query -W -f '`${Version}' docker.io containerd" | Should -Be $before
@@ -141,8 +140,7 @@ Describe 'Node hosts' -Skip:([bool]$script:fleetSkipReason) {
 
         It 'fails before any change when sudo wants a password' {
             $h = $script:hosts[2]
-            $err = { New-ClusterNode -Name nh-nopass -Address $h.Address -Port $h.SshPort -SshUser cmnopass -SshKeyPath $script:key -KnownHostsPath $script:knownHosts -Force `
-                    -EngineEndpoint "tcp://$($h.Address):$($h.EnginePort)" } | Should -Throw -PassThru
+            $err = { New-ClusterNode -Name nh-nopass -Address $h.Address -Port $h.SshPort -SshUser cmnopass -SshKeyPath $script:key -KnownHostsPath $script:knownHosts -Force } | Should -Throw -PassThru
             $err.FullyQualifiedErrorId | Should -BeLike 'SudoPasswordRequired*'
             Get-ClusterNode -Name nh-nopass -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         }
@@ -152,14 +150,103 @@ Describe 'Node hosts' -Skip:([bool]$script:fleetSkipReason) {
             # A real apt run holds the frontend lock while its pre-invoke hook sleeps.
             Invoke-Node worker-2 'sudo -n sh -c ''nohup apt-get install -y -o DPkg::Pre-Invoke::="sleep 8" --reinstall -q runc >/tmp/holder.log 2>&1 &''; sleep 2; grep -q ":$(stat -c %i /var/lib/dpkg/lock-frontend) " /proc/locks && echo held' | Should -Be 'held'
             $node = New-ClusterNode -Name $h.Name -Address $h.Address -Port $h.SshPort @script:access -Force -Verbose `
-                -EngineEndpoint "tcp://$($h.Address):$($h.EnginePort)" -ContainerdVersion $script:oldContainerd -KubernetesVersion 1.31 -Role worker -Timeout 120 4>&1
+                -ContainerdVersion $script:oldContainerd -KubernetesVersion 1.31 -Role worker -Timeout 120 4>&1
             ($node | Where-Object { $_ -is [ClusterManagement.Nodes.ClusterNode] }).Readiness | Should -Be 'Ready'
             Invoke-Node worker-2 'cat /tmp/holder.log' | Should -Match 'runc'
         }
     }
 
+    Context 'No TCP listener for the Docker Engine' {
+        BeforeAll {
+            $script:legacyDropIn = '/etc/systemd/system/docker.service.d/20-clustermanagement.conf'
+
+            # What listens for the engine, as the node's kernel reports it: ss sees the node's own
+            # processes only, so another node's dockerd on the shared network never shows here.
+            function Get-EngineListener {
+                param([string]$Name)
+                @((Invoke-Node $Name 'sudo -n ss -ltnpH') -split "`n" | Where-Object { $_ -match '"dockerd"' })
+            }
+
+            # The drop-in earlier module versions wrote (tcp on the node's address, as the fleet tests
+            # passed it), applied and running: the state of a node joined before this change.
+            function Set-LegacyListener {
+                param([string]$Name, [int]$Port)
+                $address = ($script:hosts | Where-Object Name -eq $Name).Address
+                Invoke-Node $Name ("sudo -n mkdir -p /etc/systemd/system/docker.service.d && printf '[Service]\nExecStart=\nExecStart=/usr/sbin/dockerd -H fd:// -H tcp://${address}:$Port --containerd=/run/containerd/containerd.sock\n' | sudo -n tee $script:legacyDropIn >/dev/null" +
+                    ' && sudo -n systemctl daemon-reload && sudo -n systemctl reset-failed docker.service && sudo -n systemctl restart docker.service') | Out-Null
+                $deadline = [DateTime]::UtcNow.AddSeconds(30)
+                while (-not (Get-EngineListener $Name) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 500 }
+            }
+
+            function Clear-LegacyListener {
+                param([string]$Name)
+                Invoke-Node $Name "if [ -e $script:legacyDropIn ]; then sudo -n rm -f $script:legacyDropIn && sudo -n systemctl daemon-reload && sudo -n systemctl reset-failed docker.service && sudo -n systemctl restart docker.service; fi" | Out-Null
+            }
+        }
+
+        It 'leaves nothing listening for the engine on any node after New-ClusterNode, only its unix socket' {
+            foreach ($h in $script:hosts) {
+                Get-EngineListener $h.Name | Should -BeNullOrEmpty -Because "$($h.Name) must not expose the engine on TCP"
+                Invoke-Node $h.Name "test -e $script:legacyDropIn && echo present || echo absent" | Should -Be 'absent'
+                Invoke-Node $h.Name 'sudo -n curl -sf --max-time 5 --unix-socket /var/run/docker.sock http://docker/_ping' | Should -Be 'OK'
+            }
+        }
+
+        It 'New-ClusterNode removes the listener an earlier version left, says so, and restarts the engine without it' {
+            $h = $script:hosts | Where-Object Name -eq worker-1
+            Set-LegacyListener worker-1 2472
+            try {
+                Get-EngineListener worker-1 | Should -Match '127\.0\.0\.172:2472' -Because 'the old listener must be running for the test to mean anything'
+                $node = New-ClusterNode -Name $h.Name -Address $h.Address -Port $h.SshPort @script:access -Force `
+                    -ContainerdVersion $script:oldContainerd -KubernetesVersion 1.31 -Role worker -Timeout 120 -WarningVariable warned -WarningAction SilentlyContinue
+                $node.Readiness | Should -Be 'Ready'
+                "$warned" | Should -Match 'worker-1'
+                "$warned" | Should -Match ([regex]::Escape($script:legacyDropIn))
+                Get-EngineListener worker-1 | Should -BeNullOrEmpty
+                Invoke-Node worker-1 "test -e $script:legacyDropIn && echo present || echo absent" | Should -Be 'absent'
+                (Get-NodeDocker -Node worker-1 @script:access).State | Should -Be 'Running'
+            }
+            finally {
+                Clear-LegacyListener worker-1
+            }
+        }
+
+        It 'reports an engine that is not running as Stopped, with the dial-stdio relay''s own error' {
+            Invoke-Node worker-1 'sudo -n systemctl stop docker.socket docker.service' | Out-Null
+            try {
+                $result = Get-NodeDocker -Node worker-1 @script:access -Timeout 15
+                $result.State | Should -Be 'Stopped'
+                $result.Error | Should -Match 'system dial-stdio'' on cmadmin@\[127\.0\.0\.172\]:2372 failed \(exit code [1-9]'
+            }
+            finally {
+                Invoke-Node worker-1 'sudo -n systemctl reset-failed docker.service; sudo -n systemctl start docker.socket docker.service' | Out-Null
+            }
+            (Get-NodeDocker -Node worker-1 @script:access).State | Should -Be 'Running'
+        }
+
+        It 'Update-NodeDocker takes a node with the old listener through the cycle, removes it and says so' {
+            Set-LegacyListener worker-2 2473
+            try {
+                Get-EngineListener worker-2 | Should -Match '127\.0\.0\.173:2473' -Because 'the old listener must be running for the test to mean anything'
+                # Its packages are at the target already: only the listener makes the node go through the cycle.
+                $result = Update-NodeDocker -Node worker-2 -Version latest -ContainerdVersion $script:oldContainerd -SkipDrain -Force @script:access `
+                    -WarningVariable warned -WarningAction SilentlyContinue
+                $result.Status | Should -Be 'Upgraded'
+                "$warned" | Should -Match 'worker-2'
+                "$warned" | Should -Match ([regex]::Escape($script:legacyDropIn))
+                Get-EngineListener worker-2 | Should -BeNullOrEmpty
+                Invoke-Node worker-2 "test -e $script:legacyDropIn && echo present || echo absent" | Should -Be 'absent'
+                (Get-NodeDocker -Node worker-2 @script:access).State | Should -Be 'Running'
+                (Get-ClusterNode -Name worker-2).Unschedulable | Should -BeFalse
+            }
+            finally {
+                Clear-LegacyListener worker-2
+            }
+        }
+    }
+
     Context 'Get-NodeDocker' {
-        It 'reads every engine through an SSH tunnel with the negotiated API version' {
+        It 'reads every engine through docker system dial-stdio over SSH with the negotiated API version' {
             $engines = @(Get-NodeDocker @script:access)
             $engines.Count | Should -Be 3
             foreach ($engine in $engines) {
@@ -170,6 +257,8 @@ Describe 'Node hosts' -Skip:([bool]$script:fleetSkipReason) {
                 $engine.Containerd | Should -Be '1.6.20~ds1'
                 $engine.StorageDriver | Should -Be 'overlay2'
                 $engine.CgroupDriver | Should -Be 'systemd'
+                $h = $script:hosts | Where-Object Name -eq $engine.Node
+                $engine.Endpoint | Should -Be "ssh://cmadmin@$($h.Address):$($h.SshPort)/var/run/docker.sock"
             }
         }
 
@@ -278,7 +367,6 @@ Describe 'Node hosts' -Skip:([bool]$script:fleetSkipReason) {
             $entries = & tar -tzf $backup.Path
             $entries | Should -Contain './host/etc/kubernetes/kubelet.conf'
             $entries | Should -Contain './host/etc/docker/daemon.json'
-            $entries | Should -Contain './host/etc/systemd/system/docker.service.d/20-clustermanagement.conf'
             $entries | Should -Contain './packages.tsv'
             @($entries | Where-Object { $_ -notmatch '/$' }).Count | Should -Be $backup.Files
             $packages = & tar -xzOf $backup.Path ./packages.tsv
@@ -551,7 +639,7 @@ systemctl restart ssh.service
 
         It 'rejoins a reset host with New-ClusterNode' {
             $h = $script:hosts | Where-Object Name -eq worker-2
-            $node = New-ClusterNode -Name worker-2 -Address $h.Address -Port $h.SshPort @script:access -Force -EngineEndpoint "tcp://$($h.Address):$($h.EnginePort)" `
+            $node = New-ClusterNode -Name worker-2 -Address $h.Address -Port $h.SshPort @script:access -Force `
                 -ContainerdVersion $script:oldContainerd -KubernetesVersion 1.31 -Role worker -Timeout 120
             $node.Readiness | Should -Be 'Ready'
         }
@@ -559,7 +647,7 @@ systemctl restart ssh.service
 
     Context 'New-ClusterNode on a host without an engine, with -EngineInstallUrl' {
         BeforeAll {
-            $script:bare = Start-FleetNode -Engine $script:engine -Name worker-3 -Address 127.0.0.174 -SshPort 2374 -EnginePort 2474 -Variant Base
+            $script:bare = Start-FleetNode -Engine $script:engine -Name worker-3 -Address 127.0.0.174 -SshPort 2374 -Variant Base
             $script:hosts += $script:bare
             # A stand-in for get.docker.com, served on loopback: it records that it ran and with which VERSION.
             $installScript = "#!/bin/sh`nset -e`necho `"VERSION=`$VERSION`" > /var/log/engine-install-script.log`n"
@@ -581,7 +669,7 @@ systemctl restart ssh.service
                 }
             }
             $script:bareJoin = @{
-                Name = 'worker-3'; Address = $script:bare.Address; Port = $script:bare.SshPort; EngineEndpoint = "tcp://$($script:bare.Address):$($script:bare.EnginePort)"
+                Name = 'worker-3'; Address = $script:bare.Address; Port = $script:bare.SshPort
                 KubernetesVersion = '1.31'; Role = 'worker'; Timeout = 120; Force = $true
             }
         }

@@ -29,10 +29,10 @@ Describe 'Node networks and routes' -Skip:([bool]$script:fleetSkipReason) {
         $script:engine = Start-FleetEngine
         # Addresses and ports apart from the other fleet suites (127.0.0.11+, 127.0.0.171-199).
         $script:hosts = @(
-            Start-FleetNode -Name worker-1 -Address 127.0.0.221 -SshPort 2821 -EnginePort 2921 -Variant Docker
-            Start-FleetNode -Name worker-2 -Address 127.0.0.222 -SshPort 2822 -EnginePort 2922 -Variant Docker
+            Start-FleetNode -Name worker-1 -Address 127.0.0.221 -SshPort 2821 -Variant Docker
+            Start-FleetNode -Name worker-2 -Address 127.0.0.222 -SshPort 2822 -Variant Docker
             Start-FleetNode -Name router-1 -OwnNetwork -Address 198.18.200.2 -PeerAddress 198.18.200.1 -PrefixLength 30 `
-                -Address6 fd00:198:18:200::2 -PeerAddress6 fd00:198:18:200::1 -SshPort 2823 -EnginePort 2923
+                -Address6 fd00:198:18:200::2 -PeerAddress6 fd00:198:18:200::1 -SshPort 2823
         )
         $script:key = $script:engine.KeyPath
         $script:knownHosts = Join-Path $TestDrive 'known_hosts'
@@ -69,7 +69,6 @@ Describe 'Node networks and routes' -Skip:([bool]$script:fleetSkipReason) {
                 'clustermanagement.io/ssh-user'     = 'cmadmin'
                 'clustermanagement.io/ssh-host-key' = $FleetHost.HostKeyFingerprint
             }
-            if ($FleetHost.Address -like '127.*') { $annotations['clustermanagement.io/engine-endpoint'] = "tcp://$($FleetHost.Address):$($FleetHost.EnginePort)" }
             $node = [ordered]@{ apiVersion = 'v1'; kind = 'Node'; metadata = [ordered]@{ name = $FleetHost.Name; annotations = $annotations }; spec = [ordered]@{} }
             if ($PodCidr) { $node.spec = [ordered]@{ podCIDR = $PodCidr; podCIDRs = @($PodCidr) } }
             $file = Join-Path $TestDrive "$($FleetHost.Name).json"
@@ -79,7 +78,7 @@ Describe 'Node networks and routes' -Skip:([bool]$script:fleetSkipReason) {
 
         $w1 = $script:hosts | Where-Object Name -eq worker-1
         New-ClusterNode -Name worker-1 -Address $w1.Address -Port $w1.SshPort @script:access -AcceptNewHostKey -Force `
-            -EngineEndpoint "tcp://$($w1.Address):$($w1.EnginePort)" -KubernetesVersion 1.31 -Role worker -Timeout 120 -ErrorAction Stop | Out-Null
+            -KubernetesVersion 1.31 -Role worker -Timeout 120 -ErrorAction Stop | Out-Null
         Register-Node ($script:hosts | Where-Object Name -eq worker-2) -PodCidr $script:podCidr
         Register-Node ($script:hosts | Where-Object Name -eq router-1)
     }

@@ -33,7 +33,7 @@ BeforeDiscovery {
         @{ Type = 'ClusterManagement.NodeHosts.NodeDocker'; Produce = {
                 [ClusterManagement.NodeHosts.NodeDocker]@{ Node = 'worker-1'; State = 'Running'; Version = '20.10.24+dfsg1'; ApiVersion = '1.41'; Containerd = '1.6.20~ds1'
                     ContainerdBuild = '1.6.20~ds1-1+deb12u2'; Runc = '1.1.5'; Os = 'linux'; Kernel = '6.1.0-27-amd64'; StorageDriver = 'overlay2'; CgroupDriver = 'systemd'
-                    Endpoint = 'tcp://127.0.0.172:2472/' }
+                    Endpoint = 'ssh://cmadmin@127.0.0.172:2372/var/run/docker.sock' }
             }
         }
         @{ Type = 'ClusterManagement.NodeHosts.NodeDockerUpgrade'; Produce = {

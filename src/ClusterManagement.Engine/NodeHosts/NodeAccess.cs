@@ -1,4 +1,3 @@
-using System.Net;
 using ClusterManagement.Diagnostics;
 using ClusterManagement.NodeHosts.Ssh;
 using ClusterManagement.Nodes;
@@ -37,10 +36,8 @@ public sealed class NodeAccessOptions
 }
 
 /// <summary>Where one node's host is, as recorded on its Node (or derived from its InternalIP).</summary>
-public sealed record NodeEndpoint(string NodeName, SshTarget Ssh, string? RecordedHostKey, Uri EngineEndpoint)
+public sealed record NodeEndpoint(string NodeName, SshTarget Ssh, string? RecordedHostKey)
 {
-    public const int DefaultEnginePort = 2375;
-
     public static NodeEndpoint For(ClusterNode node, NodeAccessOptions access)
     {
         var annotations = node.Annotations;
@@ -49,10 +46,7 @@ public sealed record NodeEndpoint(string NodeName, SshTarget Ssh, string? Record
                 $"Node {node.Name} has no {NodeAnnotations.SshHost} annotation and no InternalIP: the module does not know where its host is.", node.Name);
         var port = int.TryParse(annotations.GetValueOrDefault(NodeAnnotations.SshPort), out var p) ? p : 22;
         var user = access.User ?? annotations.GetValueOrDefault(NodeAnnotations.SshUser) ?? Environment.UserName;
-        var engine = annotations.GetValueOrDefault(NodeAnnotations.EngineEndpoint) is { } recorded && Uri.TryCreate(recorded, UriKind.Absolute, out var uri)
-            ? uri
-            : new Uri($"tcp://127.0.0.1:{DefaultEnginePort}");
-        return new NodeEndpoint(node.Name, new SshTarget(host, port, user), annotations.GetValueOrDefault(NodeAnnotations.SshHostKey), engine);
+        return new NodeEndpoint(node.Name, new SshTarget(host, port, user), annotations.GetValueOrDefault(NodeAnnotations.SshHostKey));
     }
 }
 
@@ -74,18 +68,5 @@ public sealed class NodeConnector(NodeAccessOptions access, IOperationLog log)
 
         var policy = new HostKeyPolicy(new KnownHosts(access.KnownHostsPath), access.AcceptNewHostKey, endpoint.RecordedHostKey);
         return await NodeShell.ConnectAsync(endpoint.Ssh, access.Credential, policy, access.ConnectTimeout, log, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>The engine listener must be a loopback address on the node: it is reached through SSH only.</summary>
-    public static void RequireLoopback(Uri engineEndpoint, string nodeName)
-    {
-        if (engineEndpoint.Scheme != "tcp" || !IPAddress.TryParse(engineEndpoint.Host, out var address) || !IPAddress.IsLoopback(address))
-        {
-            throw new ClusterException(
-                ClusterErrorKind.ConfigurationInvalid,
-                "EngineEndpointNotLoopback",
-                $"The engine endpoint {engineEndpoint} of {nodeName} is not a loopback TCP address; the module only talks to engines through an SSH tunnel to a listener on the node's loopback.",
-                nodeName);
-        }
     }
 }

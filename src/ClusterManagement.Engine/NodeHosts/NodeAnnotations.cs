@@ -12,8 +12,5 @@ public static class NodeAnnotations
     public const string SshUser = Prefix + "ssh-user";
     public const string SshHostKey = Prefix + "ssh-host-key";
 
-    /// <summary>The engine's TCP listener as seen from the node itself (reached through an SSH tunnel).</summary>
-    public const string EngineEndpoint = Prefix + "engine-endpoint";
-
-    public static readonly string[] All = [SshHost, SshPort, SshUser, SshHostKey, EngineEndpoint];
+    public static readonly string[] All = [SshHost, SshPort, SshUser, SshHostKey];
 }

@@ -2,7 +2,7 @@ namespace ClusterManagement.NodeHosts;
 
 public enum NodeDockerState
 {
-    /// <summary>The engine answered through the SSH tunnel.</summary>
+    /// <summary>The engine answered through docker system dial-stdio over SSH.</summary>
     Running,
 
     /// <summary>SSH works but the engine does not answer (not installed, stopped or failed).</summary>
@@ -32,7 +32,7 @@ public sealed class NodeDocker
     public string? StorageDriver { get; init; }
     public string? CgroupDriver { get; init; }
 
-    /// <summary>Where the engine listens on the node (reached through SSH), e.g. tcp://127.0.0.1:2375.</summary>
+    /// <summary>How the module reaches the engine: the SSH login and the engine's unix socket, e.g. ssh://admin@10.0.0.5:22/var/run/docker.sock.</summary>
     public string? Endpoint { get; init; }
 
     public string? Error { get; init; }

@@ -14,6 +14,16 @@ public static class Display
 
     public static string OrUnknown(string? value) => string.IsNullOrEmpty(value) ? "<unknown>" : value;
 
+    /// <summary>
+    /// An address without its path: the engine table shows whom the module logs in as where
+    /// (ssh://admin@host:22); the engine's socket behind it is the same on every node and shows in
+    /// the list view.
+    /// </summary>
+    public static string WithoutPath(string? address) =>
+        Uri.TryCreate(address, UriKind.Absolute, out var uri) && uri.AbsolutePath.Length > 1
+            ? address![..^uri.AbsolutePath.Length]
+            : OrNone(address);
+
     public static string List(IEnumerable<string>? values)
     {
         var text = values is null ? string.Empty : string.Join(",", values);

@@ -19,7 +19,7 @@ public sealed class GetNodeDockerCommand : NodeHostCmdlet
     public string[]? Node { get; set; }
 
     /// <summary>
-    /// <para type="description">How long each node's probe may take (SSH, tunnel, engine answer). Seconds or a TimeSpan. Default: 10 seconds.</para>
+    /// <para type="description">How long each node's probe may take (SSH, the dial-stdio channel, engine answer). Seconds or a TimeSpan. Default: 10 seconds.</para>
     /// </summary>
     [Parameter]
     [TimeoutTransformation]

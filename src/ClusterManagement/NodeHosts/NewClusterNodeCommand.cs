@@ -64,13 +64,6 @@ public sealed class NewClusterNodeCommand : NodeHostCmdlet
     public string? ContainerdVersion { get; set; }
 
     /// <summary>
-    /// <para type="description">The engine's TCP listener on the node, a loopback address only: the module reaches it through an SSH tunnel. Default: tcp://127.0.0.1:2375.</para>
-    /// </summary>
-    [Parameter]
-    [ValidateNotNull]
-    public Uri EngineEndpoint { get; set; } = new($"tcp://127.0.0.1:{NodeEndpoint.DefaultEnginePort}");
-
-    /// <summary>
     /// <para type="description">Written as /etc/docker/daemon.json before the engine is installed, so its first start already uses it (for example @{ bridge = 'none'; iptables = $false }). Default: the host's own daemon.json is left alone.</para>
     /// </summary>
     [Parameter]
@@ -128,7 +121,6 @@ public sealed class NewClusterNodeCommand : NodeHostCmdlet
                 Name = Name,
                 Ssh = new SshTarget(Address, Port, SshUserFor()),
                 Engine = new EngineTarget(EngineSource, EngineVersion, ContainerdVersion),
-                EngineEndpoint = EngineEndpoint,
                 EngineInstallUrl = EngineInstallUrl,
                 EngineConfig = EngineConfig?.Cast<DictionaryEntry>().ToDictionary(e => e.Key.ToString()!, e => e.Value is PSObject o ? o.BaseObject : e.Value),
                 KubernetesVersion = KubernetesVersion,
@@ -137,7 +129,6 @@ public sealed class NewClusterNodeCommand : NodeHostCmdlet
                 Taints = Taint.Select(NodeRecord.ParseTaint).ToArray(),
                 Timeout = Timeout,
             };
-            NodeConnector.RequireLoopback(EngineEndpoint, Name);
             if (EngineInstallUrl is not null)
             {
                 EngineInstallScript.RequireTrustedTransport(EngineInstallUrl);

@@ -99,7 +99,8 @@ public sealed class UpdateNodeDockerCommand : NodeHostCmdlet
             var batch = new List<EngineUpgradeItem>();
             foreach (var item in batches[b])
             {
-                var change = item.NeedsChange ? $"{item.From} -> {item.To}" : $"already at {item.To}";
+                var change = (item.NeedsChange ? $"{item.From} -> {item.To}" : $"already at {item.To}")
+                    + (item.LegacyListener ? $"; remove the TCP listener {EngineInstaller.LegacyListenerDropIn}" : string.Empty);
                 if (await writer.ShouldProcessAsync(item.Node.Name, $"Batch {b + 1} of {batches.Count}: {(SkipDrain ? "cordon" : "cordon, drain")}, upgrade the engine ({change}), restart, verify, uncordon").ConfigureAwait(false))
                 {
                     batch.Add(item);

@@ -82,12 +82,11 @@ public sealed class EngineInstallScriptTests
             Name = "n1",
             Ssh = new SshTarget("127.0.0.5", 22, "admin"),
             Engine = new EngineTarget(EngineSource.DockerCE, "27.5", null),
-            EngineEndpoint = new Uri("tcp://127.0.0.1:2375"),
         };
         Assert.DoesNotContain(NodeProvisioner.Plan(request), step => step.Contains("install script", StringComparison.Ordinal));
         var withScript = NodeProvisioner.Plan(new NewNodeRequest
         {
-            Name = request.Name, Ssh = request.Ssh, Engine = request.Engine, EngineEndpoint = request.EngineEndpoint,
+            Name = request.Name, Ssh = request.Ssh, Engine = request.Engine,
             EngineInstallUrl = new Uri("https://get.docker.com"),
         });
         Assert.Contains(withScript, step => step.StartsWith("Fetch the install script https://get.docker.com/ here", StringComparison.Ordinal) && step.Contains("VERSION=27.5") && step.Contains("resolve docker-ce 27.5"));

@@ -99,15 +99,6 @@ public sealed class EngineVersionTests
     [Fact]
     public void AnEngineThatNeedsANewerApiIsRefused() =>
         Assert.Equal("EngineApiUnsupported", Assert.Throws<ClusterException>(() => ApiVersionNegotiation.Negotiate("1.70", "1.60", "n1")).ErrorId);
-
-    [Fact]
-    public void OnlyLoopbackEngineEndpointsAreAccepted()
-    {
-        NodeConnector.RequireLoopback(new Uri("tcp://127.0.0.5:2375"), "n1");
-        NodeConnector.RequireLoopback(new Uri("tcp://[::1]:2375"), "n1");
-        Assert.Equal("EngineEndpointNotLoopback", Assert.Throws<ClusterException>(() => NodeConnector.RequireLoopback(new Uri("tcp://10.0.0.5:2375"), "n1")).ErrorId);
-        Assert.Equal("EngineEndpointNotLoopback", Assert.Throws<ClusterException>(() => NodeConnector.RequireLoopback(new Uri("unix:///run/docker.sock"), "n1")).ErrorId);
-    }
 }
 
 public sealed class OsReleaseTests

@@ -72,7 +72,7 @@ public sealed class EngineNetworkService(NodeConnector connector, IOperationLog 
         var shell = await connector.ConnectAsync(endpoint, cancellationToken).ConfigureAwait(false);
         try
         {
-            return new EngineSession(shell, await EngineClient.OpenAsync(shell, endpoint.EngineEndpoint, timeout, cancellationToken).ConfigureAwait(false));
+            return new EngineSession(shell, await EngineClient.OpenAsync(shell, timeout, cancellationToken).ConfigureAwait(false));
         }
         catch
         {

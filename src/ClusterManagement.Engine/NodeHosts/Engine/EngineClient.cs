@@ -7,17 +7,15 @@ using Version = System.Version;
 namespace ClusterManagement.NodeHosts.Engine;
 
 /// <summary>
-/// The Docker Engine API of one node, through an SSH tunnel to the engine's loopback listener,
-/// at the API version negotiated from the server's /version.
+/// The Docker Engine API of one node, over exec channels of its verified SSH connection
+/// (<see cref="ChannelTransport"/>), at the API version negotiated from the server's /version.
 /// </summary>
 public sealed partial class EngineClient : IDisposable
 {
-    private readonly SshTunnel tunnel;
     private readonly DockerClient client;
 
-    private EngineClient(SshTunnel tunnel, DockerClient client, VersionResponse version, Version apiVersion)
+    private EngineClient(DockerClient client, VersionResponse version, Version apiVersion)
     {
-        this.tunnel = tunnel;
         this.client = client;
         ServerVersion = version;
         ApiVersion = apiVersion;
@@ -27,30 +25,37 @@ public sealed partial class EngineClient : IDisposable
 
     public Version ApiVersion { get; }
 
-    public static async Task<EngineClient> OpenAsync(NodeShell shell, Uri endpoint, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        NodeConnector.RequireLoopback(endpoint, shell.Target.Host);
-        var tunnel = shell.OpenTunnel(endpoint.Host, endpoint.Port);
-        DockerClient? client = null;
-        try
-        {
-            // /version answers at any API version, so the first call needs none pinned.
-            VersionResponse version;
-            using (var unversioned = Build(tunnel.LocalEndpoint, null, timeout))
-            {
-                version = await Call(() => unversioned.System.GetVersionAsync(cancellationToken), shell.Target, endpoint).ConfigureAwait(false);
-            }
+    /// <summary>The socket the engine packages' docker.socket unit creates; the module keeps no other listener.</summary>
+    public const string SocketPath = "/var/run/docker.sock";
 
-            var apiVersion = ApiVersionNegotiation.Negotiate(version.APIVersion, version.MinAPIVersion, shell.Target.ToString());
-            client = Build(tunnel.LocalEndpoint, apiVersion, timeout);
-            return new EngineClient(tunnel, client, version, apiVersion);
-        }
-        catch
+    /// <summary>
+    /// Through sudo -n, like every other root command of the module: the socket is root's (group
+    /// docker), the login user needs NOPASSWD sudo anyway, and membership in the docker group would be
+    /// a second, unlogged way to root. --host pins the socket whatever context or DOCKER_HOST the node's
+    /// users configured for their own CLI.
+    /// </summary>
+    public static readonly string DialCommand = $"sudo -n docker --host unix://{SocketPath} system dial-stdio";
+
+    /// <summary>The engine as the module reaches it, for output and messages.</summary>
+    public static string Endpoint(SshTarget target) =>
+        $"ssh://{target.User}@{(target.Host.Contains(':', StringComparison.Ordinal) ? $"[{target.Host}]" : target.Host)}:{target.Port}{SocketPath}";
+
+    /// <summary>The engine client borrows <paramref name="shell"/>: dispose the client before the shell.</summary>
+    public static Task<EngineClient> OpenAsync(NodeShell shell, TimeSpan timeout, CancellationToken cancellationToken) =>
+        OpenAsync(ct => shell.OpenStreamAsync(DialCommand, ct), Endpoint(shell.Target), shell.Target.Host, timeout, cancellationToken);
+
+    /// <summary>An engine whose every HTTP connection is a stream <paramref name="dial"/> opens.</summary>
+    internal static async Task<EngineClient> OpenAsync(Func<CancellationToken, Task<Stream>> dial, string endpoint, string host, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        // /version answers at any API version, so the first call needs none pinned.
+        VersionResponse version;
+        using (var unversioned = Build(dial, null, timeout))
         {
-            client?.Dispose();
-            tunnel.Dispose();
-            throw;
+            version = await Call(() => unversioned.System.GetVersionAsync(cancellationToken), endpoint, host, timeout, cancellationToken).ConfigureAwait(false);
         }
+
+        var apiVersion = ApiVersionNegotiation.Negotiate(version.APIVersion, version.MinAPIVersion, host);
+        return new EngineClient(Build(dial, apiVersion, timeout), version, apiVersion);
     }
 
     public Task<SystemInfoResponse> InfoAsync(CancellationToken cancellationToken) =>
@@ -65,38 +70,42 @@ public sealed partial class EngineClient : IDisposable
     private ComponentVersion? Component(string name) =>
         ServerVersion.Components?.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase));
 
-    public void Dispose()
-    {
-        client.Dispose();
-        tunnel.Dispose();
-    }
+    public void Dispose() => client.Dispose();
 
-    private static DockerClient Build(Uri local, Version? apiVersion, TimeSpan timeout)
+    private static DockerClient Build(Func<CancellationToken, Task<Stream>> dial, Version? apiVersion, TimeSpan timeout)
     {
-        var builder = new DockerClientBuilder().WithEndpoint(local).WithTimeout(timeout);
+        // An explicit endpoint keeps the builder from resolving DOCKER_HOST or a docker context of the admin's own machine.
+        var builder = new DockerClientBuilder().WithEndpoint(new Uri($"unix://{SocketPath}")).WithTimeout(timeout);
         if (apiVersion is not null)
         {
             builder = builder.WithApiVersion(apiVersion);
         }
 
-        return builder.Build();
+        return builder.WithTransportOptions(ChannelTransport.Instance, dial).Build();
     }
 
-    private static async Task<T> Call<T>(Func<Task<T>> call, SshTarget target, Uri endpoint)
+    private static async Task<T> Call<T>(Func<Task<T>> call, string endpoint, string host, TimeSpan timeout, CancellationToken cancellationToken)
     {
         try
         {
             return await call().ConfigureAwait(false);
         }
-        catch (Exception e) when (e is HttpRequestException or IOException or DockerApiException or TimeoutException
-                                       || (e is TaskCanceledException && e.InnerException is TimeoutException))
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The client's own timeout: a relay that never opened or an engine that never answered.
+            throw new ClusterException(ClusterErrorKind.Timeout, "EngineNotAnswering", $"The Docker Engine at {endpoint} did not answer within {timeout}.", host, e);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or DockerApiException)
         {
             throw new ClusterException(
                 ClusterErrorKind.Unreachable,
                 "EngineNotAnswering",
-                $"The Docker Engine at {endpoint} on {target} does not answer: {e.Message}",
-                target.Host,
+                $"The Docker Engine at {endpoint} does not answer: {Innermost(e).Message}",
+                host,
                 e);
         }
     }
+
+    /// <summary>The HTTP client wraps the reason (the relay's own error, such as sudo's) in generic messages.</summary>
+    private static Exception Innermost(Exception e) => e.InnerException is { } inner ? Innermost(inner) : e;
 }

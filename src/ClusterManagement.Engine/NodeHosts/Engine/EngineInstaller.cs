@@ -26,12 +26,17 @@ public sealed record ResolvedEngine(EngineTarget Target, IReadOnlyDictionary<str
 }
 
 /// <summary>
-/// Installs and upgrades a node's Docker Engine at pinned versions, keeps its API on a loopback
-/// listener only (reached through SSH), and proves the result through the Engine API.
+/// Installs and upgrades a node's Docker Engine at pinned versions, keeps its API on the unix socket
+/// only (reached through SSH, <see cref="EngineClient.DialCommand"/>), and proves the result through the Engine API.
 /// </summary>
 public sealed class EngineInstaller(NodeShell shell, string node, NodePackages packages, IOperationLog log)
 {
-    public const string DropInPath = "/etc/systemd/system/docker.service.d/20-clustermanagement.conf";
+    /// <summary>
+    /// Where earlier versions of the module put a drop-in making dockerd listen on tcp://127.0.0.1:2375
+    /// without authentication: root for every local user and hostNetwork pod. Nothing writes it any more;
+    /// it is removed wherever it is found.
+    /// </summary>
+    public const string LegacyListenerDropIn = "/etc/systemd/system/docker.service.d/20-clustermanagement.conf";
 
     /// <summary>Resolves version prefixes against what the node's sources offer; nothing changes on the node.</summary>
     public async Task<ResolvedEngine> ResolveAsync(EngineTarget target, TimeSpan timeout, CancellationToken cancellationToken)
@@ -54,29 +59,40 @@ public sealed class EngineInstaller(NodeShell shell, string node, NodePackages p
     }
 
     /// <summary>
-    /// Writes daemon.json (when given) and the listener drop-in before the packages, so the engine's
-    /// very first start already has them: on hosts that share a network namespace an engine must
-    /// never come up with its default bridge and iptables rules.
+    /// Writes daemon.json (when given) before the packages, so the engine's very first start already has
+    /// it: on hosts that share a network namespace an engine must never come up with its default bridge
+    /// and iptables rules.
     /// </summary>
-    public async Task ConfigureAsync(EngineTarget target, Uri endpoint, IReadOnlyDictionary<string, object?>? daemonConfig, TimeSpan timeout, CancellationToken cancellationToken)
+    public async Task ConfigureAsync(IReadOnlyDictionary<string, object?>? daemonConfig, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        NodeConnector.RequireLoopback(endpoint, node);
         if (daemonConfig is not null)
         {
             var json = JsonSerializer.Serialize(daemonConfig, new JsonSerializerOptions { WriteIndented = true });
             await shell.WriteFileAsync("/etc/docker/daemon.json", json + "\n", "0644", timeout, cancellationToken).ConfigureAwait(false);
         }
+    }
 
-        var dropIn = $"""
-            # Written by ClusterManagement: the engine API listens on the node's loopback only and is
-            # reached through SSH; never expose it on a routable address without TLS.
-            [Service]
-            ExecStart=
-            ExecStart={target.DockerdPath} -H fd:// -H tcp://{endpoint.Host}:{endpoint.Port} --containerd=/run/containerd/containerd.sock
+    public async Task<bool> HasLegacyListenerAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
+        (await shell.RunAsync($"test -e {NodeShell.Quote(LegacyListenerDropIn)}", timeout, cancellationToken).ConfigureAwait(false)).Succeeded;
 
-            """;
-        await shell.WriteFileAsync(DropInPath, dropIn, "0644", timeout, cancellationToken).ConfigureAwait(false);
-        await shell.SudoCheckedAsync("systemctl daemon-reload", timeout, "systemctl daemon-reload", cancellationToken).ConfigureAwait(false);
+    /// <summary>
+    /// Removes the listener drop-in of earlier module versions and reloads systemd; with
+    /// <paramref name="restartRunningEngine"/> an engine that is running (and so still listening) is
+    /// restarted without it. Says so with a warning; returns whether there was one.
+    /// </summary>
+    public async Task<bool> RemoveLegacyListenerAsync(bool restartRunningEngine, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var restart = restartRunningEngine ? "; systemctl reset-failed docker.service 2>/dev/null; systemctl try-restart docker.service" : string.Empty;
+        var script = $"set -e; if [ -e {NodeShell.Quote(LegacyListenerDropIn)} ]; then rm -f {NodeShell.Quote(LegacyListenerDropIn)}; systemctl daemon-reload{restart}; echo removed; fi";
+        var output = await shell.SudoCheckedAsync(script, timeout, $"Removing {LegacyListenerDropIn}", cancellationToken).ConfigureAwait(false);
+        if (!output.Contains("removed", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        log.Warning($"{node} had {LegacyListenerDropIn}, which made dockerd listen on TCP without authentication: removed it"
+            + (restartRunningEngine ? " and restarted a running engine; the engine now listens on its unix socket only." : "; the engine listens on its unix socket only from its next start."));
+        return true;
     }
 
     public async Task InstallAsync(ResolvedEngine resolved, TimeSpan timeout, CancellationToken cancellationToken) =>
@@ -96,14 +112,14 @@ public sealed class EngineInstaller(NodeShell shell, string node, NodePackages p
     }
 
     /// <summary>Reads the engine through its API and checks it runs the resolved versions.</summary>
-    public async Task<NodeDocker> VerifyAsync(ResolvedEngine resolved, Uri endpoint, TimeSpan timeout, CancellationToken cancellationToken)
+    public async Task<NodeDocker> VerifyAsync(ResolvedEngine resolved, TimeSpan timeout, CancellationToken cancellationToken)
     {
         EngineClient engine;
         try
         {
-            engine = await EngineClient.OpenAsync(shell, endpoint, timeout, cancellationToken).ConfigureAwait(false);
+            engine = await EngineClient.OpenAsync(shell, timeout, cancellationToken).ConfigureAwait(false);
         }
-        catch (ClusterException e) when (e.ErrorId is "EngineNotAnswering" or "TunnelFailed")
+        catch (ClusterException e) when (e.ErrorId == "EngineNotAnswering")
         {
             throw await EngineFailedAsync(e.Message, timeout, cancellationToken).ConfigureAwait(false);
         }
@@ -138,7 +154,7 @@ public sealed class EngineInstaller(NodeShell shell, string node, NodePackages p
                 Runc = engine.ComponentVersion("runc"),
                 Os = engine.ServerVersion.Os,
                 Kernel = engine.ServerVersion.KernelVersion,
-                Endpoint = endpoint.ToString(),
+                Endpoint = EngineClient.Endpoint(shell.Target),
             };
         }
     }

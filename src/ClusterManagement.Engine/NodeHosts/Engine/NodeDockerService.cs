@@ -26,9 +26,9 @@ public sealed class NodeDockerService(NodeConnector connector)
             EngineClient engine;
             try
             {
-                engine = await EngineClient.OpenAsync(shell, endpoint.EngineEndpoint, timeout, deadline.Token).ConfigureAwait(false);
+                engine = await EngineClient.OpenAsync(shell, timeout, deadline.Token).ConfigureAwait(false);
             }
-            catch (ClusterException e) when (e.ErrorId is "EngineNotAnswering" or "TunnelFailed")
+            catch (ClusterException e) when (e.ErrorId == "EngineNotAnswering")
             {
                 return Failed(node.Name, NodeDockerState.Stopped, endpoint, e.Message);
             }
@@ -49,7 +49,7 @@ public sealed class NodeDockerService(NodeConnector connector)
                     Kernel = info.KernelVersion,
                     StorageDriver = info.Driver,
                     CgroupDriver = info.CgroupDriver,
-                    Endpoint = endpoint.EngineEndpoint.ToString(),
+                    Endpoint = EngineClient.Endpoint(endpoint.Ssh),
                 };
             }
         }
@@ -67,7 +67,7 @@ public sealed class NodeDockerService(NodeConnector connector)
     {
         Node = node,
         State = state,
-        Endpoint = endpoint?.EngineEndpoint.ToString(),
+        Endpoint = endpoint is null ? null : EngineClient.Endpoint(endpoint.Ssh),
         Error = error,
     };
 }

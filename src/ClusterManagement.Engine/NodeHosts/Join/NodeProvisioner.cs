@@ -13,7 +13,6 @@ public sealed class NewNodeRequest
     public required string Name { get; init; }
     public required SshTarget Ssh { get; init; }
     public required EngineTarget Engine { get; init; }
-    public required Uri EngineEndpoint { get; init; }
     public IReadOnlyDictionary<string, object?>? EngineConfig { get; init; }
     public Uri? EngineInstallUrl { get; init; }
     public string KubernetesVersion { get; init; } = PackageVersions.Latest;
@@ -44,9 +43,9 @@ public sealed class NodeProvisioner(ClusterConnection connection, NodeConnector 
         [
             $"Connect to {request.Ssh} (host key checked against known_hosts) and check os-release, sudo -n and the package family",
             $"{script}{(script.Length > 0 ? "r" : "R")}esolve {engine.EnginePackage} {engine.EngineVersion}{containerd}, kubelet/kubeadm {request.KubernetesVersion} against the host's package sources (nothing changes if one is missing)",
-            $"Write the engine configuration{(request.EngineConfig is null ? string.Empty : " (daemon.json)")} and a docker.service drop-in listening on {request.EngineEndpoint} only",
+            $"Configure the engine: {(request.EngineConfig is null ? string.Empty : "write daemon.json; ")}remove {EngineInstaller.LegacyListenerDropIn} (the TCP listener of earlier module versions) if present, restarting a running engine without it",
             $"Install {engine.EnginePackage}{containerd} at the resolved versions and hold {string.Join(", ", engine.HeldPackages)}",
-            $"Restart the engine and verify its version through the Engine API (SSH tunnel to {request.EngineEndpoint})",
+            $"Restart the engine and verify its version through the Engine API (docker system dial-stdio over SSH to {EngineClient.SocketPath})",
             "Install kubelet and kubeadm at the resolved version and hold them",
             $"Create a bootstrap token and run kubeadm join against {{API server}} as node {request.Name}",
             "Wait for the Node to be Ready",
@@ -58,7 +57,6 @@ public sealed class NodeProvisioner(ClusterConnection connection, NodeConnector 
 
     public async Task<ClusterNode> RunAsync(NewNodeRequest request, CancellationToken cancellationToken)
     {
-        NodeConnector.RequireLoopback(request.EngineEndpoint, request.Name);
         var steps = Plan(request).Count;
         var step = 0;
         void Step(string status) => log.Progress(new(1, $"Adding node {request.Name}", $"{++step}/{steps}: {status}", (step - 1) * 100 / steps));
@@ -67,7 +65,7 @@ public sealed class NodeProvisioner(ClusterConnection connection, NodeConnector 
         var installScript = request.EngineInstallUrl is { } installUrl
             ? await EngineInstallScript.FetchAsync(installUrl, StepTimeout, cancellationToken).ConfigureAwait(false)
             : null;
-        using var shell = await connector.ConnectAsync(new NodeEndpoint(request.Name, request.Ssh, null, request.EngineEndpoint), cancellationToken).ConfigureAwait(false);
+        using var shell = await connector.ConnectAsync(new NodeEndpoint(request.Name, request.Ssh, null), cancellationToken).ConfigureAwait(false);
         await shell.SudoCheckedAsync("true", StepTimeout, "sudo -n", cancellationToken).ConfigureAwait(false);
         var osRelease = OsRelease.Parse((await shell.RunAsync("cat /etc/os-release", StepTimeout, cancellationToken).ConfigureAwait(false)).Output);
         var family = osRelease.Family(request.Name);
@@ -95,7 +93,8 @@ public sealed class NodeProvisioner(ClusterConnection connection, NodeConnector 
         }
 
         Step("Configuring the engine");
-        await installer.ConfigureAsync(request.Engine, request.EngineEndpoint, request.EngineConfig, StepTimeout, cancellationToken).ConfigureAwait(false);
+        await installer.ConfigureAsync(request.EngineConfig, StepTimeout, cancellationToken).ConfigureAwait(false);
+        await installer.RemoveLegacyListenerAsync(restartRunningEngine: true, StepTimeout, cancellationToken).ConfigureAwait(false);
 
         Step($"Installing {string.Join(", ", engine.Versions.Select(v => $"{v.Key} {v.Value}"))}");
         await installer.InstallAsync(engine, StepTimeout, cancellationToken).ConfigureAwait(false);
@@ -104,13 +103,13 @@ public sealed class NodeProvisioner(ClusterConnection connection, NodeConnector 
         NodeDocker docker;
         try
         {
-            docker = await installer.VerifyAsync(engine, request.EngineEndpoint, TimeSpan.FromSeconds(15), cancellationToken).ConfigureAwait(false);
+            docker = await installer.VerifyAsync(engine, TimeSpan.FromSeconds(15), cancellationToken).ConfigureAwait(false);
         }
         catch (ClusterException e) when (e.ErrorId is "EngineNotRunning" or "EngineVersionMismatch")
         {
-            // Not yet listening where the drop-in says, or still the previous binaries: restart once.
+            // Not yet answering on its socket, or still the previous binaries: restart once.
             await installer.RestartAsync(StepTimeout, cancellationToken).ConfigureAwait(false);
-            docker = await installer.VerifyAsync(engine, request.EngineEndpoint, TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+            docker = await installer.VerifyAsync(engine, TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
         }
 
         Step($"Installing kubelet and kubeadm {kubernetes["kubeadm"]}");
@@ -135,7 +134,6 @@ public sealed class NodeProvisioner(ClusterConnection connection, NodeConnector 
             [NodeAnnotations.SshPort] = request.Ssh.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             [NodeAnnotations.SshUser] = request.Ssh.User,
             [NodeAnnotations.SshHostKey] = shell.HostKeyFingerprint,
-            [NodeAnnotations.EngineEndpoint] = request.EngineEndpoint.ToString().TrimEnd('/'),
         };
         var node = await NodeRecord.ApplyAsync(connection, request.Name, annotations, labels, request.Taints, log, cancellationToken).ConfigureAwait(false);
         log.Verbose($"{request.Name} is Ready with Docker {docker.Version} (containerd {docker.ContainerdBuild ?? docker.Containerd}).");

@@ -7,7 +7,8 @@ using ClusterManagement.Nodes;
 namespace ClusterManagement.NodeHosts.Rollout;
 
 /// <summary>One node's part of a rollout, decided before anything changes.</summary>
-public sealed record EngineUpgradeItem(ClusterNode Node, NodeEndpoint Endpoint, ResolvedEngine Target, string From, bool NeedsChange)
+/// <param name="LegacyListener">The node still has the TCP listener drop-in of earlier module versions, which the upgrade removes.</param>
+public sealed record EngineUpgradeItem(ClusterNode Node, NodeEndpoint Endpoint, ResolvedEngine Target, string From, bool NeedsChange, bool LegacyListener)
 {
     public string To => string.Join(", ", Target.Versions.Where(v => v.Key != "docker-ce-cli").Select(v => $"{v.Key} {v.Value}"));
 }
@@ -34,13 +35,16 @@ public sealed class EngineRollout(NodeConnector connector, IOperationLog log)
             await packages.RefreshAsync(StepTimeout, cancellationToken).ConfigureAwait(false);
         }
 
-        var resolved = await new EngineInstaller(shell, node.Name, packages, log).ResolveAsync(target, StepTimeout, cancellationToken).ConfigureAwait(false);
+        var installer = new EngineInstaller(shell, node.Name, packages, log);
+        var resolved = await installer.ResolveAsync(target, StepTimeout, cancellationToken).ConfigureAwait(false);
         var installed = await packages.InstalledAsync(resolved.Versions.Keys, StepTimeout, cancellationToken).ConfigureAwait(false);
         var from = string.Join(", ", resolved.Versions.Keys.Where(k => k != "docker-ce-cli").Select(k => $"{k} {installed.GetValueOrDefault(k, "(none)")}"));
         // A node a failed run left cordoned goes through the cycle again even when its packages are
         // already at the target: its engine still has to be restarted, verified and the node uncordoned.
-        var needsChange = resolved.Versions.Any(v => installed.GetValueOrDefault(v.Key) != v.Value) || UpgradeCordon.IsMarked(node);
-        return new EngineUpgradeItem(node, endpoint, resolved, from, needsChange);
+        // So does one with the old TCP listener: only a restart, which needs the drain, closes it.
+        var legacyListener = await installer.HasLegacyListenerAsync(StepTimeout, cancellationToken).ConfigureAwait(false);
+        var needsChange = resolved.Versions.Any(v => installed.GetValueOrDefault(v.Key) != v.Value) || UpgradeCordon.IsMarked(node) || legacyListener;
+        return new EngineUpgradeItem(node, endpoint, resolved, from, needsChange, legacyListener);
     }
 
     /// <summary>
@@ -73,9 +77,11 @@ public sealed class EngineRollout(NodeConnector connector, IOperationLog log)
             using var shell = await connector.ConnectAsync(item.Endpoint, ct).ConfigureAwait(false);
             var family = OsRelease.Parse((await shell.RunAsync("cat /etc/os-release", StepTimeout, ct).ConfigureAwait(false)).Output).Family(name);
             var installer = new EngineInstaller(shell, name, new NodePackages(shell, name, family, log), log);
+            // The restart below starts the engine without the removed listener.
+            await installer.RemoveLegacyListenerAsync(restartRunningEngine: false, StepTimeout, ct).ConfigureAwait(false);
             await installer.InstallAsync(item.Target, StepTimeout, ct).ConfigureAwait(false);
             await installer.RestartAsync(StepTimeout, ct).ConfigureAwait(false);
-            await installer.VerifyAsync(item.Target, item.Endpoint.EngineEndpoint, TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
+            await installer.VerifyAsync(item.Target, TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

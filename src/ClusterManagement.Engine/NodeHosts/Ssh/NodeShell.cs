@@ -244,25 +244,47 @@ public sealed class NodeShell : IDisposable
     }
 
     /// <summary>
-    /// Forwards a local loopback port to <paramref name="remoteHost"/>:<paramref name="remotePort"/> as seen
-    /// from the node, so the engine API is reached through the verified SSH connection and never over plain TCP.
+    /// Starts <paramref name="command"/> on its own exec channel of this verified connection and returns
+    /// its stdin and stdout as one stream; nothing listens on either machine. Opening the channel waits
+    /// for the server, so it runs off the caller's thread and gives up with <paramref name="cancellationToken"/>.
     /// </summary>
-    public SshTunnel OpenTunnel(string remoteHost, int remotePort)
+    public async Task<Stream> OpenStreamAsync(string command, CancellationToken cancellationToken)
     {
-        var forward = new ForwardedPortLocal("127.0.0.1", 0, remoteHost, (uint)remotePort);
-        client.AddForwardedPort(forward);
+        var ssh = client.CreateCommand(command);
+        var opening = Task.Run(
+            () =>
+            {
+                var execution = ssh.ExecuteAsync(CancellationToken.None);
+                return (Stream)new ExecChannelStream(ssh, execution, ssh.CreateInputStream(), Target);
+            },
+            CancellationToken.None);
         try
         {
-            forward.Start();
+            return await opening.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is SshException or SocketException)
+        catch (OperationCanceledException)
         {
-            client.RemoveForwardedPort(forward);
-            forward.Dispose();
-            throw new ClusterException(ClusterErrorKind.Unreachable, "TunnelFailed", $"Cannot open an SSH tunnel to {remoteHost}:{remotePort} on {Target}: {e.Message}", Target.Host, e);
+            // The channel may still open after the caller gave up: close it once it does.
+            _ = opening.ContinueWith(
+                t =>
+                {
+                    if (t.IsCompletedSuccessfully)
+                    {
+                        t.Result.Dispose();
+                    }
+                    else
+                    {
+                        ssh.Dispose();
+                    }
+                },
+                TaskScheduler.Default);
+            throw;
         }
-
-        return new SshTunnel(client, forward);
+        catch (Exception e) when (e is SshException or SocketException or IOException or InvalidOperationException)
+        {
+            ssh.Dispose();
+            throw Translate(e, Target, connection.Timeout);
+        }
     }
 
     public void Dispose() => client.Dispose();
