@@ -283,7 +283,7 @@ public sealed class NodeShell : IDisposable
         catch (Exception e) when (e is SshException or SocketException or IOException or InvalidOperationException)
         {
             ssh.Dispose();
-            throw Translate(e, Target, connection.Timeout);
+            throw Translate(e, Target, client.ConnectionInfo.Timeout);
         }
     }
 
