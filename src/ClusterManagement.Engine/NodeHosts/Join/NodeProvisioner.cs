@@ -117,7 +117,7 @@ public sealed class NodeProvisioner(ClusterConnection connection, NodeConnector 
         await packages.InstallPinnedAsync(kubernetes, KubernetesPackages, StepTimeout, cancellationToken).ConfigureAwait(false);
 
         Step("Joining the cluster");
-        await JoinAsync(shell, request, cancellationToken).ConfigureAwait(false);
+        await JoinAsync(shell, request, kubernetes["kubeadm"], cancellationToken).ConfigureAwait(false);
 
         Step("Waiting for the Node to be Ready");
         await NodeReadinessWait.UntilAsync(connection, request.Name, r => r == NodeReadiness.Ready, request.Timeout, log, cancellationToken).ConfigureAwait(false);
@@ -143,7 +143,7 @@ public sealed class NodeProvisioner(ClusterConnection connection, NodeConnector 
         return node;
     }
 
-    private async Task JoinAsync(NodeShell shell, NewNodeRequest request, CancellationToken cancellationToken)
+    private async Task JoinAsync(NodeShell shell, NewNodeRequest request, string kubeadmVersion, CancellationToken cancellationToken)
     {
         var joined = (await shell.SudoAsync("test -s /etc/kubernetes/kubelet.conf", StepTimeout, cancellationToken).ConfigureAwait(false)).Succeeded;
         var registered = await ExistsAsync(request.Name, cancellationToken).ConfigureAwait(false);
@@ -160,21 +160,28 @@ public sealed class NodeProvisioner(ClusterConnection connection, NodeConnector 
         }
 
         var hash = BootstrapTokens.CaCertHash(connection);
+        var apiVersion = KubeadmJoinConfiguration.ApiVersionFor(kubeadmVersion, request.Name);
         var token = await BootstrapTokens.CreateAsync(connection, $"ClusterManagement New-ClusterNode {request.Name}", TimeSpan.FromHours(1), cancellationToken).ConfigureAwait(false);
         log.Secret(token);
-        await BootstrapTokens.SignClusterInfoAsync(connection, token, log, cancellationToken).ConfigureAwait(false);
-        var server = new Uri(connection.Server);
-        var endpoint = $"{server.Host}:{server.Port}";
-        // The token goes in through stdin, so it is not part of the logged SSH command (kubeadm itself still takes it as an argument).
-        var script = $"read -r token; kubeadm join {NodeShell.Quote(endpoint)} --token \"$token\" --discovery-token-ca-cert-hash {hash} --node-name {NodeShell.Quote(request.Name)}";
-        var result = await shell.SudoAsync(script, request.Timeout, cancellationToken, token + "\n").ConfigureAwait(false);
-        if (!result.Succeeded)
+        try
         {
-            throw new ClusterException(
-                ClusterErrorKind.OperationFailed,
-                "KubeadmJoinFailed",
-                $"kubeadm join failed on {request.Name}: {BootstrapTokens.Redact(NodeShell.Tail(result.Error.Length > 0 ? result.Error : result.Output), token)}",
-                request.Name);
+            await BootstrapTokens.SignClusterInfoAsync(connection, token, log, cancellationToken).ConfigureAwait(false);
+            var server = new Uri(connection.Server);
+            var configuration = KubeadmJoinConfiguration.Render(apiVersion, $"{server.Host}:{server.Port}", token, hash, request.Name);
+            var result = await shell.SudoAsync(KubeadmJoinConfiguration.JoinScript, request.Timeout, cancellationToken, configuration).ConfigureAwait(false);
+            if (!result.Succeeded)
+            {
+                throw new ClusterException(
+                    ClusterErrorKind.OperationFailed,
+                    "KubeadmJoinFailed",
+                    $"kubeadm join failed on {request.Name}: {BootstrapTokens.Redact(NodeShell.Tail(result.Error.Length > 0 ? result.Error : result.Output), token)}",
+                    request.Name);
+            }
+        }
+        finally
+        {
+            // The kubelet has its own client certificate once the join is done; a failed join starts over with a new token.
+            await BootstrapTokens.DeleteAsync(connection, token, log).ConfigureAwait(false);
         }
     }
 

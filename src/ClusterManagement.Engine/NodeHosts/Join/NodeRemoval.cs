@@ -37,7 +37,7 @@ public sealed class NodeRemoval(ClusterConnection connection, NodeConnector conn
     {
         try
         {
-            using var shell = await connector.ConnectAsync(NodeEndpoint.For(node, connector.Access), cancellationToken).ConfigureAwait(false);
+            using var shell = await connector.ConnectAsync(node, cancellationToken).ConfigureAwait(false);
             await shell.SudoCheckedAsync("if command -v kubeadm >/dev/null; then kubeadm reset -f; else systemctl stop kubelet 2>/dev/null || true; fi", timeout, "kubeadm reset", cancellationToken).ConfigureAwait(false);
             return true;
         }
