@@ -1,8 +1,10 @@
 namespace ClusterManagement.NodeHosts;
 
 /// <summary>
-/// Where the module keeps a node's access data: on the Node itself, so a second admin or a
-/// pipeline reaches the host without anyone's local files (docker-machine issue #23).
+/// Annotations the module writes on Nodes. Host access data no longer lives here (a node's kubelet can
+/// rewrite its own Node): it is in <see cref="NodeAccessRecords"/>. The ssh-* annotations earlier
+/// versions wrote are read only to find such a node's host once, never to trust its key, and
+/// New-ClusterNode removes them.
 /// </summary>
 public static class NodeAnnotations
 {
@@ -15,5 +17,5 @@ public static class NodeAnnotations
     /// <summary>The engine's TCP listener as seen from the node itself (reached through an SSH tunnel).</summary>
     public const string EngineEndpoint = Prefix + "engine-endpoint";
 
-    public static readonly string[] All = [SshHost, SshPort, SshUser, SshHostKey, EngineEndpoint];
+    public static readonly string[] Legacy = [SshHost, SshPort, SshUser, SshHostKey];
 }

@@ -66,6 +66,11 @@ public sealed class RemoveClusterNodeCommand : NodeHostCmdlet
             try
             {
                 await removal.CheckNotLastControlPlaneAsync(node, ct).ConfigureAwait(false);
+                if (!KeepHost)
+                {
+                    await removal.RequireHostAccessAsync(node, ct).ConfigureAwait(false);
+                }
+
                 var steps = KeepHost ? "drain, delete the Node and its access data" : "drain, kubeadm reset on the host, delete the Node and its access data";
                 if (!await writer.ShouldProcessAsync(node.Name, $"Remove node ({steps})").ConfigureAwait(false))
                 {

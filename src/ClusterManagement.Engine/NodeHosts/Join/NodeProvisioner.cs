@@ -50,7 +50,7 @@ public sealed class NodeProvisioner(ClusterConnection connection, NodeConnector 
             "Install kubelet and kubeadm at the resolved version and hold them",
             $"Create a bootstrap token and run kubeadm join against {{API server}} as node {request.Name}",
             "Wait for the Node to be Ready",
-            $"Record access data on the Node (annotations {string.Join(", ", NodeAnnotations.All)})"
+            $"Record access data (host, port, user, host key) in {NodeAccessRecords.Namespace}/{NodeAccessRecords.Name}, the engine endpoint on the Node (annotation {NodeAnnotations.EngineEndpoint})"
                 + (labels.Count > 0 ? $", labels {string.Join(", ", labels)}" : string.Empty)
                 + (request.Taints.Length > 0 ? $", taints {string.Join(", ", request.Taints.Select(t => t.ToString()))}" : string.Empty),
         ];
@@ -129,14 +129,10 @@ public sealed class NodeProvisioner(ClusterConnection connection, NodeConnector 
             labels[label.Key] = label.Value;
         }
 
-        var annotations = new Dictionary<string, string?>
-        {
-            [NodeAnnotations.SshHost] = request.Ssh.Host,
-            [NodeAnnotations.SshPort] = request.Ssh.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            [NodeAnnotations.SshUser] = request.Ssh.User,
-            [NodeAnnotations.SshHostKey] = shell.HostKeyFingerprint,
-            [NodeAnnotations.EngineEndpoint] = request.EngineEndpoint.ToString().TrimEnd('/'),
-        };
+        await new NodeAccessRecords(connection).SetAsync(request.Name, new NodeAccessRecord(request.Ssh.Host, request.Ssh.Port, request.Ssh.User, shell.HostKeyFingerprint), cancellationToken).ConfigureAwait(false);
+        // The access data earlier versions kept on the Node goes: nobody should take it for the record.
+        var annotations = NodeAnnotations.Legacy.ToDictionary(a => a, _ => (string?)null);
+        annotations[NodeAnnotations.EngineEndpoint] = request.EngineEndpoint.ToString().TrimEnd('/');
         var node = await NodeRecord.ApplyAsync(connection, request.Name, annotations, labels, request.Taints, log, cancellationToken).ConfigureAwait(false);
         log.Verbose($"{request.Name} is Ready with Docker {docker.Version} (containerd {docker.ContainerdBuild ?? docker.Containerd}).");
         log.Progress(new(1, $"Adding node {request.Name}", "Done", 100, Completed: true));
@@ -145,17 +141,22 @@ public sealed class NodeProvisioner(ClusterConnection connection, NodeConnector 
 
     private async Task JoinAsync(NodeShell shell, NewNodeRequest request, string kubeadmVersion, CancellationToken cancellationToken)
     {
-        var joined = (await shell.SudoAsync("test -s /etc/kubernetes/kubelet.conf", StepTimeout, cancellationToken).ConfigureAwait(false)).Succeeded;
+        // kubeadm removes bootstrap-kubelet.conf once the kubelet has its certificate: while it is there, a join stopped half-way.
+        var state = (await shell.SudoAsync(
+            "if [ -s /etc/kubernetes/kubelet.conf ] && [ ! -e /etc/kubernetes/bootstrap-kubelet.conf ]; then echo joined; " +
+            "elif [ -e /etc/kubernetes/kubelet.conf ] || [ -e /etc/kubernetes/bootstrap-kubelet.conf ]; then echo partial; else echo none; fi",
+            StepTimeout,
+            cancellationToken).ConfigureAwait(false)).Output.Trim();
         var registered = await ExistsAsync(request.Name, cancellationToken).ConfigureAwait(false);
-        if (joined && registered)
+        if (state == "joined" && registered)
         {
             log.Verbose($"{request.Name} has already joined; not joining again.");
             return;
         }
 
-        if (joined)
+        if (state != "none")
         {
-            // A join that wrote its kubeconfig but whose Node is gone (deleted, or a failed run): start the join afresh.
+            // A join that stopped half-way, or one whose Node is gone (deleted, or a failed run): start the join afresh.
             await shell.SudoCheckedAsync("kubeadm reset -f", StepTimeout, "kubeadm reset", cancellationToken).ConfigureAwait(false);
         }
 

@@ -5,7 +5,7 @@ using k8s;
 
 namespace ClusterManagement.NodeHosts.Join;
 
-/// <summary>Takes a node out of the cluster: kubeadm reset on its host when reachable, then the Node (and the access data on it) is deleted.</summary>
+/// <summary>Takes a node out of the cluster: kubeadm reset on its host when reachable, then the Node and its access data are deleted.</summary>
 public sealed class NodeRemoval(ClusterConnection connection, NodeConnector connector, IOperationLog log)
 {
     /// <summary>Refuses to remove the last control-plane node: the cluster would have none left.</summary>
@@ -32,6 +32,9 @@ public sealed class NodeRemoval(ClusterConnection connection, NodeConnector conn
         }
     }
 
+    /// <summary>Fails at once, before the drain, for a node whose host the module does not know (nothing to reset).</summary>
+    public Task RequireHostAccessAsync(ClusterNode node, CancellationToken cancellationToken) => connector.EndpointAsync(node, cancellationToken);
+
     /// <summary>Runs kubeadm reset -f on the host; an unreachable host is reported and skipped (the Node is still removed).</summary>
     public async Task<bool> ResetHostAsync(ClusterNode node, TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -48,6 +51,7 @@ public sealed class NodeRemoval(ClusterConnection connection, NodeConnector conn
         }
     }
 
+    /// <summary>Deletes the Node, then its entry in the access object, so a later host under the same name is not trusted with the old key.</summary>
     public async Task DeleteAsync(string name, CancellationToken cancellationToken)
     {
         try
@@ -58,5 +62,7 @@ public sealed class NodeRemoval(ClusterConnection connection, NodeConnector conn
         {
             log.Verbose($"{name} was already deleted.");
         }
+
+        await new NodeAccessRecords(connection).RemoveAsync(name, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -51,6 +51,7 @@ public sealed class NodeShell : IDisposable
         CancellationToken cancellationToken)
     {
         _ = PoolSized.Value;
+        log.Verbose($"Connecting to {target}.");
         var connection = new ConnectionInfo(target.Host, target.Port, target.User, Authentication(target, credential)) { Timeout = connectTimeout };
         var client = new SshClient(connection);
         ClusterException? rejected = null;
