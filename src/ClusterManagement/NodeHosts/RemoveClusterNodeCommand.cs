@@ -66,15 +66,16 @@ public sealed class RemoveClusterNodeCommand : NodeHostCmdlet
             try
             {
                 await removal.CheckNotLastControlPlaneAsync(node, ct).ConfigureAwait(false);
-                if (!KeepHost)
-                {
-                    await removal.RequireHostAccessAsync(node, ct).ConfigureAwait(false);
-                }
-
                 var steps = KeepHost ? "drain, delete the Node and its access data" : "drain, kubeadm reset on the host, delete the Node and its access data";
                 if (!await writer.ShouldProcessAsync(node.Name, $"Remove node ({steps})").ConfigureAwait(false))
                 {
                     continue;
+                }
+
+                // A host the module cannot find would only be noticed after the drain: refuse before anything changes.
+                if (!KeepHost)
+                {
+                    await removal.RequireHostAccessAsync(node, ct).ConfigureAwait(false);
                 }
 
                 writer.Progress(new(1, $"Removing node {node.Name}", "Draining", 10));
