@@ -100,8 +100,6 @@ public sealed class NodeConnector
         records = new(() => new NodeAccessRecords(connection).ReadAsync(CancellationToken.None));
     }
 
-    public NodeAccessOptions Access => access;
-
     public async Task<NodeEndpoint> EndpointAsync(ClusterNode node, CancellationToken cancellationToken)
     {
         var all = await records.Value.WaitAsync(cancellationToken).ConfigureAwait(false);

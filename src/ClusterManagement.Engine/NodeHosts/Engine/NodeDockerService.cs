@@ -56,11 +56,11 @@ public sealed class NodeDockerService(NodeConnector connector)
         }
     }
 
-    private static NodeDocker Failed(string node, NodeDockerState state, NodeEndpoint? endpoint, string error) => new()
+    private static NodeDocker Failed(string node, NodeDockerState state, NodeEndpoint endpoint, string error) => new()
     {
         Node = node,
         State = state,
-        Endpoint = endpoint?.EngineEndpoint.ToString(),
+        Endpoint = endpoint.EngineEndpoint.ToString(),
         Error = error,
     };
 }
