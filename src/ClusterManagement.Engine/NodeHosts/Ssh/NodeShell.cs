@@ -26,7 +26,7 @@ public sealed class NodeShell : IDisposable
 
     public SshTarget Target { get; }
 
-    /// <summary>The verified host key, SHA256:..., as recorded on the Node for the next admin.</summary>
+    /// <summary>The verified host key, SHA256:..., as recorded in the access object for the next admin.</summary>
     public string HostKeyFingerprint { get; }
 
     /// <summary>
