@@ -106,7 +106,10 @@ public sealed class AuthTests(EmulatorFixture fixture) : IClassFixture<EmulatorF
         handler.ClientCertificates.Add(exportable);
         using var kubelet = new ApiClient(new HttpClient(handler) { BaseAddress = new Uri(fixture.Emulator.Url) });
         var (registered, _) = await kubelet.PostAsync("/api/v1/nodes", new JsonObject { ["metadata"] = new JsonObject { ["name"] = "joined-1" } });
+        // A kubelet writes its Node (annotations included) but nothing in kube-system: why the module keeps host access data there.
+        var (accessData, _) = await kubelet.PostAsync("/api/v1/namespaces/kube-system/configmaps", new JsonObject { ["metadata"] = new JsonObject { ["name"] = "clustermanagement-node-access" } });
         Assert.Equal(HttpStatusCode.Created, registered);
+        Assert.Equal(HttpStatusCode.Forbidden, accessData);
     }
 
     [Fact]
