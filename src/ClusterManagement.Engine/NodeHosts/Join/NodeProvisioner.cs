@@ -162,7 +162,8 @@ public sealed class NodeProvisioner(ClusterConnection connection, NodeConnector 
 
         var hash = BootstrapTokens.CaCertHash(connection);
         var apiVersion = KubeadmJoinConfiguration.ApiVersionFor(kubeadmVersion, request.Name);
-        var token = await BootstrapTokens.CreateAsync(connection, $"ClusterManagement New-ClusterNode {request.Name}", TimeSpan.FromHours(1), cancellationToken).ConfigureAwait(false);
+        // Deleted when the join ends; the expiry only bounds a token whose deletion failed.
+        var token = await BootstrapTokens.CreateAsync(connection, $"ClusterManagement New-ClusterNode {request.Name}", request.Timeout + TimeSpan.FromMinutes(5), cancellationToken).ConfigureAwait(false);
         log.Secret(token);
         try
         {
