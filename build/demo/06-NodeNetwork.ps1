@@ -13,14 +13,12 @@ try {
         -Address6 fd00:198:18:201::2 -PeerAddress6 fd00:198:18:201::1 -SshPort 2829
     $access = @{ SshUser = $dockerHost.User; SshKeyPath = $dockerHost.KeyPath; KnownHostsPath = (Join-Path (Split-Path $dockerHost.KnownHostsPath) 'demo_known_hosts') }
     New-ClusterNode -Name worker-8 -Address $dockerHost.Address -Port $dockerHost.SshPort @access -AcceptNewHostKey -KubernetesVersion 1.31 -Role worker -Force | Out-Null
-    $routerNode = @{
-        apiVersion = 'v1'; kind = 'Node'
-        metadata   = @{ name = 'router-9'; annotations = @{
-                'clustermanagement.io/ssh-host' = $router.Address; 'clustermanagement.io/ssh-port' = "$($router.SshPort)"
-                'clustermanagement.io/ssh-user' = $router.User; 'clustermanagement.io/ssh-host-key' = $router.HostKeyFingerprint
-            } }
-    } | ConvertTo-Json -Depth 4
+    $routerNode = @{ apiVersion = 'v1'; kind = 'Node'; metadata = @{ name = 'router-9' } } | ConvertTo-Json -Depth 4
     $routerNode | kubectl --kubeconfig $Demo.Cluster.KubeConfig create --validate=false -f - | Out-Null
+    # Its host access data, as an admin records it for a node New-ClusterNode did not join: only admins write kube-system.
+    $record = @{ host = $router.Address; port = $router.SshPort; user = $router.User; hostKey = $router.HostKeyFingerprint } | ConvertTo-Json -Compress
+    kubectl --kubeconfig $Demo.Cluster.KubeConfig -n kube-system patch configmap clustermanagement-node-access --type merge `
+        -p (@{ data = @{ 'router-9' = $record } } | ConvertTo-Json -Compress) | Out-Null
     $noMasquerade = @{ 'com.docker.network.bridge.enable_ip_masquerade' = 'false' }
 
     Show-Step 'An engine network with IP address management: gateway, container range, a reserved address' {

@@ -219,7 +219,7 @@ public sealed class ApiTests(EmulatorFixture fixture) : IClassFixture<EmulatorFi
         var running = await Eventually.ReturnsAsync(() =>
             fixture.Emulator.Store.Get(CoreKinds.Pods, "default", "pod-life") is { } p && p.StringAt("status", "phase") == "Running" ? p : null, "pod to run");
         Assert.StartsWith("10.244.1.", running.StringAt("status", "podIP"));
-        Assert.Equal("10.0.0.12", running.StringAt("status", "hostIP"));
+        Assert.Equal("127.1.0.12", running.StringAt("status", "hostIP"));
         Assert.Equal("True", running.Condition("Ready")!.StringAt("status"));
 
         var (deleted, terminating) = await Api.DeleteAsync("/api/v1/namespaces/default/pods/pod-life", new JsonObject { ["gracePeriodSeconds"] = 1 });

@@ -1,6 +1,9 @@
 using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json.Nodes;
+using ClusterManagement.Emulator.Certificates;
 using ClusterManagement.Emulator.Kinds;
 using ClusterManagement.Emulator.Tests.Infrastructure;
 
@@ -50,7 +53,7 @@ public sealed class AuthTests(EmulatorFixture fixture) : IClassFixture<EmulatorF
     }
 
     [Fact]
-    public async Task BootstrapTokenAuthenticatesAsANodeThatMayWriteNodesOnly()
+    public async Task BootstrapTokenMayOnlyAskForAKubeletCertificateWhichThenWritesTheNode()
     {
         fixture.Emulator.Store.Create(CoreKinds.Secrets, new JsonObject
         {
@@ -60,18 +63,77 @@ public sealed class AuthTests(EmulatorFixture fixture) : IClassFixture<EmulatorF
             {
                 ["token-id"] = Convert.ToBase64String(Encoding.UTF8.GetBytes("abcdef")),
                 ["token-secret"] = Convert.ToBase64String(Encoding.UTF8.GetBytes("0123456789abcdef")),
+                ["auth-extra-groups"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(CertificatesModule.KubeadmNodeTokenGroup)),
             },
         });
         using var http = fixture.Emulator.CreateClient("sandbox-badtoken");
         http.DefaultRequestHeaders.Authorization = new("Bearer", "abcdef.0123456789abcdef");
         using var api = new ApiClient(http);
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var pem = new CertificateRequest("O=system:nodes, CN=system:node:joined-1", key, HashAlgorithmName.SHA256).CreateSigningRequestPem();
 
-        var (node, _) = await api.PostAsync("/api/v1/nodes", new JsonObject { ["metadata"] = new JsonObject { ["name"] = "joined-1" } });
-        var (configMap, status) = await api.PostAsync("/api/v1/namespaces/default/configmaps", new JsonObject { ["metadata"] = new JsonObject { ["name"] = "x" } });
+        var (node, status) = await api.PostAsync("/api/v1/nodes", new JsonObject { ["metadata"] = new JsonObject { ["name"] = "joined-1" } });
+        var (configMap, _) = await api.PostAsync("/api/v1/namespaces/default/configmaps", new JsonObject { ["metadata"] = new JsonObject { ["name"] = "x" } });
+        var (csr, created) = await api.PostAsync("/apis/certificates.k8s.io/v1/certificatesigningrequests", new JsonObject
+        {
+            ["metadata"] = new JsonObject { ["name"] = "node-csr-joined-1" },
+            ["spec"] = new JsonObject
+            {
+                ["request"] = Convert.ToBase64String(Encoding.ASCII.GetBytes(pem)),
+                ["signerName"] = CertificatesModule.KubeletClientSigner,
+                ["usages"] = new JsonArray("digital signature", "client auth"),
+                ["username"] = "someone-else",
+            },
+        });
+        string? issued = null;
+        for (var attempt = 0; attempt < 100 && issued is null; attempt++)
+        {
+            var (_, read) = await api.GetAsync("/apis/certificates.k8s.io/v1/certificatesigningrequests/node-csr-joined-1");
+            issued = read?["status"]?["certificate"]?.GetValue<string>();
+            await Task.Delay(100);
+        }
 
-        Assert.Equal(HttpStatusCode.Created, node);
-        Assert.Equal(HttpStatusCode.Forbidden, configMap);
+        Assert.Equal(HttpStatusCode.Forbidden, node);
         Assert.Contains("User \"system:bootstrap:abcdef\"", status!["message"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.Forbidden, configMap);
+        Assert.Equal(HttpStatusCode.Created, csr);
+        Assert.Equal("system:bootstrap:abcdef", created!["spec"]!["username"]!.GetValue<string>());
+        Assert.NotNull(issued);
+        using var certificate = X509Certificate2.CreateFromPem(Encoding.ASCII.GetString(Convert.FromBase64String(issued)));
+        using var withKey = certificate.CopyWithPrivateKey(key);
+        using var exportable = X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
+        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, c, _, _) => c is not null };
+        handler.ClientCertificates.Add(exportable);
+        using var kubelet = new ApiClient(new HttpClient(handler) { BaseAddress = new Uri(fixture.Emulator.Url) });
+        var (registered, _) = await kubelet.PostAsync("/api/v1/nodes", new JsonObject { ["metadata"] = new JsonObject { ["name"] = "joined-1" } });
+        // A kubelet writes its Node (annotations included) but nothing in kube-system: why the module keeps host access data there.
+        var (accessData, _) = await kubelet.PostAsync("/api/v1/namespaces/kube-system/configmaps", new JsonObject { ["metadata"] = new JsonObject { ["name"] = "clustermanagement-node-access" } });
+        Assert.Equal(HttpStatusCode.Created, registered);
+        Assert.Equal(HttpStatusCode.Forbidden, accessData);
+    }
+
+    [Fact]
+    public async Task CertificateRequestOutsideTheKubeletShapeStaysPending()
+    {
+        using var api = new ApiClient(fixture.Emulator.CreateClient());
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var pem = new CertificateRequest("O=system:masters, CN=system:node:evil", key, HashAlgorithmName.SHA256).CreateSigningRequestPem();
+
+        var (csr, _) = await api.PostAsync("/apis/certificates.k8s.io/v1/certificatesigningrequests", new JsonObject
+        {
+            ["metadata"] = new JsonObject { ["name"] = "node-csr-evil" },
+            ["spec"] = new JsonObject
+            {
+                ["request"] = Convert.ToBase64String(Encoding.ASCII.GetBytes(pem)),
+                ["signerName"] = CertificatesModule.KubeletClientSigner,
+                ["usages"] = new JsonArray("digital signature", "client auth"),
+            },
+        });
+        await Task.Delay(1000);
+        var (_, read) = await api.GetAsync("/apis/certificates.k8s.io/v1/certificatesigningrequests/node-csr-evil");
+
+        Assert.Equal(HttpStatusCode.Created, csr);
+        Assert.Null(read!["status"]?["certificate"]);
     }
 
     [Fact]

@@ -20,8 +20,8 @@ public sealed class KubectlFidelityTests(EmulatorFixture fixture) : IClassFixtur
         Assert.Equal(["NAME", "STATUS", "ROLES", "AGE", "VERSION", "INTERNAL-IP", "EXTERNAL-IP", "OS-IMAGE", "KERNEL-VERSION", "CONTAINER-RUNTIME"],
             Columns(lines[0]));
         Assert.Equal(5, lines.Length);
-        Assert.Matches(@"^cp-1\s+Ready\s+control-plane\s+45d\s+v1\.32\.4\s+10\.0\.0\.11\s+<none>\s+Debian GNU/Linux 12 \(bookworm\)\s+6\.1\.0-28-amd64\s+containerd://1\.7\.24\s*$", lines[1]);
-        Assert.Matches(@"^worker-1\s+Ready\s+<none>\s+44d\s+v1\.32\.4\s+10\.0\.0\.12\s+<none>\s+Debian GNU/Linux 12 \(bookworm\)\s+6\.1\.0-28-amd64\s+docker://20\.10\.24\s*$", lines[2]);
+        Assert.Matches(@"^cp-1\s+Ready\s+control-plane\s+45d\s+v1\.32\.4\s+127\.1\.0\.11\s+<none>\s+Debian GNU/Linux 12 \(bookworm\)\s+6\.1\.0-28-amd64\s+containerd://1\.7\.24\s*$", lines[1]);
+        Assert.Matches(@"^worker-1\s+Ready\s+<none>\s+44d\s+v1\.32\.4\s+127\.1\.0\.12\s+<none>\s+Debian GNU/Linux 12 \(bookworm\)\s+6\.1\.0-28-amd64\s+docker://20\.10\.24\s*$", lines[2]);
         Assert.StartsWith("worker-3", lines[4]);
     }
 
@@ -66,7 +66,7 @@ public sealed class KubectlFidelityTests(EmulatorFixture fixture) : IClassFixtur
         Assert.Equal(["NAMESPACE", "NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE", "NOMINATED", "NODE", "READINESS", "GATES"], Columns(lines[0]));
         var proxies = lines.Where(l => l.Contains("kube-proxy-")).ToList();
         Assert.Equal(4, proxies.Count);
-        Assert.All(proxies, l => Assert.Matches(@"^kube-system\s+kube-proxy-[a-z0-9]{5}\s+1/1\s+Running\s+0\s+\d+d\s+10\.0\.0\.\d+\s+(cp|worker)-\d\s+<none>\s+<none>\s*$", l));
+        Assert.All(proxies, l => Assert.Matches(@"^kube-system\s+kube-proxy-[a-z0-9]{5}\s+1/1\s+Running\s+0\s+\d+d\s+127\.1\.0\.\d+\s+(cp|worker)-\d\s+<none>\s+<none>\s*$", l));
     }
 
     [KubectlFact]

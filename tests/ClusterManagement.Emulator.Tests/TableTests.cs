@@ -42,7 +42,7 @@ public sealed class TableTests
 
         var cells = new NodeTable().Cells(node, now).Select(c => c!.GetValue<string>()).ToArray();
 
-        Assert.Equal(["n1", "NotReady,SchedulingDisabled", "control-plane,etcd,ingress", "5h", "v1.32.4", "10.0.0.14", "<none>",
+        Assert.Equal(["n1", "NotReady,SchedulingDisabled", "control-plane,etcd,ingress", "5h", "v1.32.4", "127.1.0.14", "<none>",
             "Debian GNU/Linux 12 (bookworm)", "<unknown>", "containerd://1.7.24"], cells);
     }
 

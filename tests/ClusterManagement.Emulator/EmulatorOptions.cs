@@ -44,5 +44,5 @@ public sealed record EmulatorOptions
 
     /// <summary>Kinds, admission plugins, subresource handlers, controllers and seeders, applied in order.</summary>
     public IReadOnlyList<IEmulatorModule> Modules { get; init; } =
-        [new CoreModule(), new Network.NetworkModule(), new NodesModule(), new AppsModule(), new RbacModule(), new StorageModule(), new DriverWorkloadsModule()];
+        [new CoreModule(), new Network.NetworkModule(), new NodesModule(), new AppsModule(), new RbacModule(), new StorageModule(), new DriverWorkloadsModule(), new Certificates.CertificatesModule()];
 }

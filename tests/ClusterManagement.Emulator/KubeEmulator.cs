@@ -72,7 +72,8 @@ public sealed class KubeEmulator : IAsyncDisposable
         }
         var time = TimeProvider.System;
         var store = new ObjectStore(options.WatchHistorySize, time);
-        var context = new EmulatorContext(store, builder.Registry, EmulatorSettings.From(options), new NodeHeartbeats(), options, time);
+        var ca = CertificateAuthority.Create();
+        var context = new EmulatorContext(store, builder.Registry, EmulatorSettings.From(options), new NodeHeartbeats(), options, time, ca);
         foreach (var seeder in builder.Seeders)
         {
             seeder.Seed(context);
@@ -82,7 +83,6 @@ public sealed class KubeEmulator : IAsyncDisposable
         var stateDirectory = options.StateDirectory ?? Directory.CreateTempSubdirectory("kube-emulator-").FullName;
         Directory.CreateDirectory(stateDirectory);
 
-        var ca = CertificateAuthority.Create();
         var serverCertificate = ca.IssueServerCertificate();
         var adminCertificate = ca.IssueClientCertificate("admin", "system:masters");
         var credentials = EmulatorCredentials.Generate();

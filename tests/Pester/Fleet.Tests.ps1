@@ -167,7 +167,9 @@ Describe 'Node-host fleet' -Skip:([bool]$script:fleetSkipReason) {
             Invoke-RestMethod @script:api -Method Post -Uri "$($script:cluster.Url)/api/v1/namespaces/kube-system/secrets" -Body (@{
                     apiVersion = 'v1'; kind = 'Secret'; type = 'bootstrap.kubernetes.io/token'
                     metadata   = @{ name = "bootstrap-token-$script:tokenId"; namespace = 'kube-system' }
-                    data       = @{ 'token-id' = (& $b64 $script:tokenId); 'token-secret' = (& $b64 $tokenSecret); 'usage-bootstrap-authentication' = (& $b64 'true') }
+                    # kubeadm's group, which its CSR auto-approval binds: the kubelet trades the token for a client certificate.
+                    data       = @{ 'token-id' = (& $b64 $script:tokenId); 'token-secret' = (& $b64 $tokenSecret); 'usage-bootstrap-authentication' = (& $b64 'true')
+                        'auth-extra-groups' = (& $b64 'system:bootstrappers:kubeadm:default-node-token') }
                 } | ConvertTo-Json) | Out-Null
             $clusterInfo = "apiVersion: v1`nclusters:`n- cluster:`n    certificate-authority-data: $(& $b64 $caPem)`n    server: $($script:cluster.Url)`n  name: `"`"`nkind: Config`n"
             $header = & $b64url $utf8.GetBytes("{`"alg`":`"HS256`",`"kid`":`"$script:tokenId`"}")

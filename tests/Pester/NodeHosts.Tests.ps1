@@ -46,6 +46,17 @@ Describe 'Node hosts' -Skip:([bool]$script:fleetSkipReason) {
             param([string]$Name, [string]$Script)
             $PSNativeCommandUseErrorActionPreference = $false
             ((& docker --host "unix://$($script:engine.Socket)" exec $Name sh -c $Script 2>&1) | ForEach-Object { "$_" }) -join "`n"
+
+        # The module's access data for every node, as a second admin reads it: kube-system/clustermanagement-node-access.
+        function Get-AccessRecord {
+            param([string]$Name)
+            $map = Invoke-KubectlJson -KubeConfig $script:cluster.KubeConfig -Arguments '-n', 'kube-system', 'get', 'configmap', 'clustermanagement-node-access', '-o', 'json' | ConvertFrom-Json -AsHashtable
+            if ($map.data -and $map.data.ContainsKey($Name)) { $map.data[$Name] | ConvertFrom-Json } else { $null }
+        }
+
+        function Get-BootstrapTokenSecret {
+            @((Invoke-KubectlJson -KubeConfig $script:cluster.KubeConfig -Arguments '-n', 'kube-system', 'get', 'secrets', '-o', 'json' | ConvertFrom-Json).items |
+                    Where-Object type -eq 'bootstrap.kubernetes.io/token' | ForEach-Object { $_.metadata.name })
         }
 
         # ShouldProcess writes its "What if:" lines to the host, not to a stream a test can
@@ -88,10 +99,12 @@ Describe 'Node hosts' -Skip:([bool]$script:fleetSkipReason) {
                 $node.Readiness | Should -Be 'Ready'
                 $node.Version | Should -Be 'v1.31.4'
                 $node.Labels['fleet.test/host'] | Should -Be $h.Name
-                $node.Annotations['clustermanagement.io/ssh-host'] | Should -Be $h.Address
-                $node.Annotations['clustermanagement.io/ssh-port'] | Should -Be "$($h.SshPort)"
-                $node.Annotations['clustermanagement.io/ssh-user'] | Should -Be 'cmadmin'
-                $node.Annotations['clustermanagement.io/ssh-host-key'] | Should -Be $h.HostKeyFingerprint
+                $record = Get-AccessRecord $h.Name
+                $record.host | Should -Be $h.Address
+                $record.port | Should -Be $h.SshPort
+                $record.user | Should -Be 'cmadmin'
+                $record.hostKey | Should -Be $h.HostKeyFingerprint
+                $node.Annotations.Keys | Should -Not -Match '^clustermanagement\.io/ssh-'
                 $node.Annotations.ContainsKey('clustermanagement.io/engine-endpoint') | Should -BeFalse
             }
             (Get-ClusterNode -Name cp-1).Roles | Should -Be @('control-plane')
@@ -293,7 +306,7 @@ Describe 'Node hosts' -Skip:([bool]$script:fleetSkipReason) {
             $result.Error | Should -Match ([regex]::Escape(($script:hosts | Where-Object Name -eq worker-1).HostKeyFingerprint))
         }
 
-        It 'lets a second admin in through the fingerprint recorded on the Node' {
+        It 'lets a second admin in through the fingerprint recorded in kube-system' {
             $fresh = Join-Path $TestDrive 'known_hosts.second-admin'
             $result = Get-NodeDocker -Node worker-1 -SshUser cmadmin -SshKeyPath $script:key -KnownHostsPath $fresh
             $result.State | Should -Be 'Running'
@@ -631,9 +644,12 @@ systemctl restart ssh.service
             Get-ClusterNode -Name cp-1 | Should -Not -BeNullOrEmpty
         }
 
-        It 'drains, resets the host with kubeadm and deletes the Node' {
+        It 'drains, resets the host with kubeadm and deletes the Node and its access data' {
+            Get-AccessRecord worker-2 | Should -Not -BeNullOrEmpty
             Remove-ClusterNode -Name worker-2 -Force @script:access
             Get-ClusterNode -Name worker-2 -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            Get-AccessRecord worker-2 | Should -BeNullOrEmpty
+            Get-AccessRecord worker-1 | Should -Not -BeNullOrEmpty
             Invoke-Node worker-2 'test -e /etc/kubernetes/kubelet.conf && echo present || echo gone; systemctl is-active kubelet || true' | Should -Match 'gone'
         }
 
@@ -642,6 +658,95 @@ systemctl restart ssh.service
             $node = New-ClusterNode -Name worker-2 -Address $h.Address -Port $h.SshPort @script:access -Force `
                 -ContainerdVersion $script:oldContainerd -KubernetesVersion 1.31 -Role worker -Timeout 120
             $node.Readiness | Should -Be 'Ready'
+        }
+    }
+
+    Context 'Bootstrap tokens' {
+        It 'leaves no bootstrap token behind and never puts it on a command line or in a readable file' {
+            Get-BootstrapTokenSecret | Should -BeNullOrEmpty
+            foreach ($h in $script:hosts) {
+                # Written by the fleet's kubeadm at the start and the end of each join; see tests/Fleet/packages/kubeadm.
+                $audit = Invoke-Node $h.Name 'sudo -n cat /var/log/kubeadm-join.audit'
+                $audit | Should -Match '(?m)^argv: --config /tmp/tmp\.\w+$'
+                $audit | Should -Match '(?m)^config: /tmp/tmp\.\w+ 600 root$'
+                @([regex]::Matches($audit, '(?m)^token-in-cmdline: (\d+)$')).ForEach({ $_.Groups[1].Value }) | Should -Be @('0', '0')
+                $config = [regex]::Match($audit, '(?m)^config: (\S+)').Groups[1].Value
+                Invoke-Node $h.Name "sudo -n test -e $config && echo present || echo gone" | Should -Be 'gone'
+                Invoke-Node $h.Name 'sudo -n test -e /etc/kubernetes/bootstrap-kubelet.conf && echo present || echo gone' | Should -Be 'gone'
+            }
+        }
+
+        It 'deletes the token when the join fails, and the next run joins with a new one' {
+            $h = $script:hosts | Where-Object Name -eq worker-2
+            $join = @{ Name = 'worker-2'; Address = $h.Address; Port = $h.SshPort
+                ContainerdVersion = $script:oldContainerd; KubernetesVersion = '1.31'; Role = 'worker'; Timeout = 120; Force = $true }
+            Remove-ClusterNode -Name worker-2 -Force @script:access
+            # A kubelet that cannot start: kubeadm join fails after the token was made and used.
+            Invoke-Node worker-2 'sudo -n systemctl mask kubelet' | Out-Null
+            try {
+                $err = { New-ClusterNode @join @script:access -ErrorAction Stop } | Should -Throw -PassThru
+                $err.FullyQualifiedErrorId | Should -BeLike 'KubeadmJoinFailed*'
+                Invoke-Node worker-2 'sudo -n cat /var/log/kubeadm-join.audit' | Should -Match '(?m)^token-in-cmdline: 0$'
+                Get-BootstrapTokenSecret | Should -BeNullOrEmpty
+            }
+            finally {
+                Invoke-Node worker-2 'sudo -n systemctl unmask kubelet' | Out-Null
+            }
+            (New-ClusterNode @join @script:access).Readiness | Should -Be 'Ready'
+            Get-BootstrapTokenSecret | Should -BeNullOrEmpty
+            # The kubelet lives on its own certificate, so the deleted token cut nothing off.
+            Invoke-Node worker-2 'sudo -n grep -c -e "token:" -e "client-certificate:" /etc/kubernetes/kubelet.conf' | Should -Be '1'
+            Invoke-Node worker-2 'sudo -n grep -q "client-certificate: /var/lib/kubelet/pki/kubelet-client-current.pem" /etc/kubernetes/kubelet.conf && echo cert' | Should -Be 'cert'
+        }
+    }
+
+    Context 'Trust in what a node says about itself' {
+        BeforeAll {
+            $script:w1 = $script:hosts | Where-Object Name -eq worker-1
+            $script:w1Record = Get-AccessRecord worker-1
+            # What a node joined by an earlier version looks like, or one whose kubelet wrote its own
+            # annotations: no entry in kube-system, access data on the Node.
+            Invoke-KubectlJson -KubeConfig $script:cluster.KubeConfig -Arguments '-n', 'kube-system', 'patch', 'configmap', 'clustermanagement-node-access',
+                '--type=merge', '-p', '{"data":{"worker-1":null}}' | Out-Null
+            Invoke-KubectlJson -KubeConfig $script:cluster.KubeConfig -Arguments 'annotate', '--overwrite', 'node', 'worker-1',
+                "clustermanagement.io/ssh-host=$($script:w1.Address)", "clustermanagement.io/ssh-port=$($script:w1.SshPort)",
+                'clustermanagement.io/ssh-user=cmadmin', "clustermanagement.io/ssh-host-key=$($script:w1.HostKeyFingerprint)" | Out-Null
+        }
+
+        AfterAll {
+            $json = $script:w1Record | ConvertTo-Json -Compress
+            $patch = @{ data = @{ 'worker-1' = $json } } | ConvertTo-Json -Compress
+            Invoke-KubectlJson -KubeConfig $script:cluster.KubeConfig -Arguments '-n', 'kube-system', 'patch', 'configmap', 'clustermanagement-node-access', '--type=merge', '-p', $patch | Out-Null
+            Invoke-KubectlJson -KubeConfig $script:cluster.KubeConfig -Arguments 'annotate', 'node', 'worker-1', 'clustermanagement.io/ssh-host-', 'clustermanagement.io/ssh-port-',
+                'clustermanagement.io/ssh-user-', 'clustermanagement.io/ssh-host-key-' | Out-Null
+        }
+
+        It 'does not trust a host-key fingerprint planted in a Node annotation' {
+            $fresh = Join-Path $TestDrive 'known_hosts.planted'
+            $result = Get-NodeDocker -Node worker-1 -SshUser cmadmin -SshKeyPath $script:key -KnownHostsPath $fresh
+            $result.State | Should -Be 'Unreachable'
+            $result.Error | Should -Match 'is not known'
+            $result.Error | Should -Match ([regex]::Escape($script:w1.HostKeyFingerprint))
+            if (Test-Path $fresh) { (Get-Content $fresh) -join "`n" | Should -Not -Match '127\.0\.0\.172' }
+            Get-AccessRecord worker-1 | Should -BeNullOrEmpty
+        }
+
+        It 'migrates the node once its key is verified another way, recording the verified key in kube-system' {
+            $result = Get-NodeDocker -Node worker-1 -SshUser cmadmin -SshKeyPath $script:key -KnownHostsPath $script:knownHosts
+            $result.State | Should -Be 'Running' -Because $result.Error
+            $record = Get-AccessRecord worker-1
+            $record.host | Should -Be $script:w1.Address
+            $record.port | Should -Be $script:w1.SshPort
+            $record.hostKey | Should -Be $script:w1.HostKeyFingerprint
+        }
+
+        It 'keeps to the record when the Node later claims another host and key' {
+            Invoke-KubectlJson -KubeConfig $script:cluster.KubeConfig -Arguments 'annotate', '--overwrite', 'node', 'worker-1',
+                'clustermanagement.io/ssh-host=127.0.0.171', 'clustermanagement.io/ssh-port=2371', 'clustermanagement.io/ssh-host-key=SHA256:planted' | Out-Null
+            $fresh = Join-Path $TestDrive 'known_hosts.record'
+            $result = Get-NodeDocker -Node worker-1 -SshUser cmadmin -SshKeyPath $script:key -KnownHostsPath $fresh
+            $result.State | Should -Be 'Running' -Because $result.Error
+            (Get-Content $fresh) -join "`n" | Should -Match '(?m)^\[127\.0\.0\.172\]:2372 ssh-ed25519 '
         }
     }
 

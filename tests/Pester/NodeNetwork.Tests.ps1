@@ -63,12 +63,14 @@ Describe 'Node networks and routes' -Skip:([bool]$script:fleetSkipReason) {
 
         function Register-Node {
             param($FleetHost, [string]$PodCidr)
-            $annotations = [ordered]@{
-                'clustermanagement.io/ssh-host'     = $FleetHost.Address
-                'clustermanagement.io/ssh-port'     = "$($FleetHost.SshPort)"
-                'clustermanagement.io/ssh-user'     = 'cmadmin'
-                'clustermanagement.io/ssh-host-key' = $FleetHost.HostKeyFingerprint
-            }
+            # Access data as New-ClusterNode records it, in kube-system where only admins write.
+            $record = @{ host = $FleetHost.Address; port = $FleetHost.SshPort; user = 'cmadmin'; hostKey = $FleetHost.HostKeyFingerprint } | ConvertTo-Json -Compress
+            $access = @{ data = @{ $FleetHost.Name = $record } }
+            $accessFile = Join-Path $TestDrive "$($FleetHost.Name)-access.json"
+            $access | ConvertTo-Json -Depth 5 | Set-Content $accessFile
+            # Merged into what New-ClusterNode wrote for worker-1, never replacing it.
+            Invoke-KubectlJson -KubeConfig $script:cluster.KubeConfig -Arguments '-n', 'kube-system', 'patch', 'configmap', 'clustermanagement-node-access', '--type=merge', '--patch-file', $accessFile | Out-Null
+            $annotations = [ordered]@{}
             $node = [ordered]@{ apiVersion = 'v1'; kind = 'Node'; metadata = [ordered]@{ name = $FleetHost.Name; annotations = $annotations }; spec = [ordered]@{} }
             if ($PodCidr) { $node.spec = [ordered]@{ podCIDR = $PodCidr; podCIDRs = @($PodCidr) } }
             $file = Join-Path $TestDrive "$($FleetHost.Name).json"

@@ -1,4 +1,5 @@
 using ClusterManagement.Diagnostics;
+using ClusterManagement.Kubernetes;
 using ClusterManagement.NodeHosts.Ssh;
 using ClusterManagement.Nodes;
 
@@ -35,25 +36,72 @@ public sealed class NodeAccessOptions
     private static string? Variable(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;
 }
 
-/// <summary>Where one node's host is, as recorded on its Node (or derived from its InternalIP).</summary>
+/// <summary>
+/// Where one node's host is. RecordedHostKey comes only from the module's access object
+/// (<see cref="NodeAccessRecords"/>), never from the Node; <see cref="FromNodeAnnotations"/> marks a
+/// node joined by an earlier version of the module, whose address hints are still on the Node.
+/// </summary>
 public sealed record NodeEndpoint(string NodeName, SshTarget Ssh, string? RecordedHostKey)
 {
-    public static NodeEndpoint For(ClusterNode node, NodeAccessOptions access)
+    public bool FromNodeAnnotations { get; init; }
+
+    /// <summary>
+    /// A node has host access data when the access object has its entry or, for a node joined before
+    /// that object existed, its Node carries the ssh-host annotation. Its addresses (InternalIP,
+    /// ExternalIP) are not access data: they say where the kubelet is, not which SSH server to trust,
+    /// and an emulated or foreign node's address may lead anywhere.
+    /// </summary>
+    public static NodeEndpoint For(ClusterNode node, NodeAccessOptions access, NodeAccessRecord? record)
     {
         var annotations = node.Annotations;
-        var host = annotations.GetValueOrDefault(NodeAnnotations.SshHost) ?? node.InternalIP ?? node.ExternalIP
-            ?? throw new ClusterException(ClusterErrorKind.ConfigurationInvalid, "NodeAddressMissing",
-                $"Node {node.Name} has no {NodeAnnotations.SshHost} annotation and no InternalIP: the module does not know where its host is.", node.Name);
-        var port = int.TryParse(annotations.GetValueOrDefault(NodeAnnotations.SshPort), out var p) ? p : 22;
-        var user = access.User ?? annotations.GetValueOrDefault(NodeAnnotations.SshUser) ?? Environment.UserName;
-        return new NodeEndpoint(node.Name, new SshTarget(host, port, user), annotations.GetValueOrDefault(NodeAnnotations.SshHostKey));
+        if (record is not null)
+        {
+            return new NodeEndpoint(node.Name, new SshTarget(record.Host, record.Port, access.User ?? record.User), record.HostKey);
+        }
+
+        // Written by the node's own kubelet as easily as by an admin: where to connect, never whom to trust.
+        if (annotations.GetValueOrDefault(NodeAnnotations.SshHost) is { Length: > 0 } host)
+        {
+            var port = int.TryParse(annotations.GetValueOrDefault(NodeAnnotations.SshPort), out var p) && p is > 0 and < 65536 ? p : 22;
+            var user = access.User ?? annotations.GetValueOrDefault(NodeAnnotations.SshUser) ?? Environment.UserName;
+            return new NodeEndpoint(node.Name, new SshTarget(host, port, user), null) { FromNodeAnnotations = true };
+        }
+
+        throw new ClusterException(
+            ClusterErrorKind.ConfigurationInvalid,
+            "NodeHostAccessMissing",
+            $"Node {node.Name} has no host access data: it has no entry in {NodeAccessRecords.Namespace}/{NodeAccessRecords.Name}, so the module does not know " +
+            "which SSH server is its host. Nodes get access data when New-ClusterNode adds them (run it again for a node that was joined otherwise); " +
+            "the Node's own addresses are not used.",
+            node.Name);
     }
 }
 
-/// <summary>Opens verified SSH connections to node hosts.</summary>
-public sealed class NodeConnector(NodeAccessOptions access, IOperationLog log)
+/// <summary>Opens verified SSH connections to node hosts, finding them through the module's access object.</summary>
+public sealed class NodeConnector
 {
-    public NodeAccessOptions Access => access;
+    private readonly ClusterConnection connection;
+    private readonly NodeAccessOptions access;
+    private readonly IOperationLog log;
+    private readonly Lazy<Task<IReadOnlyDictionary<string, string>>> records;
+
+    public NodeConnector(ClusterConnection connection, NodeAccessOptions access, IOperationLog log)
+    {
+        this.connection = connection;
+        this.access = access;
+        this.log = log;
+        // Read once per cmdlet run: every node worked on comes from the same snapshot.
+        records = new(() => new NodeAccessRecords(connection).ReadAsync(CancellationToken.None));
+    }
+
+    public async Task<NodeEndpoint> EndpointAsync(ClusterNode node, CancellationToken cancellationToken)
+    {
+        var all = await records.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return NodeEndpoint.For(node, access, all.TryGetValue(node.Name, out var json) ? NodeAccessRecord.Parse(node.Name, json) : null);
+    }
+
+    public async Task<NodeShell> ConnectAsync(ClusterNode node, CancellationToken cancellationToken) =>
+        await ConnectAsync(await EndpointAsync(node, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
 
     public async Task<NodeShell> ConnectAsync(NodeEndpoint endpoint, CancellationToken cancellationToken)
     {
@@ -67,6 +115,31 @@ public sealed class NodeConnector(NodeAccessOptions access, IOperationLog log)
         }
 
         var policy = new HostKeyPolicy(new KnownHosts(access.KnownHostsPath), access.AcceptNewHostKey, endpoint.RecordedHostKey);
-        return await NodeShell.ConnectAsync(endpoint.Ssh, access.Credential, policy, access.ConnectTimeout, log, cancellationToken).ConfigureAwait(false);
+        var shell = await NodeShell.ConnectAsync(endpoint.Ssh, access.Credential, policy, access.ConnectTimeout, log, cancellationToken).ConfigureAwait(false);
+        if (endpoint.FromNodeAnnotations)
+        {
+            await MigrateAsync(endpoint, shell, cancellationToken).ConfigureAwait(false);
+        }
+
+        return shell;
+    }
+
+    /// <summary>
+    /// Moves a node joined by an earlier version into the access object. The host key recorded is the
+    /// one this connection verified against known_hosts or accepted with -AcceptNewHostKey, never the
+    /// one on the Node. A caller without write access (a read-only pipeline) leaves it for later.
+    /// </summary>
+    private async Task MigrateAsync(NodeEndpoint endpoint, NodeShell shell, CancellationToken cancellationToken)
+    {
+        var record = new NodeAccessRecord(endpoint.Ssh.Host, endpoint.Ssh.Port, endpoint.Ssh.User, shell.HostKeyFingerprint);
+        try
+        {
+            await new NodeAccessRecords(connection).SetAsync(endpoint.NodeName, record, cancellationToken).ConfigureAwait(false);
+            log.Verbose($"{endpoint.NodeName}: recorded its access data ({endpoint.Ssh}, {shell.HostKeyFingerprint}) in {NodeAccessRecords.Namespace}/{NodeAccessRecords.Name}.");
+        }
+        catch (ClusterException e) when (e.Kind is ClusterErrorKind.Forbidden or ClusterErrorKind.Unauthorized)
+        {
+            log.Verbose($"{endpoint.NodeName}: its access data stays unrecorded ({e.Message}).");
+        }
     }
 }

@@ -1,8 +1,10 @@
 namespace ClusterManagement.NodeHosts;
 
 /// <summary>
-/// Where the module keeps a node's access data: on the Node itself, so a second admin or a
-/// pipeline reaches the host without anyone's local files (docker-machine issue #23).
+/// Annotations the module writes on Nodes. Host access data no longer lives here (a node's kubelet can
+/// rewrite its own Node): it is in <see cref="NodeAccessRecords"/>. The ssh-* annotations earlier
+/// versions wrote are read only to find such a node's host once, never to trust its key, and
+/// New-ClusterNode removes them with the old engine endpoint.
 /// </summary>
 public static class NodeAnnotations
 {
@@ -12,5 +14,8 @@ public static class NodeAnnotations
     public const string SshUser = Prefix + "ssh-user";
     public const string SshHostKey = Prefix + "ssh-host-key";
 
-    public static readonly string[] All = [SshHost, SshPort, SshUser, SshHostKey];
+    /// <summary>Where versions that gave the engine a TCP listener recorded it; nothing reads it now.</summary>
+    public const string EngineEndpoint = Prefix + "engine-endpoint";
+
+    public static readonly string[] Legacy = [SshHost, SshPort, SshUser, SshHostKey, EngineEndpoint];
 }

@@ -32,7 +32,7 @@ public sealed class EngineNetworkNameCompleter : ClusterNameCompleter
             acceptNewHostKey: false,
             TimeSpan.FromSeconds(2));
         var clusterNode = await new NodeService(connection).GetAsync(node, cancellationToken).ConfigureAwait(false);
-        var networks = await new EngineNetworkService(new NodeConnector(access, NullOperationLog.Instance), NullOperationLog.Instance)
+        var networks = await new EngineNetworkService(new NodeConnector(connection, access, NullOperationLog.Instance), NullOperationLog.Instance)
             .ListAsync(clusterNode, TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
         return networks.Select(n => n.Name).ToList();
     }

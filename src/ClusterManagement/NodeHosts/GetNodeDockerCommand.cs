@@ -44,7 +44,7 @@ public sealed class GetNodeDockerCommand : NodeHostCmdlet
         writer.Progress(new(1, "Probing node engines", "Done", 100, Completed: true));
 
         // Results in the order the nodes were asked for, whatever order they answered in.
-        foreach (var result in results)
+        foreach (var result in results.OfType<NodeDocker>())
         {
             writer.Object(result);
         }

@@ -43,7 +43,7 @@ public sealed class GetNodeServiceCommand : NodeHostCmdlet
         var results = new IReadOnlyList<NodeUnit>?[nodes.Count];
         await ForEachAsync(Enumerable.Range(0, nodes.Count), writer, async (i, token) =>
         {
-            using var shell = await connector.ConnectAsync(NodeEndpoint.For(nodes[i], connector.Access), token).ConfigureAwait(false);
+            using var shell = await connector.ConnectAsync(nodes[i], token).ConfigureAwait(false);
             results[i] = await NodeUnitService.GetAsync(shell, nodes[i].Name, units, Timeout, token).ConfigureAwait(false);
         }, ct).ConfigureAwait(false);
         foreach (var unit in results.Where(r => r is not null).SelectMany(r => r!))

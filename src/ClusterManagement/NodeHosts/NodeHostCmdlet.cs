@@ -15,7 +15,7 @@ namespace ClusterManagement.NodeHosts;
 public abstract class NodeHostCmdlet : ClusterCmdlet
 {
     /// <summary>
-    /// <para type="description">The login user on the node hosts. Defaults to $env:CLUSTERMANAGEMENT_SSH_USER, then the user recorded on the Node, then the current user.</para>
+    /// <para type="description">The login user on the node hosts. Defaults to $env:CLUSTERMANAGEMENT_SSH_USER, then the user recorded for the node in kube-system/clustermanagement-node-access, then the current user.</para>
     /// </summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -90,7 +90,7 @@ public abstract class NodeHostCmdlet : ClusterCmdlet
         }
     }
 
-    protected NodeConnector Connector(IOperationLog log) => new(access ?? throw new InvalidOperationException("BeginProcessing did not run."), log);
+    protected NodeConnector Connector(IOperationLog log) => new(Connect(), access ?? throw new InvalidOperationException("BeginProcessing did not run."), log);
 
     /// <summary>Reads the requested Nodes (all of them when none were named); a missing one is an error record, the others go on.</summary>
     private protected async Task<IReadOnlyList<ClusterNode>> ResolveNodesAsync(ClusterConnection connection, PipelineWriter writer, bool allWhenNone, CancellationToken cancellationToken)

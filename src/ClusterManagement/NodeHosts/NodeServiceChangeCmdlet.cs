@@ -76,7 +76,7 @@ public abstract class NodeServiceChangeCmdlet : NodeHostCmdlet
 
         await ForEachAsync(approved, writer, async (item, token) =>
         {
-            using var shell = await connector.ConnectAsync(NodeEndpoint.For(item.Node, connector.Access), token).ConfigureAwait(false);
+            using var shell = await connector.ConnectAsync(item.Node, token).ConfigureAwait(false);
             foreach (var unit in item.Units)
             {
                 var readiness = NodeUnitService.AffectsReadiness(unit) && Action != UnitAction.Start;

@@ -26,7 +26,7 @@ public sealed class KubectlDrainTests
         {
             pod.ObjectAt("spec")["volumes"] = JsonNode.Parse("""[{"name":"scratch","emptyDir":{}}]""");
         }
-        PodConditions.MarkRunning(pod, "10.0.0.12", "10.244.1.50", DateTimeOffset.UtcNow);
+        PodConditions.MarkRunning(pod, "127.1.0.12", "10.244.1.50", DateTimeOffset.UtcNow);
         return pod;
     }
 

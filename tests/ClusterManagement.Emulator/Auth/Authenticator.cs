@@ -72,7 +72,8 @@ public sealed partial class Authenticator(CertificateAuthority ca, EmulatorCrede
         {
             return null;
         }
-        return new EmulatorUser($"system:bootstrap:{id}", ["system:bootstrappers", "system:nodes", "system:authenticated"], AccessLevel.Node);
+        var extraGroups = (Decode(secret.StringAt("data", "auth-extra-groups")) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return new EmulatorUser($"system:bootstrap:{id}", ["system:bootstrappers", .. extraGroups, "system:authenticated"], AccessLevel.Bootstrap);
     }
 
     private static string? Decode(string? base64)

@@ -18,6 +18,7 @@ public static class Authorizer
         {
             AccessLevel.Admin => true,
             AccessLevel.Node => ReadVerbs.Contains(verb) || NodeWritable.Contains(resource),
+            AccessLevel.Bootstrap => ReadVerbs.Contains(verb) || (verb == "create" && resource == "certificatesigningrequests"),
             _ => ReadVerbs.Contains(verb),
         };
         if (allowed)

@@ -49,6 +49,25 @@ public sealed class CertificateAuthority : IDisposable
         return Issue(subject, [], new Oid("1.3.6.1.5.5.7.3.2"));
     }
 
+    /// <summary>
+    /// Signs a PKCS#10 request (PEM) as a client certificate for its own subject, as the controller
+    /// manager's csrsigning controller does for an approved request; the request's signature is checked.
+    /// </summary>
+    public X509Certificate2 SignClientRequest(string requestPem)
+    {
+        var request = CertificateRequest.LoadSigningRequestPem(requestPem, HashAlgorithmName.SHA256, CertificateRequestLoadOptions.Default);
+        request.CertificateExtensions.Clear();
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], false));
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Certificate, true, false));
+        var now = DateTimeOffset.UtcNow;
+        lock (_key)
+        {
+            return request.Create(Certificate.SubjectName, X509SignatureGenerator.CreateForECDsa(_key), now.AddMinutes(-5), now.AddYears(1), RandomNumberGenerator.GetBytes(16));
+        }
+    }
+
     /// <summary>True when this CA signed <paramref name="certificate"/> and it is within its validity.</summary>
     public bool Issued(X509Certificate2 certificate)
     {

@@ -1,3 +1,4 @@
+using ClusterManagement.Emulator.Auth;
 using ClusterManagement.Emulator.Store;
 
 namespace ClusterManagement.Emulator.Controllers;
@@ -9,4 +10,5 @@ public sealed record EmulatorContext(
     EmulatorSettings Settings,
     NodeHeartbeats Heartbeats,
     EmulatorOptions Options,
-    TimeProvider Time);
+    TimeProvider Time,
+    CertificateAuthority Authority);

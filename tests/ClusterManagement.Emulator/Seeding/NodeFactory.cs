@@ -84,8 +84,11 @@ public static class NodeFactory
         };
     }
 
-    /// <summary>10.0.0.10 upwards; data only, never contacted.</summary>
-    public static string InternalIp(int index) => $"10.0.{(index + 10) / 250}.{(index + 10) % 250 + 1}";
+    /// <summary>
+    /// 127.1.0.11 upwards: loopback, so a client that did try to reach an emulated node could not leave
+    /// the machine. Emulated nodes have no host: the module keeps no access data for them.
+    /// </summary>
+    public static string InternalIp(int index) => $"127.1.{(index + 10) / 250}.{(index + 10) % 250 + 1}";
 
     /// <summary>10.244.&lt;index&gt;.0/24, carrying into the next octets past 255 nodes.</summary>
     public static string PodCidr(int index) => $"10.{244 + index / 256}.{index % 256}.0/24";

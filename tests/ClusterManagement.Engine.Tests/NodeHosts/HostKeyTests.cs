@@ -239,7 +239,7 @@ public sealed class HostKeyTests : IDisposable
     {
         var hosts = File();
         var policy = new HostKeyPolicy(hosts, acceptNewHostKey: false, recordedFingerprint: SshFingerprint.Of(KeyA));
-        Assert.Equal(HostKeyVerdict.RecordedOnNode, policy.Verify("h", 2200, "ssh-ed25519", KeyA));
+        Assert.Equal(HostKeyVerdict.RecordedInCluster, policy.Verify("h", 2200, "ssh-ed25519", KeyA));
         Assert.Single(hosts.Lookup("h", 2200).Keys);
 
         var mismatch = Assert.Throws<ClusterException>(() => new HostKeyPolicy(File(), acceptNewHostKey: true, recordedFingerprint: SshFingerprint.Of(KeyA)).Verify("h", 2200, "ssh-ed25519", KeyB));

@@ -33,7 +33,7 @@ CONTROL
 }
 
 for version in "${VERSIONS[@]}"; do
-    root=$(package kubelet "$version" 'bash, curl, jq, iproute2, ca-certificates' 'Kubernetes Node Agent')
+    root=$(package kubelet "$version" 'bash, curl, jq, openssl, iproute2, ca-certificates' 'Kubernetes Node Agent')
     install -d "$root/lib/systemd/system"
     install -m 0644 "$here/kubelet/kubelet.service" "$root/lib/systemd/system/kubelet.service"
     install -m 0755 "$here/kubelet/postinst" "$here/kubelet/prerm" "$root/DEBIAN/"

@@ -68,7 +68,7 @@ public sealed class EngineNetworkService(NodeConnector connector, IOperationLog 
 
     private async Task<EngineSession> OpenAsync(ClusterNode node, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var endpoint = NodeEndpoint.For(node, connector.Access);
+        var endpoint = await connector.EndpointAsync(node, cancellationToken).ConfigureAwait(false);
         var shell = await connector.ConnectAsync(endpoint, cancellationToken).ConfigureAwait(false);
         try
         {

@@ -118,7 +118,7 @@ public sealed class NodeRouteService(NodeConnector connector, IOperationLog log)
     }
 
     private Task<NodeShell> ConnectAsync(ClusterNode node, CancellationToken cancellationToken) =>
-        connector.ConnectAsync(NodeEndpoint.For(node, connector.Access), cancellationToken);
+        connector.ConnectAsync(node, cancellationToken);
 
     private static async Task<IReadOnlyList<NodeRoute>> ReadTableAsync(NodeShell shell, string node, TimeSpan timeout, CancellationToken cancellationToken)
     {

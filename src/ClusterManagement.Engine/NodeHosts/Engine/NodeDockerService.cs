@@ -3,20 +3,13 @@ using ClusterManagement.Nodes;
 
 namespace ClusterManagement.NodeHosts.Engine;
 
-/// <summary>Probes node engines; a probe never throws for one node's trouble, it reports it in the result.</summary>
+/// <summary>Probes node engines; a probe never throws for trouble on the host, it reports it in the result.</summary>
 public sealed class NodeDockerService(NodeConnector connector)
 {
     public async Task<NodeDocker> ProbeAsync(ClusterNode node, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        NodeEndpoint endpoint;
-        try
-        {
-            endpoint = NodeEndpoint.For(node, connector.Access);
-        }
-        catch (ClusterException e)
-        {
-            return Failed(node.Name, NodeDockerState.Unreachable, null, e.Message);
-        }
+        // A node without access data is a configuration problem, not a state of its engine: the caller reports it as an error.
+        var endpoint = await connector.EndpointAsync(node, cancellationToken).ConfigureAwait(false);
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
@@ -63,11 +56,11 @@ public sealed class NodeDockerService(NodeConnector connector)
         }
     }
 
-    private static NodeDocker Failed(string node, NodeDockerState state, NodeEndpoint? endpoint, string error) => new()
+    private static NodeDocker Failed(string node, NodeDockerState state, NodeEndpoint endpoint, string error) => new()
     {
         Node = node,
         State = state,
-        Endpoint = endpoint is null ? null : EngineClient.Endpoint(endpoint.Ssh),
+        Endpoint = EngineClient.Endpoint(endpoint.Ssh),
         Error = error,
     };
 }

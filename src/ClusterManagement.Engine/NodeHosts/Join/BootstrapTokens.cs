@@ -42,6 +42,46 @@ public static class BootstrapTokens
     }
 
     /// <summary>
+    /// Deletes the token's Secret and the cluster-info signature made for it, so the token dies with the
+    /// join instead of at its expiry. Runs after the join however it ended, so it does not take the
+    /// join's cancellation; a failure is reported, never thrown over the join's own outcome.
+    /// </summary>
+    public static async Task DeleteAsync(ClusterConnection connection, string token, IOperationLog log)
+    {
+        var id = token.Split('.')[0];
+        var name = $"bootstrap-token-{id}";
+        using var cleanup = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            await KubeApi.Call(ct => connection.Client.CoreV1.DeleteNamespacedSecretAsync(name, "kube-system", cancellationToken: ct), new ResourceRef("Secret", name, "kube-system"), cleanup.Token).ConfigureAwait(false);
+        }
+        catch (ClusterException e) when (e.Kind != ClusterErrorKind.NotFound)
+        {
+            log.Warning($"The bootstrap token Secret kube-system/{name} could not be deleted ({e.Message}); it stays valid until its expiry. Delete it: kubectl -n kube-system delete secret {name}");
+            return;
+        }
+        catch (OperationCanceledException)
+        {
+            log.Warning($"The bootstrap token Secret kube-system/{name} could not be deleted in 30 s; it stays valid until its expiry. Delete it: kubectl -n kube-system delete secret {name}");
+            return;
+        }
+        catch (ClusterException)
+        {
+        }
+
+        var patch = new V1Patch($"{{\"data\":{{\"jws-kubeconfig-{id}\":null}}}}", V1Patch.PatchType.MergePatch);
+        try
+        {
+            await KubeApi.Call(ct => connection.Client.CoreV1.PatchNamespacedConfigMapAsync(patch, "cluster-info", "kube-public", cancellationToken: ct), new ResourceRef("ConfigMap", "cluster-info", "kube-public"), cleanup.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is ClusterException or OperationCanceledException)
+        {
+            // The signature is worthless without the deleted token; on kubeadm clusters the bootstrap signer removes it too.
+            log.Verbose($"The cluster-info signature of token {id} was not removed: {e.Message}");
+        }
+    }
+
+    /// <summary>
     /// Makes sure kube-public/cluster-info carries a detached JWS for this token, which kubeadm join's
     /// token discovery checks. On a kubeadm cluster the bootstrap signer controller writes the same
     /// (deterministic) signature; clusters without that controller get it from here. A cluster that has

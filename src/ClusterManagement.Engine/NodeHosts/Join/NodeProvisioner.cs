@@ -49,7 +49,7 @@ public sealed class NodeProvisioner(ClusterConnection connection, NodeConnector 
             "Install kubelet and kubeadm at the resolved version and hold them",
             $"Create a bootstrap token and run kubeadm join against {{API server}} as node {request.Name}",
             "Wait for the Node to be Ready",
-            $"Record access data on the Node (annotations {string.Join(", ", NodeAnnotations.All)})"
+            $"Record access data (host, port, user, host key) in {NodeAccessRecords.Namespace}/{NodeAccessRecords.Name}"
                 + (labels.Count > 0 ? $", labels {string.Join(", ", labels)}" : string.Empty)
                 + (request.Taints.Length > 0 ? $", taints {string.Join(", ", request.Taints.Select(t => t.ToString()))}" : string.Empty),
         ];
@@ -116,7 +116,7 @@ public sealed class NodeProvisioner(ClusterConnection connection, NodeConnector 
         await packages.InstallPinnedAsync(kubernetes, KubernetesPackages, StepTimeout, cancellationToken).ConfigureAwait(false);
 
         Step("Joining the cluster");
-        await JoinAsync(shell, request, cancellationToken).ConfigureAwait(false);
+        await JoinAsync(shell, request, kubernetes["kubeadm"], cancellationToken).ConfigureAwait(false);
 
         Step("Waiting for the Node to be Ready");
         await NodeReadinessWait.UntilAsync(connection, request.Name, r => r == NodeReadiness.Ready, request.Timeout, log, cancellationToken).ConfigureAwait(false);
@@ -128,51 +128,60 @@ public sealed class NodeProvisioner(ClusterConnection connection, NodeConnector 
             labels[label.Key] = label.Value;
         }
 
-        var annotations = new Dictionary<string, string?>
-        {
-            [NodeAnnotations.SshHost] = request.Ssh.Host,
-            [NodeAnnotations.SshPort] = request.Ssh.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            [NodeAnnotations.SshUser] = request.Ssh.User,
-            [NodeAnnotations.SshHostKey] = shell.HostKeyFingerprint,
-        };
+        await new NodeAccessRecords(connection).SetAsync(request.Name, new NodeAccessRecord(request.Ssh.Host, request.Ssh.Port, request.Ssh.User, shell.HostKeyFingerprint), cancellationToken).ConfigureAwait(false);
+        // The access data earlier versions kept on the Node goes: nobody should take it for the record.
+        var annotations = NodeAnnotations.Legacy.ToDictionary(a => a, _ => (string?)null);
         var node = await NodeRecord.ApplyAsync(connection, request.Name, annotations, labels, request.Taints, log, cancellationToken).ConfigureAwait(false);
         log.Verbose($"{request.Name} is Ready with Docker {docker.Version} (containerd {docker.ContainerdBuild ?? docker.Containerd}).");
         log.Progress(new(1, $"Adding node {request.Name}", "Done", 100, Completed: true));
         return node;
     }
 
-    private async Task JoinAsync(NodeShell shell, NewNodeRequest request, CancellationToken cancellationToken)
+    private async Task JoinAsync(NodeShell shell, NewNodeRequest request, string kubeadmVersion, CancellationToken cancellationToken)
     {
-        var joined = (await shell.SudoAsync("test -s /etc/kubernetes/kubelet.conf", StepTimeout, cancellationToken).ConfigureAwait(false)).Succeeded;
+        // kubeadm removes bootstrap-kubelet.conf once the kubelet has its certificate: while it is there, a join stopped half-way.
+        var state = (await shell.SudoAsync(
+            "if [ -s /etc/kubernetes/kubelet.conf ] && [ ! -e /etc/kubernetes/bootstrap-kubelet.conf ]; then echo joined; " +
+            "elif [ -e /etc/kubernetes/kubelet.conf ] || [ -e /etc/kubernetes/bootstrap-kubelet.conf ]; then echo partial; else echo none; fi",
+            StepTimeout,
+            cancellationToken).ConfigureAwait(false)).Output.Trim();
         var registered = await ExistsAsync(request.Name, cancellationToken).ConfigureAwait(false);
-        if (joined && registered)
+        if (state == "joined" && registered)
         {
             log.Verbose($"{request.Name} has already joined; not joining again.");
             return;
         }
 
-        if (joined)
+        if (state != "none")
         {
-            // A join that wrote its kubeconfig but whose Node is gone (deleted, or a failed run): start the join afresh.
+            // A join that stopped half-way, or one whose Node is gone (deleted, or a failed run): start the join afresh.
             await shell.SudoCheckedAsync("kubeadm reset -f", StepTimeout, "kubeadm reset", cancellationToken).ConfigureAwait(false);
         }
 
         var hash = BootstrapTokens.CaCertHash(connection);
-        var token = await BootstrapTokens.CreateAsync(connection, $"ClusterManagement New-ClusterNode {request.Name}", TimeSpan.FromHours(1), cancellationToken).ConfigureAwait(false);
+        var apiVersion = KubeadmJoinConfiguration.ApiVersionFor(kubeadmVersion, request.Name);
+        // Deleted when the join ends; the expiry only bounds a token whose deletion failed.
+        var token = await BootstrapTokens.CreateAsync(connection, $"ClusterManagement New-ClusterNode {request.Name}", request.Timeout + TimeSpan.FromMinutes(5), cancellationToken).ConfigureAwait(false);
         log.Secret(token);
-        await BootstrapTokens.SignClusterInfoAsync(connection, token, log, cancellationToken).ConfigureAwait(false);
-        var server = new Uri(connection.Server);
-        var endpoint = $"{server.Host}:{server.Port}";
-        // The token goes in through stdin, so it is not part of the logged SSH command (kubeadm itself still takes it as an argument).
-        var script = $"read -r token; kubeadm join {NodeShell.Quote(endpoint)} --token \"$token\" --discovery-token-ca-cert-hash {hash} --node-name {NodeShell.Quote(request.Name)}";
-        var result = await shell.SudoAsync(script, request.Timeout, cancellationToken, token + "\n").ConfigureAwait(false);
-        if (!result.Succeeded)
+        try
         {
-            throw new ClusterException(
-                ClusterErrorKind.OperationFailed,
-                "KubeadmJoinFailed",
-                $"kubeadm join failed on {request.Name}: {BootstrapTokens.Redact(NodeShell.Tail(result.Error.Length > 0 ? result.Error : result.Output), token)}",
-                request.Name);
+            await BootstrapTokens.SignClusterInfoAsync(connection, token, log, cancellationToken).ConfigureAwait(false);
+            var server = new Uri(connection.Server);
+            var configuration = KubeadmJoinConfiguration.Render(apiVersion, $"{server.Host}:{server.Port}", token, hash, request.Name);
+            var result = await shell.SudoAsync(KubeadmJoinConfiguration.JoinScript, request.Timeout, cancellationToken, configuration).ConfigureAwait(false);
+            if (!result.Succeeded)
+            {
+                throw new ClusterException(
+                    ClusterErrorKind.OperationFailed,
+                    "KubeadmJoinFailed",
+                    $"kubeadm join failed on {request.Name}: {BootstrapTokens.Redact(NodeShell.Tail(result.Error.Length > 0 ? result.Error : result.Output), token)}",
+                    request.Name);
+            }
+        }
+        finally
+        {
+            // The kubelet has its own client certificate once the join is done; a failed join starts over with a new token.
+            await BootstrapTokens.DeleteAsync(connection, token, log).ConfigureAwait(false);
         }
     }
 

@@ -6,7 +6,7 @@ using k8s;
 
 namespace ClusterManagement.NodeHosts.Join;
 
-/// <summary>Takes a node out of the cluster: kubeadm reset on its host when reachable, then the Node (and the access data on it) is deleted.</summary>
+/// <summary>Takes a node out of the cluster: kubeadm reset on its host when reachable, then the Node and its access data are deleted.</summary>
 public sealed class NodeRemoval(ClusterConnection connection, NodeConnector connector, IOperationLog log)
 {
     /// <summary>Refuses to remove the last control-plane node: the cluster would have none left.</summary>
@@ -35,14 +35,14 @@ public sealed class NodeRemoval(ClusterConnection connection, NodeConnector conn
 
     /// <summary>
     /// Opens the host's verified connection before anything changes, so a host whose key changed stops
-    /// the removal before the drain. An unreachable host is reported and gives null: its Node is still
-    /// removed, without the reset.
+    /// the removal before the drain, and so does a node without host access data (nothing to reset). An
+    /// unreachable host is reported and gives null: its Node is still removed, without the reset.
     /// </summary>
     public async Task<NodeShell?> ConnectHostAsync(ClusterNode node, CancellationToken cancellationToken)
     {
         try
         {
-            return await connector.ConnectAsync(NodeEndpoint.For(node, connector.Access), cancellationToken).ConfigureAwait(false);
+            return await connector.ConnectAsync(node, cancellationToken).ConfigureAwait(false);
         }
         catch (ClusterException e) when (e.Kind is ClusterErrorKind.Unreachable or ClusterErrorKind.Timeout || e.ErrorId == "SshCredentialMissing")
         {
@@ -54,6 +54,7 @@ public sealed class NodeRemoval(ClusterConnection connection, NodeConnector conn
     public static Task ResetHostAsync(NodeShell shell, TimeSpan timeout, CancellationToken cancellationToken) =>
         shell.SudoCheckedAsync("if command -v kubeadm >/dev/null; then kubeadm reset -f; else systemctl stop kubelet 2>/dev/null || true; fi", timeout, "kubeadm reset", cancellationToken);
 
+    /// <summary>Deletes the Node, then its entry in the access object, so a later host under the same name is not trusted with the old key.</summary>
     public async Task DeleteAsync(string name, CancellationToken cancellationToken)
     {
         try
@@ -64,5 +65,7 @@ public sealed class NodeRemoval(ClusterConnection connection, NodeConnector conn
         {
             log.Verbose($"{name} was already deleted.");
         }
+
+        await new NodeAccessRecords(connection).RemoveAsync(name, cancellationToken).ConfigureAwait(false);
     }
 }

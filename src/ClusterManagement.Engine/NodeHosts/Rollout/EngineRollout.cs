@@ -26,7 +26,7 @@ public sealed class EngineRollout(NodeConnector connector, IOperationLog log)
     /// <summary>Reads the installed versions and resolves the target on one node; changes nothing but the package lists when <paramref name="refreshLists"/>.</summary>
     public async Task<EngineUpgradeItem> PrepareAsync(ClusterNode node, EngineTarget target, bool refreshLists, CancellationToken cancellationToken)
     {
-        var endpoint = NodeEndpoint.For(node, connector.Access);
+        var endpoint = await connector.EndpointAsync(node, cancellationToken).ConfigureAwait(false);
         using var shell = await connector.ConnectAsync(endpoint, cancellationToken).ConfigureAwait(false);
         var family = OsRelease.Parse((await shell.RunAsync("cat /etc/os-release", StepTimeout, cancellationToken).ConfigureAwait(false)).Output).Family(node.Name);
         var packages = new NodePackages(shell, node.Name, family, log);

@@ -8,8 +8,8 @@ public enum HostKeyVerdict
     /// <summary>known_hosts already holds this key for the host.</summary>
     Known,
 
-    /// <summary>Not in known_hosts, but it is the fingerprint recorded on the cluster's Node (a second admin's first visit).</summary>
-    RecordedOnNode,
+    /// <summary>Not in known_hosts, but it is the fingerprint in the module's access object, which only cluster admins can write (a second admin's first visit).</summary>
+    RecordedInCluster,
 
     /// <summary>New to this machine and trusted once because -AcceptNewHostKey was given.</summary>
     AcceptedNew,
@@ -18,10 +18,11 @@ public enum HostKeyVerdict
 /// <summary>
 /// Strict host key checking, as OpenSSH's StrictHostKeyChecking=yes, with two ways to trust a new
 /// host: -AcceptNewHostKey (trust on first use, recorded in known_hosts) or the fingerprint the
-/// module recorded on the Node when it created it, so a second admin or a pipeline can reach a
-/// node without copying anyone's files. A key that differs from a known one is always refused, and
-/// so is a key marked @revoked. Host certificates are not verified: a host under @cert-authority is
-/// refused until its plain key is recorded, never trusted some other way.
+/// module recorded in kube-system when it added the node, so a second admin or a pipeline can reach
+/// a node without copying anyone's files. Nothing a Node says about itself is trusted. A key that
+/// differs from a known one is always refused, and so is a key marked @revoked. Host certificates are
+/// not verified: a host under @cert-authority is refused until its plain key is recorded, never
+/// trusted some other way.
 /// </summary>
 public sealed class HostKeyPolicy(KnownHosts knownHosts, bool acceptNewHostKey, string? recordedFingerprint)
 {
@@ -77,12 +78,12 @@ public sealed class HostKeyPolicy(KnownHosts knownHosts, bool acceptNewHostKey, 
                 throw new ClusterException(
                     ClusterErrorKind.OperationFailed,
                     "HostKeyChanged",
-                    $"The host key of {KnownHosts.HostPattern(host, port)} does not match the one recorded on its Node: expected {SshFingerprint.Normalize(recordedFingerprint)}, presented {presented} ({keyType}).",
+                    $"The host key of {KnownHosts.HostPattern(host, port)} does not match the one recorded in kube-system/clustermanagement-node-access: expected {SshFingerprint.Normalize(recordedFingerprint)}, presented {presented} ({keyType}).",
                     host);
             }
 
             knownHosts.Add(host, port, new KnownHostKey(keyType, presentedKey));
-            return HostKeyVerdict.RecordedOnNode;
+            return HostKeyVerdict.RecordedInCluster;
         }
 
         if (acceptNewHostKey)

@@ -27,7 +27,7 @@ public sealed class NodeShell : IDisposable
 
     public SshTarget Target { get; }
 
-    /// <summary>The verified host key, SHA256:..., as recorded on the Node for the next admin.</summary>
+    /// <summary>The verified host key, SHA256:..., as recorded in the access object for the next admin.</summary>
     public string HostKeyFingerprint { get; }
 
     /// <summary>
@@ -52,6 +52,7 @@ public sealed class NodeShell : IDisposable
         CancellationToken cancellationToken)
     {
         _ = PoolSized.Value;
+        log.Verbose($"Connecting to {target}.");
         var connection = new ConnectionInfo(target.Host, target.Port, target.User, Authentication(target, credential)) { Timeout = connectTimeout };
 
         // known_hosts pins plain keys; a host certificate offered instead would be compared as if it

@@ -1,0 +1,50 @@
+using System.Globalization;
+using System.Text.Json;
+using ClusterManagement.Diagnostics;
+
+namespace ClusterManagement.NodeHosts.Join;
+
+/// <summary>
+/// The kubeadm JoinConfiguration that carries the bootstrap token to <c>kubeadm join --config</c>, so
+/// the token is in a root-only file and on no command line. Written as JSON, which kubeadm's YAML
+/// decoder reads as well.
+/// </summary>
+public static class KubeadmJoinConfiguration
+{
+    /// <summary>The script that runs the join: the configuration arrives on stdin into a 0600 file of its own, removed however the join ends.</summary>
+    public const string JoinScript =
+        "umask 077; config=$(mktemp) || exit 1; trap 'rm -f \"$config\"' EXIT; trap 'exit 129' HUP INT TERM; " +
+        "cat > \"$config\" && kubeadm join --config \"$config\"";
+
+    /// <summary>kubeadm.k8s.io/v1beta4 from kubeadm 1.31 on (where it became the default), v1beta3 before.</summary>
+    public static string ApiVersionFor(string kubeadmVersion, string node)
+    {
+        var parts = kubeadmVersion.Split(':')[^1].Split('.', '-', '+', '~');
+        if (parts.Length < 2 || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var major)
+            || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var minor))
+        {
+            throw new ClusterException(ClusterErrorKind.OperationFailed, "KubeadmVersionUnknown", $"Cannot tell which kubeadm configuration API kubeadm {kubeadmVersion} on {node} reads.", node);
+        }
+
+        return (major, minor) switch
+        {
+            ( > 1, _) or (1, >= 31) => "kubeadm.k8s.io/v1beta4",
+            (1, >= 22) => "kubeadm.k8s.io/v1beta3",
+            _ => throw new ClusterException(ClusterErrorKind.OperationFailed, "KubeadmTooOld",
+                $"kubeadm {kubeadmVersion} on {node} predates the v1beta3 configuration API (1.22); the module joins with a configuration file only.", node),
+        };
+    }
+
+    public static string Render(string apiVersion, string apiServerEndpoint, string token, string caCertHash, string nodeName) =>
+        JsonSerializer.Serialize(new
+        {
+            apiVersion,
+            kind = "JoinConfiguration",
+            discovery = new
+            {
+                bootstrapToken = new { apiServerEndpoint, token, caCertHashes = new[] { caCertHash } },
+                tlsBootstrapToken = token,
+            },
+            nodeRegistration = new { name = nodeName },
+        });
+}
