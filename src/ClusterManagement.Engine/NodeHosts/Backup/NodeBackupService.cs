@@ -33,8 +33,10 @@ public static class NodeBackupService
         var created = DateTime.UtcNow;
         var fileName = $"{node}-{created:yyyyMMddTHHmmssZ}.tar.gz";
         var localPath = Path.Combine(destinationFolder, fileName);
-        var stage = $"/tmp/clustermanagement-backup-{Guid.NewGuid():N}";
-        var remoteArchive = $"{stage}.tar.gz";
+        // Only a plain path (checked) comes back, so it is used in the scripts as it is.
+        var work = await shell.TemporaryDirectoryAsync(timeout, cancellationToken).ConfigureAwait(false);
+        var stage = $"{work}/stage";
+        var remoteArchive = $"{work}/backup.tar.gz";
         try
         {
             if (includeEtcd)
@@ -56,6 +58,8 @@ public static class NodeBackupService
                 tar -C {{stage}} -czf {{remoteArchive}} .
                 chown {{NodeShell.Quote(shell.Target.User)}} {{remoteArchive}}
                 chmod 0600 {{remoteArchive}}
+                # The login user downloads the archive: it may pass through the directory, not list it.
+                chmod 0711 {{work}}
                 """;
             await shell.SudoCheckedAsync(script, timeout, "Archiving the node's configuration", cancellationToken).ConfigureAwait(false);
             Directory.CreateDirectory(destinationFolder);
@@ -73,7 +77,7 @@ public static class NodeBackupService
         }
         finally
         {
-            await shell.SudoAsync($"rm -rf {stage} {remoteArchive}", timeout, CancellationToken.None).ConfigureAwait(false);
+            await shell.SudoAsync($"rm -rf {NodeShell.Quote(work)}", timeout, CancellationToken.None).ConfigureAwait(false);
         }
 
         var (files, etcd) = Count(localPath);

@@ -58,6 +58,7 @@ public sealed class NodeProvisioner(ClusterConnection connection, NodeConnector 
 
     public async Task<ClusterNode> RunAsync(NewNodeRequest request, CancellationToken cancellationToken)
     {
+        NodeMetadataValidation.Require(request.Name, request.Roles, request.Labels, request.Taints);
         NodeConnector.RequireLoopback(request.EngineEndpoint, request.Name);
         var steps = Plan(request).Count;
         var step = 0;

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Text;
+using System.Text.RegularExpressions;
 using ClusterManagement.Diagnostics;
 using Renci.SshNet;
 using Renci.SshNet.Common;
@@ -11,7 +12,7 @@ namespace ClusterManagement.NodeHosts.Ssh;
 /// ones through <c>sudo -n</c>, so a host that wants a sudo password fails at once instead of
 /// hanging a pipeline.
 /// </summary>
-public sealed class NodeShell : IDisposable
+public sealed partial class NodeShell : IDisposable
 {
     private readonly SshClient client;
     private readonly ConnectionInfo connection;
@@ -188,6 +189,18 @@ public sealed class NodeShell : IDisposable
         return SudoCheckedAsync(script, timeout, $"Writing {path}", cancellationToken, content);
     }
 
+    /// <summary>
+    /// A new directory only root can use (mktemp -d, 0700) for a root command's files: a fixed or
+    /// guessable name under /tmp is one another local user can create first or point a symlink at.
+    /// </summary>
+    public async Task<string> TemporaryDirectoryAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var path = (await SudoCheckedAsync("mktemp -d", timeout, "mktemp -d", cancellationToken).ConfigureAwait(false)).Trim();
+        return TemporaryPath().IsMatch(path)
+            ? path
+            : throw new ClusterException(ClusterErrorKind.OperationFailed, "NodeCommandFailed", $"mktemp -d on {Target} printed '{Printable(path)}', not a plain absolute path.", Target.Host);
+    }
+
     /// <summary>Copies a file the login user can read to the local machine.</summary>
     public async Task DownloadAsync(string remotePath, string localPath, CancellationToken cancellationToken)
     {
@@ -223,6 +236,10 @@ public sealed class NodeShell : IDisposable
 
     public static string Quote(string value) => "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
+    /// <summary>A value from or for a node as a message shows it: control characters (a newline in a name) made visible.</summary>
+    public static string Printable(string value) =>
+        string.Concat(value.Select(c => char.IsControl(c) ? $"\\x{(int)c:x2}" : c.ToString()));
+
     internal static string Tail(string text, int lines = 12)
     {
         var all = text.TrimEnd().Split('\n');
@@ -235,6 +252,9 @@ public sealed class NodeShell : IDisposable
         var line = command.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0 && !l.StartsWith("set -", StringComparison.Ordinal)) ?? command.Trim();
         return line.Length > 80 ? line[..80] + "..." : line;
     }
+
+    [GeneratedRegex(@"^/[A-Za-z0-9._/-]+\z")]
+    private static partial Regex TemporaryPath();
 
     private static AuthenticationMethod[] Authentication(SshTarget target, SshCredential credential)
     {
