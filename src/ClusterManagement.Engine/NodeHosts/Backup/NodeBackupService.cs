@@ -56,7 +56,7 @@ public static class NodeBackupService
                 else rpm -qa --qf '%{NAME}\t%{VERSION}-%{RELEASE}\n' > {{stage}}/packages.tsv; fi
                 (apt-mark showhold 2>/dev/null || true) > {{stage}}/held-packages.txt
                 tar -C {{stage}} -czf {{remoteArchive}} .
-                chown {{NodeShell.Quote(shell.Target.User)}} {{remoteArchive}}
+                chown -- {{NodeShell.Quote(shell.Target.User)}} {{remoteArchive}}
                 chmod 0600 {{remoteArchive}}
                 # The login user downloads the archive: it may pass through the directory, not list it.
                 chmod 0711 {{work}}
