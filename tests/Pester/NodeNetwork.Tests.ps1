@@ -430,7 +430,7 @@ Describe 'Node networks and routes' -Skip:([bool]$script:fleetSkipReason) {
             Invoke-Node router-1 'ls /etc/network/interfaces.d/ 2>/dev/null | grep -c . || true' | Should -Be '0'
         }
 
-        It 'reads the route of a device named <_> as it is' -ForEach @(0, 1, 2, 3) {
+        It 'reads the route of hostile device no. <_> exactly as the kernel names it' -ForEach @(0, 1, 2, 3) {
             $route = Get-NodeRoute -Node router-1 -Destination "198.18.22$_.0/24" @script:access
             $route.Device | Should -BeExactly $script:hostile[$_]
         }
@@ -459,9 +459,9 @@ Describe 'Node networks and routes' -Skip:([bool]$script:fleetSkipReason) {
             Invoke-WithDevice 3 'ip route show 198.18.224.0/24 dev "$d"' | Should -Match '^198\.18\.224\.0/24'
         }
 
-        It 'refuses to persist a route through such a device, named or chosen by the kernel, before adding it' -ForEach @(
-            @{ Arguments = @{ Destination = '198.18.225.0/24'; Device = "q'`$(>cmpw4)" } }
-            @{ Arguments = @{ Destination = '198.18.225.0/24'; Gateway = '198.18.230.2' } }
+        It 'refuses to persist a route through such a device <Case>, before adding it' -ForEach @(
+            @{ Case = 'named with -Device'; Arguments = @{ Destination = '198.18.225.0/24'; Device = "q'`$(>cmpw4)" } }
+            @{ Case = 'that the kernel picks for -Gateway'; Arguments = @{ Destination = '198.18.225.0/24'; Gateway = '198.18.230.2' } }
         ) {
             $before = Get-RouteTable
             Add-NodeRoute -Node router-1 @Arguments -Persist @script:access -ErrorAction SilentlyContinue -ErrorVariable failures | Should -BeNullOrEmpty
