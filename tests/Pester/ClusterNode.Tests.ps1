@@ -215,3 +215,76 @@ Describe 'Node name completion' {
         $Error.Count | Should -Be 0
     }
 }
+
+Describe 'Node-host cmdlets refuse bad input before any host is contacted' {
+    BeforeAll {
+        # Stands where the host's SSH server would be: a connection attempt shows up as pending.
+        $script:listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+        $script:listener.Start()
+        $script:port = $script:listener.LocalEndpoint.Port
+        $script:keyFile = Join-Path $TestDrive 'id_test'
+        Set-Content $script:keyFile 'not a key: nothing may get as far as reading it'
+        $script:access = @{ SshUser = 'cmadmin'; SshKeyPath = $script:keyFile; KnownHostsPath = (Join-Path $TestDrive 'known_hosts') }
+        # A Node whose access data points at the listener, for the cmdlets that work on joined nodes.
+        $node = @{ apiVersion = 'v1'; kind = 'Node'; metadata = @{ name = 'hostile-input'; annotations = @{
+                    'clustermanagement.io/ssh-host' = '127.0.0.1'; 'clustermanagement.io/ssh-port' = "$script:port"; 'clustermanagement.io/ssh-user' = 'cmadmin' } } }
+        $file = Join-Path $TestDrive 'hostile-input.json'
+        $node | ConvertTo-Json -Depth 5 | Set-Content $file
+        Invoke-KubectlJson -KubeConfig $cluster.KubeConfig -Arguments 'create', '--validate=false', '-f', $file | Out-Null
+        $script:nodesBefore = (Get-ClusterNode).Count
+    }
+
+    AfterAll {
+        $script:listener.Stop()
+    }
+
+    AfterEach {
+        $script:listener.Pending() | Should -BeFalse -Because 'nothing may connect to the host'
+        (Get-ClusterNode).Count | Should -Be $script:nodesBefore
+    }
+
+    It 'New-ClusterNode refuses <Case> with <ErrorId>' -ForEach @(
+        @{ Case = 'an upper-case node name'; Arguments = @{ Name = 'Worker-9' }; ErrorId = 'InvalidNodeName' }
+        @{ Case = 'a node name with an empty label'; Arguments = @{ Name = 'worker..9' }; ErrorId = 'InvalidNodeName' }
+        @{ Case = 'a node name with shell syntax'; Arguments = @{ Name = '$(touch /tmp/pwned)' }; ErrorId = 'InvalidNodeName' }
+        @{ Case = 'a role that cannot be a label name'; Arguments = @{ Role = 'gpu worker' }; ErrorId = 'InvalidRole' }
+        @{ Case = 'a label key with a space'; Arguments = @{ Label = @{ 'bad key' = 'x' } }; ErrorId = 'InvalidLabelKey' }
+        @{ Case = 'a label key with two slashes'; Arguments = @{ Label = @{ 'a/b/c' = 'x' } }; ErrorId = 'InvalidLabelKey' }
+        @{ Case = 'a label value with a slash'; Arguments = @{ Label = @{ 'tier' = 'a/b' } }; ErrorId = 'InvalidLabelValue' }
+        @{ Case = 'a label value longer than 63'; Arguments = @{ Label = @{ 'tier' = 'v' * 64 } }; ErrorId = 'InvalidLabelValue' }
+        @{ Case = 'a taint without an effect'; Arguments = @{ Taint = 'dedicated=gpu' }; ErrorId = 'TaintInvalid' }
+        @{ Case = 'a taint with an unknown effect'; Arguments = @{ Taint = 'dedicated=gpu:NoRun' }; ErrorId = 'TaintInvalid' }
+        @{ Case = 'a taint key with shell syntax'; Arguments = @{ Taint = '$(touch /tmp/pwned):NoSchedule' }; ErrorId = 'InvalidTaintKey' }
+        @{ Case = 'a taint value with a space'; Arguments = @{ Taint = 'dedicated=g p u:NoSchedule' }; ErrorId = 'InvalidTaintValue' }
+        @{ Case = 'an engine version with shell syntax'; Arguments = @{ EngineVersion = '27;touch /tmp/pwned' }; ErrorId = 'InvalidPackageVersion' }
+        @{ Case = 'a Kubernetes version that is an option'; Arguments = @{ KubernetesVersion = '--help' }; ErrorId = 'InvalidPackageVersion' }
+    ) {
+        $call = @{ Name = 'worker-9'; Address = '127.0.0.1'; Port = $script:port }
+        foreach ($key in $Arguments.Keys) { $call[$key] = $Arguments[$key] }
+        New-ClusterNode @call @script:access -Force -ErrorAction SilentlyContinue -ErrorVariable failures | Should -BeNullOrEmpty
+        $failures.Count | Should -Be 1
+        $failures[0].FullyQualifiedErrorId | Should -BeLike "$ErrorId,*"
+        $failures[0].CategoryInfo.Category | Should -Be 'InvalidData'
+    }
+
+    It 'New-ClusterNode names the rule a label key breaks, as the API server words it' {
+        New-ClusterNode -Name worker-9 -Address 127.0.0.1 -Port $script:port @script:access -Label @{ 'bad key' = 'x' } -Force -ErrorAction SilentlyContinue -ErrorVariable failures
+        $failures[0].Exception.Message | Should -BeLike "*'bad key'*name part must consist of alphanumeric characters, '-', '_' or '.'*"
+    }
+
+    It '<Command> refuses a service name that is no systemd unit with InvalidServiceName' -ForEach @(
+        @{ Command = 'Get-NodeService' }
+        @{ Command = 'Start-NodeService' }
+        @{ Command = 'Stop-NodeService' }
+        @{ Command = 'Restart-NodeService' }
+    ) {
+        foreach ($name in '$(touch /tmp/pwned)', 'docker;reboot', "kubelet`nreboot", 'a b') {
+            { & $Command -Node hostile-input -Name $name @script:access -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidServiceName,*'
+        }
+    }
+
+    It 'Update-NodeDocker refuses a version with shell syntax with InvalidPackageVersion' {
+        { Update-NodeDocker -Node hostile-input -Version '$(touch /tmp/pwned)' @script:access -Force -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidPackageVersion,*'
+        { Update-NodeDocker -Node hostile-input -Version 27.5 -ContainerdVersion '-x' @script:access -Force -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidPackageVersion,*'
+    }
+}

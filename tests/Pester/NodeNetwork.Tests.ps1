@@ -401,6 +401,77 @@ Describe 'Node networks and routes' -Skip:([bool]$script:fleetSkipReason) {
         }
     }
 
+    Context 'Device names with shell syntax, as the kernel allows them (router-1)' {
+        BeforeAll {
+            # Legal interface names (at most 15 bytes, no '/', ':' or whitespace) that create a file
+            # named cmpw* in the working directory of any shell that runs them unquoted.
+            $script:hostile = @('$(>cmpw1)', 'x;>cmpw2', '`>cmpw3`', "q'`$(>cmpw4)")
+            function Invoke-WithDevice {
+                # The name travels base64-encoded and is expanded in double quotes on the node: never parsed by its shell.
+                param([int]$Index, [string]$Command)
+                $encoded = [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes($script:hostile[$Index]))
+                Invoke-Node router-1 "d=`$(echo $encoded | base64 -d); $Command"
+            }
+            function Get-Marker { Invoke-Node router-1 "sudo -n find / -xdev -maxdepth 3 -name 'cmpw*' 2>/dev/null" }
+            for ($i = 0; $i -lt $script:hostile.Count; $i++) {
+                $made = Invoke-WithDevice $i "sudo -n ip link add name `"`$d`" type veth peer name cmhp$i && sudo -n ip link set `"`$d`" up && sudo -n ip link set cmhp$i up && sudo -n ip route add 198.18.22$i.0/24 dev `"`$d`" && echo made"
+                $made | Should -Be 'made' -Because "the kernel accepts the name $($script:hostile[$i])"
+            }
+            Invoke-WithDevice 3 "sudo -n ip addr add 198.18.230.1/30 dev `"`$d`" && echo addressed" | Should -Be 'addressed'
+            Get-Marker | Should -BeNullOrEmpty
+        }
+
+        AfterAll {
+            # Removing one end of a veth pair removes the other, and the kernel drops the routes through it.
+            Invoke-Node router-1 'for i in 0 1 2 3; do sudo -n ip link del cmhp$i 2>/dev/null; done; true' | Out-Null
+        }
+
+        AfterEach {
+            Get-Marker | Should -BeNullOrEmpty -Because 'no name may run as a command on the node'
+            Invoke-Node router-1 'ls /etc/network/interfaces.d/ 2>/dev/null | grep -c . || true' | Should -Be '0'
+        }
+
+        It 'reads the route of hostile device no. <_> exactly as the kernel names it' -ForEach @(0, 1, 2, 3) {
+            $route = Get-NodeRoute -Node router-1 -Destination "198.18.22$_.0/24" @script:access
+            $route.Device | Should -BeExactly $script:hostile[$_]
+        }
+
+        It 'removes a route through such a device, found by its destination' {
+            $removed = Remove-NodeRoute -Node router-1 -Destination 198.18.220.0/24 @script:access -Force -PassThru
+            $removed.Device | Should -BeExactly $script:hostile[0]
+            Invoke-Node router-1 'ip route show 198.18.220.0/24' | Should -BeNullOrEmpty
+        }
+
+        It 'removes a route through such a device piped from Get-NodeRoute' {
+            Get-NodeRoute -Node router-1 -Destination 198.18.221.0/24 @script:access | Remove-NodeRoute @script:access -Force
+            Invoke-Node router-1 'ip route show 198.18.221.0/24' | Should -BeNullOrEmpty
+        }
+
+        It 'removes the live route with -Persist, and says that such a route was never persisted' {
+            Remove-NodeRoute -Node router-1 -Destination 198.18.222.0/24 -Persist @script:access -Force -WarningVariable warnings 3>$null
+            Invoke-Node router-1 'ip route show 198.18.222.0/24' | Should -BeNullOrEmpty
+            $warnings.Count | Should -Be 1
+            "$($warnings[0])" | Should -BeLike '*never writes into static-route files*only the live route was removed*'
+        }
+
+        It 'adds a route through a device the user names with shell syntax' {
+            $route = Add-NodeRoute -Node router-1 -Destination 198.18.224.0/24 -Device $script:hostile[3] @script:access
+            $route.Device | Should -BeExactly $script:hostile[3]
+            Invoke-WithDevice 3 'ip route show 198.18.224.0/24 dev "$d"' | Should -Match '^198\.18\.224\.0/24'
+        }
+
+        It 'refuses to persist a route through such a device <Case>, before adding it' -ForEach @(
+            @{ Case = 'named with -Device'; Arguments = @{ Destination = '198.18.225.0/24'; Device = "q'`$(>cmpw4)" } }
+            @{ Case = 'that the kernel picks for -Gateway'; Arguments = @{ Destination = '198.18.225.0/24'; Gateway = '198.18.230.2' } }
+        ) {
+            $before = Get-RouteTable
+            Add-NodeRoute -Node router-1 @Arguments -Persist @script:access -ErrorAction SilentlyContinue -ErrorVariable failures | Should -BeNullOrEmpty
+            $failures.Count | Should -Be 1
+            $failures[0].FullyQualifiedErrorId | Should -BeLike 'DeviceNotPersistable,*'
+            Get-RouteTable | Should -Be $before
+        }
+    }
+
     Context 'Docs examples that need a node network' {
         It 'runs every example of <_> against the fleet' -ForEach $script:docPages {
             $run = Invoke-FleetDocsExample -Page (Join-Path (Get-RepoRoot) "docs/$_.md") -KubeConfig $script:cluster.KubeConfig -KeyPath $script:key `

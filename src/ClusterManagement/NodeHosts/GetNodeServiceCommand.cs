@@ -37,9 +37,10 @@ public sealed class GetNodeServiceCommand : NodeHostCmdlet
 
     protected override void EndProcessing() => Run(async (writer, ct) =>
     {
+        var units = Name ?? NodeUnitService.DefaultUnits;
+        NodeUnitService.RequireValidNames(units);
         var nodes = await ResolveNodesAsync(Connect(), writer, allWhenNone: false, ct).ConfigureAwait(false);
         var connector = Connector(writer);
-        var units = Name ?? NodeUnitService.DefaultUnits;
         var results = new IReadOnlyList<NodeUnit>?[nodes.Count];
         await ForEachAsync(Enumerable.Range(0, nodes.Count), writer, async (i, token) =>
         {

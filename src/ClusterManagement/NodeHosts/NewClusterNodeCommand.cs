@@ -18,7 +18,7 @@ public sealed class NewClusterNodeCommand : NodeHostCmdlet
     /// <para type="description">The name of the new Node (kubeadm join --node-name).</para>
     /// </summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [ValidatePattern("^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")]
+    [ValidateNotNullOrEmpty]
     public string Name { get; set; } = string.Empty;
 
     /// <summary>
@@ -129,6 +129,14 @@ public sealed class NewClusterNodeCommand : NodeHostCmdlet
                 Taints = Taint.Select(NodeRecord.ParseTaint).ToArray(),
                 Timeout = Timeout,
             };
+            // Everything the API server or the host would refuse is refused here, before the host is contacted.
+            NodeMetadataValidation.Require(request.Name, request.Roles, request.Labels, request.Taints);
+            PackageVersions.RequireVersionRequest(EngineVersion, nameof(EngineVersion));
+            PackageVersions.RequireVersionRequest(KubernetesVersion, nameof(KubernetesVersion));
+            if (ContainerdVersion is not null)
+            {
+                PackageVersions.RequireVersionRequest(ContainerdVersion, nameof(ContainerdVersion));
+            }
             if (EngineInstallUrl is not null)
             {
                 EngineInstallScript.RequireTrustedTransport(EngineInstallUrl);

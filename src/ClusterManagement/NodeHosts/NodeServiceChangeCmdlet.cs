@@ -52,6 +52,7 @@ public abstract class NodeServiceChangeCmdlet : NodeHostCmdlet
 
     protected override void EndProcessing() => Run(async (writer, ct) =>
     {
+        NodeUnitService.RequireValidNames(Name);
         var connection = Connect();
         var nodes = await ResolveNodesAsync(connection, writer, allWhenNone: false, ct).ConfigureAwait(false);
         var connector = Connector(writer);

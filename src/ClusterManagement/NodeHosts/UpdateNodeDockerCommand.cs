@@ -3,6 +3,7 @@ using System.Management.Automation;
 using ClusterManagement.Diagnostics;
 using ClusterManagement.Infrastructure;
 using ClusterManagement.NodeHosts.Engine;
+using ClusterManagement.NodeHosts.Packages;
 using ClusterManagement.NodeHosts.Rollout;
 using ClusterManagement.Nodes;
 
@@ -79,6 +80,12 @@ public sealed class UpdateNodeDockerCommand : NodeHostCmdlet
 
     protected override void EndProcessing() => Run(async (writer, ct) =>
     {
+        PackageVersions.RequireVersionRequest(Version, nameof(Version));
+        if (ContainerdVersion is not null)
+        {
+            PackageVersions.RequireVersionRequest(ContainerdVersion, nameof(ContainerdVersion));
+        }
+
         var connection = Connect();
         var nodes = await ResolveNodesAsync(connection, writer, allWhenNone: false, ct).ConfigureAwait(false);
         var rollout = new EngineRollout(Connector(writer), writer);

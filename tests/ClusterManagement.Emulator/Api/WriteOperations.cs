@@ -37,6 +37,7 @@ public static class WriteOperations
             meta["name"] = prefix + new string(Random.Shared.GetItems(NameAlphabet.AsSpan(), 5));
         }
         ObjectValidation.ValidateName(request.Kind, obj.Name());
+        ObjectValidation.ValidateLabels(request.Kind, obj);
         foreach (var field in SystemMetadata)
         {
             meta.Remove(field);
@@ -214,6 +215,7 @@ public static class WriteOperations
         {
             next["status"] = old["status"]?.DeepClone();
         }
+        ObjectValidation.ValidateLabels(kind, next);
         var meta = next.Metadata();
         meta["deletionTimestamp"] = old.At("metadata", "deletionTimestamp")?.DeepClone();
         meta["deletionGracePeriodSeconds"] = old.At("metadata", "deletionGracePeriodSeconds")?.DeepClone();

@@ -67,4 +67,28 @@ public sealed class IpRouteJsonTests
         var error = Assert.Throws<ClusterException>(() => IpRouteJson.Parse(output, RouteFamily.IPv4, "router-1"));
         Assert.Equal("RouteListUnreadable", error.ErrorId);
     }
+
+    [Fact]
+    public void KeepsADeviceNameWithShellSyntaxAsData()
+    {
+        // iproute2 escapes the name as JSON; the kernel allows "$(...)" and ";" in it.
+        var route = Assert.Single(IpRouteJson.Parse("""[{"dst":"198.18.215.0/24","dev":"x$(>pw);`id`","scope":"link","flags":[]}]""", RouteFamily.IPv4, "router-1"));
+        Assert.Equal("x$(>pw);`id`", route.Device);
+    }
+
+    [Theory]
+    [InlineData("a/b")]
+    [InlineData("a b")]
+    [InlineData("eth0\\nip")]
+    [InlineData("eth0:1")]
+    [InlineData("sixteen-bytes-xx")]
+    [InlineData("..")]
+    [InlineData("")]
+    public void RefusesADeviceNameTheKernelCannotHaveGiven(string device)
+    {
+        var json = $$"""[{"dst":"198.18.215.0/24","dev":"{{device}}","flags":[]}]""";
+        var error = Assert.Throws<ClusterException>(() => IpRouteJson.Parse(json, RouteFamily.IPv4, "router-1"));
+        Assert.Equal("RouteListUnreadable", error.ErrorId);
+        Assert.DoesNotContain("\n", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -1,6 +1,7 @@
 using ClusterManagement.Diagnostics;
 using ClusterManagement.Network;
 using ClusterManagement.Network.Routes;
+using ClusterManagement.Tests.NodeHosts;
 
 namespace ClusterManagement.Tests.Network;
 
@@ -31,7 +32,12 @@ public sealed class RouteRequestTests
     [InlineData("198.18.210.0/24", null, null, "RouteTargetMissing")]
     [InlineData("198.18.210.0/24", null, "eth0; reboot", "InvalidDevice")]
     [InlineData("198.18.210.0/24", null, "a-name-far-too-long", "InvalidDevice")]
-    [InlineData("198.18.210.0/24", null, "$(id)", "InvalidDevice")]
+    [InlineData("198.18.210.0/24", null, "$(touch pwned)", "InvalidDevice")]
+    [InlineData("198.18.210.0/24", null, "eth0\ntouch", "InvalidDevice")]
+    [InlineData("198.18.210.0/24", null, "eth0:1", "InvalidDevice")]
+    [InlineData("198.18.210.0/24", null, "../etc", "InvalidDevice")]
+    [InlineData("198.18.210.0/24", null, "..", "InvalidDevice")]
+    [InlineData("198.18.210.0/24", null, "", "InvalidDevice")]
     public void RefusesBadInput(string destination, string? gateway, string? device, string errorId)
     {
         var error = Assert.Throws<ClusterException>(() => RouteRequest.Create(destination, gateway, device, null));
@@ -53,5 +59,24 @@ public sealed class RouteRequestTests
         Assert.False(RouteRequest.Create("198.18.210.0/24", null, "eth1", null).Matches(route));
         Assert.False(RouteRequest.Create("198.18.210.0/24", null, "eth0", 10).Matches(route));
         Assert.False(RouteRequest.Create("198.18.211.0/24", null, "eth0", null).Matches(route));
+    }
+
+    /// <summary>Names the kernel accepts (iproute2 creates them), shell syntax included: ip gets each as one word.</summary>
+    [Theory]
+    [InlineData("eth0")]
+    [InlineData("$(>pwned)")]
+    [InlineData("x;>pwned")]
+    [InlineData("`>pwned`")]
+    [InlineData("q'$(>pwned)")]
+    [InlineData("q\"$(>pwned)")]
+    [InlineData("-x")]
+    [InlineData("$IFS>pwned")]
+    [InlineData("x|>pwned&")]
+    public void HandsIpADeviceNameAsOneWord(string device)
+    {
+        var route = RouteRequest.Create("198.18.210.0/24", "198.18.200.1", device, 5);
+        using var run = ShellStub.Run($"ip route del {route.ShellArguments()}", "ip");
+        Assert.Equal(["ip", "route", "del", "198.18.210.0/24", "via", "198.18.200.1", "dev", device, "metric", "5"], Assert.Single(run.Calls));
+        Assert.Empty(run.Files);
     }
 }

@@ -37,6 +37,34 @@ public sealed class StaticRouteFilesTests
     public void NamesTheFile(StaticRouteStyle style, RouteFamily family, string path) =>
         Assert.Equal(path, StaticRouteFiles.PathFor(style, "eth0", family));
 
+    /// <summary>Legal interface names that must not become part of a path or of a file ifupdown runs through /bin/sh.</summary>
+    [Theory]
+    [InlineData("$(>pwned)")]
+    [InlineData("x;>pwned")]
+    [InlineData("`id`")]
+    [InlineData("q'x")]
+    [InlineData("-x")]
+    [InlineData(".hidden")]
+    [InlineData("veth1@if5")]
+    public void RefusesToPersistARouteOfADeviceWhoseNameIsNotPlain(string device)
+    {
+        var route = RouteRequest.Create("198.18.215.0/24", null, device, null);
+        foreach (var style in Enum.GetValues<StaticRouteStyle>())
+        {
+            Assert.Equal("DeviceNotPersistable", Assert.Throws<ClusterException>(() => StaticRouteFiles.PathFor(style, device, RouteFamily.IPv4)).ErrorId);
+            Assert.Equal("DeviceNotPersistable", Assert.Throws<ClusterException>(() => StaticRouteFiles.Add(style, null, device, route)).ErrorId);
+        }
+    }
+
+    [Theory]
+    [InlineData("eth0")]
+    [InlineData("enp0s31f6")]
+    [InlineData("br-1a2b3c")]
+    [InlineData("eth0.100")]
+    [InlineData("wg_0")]
+    public void PersistsARouteOfAPlainlyNamedDevice(string device) =>
+        Assert.Contains($"cm-routes-{device}", StaticRouteFiles.PathFor(StaticRouteStyle.Ifupdown, device, RouteFamily.IPv4), StringComparison.Ordinal);
+
     [Fact]
     public void WritesAnIfupdownStanzaWithUpLines()
     {

@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Text.Json;
 using ClusterManagement.Diagnostics;
+using ClusterManagement.NodeHosts.Ssh;
 
 namespace ClusterManagement.Network.Routes;
 
@@ -32,7 +33,7 @@ public static class IpRouteJson
                 Node = node,
                 Destination = Destination(Text(r, "dst") ?? "default", family),
                 Gateway = Text(r, "gateway"),
-                Device = Text(r, "dev"),
+                Device = Device(r, node),
                 Protocol = Text(r, "protocol"),
                 Scope = Text(r, "scope"),
                 Metric = r.TryGetProperty("metric", out var metric) && metric.ValueKind == JsonValueKind.Number ? metric.GetInt32() : null,
@@ -57,6 +58,22 @@ public static class IpRouteJson
         return System.Net.IPAddress.TryParse(dst, out var address)
             ? $"{dst}/{(address.AddressFamily == AddressFamily.InterNetwork ? 32 : 128)}"
             : dst;
+    }
+
+    /// <summary>
+    /// A name the kernel could not have given a device means the output is not the kernel's table;
+    /// it is refused here rather than carried into commands and files.
+    /// </summary>
+    private static string? Device(JsonElement route, string node)
+    {
+        var device = Text(route, "dev");
+        if (device is not null && InterfaceNames.Problem(device) is { } problem)
+        {
+            throw new ClusterException(ClusterErrorKind.OperationFailed, "RouteListUnreadable",
+                $"'ip -j route' on {node} names a device '{NodeShell.Printable(device)}' that cannot exist ({problem}).", node);
+        }
+
+        return device;
     }
 
     private static string? Text(JsonElement route, string name) =>

@@ -42,12 +42,18 @@ public sealed class NodeRouteService(NodeConnector connector, IOperationLog log)
         }
 
         var style = persist ? await StyleAsync(shell, node.Name, timeout, cancellationToken).ConfigureAwait(false) : (StaticRouteStyle?)null;
+        if (persist)
+        {
+            // The device names the file: one that cannot be written safely is refused before the route is added.
+            InterfaceNames.RequireFileSafe(request.Device ?? await DeviceTowardsAsync(shell, node.Name, request, timeout, cancellationToken).ConfigureAwait(false), node.Name);
+        }
+
         if (!await confirm(request.IpArguments()).ConfigureAwait(false))
         {
             return null;
         }
 
-        var added = await shell.SudoAsync($"ip route add {request.IpArguments()}", timeout, cancellationToken).ConfigureAwait(false);
+        var added = await shell.SudoAsync($"ip route add {request.ShellArguments()}", timeout, cancellationToken).ConfigureAwait(false);
         if (!added.Succeeded)
         {
             throw new ClusterException(ClusterErrorKind.Invalid, "RouteRejected", $"The kernel on {node.Name} refused 'ip route add {request.IpArguments()}': {added.Error.Trim()}", request.Destination.ToString());
@@ -90,9 +96,15 @@ public sealed class NodeRouteService(NodeConnector connector, IOperationLog log)
             return null;
         }
 
-        await shell.SudoCheckedAsync($"ip route del {exact.IpArguments()}", timeout, $"ip route del {exact.IpArguments()}", cancellationToken).ConfigureAwait(false);
+        await shell.SudoCheckedAsync($"ip route del {exact.ShellArguments()}", timeout, $"ip route del {exact.IpArguments()}", cancellationToken).ConfigureAwait(false);
         if (style is not { } chosen || route.Device is null)
         {
+            return route;
+        }
+
+        if (!InterfaceNames.IsFileSafe(route.Device))
+        {
+            log.Warning($"The route to {route.Destination} on {node.Name} uses the device '{route.Device}', whose name the module never writes into static-route files; only the live route was removed.");
             return route;
         }
 
@@ -130,6 +142,19 @@ public sealed class NodeRouteService(NodeConnector connector, IOperationLog log)
 
         var parts = result.Output.Split(Separator);
         return [.. IpRouteJson.Parse(parts[0], RouteFamily.IPv4, node), .. IpRouteJson.Parse(parts.Length > 1 ? parts[1] : "", RouteFamily.IPv6, node)];
+    }
+
+    /// <summary>The device the kernel would pick for a route through the request's gateway: the one of its route to that gateway.</summary>
+    private static async Task<string> DeviceTowardsAsync(NodeShell shell, string node, RouteRequest request, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var lookup = await shell.RunAsync($"ip -j route get {request.Gateway}", timeout, cancellationToken).ConfigureAwait(false);
+        if (!lookup.Succeeded)
+        {
+            throw new ClusterException(ClusterErrorKind.Invalid, "RouteRejected", $"{node} has no route to the gateway {request.Gateway}: {lookup.Error.Trim()}", request.Gateway?.ToString());
+        }
+
+        return IpRouteJson.Parse(lookup.Output, request.Family, node).FirstOrDefault()?.Device
+            ?? throw new ClusterException(ClusterErrorKind.OperationFailed, "RouteListUnreadable", $"'ip -j route get {request.Gateway}' on {node} named no device.", node);
     }
 
     private static async Task<StaticRouteStyle> StyleAsync(NodeShell shell, string node, TimeSpan timeout, CancellationToken cancellationToken)

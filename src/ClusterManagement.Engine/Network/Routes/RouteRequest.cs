@@ -1,12 +1,12 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Text.RegularExpressions;
 using ClusterManagement.Diagnostics;
+using ClusterManagement.NodeHosts.Ssh;
 
 namespace ClusterManagement.Network.Routes;
 
-/// <summary>A route to add or remove, checked: a CIDR destination, a gateway of the same family, a plausible device name.</summary>
-public sealed partial record RouteRequest(IPNetwork Destination, IPAddress? Gateway, string? Device, int? Metric)
+/// <summary>A route to add or remove, checked: a CIDR destination, a gateway of the same family, a device name the kernel would accept.</summary>
+public sealed record RouteRequest(IPNetwork Destination, IPAddress? Gateway, string? Device, int? Metric)
 {
     public RouteFamily Family => Destination.BaseAddress.AddressFamily == AddressFamily.InterNetwork ? RouteFamily.IPv4 : RouteFamily.IPv6;
 
@@ -30,11 +30,9 @@ public sealed partial record RouteRequest(IPNetwork Destination, IPAddress? Gate
             }
         }
 
-        // Linux interface names: at most 15 bytes, no '/' or blanks; anything else cannot name a device
-        // and must not reach a shell command line.
-        if (device is not null && !DevicePattern().IsMatch(device))
+        if (device is not null && InterfaceNames.Problem(device) is { } problem)
         {
-            throw new ClusterException(ClusterErrorKind.Invalid, "InvalidDevice", $"-Device: '{device}' is not an interface name.", device);
+            throw new ClusterException(ClusterErrorKind.Invalid, "InvalidDevice", $"-Device: '{NodeShell.Printable(device)}' is not an interface name: {problem}.", device);
         }
 
         if (metric is < 0)
@@ -45,13 +43,21 @@ public sealed partial record RouteRequest(IPNetwork Destination, IPAddress? Gate
         return new RouteRequest(network, via, device, metric);
     }
 
-    /// <summary>The route in ip's own syntax, as `ip route add|del` and the persistence files take it.</summary>
-    public string IpArguments(string? device = null) =>
+    /// <summary>The route in ip's own syntax, as the persistence files and messages show it.</summary>
+    public string IpArguments(string? device = null) => Arguments(device, dev => dev);
+
+    /// <summary>
+    /// The route as words of an `ip route add|del` command line. The device is quoted: any name the
+    /// kernel accepts, "$(x)" or ";" included, may come from the node's own table.
+    /// </summary>
+    public string ShellArguments() => Arguments(null, NodeShell.Quote);
+
+    private string Arguments(string? device, Func<string, string> word) =>
         string.Join(' ', new[]
         {
             Destination.ToString(),
             Gateway is null ? null : $"via {Gateway}",
-            (device ?? Device) is { } dev ? $"dev {dev}" : null,
+            (device ?? Device) is { } dev ? $"dev {word(dev)}" : null,
             Metric is { } m ? $"metric {m}" : null,
         }.Where(p => p is not null));
 
@@ -61,7 +67,4 @@ public sealed partial record RouteRequest(IPNetwork Destination, IPAddress? Gate
         && (Gateway is null || Gateway.ToString() == route.Gateway)
         && (Device is null || Device == route.Device)
         && (Metric is null || Metric == route.Metric);
-
-    [GeneratedRegex("^[A-Za-z0-9_.:@-]{1,15}$")]
-    private static partial Regex DevicePattern();
 }

@@ -45,13 +45,18 @@ public static class StaticRouteFiles
             $"{node} is neither of the Debian nor of the RHEL family (/etc/os-release: {string.Join(' ', ids)}); the module does not know where it keeps static routes.", node);
     }
 
-    public static string PathFor(StaticRouteStyle style, string device, RouteFamily family) => style switch
+    /// <remarks>The device becomes part of the path and of the file, so it must be <see cref="InterfaceNames.IsFileSafe"/>.</remarks>
+    public static string PathFor(StaticRouteStyle style, string device, RouteFamily family)
     {
-        StaticRouteStyle.Ifupdown => $"/etc/network/interfaces.d/cm-routes-{device}",
-        // 90-: read after the files that define the device, so these routes merge into its definition.
-        StaticRouteStyle.Netplan => $"/etc/netplan/90-cm-routes-{device}.yaml",
-        _ => family == RouteFamily.IPv4 ? $"/etc/sysconfig/network-scripts/route-{device}" : $"/etc/sysconfig/network-scripts/route6-{device}",
-    };
+        InterfaceNames.RequireFileSafe(device);
+        return style switch
+        {
+            StaticRouteStyle.Ifupdown => $"/etc/network/interfaces.d/cm-routes-{device}",
+            // 90-: read after the files that define the device, so these routes merge into its definition.
+            StaticRouteStyle.Netplan => $"/etc/netplan/90-cm-routes-{device}.yaml",
+            _ => family == RouteFamily.IPv4 ? $"/etc/sysconfig/network-scripts/route-{device}" : $"/etc/sysconfig/network-scripts/route6-{device}",
+        };
+    }
 
     /// <summary>The file with <paramref name="route"/> added (once: a route already there is not repeated).</summary>
     public static string Add(StaticRouteStyle style, string? text, string device, RouteRequest route)
@@ -90,6 +95,8 @@ public static class StaticRouteFiles
 
     private static string Write(StaticRouteStyle style, string? text, string device, IReadOnlyList<string> routes)
     {
+        // ifupdown runs the up lines through /bin/sh.
+        InterfaceNames.RequireFileSafe(device);
         var output = new StringBuilder();
         switch (style)
         {

@@ -57,6 +57,7 @@ public sealed class NodeProvisioner(ClusterConnection connection, NodeConnector 
 
     public async Task<ClusterNode> RunAsync(NewNodeRequest request, CancellationToken cancellationToken)
     {
+        NodeMetadataValidation.Require(request.Name, request.Roles, request.Labels, request.Taints);
         var steps = Plan(request).Count;
         var step = 0;
         void Step(string status) => log.Progress(new(1, $"Adding node {request.Name}", $"{++step}/{steps}: {status}", (step - 1) * 100 / steps));

@@ -15,6 +15,7 @@ public sealed class NodePackages(NodeShell shell, string node, PackageFamily fam
 
     public async Task<IReadOnlyList<string>> AvailableAsync(string package, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        PackageVersions.RequirePackageName(package);
         var command = family == PackageFamily.Apt
             ? $"apt-cache madison {NodeShell.Quote(package)}"
             : $"dnf list --showduplicates -q {NodeShell.Quote(package)} 2>/dev/null";
@@ -25,7 +26,7 @@ public sealed class NodePackages(NodeShell shell, string node, PackageFamily fam
     /// <summary>Installed versions by package; packages that are not installed are absent.</summary>
     public async Task<IReadOnlyDictionary<string, string>> InstalledAsync(IEnumerable<string> packages, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var names = string.Join(' ', packages.Select(NodeShell.Quote));
+        var names = string.Join(' ', packages.Select(p => NodeShell.Quote(PackageVersions.RequirePackageName(p))));
         var command = family == PackageFamily.Apt
             ? $"dpkg-query -W -f '${{Package}}\\t${{Version}}\\t${{db:Status-Status}}\\n' {names} 2>/dev/null"
             : $"rpm -q --qf '%{{NAME}}\\t%{{VERSION}}-%{{RELEASE}}\\tinstalled\\n' {names} 2>/dev/null";
@@ -43,35 +44,27 @@ public sealed class NodePackages(NodeShell shell, string node, PackageFamily fam
         return installed;
     }
 
-    public async Task RefreshAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    public async Task RefreshAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
+        await shell.SudoCheckedAsync(RefreshScript(family, LockWait), timeout + LockWait, "Refreshing the package lists", cancellationToken).ConfigureAwait(false);
+
+    internal static string RefreshScript(PackageFamily family, TimeSpan lockWait)
     {
+        if (family != PackageFamily.Apt)
+        {
+            return "dnf makecache -q";
+        }
+
         // apt-get update takes the lists lock, which DPkg::Lock::Timeout does not cover: retry, bounded.
-        var attempts = Math.Max(1, (int)(LockWait.TotalSeconds / 3));
-        var script = family == PackageFamily.Apt
-            ? $"for i in $(seq {attempts}); do apt-get update -q >/tmp/cm-apt-update.log 2>&1 && exit 0; grep -q 'Could not get lock' /tmp/cm-apt-update.log || break; sleep 3; done; cat /tmp/cm-apt-update.log >&2; exit 1"
-            : "dnf makecache -q";
-        await shell.SudoCheckedAsync(script, timeout + LockWait, "Refreshing the package lists", cancellationToken).ConfigureAwait(false);
+        // Its log goes to a file of its own (mktemp): a fixed name in /tmp is one any local user can
+        // plant a symlink at for root to write through.
+        var attempts = Math.Max(1, (int)(lockWait.TotalSeconds / 3));
+        return $"log=$(mktemp) || exit 1; trap 'rm -f \"$log\"' EXIT; for i in $(seq {attempts}); do apt-get update -q >\"$log\" 2>&1 && exit 0; grep -q 'Could not get lock' \"$log\" || break; sleep 3; done; cat \"$log\" >&2; exit 1";
     }
 
     /// <summary>Installs exactly these versions (downgrading when needed) and holds the packages there.</summary>
     public async Task InstallPinnedAsync(IReadOnlyDictionary<string, string> versions, IEnumerable<string> hold, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var held = string.Join(' ', hold.Select(NodeShell.Quote));
-        string script;
-        if (family == PackageFamily.Apt)
-        {
-            var specs = string.Join(' ', versions.Select(v => NodeShell.Quote($"{v.Key}={v.Value}")));
-            // An earlier run cut off mid-install (a dropped connection) leaves dpkg half-configured; finish that first.
-            script = "export DEBIAN_FRONTEND=noninteractive; dpkg --configure -a >/dev/null 2>&1 || true; " +
-                     $"apt-get install -y -q --no-install-recommends --allow-downgrades --allow-change-held-packages -o DPkg::Lock::Timeout={(int)LockWait.TotalSeconds} " +
-                     $"-o Dpkg::Options::=--force-confold {specs} && apt-mark hold {held} >/dev/null";
-        }
-        else
-        {
-            var specs = string.Join(' ', versions.Select(v => NodeShell.Quote($"{v.Key}-{PackageVersions.WithoutEpoch(v.Value)}")));
-            script = $"dnf versionlock delete {held} >/dev/null 2>&1; dnf install -y -q --allowerasing {specs} && dnf versionlock add {held} >/dev/null";
-        }
-
+        var script = InstallScript(family, versions, hold, LockWait, node);
         log.Verbose($"Installing {string.Join(", ", versions.Select(v => $"{v.Key}={v.Value}"))} on {node} and holding them.");
         var result = await shell.SudoAsync(script, timeout + LockWait, cancellationToken).ConfigureAwait(false);
         if (!result.Succeeded)
@@ -86,5 +79,31 @@ public sealed class NodePackages(NodeShell shell, string node, PackageFamily fam
                     : $"Installing {string.Join(' ', versions.Select(v => $"{v.Key}={v.Value}"))} failed on {node}: {NodeShell.Tail(text)}",
                 node);
         }
+    }
+
+    /// <summary>
+    /// The install-and-hold script. Versions come from the node's package lists: they are checked
+    /// like names, so neither is read as an option or breaks out of its quotes.
+    /// </summary>
+    internal static string InstallScript(PackageFamily family, IReadOnlyDictionary<string, string> versions, IEnumerable<string> hold, TimeSpan lockWait, string node)
+    {
+        foreach (var (package, version) in versions)
+        {
+            PackageVersions.RequirePackageName(package);
+            PackageVersions.RequireVersion(version, package, node);
+        }
+
+        var held = string.Join(' ', hold.Select(p => NodeShell.Quote(PackageVersions.RequirePackageName(p))));
+        if (family == PackageFamily.Apt)
+        {
+            var specs = string.Join(' ', versions.Select(v => NodeShell.Quote($"{v.Key}={v.Value}")));
+            // An earlier run cut off mid-install (a dropped connection) leaves dpkg half-configured; finish that first.
+            return "export DEBIAN_FRONTEND=noninteractive; dpkg --configure -a >/dev/null 2>&1 || true; " +
+                   $"apt-get install -y -q --no-install-recommends --allow-downgrades --allow-change-held-packages -o DPkg::Lock::Timeout={(int)lockWait.TotalSeconds} " +
+                   $"-o Dpkg::Options::=--force-confold {specs} && apt-mark hold {held} >/dev/null";
+        }
+
+        var rpmSpecs = string.Join(' ', versions.Select(v => NodeShell.Quote($"{v.Key}-{PackageVersions.WithoutEpoch(v.Value)}")));
+        return $"dnf versionlock delete {held} >/dev/null 2>&1; dnf install -y -q --allowerasing {rpmSpecs} && dnf versionlock add {held} >/dev/null";
     }
 }

@@ -1,4 +1,6 @@
+using System.Text.RegularExpressions;
 using ClusterManagement.Diagnostics;
+using ClusterManagement.NodeHosts.Ssh;
 
 namespace ClusterManagement.NodeHosts.Packages;
 
@@ -7,9 +9,31 @@ namespace ClusterManagement.NodeHosts.Packages;
 /// `apt-cache madison` recipes: "20.10" picks the newest 20.10.x, "27.5.1" the newest build of 27.5.1,
 /// and a full package version picks exactly that one.
 /// </summary>
-public static class PackageVersions
+public static partial class PackageVersions
 {
     public const string Latest = "latest";
+
+    /// <summary>A package name as dpkg and rpm allow it (letters, digits, "+-._", starting with a letter or digit).</summary>
+    public static string RequirePackageName(string package) => PackageName().IsMatch(package)
+        ? package
+        : throw new ClusterException(ClusterErrorKind.Invalid, "InvalidPackageName", $"'{NodeShell.Printable(package)}' is not a package name.", package);
+
+    /// <summary>A package version as dpkg and rpm write them (letters, digits, ".+~:^_-", starting with a letter or digit).</summary>
+    public static string RequireVersion(string version, string package, string node) => Version().IsMatch(version)
+        ? version
+        : throw new ClusterException(ClusterErrorKind.Invalid, "InvalidPackageVersion", $"'{NodeShell.Printable(version)}' is not a version of {package} (on {node}): a version has letters, digits and \".+~:^_-\" only.", version);
+
+    /// <summary>What a -*Version parameter takes: "latest", a prefix or a full version; checked before any host is contacted.</summary>
+    public static string RequireVersionRequest(string requested, string parameter) =>
+        string.Equals(requested, Latest, StringComparison.OrdinalIgnoreCase) || Version().IsMatch(requested)
+            ? requested
+            : throw new ClusterException(ClusterErrorKind.Invalid, "InvalidPackageVersion", $"-{parameter}: '{NodeShell.Printable(requested)}' is neither \"latest\" nor a version (letters, digits and \".+~:^_-\", such as 27.5 or 5:27.5.1-1~debian.12~bookworm).", requested);
+
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9+._-]*\z")]
+    private static partial Regex PackageName();
+
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9.+~:^_-]*\z")]
+    private static partial Regex Version();
 
     /// <summary>`apt-cache madison PKG` lines: " pkg | version | source"; newest first, duplicates (several sources) dropped.</summary>
     public static IReadOnlyList<string> ParseMadison(string package, string output)
@@ -85,13 +109,16 @@ public static class PackageVersions
                 node);
         }
 
+        // The chosen version goes into install commands later: a node that lists a version no package
+        // manager writes is refused now, while nothing has changed.
         if (string.Equals(requested, Latest, StringComparison.OrdinalIgnoreCase))
         {
-            return available[0];
+            return RequireVersion(available[0], package, node);
         }
 
-        return available.FirstOrDefault(v => Matches(requested, v))
-            ?? throw new ClusterException(
+        return available.FirstOrDefault(v => Matches(requested, v)) is { } chosen
+            ? RequireVersion(chosen, package, node)
+            : throw new ClusterException(
                 ClusterErrorKind.NotFound,
                 "PackageVersionNotAvailable",
                 $"{package} {requested} is not available on {node}. Available: {string.Join(", ", available)}.",

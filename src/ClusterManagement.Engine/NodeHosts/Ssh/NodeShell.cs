@@ -292,6 +292,10 @@ public sealed class NodeShell : IDisposable
 
     public static string Quote(string value) => "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
+    /// <summary>A value from or for a node as a message shows it: control characters (a newline in a name) made visible.</summary>
+    public static string Printable(string value) =>
+        string.Concat(value.Select(c => char.IsControl(c) ? $"\\x{(int)c:x2}" : c.ToString()));
+
     internal static string Tail(string text, int lines = 12)
     {
         var all = text.TrimEnd().Split('\n');
