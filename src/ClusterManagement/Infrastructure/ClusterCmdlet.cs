@@ -16,6 +16,13 @@ public abstract class ClusterCmdlet : AsyncCmdlet
     [ArgumentCompleter(typeof(ContextNameCompleter))]
     public string? Context { get; set; }
 
+    /// <summary>The bound on each API request (kubectl's --request-timeout), retries aside.</summary>
+    [Parameter]
+    [TimeoutTransformation]
+    public TimeSpan RequestTimeout { get; set; } = ApiRequestTimeout.Default;
+
+    private protected override TimeSpan RequestBound => RequestTimeout;
+
     private SessionDefaults sessionDefaults = new();
     private ConnectionOptions? connectionOptions;
 
@@ -26,6 +33,15 @@ public abstract class ClusterCmdlet : AsyncCmdlet
     /// </summary>
     protected override void BeginProcessing()
     {
+        if (RequestTimeout <= TimeSpan.Zero || RequestTimeout > ApiRequestTimeout.Maximum)
+        {
+            // kubectl's 0 (no bound at all) is not offered: a pipeline step must never wait forever.
+            ThrowErrorRecord(ErrorRecords.InvalidArgument(
+                "RequestTimeoutInvalid",
+                $"-RequestTimeout must be more than zero and at most {ApiRequestTimeout.Maximum} (a day), such as 30 or 00:00:30; it was {RequestTimeout}.",
+                RequestTimeout));
+        }
+
         sessionDefaults = SessionDefaults.Current;
         connectionOptions = Resolve(this, KubeConfig, Context, sessionDefaults);
     }
