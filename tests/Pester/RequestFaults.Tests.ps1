@@ -89,6 +89,23 @@ Describe 'A server that accepts and never answers' {
         finally { $silent.Stop() }
     }
 
+    It 'takes the bound from $env:CLUSTERMANAGEMENT_REQUEST_TIMEOUT when -RequestTimeout is not given' {
+        $silent = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+        $silent.Start()
+        $env:CLUSTERMANAGEMENT_REQUEST_TIMEOUT = '1.5'
+        try {
+            $config = New-KubeConfig -Port $silent.LocalEndpoint.Port
+            $run = Invoke-Timed { Get-ClusterNode -KubeConfig $config }
+
+            $run.Errors[0].FullyQualifiedErrorId | Should -BeLike 'ApiRequestTimeout,*'
+            $run.Errors[0].Exception.Message | Should -Match 'did not answer within 1\.5 s'
+        }
+        finally {
+            Remove-Item Env:CLUSTERMANAGEMENT_REQUEST_TIMEOUT
+            $silent.Stop()
+        }
+    }
+
     It 'a healthy cluster still answers under a short -RequestTimeout' {
         (Get-ClusterNode -KubeConfig $cluster.KubeConfig -RequestTimeout 1 -Name worker-1).Name | Should -Be 'worker-1'
     }
@@ -123,6 +140,16 @@ Describe '-RequestTimeout input' {
 
     It 'refuses a value that is no duration' {
         { Get-ClusterNode -RequestTimeout 'soon' } | Should -Throw -ExpectedMessage '*not a timeout*'
+    }
+
+    It 'refuses an environment variable that is no duration, naming it' {
+        $env:CLUSTERMANAGEMENT_REQUEST_TIMEOUT = 'soon'
+        try {
+            $failure = { Get-ClusterNode -KubeConfig (New-KubeConfig -Port 9) } | Should -Throw -PassThru
+            $failure.FullyQualifiedErrorId | Should -BeLike 'RequestTimeoutInvalid,*'
+            $failure.Exception.Message | Should -Match "CLUSTERMANAGEMENT_REQUEST_TIMEOUT \('soon'\)"
+        }
+        finally { Remove-Item Env:CLUSTERMANAGEMENT_REQUEST_TIMEOUT }
     }
 }
 

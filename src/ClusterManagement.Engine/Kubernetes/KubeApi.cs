@@ -48,7 +48,7 @@ public static class KubeApi
                     throw error;
                 }
 
-                ApiRequestLog.Note($"{error.Message} Retrying in {backoff[attempt].TotalMilliseconds:0} ms (retry {attempt + 1} of {backoff.Length}).");
+                ApiRequestLog.Note($"Retrying in {backoff[attempt].TotalMilliseconds:0} ms (retry {attempt + 1} of {backoff.Length}): {error.Message}");
                 await Task.Delay(backoff[attempt], cancellationToken).ConfigureAwait(false);
             }
         }
