@@ -49,6 +49,18 @@ public sealed class FaultTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task HangHoldsTheRequestUntilTheClientGivesUp()
+    {
+        _emulator.Faults.Add(new FaultRule { Path = "/api/v1/nodes", Hang = true, Times = 1 });
+        using var giveUp = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        using var http = _emulator.CreateClient();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => http.GetAsync("/api/v1/nodes", giveUp.Token));
+        Assert.Empty(_emulator.Faults.Rules);
+        Assert.Equal(HttpStatusCode.OK, (await _api.GetAsync("/api/v1/nodes")).Status);
+    }
+
+    [Fact]
     public async Task LatencyDelaysButServes()
     {
         var id = _emulator.Faults.Add(new FaultRule { Path = "/api/v1/namespaces", LatencyMilliseconds = 300 });

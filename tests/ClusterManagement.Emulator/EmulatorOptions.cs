@@ -42,7 +42,26 @@ public sealed record EmulatorOptions
     /// <summary>Recent requests kept for <see cref="KubeEmulator.Requests"/> and the control API.</summary>
     public int RequestLogSize { get; init; } = 2_000;
 
+    /// <summary>The certificate the server presents; anything but Valid makes every TLS handshake fail verification.</summary>
+    public ServingCertificate ServingCertificate { get; init; } = ServingCertificate.Valid;
+
     /// <summary>Kinds, admission plugins, subresource handlers, controllers and seeders, applied in order.</summary>
     public IReadOnlyList<IEmulatorModule> Modules { get; init; } =
         [new CoreModule(), new Network.NetworkModule(), new NodesModule(), new AppsModule(), new RbacModule(), new StorageModule(), new DriverWorkloadsModule(), new Certificates.CertificatesModule()];
+}
+
+/// <summary>What the server's TLS certificate is, to test clients against the three ways verification fails.</summary>
+public enum ServingCertificate
+{
+    /// <summary>Issued by the kubeconfig's CA for 127.0.0.1 and localhost.</summary>
+    Valid,
+
+    /// <summary>For 127.0.0.1 and localhost, but issued by a CA the kubeconfig does not name.</summary>
+    OtherAuthority,
+
+    /// <summary>Issued by the kubeconfig's CA, for 127.0.0.2 only.</summary>
+    OtherAddress,
+
+    /// <summary>Issued by the kubeconfig's CA for 127.0.0.1, expired yesterday.</summary>
+    Expired,
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using ClusterManagement.Emulator.Admission;
@@ -32,10 +33,13 @@ public sealed class KubeEmulator : IAsyncDisposable
     private readonly X509Certificate2 _adminCertificate;
     private readonly bool _ownsStateDirectory;
     private readonly CancellationTokenSource _stopping;
+    private readonly StrongBox<long> _connections;
 
     private KubeEmulator(WebApplication app, ControllerHost controllers, CertificateAuthority ca, X509Certificate2 adminCertificate,
-        EmulatorContext context, FaultInjector faults, RequestLog requests, EmulatorCredentials credentials, string stateDirectory, bool ownsStateDirectory, CancellationTokenSource stopping)
+        EmulatorContext context, FaultInjector faults, RequestLog requests, EmulatorCredentials credentials, string stateDirectory, bool ownsStateDirectory, CancellationTokenSource stopping,
+        StrongBox<long> connections)
     {
+        _connections = connections;
         _stopping = stopping;
         _app = app;
         _controllers = controllers;
@@ -62,6 +66,9 @@ public sealed class KubeEmulator : IAsyncDisposable
     public X509Certificate2 CaCertificate => _ca.Certificate;
     public EmulatorContext Context { get; }
 
+    /// <summary>TCP connections accepted so far, TLS handshakes that failed included.</summary>
+    public long Connections => Interlocked.Read(ref _connections.Value);
+
     public static async Task<KubeEmulator> StartAsync(EmulatorOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new EmulatorOptions();
@@ -83,7 +90,15 @@ public sealed class KubeEmulator : IAsyncDisposable
         var stateDirectory = options.StateDirectory ?? Directory.CreateTempSubdirectory("kube-emulator-").FullName;
         Directory.CreateDirectory(stateDirectory);
 
-        var serverCertificate = ca.IssueServerCertificate();
+        using var otherAuthority = CertificateAuthority.Create();
+        var serverCertificate = options.ServingCertificate switch
+        {
+            ServingCertificate.OtherAuthority => otherAuthority.IssueServerCertificate(),
+            ServingCertificate.OtherAddress => ca.IssueServerCertificate(IPAddress.Parse("127.0.0.2"), null, expired: false),
+            ServingCertificate.Expired => ca.IssueServerCertificate(IPAddress.Loopback, "localhost", expired: true),
+            _ => ca.IssueServerCertificate(),
+        };
+        var connections = new StrongBox<long>();
         var adminCertificate = ca.IssueClientCertificate("admin", "system:masters");
         var credentials = EmulatorCredentials.Generate();
         var faults = new FaultInjector();
@@ -95,13 +110,22 @@ public sealed class KubeEmulator : IAsyncDisposable
         var web = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         web.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
-            kestrel.Listen(IPAddress.Loopback, options.Port, listen => listen.UseHttps(new HttpsConnectionAdapterOptions
+            kestrel.Listen(IPAddress.Loopback, options.Port, listen =>
             {
-                ServerCertificate = serverCertificate,
-                // Verified by the authenticator, so a wrong certificate is a 401 rather than a TLS failure.
-                ClientCertificateMode = ClientCertificateMode.AllowCertificate,
-                ClientCertificateValidation = (_, _, _) => true,
-            }));
+                listen.Use(next => connection =>
+                {
+                    // Counted before TLS: a client that gives up at the handshake still shows up here.
+                    Interlocked.Increment(ref connections.Value);
+                    return next(connection);
+                });
+                listen.UseHttps(new HttpsConnectionAdapterOptions
+                {
+                    ServerCertificate = serverCertificate,
+                    // Verified by the authenticator, so a wrong certificate is a 401 rather than a TLS failure.
+                    ClientCertificateMode = ClientCertificateMode.AllowCertificate,
+                    ClientCertificateValidation = (_, _, _) => true,
+                });
+            });
         });
         var app = web.Build();
 
@@ -113,11 +137,12 @@ public sealed class KubeEmulator : IAsyncDisposable
             new DiscoveryApi(builder.Registry),
             new ResourceApi(services),
             requests,
-            time);
+            time,
+            stopping.Token);
         app.Run(pipeline.HandleAsync);
         await app.StartAsync(cancellationToken);
 
-        emulator = new KubeEmulator(app, new ControllerHost(builder.Controllers, context), ca, adminCertificate, context, faults, requests, credentials, stateDirectory, ownsStateDirectory, stopping);
+        emulator = new KubeEmulator(app, new ControllerHost(builder.Controllers, context), ca, adminCertificate, context, faults, requests, credentials, stateDirectory, ownsStateDirectory, stopping, connections);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         emulator.Url = $"https://127.0.0.1:{new Uri(address).Port}";
         await File.WriteAllTextAsync(emulator.KubeconfigPath, KubeconfigWriter.Render(emulator.Url, ca, adminCertificate, credentials), cancellationToken);
@@ -160,6 +185,7 @@ public sealed class KubeEmulator : IAsyncDisposable
         ["url"] = Url,
         ["kubeconfig"] = KubeconfigPath,
         ["resourceVersion"] = Store.ResourceVersion.ToString(),
+        ["connections"] = Connections,
     };
 
     public async ValueTask DisposeAsync()

@@ -20,6 +20,9 @@ public sealed class ApiRequestLog : DelegatingHandler
         return new Detach(previous);
     }
 
+    /// <summary>A line about the requests themselves (a retry and its reason) for the same listener.</summary>
+    internal static void Note(string message) => Listener.Value?.Verbose(message);
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var log = Listener.Value;
@@ -36,7 +39,7 @@ public sealed class ApiRequestLog : DelegatingHandler
             log.Verbose($"{request.Method} {target} {(int)response.StatusCode} {response.StatusCode} ({clock.ElapsedMilliseconds} ms)");
             return response;
         }
-        catch (Exception e) when (e is HttpRequestException or IOException)
+        catch (Exception e) when (e is HttpRequestException or IOException or TimeoutException or System.Security.Authentication.AuthenticationException)
         {
             log.Verbose($"{request.Method} {target} failed after {clock.ElapsedMilliseconds} ms: {e.Message}");
             throw;

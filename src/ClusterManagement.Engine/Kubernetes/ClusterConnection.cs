@@ -107,7 +107,9 @@ public sealed class ClusterConnection
 
     private static ClusterConnection Create(KubernetesClientConfiguration configuration, string contextName, string contextNamespace)
     {
-        var client = new k8s.Kubernetes(configuration, new ApiRequestLog());
+        // ApiTransport bounds each request itself, per command; KubernetesClient's own 100 s bound would cut a longer -RequestTimeout.
+        configuration.HttpClientTimeout = Timeout.InfiniteTimeSpan;
+        var client = new k8s.Kubernetes(configuration, new ApiRequestLog(), new ApiTransport(configuration));
         return new ClusterConnection(client, contextName, configuration.Host, contextNamespace, configuration.SslCaCerts);
     }
 

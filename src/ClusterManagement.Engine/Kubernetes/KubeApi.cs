@@ -15,6 +15,19 @@ public static class KubeApi
 {
     private static readonly TimeSpan[] Backoff = [TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1)];
 
+    /// <summary>
+    /// Nothing listens at a refused address: a mistyped server fails in a fraction of a second, while a
+    /// server in the middle of a restart still gets a moment.
+    /// </summary>
+    private static readonly TimeSpan[] RefusedBackoff = [TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200)];
+
+    /// <summary>
+    /// A timed-out request has already taken the whole -RequestTimeout: it is tried once more (a fresh
+    /// connection may answer where a stalled one did not), never more.
+    /// </summary>
+    private static readonly TimeSpan[] TimeoutBackoff = [TimeSpan.FromMilliseconds(200)];
+
+    /// <param name="cancellationToken">Also carries the operation's deadline: no retry starts after it.</param>
     public static async Task<T> Call<T>(
         Func<CancellationToken, Task<T>> call,
         ResourceRef resource,
@@ -29,28 +42,49 @@ public static class KubeApi
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested && Translate(e, resource) is { } error)
             {
-                if (idempotent && IsTransient(error) && attempt < Backoff.Length)
+                var backoff = BackoffFor(error, e);
+                if (!idempotent || backoff is null || attempt >= backoff.Length)
                 {
-                    await Task.Delay(Backoff[attempt], cancellationToken).ConfigureAwait(false);
-                    continue;
+                    throw error;
                 }
 
-                throw error;
+                ApiRequestLog.Note($"Retrying in {backoff[attempt].TotalMilliseconds:0} ms (retry {attempt + 1} of {backoff.Length}): {error.Message}");
+                await Task.Delay(backoff[attempt], cancellationToken).ConfigureAwait(false);
             }
         }
     }
 
+    /// <summary>The delays before each retry; null when the failure is not transient.</summary>
+    private static TimeSpan[]? BackoffFor(ClusterException error, Exception cause) => error.Kind switch
+    {
+        ClusterErrorKind.Timeout => TimeoutBackoff,
+        ClusterErrorKind.Unreachable when cause is HttpRequestException { InnerException: SocketException { SocketErrorCode: SocketError.ConnectionRefused } } => RefusedBackoff,
+        ClusterErrorKind.Unreachable or ClusterErrorKind.ServerError => Backoff,
+        ClusterErrorKind.TooManyRequests when error.ServerMessage?.Contains("disruption budget", StringComparison.OrdinalIgnoreCase) != true => Backoff,
+        _ => null,
+    };
+
     public static async Task Call(Func<CancellationToken, Task> call, ResourceRef resource, CancellationToken cancellationToken, bool idempotent = true) =>
         await Call(async ct => { await call(ct).ConfigureAwait(false); return true; }, resource, cancellationToken, idempotent).ConfigureAwait(false);
-
-    private static bool IsTransient(ClusterException error) =>
-        error.Kind is ClusterErrorKind.Unreachable or ClusterErrorKind.ServerError or ClusterErrorKind.Timeout
-        || (error.Kind == ClusterErrorKind.TooManyRequests && error.ServerMessage?.Contains("disruption budget", StringComparison.OrdinalIgnoreCase) != true);
 
     /// <summary>Maps an exception from the client or the network to the module's error model; null for anything else.</summary>
     public static ClusterException? Translate(Exception exception, ResourceRef resource) => exception switch
     {
         ClusterException cluster => cluster,
+        ServerCertificateException certificate =>
+            new ClusterException(
+                ClusterErrorKind.CertificateInvalid,
+                "ServerCertificateInvalid",
+                $"{certificate.Message}. Not retried: check the server address and the kubeconfig's certificate-authority-data.",
+                certificate.Server,
+                exception),
+        ApiRequestTimeoutException timeout =>
+            new ClusterException(
+                ClusterErrorKind.Timeout,
+                "ApiRequestTimeout",
+                $"{timeout.Message} while working on {resource}.",
+                timeout.Server,
+                exception),
         HttpOperationException http => FromStatus((int)http.Response.StatusCode, http.Response.Content, resource, http),
         HttpRequestException { InnerException: SocketException or IOException } or HttpRequestException { StatusCode: null } =>
             new ClusterException(

@@ -16,4 +16,7 @@ public enum ClusterErrorKind
     ServerError,
     Timeout,
     OperationFailed,
+
+    /// <summary>The server's TLS certificate failed verification: not transient, never retried.</summary>
+    CertificateInvalid,
 }

@@ -27,6 +27,9 @@ public abstract class AsyncCmdlet : PSCmdlet
     /// </summary>
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(3);
 
+    /// <summary>The bound on each API request the work makes: ClusterCmdlet's -RequestTimeout.</summary>
+    private protected virtual TimeSpan RequestBound => ApiRequestTimeout.Default;
+
     /// <summary>Runs <paramref name="work"/> to completion, writing what it posts as it goes.</summary>
     private protected void Run(Func<PipelineWriter, CancellationToken, Task> work)
     {
@@ -35,6 +38,7 @@ public abstract class AsyncCmdlet : PSCmdlet
         var task = Task.Run(async () =>
         {
             using var requestLog = ApiRequestLog.Attach(writer);
+            using var requestTimeout = ApiRequestTimeout.Apply(RequestBound);
             try
             {
                 await work(writer, linked.Token).ConfigureAwait(false);

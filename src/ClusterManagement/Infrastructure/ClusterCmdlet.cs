@@ -16,6 +16,18 @@ public abstract class ClusterCmdlet : AsyncCmdlet
     [ArgumentCompleter(typeof(ContextNameCompleter))]
     public string? Context { get; set; }
 
+    /// <summary>Sets -RequestTimeout for every cluster cmdlet of a process: a pipeline variable reaches every step.</summary>
+    internal const string RequestTimeoutVariable = "CLUSTERMANAGEMENT_REQUEST_TIMEOUT";
+
+    /// <summary>The bound on each API request (kubectl's --request-timeout), retries aside.</summary>
+    [Parameter]
+    [TimeoutTransformation]
+    public TimeSpan? RequestTimeout { get; set; }
+
+    private TimeSpan requestBound = ApiRequestTimeout.Default;
+
+    private protected override TimeSpan RequestBound => requestBound;
+
     private SessionDefaults sessionDefaults = new();
     private ConnectionOptions? connectionOptions;
 
@@ -26,8 +38,28 @@ public abstract class ClusterCmdlet : AsyncCmdlet
     /// </summary>
     protected override void BeginProcessing()
     {
+        requestBound = ResolveRequestTimeout();
         sessionDefaults = SessionDefaults.Current;
         connectionOptions = Resolve(this, KubeConfig, Context, sessionDefaults);
+    }
+
+    private TimeSpan ResolveRequestTimeout()
+    {
+        var (timeout, source) = RequestTimeout is { } given
+            ? (given, "-RequestTimeout")
+            : Environment.GetEnvironmentVariable(RequestTimeoutVariable) is { Length: > 0 } text
+                ? (TimeoutTransformationAttribute.TryParse(text, out var parsed) ? parsed : TimeSpan.MinValue, $"$env:{RequestTimeoutVariable} ('{text}')")
+                : (ApiRequestTimeout.Default, "");
+        // kubectl's 0 (no bound at all) is not offered: a pipeline step must never wait forever.
+        if (timeout <= TimeSpan.Zero || timeout > ApiRequestTimeout.Maximum)
+        {
+            ThrowErrorRecord(ErrorRecords.InvalidArgument(
+                "RequestTimeoutInvalid",
+                $"{source} must be seconds or a TimeSpan, more than zero and at most a day, such as 30 or 00:00:30.",
+                source));
+        }
+
+        return timeout;
     }
 
     protected ClusterConnection Connect() =>

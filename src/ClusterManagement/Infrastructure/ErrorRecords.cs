@@ -37,6 +37,7 @@ public static class ErrorRecords
         ClusterErrorKind.TooManyRequests => ErrorCategory.LimitsExceeded,
         ClusterErrorKind.ServerError => ErrorCategory.InvalidResult,
         ClusterErrorKind.Timeout => ErrorCategory.OperationTimeout,
+        ClusterErrorKind.CertificateInvalid => ErrorCategory.SecurityError,
         _ => ErrorCategory.InvalidOperation,
     };
 
@@ -46,6 +47,8 @@ public static class ErrorRecords
         ClusterErrorKind.Forbidden => "Ask a cluster administrator for the RBAC permission the message names.",
         ClusterErrorKind.Unreachable => "Check that the API server in the kubeconfig is running and reachable from here.",
         ClusterErrorKind.ContextNotFound => "List the contexts with Get-ClusterContext.",
+        ClusterErrorKind.CertificateInvalid =>
+            "Check that the kubeconfig's server address and certificate-authority-data belong to this cluster, and that its serving certificate is current.",
         _ => null,
     };
 }

@@ -18,11 +18,21 @@ public sealed class TimeoutTransformationAttribute : ArgumentTransformationAttri
             TimeSpan span => span,
             int or long or short or byte or double or float or decimal =>
                 TimeSpan.FromSeconds(Convert.ToDouble(value, CultureInfo.InvariantCulture)),
-            string text when double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) =>
-                TimeSpan.FromSeconds(seconds),
-            string text when TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var parsed) => parsed,
+            string text when TryParse(text, out var parsed) => parsed,
             _ => throw new ArgumentTransformationMetadataException(
                 $"'{inputData}' is not a timeout: give seconds (90) or a TimeSpan (00:01:30)."),
         };
+    }
+
+    /// <summary>Seconds (90) or a TimeSpan (00:01:30), as the parameters read them; also for timeouts from environment variables.</summary>
+    internal static bool TryParse(string text, out TimeSpan timeout)
+    {
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && double.IsFinite(seconds))
+        {
+            timeout = TimeSpan.FromSeconds(seconds);
+            return true;
+        }
+
+        return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out timeout);
     }
 }

@@ -19,7 +19,8 @@ public sealed class RequestPipeline(
     DiscoveryApi discovery,
     ResourceApi resources,
     RequestLog log,
-    TimeProvider time)
+    TimeProvider time,
+    CancellationToken stopping)
 {
     private const int LoggedBodyLimit = 64 * 1024;
 
@@ -40,7 +41,7 @@ public sealed class RequestPipeline(
                 await context.Response.WriteAsync("ok");
                 return;
             }
-            if (await FaultMiddleware.ApplyAsync(faults, context))
+            if (await FaultMiddleware.ApplyAsync(faults, context, stopping))
             {
                 return;
             }

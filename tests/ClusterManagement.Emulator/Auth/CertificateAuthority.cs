@@ -34,19 +34,28 @@ public sealed class CertificateAuthority : IDisposable
     }
 
     /// <summary>Serving certificate for 127.0.0.1 and localhost (Go clients insist on a SAN and serverAuth).</summary>
-    public X509Certificate2 IssueServerCertificate()
+    public X509Certificate2 IssueServerCertificate() => IssueServerCertificate(IPAddress.Loopback, "localhost", expired: false);
+
+    /// <param name="expired">Valid from two days ago until yesterday, as a certificate nobody renewed.</param>
+    public X509Certificate2 IssueServerCertificate(IPAddress address, string? dnsName, bool expired)
     {
         var san = new SubjectAlternativeNameBuilder();
-        san.AddIpAddress(IPAddress.Loopback);
-        san.AddDnsName("localhost");
-        return Issue("CN=kube-apiserver", [san.Build()], new Oid("1.3.6.1.5.5.7.3.1"));
+        san.AddIpAddress(address);
+        if (dnsName is not null)
+        {
+            san.AddDnsName(dnsName);
+        }
+        var now = DateTimeOffset.UtcNow;
+        var (notBefore, notAfter) = expired ? (now.AddDays(-2), now.AddDays(-1)) : (now.AddHours(-1), now.AddYears(1));
+        return Issue("CN=kube-apiserver", [san.Build()], new Oid("1.3.6.1.5.5.7.3.1"), notBefore, notAfter);
     }
 
     /// <summary>A client certificate the way Kubernetes reads one: CN is the user, each O a group.</summary>
     public X509Certificate2 IssueClientCertificate(string user, params string[] groups)
     {
         var subject = string.Join(", ", groups.Select(g => $"O={g}").Prepend($"CN={user}"));
-        return Issue(subject, [], new Oid("1.3.6.1.5.5.7.3.2"));
+        var now = DateTimeOffset.UtcNow;
+        return Issue(subject, [], new Oid("1.3.6.1.5.5.7.3.2"), now.AddHours(-1), now.AddYears(1));
     }
 
     /// <summary>
@@ -78,7 +87,7 @@ public sealed class CertificateAuthority : IDisposable
         return chain.Build(certificate);
     }
 
-    private X509Certificate2 Issue(string subject, IEnumerable<X509Extension> extensions, Oid usage)
+    private X509Certificate2 Issue(string subject, IEnumerable<X509Extension> extensions, Oid usage, DateTimeOffset notBefore, DateTimeOffset notAfter)
     {
         // Not disposed: the returned certificate keeps using the key.
         var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -91,8 +100,7 @@ public sealed class CertificateAuthority : IDisposable
         {
             request.CertificateExtensions.Add(extension);
         }
-        var now = DateTimeOffset.UtcNow;
-        using var signed = request.Create(Certificate.SubjectName, X509SignatureGenerator.CreateForECDsa(_key), now.AddHours(-1), now.AddYears(1), RandomNumberGenerator.GetBytes(16));
+        using var signed = request.Create(Certificate.SubjectName, X509SignatureGenerator.CreateForECDsa(_key), notBefore, notAfter, RandomNumberGenerator.GetBytes(16));
         return signed.CopyWithPrivateKey(key);
     }
 

@@ -7,7 +7,8 @@ namespace ClusterManagement.Emulator.Faults;
 public static class FaultMiddleware
 {
     /// <summary>True when the fault answered (or dropped) the request and the pipeline must stop.</summary>
-    public static async Task<bool> ApplyAsync(FaultInjector faults, HttpContext context)
+    /// <param name="stopping">Ends a held (<see cref="FaultRule.Hang"/>) request when the emulator stops.</param>
+    public static async Task<bool> ApplyAsync(FaultInjector faults, HttpContext context, CancellationToken stopping)
     {
         if (faults.Take(context.Request.Method, context.Request.Path.Value ?? "") is not { } rule)
         {
@@ -17,7 +18,19 @@ public static class FaultMiddleware
         {
             await Task.Delay(rule.LatencyMilliseconds, context.RequestAborted);
         }
-        if (rule.Abort)
+        if (rule.Hang)
+        {
+            using var held = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
+            try
+            {
+                await Task.Delay(Timeout.Infinite, held.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // The client gave up or the emulator is stopping: either way, no answer.
+            }
+        }
+        if (rule.Hang || rule.Abort)
         {
             context.Abort();
             return true;

@@ -3,7 +3,8 @@ namespace ClusterManagement.Emulator.Faults;
 /// <summary>
 /// One injected failure. Matches requests by method and path glob (<c>*</c> any run of characters,
 /// <c>?</c> one; the query string is not part of the path). Latency is added first; then the request
-/// is aborted, answered with <see cref="StatusCode"/> and a proper Status body, or (neither set) served normally.
+/// is held without an answer (<see cref="Hang"/>), aborted, answered with <see cref="StatusCode"/> and a proper
+/// Status body, or (none set) served normally.
 /// </summary>
 public sealed record FaultRule
 {
@@ -24,4 +25,10 @@ public sealed record FaultRule
 
     /// <summary>Drop the connection without an answer (HttpContext.Abort), as a crashing server or proxy would.</summary>
     public bool Abort { get; init; }
+
+    /// <summary>
+    /// Accept the request and never answer, as a wedged server or a black-holing proxy does: the request is
+    /// held until the client gives up or the emulator stops, then the connection is dropped.
+    /// </summary>
+    public bool Hang { get; init; }
 }

@@ -145,13 +145,4 @@ public sealed class ObjectWatchTests
         Assert.Equal(WatchEnd.Done, result.End);
         Assert.Null(result.Last);
     }
-
-    private sealed class RecordingLog : IOperationLog
-    {
-        public List<string> Messages { get; } = [];
-        public void Verbose(string message) { lock (Messages) { Messages.Add(message); } }
-        public void Warning(string message) => Verbose(message);
-        public void Progress(OperationProgress progress) { }
-        public void Secret(string value) { }
-    }
 }
