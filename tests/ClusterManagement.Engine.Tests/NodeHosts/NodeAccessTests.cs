@@ -18,8 +18,10 @@ using Xunit;
 namespace ClusterManagement.Tests.NodeHosts;
 
 /// <summary>Where the module finds a node's host and whom it trusts there (issue 13, points 5 and 9).</summary>
-public sealed class NodeAccessTests
+public sealed class NodeAccessTests : IDisposable
 {
+    private readonly string folder = Directory.CreateTempSubdirectory("cm-node-access-").FullName;
+
     private static readonly byte[] KeyA = Enumerable.Range(0, 51).Select(i => (byte)i).ToArray();
 
     private static readonly NodeAccessOptions Access = new() { KeyPath = "/nonexistent/key", KnownHostsPath = "/nonexistent/known_hosts" };
@@ -65,7 +67,7 @@ public sealed class NodeAccessTests
         await using var emulator = await KubeEmulator.StartAsync(new EmulatorOptions { Workers = 1 });
         var connection = Connect(emulator);
         Annotate(emulator, "worker-1", "127.0.0.9", 2209, SshFingerprint.Of(KeyA));
-        var known = Path.Combine(Directory.CreateTempSubdirectory().FullName, "known_hosts");
+        var known = Path.Combine(folder, "known_hosts");
 
         var endpoint = await new NodeConnector(connection, Access, NullOperationLog.Instance).EndpointAsync(await NodeAsync(connection, "worker-1"), CancellationToken.None);
         var policy = new HostKeyPolicy(new KnownHosts(known), acceptNewHostKey: false, endpoint.RecordedHostKey);
@@ -85,7 +87,7 @@ public sealed class NodeAccessTests
         var connection = Connect(emulator);
         Annotate(emulator, "worker-1", "127.0.0.66", 6666, "SHA256:planted");
         await new NodeAccessRecords(connection).SetAsync("worker-1", new NodeAccessRecord("127.0.0.9", 2209, "cmadmin", SshFingerprint.Of(KeyA)), CancellationToken.None);
-        var known = Path.Combine(Directory.CreateTempSubdirectory().FullName, "known_hosts");
+        var known = Path.Combine(folder, "known_hosts");
 
         var endpoint = await new NodeConnector(connection, Access, NullOperationLog.Instance).EndpointAsync(await NodeAsync(connection, "worker-1"), CancellationToken.None);
         var verdict = new HostKeyPolicy(new KnownHosts(known), acceptNewHostKey: false, endpoint.RecordedHostKey).Verify("127.0.0.9", 2209, "ssh-ed25519", KeyA);
@@ -133,6 +135,8 @@ public sealed class NodeAccessTests
     [InlineData("{\"host\":\"\",\"port\":22,\"user\":\"u\",\"hostKey\":\"SHA256:k\"}")]
     public void AnEditedEntryIsRefusedNotHalfUsed(string json) =>
         Assert.Equal("NodeAccessRecordInvalid", Assert.Throws<ClusterException>(() => NodeAccessRecord.Parse("n1", json)).ErrorId);
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
 }
 
 /// <summary>The bootstrap token reaches kubeadm in a file and dies with the join (issue 13, point 4).</summary>
