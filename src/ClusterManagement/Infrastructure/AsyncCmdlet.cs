@@ -110,7 +110,7 @@ public abstract class AsyncCmdlet : PSCmdlet
                 ? ShouldProcess(target, action)
                 : ShouldProcess(description, $"{description}{Environment.NewLine}{action} {target}?", "Confirm");
         }
-        catch (System.Management.Automation.Host.HostException e)
+        catch (Exception e) when (e is PSInvalidOperationException or System.Management.Automation.Host.HostException)
         {
             // PowerShell's own text ("NonInteractive mode. Read and Prompt functionality is not available")
             // does not say which cmdlet asked or how a script answers in advance.

@@ -7,7 +7,9 @@ namespace ClusterManagement.Infrastructure;
 /// Base of cmdlets that take their objects by -Name, and also take another of the module's objects from
 /// the pipeline to mean the object it refers to: a pod means its node, a claim its volume. The typed
 /// -InputObject binds the piped object itself, which PowerShell prefers to binding its own Name property
-/// to -Name (that would look for a node named after the pod).
+/// to -Name (that would look for a node named after the pod). A cmdlet whose -Name is mandatory makes
+/// the -InputObject set its default: PowerShell tries a mandatory default set's pipeline parameters
+/// first, and -Name, positional in its own set only, still takes names.
 /// </summary>
 public abstract class ReferringInputCmdlet<TInput> : ClusterCmdlet
     where TInput : class
@@ -21,7 +23,7 @@ public abstract class ReferringInputCmdlet<TInput> : ClusterCmdlet
     [Parameter(Mandatory = true, ParameterSetName = ByInputObject, ValueFromPipeline = true)]
     public TInput? InputObject { get; set; }
 
-    /// <summary>The name of the object <paramref name="input"/> refers to; null while it refers to none.</summary>
+    /// <summary>The name of the object <paramref name="input"/> refers to; null or empty while it refers to none.</summary>
     private protected abstract string? ReferredName(TInput input);
 
     /// <summary>The error for an input that refers to no object yet.</summary>
@@ -39,7 +41,7 @@ public abstract class ReferringInputCmdlet<TInput> : ClusterCmdlet
             return names;
         }
 
-        if (ReferredName(InputObject) is not { } name)
+        if (ReferredName(InputObject) is not { Length: > 0 } name)
         {
             writer.Error(Unreferred(InputObject));
             return [];

@@ -8,6 +8,8 @@ public abstract class PodNodeCmdlet : ReferringInputCmdlet<NodePod>
 {
     private protected override string? ReferredName(NodePod input) => input.Node;
 
-    private protected override ErrorRecord Unreferred(NodePod input) => ErrorRecords.InvalidArgument(
-        "PodNotScheduled", $"Pod {input} is not scheduled on a node yet, so it names no node.", input);
+    private protected override ErrorRecord Unreferred(NodePod input) => NotScheduled(input);
+
+    internal static ErrorRecord NotScheduled(NodePod pod) => ErrorRecords.InvalidArgument(
+        "PodNotScheduled", $"Pod {pod} is not scheduled on a node yet, so it names no node.", pod);
 }

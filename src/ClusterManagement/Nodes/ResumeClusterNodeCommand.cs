@@ -5,7 +5,7 @@ using ClusterManagement.Infrastructure;
 namespace ClusterManagement.Nodes;
 
 /// <summary>Uncordons nodes: new pods may be scheduled on them again.</summary>
-[Cmdlet(VerbsLifecycle.Resume, "ClusterNode", DefaultParameterSetName = ByName, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsLifecycle.Resume, "ClusterNode", DefaultParameterSetName = ByInputObject, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(ClusterNode))]
 public sealed class ResumeClusterNodeCommand : PodNodeCmdlet
 {

@@ -5,7 +5,7 @@ using ClusterManagement.Infrastructure;
 namespace ClusterManagement.Nodes;
 
 /// <summary>Cordons nodes, and with -Drain evicts their pods the way kubectl drain does.</summary>
-[Cmdlet(VerbsLifecycle.Suspend, "ClusterNode", DefaultParameterSetName = ByName, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsLifecycle.Suspend, "ClusterNode", DefaultParameterSetName = ByInputObject, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(NodeDrainResult), typeof(ClusterNode))]
 public sealed class SuspendClusterNodeCommand : PodNodeCmdlet
 {

@@ -5,7 +5,7 @@ using ClusterManagement.Infrastructure;
 namespace ClusterManagement.Storage;
 
 /// <summary>Changes a volume's reclaim policy: Retain keeps the volume and its data after its claim is removed.</summary>
-[Cmdlet(VerbsCommon.Set, "CsiVolume", DefaultParameterSetName = ByName, SupportsShouldProcess = true)]
+[Cmdlet(VerbsCommon.Set, "CsiVolume", DefaultParameterSetName = ByInputObject, SupportsShouldProcess = true)]
 [OutputType(typeof(CsiVolume))]
 public sealed class SetCsiVolumeCommand : ClaimVolumeCmdlet
 {
