@@ -89,6 +89,18 @@ Describe 'Pipes into the node cmdlets' {
         $pods.Node | Sort-Object -Unique | Should -Be @('worker-1')
     }
 
+    It 'keeps taking a name by position in every node cmdlet' {
+        try {
+            (Suspend-ClusterNode worker-2 -Force -PassThru).Name | Should -Be 'worker-2'
+            (Get-ClusterNode worker-2).Unschedulable | Should -BeTrue
+            (Resume-ClusterNode worker-2 -Force -PassThru).Name | Should -Be 'worker-2'
+            (Get-ClusterNode worker-2).Unschedulable | Should -BeFalse
+        }
+        finally {
+            Resume-ClusterNode -Name worker-2 -Force
+        }
+    }
+
     It 'keeps binding a list of names by value: ''worker-1'', ''worker-2'' | Get-ClusterNode' {
         ('worker-1', 'worker-2' | Get-ClusterNode).Name | Should -Be @('worker-1', 'worker-2')
     }
