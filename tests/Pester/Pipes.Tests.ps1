@@ -42,7 +42,8 @@ BeforeDiscovery {
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestSetup.psm1') -Force
     Import-Module (Get-ModuleUnderTest) -Force
-    $script:cluster = Start-SuiteCluster -Workers 2
+    # The sample app default/web, for the app pipes.
+    $script:cluster = Start-SuiteCluster -Workers 2 -ExtraArgument '--sample-app'
     $env:KUBECONFIG = $script:cluster.KubeConfig
     $key = Join-Path $TestDrive 'id_ed25519'
     Set-Content -Path $key -Value 'not used'
@@ -198,6 +199,51 @@ Describe 'Pipes into the volume cmdlets' {
         (Get-StorageClass -Name late | Set-StorageClass -AllowVolumeExpansion -PassThru).Name | Should -Be 'late'
         (Get-StorageClass -Name late).AllowVolumeExpansion | Should -BeTrue
         (Get-StorageClass -Name standard).Name | Should -Be 'standard'
+    }
+}
+
+Describe 'Pipes into the app and context cmdlets' {
+    It 'Get-ClusterApp | Get-AppRevision binds the app''s Name and Namespace by property: the revisions of web' {
+        $revisions = @(Get-ClusterApp -Name web | Get-AppRevision)
+        $revisions.Count | Should -BeGreaterThan 0
+        $revisions.App | Sort-Object -Unique | Should -Be @('web')
+    }
+
+    It 'Get-ClusterApp | Suspend-AppRollout, then | Resume-AppRollout: web is paused and resumed' {
+        try {
+            (Get-ClusterApp -Name web | Suspend-AppRollout -Force -PassThru).Name | Should -Be 'web'
+            (Get-ClusterApp -Name web).Paused | Should -BeTrue
+            (Get-ClusterApp -Name web | Resume-AppRollout -Force -PassThru).Name | Should -Be 'web'
+            (Get-ClusterApp -Name web).Paused | Should -BeFalse
+        }
+        finally {
+            Resume-AppRollout -Name web -Force
+        }
+    }
+
+    It 'Get-ClusterApp | Set-AppReplicaCount binds the app, not its replica count: -Replicas from the command line' {
+        $before = (Get-ClusterApp -Name web).Replicas
+        try {
+            Get-ClusterApp -Name web | Set-AppReplicaCount -Replicas ($before + 1) -Force
+            (Get-ClusterApp -Name web).Replicas | Should -Be ($before + 1)
+        }
+        finally {
+            Set-AppReplicaCount -Name web -Replicas $before -Force
+        }
+    }
+
+    It 'Get-ClusterApp | Wait-AppRollout binds the app: web''s rollout' {
+        (Get-ClusterApp -Name web | Wait-AppRollout -Timeout 60).App | Should -Be 'web'
+    }
+
+    It 'Get-ClusterContext | Use-ClusterContext binds the context''s Name by property' {
+        try {
+            (Get-ClusterContext -Name sandbox-token | Use-ClusterContext -PassThru).Name | Should -Be 'sandbox-token'
+            (Get-ClusterContext | Where-Object IsCurrent).Name | Should -Be 'sandbox-token'
+        }
+        finally {
+            Use-ClusterContext -Reset
+        }
     }
 }
 
