@@ -11,17 +11,27 @@ AfterAll {
 }
 
 Describe 'Get-ClusterNetwork' {
-    It 'writes one object per node with its addresses and pod ranges, then the summary' {
+    It 'writes one object per node with its addresses and pod ranges, and nothing else' {
         $output = @(Get-ClusterNetwork)
-        $nodes = $output | Where-Object { $_ -is [ClusterManagement.Network.NodeNetwork] }
-        $summary = $output[-1]
-        $nodes.Node | Should -Be @('cp-1', 'worker-1', 'worker-2')
-        ($nodes | Where-Object Node -eq 'worker-1').PodCIDRs | Should -Be @((Get-ClusterNode worker-1).PodCIDRs)
-        ($nodes | Where-Object Node -eq 'worker-1').InternalIP | Should -Be (Get-ClusterNode worker-1).InternalIP
-        $summary | Should -BeOfType ([ClusterManagement.Network.ClusterNetworkSummary])
-        $summary.ServiceCIDRs | Should -Be @('10.96.0.0/12')
-        $summary.KubernetesServiceIP | Should -Be '10.96.0.1'
-        $summary.Problems | Should -BeNullOrEmpty
+        $output | ForEach-Object { $_ | Should -BeOfType ([ClusterManagement.Network.NodeNetwork]) }
+        $output.Node | Should -Be @('cp-1', 'worker-1', 'worker-2')
+        ($output | Where-Object Node -eq 'worker-1').PodCIDRs | Should -Be @((Get-ClusterNode worker-1).PodCIDRs)
+        ($output | Where-Object Node -eq 'worker-1').InternalIP | Should -Be (Get-ClusterNode worker-1).InternalIP
+    }
+
+    It 'writes only the cluster summary with -Summary' {
+        $output = @(Get-ClusterNetwork -Summary)
+        $output.Count | Should -Be 1
+        $output[0] | Should -BeOfType ([ClusterManagement.Network.ClusterNetworkSummary])
+        $output[0].ServiceCIDRs | Should -Be @('10.96.0.0/12')
+        $output[0].KubernetesServiceIP | Should -Be '10.96.0.1'
+        $output[0].Problems | Should -BeNullOrEmpty
+    }
+
+    It 'exports one CSV row per node, with no summary row' {
+        $csv = Join-Path $TestDrive 'network.csv'
+        Get-ClusterNetwork | Export-Csv -Path $csv
+        (Import-Csv $csv).Node | Should -Be @('cp-1', 'worker-1', 'worker-2')
     }
 
     It 'flags a node without a pod range and ranges that overlap, as warnings and on the objects' {
@@ -41,7 +51,7 @@ Describe 'Get-ClusterNetwork' {
         ($output | Where-Object Node -eq 'worker-1').Problems | Should -Match 'overlaps 10.244.1.128/25 of node extra-overlap'
         ($output | Where-Object Node -eq 'extra-overlap').PodCIDRs | Should -Contain 'fd00:10:244:1::/64'
         @($warnings).Count | Should -Be 3
-        $output[-1].NodesWithoutPodCIDR | Should -Be 1
+        (Get-ClusterNetwork -Summary -WarningAction SilentlyContinue).NodesWithoutPodCIDR | Should -Be 1
     }
 
     It 'reports an API server without the ServiceCIDR API, keeping the kubernetes Service address' {
@@ -58,9 +68,10 @@ Describe 'Get-ClusterNetwork' {
         }
     }
 
-    It 'shows the summary in its own list view after the node table' {
+    It 'shows the nodes as a table, and the summary in its own list view' {
         $text = Get-ClusterNetwork -WarningAction SilentlyContinue | Out-String -Width 200
         $text | Should -Match 'Node\s+Ready\s+InternalIP\s+ExternalIP\s+PodCIDRs\s+Problems'
-        $text | Should -Match 'ServiceCIDRs\s+: 10\.96\.0\.0/12'
+        $text | Should -Not -Match 'ServiceCIDRs'
+        Get-ClusterNetwork -Summary -WarningAction SilentlyContinue | Out-String -Width 200 | Should -Match 'ServiceCIDRs\s+: 10\.96\.0\.0/12'
     }
 }

@@ -104,9 +104,27 @@ public abstract class AsyncCmdlet : PSCmdlet
             return true;
         }
 
-        return description is null
-            ? ShouldProcess(target, action)
-            : ShouldProcess(description, $"{description}{Environment.NewLine}{action} {target}?", "Confirm");
+        try
+        {
+            return description is null
+                ? ShouldProcess(target, action)
+                : ShouldProcess(description, $"{description}{Environment.NewLine}{action} {target}?", "Confirm");
+        }
+        catch (Exception e) when (e is PSInvalidOperationException or System.Management.Automation.Host.HostException)
+        {
+            // PowerShell's own text ("NonInteractive mode. Read and Prompt functionality is not available")
+            // does not say which cmdlet asked or how a script answers in advance.
+            var command = MyInvocation.MyCommand.Name;
+            var answer = MyInvocation.MyCommand.Parameters.ContainsKey("Force") ? "-Force or -Confirm:$false" : "-Confirm:$false";
+            ThrowErrorRecord(new ErrorRecord(
+                new InvalidOperationException(
+                    $"{command} needs confirmation to {action} on {target}, but this session cannot prompt (non-interactive). Add {answer} to {command} to go ahead without asking, or -WhatIf to only see what it would do.",
+                    e),
+                "ConfirmationNotPossible",
+                ErrorCategory.InvalidOperation,
+                target));
+            return false;
+        }
     }
 
     private bool WhatIfRequested =>

@@ -9,7 +9,7 @@ public abstract class NamespacedCmdlet : ClusterCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(NamespaceCompleter))]
-    public string? Namespace { get; set; }
+    public virtual string? Namespace { get; set; }
 
     protected string NamespaceFor(ClusterConnection connection) =>
         connection.ResolveNamespace(Namespace ?? SessionNamespaceFor(connection));

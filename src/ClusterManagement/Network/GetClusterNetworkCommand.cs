@@ -4,16 +4,21 @@ using ClusterManagement.Infrastructure;
 namespace ClusterManagement.Network;
 
 /// <summary>
-/// Node addresses and pod ranges, one object per node, then a cluster summary. Problems (a node
-/// without a pod range, ranges that overlap) are also written as warnings, so they are seen even
-/// when the objects go further down a pipeline.
+/// Node addresses and pod ranges, one object per node, or with -Summary only the cluster summary: one
+/// type per invocation, so Export-Csv gets uniform rows. Problems (a node without a pod range, ranges
+/// that overlap) are written as warnings either way, so they are seen even when the objects go further
+/// down a pipeline.
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "ClusterNetwork")]
-[OutputType(typeof(NodeNetwork), typeof(ClusterNetworkSummary))]
+[Cmdlet(VerbsCommon.Get, "ClusterNetwork", DefaultParameterSetName = Nodes)]
+[OutputType(typeof(NodeNetwork), ParameterSetName = [Nodes])]
+[OutputType(typeof(ClusterNetworkSummary), ParameterSetName = [OnlySummary])]
 public sealed class GetClusterNetworkCommand : ClusterCmdlet
 {
-    /// <summary>Writes only the cluster summary.</summary>
-    [Parameter]
+    private const string Nodes = "Nodes";
+    private const string OnlySummary = "Summary";
+
+    /// <summary>Writes only the cluster summary instead of the node rows.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = OnlySummary)]
     public SwitchParameter Summary { get; set; }
 
     protected override void ProcessRecord() => Run(async (writer, ct) =>
@@ -24,14 +29,15 @@ public sealed class GetClusterNetworkCommand : ClusterCmdlet
             writer.Warning(problem);
         }
 
-        if (!Summary)
+        if (Summary)
         {
-            foreach (var node in nodes)
-            {
-                writer.Object(node);
-            }
+            writer.Object(summary);
+            return;
         }
 
-        writer.Object(summary);
+        foreach (var node in nodes)
+        {
+            writer.Object(node);
+        }
     });
 }

@@ -6,18 +6,27 @@ using ClusterManagement.Nodes;
 
 namespace ClusterManagement.NodeHosts;
 
-[Cmdlet(VerbsCommon.Remove, "ClusterNode", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[Cmdlet(VerbsCommon.Remove, "ClusterNode", DefaultParameterSetName = ByPod, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(ClusterNode))]
 public sealed class RemoveClusterNodeCommand : NodeHostCmdlet
 {
+    private const string ByName = "ByName";
+    private const string ByPod = "ByPod";
+
     /// <summary>
     /// <para type="description">The nodes to remove (names, or ClusterNode objects from the pipeline).</para>
     /// </summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, ParameterSetName = ByName, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("NodeName", "Node")]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(NodeNameCompleter))]
     public string[] Name { get; set; } = [];
+
+    /// <summary>
+    /// <para type="description">A pod from Get-NodePod: removes the node it runs on. Bound before -Name, which would take the pod's own name.</para>
+    /// </summary>
+    [Parameter(Mandatory = true, ParameterSetName = ByPod, ValueFromPipeline = true)]
+    public NodePod? InputObject { get; set; }
 
     /// <summary>
     /// <para type="description">Leaves the host as it is: no kubeadm reset. The Node is still drained and deleted.</para>
@@ -52,7 +61,26 @@ public sealed class RemoveClusterNodeCommand : NodeHostCmdlet
 
     protected override bool ForceRequested => Force.IsPresent;
 
-    protected override void ProcessRecord() => AddNodes(Name);
+    protected override void ProcessRecord()
+    {
+        if (InputObject is null)
+        {
+            AddNodes(Name);
+        }
+        else if (InputObject.Node is { Length: > 0 } node)
+        {
+            AddNodes([node]);
+        }
+        else
+        {
+            var pod = InputObject;
+            Run((writer, _) =>
+            {
+                writer.Error(PodNodeCmdlet.NotScheduled(pod));
+                return Task.CompletedTask;
+            });
+        }
+    }
 
     protected override void EndProcessing() => Run(async (writer, ct) =>
     {

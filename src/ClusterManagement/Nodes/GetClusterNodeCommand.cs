@@ -4,11 +4,11 @@ using ClusterManagement.Infrastructure;
 
 namespace ClusterManagement.Nodes;
 
-[Cmdlet(VerbsCommon.Get, "ClusterNode")]
+[Cmdlet(VerbsCommon.Get, "ClusterNode", DefaultParameterSetName = ByName)]
 [OutputType(typeof(ClusterNode))]
-public sealed class GetClusterNodeCommand : ClusterCmdlet
+public sealed class GetClusterNodeCommand : PodNodeCmdlet
 {
-    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = ByName, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("NodeName", "Node")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
@@ -30,7 +30,14 @@ public sealed class GetClusterNodeCommand : ClusterCmdlet
     protected override void ProcessRecord() => Run(async (writer, ct) =>
     {
         var nodes = new NodeService(Connect());
-        var filter = new NameFilter(Name);
+        var names = RequestedNames(Name, writer);
+        // A pod that names no node (unscheduled, or its node already written) asks for none, not for all.
+        if (names is { Length: 0 })
+        {
+            return;
+        }
+
+        var filter = new NameFilter(names);
 
         // Exact names are read directly (one GET each), so a typo is an error rather than silence.
         foreach (var name in filter.Exact)

@@ -5,11 +5,11 @@ using ClusterManagement.Infrastructure;
 namespace ClusterManagement.Nodes;
 
 /// <summary>Uncordons nodes: new pods may be scheduled on them again.</summary>
-[Cmdlet(VerbsLifecycle.Resume, "ClusterNode", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsLifecycle.Resume, "ClusterNode", DefaultParameterSetName = ByInputObject, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(ClusterNode))]
-public sealed class ResumeClusterNodeCommand : ClusterCmdlet
+public sealed class ResumeClusterNodeCommand : PodNodeCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, ParameterSetName = ByName, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("NodeName", "Node")]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(NodeNameCompleter))]
@@ -28,7 +28,7 @@ public sealed class ResumeClusterNodeCommand : ClusterCmdlet
         var connection = Connect();
         var maintenance = new NodeMaintenance(connection, writer);
         var nodes = new NodeService(connection);
-        foreach (var name in Name)
+        foreach (var name in RequestedNames(Name, writer))
         {
             try
             {

@@ -5,11 +5,11 @@ using ClusterManagement.Infrastructure;
 namespace ClusterManagement.Nodes;
 
 /// <summary>Cordons nodes, and with -Drain evicts their pods the way kubectl drain does.</summary>
-[Cmdlet(VerbsLifecycle.Suspend, "ClusterNode", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsLifecycle.Suspend, "ClusterNode", DefaultParameterSetName = ByInputObject, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(NodeDrainResult), typeof(ClusterNode))]
-public sealed class SuspendClusterNodeCommand : ClusterCmdlet
+public sealed class SuspendClusterNodeCommand : PodNodeCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, ParameterSetName = ByName, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("NodeName", "Node")]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(NodeNameCompleter))]
@@ -58,7 +58,7 @@ public sealed class SuspendClusterNodeCommand : ClusterCmdlet
             Timeout = Timeout is { } t && t > TimeSpan.Zero ? t : null,
             DisableEviction = DisableEviction,
         };
-        foreach (var name in Name)
+        foreach (var name in RequestedNames(Name, writer))
         {
             try
             {

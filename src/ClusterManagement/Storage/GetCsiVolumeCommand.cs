@@ -4,11 +4,11 @@ using ClusterManagement.Infrastructure;
 
 namespace ClusterManagement.Storage;
 
-[Cmdlet(VerbsCommon.Get, "CsiVolume")]
+[Cmdlet(VerbsCommon.Get, "CsiVolume", DefaultParameterSetName = ByName)]
 [OutputType(typeof(CsiVolume))]
-public sealed class GetCsiVolumeCommand : ClusterCmdlet
+public sealed class GetCsiVolumeCommand : ClaimVolumeCmdlet
 {
-    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = ByName, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Volume", "VolumeName")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
@@ -23,7 +23,14 @@ public sealed class GetCsiVolumeCommand : ClusterCmdlet
     protected override void ProcessRecord() => Run(async (writer, ct) =>
     {
         var volumes = new VolumeService(Connect());
-        var filter = new NameFilter(Name);
+        var names = RequestedNames(Name, writer);
+        // A claim that names no volume (pending, or its volume already written) asks for none, not for all.
+        if (names is { Length: 0 })
+        {
+            return;
+        }
+
+        var filter = new NameFilter(names);
         foreach (var name in filter.Exact)
         {
             try

@@ -5,16 +5,16 @@ using ClusterManagement.Infrastructure;
 namespace ClusterManagement.Storage;
 
 /// <summary>Changes a volume's reclaim policy: Retain keeps the volume and its data after its claim is removed.</summary>
-[Cmdlet(VerbsCommon.Set, "CsiVolume", SupportsShouldProcess = true)]
+[Cmdlet(VerbsCommon.Set, "CsiVolume", DefaultParameterSetName = ByInputObject, SupportsShouldProcess = true)]
 [OutputType(typeof(CsiVolume))]
-public sealed class SetCsiVolumeCommand : ClusterCmdlet
+public sealed class SetCsiVolumeCommand : ClaimVolumeCmdlet
 {
     [Parameter]
     public SwitchParameter Force { get; set; }
 
     protected override bool ForceRequested => Force;
 
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, ParameterSetName = ByName, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Volume", "VolumeName")]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(CsiVolumeNameCompleter))]
@@ -30,7 +30,7 @@ public sealed class SetCsiVolumeCommand : ClusterCmdlet
     protected override void ProcessRecord() => Run(async (writer, ct) =>
     {
         var volumes = new VolumeService(Connect());
-        foreach (var name in Name)
+        foreach (var name in RequestedNames(Name, writer))
         {
             CsiVolume current;
             try

@@ -1,0 +1,13 @@
+using System.Management.Automation;
+using ClusterManagement.Infrastructure;
+
+namespace ClusterManagement.Storage;
+
+/// <summary>Base of the volume cmdlets: a claim from the pipeline (Get-CsiVolumeClaim) means its bound volume.</summary>
+public abstract class ClaimVolumeCmdlet : ReferringInputCmdlet<CsiVolumeClaim>
+{
+    private protected override string? ReferredName(CsiVolumeClaim input) => input.Volume;
+
+    private protected override ErrorRecord Unreferred(CsiVolumeClaim input) => ErrorRecords.InvalidArgument(
+        "ClaimNotBound", $"Claim {input} is {input.Status} and bound to no volume yet.", input);
+}
