@@ -46,6 +46,7 @@ Describe 'Node hosts' -Skip:([bool]$script:fleetSkipReason) {
             param([string]$Name, [string]$Script)
             $PSNativeCommandUseErrorActionPreference = $false
             ((& docker --host "unix://$($script:engine.Socket)" exec $Name sh -c $Script 2>&1) | ForEach-Object { "$_" }) -join "`n"
+        }
 
         # The module's access data for every node, as a second admin reads it: kube-system/clustermanagement-node-access.
         function Get-AccessRecord {
