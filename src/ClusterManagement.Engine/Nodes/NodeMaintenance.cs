@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using ClusterManagement.Common;
 using ClusterManagement.Diagnostics;
 using ClusterManagement.Kubernetes;
 using k8s;
@@ -16,22 +19,43 @@ public sealed class NodeMaintenance(ClusterConnection connection, IOperationLog 
     /// <summary>Evictions in flight at once; every pod is still worked on concurrently, as kubectl does.</summary>
     private const int MaxRequestsInFlight = 32;
 
-    private const string CordonPatch = """{"spec":{"unschedulable":true}}""";
-    private const string UncordonPatch = """{"spec":{"unschedulable":null}}""";
-
-    /// <summary>Cordons or uncordons. A node already in that state is not written (Changed is false), like kubectl.</summary>
-    public Task<(ClusterNode Node, bool Changed)> SetUnschedulableAsync(string name, bool unschedulable, CancellationToken cancellationToken)
+    /// <summary>
+    /// Cordons or uncordons. A node already in that state is not written (Changed is false), like kubectl.
+    /// With a <paramref name="mark"/>, the cordon carries that annotation so its owner can tell it from
+    /// anyone else's: a node someone else cordoned first gets no mark, and an uncordon with a mark leaves a
+    /// node without it cordoned. Every patch carries the resourceVersion it was decided on, so a write by
+    /// someone else in between (their cordon, say) turns it into a conflict and a fresh decision.
+    /// </summary>
+    public Task<(ClusterNode Node, bool Changed)> SetUnschedulableAsync(string name, bool unschedulable, string? mark, CancellationToken cancellationToken)
     {
         var resource = new ResourceRef("Node", name);
         return Conflicts.RetryAsync(async ct =>
         {
             var node = await KubeApi.Call(c => connection.Client.CoreV1.ReadNodeAsync(name, cancellationToken: c), resource, ct).ConfigureAwait(false);
+            var marked = mark is not null && node.Metadata.Annotations?.ContainsKey(mark) == true;
             if ((node.Spec?.Unschedulable == true) == unschedulable)
             {
                 return (NodeMapper.ToClusterNode(node), false);
             }
 
-            var patch = new V1Patch(unschedulable ? CordonPatch : UncordonPatch, V1Patch.PatchType.StrategicMergePatch);
+            if (!unschedulable && mark is not null && !marked)
+            {
+                log.Verbose($"Node {name} was cordoned by someone else; it stays cordoned.");
+                return (NodeMapper.ToClusterNode(node), false);
+            }
+
+            var annotations = new Dictionary<string, string?>();
+            if (mark is not null)
+            {
+                annotations[mark] = unschedulable ? Clock.UtcNow.ToString("o", CultureInfo.InvariantCulture) : null;
+            }
+
+            var body = JsonSerializer.Serialize(new
+            {
+                metadata = new { resourceVersion = node.Metadata.ResourceVersion, annotations },
+                spec = new { unschedulable = unschedulable ? true : (bool?)null },
+            });
+            var patch = new V1Patch(body, V1Patch.PatchType.StrategicMergePatch);
             var patched = await KubeApi.Call(c => connection.Client.CoreV1.PatchNodeAsync(patch, name, cancellationToken: c), resource, ct).ConfigureAwait(false);
             return (NodeMapper.ToClusterNode(patched), true);
         }, resource, log, cancellationToken);

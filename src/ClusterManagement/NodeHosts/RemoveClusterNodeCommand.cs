@@ -87,13 +87,16 @@ public sealed class RemoveClusterNodeCommand : NodeHostCmdlet
         var connection = Connect();
         var nodes = await ResolveNodesAsync(connection, writer, allWhenNone: false, ct).ConfigureAwait(false);
         var removal = new NodeRemoval(connection, Connector(writer), writer);
-        var maintenance = new NodeMaintenance(connection, writer);
+        var drain = new NodeDrain(new NodeMaintenance(connection, writer), writer);
         // One at a time: the last-control-plane check must see the previous removal.
         foreach (var node in nodes)
         {
             try
             {
                 await removal.CheckNotLastControlPlaneAsync(node, ct).ConfigureAwait(false);
+                var options = new DrainOptions { IgnoreDaemonSets = true, DeleteEmptyDirData = DeleteEmptyDirData.IsPresent, Timeout = Timeout };
+                // A drain kubectl would refuse is refused before the prompt, and the node is left as it was.
+                await drain.PlanAsync(node.Name, options, ct).ConfigureAwait(false);
                 var steps = KeepHost ? "drain, delete the Node and its access data" : "drain, kubeadm reset on the host, delete the Node and its access data";
                 if (!await writer.ShouldProcessAsync(node.Name, $"Remove node ({steps})").ConfigureAwait(false))
                 {
@@ -102,20 +105,7 @@ public sealed class RemoveClusterNodeCommand : NodeHostCmdlet
 
                 using var host = KeepHost ? null : await removal.ConnectHostAsync(node, ct).ConfigureAwait(false);
                 writer.Progress(new(1, $"Removing node {node.Name}", "Draining", 10));
-                await maintenance.SetUnschedulableAsync(node.Name, true, ct).ConfigureAwait(false);
-                var options = new DrainOptions { IgnoreDaemonSets = true, DeleteEmptyDirData = DeleteEmptyDirData.IsPresent, Timeout = Timeout };
-                var plan = await maintenance.PlanDrainAsync(node.Name, options, ct).ConfigureAwait(false);
-                if (plan.Problems().ToList() is { Count: > 0 } problems)
-                {
-                    throw new ClusterException(ClusterErrorKind.OperationFailed, "DrainBlocked", $"Cannot drain {node.Name}: {string.Join("; ", problems)}. The node is cordoned and was not removed.", node.Name);
-                }
-
-                var drained = await maintenance.DrainAsync(plan, options, ct).ConfigureAwait(false);
-                if (!drained.Completed)
-                {
-                    throw new ClusterException(ClusterErrorKind.OperationFailed, "DrainIncomplete",
-                        $"Draining {node.Name} left {drained.Failed.Length} pod(s); the node is cordoned and was not removed.", node.Name);
-                }
+                await drain.RunAsync(node.Name, options, cordonMark: null, ct).ConfigureAwait(false);
 
                 if (host is not null)
                 {

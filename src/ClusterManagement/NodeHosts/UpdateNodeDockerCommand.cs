@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Management.Automation;
 using ClusterManagement.Diagnostics;
 using ClusterManagement.Infrastructure;
@@ -6,6 +5,7 @@ using ClusterManagement.NodeHosts.Engine;
 using ClusterManagement.NodeHosts.Packages;
 using ClusterManagement.NodeHosts.Rollout;
 using ClusterManagement.Nodes;
+using ClusterManagement.Rollout;
 
 namespace ClusterManagement.NodeHosts;
 
@@ -88,7 +88,8 @@ public sealed class UpdateNodeDockerCommand : NodeHostCmdlet
 
         var connection = Connect();
         var nodes = await ResolveNodesAsync(connection, writer, allWhenNone: false, ct).ConfigureAwait(false);
-        var rollout = new EngineRollout(Connector(writer), writer);
+        var drain = SkipDrain ? null : new DrainOptions { IgnoreDaemonSets = true, DeleteEmptyDirData = DeleteEmptyDirData.IsPresent };
+        var rollout = new EngineRollout(connection, Connector(writer), new EngineUpgradeOptions(drain, Timeout), writer);
         var target = new EngineTarget(EngineSource, Version, ContainerdVersion);
 
         // Every node is resolved before the first one changes: a version one node lacks stops the rollout here.
@@ -100,7 +101,7 @@ public sealed class UpdateNodeDockerCommand : NodeHostCmdlet
             async (i, token) => items[i] = await rollout.PrepareAsync(nodes[i], target, refreshLists: true, token).ConfigureAwait(false)).ConfigureAwait(false);
 
         var batches = RolloutBatches.Plan(items, MaxUnavailable);
-        var approved = new List<List<EngineUpgradeItem>>();
+        var approved = new List<IReadOnlyList<EngineUpgradeItem>>();
         for (var b = 0; b < batches.Count; b++)
         {
             var batch = new List<EngineUpgradeItem>();
@@ -117,89 +118,12 @@ public sealed class UpdateNodeDockerCommand : NodeHostCmdlet
             approved.Add(batch);
         }
 
-        var done = 0;
-        var total = approved.Sum(b => b.Count);
-        for (var b = 0; b < approved.Count; b++)
+        using (writer.Group("Upgrade engines"))
         {
-            var batchTitle = $"Batch {b + 1} of {approved.Count}: {string.Join(", ", approved[b].Select(i => i.Node.Name))}";
-            writer.Progress(new(1, "Updating node engines", batchTitle, total == 0 ? 100 : done * 100 / total));
-            // The nodes of a batch are upgraded together, so a pipeline log groups the batch, not each node.
-            (NodeDockerUpgrade Result, ClusterException? Error)[] results;
-            using (writer.Group($"Upgrade engines, {batchTitle}"))
-            {
-                results = await Task.WhenAll(approved[b].Select(item => UpgradeOneAsync(rollout, connection, item, b + 1, writer, ct))).ConfigureAwait(false);
-            }
-
-            done += results.Length;
-            foreach (var (result, _) in results)
+            await foreach (var result in new RolloutRunner<EngineUpgradeItem, NodeDockerUpgrade>(rollout, "Updating node engines", writer).RunAsync(approved, ct).ConfigureAwait(false))
             {
                 writer.Object(result);
             }
-
-            if (results.FirstOrDefault(r => r.Error is not null).Error is { } failure)
-            {
-                foreach (var item in approved.Skip(b + 1).SelectMany(x => x))
-                {
-                    writer.Object(EngineRollout.Result(item, approved.FindIndex(x => x.Contains(item)) + 1, false, Stopwatch.StartNew(), NodeDockerUpgradeStatus.NotStarted));
-                }
-
-                writer.Progress(new(1, "Updating node engines", "Stopped", 100, Completed: true));
-                throw new ClusterException(failure.Kind, failure.ErrorId, $"The rollout stopped after batch {b + 1}: {failure.Message}", failure.Target, failure);
-            }
         }
-
-        writer.Progress(new(1, "Updating node engines", "Done", 100, Completed: true));
     });
-
-    /// <summary>kubectl drain --ignore-daemonsets, as the kubeadm upgrade guide drains: a pod that blocks it stops this node's upgrade, cordoned.</summary>
-    private async Task DrainAsync(NodeMaintenance maintenance, string name, CancellationToken cancellationToken)
-    {
-        var options = new DrainOptions { IgnoreDaemonSets = true, DeleteEmptyDirData = DeleteEmptyDirData.IsPresent, Timeout = Timeout };
-        var plan = await maintenance.PlanDrainAsync(name, options, cancellationToken).ConfigureAwait(false);
-        if (plan.Problems().ToList() is { Count: > 0 } problems)
-        {
-            throw new ClusterException(ClusterErrorKind.OperationFailed, "DrainBlocked", $"Cannot drain {name}: {string.Join("; ", problems)}. The node stays cordoned.", name);
-        }
-
-        var result = await maintenance.DrainAsync(plan, options, cancellationToken).ConfigureAwait(false);
-        if (!result.Completed)
-        {
-            throw new ClusterException(ClusterErrorKind.OperationFailed, "DrainIncomplete",
-                $"Draining {name} left {result.Failed.Length} pod(s): {string.Join(", ", result.Failed.Select(f => f.ToString()))}. The node stays cordoned.", name);
-        }
-    }
-
-    private async Task<(NodeDockerUpgrade Result, ClusterException? Error)> UpgradeOneAsync(
-        EngineRollout rollout, Kubernetes.ClusterConnection connection, EngineUpgradeItem item, int batch, PipelineWriter writer, CancellationToken ct)
-    {
-        var clock = Stopwatch.StartNew();
-        var maintenance = new NodeMaintenance(connection, writer);
-        try
-        {
-            var result = await rollout.UpgradeAsync(
-                item,
-                batch,
-                !SkipDrain,
-                async (name, drain, token) =>
-                {
-                    if (UpgradeCordon.Owns(item.Node))
-                    {
-                        await UpgradeCordon.CordonAsync(connection, name, token).ConfigureAwait(false);
-                    }
-
-                    if (drain)
-                    {
-                        await DrainAsync(maintenance, name, token).ConfigureAwait(false);
-                    }
-                },
-                async (name, token) => await UpgradeCordon.UncordonAsync(connection, name, token).ConfigureAwait(false),
-                Timeout,
-                ct).ConfigureAwait(false);
-            return (result, null);
-        }
-        catch (ClusterException e)
-        {
-            return (EngineRollout.Result(item, batch, false, clock, NodeDockerUpgradeStatus.Failed, e.Message), e);
-        }
-    }
 }

@@ -20,7 +20,7 @@ internal static class SchedulingChange
         }
         else if (await writer.ShouldProcessAsync($"Node {name}", unschedulable ? "Cordon" : "Uncordon").ConfigureAwait(false))
         {
-            (node, _) = await maintenance.SetUnschedulableAsync(name, unschedulable, ct).ConfigureAwait(false);
+            (node, _) = await maintenance.SetUnschedulableAsync(name, unschedulable, mark: null, ct).ConfigureAwait(false);
             writer.Verbose($"Node {name} {done}.");
         }
         else

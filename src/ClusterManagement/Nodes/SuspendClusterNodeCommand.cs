@@ -48,6 +48,7 @@ public sealed class SuspendClusterNodeCommand : PodNodeCmdlet
     {
         var connection = Connect();
         var maintenance = new NodeMaintenance(connection, writer);
+        var drain = new NodeDrain(maintenance, writer);
         var nodes = new NodeService(connection);
         var options = new DrainOptions
         {
@@ -65,7 +66,7 @@ public sealed class SuspendClusterNodeCommand : PodNodeCmdlet
                 if (Drain)
                 {
                     using var group = writer.Group($"Drain node {name}");
-                    await DrainAsync(name, maintenance, nodes, options, writer, ct).ConfigureAwait(false);
+                    await DrainAsync(name, drain, nodes, options, writer, ct).ConfigureAwait(false);
                 }
                 else
                 {
@@ -80,64 +81,28 @@ public sealed class SuspendClusterNodeCommand : PodNodeCmdlet
         }
     });
 
-    private async Task DrainAsync(string name, NodeMaintenance maintenance, NodeService nodes, DrainOptions options, PipelineWriter writer, CancellationToken ct)
+    private async Task DrainAsync(string name, NodeDrain drain, NodeService nodes, DrainOptions options, PipelineWriter writer, CancellationToken ct)
     {
         // Decided before anything changes, so a drain kubectl would refuse leaves the node as it was.
-        var plan = await maintenance.PlanDrainAsync(name, options, ct).ConfigureAwait(false);
-        if (plan.Block.Length > 0)
-        {
-            writer.Error(Blocked(name, plan.Problems(), "DrainBlocked", "Nothing was changed.", plan.Block));
-            return;
-        }
-
+        var plan = await drain.PlanAsync(name, options, ct).ConfigureAwait(false);
         if (!await writer.ShouldProcessAsync($"Node {name}", "Drain", plan.Describe()).ConfigureAwait(false))
         {
             return;
         }
 
-        var (_, changed) = await maintenance.SetUnschedulableAsync(name, true, ct).ConfigureAwait(false);
-        writer.Verbose(changed ? $"Node {name} cordoned." : $"Node {name} is already cordoned.");
-
-        // Listed again now the node is cordoned: pods that landed since the plan are drained as well.
-        plan = await maintenance.PlanDrainAsync(name, options, ct).ConfigureAwait(false);
-        if (plan.Block.Length > 0)
+        try
         {
-            writer.Error(Blocked(name, plan.Problems(), "DrainBlocked", "The node stays cordoned.", plan.Block));
-            return;
+            writer.Object(await drain.RunAsync(name, options, cordonMark: null, ct).ConfigureAwait(false));
+        }
+        catch (ClusterException e) when (e.Target is NodeDrainResult partial)
+        {
+            writer.Object(partial);
+            throw;
         }
 
-        foreach (var warning in plan.Warnings())
-        {
-            writer.Warning(warning);
-        }
-
-        var result = await maintenance.DrainAsync(plan, options, ct).ConfigureAwait(false);
-        writer.Object(result);
-        if (!result.Completed)
-        {
-            writer.Error(Blocked(name, result.Failed.Select(f => $"{f.Namespace}/{f.Name}: {f.Reason}"), "DrainIncomplete",
-                "The node stays cordoned; run the command again to continue.", result.Failed));
-            return;
-        }
-
-        writer.Verbose($"Node {name} drained in {result.Duration.TotalSeconds:0.0} s.");
         if (PassThru)
         {
             writer.Object(await nodes.GetAsync(name, ct).ConfigureAwait(false));
         }
-    }
-
-    private static ErrorRecord Blocked(string node, IEnumerable<string> problems, string errorId, string outcome, DrainPodStatus[] pods)
-    {
-        var message = $"Node {node} cannot be drained. {outcome}{Environment.NewLine}{string.Join(Environment.NewLine, problems)}";
-        var kind = errorId == "DrainIncomplete" ? ClusterErrorKind.Timeout : ClusterErrorKind.OperationFailed;
-        var record = ErrorRecords.From(new ClusterException(kind, errorId, message, node));
-        record.ErrorDetails = new ErrorDetails(message)
-        {
-            RecommendedAction = errorId == "DrainIncomplete"
-                ? "Check the PodDisruptionBudgets and the pods named above, then run Suspend-ClusterNode -Drain again."
-                : "Add the switch the message names, or move those pods first.",
-        };
-        return record;
     }
 }

@@ -3,6 +3,7 @@ using ClusterManagement.NodeHosts;
 using ClusterManagement.NodeHosts.Engine;
 using ClusterManagement.NodeHosts.Packages;
 using ClusterManagement.NodeHosts.Rollout;
+using ClusterManagement.Rollout;
 using ClusterManagement.NodeHosts.Services;
 using Xunit;
 

@@ -2,7 +2,9 @@ using System.Diagnostics;
 using ClusterManagement.Diagnostics;
 using ClusterManagement.NodeHosts.Engine;
 using ClusterManagement.NodeHosts.Packages;
+using ClusterManagement.Kubernetes;
 using ClusterManagement.Nodes;
+using ClusterManagement.Rollout;
 
 namespace ClusterManagement.NodeHosts.Rollout;
 
@@ -13,16 +15,29 @@ public sealed record EngineUpgradeItem(ClusterNode Node, NodeEndpoint Endpoint, 
     public string To => string.Join(", ", Target.Versions.Where(v => v.Key != "docker-ce-cli").Select(v => $"{v.Key} {v.Value}"));
 }
 
+/// <summary>How a node is taken out of service for its upgrade: drained (kubectl drain's options), or only cordoned when Drain is null.</summary>
+/// <param name="Timeout">Per node, for the whole cycle: the drain gets what is left of it after the cordon, the engine work what the drain left.</param>
+public sealed record EngineUpgradeOptions(DrainOptions? Drain, TimeSpan Timeout);
+
 /// <summary>
-/// Rolling engine upgrades: every node is resolved first (a missing version fails the whole rollout
-/// before any node changes), then batch by batch each node is cordoned and drained, upgraded, restarted,
-/// verified through the Engine API and uncordoned. A failure stops the rollout before the next batch and
-/// leaves the failed node cordoned.
+/// Rolling engine upgrades, one node's part of a <see cref="RolloutRunner{TItem, TResult}"/>: every node is
+/// resolved first (a missing version fails the whole rollout before any node changes), then each node is
+/// cordoned and drained, upgraded, restarted, verified through the Engine API and uncordoned. A node that
+/// fails stays cordoned and its error says so.
 /// </summary>
-public sealed class EngineRollout(NodeConnector connector, IOperationLog log)
+public sealed class EngineRollout(ClusterConnection connection, NodeConnector connector, EngineUpgradeOptions options, IOperationLog log)
+    : IRolloutWork<EngineUpgradeItem, NodeDockerUpgrade>
 {
+    /// <summary>
+    /// The cordon an engine upgrade puts on a node, told apart from anyone else's: a re-run after a failure
+    /// finishes such a node and uncordons it, while a node that was already cordoned for another reason is
+    /// upgraded and stays cordoned.
+    /// </summary>
+    public const string CordonMark = NodeAnnotations.Prefix + "engine-upgrade-cordoned";
+
     private static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(5);
 
+    private readonly NodeMaintenance maintenance = new(connection, log);
     /// <summary>Reads the installed versions and resolves the target on one node; changes nothing but the package lists when <paramref name="refreshLists"/>.</summary>
     public async Task<EngineUpgradeItem> PrepareAsync(ClusterNode node, EngineTarget target, bool refreshLists, CancellationToken cancellationToken)
     {
@@ -43,35 +58,37 @@ public sealed class EngineRollout(NodeConnector connector, IOperationLog log)
         // already at the target: its engine still has to be restarted, verified and the node uncordoned.
         // So does one with the old TCP listener: only a restart, which needs the drain, closes it.
         var legacyListener = await installer.HasLegacyListenerAsync(StepTimeout, cancellationToken).ConfigureAwait(false);
-        var needsChange = resolved.Versions.Any(v => installed.GetValueOrDefault(v.Key) != v.Value) || UpgradeCordon.IsMarked(node) || legacyListener;
+        var needsChange = resolved.Versions.Any(v => installed.GetValueOrDefault(v.Key) != v.Value) || node.Annotations.ContainsKey(CordonMark) || legacyListener;
         return new EngineUpgradeItem(node, endpoint, resolved, from, needsChange, legacyListener);
     }
 
-    /// <summary>
-    /// Upgrades one node; <paramref name="cordonAndDrain"/> and <paramref name="uncordon"/> come from node
-    /// maintenance. A node that someone else had cordoned is drained and upgraded but not uncordoned.
-    /// </summary>
-    public async Task<NodeDockerUpgrade> UpgradeAsync(
-        EngineUpgradeItem item,
-        int batch,
-        bool drain,
-        Func<string, bool, CancellationToken, Task> cordonAndDrain,
-        Func<string, CancellationToken, Task> uncordon,
-        TimeSpan timeout,
-        CancellationToken cancellationToken)
+    public string NameOf(EngineUpgradeItem item) => item.Node.Name;
+
+    public async Task<NodeDockerUpgrade> RunAsync(EngineUpgradeItem item, int batch, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var name = item.Node.Name;
         if (!item.NeedsChange)
         {
-            return Result(item, batch, false, clock, NodeDockerUpgradeStatus.Current);
+            return Result(item, batch, false, clock.Elapsed, NodeDockerUpgradeStatus.Current);
+        }
+
+        // The drain has its own timeout, taken from the node's budget: it ends with the pods, budgets and
+        // "stays cordoned" in its error, where a cancelled token would only say "canceled".
+        if (options.Drain is { } drain)
+        {
+            log.Verbose($"{name}: cordoning and draining.");
+            await new NodeDrain(maintenance, log).RunAsync(name, drain with { Timeout = Remaining(clock, name) }, CordonMark, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            log.Verbose($"{name}: cordoning.");
+            await maintenance.SetUnschedulableAsync(name, true, CordonMark, cancellationToken).ConfigureAwait(false);
         }
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
+        deadline.CancelAfter(Remaining(clock, name));
         var ct = deadline.Token;
-        log.Verbose($"{name}: cordoning{(drain ? " and draining" : string.Empty)}.");
-        await cordonAndDrain(name, drain, ct).ConfigureAwait(false);
         try
         {
             using var shell = await connector.ConnectAsync(item.Endpoint, ct).ConfigureAwait(false);
@@ -85,33 +102,39 @@ public sealed class EngineRollout(NodeConnector connector, IOperationLog log)
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new ClusterException(ClusterErrorKind.Timeout, "EngineUpgradeTimeout", $"The engine upgrade of {name} did not finish within {timeout}; the node stays cordoned.", name);
+            throw TimedOut(name);
         }
         catch (ClusterException e)
         {
             throw new ClusterException(e.Kind, e.ErrorId, $"{e.Message}\n{name} stays cordoned; fix the engine, then run Update-NodeDocker again (or Resume-ClusterNode).", name, e);
         }
 
-        if (UpgradeCordon.Owns(item.Node))
-        {
-            log.Verbose($"{name}: engine verified; uncordoning.");
-            await uncordon(name, cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            log.Verbose($"{name}: engine verified; it was cordoned before the upgrade and stays cordoned.");
-        }
-        return Result(item, batch, drain, clock, NodeDockerUpgradeStatus.Upgraded);
+        // Only the holder of the mark uncordons, decided now on a fresh read: see SetUnschedulableAsync.
+        var (_, uncordoned) = await maintenance.SetUnschedulableAsync(name, false, CordonMark, cancellationToken).ConfigureAwait(false);
+        log.Verbose(uncordoned ? $"{name}: engine verified; uncordoned." : $"{name}: engine verified; it is cordoned by someone else and stays cordoned.");
+        return Result(item, batch, options.Drain is not null, clock.Elapsed, NodeDockerUpgradeStatus.Upgraded);
     }
 
-    public static NodeDockerUpgrade Result(EngineUpgradeItem item, int batch, bool drained, Stopwatch clock, NodeDockerUpgradeStatus status, string? error = null) => new()
+    public NodeDockerUpgrade Failed(EngineUpgradeItem item, int batch, TimeSpan elapsed, ClusterException error) =>
+        Result(item, batch, false, elapsed, NodeDockerUpgradeStatus.Failed, error.Message);
+
+    public NodeDockerUpgrade NotStarted(EngineUpgradeItem item, int batch) =>
+        Result(item, batch, false, TimeSpan.Zero, NodeDockerUpgradeStatus.NotStarted);
+
+    private TimeSpan Remaining(Stopwatch clock, string name) =>
+        options.Timeout - clock.Elapsed is { } left && left > TimeSpan.Zero ? left : throw TimedOut(name);
+
+    private ClusterException TimedOut(string name) =>
+        new(ClusterErrorKind.Timeout, "EngineUpgradeTimeout", $"The engine upgrade of {name} did not finish within {options.Timeout}; the node stays cordoned.", name);
+
+    private static NodeDockerUpgrade Result(EngineUpgradeItem item, int batch, bool drained, TimeSpan duration, NodeDockerUpgradeStatus status, string? error = null) => new()
     {
         Node = item.Node.Name,
         Batch = batch,
         From = item.From,
         To = item.To,
         Drained = drained,
-        Duration = clock.Elapsed,
+        Duration = duration,
         Status = status,
         Error = error,
     };

@@ -1,6 +1,6 @@
 using ClusterManagement.Diagnostics;
 
-namespace ClusterManagement.NodeHosts.Rollout;
+namespace ClusterManagement.Rollout;
 
 /// <summary>Splits nodes into rollout batches of at most maxUnavailable, in the order given.</summary>
 public static class RolloutBatches

@@ -1,0 +1,188 @@
+using System.Text.Json;
+using ClusterManagement.Connection;
+using ClusterManagement.Diagnostics;
+using ClusterManagement.Emulator;
+using ClusterManagement.Emulator.Faults;
+using ClusterManagement.Kubernetes;
+using ClusterManagement.NodeHosts;
+using ClusterManagement.NodeHosts.Engine;
+using ClusterManagement.NodeHosts.Rollout;
+using ClusterManagement.NodeHosts.Ssh;
+using ClusterManagement.Nodes;
+using ClusterManagement.Rollout;
+using ClusterManagement.Tests.Kubernetes;
+using k8s;
+using k8s.Models;
+
+namespace ClusterManagement.Tests.Nodes;
+
+/// <summary>The one drain sequence and the one cordon, against the in-process emulator (its PDB admission and patch preconditions).</summary>
+public sealed class NodeDrainTests
+{
+    private const string Mark = EngineRollout.CordonMark;
+
+    private static readonly DrainOptions Options = new() { IgnoreDaemonSets = true, Force = true, Timeout = TimeSpan.FromSeconds(3), EvictionRetryDelay = TimeSpan.FromMilliseconds(300) };
+
+    [Fact]
+    public async Task ADrainABudgetBlocksNamesTheNodePodAndBudgetAndLeavesTheNodeCordoned()
+    {
+        await using var emulator = await KubeEmulator.StartAsync(new EmulatorOptions { Workers = 1 });
+        var connection = Open(emulator);
+        await GuardedPodAsync(connection, "worker-1", "guarded");
+        var drain = new NodeDrain(new NodeMaintenance(connection, NullOperationLog.Instance), NullOperationLog.Instance);
+
+        var error = await Assert.ThrowsAsync<ClusterException>(() => drain.RunAsync("worker-1", Options, cordonMark: null, CancellationToken.None));
+
+        Assert.Equal("DrainIncomplete", error.ErrorId);
+        Assert.Equal(ClusterErrorKind.OperationFailed, error.Kind);
+        Assert.Contains("Node worker-1 cannot be drained. The node stays cordoned", error.Message, StringComparison.Ordinal);
+        Assert.Matches("default/guarded: not evicted before the timeout: .*disruption budget guarded needs 1 healthy pods", error.Message);
+        var result = Assert.IsType<NodeDrainResult>(error.Target);
+        Assert.Contains(result.Failed, f => f.Name == "guarded" && f.Reason!.Contains("disruption budget guarded", StringComparison.Ordinal));
+        Assert.True((await connection.Client.CoreV1.ReadNodeAsync("worker-1")).Spec.Unschedulable);
+    }
+
+    [Fact]
+    public async Task ADrainKubectlWouldRefuseChangesNothing()
+    {
+        await using var emulator = await KubeEmulator.StartAsync(new EmulatorOptions { Workers = 1 });
+        var connection = Open(emulator);
+        await connection.Client.CoreV1.CreateNamespacedPodAsync(Pod("worker-1", "bare", new Dictionary<string, string>()), "default");
+        var drain = new NodeDrain(new NodeMaintenance(connection, NullOperationLog.Instance), NullOperationLog.Instance);
+
+        var error = await Assert.ThrowsAsync<ClusterException>(() => drain.RunAsync("worker-1", Options with { Force = false }, cordonMark: null, CancellationToken.None));
+
+        Assert.Equal("DrainBlocked", error.ErrorId);
+        Assert.Equal(ClusterErrorKind.OperationFailed, error.Kind);
+        Assert.Contains("Nothing was changed.", error.Message, StringComparison.Ordinal);
+        Assert.Contains("default/bare", error.Message, StringComparison.Ordinal);
+        Assert.NotEqual(true, (await connection.Client.CoreV1.ReadNodeAsync("worker-1")).Spec.Unschedulable);
+    }
+
+    [Fact]
+    public async Task AnEngineRolloutWhoseDrainABudgetBlocksReportsEveryNodeAndNamesTheBudget()
+    {
+        await using var emulator = await KubeEmulator.StartAsync(new EmulatorOptions { Workers = 3 });
+        var connection = Open(emulator);
+        await GuardedPodAsync(connection, "worker-1", "guarded");
+        var log = new RecordingLog();
+        // The node's budget is short, as in the issue: the drain used to be cancelled by it and said only "canceled".
+        var work = new EngineRollout(connection, new NodeConnector(connection, new NodeAccessOptions(), log), new EngineUpgradeOptions(Options with { Timeout = null }, TimeSpan.FromSeconds(3)), log);
+        var nodes = new NodeService(connection);
+        async Task<EngineUpgradeItem> Item(string name, bool needsChange) => new(
+            await nodes.GetAsync(name, CancellationToken.None),
+            new NodeEndpoint(name, new SshTarget("127.0.0.1", 9, "nobody"), null),
+            new ResolvedEngine(new EngineTarget(EngineSource.Distribution, "20.10", null), new Dictionary<string, string> { ["docker.io"] = "20.10.24" }),
+            "docker.io 20.10.5",
+            needsChange,
+            LegacyListener: false);
+        IReadOnlyList<IReadOnlyList<EngineUpgradeItem>> batches = [[await Item("worker-1", true), await Item("worker-2", false)], [await Item("worker-3", true)]];
+
+        var results = new List<NodeDockerUpgrade>();
+        var error = await Assert.ThrowsAsync<ClusterException>(async () =>
+        {
+            await foreach (var result in new RolloutRunner<EngineUpgradeItem, NodeDockerUpgrade>(work, "test", log).RunAsync(batches, CancellationToken.None))
+            {
+                results.Add(result);
+            }
+        });
+
+        Assert.Equal(["worker-1 Failed 1", "worker-2 Current 1", "worker-3 NotStarted 2"], results.Select(r => $"{r.Node} {r.Status} {r.Batch}"));
+        Assert.Equal("DrainIncomplete", error.ErrorId);
+        Assert.StartsWith("The rollout stopped after batch 1: Node worker-1 cannot be drained. The node stays cordoned", error.Message, StringComparison.Ordinal);
+        Assert.Matches("default/guarded: not evicted before the timeout: .*disruption budget guarded", results[0].Error);
+        Assert.True((await connection.Client.CoreV1.ReadNodeAsync("worker-1")).Spec.Unschedulable);
+        Assert.NotEqual(true, (await connection.Client.CoreV1.ReadNodeAsync("worker-3")).Spec.Unschedulable);
+    }
+
+    [Fact]
+    public async Task TheOwnerOfACordonUncordonsIt()
+    {
+        await using var emulator = await KubeEmulator.StartAsync(new EmulatorOptions { Workers = 1 });
+        var maintenance = new NodeMaintenance(Open(emulator), NullOperationLog.Instance);
+
+        var (cordoned, _) = await maintenance.SetUnschedulableAsync("worker-1", true, Mark, CancellationToken.None);
+        Assert.True(cordoned.Annotations.ContainsKey(Mark));
+        var (node, changed) = await maintenance.SetUnschedulableAsync("worker-1", false, Mark, CancellationToken.None);
+
+        Assert.True(changed);
+        Assert.False(node.Unschedulable);
+        Assert.False(node.Annotations.ContainsKey(Mark));
+    }
+
+    [Fact]
+    public async Task ANodeSomeoneElseCordonedFirstGetsNoMarkAndStaysCordoned()
+    {
+        await using var emulator = await KubeEmulator.StartAsync(new EmulatorOptions { Workers = 1 });
+        var maintenance = new NodeMaintenance(Open(emulator), NullOperationLog.Instance);
+        await maintenance.SetUnschedulableAsync("worker-1", true, mark: null, CancellationToken.None);
+
+        var (cordoned, changedByCordon) = await maintenance.SetUnschedulableAsync("worker-1", true, Mark, CancellationToken.None);
+        var (node, changedByUncordon) = await maintenance.SetUnschedulableAsync("worker-1", false, Mark, CancellationToken.None);
+
+        Assert.False(changedByCordon);
+        Assert.False(cordoned.Annotations.ContainsKey(Mark));
+        Assert.False(changedByUncordon);
+        Assert.True(node.Unschedulable);
+    }
+
+    [Fact]
+    public async Task ACordonTakenOverBetweenTheReadAndTheUncordonWins()
+    {
+        await using var emulator = await KubeEmulator.StartAsync(new EmulatorOptions { Workers = 1 });
+        var connection = Open(emulator);
+        var log = new RecordingLog();
+        var maintenance = new NodeMaintenance(connection, log);
+        await maintenance.SetUnschedulableAsync("worker-1", true, Mark, CancellationToken.None);
+        var since = emulator.Requests.LastSequence;
+        // Holds the uncordon's patch after its read, long enough for someone else to write in between.
+        var fault = emulator.Faults.Add(new FaultRule { Method = "PATCH", Path = "/api/v1/nodes/worker-1", LatencyMilliseconds = 1500, Times = 1 });
+
+        var uncordon = maintenance.SetUnschedulableAsync("worker-1", false, Mark, CancellationToken.None);
+        for (var i = 0; i < 100 && emulator.Faults.Rules.Any(r => r.Id == fault); i++)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.DoesNotContain(emulator.Faults.Rules, r => r.Id == fault);
+        // Someone else takes the cordon over: their annotation instead of the rollout's mark.
+        var takeover = JsonSerializer.Serialize(new { metadata = new { annotations = new Dictionary<string, string?> { [Mark] = null, ["example.com/cordoned-by"] = "admin" } }, spec = new { unschedulable = true } });
+        await connection.Client.CoreV1.PatchNodeAsync(new V1Patch(takeover, V1Patch.PatchType.MergePatch), "worker-1");
+        var (node, changed) = await uncordon;
+
+        Assert.False(changed);
+        Assert.True(node.Unschedulable);
+        Assert.Equal("admin", node.Annotations["example.com/cordoned-by"]);
+        Assert.Contains(emulator.Requests.Since(since), r => r.Method == "PATCH" && r.Status == 409);
+        Assert.Contains("Node worker-1 was cordoned by someone else; it stays cordoned.", log.Messages);
+    }
+
+    private static ClusterConnection Open(KubeEmulator emulator) =>
+        ClusterConnection.Open(new ConnectionOptions { KubeConfig = emulator.KubeconfigPath, Context = "sandbox" });
+
+    private static V1Pod Pod(string node, string name, Dictionary<string, string> labels) => new()
+    {
+        Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = "default", Labels = labels },
+        Spec = new V1PodSpec { NodeName = node, Containers = [new V1Container { Name = "main", Image = "registry.k8s.io/pause:3.9" }] },
+    };
+
+    /// <summary>One running pod under a budget that allows no disruption.</summary>
+    private static async Task GuardedPodAsync(ClusterConnection connection, string node, string name)
+    {
+        var labels = new Dictionary<string, string> { ["app"] = name };
+        await connection.Client.CoreV1.CreateNamespacedPodAsync(Pod(node, name, labels), "default");
+        await connection.Client.PolicyV1.CreateNamespacedPodDisruptionBudgetAsync(
+            new V1PodDisruptionBudget
+            {
+                Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = "default" },
+                Spec = new V1PodDisruptionBudgetSpec { MinAvailable = 1, Selector = new V1LabelSelector { MatchLabels = labels } },
+            },
+            "default");
+        for (var i = 0; i < 200 && (await connection.Client.CoreV1.ReadNamespacedPodAsync(name, "default")).Status?.Phase != "Running"; i++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Equal("Running", (await connection.Client.CoreV1.ReadNamespacedPodAsync(name, "default")).Status?.Phase);
+    }
+}

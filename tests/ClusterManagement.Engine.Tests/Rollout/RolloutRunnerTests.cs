@@ -1,0 +1,123 @@
+using ClusterManagement.Diagnostics;
+using ClusterManagement.Rollout;
+
+namespace ClusterManagement.Tests.Rollout;
+
+/// <summary>The runner with a fake per-item step: batches, concurrency, failure policy and one result per item.</summary>
+public sealed class RolloutRunnerTests
+{
+    [Fact]
+    public async Task RunsABatchTogetherAndTheNextOnlyAfterIt()
+    {
+        var work = new FakeWork { Delay = TimeSpan.FromMilliseconds(200) };
+
+        var results = await CollectAsync(work, [["a", "b", "c"], ["d"]]);
+
+        Assert.Equal(["a done 1", "b done 1", "c done 1", "d done 2"], results.Results);
+        Assert.Null(results.Error);
+        Assert.Equal(3, work.MostAtOnce);
+        Assert.True(work.Started["d"] >= new[] { "a", "b", "c" }.Max(n => work.Finished[n]));
+    }
+
+    [Fact]
+    public async Task AFailureFinishesItsBatchMarksLaterBatchesNotStartedAndEndsTheRollout()
+    {
+        var work = new FakeWork { Fail = "b" };
+
+        var results = await CollectAsync(work, [["a", "b", "c"], ["d", "e"], ["f"]]);
+
+        Assert.Equal(["a done 1", "b failed 1: b broke", "c done 1", "d not started 2", "e not started 2", "f not started 3"], results.Results);
+        Assert.Equal("Broken", results.Error!.ErrorId);
+        Assert.Equal(ClusterErrorKind.OperationFailed, results.Error.Kind);
+        Assert.Equal("The rollout stopped after batch 1: b broke", results.Error.Message);
+        Assert.DoesNotContain("d", work.Started.Keys);
+    }
+
+    [Fact]
+    public async Task AnItemsOwnDeadlineIsItsFailureNotACancelledRollout()
+    {
+        var work = new FakeWork { TimeOut = "a" };
+
+        var results = await CollectAsync(work, [["a", "b"], ["c"]]);
+
+        Assert.Equal("a failed 1: a: a step did not finish in time; see the verbose log for where it stopped.", results.Results[0]);
+        Assert.Equal(["b done 1", "c not started 2"], results.Results.Skip(1));
+        Assert.Equal("RolloutItemTimeout", results.Error!.ErrorId);
+    }
+
+    [Fact]
+    public async Task CancellingTheRolloutStopsIt()
+    {
+        using var cancel = new CancellationTokenSource();
+        var work = new FakeWork { Delay = TimeSpan.FromSeconds(30) };
+        cancel.CancelAfter(200);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => CollectAsync(work, [["a"], ["b"]], cancel.Token));
+        Assert.DoesNotContain("b", work.Started.Keys);
+    }
+
+    private static async Task<(List<string> Results, ClusterException? Error)> CollectAsync(FakeWork work, IReadOnlyList<IReadOnlyList<string>> batches, CancellationToken cancellationToken = default)
+    {
+        var results = new List<string>();
+        try
+        {
+            await foreach (var result in new RolloutRunner<string, string>(work, "test", NullOperationLog.Instance).RunAsync(batches, cancellationToken))
+            {
+                results.Add(result);
+            }
+        }
+        catch (ClusterException e)
+        {
+            return (results, e);
+        }
+
+        return (results, null);
+    }
+
+    private sealed class FakeWork : IRolloutWork<string, string>
+    {
+        private int running;
+
+        public TimeSpan Delay { get; init; } = TimeSpan.FromMilliseconds(20);
+        public string? Fail { get; init; }
+        public string? TimeOut { get; init; }
+        public int MostAtOnce { get; private set; }
+        public Dictionary<string, DateTime> Started { get; } = [];
+        public Dictionary<string, DateTime> Finished { get; } = [];
+
+        public string NameOf(string item) => item;
+
+        public async Task<string> RunAsync(string item, int batch, CancellationToken cancellationToken)
+        {
+            lock (Started)
+            {
+                Started[item] = DateTime.UtcNow;
+                MostAtOnce = Math.Max(MostAtOnce, ++running);
+            }
+
+            try
+            {
+                if (item == TimeOut)
+                {
+                    using var own = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
+                    await Task.Delay(Timeout.Infinite, own.Token);
+                }
+
+                await Task.Delay(Delay, cancellationToken);
+                return item == Fail ? throw new ClusterException(ClusterErrorKind.OperationFailed, "Broken", $"{item} broke", item) : $"{item} done {batch}";
+            }
+            finally
+            {
+                lock (Started)
+                {
+                    running--;
+                    Finished[item] = DateTime.UtcNow;
+                }
+            }
+        }
+
+        public string Failed(string item, int batch, TimeSpan elapsed, ClusterException error) => $"{item} failed {batch}: {error.Message}";
+
+        public string NotStarted(string item, int batch) => $"{item} not started {batch}";
+    }
+}
