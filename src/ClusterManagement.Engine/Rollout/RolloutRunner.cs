@@ -21,8 +21,10 @@ public interface IRolloutWork<in TItem, TResult>
 /// Runs rolling work batch by batch: the items of a batch at the same time, the next batch only when every
 /// item of this one succeeded. Every item gets exactly one result: its own, Failed, or NotStarted when an
 /// earlier batch failed. After the last result a failed rollout ends with the first failure, wrapped.
+/// <paramref name="openBatch"/> opens a scope around each batch's work and results (a pipeline log group),
+/// given the batch's title.
 /// </summary>
-public sealed class RolloutRunner<TItem, TResult>(IRolloutWork<TItem, TResult> work, string activity, IOperationLog log)
+public sealed class RolloutRunner<TItem, TResult>(IRolloutWork<TItem, TResult> work, string activity, IOperationLog log, Func<string, IDisposable>? openBatch = null)
 {
     private const int ActivityId = 1;
 
@@ -32,13 +34,18 @@ public sealed class RolloutRunner<TItem, TResult>(IRolloutWork<TItem, TResult> w
         var done = 0;
         for (var b = 0; b < batches.Count; b++)
         {
-            log.Progress(new(ActivityId, activity, $"Batch {b + 1} of {batches.Count}: {string.Join(", ", batches[b].Select(work.NameOf))}", total == 0 ? 100 : done * 100 / total));
+            var title = $"Batch {b + 1} of {batches.Count}: {string.Join(", ", batches[b].Select(work.NameOf))}";
+            log.Progress(new(ActivityId, activity, title, total == 0 ? 100 : done * 100 / total));
             var number = b + 1;
-            var outcomes = await Task.WhenAll(batches[b].Select(item => RunOneAsync(item, number, cancellationToken))).ConfigureAwait(false);
-            done += outcomes.Length;
-            foreach (var (result, _) in outcomes)
+            (TResult Result, ClusterException? Error)[] outcomes;
+            using (openBatch?.Invoke(title))
             {
-                yield return result;
+                outcomes = await Task.WhenAll(batches[b].Select(item => RunOneAsync(item, number, cancellationToken))).ConfigureAwait(false);
+                done += outcomes.Length;
+                foreach (var (result, _) in outcomes)
+                {
+                    yield return result;
+                }
             }
 
             if (outcomes.FirstOrDefault(o => o.Error is not null).Error is { } failure)

@@ -118,12 +118,10 @@ public sealed class UpdateNodeDockerCommand : NodeHostCmdlet
             approved.Add(batch);
         }
 
-        using (writer.Group("Upgrade engines"))
+        var runner = new RolloutRunner<EngineUpgradeItem, NodeDockerUpgrade>(rollout, "Updating node engines", writer, title => writer.Group($"Upgrade engines, {title}"));
+        await foreach (var result in runner.RunAsync(approved, ct).ConfigureAwait(false))
         {
-            await foreach (var result in new RolloutRunner<EngineUpgradeItem, NodeDockerUpgrade>(rollout, "Updating node engines", writer).RunAsync(approved, ct).ConfigureAwait(false))
-            {
-                writer.Object(result);
-            }
+            writer.Object(result);
         }
     });
 }

@@ -46,6 +46,24 @@ public sealed class RolloutRunnerTests
     }
 
     [Fact]
+    public async Task EachBatchHasItsOwnScopeAroundItsWorkAndResults()
+    {
+        var events = new List<string>();
+        var runner = new RolloutRunner<string, string>(new FakeWork(), "test", NullOperationLog.Instance, title =>
+        {
+            events.Add($"open {title}");
+            return new Scope(() => events.Add($"close {title}"));
+        });
+
+        await foreach (var result in runner.RunAsync([["a", "b"], ["c"]], CancellationToken.None))
+        {
+            events.Add(result);
+        }
+
+        Assert.Equal(["open Batch 1 of 2: a, b", "a done 1", "b done 1", "close Batch 1 of 2: a, b", "open Batch 2 of 2: c", "c done 2", "close Batch 2 of 2: c"], events);
+    }
+
+    [Fact]
     public async Task CancellingTheRolloutStopsIt()
     {
         using var cancel = new CancellationTokenSource();
@@ -72,6 +90,11 @@ public sealed class RolloutRunnerTests
         }
 
         return (results, null);
+    }
+
+    private sealed class Scope(Action close) : IDisposable
+    {
+        public void Dispose() => close();
     }
 
     private sealed class FakeWork : IRolloutWork<string, string>
