@@ -125,7 +125,7 @@ public sealed class NewClusterNodeCommand : NodeHostCmdlet
                 EngineConfig = EngineConfig?.Cast<DictionaryEntry>().ToDictionary(e => e.Key.ToString()!, e => e.Value is PSObject o ? o.BaseObject : e.Value),
                 KubernetesVersion = KubernetesVersion,
                 Roles = Role,
-                Labels = Label?.Cast<DictionaryEntry>().ToDictionary(e => e.Key.ToString()!, e => e.Value?.ToString() ?? string.Empty) ?? [],
+                Labels = ParameterMaps.Strings(Label),
                 Taints = Taint.Select(NodeRecord.ParseTaint).ToArray(),
                 Timeout = Timeout,
             };
