@@ -17,7 +17,7 @@ public static class DrainFilters
     public const string MirrorSkip = "mirror pod of a static pod";
     public const string LocalStorageFatal = "Pods with local storage (use -DeleteEmptyDirData to override)";
     public const string LocalStorageWarning = "deleting Pods with local storage";
-    public const string UnmanagedFatal = "Pods that declare no controller (use -Force to override)";
+    public const string UnmanagedFatal = "Pods that declare no controller (use -DeleteUnmanagedPods to override)";
     public const string UnmanagedWarning = "deleting Pods that declare no controller";
 
     /// <summary>What looking up a pod's DaemonSet gave: null when it exists, else the server's error and whether it was a 404.</summary>
@@ -74,8 +74,8 @@ public static class DrainFilters
 
         if (daemonSetProblem(pod.Metadata.NamespaceProperty ?? "", controller.Name) is { } problem)
         {
-            // An orphan (its DaemonSet is gone) may go with -Force; kubectl then warns with the server's message.
-            return problem.NotFound && options.Force ? new Verdict(true, problem.Message, false) : new Verdict(false, problem.Message, true);
+            // An orphan (its DaemonSet is gone) may go with -DeleteUnmanagedPods (kubectl's --force); kubectl then warns with the server's message.
+            return problem.NotFound && options.DeleteUnmanagedPods ? new Verdict(true, problem.Message, false) : new Verdict(false, problem.Message, true);
         }
 
         return options.IgnoreDaemonSets ? new Verdict(false, DaemonSetWarning, false) : new Verdict(false, DaemonSetFatal, true);
@@ -98,6 +98,6 @@ public static class DrainFilters
             return Okay;
         }
 
-        return options.Force ? new Verdict(true, UnmanagedWarning, false) : new Verdict(false, UnmanagedFatal, true);
+        return options.DeleteUnmanagedPods ? new Verdict(true, UnmanagedWarning, false) : new Verdict(false, UnmanagedFatal, true);
     }
 }

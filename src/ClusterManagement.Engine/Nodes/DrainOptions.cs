@@ -9,8 +9,8 @@ public sealed record DrainOptions
     /// <summary>--delete-emptydir-data: evict pods with emptyDir volumes, losing that data.</summary>
     public bool DeleteEmptyDirData { get; init; }
 
-    /// <summary>--force: also evict pods that no controller will recreate, and pods of a DaemonSet that no longer exists.</summary>
-    public bool Force { get; init; }
+    /// <summary>kubectl's --force: also evict pods that no controller will recreate, and pods of a DaemonSet that no longer exists.</summary>
+    public bool DeleteUnmanagedPods { get; init; }
 
     /// <summary>--grace-period: seconds each pod gets to terminate; null uses the pod's own.</summary>
     public long? GracePeriodSeconds { get; init; }

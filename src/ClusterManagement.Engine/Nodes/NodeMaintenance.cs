@@ -109,13 +109,19 @@ public sealed class NodeMaintenance(ClusterConnection connection, IOperationLog 
         }
 
         var gone = 0;
+        var reporting = new object();
         void Gone(PodEviction eviction)
         {
-            if (eviction.Finish(null))
+            // The watch and a 404 from an eviction can both report: one at a time, so the count never goes backwards.
+            lock (reporting)
             {
-                var count = Interlocked.Increment(ref gone);
-                log.Verbose($"Pod {eviction} evicted.");
-                log.Progress(activity with { Status = $"{count} of {targets.Count} pods evicted", PercentComplete = count * 100 / Math.Max(1, targets.Count) });
+                if (eviction.Finish(null))
+                {
+                    gone++;
+                    // kubectl's lines, word for word, so a log reads the same whichever tool drained.
+                    log.Verbose($"pod/{eviction.Name} {(options.DisableEviction ? "deleted" : "evicted")}");
+                    log.Progress(activity with { Status = $"{gone} of {targets.Count} pods evicted", PercentComplete = gone * 100 / Math.Max(1, targets.Count) });
+                }
             }
         }
 
@@ -181,7 +187,7 @@ public sealed class NodeMaintenance(ClusterConnection connection, IOperationLog 
                 await throttle.WaitAsync(cancellationToken).ConfigureAwait(false);
                 try
                 {
-                    log.Verbose($"Evicting pod {eviction}.");
+                    log.Verbose($"{(options.DisableEviction ? "deleting" : "evicting")} pod {eviction}");
                     await KubeApi.Call(ct => RemoveAsync(eviction, options, ct), resource, cancellationToken).ConfigureAwait(false);
                     eviction.Evicted = true;
                     return;

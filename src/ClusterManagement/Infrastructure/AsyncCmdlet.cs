@@ -19,6 +19,8 @@ public abstract class AsyncCmdlet : PSCmdlet
     /// <summary>Skips confirmation prompts; declared by cmdlets that change things.</summary>
     protected virtual bool ForceRequested => false;
 
+    private bool forceDeprecationWarned;
+
     protected override void StopProcessing() => stopping.Cancel();
 
     /// <summary>
@@ -125,6 +127,34 @@ public abstract class AsyncCmdlet : PSCmdlet
                 target));
             return false;
         }
+    }
+
+    /// <summary>
+    /// Whether the destructive switch <paramref name="switchName"/> is in effect. On this cmdlet -Force once
+    /// meant it as well; for one release -Force alone still does, so old scripts behave as before, but says
+    /// so once per invocation. Naming the switch (present or <c>:$false</c>) decides alone and ends the warning.
+    /// </summary>
+    /// <param name="meaning">What the switch does, after "also": "deletes pods that declare no controller".</param>
+    internal bool DestructiveSwitchInEffect(string switchName, string meaning, PipelineWriter writer)
+    {
+        if (MyInvocation.BoundParameters.TryGetValue(switchName, out var value))
+        {
+            return value is SwitchParameter { IsPresent: true };
+        }
+
+        if (!ForceRequested)
+        {
+            return false;
+        }
+
+        if (!forceDeprecationWarned)
+        {
+            forceDeprecationWarned = true;
+            var command = MyInvocation.MyCommand.Name;
+            writer.Warning($"-Force on {command} also {meaning}, as -{switchName} does. That second meaning is deprecated and goes in the next release, when -Force will only skip confirmation: add -{switchName} to keep it, or -{switchName}:$false to only skip confirmation.");
+        }
+
+        return true;
     }
 
     private bool WhatIfRequested =>

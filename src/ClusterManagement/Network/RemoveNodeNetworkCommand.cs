@@ -6,7 +6,7 @@ using ClusterManagement.Nodes;
 
 namespace ClusterManagement.Network;
 
-/// <summary>Removes engine networks; one with containers attached stays unless -Force, which disconnects them first.</summary>
+/// <summary>Removes engine networks; one with containers attached stays unless -DisconnectContainers.</summary>
 [Cmdlet(VerbsCommon.Remove, "NodeNetwork", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(EngineNetwork))]
 public sealed class RemoveNodeNetworkCommand : NodeNetworkCmdlet
@@ -29,7 +29,13 @@ public sealed class RemoveNodeNetworkCommand : NodeNetworkCmdlet
     public string[] Name { get; set; } = [];
 
     /// <summary>
-    /// <para type="description">Disconnects attached containers first, and does not ask for confirmation.</para>
+    /// <para type="description">Disconnects attached containers first, instead of leaving such a network in place.</para>
+    /// </summary>
+    [Parameter]
+    public SwitchParameter DisconnectContainers { get; set; }
+
+    /// <summary>
+    /// <para type="description">Does not ask for confirmation.</para>
     /// </summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
@@ -57,6 +63,7 @@ public sealed class RemoveNodeNetworkCommand : NodeNetworkCmdlet
     {
         var nodes = await ResolveNodesAsync(Connect(), writer, allWhenNone: false, ct).ConfigureAwait(false);
         var service = new EngineNetworkService(Connector(writer), writer);
+        var disconnect = DestructiveSwitchInEffect(nameof(DisconnectContainers), "disconnects the containers attached to a network", writer);
         var work = targets.Select(t => (Node: nodes.FirstOrDefault(n => n.Name == t.Node), t.Name)).Where(t => t.Node is not null).ToList();
         var results = await RunAllAsync(
             work,
@@ -64,7 +71,7 @@ public sealed class RemoveNodeNetworkCommand : NodeNetworkCmdlet
             (target, token) => service.RemoveAsync(
                 target.Node!,
                 target.Name,
-                Force.IsPresent,
+                disconnect,
                 network => writer.ShouldProcessAsync(
                     $"{network.Name} on {network.Node}",
                     network.Containers.Length > 0 ? $"Disconnect {network.Containers.Length} container(s) and remove network" : "Remove network"),

@@ -24,7 +24,10 @@ public sealed class SuspendClusterNodeCommand : PodNodeCmdlet
     [Parameter]
     public SwitchParameter DeleteEmptyDirData { get; set; }
 
-    /// <summary>kubectl's --force (pods without a controller, orphans of a deleted DaemonSet); also skips confirmation.</summary>
+    /// <summary>kubectl's --force: also evicts pods that declare no controller, and orphans of a deleted DaemonSet.</summary>
+    [Parameter]
+    public SwitchParameter DeleteUnmanagedPods { get; set; }
+
     [Parameter]
     public SwitchParameter Force { get; set; }
 
@@ -54,7 +57,7 @@ public sealed class SuspendClusterNodeCommand : PodNodeCmdlet
         {
             IgnoreDaemonSets = IgnoreDaemonSets,
             DeleteEmptyDirData = DeleteEmptyDirData,
-            Force = Force,
+            DeleteUnmanagedPods = Drain && DestructiveSwitchInEffect(nameof(DeleteUnmanagedPods), "deletes pods that declare no controller when draining", writer),
             GracePeriodSeconds = GracePeriod,
             Timeout = Timeout is { } t && t > TimeSpan.Zero ? t : null,
             DisableEviction = DisableEviction,

@@ -6,7 +6,7 @@ namespace ClusterManagement.Storage;
 
 /// <summary>
 /// Removes a claim, saying first whether its volume will be deleted or retained. A claim that a pod
-/// mounts is refused unless -Force: Kubernetes would keep it Terminating until the pods are gone.
+/// mounts is refused unless -EvenIfInUse: Kubernetes would keep it Terminating until the pods are gone.
 /// </summary>
 [Cmdlet(VerbsCommon.Remove, "CsiVolumeClaim", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(void))]
@@ -17,6 +17,9 @@ public sealed class RemoveCsiVolumeClaimCommand : NamespacedCmdlet
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(CsiVolumeClaimNameCompleter))]
     public string[] Name { get; set; } = [];
+
+    [Parameter]
+    public SwitchParameter EvenIfInUse { get; set; }
 
     [Parameter]
     public SwitchParameter Force { get; set; }
@@ -41,10 +44,10 @@ public sealed class RemoveCsiVolumeClaimCommand : NamespacedCmdlet
                 continue;
             }
             var pods = string.Join(", ", plan.MountedBy);
-            if (plan.MountedBy.Count > 0 && !Force)
+            if (plan.MountedBy.Count > 0 && !DestructiveSwitchInEffect(nameof(EvenIfInUse), "removes claims that pods mount", writer))
             {
                 writer.Error(ErrorRecords.From(new ClusterException(ClusterErrorKind.Conflict, "CsiVolumeClaimInUse",
-                    $"Claim {ns}/{name} is mounted by pod(s) {pods}; removing it now would leave it Terminating until they are gone. Stop those pods first, or use -Force.", name)));
+                    $"Claim {ns}/{name} is mounted by pod(s) {pods}; removing it now would leave it Terminating until they are gone. Stop those pods first, or use -EvenIfInUse.", name)));
                 continue;
             }
             if (!await writer.ShouldProcessAsync($"CsiVolumeClaim '{ns}/{name}'", $"Remove; {plan.VolumeFate}").ConfigureAwait(false))

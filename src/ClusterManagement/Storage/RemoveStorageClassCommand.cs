@@ -6,7 +6,7 @@ namespace ClusterManagement.Storage;
 
 /// <summary>
 /// Removes a class. Kubernetes does not stop this while claims use the class, but pending claims
-/// then never get a volume and bound ones can no longer grow, so in-use classes need -Force.
+/// then never get a volume and bound ones can no longer grow, so in-use classes need -EvenIfInUse.
 /// </summary>
 [Cmdlet(VerbsCommon.Remove, "StorageClass", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(void))]
@@ -17,6 +17,9 @@ public sealed class RemoveStorageClassCommand : ClusterCmdlet
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(StorageClassNameCompleter))]
     public string[] Name { get; set; } = [];
+
+    [Parameter]
+    public SwitchParameter EvenIfInUse { get; set; }
 
     [Parameter]
     public SwitchParameter Force { get; set; }
@@ -51,10 +54,10 @@ public sealed class RemoveStorageClassCommand : ClusterCmdlet
             var usage = users.Count == 0 ? "" :
                 $"{users.Count} claim(s) use it ({string.Join(", ", users.Take(5))}{(users.Count > 5 ? ", ..." : "")}): bound volumes keep working but can no longer be expanded"
                 + (pending.Count > 0 ? $", and pending claims ({string.Join(", ", pending)}) will never get a volume" : "");
-            if (users.Count > 0 && !Force)
+            if (users.Count > 0 && !DestructiveSwitchInEffect(nameof(EvenIfInUse), "removes classes that claims use", writer))
             {
                 writer.Error(ErrorRecords.From(new ClusterException(ClusterErrorKind.Conflict, "StorageClassInUse",
-                    $"StorageClass '{name}' is in use: {usage}. Remove or move those claims first, or use -Force to remove the class anyway.", name)));
+                    $"StorageClass '{name}' is in use: {usage}. Remove or move those claims first, or use -EvenIfInUse to remove the class anyway.", name)));
                 continue;
             }
             if (!await writer.ShouldProcessAsync($"StorageClass '{name}'", "Remove" + (users.Count > 0 ? $" although {usage}" : "")).ConfigureAwait(false))

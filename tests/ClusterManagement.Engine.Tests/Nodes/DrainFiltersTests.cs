@@ -6,7 +6,7 @@ namespace ClusterManagement.Tests.Nodes;
 public sealed class DrainFiltersTests
 {
     private static readonly DrainOptions NoFlags = new();
-    private static readonly DrainOptions AllFlags = new() { IgnoreDaemonSets = true, DeleteEmptyDirData = true, Force = true };
+    private static readonly DrainOptions AllFlags = new() { IgnoreDaemonSets = true, DeleteEmptyDirData = true, DeleteUnmanagedPods = true };
 
     private static V1Pod Pod(string? ownerKind = "ReplicaSet", bool emptyDir = false, bool mirror = false, string phase = "Running") => new()
     {
@@ -73,12 +73,12 @@ public sealed class DrainFiltersTests
     }
 
     [Fact]
-    public void AnOrphanOfADeletedDaemonSetGoesOnlyWithForce()
+    public void AnOrphanOfADeletedDaemonSetGoesOnlyWithDeleteUnmanagedPods()
     {
         var missing = new DrainFilters.DaemonSetProblem("daemonsets.apps \"owner\" not found", NotFound: true);
         Assert.Equal((DrainAction.Block, missing.Message), Outcome(Pod("DaemonSet"), NoFlags with { IgnoreDaemonSets = true }, missing));
         // Evicted; its warning is overwritten by the later filters' Okay, as in kubectl.
-        Assert.Equal((DrainAction.Evict, (string?)null), Outcome(Pod("DaemonSet"), NoFlags with { Force = true }, missing));
+        Assert.Equal((DrainAction.Evict, (string?)null), Outcome(Pod("DaemonSet"), NoFlags with { DeleteUnmanagedPods = true }, missing));
         var forbidden = new DrainFilters.DaemonSetProblem("forbidden", NotFound: false);
         Assert.Equal(DrainAction.Block, Outcome(Pod("DaemonSet"), AllFlags, forbidden).Action);
     }

@@ -21,7 +21,7 @@ public sealed class NodeDrainTests
 {
     private const string Mark = EngineRollout.CordonMark;
 
-    private static readonly DrainOptions Options = new() { IgnoreDaemonSets = true, Force = true, Timeout = TimeSpan.FromSeconds(3), EvictionRetryDelay = TimeSpan.FromMilliseconds(300) };
+    private static readonly DrainOptions Options = new() { IgnoreDaemonSets = true, DeleteUnmanagedPods = true, Timeout = TimeSpan.FromSeconds(3), EvictionRetryDelay = TimeSpan.FromMilliseconds(300) };
 
     [Fact]
     public async Task ADrainABudgetBlocksNamesTheNodePodAndBudgetAndLeavesTheNodeCordoned()
@@ -50,7 +50,7 @@ public sealed class NodeDrainTests
         await connection.Client.CoreV1.CreateNamespacedPodAsync(Pod("worker-1", "bare", new Dictionary<string, string>()), "default");
         var drain = new NodeDrain(new NodeMaintenance(connection, NullOperationLog.Instance), NullOperationLog.Instance);
 
-        var error = await Assert.ThrowsAsync<ClusterException>(() => drain.RunAsync("worker-1", Options with { Force = false }, cordonMark: null, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<ClusterException>(() => drain.RunAsync("worker-1", Options with { DeleteUnmanagedPods = false }, cordonMark: null, CancellationToken.None));
 
         Assert.Equal("DrainBlocked", error.ErrorId);
         Assert.Equal(ClusterErrorKind.OperationFailed, error.Kind);
@@ -93,6 +93,40 @@ public sealed class NodeDrainTests
         Assert.Matches("default/guarded: not evicted before the timeout: .*disruption budget guarded", results[0].Error);
         Assert.True((await connection.Client.CoreV1.ReadNodeAsync("worker-1")).Spec.Unschedulable);
         Assert.NotEqual(true, (await connection.Client.CoreV1.ReadNodeAsync("worker-3")).Spec.Unschedulable);
+    }
+
+    [Fact]
+    public async Task EachEvictionMovesTheProgressOnAsItHappensAndIsLoggedAsKubectlPrintsIt()
+    {
+        await using var emulator = await KubeEmulator.StartAsync(new EmulatorOptions { Workers = 1 });
+        var connection = Open(emulator);
+        string[] names = ["bare-1", "bare-2", "bare-3"];
+        foreach (var name in names)
+        {
+            await connection.Client.CoreV1.CreateNamespacedPodAsync(Pod("worker-1", name, new Dictionary<string, string>()), "default");
+        }
+
+        var log = new RecordingLog();
+        var drain = new NodeDrain(new NodeMaintenance(connection, log), log);
+        var evicting = (await drain.PlanAsync("worker-1", Options, CancellationToken.None)).Evict.Length;
+
+        var result = await drain.RunAsync("worker-1", Options with { GracePeriodSeconds = 0 }, cordonMark: null, CancellationToken.None);
+
+        Assert.True(evicting >= names.Length);
+        Assert.Equal(evicting, result.Evicted.Length);
+        var counts = log.ProgressReports.Where(p => !p.Completed).Select(p => p.Status).ToList();
+        Assert.Equal(Enumerable.Range(0, evicting + 1).Select(n => $"{n} of {evicting} pods evicted"), counts);
+        Assert.Equal(Enumerable.Range(0, evicting + 1).Select(n => n * 100 / evicting), log.ProgressReports.Where(p => !p.Completed).Select(p => p.PercentComplete));
+        Assert.True(log.ProgressReports[^1].Completed);
+        foreach (var name in names)
+        {
+            var started = log.Messages.IndexOf($"evicting pod default/{name}");
+            var done = log.Messages.IndexOf($"pod/{name} evicted");
+            Assert.InRange(started, 0, done - 1);
+            // The count moves on with this pod, not at the end: the next progress report counts it.
+            var rank = log.Messages.Take(done + 1).Count(m => m.StartsWith("pod/", StringComparison.Ordinal));
+            Assert.Equal($"progress: {rank} of {evicting} pods evicted", log.Messages.Skip(done).First(m => m.StartsWith("progress: ", StringComparison.Ordinal)));
+        }
     }
 
     [Fact]

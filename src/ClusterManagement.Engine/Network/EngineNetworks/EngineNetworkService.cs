@@ -47,7 +47,7 @@ public sealed class EngineNetworkService(NodeConnector connector, IOperationLog 
             throw new ClusterException(
                 ClusterErrorKind.Conflict,
                 "NetworkInUse",
-                $"Network {network.Name} on {node.Name} has containers attached ({string.Join(", ", network.Containers)}); -Force disconnects them first.",
+                $"Network {network.Name} on {node.Name} has containers attached ({string.Join(", ", network.Containers)}); -DisconnectContainers disconnects them first.",
                 network.Name);
         }
 
