@@ -242,7 +242,9 @@ foreach ($command in Get-Command -Module $module.Name -CommandType Cmdlet | Sort
     $writer.WriteEndElement()
 
     $writer.WriteStartElement('command', 'relatedLinks', $ns.command)
-    foreach ($link in $doc.Links) {
+    # Get-Help -Online opens the first related link that has a URI: the cmdlet's own page, as platyPS writes it.
+    $online = @([pscustomobject]@{ Text = 'Online Version:'; Uri = $command.HelpUri } | Where-Object Uri)
+    foreach ($link in $online + $doc.Links) {
         $writer.WriteStartElement('maml', 'navigationLink', $ns.maml)
         $writer.WriteElementString('maml', 'linkText', $ns.maml, $link.Text)
         $writer.WriteElementString('maml', 'uri', $ns.maml, $link.Uri)
@@ -255,8 +257,18 @@ $writer.WriteEndElement()
 $writer.WriteEndDocument()
 $writer.Dispose()
 
-# About topics: plain text, as Get-Help about_* expects.
+# About topics: plain text in the layout of PowerShell's own about_*.help.txt. Get-Help reads a
+# topic's synopsis (what `Get-Help about_*` lists) from the file's fifth line, so the header is
+# fixed: TOPIC, the name, a blank line, SHORT DESCRIPTION, then the summary on one line.
 foreach ($about in Get-ChildItem $DocsPath -Filter 'about_*.md') {
-    $text = (Get-Content $about.FullName -Raw) -replace '(?m)^```\w*\s*$', '' -replace '(?m)^#+\s*', ''
+    $sections = Split-Sections -Text (Get-Content $about.FullName -Raw) -Level 2
+    $summary = (Get-Paragraphs ($sections['SHORT DESCRIPTION'] ?? '')) -join ' '
+    if (-not $summary) { throw "$($about.Name) has no SHORT DESCRIPTION section: Get-Help about_* would list the topic without a summary." }
+    $body = foreach ($key in $sections.Keys | Where-Object { $_ -ne 'SHORT DESCRIPTION' }) {
+        $key
+        ($sections[$key] -replace '(?m)^```\w*\s*$', '' -replace '(?m)^#+\s*', '').TrimEnd()
+        ''
+    }
+    $text = @('TOPIC', "    $($about.BaseName)", '', 'SHORT DESCRIPTION', "    $summary", '') + @($body) -join "`n"
     Set-Content -Path (Join-Path $helpDir "$($about.BaseName).help.txt") -Value $text -Encoding utf8NoBOM
 }

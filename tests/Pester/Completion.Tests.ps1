@@ -7,6 +7,8 @@ BeforeDiscovery {
     # so it still completes when the cluster is unreachable.
     $rows = @(
         @{ Line = 'Get-ClusterNode -Name w'; Expected = 'worker-1', 'worker-2', 'worker-3' }
+        @{ Line = 'Get-ClusterNode -Role c'; Expected = 'control-plane' }
+        @{ Line = 'New-ClusterNode -Role '; Expected = 'control-plane' }
         @{ Line = 'Suspend-ClusterNode -Name worker-'; Expected = 'worker-1', 'worker-2', 'worker-3' }
         @{ Line = 'Resume-ClusterNode -Name c'; Expected = 'cp-1' }
         @{ Line = 'Get-NodePod -Node '; Expected = 'cp-1', 'worker-1', 'worker-2', 'worker-3' }
@@ -54,7 +56,17 @@ BeforeDiscovery {
 
     # Parameters whose values are new names or come from elsewhere than the cluster, so nothing completes them.
     $notClusterObjects = @(
-        'New-CsiVolumeClaim -Name', 'New-StorageClass -Name', 'Install-CsiDriver -Name', 'New-ClusterNode -Name', 'New-NodeNetwork -Name'
+        'New-CsiVolumeClaim -Name', 'New-StorageClass -Name', 'Install-CsiDriver -Name', 'New-ClusterNode -Name', 'New-NodeNetwork -Name',
+        # A Docker network driver (bridge, macvlan ...): a plugin of the engine, not something the cluster holds.
+        'New-NodeNetwork -Driver'
+    )
+
+    # The audit's rule: a parameter names a cluster object when its name or one of its aliases is one of
+    # these words. A new cmdlet with such a parameter fails the coverage test until it has a completer
+    # and a row above (or an exemption with its reason).
+    $clusterObjectWords = @(
+        'Name', 'Node', 'NodeName', 'Namespace', 'Context', 'Role', 'App', 'Container', 'Revision', 'ToRevision',
+        'StorageClass', 'Provisioner', 'Driver', 'Claim', 'ClaimName', 'Volume', 'VolumeName', 'Network', 'Service', 'ServiceName', 'Unit'
     )
 }
 
@@ -167,7 +179,7 @@ Describe 'Completion of <Line> on the fleet' -ForEach $fleetRows {
     }
 }
 
-Describe 'Completion coverage' -ForEach @(@{ Rows = $rows + $fleetRows; Exempt = $notClusterObjects }) {
+Describe 'Completion coverage' -ForEach @(@{ Rows = $rows + $fleetRows; Exempt = $notClusterObjects; Words = $clusterObjectWords }) {
     It 'has a completer on every parameter that names a cluster object, and a row for each completer' {
         # Shared parameters (-Context, -Namespace) carry the same completer everywhere: one row covers them.
         $covered = @($Rows | ForEach-Object {
@@ -179,11 +191,16 @@ Describe 'Completion coverage' -ForEach @(@{ Rows = $rows + $fleetRows; Exempt =
             foreach ($parameter in $command.Parameters.Values) {
                 $key = "$($command.Name) -$($parameter.Name)"
                 $completer = $parameter.Attributes | Where-Object { $_ -is [System.Management.Automation.ArgumentCompleterAttribute] }
-                $namesObject = $parameter.Name -in 'Name', 'Node', 'Namespace', 'Context', 'StorageClass', 'Provisioner', 'Container', 'Revision', 'ToRevision'
+                $namesObject = @(@($parameter.Name) + $parameter.Aliases | Where-Object { $_ -in $Words }).Count -gt 0
                 if ($namesObject -and -not $completer -and $key -notin $Exempt) { "$key has no completer" }
                 if ($completer -and "$($parameter.Name)/$($completer.Type)" -notin $covered) { "$key ($($completer.Type.Name)) has no row in this file" }
             }
         }
         $missing | Should -BeNullOrEmpty
+    }
+
+    It 'counts -Role among the parameters that name cluster objects, so the rule above is not empty' {
+        'Role' | Should -BeIn $Words
+        (Get-Command Get-ClusterNode).Parameters['Role'].Attributes.Where({ $_ -is [System.Management.Automation.ArgumentCompleterAttribute] }).Type.Name | Should -Be 'NodeRoleCompleter'
     }
 }

@@ -17,6 +17,7 @@ BeforeAll {
     $modulePath = Get-ModuleUnderTest
     Import-Module $modulePath -Force
     $common = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
+    $projectUri = (Import-PowerShellDataFile (Join-Path (Get-RepoRoot) 'ClusterManagement.psd1')).PrivateData.PSData.ProjectUri
 
     function Get-ExampleCode {
         <# The powershell fences under "## EXAMPLES", in order: what the docs page shows users. #>
@@ -58,6 +59,32 @@ Describe 'Help for <Name>' -ForEach $commands {
     It 'names its output type' {
         @($help.returnValues.returnValue).Count | Should -BeGreaterOrEqual 1
     }
+
+    It 'opens its docs page in the repository with Get-Help -Online' {
+        $projectUri | Should -Match '^https://'
+        $command.HelpUri | Should -Be "$projectUri/blob/main/docs/$Name.md"
+        # Get-Help -Online follows the help's first related link when the help has one: it must be the same page.
+        @($help.relatedLinks.navigationLink)[0].uri | Should -Be $command.HelpUri
+    }
+
+    It 'shows every parameter with a type that says what to pass' {
+        foreach ($parameter in $help.parameters.parameter) {
+            $parameter.type.name | Should -Not -BeIn 'Object', 'Object[]', 'PSObject', 'PSObject[]' -Because "-$($parameter.name) of $Name must say what it takes"
+        }
+    }
+}
+
+Describe 'Generated help' {
+    It 'says nothing of the test world (emulator, test suites, test-only image tags)' {
+        $helpDir = Join-Path $modulePath 'en-US'
+        $files = @(Get-ChildItem $helpDir -File)
+        $files.Count | Should -BeGreaterThan 1
+        $hits = foreach ($file in $files) {
+            Select-String -Path $file.FullName -Pattern 'emulat', 'Pester', 'tests/', 'test suite', '\bbroken\b', 'fleet' -AllMatches |
+                ForEach-Object { "$($file.Name):$($_.LineNumber): $($_.Line.Trim())" }
+        }
+        $hits | Should -BeNullOrEmpty
+    }
 }
 
 Describe 'About topic <Topic>' -ForEach $abouts {
@@ -65,6 +92,15 @@ Describe 'About topic <Topic>' -ForEach $abouts {
         $text = Get-Help $Topic | Out-String
         $text | Should -Match 'SHORT DESCRIPTION'
         $text.Length | Should -BeGreaterThan 500
+    }
+
+    It 'lists its SHORT DESCRIPTION as its summary in Get-Help about_ClusterManagement*' {
+        $page = Get-Content (Join-Path (Get-RepoRoot) "docs/$Topic.md") -Raw
+        $summary = (($page -split '(?m)^## ')[1..99] | Where-Object { $_ -like 'SHORT DESCRIPTION*' }) -replace '^SHORT DESCRIPTION\s*', '' -replace '\s+', ' '
+        $summary.Trim() | Should -Not -BeNullOrEmpty
+        $listed = @(Get-Help 'about_ClusterManagement*' | Where-Object Name -eq $Topic)
+        $listed.Count | Should -Be 1
+        $listed[0].Synopsis | Should -Be $summary.Trim()
     }
 }
 

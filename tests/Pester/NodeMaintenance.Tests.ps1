@@ -203,7 +203,7 @@ Describe 'Suspend-ClusterNode -Drain' {
         $problems.Count | Should -Be 1
         $problems[0].FullyQualifiedErrorId | Should -BeLike 'DrainBlocked*'
         $message = $problems[0].Exception.Message
-        $message | Should -Match 'Pods that declare no controller \(use -Force to override\): default/refuse-bare'
+        $message | Should -Match 'Pods that declare no controller \(use -DeleteUnmanagedPods to override\): default/refuse-bare'
         $message | Should -Match 'Pods with local storage \(use -DeleteEmptyDirData to override\): default/refuse-scratch'
         $message | Should -Match 'DaemonSet-managed Pods \(use -IgnoreDaemonSets to ignore\): kube-system/kube-proxy-'
         $message | Should -Not -Match 'refuse-web'
@@ -213,7 +213,7 @@ Describe 'Suspend-ClusterNode -Drain' {
 
     It '-WhatIf lists exactly what would be evicted and left, and changes nothing' {
         $before = Get-PodName -Node worker-6
-        $script = "Import-Module '$(Get-ModuleUnderTest)'; Suspend-ClusterNode -Name worker-6 -Drain -IgnoreDaemonSets -DeleteEmptyDirData -Force -WhatIf"
+        $script = "Import-Module '$(Get-ModuleUnderTest)'; Suspend-ClusterNode -Name worker-6 -Drain -IgnoreDaemonSets -DeleteEmptyDirData -DeleteUnmanagedPods -Force -WhatIf"
         $run = Invoke-FreshPwsh -Script $script -Environment @{ KUBECONFIG = $cluster.KubeConfig }
         $run.ExitCode | Should -Be 0
         $run.Output | Should -Match 'Drain node worker-6: cordon it, evict 3 pod\(s\), leave 1 pod\(s\) running'
@@ -228,7 +228,7 @@ Describe 'Suspend-ClusterNode -Drain' {
     It 'evicts through the Eviction API, leaves DaemonSet and mirror pods, and writes a NodeDrainResult' {
         New-ClusterObject @(New-PodSpec -Name 'static-web' -Node worker-6 -Owner Mirror -Namespace kube-system)
         Invoke-EmulatorControl -Cluster $cluster -Method DELETE -Path 'requests' | Out-Null
-        $result = Suspend-ClusterNode -Name worker-6 -Drain -IgnoreDaemonSets -DeleteEmptyDirData -Force -WarningVariable warnings -WarningAction SilentlyContinue
+        $result = Suspend-ClusterNode -Name worker-6 -Drain -IgnoreDaemonSets -DeleteEmptyDirData -DeleteUnmanagedPods -Force -WarningVariable warnings -WarningAction SilentlyContinue
         $result.PSObject.TypeNames[0] | Should -Be 'ClusterManagement.Nodes.NodeDrainResult'
         $result.Completed | Should -BeTrue
         $result.Evicted | Should -Be @('default/refuse-bare', 'default/refuse-scratch', 'default/refuse-web')
@@ -236,6 +236,7 @@ Describe 'Suspend-ClusterNode -Drain' {
         ($result.Skipped | Where-Object Name -eq 'static-web').Reason | Should -Match 'mirror'
         ($result.Skipped | Where-Object Name -like 'kube-proxy-*').Reason | Should -Be 'ignoring DaemonSet-managed Pods'
         ($warnings -join "`n") | Should -Match 'deleting Pods that declare no controller: default/refuse-bare'
+        ($warnings -join "`n") | Should -Not -Match 'deprecated' -Because 'the switch is named, so -Force means only "do not ask"'
         @(Get-Request -Method POST -Like '/api/v1/namespaces/default/pods/*/eviction').Count | Should -Be 3
         Get-PodName -Node worker-6 | Where-Object { $_ -like 'default/*' } | Should -BeNullOrEmpty
         (Get-ClusterNode worker-6).Unschedulable | Should -BeTrue
@@ -342,7 +343,13 @@ Describe 'Suspend-ClusterNode -Drain' {
         $kubectl = Invoke-Kubectl drain worker-2 --ignore-daemonsets --delete-emptydir-data --force
         $kubectl.ExitCode | Should -Be 0
         $kubectl.Output | Should -Match 'node/worker-2 drained'
-        $module = Suspend-ClusterNode -Name worker-3 -Drain -IgnoreDaemonSets -DeleteEmptyDirData -Force -WarningAction SilentlyContinue
+        $moduleRun = Suspend-ClusterNode -Name worker-3 -Drain -IgnoreDaemonSets -DeleteEmptyDirData -DeleteUnmanagedPods -Force -WarningAction SilentlyContinue -Verbose 4>&1
+        $module = $moduleRun | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }
+        # Each eviction is logged in kubectl's words: the same lines, node name aside.
+        $kubectlLines = @(($kubectl.Output + "`n" + $kubectl.Error) -split '\r?\n' | Where-Object { $_ -match '^(evicting pod default/same-|pod/same-\S+ evicted$)' } | ForEach-Object { $_ -replace 'worker-2', 'NODE' } | Sort-Object -Unique)
+        $moduleLines = @($moduleRun | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message | Where-Object { $_ -match '^(evicting pod default/same-|pod/same-\S+ evicted$)' } | ForEach-Object { $_ -replace 'worker-3', 'NODE' } | Sort-Object -Unique)
+        $kubectlLines.Count | Should -Be 8
+        $moduleLines | Should -Be $kubectlLines
         # Only the pods made for this test: the seeded CoreDNS runs on worker-2 alone.
         $kubectlEvicted = @([regex]::Matches($kubectl.Output, 'pod/(same-\S+) evicted') | ForEach-Object { $_.Groups[1].Value -replace 'worker-2', 'NODE' } | Sort-Object)
         $moduleEvicted = @($module.Evicted | ForEach-Object { ($_ -split '/')[1] -replace 'worker-3', 'NODE' } | Sort-Object)
@@ -350,5 +357,59 @@ Describe 'Suspend-ClusterNode -Drain' {
         $moduleEvicted | Should -Be $kubectlEvicted
         $kubectl.Error | Should -Match 'ignoring DaemonSet-managed Pods: kube-system/kube-proxy-'
         (Get-ClusterNode worker-2).Status | Should -Be (Get-ClusterNode worker-3).Status
+    }
+}
+
+Describe 'Suspend-ClusterNode -Force only skips the prompt' {
+    # worker-4: only the cordon tests touch it, and they uncordon it again.
+    AfterEach { Resume-ClusterNode -Name worker-4 }
+
+    It '-DeleteUnmanagedPods deletes pods without a controller; -Force -DeleteUnmanagedPods:$false refuses them, without a deprecation warning' {
+        New-ClusterObject @(New-PodSpec -Name 'force-bare-1' -Node worker-4 -Owner None)
+        Suspend-ClusterNode -Name worker-4 -Drain -IgnoreDaemonSets -DeleteUnmanagedPods:$false -Force -ErrorVariable problems -ErrorAction SilentlyContinue -WarningVariable warnings -WarningAction SilentlyContinue | Should -BeNullOrEmpty
+        $problems.Count | Should -Be 1
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'DrainBlocked*'
+        $problems[0].Exception.Message | Should -Match 'use -DeleteUnmanagedPods to override\): default/force-bare-1'
+        $warnings | Should -BeNullOrEmpty
+        Get-PodName -Node worker-4 | Should -Contain 'default/force-bare-1'
+
+        $result = Suspend-ClusterNode -Name worker-4 -Drain -IgnoreDaemonSets -DeleteUnmanagedPods -Confirm:$false -WarningVariable warnings -WarningAction SilentlyContinue
+        $result.Evicted | Should -Contain 'default/force-bare-1'
+        ($warnings -join "`n") | Should -Not -Match 'deprecated'
+    }
+
+    It '-Force alone still deletes them for one release, and warns once, naming -DeleteUnmanagedPods' {
+        New-ClusterObject @(New-PodSpec -Name 'force-bare-2' -Node worker-4 -Owner None; New-PodSpec -Name 'force-bare-3' -Node worker-4 -Owner None)
+        $result = Suspend-ClusterNode -Name worker-4 -Drain -IgnoreDaemonSets -Force -WarningVariable warnings -WarningAction SilentlyContinue
+        $result.Evicted | Should -Be @('default/force-bare-2', 'default/force-bare-3')
+        $deprecation = @($warnings | Where-Object { "$_" -match 'deprecated' })
+        $deprecation.Count | Should -Be 1
+        "$($deprecation[0])" | Should -Match '-Force on Suspend-ClusterNode also deletes pods that declare no controller.*add -DeleteUnmanagedPods to keep it, or -DeleteUnmanagedPods:\$false'
+    }
+
+    It '-Force alone says nothing of the old meaning when no pod needs it' {
+        New-ClusterObject @(New-PodSpec -Name 'force-web' -Node worker-4)
+        $result = Suspend-ClusterNode -Name worker-4 -Drain -IgnoreDaemonSets -Force -WarningVariable warnings -WarningAction SilentlyContinue
+        $result.Evicted | Should -Be @('default/force-web')
+        ($warnings -join "`n") | Should -Not -Match 'deprecated'
+    }
+
+    It 'counts each eviction on the progress bar as it happens, and logs it as kubectl does' {
+        New-ClusterObject @(1..3 | ForEach-Object { New-PodSpec -Name "progress-$_" -Node worker-4 })
+        $shell = [powershell]::Create()
+        try {
+            $null = $shell.AddScript("Import-Module '$(Get-ModuleUnderTest)'; `$env:KUBECONFIG = '$($cluster.KubeConfig)'; Suspend-ClusterNode -Name worker-4 -Drain -IgnoreDaemonSets -GracePeriod 0 -Force -Verbose").Invoke()
+            $shell.Streams.Error | Should -BeNullOrEmpty
+            $statuses = @($shell.Streams.Progress | Where-Object { $_.Activity -eq 'Draining node worker-4' -and $_.RecordType -eq 'Processing' } | ForEach-Object StatusDescription)
+            $statuses | Should -Be @('0 of 3 pods evicted', '1 of 3 pods evicted', '2 of 3 pods evicted', '3 of 3 pods evicted')
+            @($shell.Streams.Progress | Where-Object { $_.Activity -eq 'Draining node worker-4' -and $_.RecordType -eq 'Completed' }).Count | Should -Be 1
+            $verbose = @($shell.Streams.Verbose | ForEach-Object Message)
+            foreach ($name in 1..3 | ForEach-Object { "progress-$_" }) {
+                $verbose | Should -Contain "evicting pod default/$name"
+                $verbose | Should -Contain "pod/$name evicted"
+                [array]::IndexOf($verbose, "evicting pod default/$name") | Should -BeLessThan ([array]::IndexOf($verbose, "pod/$name evicted"))
+            }
+        }
+        finally { $shell.Dispose() }
     }
 }

@@ -253,11 +253,17 @@ Describe 'Node networks and routes' -Skip:([bool]$script:fleetSkipReason) {
             Remove-NodeNetwork -Node worker-1 -Name nn-v4 @script:access -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable failures
             $failures[0].FullyQualifiedErrorId | Should -BeLike 'NetworkInUse*'
             $failures[0].Exception.Message | Should -Match 'nn-sleeper'
+            $failures[0].Exception.Message | Should -Match '-DisconnectContainers'
+            # -Force only skips the prompt once the switch is named.
+            Remove-NodeNetwork -Node worker-1 -Name nn-v4 @script:access -Force -DisconnectContainers:$false -ErrorAction SilentlyContinue -ErrorVariable failures -WarningVariable warned -WarningAction SilentlyContinue
+            $failures[0].FullyQualifiedErrorId | Should -BeLike 'NetworkInUse*'
+            $warned | Should -BeNullOrEmpty
             Get-EngineNetworkNames worker-1 | Should -Contain 'nn-v4'
         }
 
-        It 'disconnects the containers first with -Force' {
-            $removed = Remove-NodeNetwork -Node worker-1 -Name nn-v4 @script:access -Force -PassThru
+        It 'disconnects the containers first with -DisconnectContainers' {
+            $removed = Remove-NodeNetwork -Node worker-1 -Name nn-v4 @script:access -DisconnectContainers -Force -PassThru -WarningVariable warned -WarningAction SilentlyContinue
+            "$warned" | Should -Not -Match 'deprecated'
             $removed.Containers | Should -Be @('nn-sleeper')
             Get-EngineNetworkNames worker-1 | Should -Not -Contain 'nn-v4'
             Invoke-Node worker-1 "sudo -n docker inspect -f '{{.State.Running}}' nn-sleeper" | Should -Be 'true'

@@ -308,26 +308,40 @@ Describe 'Volumes, reclaim and removal' {
 
     It 'deletes the volume of a claim whose policy is Delete' {
         $claim = New-CsiVolumeClaim -Name scratch -Size 1Gi -Wait
-        Remove-CsiVolumeClaim -Name scratch -Force -Verbose 4>&1 | Out-String | Should -Match 'will be deleted'
+        Remove-CsiVolumeClaim -Name scratch -Force -Verbose -WarningVariable warned 4>&1 | Out-String | Should -Match 'will be deleted'
+        "$warned" | Should -Not -Match 'deprecated' -Because '-Force on a claim nobody mounts only skips the prompt'
         Wait-Until { -not (Get-CsiVolume -Name $claim.Volume -ErrorAction SilentlyContinue) } 'volume deleted'
     }
 
-    It 'refuses to remove a claim a pod mounts unless -Force, then it stays Terminating until the pod is gone' {
-        $failure = { Remove-CsiVolumeClaim -Name mypvc -Force:$false -Confirm:$false -ErrorAction Stop } | Should -Throw -PassThru
+    It 'refuses to remove a claim a pod mounts unless -EvenIfInUse (or, deprecated, -Force alone), then it stays Terminating until the pod is gone' {
+        $failure = { Remove-CsiVolumeClaim -Name mypvc -Confirm:$false -ErrorAction Stop } | Should -Throw -PassThru
         $failure.FullyQualifiedErrorId | Should -BeLike 'CsiVolumeClaimInUse*'
         $failure.Exception.Message | Should -Match 'db'
+        $failure.Exception.Message | Should -Match 'use -EvenIfInUse'
+        # -Force with the switch named as off: only "do not ask", so the claim in use stays, and nothing is said of -Force.
+        $failure = { Remove-CsiVolumeClaim -Name mypvc -Force -EvenIfInUse:$false -ErrorAction Stop -WarningVariable quiet -WarningAction SilentlyContinue } | Should -Throw -PassThru
+        $failure.FullyQualifiedErrorId | Should -BeLike 'CsiVolumeClaimInUse*'
+        $quiet | Should -BeNullOrEmpty
+        Get-CsiVolumeClaim -Name mypvc | Should -Not -BeNullOrEmpty
+        # -Force alone: the old meaning for one release, with a warning naming the new switch.
         Remove-CsiVolumeClaim -Name mypvc -Force -WarningVariable warned -WarningAction SilentlyContinue
+        @($warned | Where-Object { "$_" -match 'deprecated' }).Count | Should -Be 1
+        "$warned" | Should -Match '-Force on Remove-CsiVolumeClaim also removes claims that pods mount, as -EvenIfInUse does'
         "$warned" | Should -Match 'stays Terminating'
         (Get-CsiVolumeClaim -Name mypvc).Status | Should -Be 'Terminating'
         Invoke-KubectlJson -KubeConfig $cluster.KubeConfig -Arguments 'delete', 'pod', 'db', '--grace-period=0' | Out-Null
         Wait-Until { -not (Get-CsiVolumeClaim -Name mypvc -ErrorAction SilentlyContinue) } 'mypvc gone'
     }
 
-    It 'refuses to remove a class in use unless -Force' {
+    It 'refuses to remove a class in use unless -EvenIfInUse' {
         $failure = { Remove-StorageClass -Name late -Force:$false -Confirm:$false -ErrorAction Stop } | Should -Throw -PassThru
         $failure.FullyQualifiedErrorId | Should -BeLike 'StorageClassInUse*'
-        Remove-StorageClass -Name late -Force -WarningVariable warned -WarningAction SilentlyContinue
+        $failure.Exception.Message | Should -Match 'use -EvenIfInUse'
+        $failure = { Remove-StorageClass -Name late -Force -EvenIfInUse:$false -ErrorAction Stop } | Should -Throw -PassThru
+        $failure.FullyQualifiedErrorId | Should -BeLike 'StorageClassInUse*'
+        Remove-StorageClass -Name late -EvenIfInUse -Confirm:$false -WarningVariable warned -WarningAction SilentlyContinue
         "$warned" | Should -Match 'can no longer be expanded'
+        "$warned" | Should -Not -Match 'deprecated'
         Get-StorageClass -Name late -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $failure = { Resize-CsiVolumeClaim -Name late-claim -Size 1Gi -ErrorAction Stop } | Should -Throw -PassThru
         $failure.FullyQualifiedErrorId | Should -BeLike 'ClaimClassMissing*'

@@ -37,13 +37,20 @@ public sealed class NodeService(ClusterConnection connection)
     }
 
     /// <summary>Node names only, for tab completion; one page is plenty for a completion list.</summary>
-    public async Task<IReadOnlyList<string>> ListNamesAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> ListNamesAsync(CancellationToken cancellationToken) =>
+        (await FirstPageAsync(cancellationToken).ConfigureAwait(false)).Select(n => n.Metadata.Name).ToList();
+
+    /// <summary>The roles the nodes have (node-role.kubernetes.io/* and kubernetes.io/role labels), for tab completion.</summary>
+    public async Task<IReadOnlyList<string>> ListRolesAsync(CancellationToken cancellationToken) =>
+        (await FirstPageAsync(cancellationToken).ConfigureAwait(false)).SelectMany(n => NodeMapper.RolesOf(n.Metadata.Labels)).Distinct(StringComparer.Ordinal).ToList();
+
+    private async Task<IList<V1Node>> FirstPageAsync(CancellationToken cancellationToken)
     {
         var list = await KubeApi.Call(
             ct => connection.Client.CoreV1.ListNodeAsync(limit: Paging.PageSize, cancellationToken: ct),
             new ResourceRef("Node", null),
             cancellationToken,
             idempotent: false).ConfigureAwait(false);
-        return list.Items.Select(n => n.Metadata.Name).ToList();
+        return list.Items;
     }
 }

@@ -4,7 +4,7 @@ using ClusterManagement.Infrastructure;
 
 namespace ClusterManagement.Apps;
 
-[Cmdlet(VerbsCommon.Get, "AppRevision")]
+[Cmdlet(VerbsCommon.Get, "AppRevision", HelpUri = HelpPages.Docs + "Get-AppRevision.md")]
 [OutputType(typeof(AppRevision))]
 public sealed class GetAppRevisionCommand : NamespacedCmdlet
 {

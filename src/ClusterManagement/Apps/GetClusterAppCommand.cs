@@ -4,7 +4,7 @@ using ClusterManagement.Infrastructure;
 
 namespace ClusterManagement.Apps;
 
-[Cmdlet(VerbsCommon.Get, "ClusterApp", DefaultParameterSetName = InNamespace)]
+[Cmdlet(VerbsCommon.Get, "ClusterApp", DefaultParameterSetName = InNamespace, HelpUri = HelpPages.Docs + "Get-ClusterApp.md")]
 [OutputType(typeof(ClusterApp))]
 public sealed class GetClusterAppCommand : NamespacedCmdlet
 {

@@ -1,8 +1,9 @@
 using System.Management.Automation;
+using ClusterManagement.Infrastructure;
 
 namespace ClusterManagement.Apps;
 
-[Cmdlet(VerbsLifecycle.Invoke, "AppRollback", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = ByApp)]
+[Cmdlet(VerbsLifecycle.Invoke, "AppRollback", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = ByApp, HelpUri = HelpPages.Docs + "Invoke-AppRollback.md")]
 [OutputType(typeof(AppRollout))]
 public sealed class InvokeAppRollbackCommand : AppCmdlet
 {

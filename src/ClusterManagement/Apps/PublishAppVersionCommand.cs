@@ -4,7 +4,7 @@ using ClusterManagement.Infrastructure;
 
 namespace ClusterManagement.Apps;
 
-[Cmdlet(VerbsData.Publish, "AppVersion", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsData.Publish, "AppVersion", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpPages.Docs + "Publish-AppVersion.md")]
 [OutputType(typeof(AppRollout))]
 public sealed class PublishAppVersionCommand : AppCmdlet
 {
@@ -21,7 +21,8 @@ public sealed class PublishAppVersionCommand : AppCmdlet
 
     [Parameter(Mandatory = true, Position = 1)]
     [ValidateNotNull]
-    public object Image { get; set; } = "";
+    [ContainerImagesTransformation]
+    public ContainerImages? Image { get; set; }
 
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -61,30 +62,13 @@ public sealed class PublishAppVersionCommand : AppCmdlet
         });
     }
 
-    /// <summary>Reads -Image on the pipeline thread, so a bad reference or shape is an error before any request.</summary>
-    private List<KeyValuePair<string?, string>>? ParseImages()
+    /// <summary>Checks -Image on the pipeline thread, so a bad reference or shape is an error before any request.</summary>
+    private IReadOnlyList<KeyValuePair<string?, string>>? ParseImages()
     {
-        var value = Image is PSObject wrapped ? wrapped.BaseObject : Image;
-        var images = new List<KeyValuePair<string?, string>>();
-        if (value is IDictionary map)
+        var images = Image!.Images;
+        if (Image.NamesContainers && Container is not null)
         {
-            if (Container is not null)
-            {
-                WriteErrorRecord(ErrorRecords.InvalidArgument("ContainerWithImageMap", "-Container names one container; with a hashtable -Image names them itself. Give one or the other.", Container));
-                return null;
-            }
-            foreach (DictionaryEntry entry in map)
-            {
-                images.Add(new(entry.Key?.ToString(), (entry.Value is PSObject p ? p.BaseObject : entry.Value)?.ToString() ?? ""));
-            }
-        }
-        else if (value is string text)
-        {
-            images.Add(new(Container, text));
-        }
-        else
-        {
-            WriteErrorRecord(ErrorRecords.InvalidArgument("ImageNotRecognized", $"-Image takes an image reference or a hashtable of container name to image, not {value.GetType().Name}.", Image));
+            WriteErrorRecord(ErrorRecords.InvalidArgument("ContainerWithImageMap", "-Container names one container; with a hashtable -Image names them itself. Give one or the other.", Container));
             return null;
         }
         foreach (var (container, image) in images)
@@ -100,6 +84,6 @@ public sealed class PublishAppVersionCommand : AppCmdlet
             WriteErrorRecord(ErrorRecords.InvalidArgument("ImageMissing", "-Image is an empty hashtable: name at least one container and its image.", Image));
             return null;
         }
-        return images;
+        return images.Select(i => new KeyValuePair<string?, string>(i.Key ?? Container, i.Value)).ToList();
     }
 }

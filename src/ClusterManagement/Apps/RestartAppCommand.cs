@@ -1,9 +1,10 @@
 using System.Management.Automation;
+using ClusterManagement.Infrastructure;
 using ClusterManagement.Common;
 
 namespace ClusterManagement.Apps;
 
-[Cmdlet(VerbsLifecycle.Restart, "App", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsLifecycle.Restart, "App", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpPages.Docs + "Restart-App.md")]
 [OutputType(typeof(AppRollout))]
 public sealed class RestartAppCommand : AppCmdlet
 {

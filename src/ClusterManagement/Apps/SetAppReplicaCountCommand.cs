@@ -1,8 +1,9 @@
 using System.Management.Automation;
+using ClusterManagement.Infrastructure;
 
 namespace ClusterManagement.Apps;
 
-[Cmdlet(VerbsCommon.Set, "AppReplicaCount", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsCommon.Set, "AppReplicaCount", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpPages.Docs + "Set-AppReplicaCount.md")]
 [OutputType(typeof(ClusterApp), typeof(AppRollout))]
 public sealed class SetAppReplicaCountCommand : AppCmdlet
 {

@@ -1,8 +1,9 @@
 using System.Management.Automation;
+using ClusterManagement.Infrastructure;
 
 namespace ClusterManagement.Apps;
 
-[Cmdlet(VerbsLifecycle.Suspend, "AppRollout", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsLifecycle.Suspend, "AppRollout", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpPages.Docs + "Suspend-AppRollout.md")]
 [OutputType(typeof(ClusterApp))]
 public sealed class SuspendAppRolloutCommand : AppPauseCmdlet
 {

@@ -1,8 +1,9 @@
 using System.Management.Automation;
+using ClusterManagement.Infrastructure;
 
 namespace ClusterManagement.Apps;
 
-[Cmdlet(VerbsLifecycle.Wait, "AppRollout")]
+[Cmdlet(VerbsLifecycle.Wait, "AppRollout", HelpUri = HelpPages.Docs + "Wait-AppRollout.md")]
 [OutputType(typeof(AppRollout))]
 public sealed class WaitAppRolloutCommand : AppCmdlet
 {

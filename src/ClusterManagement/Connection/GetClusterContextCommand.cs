@@ -6,7 +6,7 @@ using ClusterManagement.Kubernetes;
 
 namespace ClusterManagement.Connection;
 
-[Cmdlet(VerbsCommon.Get, "ClusterContext")]
+[Cmdlet(VerbsCommon.Get, "ClusterContext", HelpUri = HelpPages.Docs + "Get-ClusterContext.md")]
 [OutputType(typeof(ClusterContext))]
 public sealed class GetClusterContextCommand : AsyncCmdlet
 {

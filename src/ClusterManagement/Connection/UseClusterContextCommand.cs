@@ -7,7 +7,7 @@ using ClusterManagement.Kubernetes;
 namespace ClusterManagement.Connection;
 
 /// <summary>Chooses the context (and namespace) for this PowerShell session only; no kubeconfig file is written.</summary>
-[Cmdlet(VerbsOther.Use, "ClusterContext", SupportsShouldProcess = true, DefaultParameterSetName = ChooseSet)]
+[Cmdlet(VerbsOther.Use, "ClusterContext", SupportsShouldProcess = true, DefaultParameterSetName = ChooseSet, HelpUri = HelpPages.Docs + "Use-ClusterContext.md")]
 [OutputType(typeof(ClusterContext))]
 public sealed class UseClusterContextCommand : AsyncCmdlet
 {

@@ -19,7 +19,7 @@ public abstract class AsyncCmdlet : PSCmdlet
     /// <summary>Skips confirmation prompts; declared by cmdlets that change things.</summary>
     protected virtual bool ForceRequested => false;
 
-    private bool forceDeprecationWarned;
+    private int forceDeprecationWarned;
 
     protected override void StopProcessing() => stopping.Cancel();
 
@@ -131,30 +131,38 @@ public abstract class AsyncCmdlet : PSCmdlet
 
     /// <summary>
     /// Whether the destructive switch <paramref name="switchName"/> is in effect. On this cmdlet -Force once
-    /// meant it as well; for one release -Force alone still does, so old scripts behave as before, but says
-    /// so once per invocation. Naming the switch (present or <c>:$false</c>) decides alone and ends the warning.
+    /// meant it as well; for one release -Force alone still does, so old scripts behave as before, and says
+    /// so (once per invocation). Call it only where the switch makes a difference, so a -Force that only
+    /// skips the prompt stays quiet. Naming the switch (present or <c>:$false</c>) decides alone.
     /// </summary>
-    /// <param name="meaning">What the switch does, after "also": "deletes pods that declare no controller".</param>
+    /// <param name="meaning">What the switch does, after "also": "removes claims that pods mount".</param>
     internal bool DestructiveSwitchInEffect(string switchName, string meaning, PipelineWriter writer)
     {
-        if (MyInvocation.BoundParameters.TryGetValue(switchName, out var value))
+        if (MyInvocation.BoundParameters.TryGetValue(switchName, out var value) && value is SwitchParameter { IsPresent: true })
         {
-            return value is SwitchParameter { IsPresent: true };
+            return true;
         }
 
-        if (!ForceRequested)
+        if (!ForceStandsFor(switchName))
         {
             return false;
         }
 
-        if (!forceDeprecationWarned)
+        WarnForceDeprecated(switchName, meaning, writer);
+        return true;
+    }
+
+    /// <summary>-Force alone standing in for <paramref name="switchName"/>: see <see cref="DestructiveSwitchInEffect"/>.</summary>
+    internal bool ForceStandsFor(string switchName) => ForceRequested && !MyInvocation.BoundParameters.ContainsKey(switchName);
+
+    internal void WarnForceDeprecated(string switchName, string meaning, PipelineWriter writer)
+    {
+        // Work may run for several nodes at once: one warning however many need it.
+        if (Interlocked.Exchange(ref forceDeprecationWarned, 1) == 0)
         {
-            forceDeprecationWarned = true;
             var command = MyInvocation.MyCommand.Name;
             writer.Warning($"-Force on {command} also {meaning}, as -{switchName} does. That second meaning is deprecated and goes in the next release, when -Force will only skip confirmation: add -{switchName} to keep it, or -{switchName}:$false to only skip confirmation.");
         }
-
-        return true;
     }
 
     private bool WhatIfRequested =>

@@ -8,7 +8,7 @@ namespace ClusterManagement.Manifests;
 /// then CRDs, then RBAC, then the rest. -WhatIf prints the plan: which objects would be created and
 /// which applied to existing ones.
 /// </summary>
-[Cmdlet(VerbsData.Publish, "ClusterManifest", SupportsShouldProcess = true)]
+[Cmdlet(VerbsData.Publish, "ClusterManifest", SupportsShouldProcess = true, HelpUri = HelpPages.Docs + "Publish-ClusterManifest.md")]
 [OutputType(typeof(AppliedObject))]
 public sealed class PublishClusterManifestCommand : ClusterCmdlet
 {

@@ -7,7 +7,7 @@ using ClusterManagement.Nodes;
 namespace ClusterManagement.Network;
 
 /// <summary>Adds a route to node hosts' main routing table with ip route over SSH; -Persist also writes it where the distribution keeps static routes.</summary>
-[Cmdlet(VerbsCommon.Add, "NodeRoute", SupportsShouldProcess = true)]
+[Cmdlet(VerbsCommon.Add, "NodeRoute", SupportsShouldProcess = true, HelpUri = HelpPages.Docs + "Add-NodeRoute.md")]
 [OutputType(typeof(NodeRoute))]
 public sealed class AddNodeRouteCommand : NodeNetworkCmdlet
 {

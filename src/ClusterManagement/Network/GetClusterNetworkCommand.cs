@@ -9,7 +9,7 @@ namespace ClusterManagement.Network;
 /// that overlap) are written as warnings either way, so they are seen even when the objects go further
 /// down a pipeline.
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "ClusterNetwork", DefaultParameterSetName = Nodes)]
+[Cmdlet(VerbsCommon.Get, "ClusterNetwork", DefaultParameterSetName = Nodes, HelpUri = HelpPages.Docs + "Get-ClusterNetwork.md")]
 [OutputType(typeof(NodeNetwork), ParameterSetName = [Nodes])]
 [OutputType(typeof(ClusterNetworkSummary), ParameterSetName = [OnlySummary])]
 public sealed class GetClusterNetworkCommand : ClusterCmdlet

@@ -7,7 +7,7 @@ using ClusterManagement.Nodes;
 
 namespace ClusterManagement.Network;
 
-[Cmdlet(VerbsCommon.Get, "NodeNetwork")]
+[Cmdlet(VerbsCommon.Get, "NodeNetwork", HelpUri = HelpPages.Docs + "Get-NodeNetwork.md")]
 [OutputType(typeof(EngineNetwork))]
 public sealed class GetNodeNetworkCommand : NodeNetworkCmdlet
 {

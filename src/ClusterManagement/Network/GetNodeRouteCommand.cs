@@ -7,7 +7,7 @@ using ClusterManagement.Nodes;
 
 namespace ClusterManagement.Network;
 
-[Cmdlet(VerbsCommon.Get, "NodeRoute")]
+[Cmdlet(VerbsCommon.Get, "NodeRoute", HelpUri = HelpPages.Docs + "Get-NodeRoute.md")]
 [OutputType(typeof(NodeRoute))]
 public sealed class GetNodeRouteCommand : NodeNetworkCmdlet
 {

@@ -8,7 +8,7 @@ using ClusterManagement.Nodes;
 namespace ClusterManagement.Network;
 
 /// <summary>Creates an engine network with address management on nodes; the CIDR arithmetic is checked before the engine is asked.</summary>
-[Cmdlet(VerbsCommon.New, "NodeNetwork", SupportsShouldProcess = true)]
+[Cmdlet(VerbsCommon.New, "NodeNetwork", SupportsShouldProcess = true, HelpUri = HelpPages.Docs + "New-NodeNetwork.md")]
 [OutputType(typeof(EngineNetwork))]
 public sealed class NewNodeNetworkCommand : NodeNetworkCmdlet
 {

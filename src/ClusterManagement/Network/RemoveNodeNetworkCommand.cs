@@ -7,7 +7,7 @@ using ClusterManagement.Nodes;
 namespace ClusterManagement.Network;
 
 /// <summary>Removes engine networks; one with containers attached stays unless -DisconnectContainers.</summary>
-[Cmdlet(VerbsCommon.Remove, "NodeNetwork", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[Cmdlet(VerbsCommon.Remove, "NodeNetwork", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, HelpUri = HelpPages.Docs + "Remove-NodeNetwork.md")]
 [OutputType(typeof(EngineNetwork))]
 public sealed class RemoveNodeNetworkCommand : NodeNetworkCmdlet
 {
@@ -63,7 +63,6 @@ public sealed class RemoveNodeNetworkCommand : NodeNetworkCmdlet
     {
         var nodes = await ResolveNodesAsync(Connect(), writer, allWhenNone: false, ct).ConfigureAwait(false);
         var service = new EngineNetworkService(Connector(writer), writer);
-        var disconnect = DestructiveSwitchInEffect(nameof(DisconnectContainers), "disconnects the containers attached to a network", writer);
         var work = targets.Select(t => (Node: nodes.FirstOrDefault(n => n.Name == t.Node), t.Name)).Where(t => t.Node is not null).ToList();
         var results = await RunAllAsync(
             work,
@@ -71,7 +70,7 @@ public sealed class RemoveNodeNetworkCommand : NodeNetworkCmdlet
             (target, token) => service.RemoveAsync(
                 target.Node!,
                 target.Name,
-                disconnect,
+                () => DestructiveSwitchInEffect(nameof(DisconnectContainers), "disconnects the containers attached to a network", writer),
                 network => writer.ShouldProcessAsync(
                     $"{network.Name} on {network.Node}",
                     network.Containers.Length > 0 ? $"Disconnect {network.Containers.Length} container(s) and remove network" : "Remove network"),

@@ -8,7 +8,7 @@ using ClusterManagement.Nodes;
 namespace ClusterManagement.Network;
 
 /// <summary>Removes routes from node hosts (NodeRoute objects from Get-NodeRoute bind by property); -Persist also removes the persisted line.</summary>
-[Cmdlet(VerbsCommon.Remove, "NodeRoute", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[Cmdlet(VerbsCommon.Remove, "NodeRoute", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, HelpUri = HelpPages.Docs + "Remove-NodeRoute.md")]
 [OutputType(typeof(NodeRoute))]
 public sealed class RemoveNodeRouteCommand : NodeNetworkCmdlet
 {

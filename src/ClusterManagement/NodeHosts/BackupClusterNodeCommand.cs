@@ -5,7 +5,7 @@ using ClusterManagement.Nodes;
 
 namespace ClusterManagement.NodeHosts;
 
-[Cmdlet(VerbsData.Backup, "ClusterNode", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[Cmdlet(VerbsData.Backup, "ClusterNode", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, HelpUri = HelpPages.Docs + "Backup-ClusterNode.md")]
 [OutputType(typeof(NodeBackup))]
 public sealed class BackupClusterNodeCommand : NodeHostCmdlet
 {

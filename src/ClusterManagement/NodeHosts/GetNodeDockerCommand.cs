@@ -5,7 +5,7 @@ using ClusterManagement.Nodes;
 
 namespace ClusterManagement.NodeHosts;
 
-[Cmdlet(VerbsCommon.Get, "NodeDocker")]
+[Cmdlet(VerbsCommon.Get, "NodeDocker", HelpUri = HelpPages.Docs + "Get-NodeDocker.md")]
 [OutputType(typeof(NodeDocker))]
 public sealed class GetNodeDockerCommand : NodeHostCmdlet
 {

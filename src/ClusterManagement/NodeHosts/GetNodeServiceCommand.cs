@@ -5,7 +5,7 @@ using ClusterManagement.Nodes;
 
 namespace ClusterManagement.NodeHosts;
 
-[Cmdlet(VerbsCommon.Get, "NodeService")]
+[Cmdlet(VerbsCommon.Get, "NodeService", HelpUri = HelpPages.Docs + "Get-NodeService.md")]
 [OutputType(typeof(NodeUnit))]
 public sealed class GetNodeServiceCommand : NodeHostCmdlet
 {

@@ -10,7 +10,7 @@ using ClusterManagement.Nodes;
 
 namespace ClusterManagement.NodeHosts;
 
-[Cmdlet(VerbsCommon.New, "ClusterNode", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsCommon.New, "ClusterNode", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpPages.Docs + "New-ClusterNode.md")]
 [OutputType(typeof(ClusterNode))]
 public sealed class NewClusterNodeCommand : NodeHostCmdlet
 {
@@ -81,6 +81,7 @@ public sealed class NewClusterNodeCommand : NodeHostCmdlet
     /// </summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NodeRoleCompleter))]
     public string[] Role { get; set; } = [];
 
     /// <summary>

@@ -6,7 +6,7 @@ using ClusterManagement.Nodes;
 
 namespace ClusterManagement.NodeHosts;
 
-[Cmdlet(VerbsCommon.Remove, "ClusterNode", DefaultParameterSetName = ByPod, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[Cmdlet(VerbsCommon.Remove, "ClusterNode", DefaultParameterSetName = ByPod, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, HelpUri = HelpPages.Docs + "Remove-ClusterNode.md")]
 [OutputType(typeof(ClusterNode))]
 public sealed class RemoveClusterNodeCommand : NodeHostCmdlet
 {

@@ -9,7 +9,7 @@ using ClusterManagement.Rollout;
 
 namespace ClusterManagement.NodeHosts;
 
-[Cmdlet(VerbsData.Update, "NodeDocker", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[Cmdlet(VerbsData.Update, "NodeDocker", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, HelpUri = HelpPages.Docs + "Update-NodeDocker.md")]
 [OutputType(typeof(NodeDockerUpgrade))]
 public sealed class UpdateNodeDockerCommand : NodeHostCmdlet
 {

@@ -4,7 +4,7 @@ using ClusterManagement.Infrastructure;
 
 namespace ClusterManagement.Nodes;
 
-[Cmdlet(VerbsCommon.Get, "ClusterNode", DefaultParameterSetName = ByName)]
+[Cmdlet(VerbsCommon.Get, "ClusterNode", DefaultParameterSetName = ByName, HelpUri = HelpPages.Docs + "Get-ClusterNode.md")]
 [OutputType(typeof(ClusterNode))]
 public sealed class GetClusterNodeCommand : PodNodeCmdlet
 {
@@ -17,6 +17,7 @@ public sealed class GetClusterNodeCommand : PodNodeCmdlet
 
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NodeRoleCompleter))]
     public string? Role { get; set; }
 
     [Parameter]

@@ -5,7 +5,7 @@ using ClusterManagement.Infrastructure;
 namespace ClusterManagement.Nodes;
 
 /// <summary>Lists the pods that run on nodes, with what a drain decides on: controller, mirror pod, local storage.</summary>
-[Cmdlet(VerbsCommon.Get, "NodePod")]
+[Cmdlet(VerbsCommon.Get, "NodePod", HelpUri = HelpPages.Docs + "Get-NodePod.md")]
 [OutputType(typeof(NodePod))]
 public sealed class GetNodePodCommand : ClusterCmdlet
 {

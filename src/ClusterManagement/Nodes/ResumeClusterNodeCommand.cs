@@ -5,7 +5,7 @@ using ClusterManagement.Infrastructure;
 namespace ClusterManagement.Nodes;
 
 /// <summary>Uncordons nodes: new pods may be scheduled on them again.</summary>
-[Cmdlet(VerbsLifecycle.Resume, "ClusterNode", DefaultParameterSetName = ByInputObject, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsLifecycle.Resume, "ClusterNode", DefaultParameterSetName = ByInputObject, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpPages.Docs + "Resume-ClusterNode.md")]
 [OutputType(typeof(ClusterNode))]
 public sealed class ResumeClusterNodeCommand : PodNodeCmdlet
 {

@@ -5,7 +5,7 @@ using ClusterManagement.Infrastructure;
 namespace ClusterManagement.Nodes;
 
 /// <summary>Cordons nodes, and with -Drain evicts their pods the way kubectl drain does.</summary>
-[Cmdlet(VerbsLifecycle.Suspend, "ClusterNode", DefaultParameterSetName = ByInputObject, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsLifecycle.Suspend, "ClusterNode", DefaultParameterSetName = ByInputObject, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpPages.Docs + "Suspend-ClusterNode.md")]
 [OutputType(typeof(NodeDrainResult), typeof(ClusterNode))]
 public sealed class SuspendClusterNodeCommand : PodNodeCmdlet
 {
@@ -57,7 +57,7 @@ public sealed class SuspendClusterNodeCommand : PodNodeCmdlet
         {
             IgnoreDaemonSets = IgnoreDaemonSets,
             DeleteEmptyDirData = DeleteEmptyDirData,
-            DeleteUnmanagedPods = Drain && DestructiveSwitchInEffect(nameof(DeleteUnmanagedPods), "deletes pods that declare no controller when draining", writer),
+            DeleteUnmanagedPods = DeleteUnmanagedPods || ForceStandsFor(nameof(DeleteUnmanagedPods)),
             GracePeriodSeconds = GracePeriod,
             Timeout = Timeout is { } t && t > TimeSpan.Zero ? t : null,
             DisableEviction = DisableEviction,
@@ -69,7 +69,7 @@ public sealed class SuspendClusterNodeCommand : PodNodeCmdlet
                 if (Drain)
                 {
                     using var group = writer.Group($"Drain node {name}");
-                    await DrainAsync(name, drain, nodes, options, writer, ct).ConfigureAwait(false);
+                    await DrainAsync(name, drain, maintenance, nodes, options, writer, ct).ConfigureAwait(false);
                 }
                 else
                 {
@@ -84,10 +84,16 @@ public sealed class SuspendClusterNodeCommand : PodNodeCmdlet
         }
     });
 
-    private async Task DrainAsync(string name, NodeDrain drain, NodeService nodes, DrainOptions options, PipelineWriter writer, CancellationToken ct)
+    private async Task DrainAsync(string name, NodeDrain drain, NodeMaintenance maintenance, NodeService nodes, DrainOptions options, PipelineWriter writer, CancellationToken ct)
     {
         // Decided before anything changes, so a drain kubectl would refuse leaves the node as it was.
         var plan = await drain.PlanAsync(name, options, ct).ConfigureAwait(false);
+        if (ForceStandsFor(nameof(DeleteUnmanagedPods))
+            && (await maintenance.PlanDrainAsync(name, options with { DeleteUnmanagedPods = false }, ct).ConfigureAwait(false)).Block.Length > 0)
+        {
+            WarnForceDeprecated(nameof(DeleteUnmanagedPods), "deletes pods that declare no controller when draining", writer);
+        }
+
         if (!await writer.ShouldProcessAsync($"Node {name}", "Drain", plan.Describe()).ConfigureAwait(false))
         {
             return;

@@ -4,7 +4,7 @@ using ClusterManagement.Infrastructure;
 
 namespace ClusterManagement.Storage;
 
-[Cmdlet(VerbsCommon.Get, "CsiDriver")]
+[Cmdlet(VerbsCommon.Get, "CsiDriver", HelpUri = HelpPages.Docs + "Get-CsiDriver.md")]
 [OutputType(typeof(CsiDriver))]
 public sealed class GetCsiDriverCommand : ClusterCmdlet
 {

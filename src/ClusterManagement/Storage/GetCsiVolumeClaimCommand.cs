@@ -4,7 +4,7 @@ using ClusterManagement.Infrastructure;
 
 namespace ClusterManagement.Storage;
 
-[Cmdlet(VerbsCommon.Get, "CsiVolumeClaim", DefaultParameterSetName = InNamespace)]
+[Cmdlet(VerbsCommon.Get, "CsiVolumeClaim", DefaultParameterSetName = InNamespace, HelpUri = HelpPages.Docs + "Get-CsiVolumeClaim.md")]
 [OutputType(typeof(CsiVolumeClaim))]
 public sealed class GetCsiVolumeClaimCommand : NamespacedCmdlet
 {

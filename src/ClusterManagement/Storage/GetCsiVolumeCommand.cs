@@ -4,7 +4,7 @@ using ClusterManagement.Infrastructure;
 
 namespace ClusterManagement.Storage;
 
-[Cmdlet(VerbsCommon.Get, "CsiVolume", DefaultParameterSetName = ByName)]
+[Cmdlet(VerbsCommon.Get, "CsiVolume", DefaultParameterSetName = ByName, HelpUri = HelpPages.Docs + "Get-CsiVolume.md")]
 [OutputType(typeof(CsiVolume))]
 public sealed class GetCsiVolumeCommand : ClaimVolumeCmdlet
 {

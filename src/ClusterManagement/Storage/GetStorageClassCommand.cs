@@ -4,7 +4,7 @@ using ClusterManagement.Infrastructure;
 
 namespace ClusterManagement.Storage;
 
-[Cmdlet(VerbsCommon.Get, "StorageClass")]
+[Cmdlet(VerbsCommon.Get, "StorageClass", HelpUri = HelpPages.Docs + "Get-StorageClass.md")]
 [OutputType(typeof(StorageClass))]
 public sealed class GetStorageClassCommand : ClusterCmdlet
 {

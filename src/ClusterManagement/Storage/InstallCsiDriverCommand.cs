@@ -9,7 +9,7 @@ namespace ClusterManagement.Storage;
 /// Applies a CSI driver's manifests (server-side, as Publish-ClusterManifest) and waits until its
 /// CSIDriver object exists and its controller and node workloads are ready; returns the driver.
 /// </summary>
-[Cmdlet(VerbsLifecycle.Install, "CsiDriver", SupportsShouldProcess = true)]
+[Cmdlet(VerbsLifecycle.Install, "CsiDriver", SupportsShouldProcess = true, HelpUri = HelpPages.Docs + "Install-CsiDriver.md")]
 [OutputType(typeof(CsiDriver))]
 public sealed class InstallCsiDriverCommand : ClusterCmdlet
 {

@@ -4,7 +4,7 @@ using ClusterManagement.Infrastructure;
 
 namespace ClusterManagement.Storage;
 
-[Cmdlet(VerbsCommon.New, "CsiVolumeClaim", SupportsShouldProcess = true)]
+[Cmdlet(VerbsCommon.New, "CsiVolumeClaim", SupportsShouldProcess = true, HelpUri = HelpPages.Docs + "New-CsiVolumeClaim.md")]
 [OutputType(typeof(CsiVolumeClaim))]
 public sealed class NewCsiVolumeClaimCommand : NamespacedCmdlet
 {

@@ -5,7 +5,7 @@ using ClusterManagement.Infrastructure;
 
 namespace ClusterManagement.Storage;
 
-[Cmdlet(VerbsCommon.New, "StorageClass", SupportsShouldProcess = true)]
+[Cmdlet(VerbsCommon.New, "StorageClass", SupportsShouldProcess = true, HelpUri = HelpPages.Docs + "New-StorageClass.md")]
 [OutputType(typeof(StorageClass))]
 public sealed class NewStorageClassCommand : ClusterCmdlet
 {

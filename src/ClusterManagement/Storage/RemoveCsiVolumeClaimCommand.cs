@@ -8,7 +8,7 @@ namespace ClusterManagement.Storage;
 /// Removes a claim, saying first whether its volume will be deleted or retained. A claim that a pod
 /// mounts is refused unless -EvenIfInUse: Kubernetes would keep it Terminating until the pods are gone.
 /// </summary>
-[Cmdlet(VerbsCommon.Remove, "CsiVolumeClaim", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[Cmdlet(VerbsCommon.Remove, "CsiVolumeClaim", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, HelpUri = HelpPages.Docs + "Remove-CsiVolumeClaim.md")]
 [OutputType(typeof(void))]
 public sealed class RemoveCsiVolumeClaimCommand : NamespacedCmdlet
 {

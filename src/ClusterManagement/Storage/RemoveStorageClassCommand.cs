@@ -8,7 +8,7 @@ namespace ClusterManagement.Storage;
 /// Removes a class. Kubernetes does not stop this while claims use the class, but pending claims
 /// then never get a volume and bound ones can no longer grow, so in-use classes need -EvenIfInUse.
 /// </summary>
-[Cmdlet(VerbsCommon.Remove, "StorageClass", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[Cmdlet(VerbsCommon.Remove, "StorageClass", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, HelpUri = HelpPages.Docs + "Remove-StorageClass.md")]
 [OutputType(typeof(void))]
 public sealed class RemoveStorageClassCommand : ClusterCmdlet
 {

@@ -7,7 +7,7 @@ namespace ClusterManagement.Storage;
 /// Grows a claim. Shrinking, unbound claims and classes without expansion are refused before any
 /// change, saying why; -Wait follows the resize conditions until the new capacity is reported.
 /// </summary>
-[Cmdlet(VerbsCommon.Resize, "CsiVolumeClaim", SupportsShouldProcess = true)]
+[Cmdlet(VerbsCommon.Resize, "CsiVolumeClaim", SupportsShouldProcess = true, HelpUri = HelpPages.Docs + "Resize-CsiVolumeClaim.md")]
 [OutputType(typeof(CsiVolumeClaim))]
 public sealed class ResizeCsiVolumeClaimCommand : NamespacedCmdlet
 {

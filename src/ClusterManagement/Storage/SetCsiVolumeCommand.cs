@@ -5,7 +5,7 @@ using ClusterManagement.Infrastructure;
 namespace ClusterManagement.Storage;
 
 /// <summary>Changes a volume's reclaim policy: Retain keeps the volume and its data after its claim is removed.</summary>
-[Cmdlet(VerbsCommon.Set, "CsiVolume", DefaultParameterSetName = ByInputObject, SupportsShouldProcess = true)]
+[Cmdlet(VerbsCommon.Set, "CsiVolume", DefaultParameterSetName = ByInputObject, SupportsShouldProcess = true, HelpUri = HelpPages.Docs + "Set-CsiVolume.md")]
 [OutputType(typeof(CsiVolume))]
 public sealed class SetCsiVolumeCommand : ClaimVolumeCmdlet
 {

@@ -9,7 +9,7 @@ namespace ClusterManagement.Storage;
 /// volume expansion. Parameters, provisioner, reclaim policy and binding mode are immutable: asking
 /// to change them is refused before any request, with what to do instead.
 /// </summary>
-[Cmdlet(VerbsCommon.Set, "StorageClass", SupportsShouldProcess = true)]
+[Cmdlet(VerbsCommon.Set, "StorageClass", SupportsShouldProcess = true, HelpUri = HelpPages.Docs + "Set-StorageClass.md")]
 [OutputType(typeof(StorageClass))]
 public sealed class SetStorageClassCommand : ClusterCmdlet
 {

@@ -35,14 +35,14 @@ public sealed class EngineNetworkService(NodeConnector connector, IOperationLog 
         return Map(node.Name, await session.Engine.InspectNetworkAsync(id, cancellationToken).ConfigureAwait(false));
     }
 
-    /// <summary>Removes a network; attached containers make it an error unless <paramref name="disconnect"/>, which detaches them first.</summary>
+    /// <summary>Removes a network; attached containers make it an error unless <paramref name="disconnect"/> (asked only then) allows detaching them first.</summary>
     /// <returns>The network as it was, or null when <paramref name="confirm"/> declined.</returns>
-    public async Task<EngineNetwork?> RemoveAsync(ClusterNode node, string name, bool disconnect, Func<EngineNetwork, Task<bool>> confirm, TimeSpan timeout, CancellationToken cancellationToken)
+    public async Task<EngineNetwork?> RemoveAsync(ClusterNode node, string name, Func<bool> disconnect, Func<EngineNetwork, Task<bool>> confirm, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var session = await OpenAsync(node, timeout, cancellationToken).ConfigureAwait(false);
         var found = await session.Engine.InspectNetworkAsync(name, cancellationToken).ConfigureAwait(false);
         var network = Map(node.Name, found);
-        if (network.Containers.Length > 0 && !disconnect)
+        if (network.Containers.Length > 0 && !disconnect())
         {
             throw new ClusterException(
                 ClusterErrorKind.Conflict,
