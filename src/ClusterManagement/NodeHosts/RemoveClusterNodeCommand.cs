@@ -41,6 +41,12 @@ public sealed class RemoveClusterNodeCommand : NodeHostCmdlet
     public SwitchParameter DeleteEmptyDirData { get; set; }
 
     /// <summary>
+    /// <para type="description">Lets the drain delete pods that declare no controller, which nothing recreates (kubectl drain --force).</para>
+    /// </summary>
+    [Parameter]
+    public SwitchParameter DeleteUnmanagedPods { get; set; }
+
+    /// <summary>
     /// <para type="description">How long the drain and the reset may take per node; seconds or a TimeSpan. Default: 5 minutes.</para>
     /// </summary>
     [Parameter]
@@ -94,7 +100,7 @@ public sealed class RemoveClusterNodeCommand : NodeHostCmdlet
             try
             {
                 await removal.CheckNotLastControlPlaneAsync(node, ct).ConfigureAwait(false);
-                var options = new DrainOptions { IgnoreDaemonSets = true, DeleteEmptyDirData = DeleteEmptyDirData.IsPresent, Timeout = Timeout };
+                var options = new DrainOptions { IgnoreDaemonSets = true, DeleteEmptyDirData = DeleteEmptyDirData.IsPresent, DeleteUnmanagedPods = DeleteUnmanagedPods.IsPresent, Timeout = Timeout };
                 // A drain kubectl would refuse is refused before the prompt, and the node is left as it was.
                 await drain.PlanAsync(node.Name, options, ct).ConfigureAwait(false);
                 var steps = KeepHost ? "drain, delete the Node and its access data" : "drain, kubeadm reset on the host, delete the Node and its access data";

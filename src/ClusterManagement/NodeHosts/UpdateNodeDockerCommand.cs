@@ -62,6 +62,12 @@ public sealed class UpdateNodeDockerCommand : NodeHostCmdlet
     public SwitchParameter DeleteEmptyDirData { get; set; }
 
     /// <summary>
+    /// <para type="description">Lets the drain delete pods that declare no controller, which nothing recreates (kubectl drain --force).</para>
+    /// </summary>
+    [Parameter]
+    public SwitchParameter DeleteUnmanagedPods { get; set; }
+
+    /// <summary>
     /// <para type="description">How long each node's upgrade (drain, install, restart, verification) may take. Seconds or a TimeSpan. Default: 15 minutes.</para>
     /// </summary>
     [Parameter]
@@ -88,7 +94,7 @@ public sealed class UpdateNodeDockerCommand : NodeHostCmdlet
 
         var connection = Connect();
         var nodes = await ResolveNodesAsync(connection, writer, allWhenNone: false, ct).ConfigureAwait(false);
-        var drain = SkipDrain ? null : new DrainOptions { IgnoreDaemonSets = true, DeleteEmptyDirData = DeleteEmptyDirData.IsPresent };
+        var drain = SkipDrain ? null : new DrainOptions { IgnoreDaemonSets = true, DeleteEmptyDirData = DeleteEmptyDirData.IsPresent, DeleteUnmanagedPods = DeleteUnmanagedPods.IsPresent };
         var rollout = new EngineRollout(connection, Connector(writer), new EngineUpgradeOptions(drain, Timeout), writer);
         var target = new EngineTarget(EngineSource, Version, ContainerdVersion);
 

@@ -88,6 +88,7 @@ public sealed class SuspendClusterNodeCommand : PodNodeCmdlet
     {
         // Decided before anything changes, so a drain kubectl would refuse leaves the node as it was.
         var plan = await drain.PlanAsync(name, options, ct).ConfigureAwait(false);
+        // Only the deprecated path pays for a second plan: it tells whether -Force's old meaning matters on this node.
         if (ForceStandsFor(nameof(DeleteUnmanagedPods))
             && (await maintenance.PlanDrainAsync(name, options with { DeleteUnmanagedPods = false }, ct).ConfigureAwait(false)).Block.Length > 0)
         {
