@@ -74,6 +74,24 @@ Describe 'Help for <Name>' -ForEach $commands {
     }
 }
 
+Describe 'Get-Help -Online' {
+    It 'opens each cmdlet''s docs page (a stand-in xdg-open records what the browser would get)' -Skip:(-not $IsLinux) {
+        $bin = Join-Path $TestDrive 'browser'
+        $opened = Join-Path $TestDrive 'opened.txt'
+        $null = New-Item -ItemType Directory $bin -Force
+        Set-Content (Join-Path $bin 'xdg-open') "#!/bin/sh`necho `"`$1`" >> '$opened'`n" -NoNewline
+        chmod +x (Join-Path $bin 'xdg-open')
+        $names = @((Get-Command -Module ClusterManagement).Name | Sort-Object)
+        $script = "Import-Module '$modulePath'; foreach (`$name in '$($names -join "','")') { Get-Help `$name -Online }"
+        $run = Invoke-FreshPwsh -Script $script -Environment @{ PATH = "$bin$([IO.Path]::PathSeparator)$env:PATH" }
+        $run.ExitCode | Should -Be 0 -Because $run.Error
+        # xdg-open is started, not awaited: give the last ones a moment to write.
+        $deadline = [DateTime]::UtcNow.AddSeconds(10)
+        while (@(Get-Content $opened -ErrorAction Ignore).Count -lt $names.Count -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+        @(Get-Content $opened | Sort-Object) | Should -Be @($names | ForEach-Object { "$projectUri/blob/main/docs/$_.md" } | Sort-Object)
+    }
+}
+
 Describe 'Generated help' {
     It 'says nothing of the test world (emulator, test suites, test-only image tags)' {
         $helpDir = Join-Path $modulePath 'en-US'
