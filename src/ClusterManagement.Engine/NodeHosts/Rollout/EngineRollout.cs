@@ -122,15 +122,24 @@ public sealed class EngineRollout(ClusterConnection connection, NodeConnector co
 
         // The drain has its own timeout, taken from the node's budget: it ends with the pods, budgets and
         // "stays cordoned" in its error, where a cancelled token would only say "canceled".
-        if (options.Drain is { } drain)
+        try
         {
-            log.Verbose($"{name}: cordoning and draining.");
-            await new NodeDrain(maintenance, log).RunAsync(name, drain with { Timeout = Remaining(clock, name) }, CordonMark, cancellationToken).ConfigureAwait(false);
+            if (options.Drain is { } drain)
+            {
+                log.Verbose($"{name}: cordoning and draining.");
+                await new NodeDrain(maintenance, log).RunAsync(name, drain with { Timeout = Remaining(clock, name) }, CordonMark, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                log.Verbose($"{name}: cordoning.");
+                await maintenance.SetUnschedulableAsync(name, true, CordonMark, cancellationToken).ConfigureAwait(false);
+            }
         }
-        else
+        catch (ClusterException e) when (e.Kind is ClusterErrorKind.Unreachable or ClusterErrorKind.Timeout or ClusterErrorKind.ServerError)
         {
-            log.Verbose($"{name}: cordoning.");
-            await maintenance.SetUnschedulableAsync(name, true, CordonMark, cancellationToken).ConfigureAwait(false);
+            // A request the server may have applied before its answer was lost: the node may be cordoned.
+            throw new ClusterException(e.Kind, e.ErrorId,
+                $"{e.Message}\n{name}: nothing was changed on the host; the API server failed while taking the node out of service, so it may be left cordoned: run Update-NodeDocker again (it finishes the node) or Resume-ClusterNode.", name, e);
         }
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -160,7 +169,17 @@ public sealed class EngineRollout(ClusterConnection connection, NodeConnector co
         }
 
         // Only the holder of the mark uncordons, decided now on a fresh read: see SetUnschedulableAsync.
-        var (_, uncordoned) = await maintenance.SetUnschedulableAsync(name, false, CordonMark, cancellationToken).ConfigureAwait(false);
+        bool uncordoned;
+        try
+        {
+            (_, uncordoned) = await maintenance.SetUnschedulableAsync(name, false, CordonMark, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ClusterException e)
+        {
+            throw new ClusterException(e.Kind, e.ErrorId,
+                $"{e.Message}\n{name}: the engine was upgraded and verified, but the node could not be uncordoned and stays cordoned: run Update-NodeDocker again (it finishes the node) or Resume-ClusterNode.", name, e);
+        }
+
         log.Verbose(uncordoned ? $"{name}: engine verified; uncordoned." : $"{name}: engine verified; it is cordoned by someone else and stays cordoned.");
         return Result(item, batch, options.Drain is not null, clock.Elapsed, NodeDockerUpgradeStatus.Upgraded);
     }
