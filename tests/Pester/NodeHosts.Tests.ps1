@@ -683,10 +683,11 @@ catch { $failure = $_ }
                 $last | ConvertFrom-Json
             }
 
-            # A real apt run holds the frontend lock (fcntl, as apt and dpkg take it) while its pre-invoke hook sleeps.
+            # A real apt run holds the frontend lock (fcntl, as apt and dpkg take it) while its pre-invoke hook
+            # sleeps. It reinstalls kubeadm from the fleet's local repository: nothing to download.
             function Start-AptHolder {
                 param([string]$Name, [int]$Seconds)
-                Invoke-Container $Name "rm -f /root/holder.pgid; setsid sh -c 'echo `$`$ > /root/holder.pgid; exec apt-get install -y -o DPkg::Pre-Invoke::=""sleep $Seconds"" --reinstall -q runc' >/root/holder.log 2>&1 </dev/null &" | Out-Null
+                Invoke-Container $Name "rm -f /root/holder.pgid; setsid sh -c 'echo `$`$ > /root/holder.pgid; exec apt-get install -y -q --reinstall --allow-change-held-packages -o DPkg::Pre-Invoke::=""sleep $Seconds"" kubeadm' >/root/holder.log 2>&1 </dev/null &" | Out-Null
                 $deadline = [DateTime]::UtcNow.AddSeconds(60)
                 while ((Invoke-Container $Name 'grep -q ":$(stat -c %i /var/lib/dpkg/lock-frontend) " /proc/locks && pgrep -f "^sleep ' + $Seconds + '$" >/dev/null && echo held') -ne 'held') {
                     if ([DateTime]::UtcNow -gt $deadline) { throw "The apt run on $Name did not take the lock: $(Invoke-Container $Name 'cat /root/holder.log')" }
@@ -779,8 +780,8 @@ catch { $failure = $_ }
         It 'waits for a package lock another apt run holds within the node budget, then fails naming the holder, with nothing installed' {
             $before = Get-Containerd worker-1
             $target = Get-OtherContainerd worker-1
-            Start-AptHolder worker-1 -Seconds 97
             try {
+                Start-AptHolder worker-1 -Seconds 97
                 $results = [Collections.Generic.List[object]]::new()
                 $err = $null
                 $clock = [Diagnostics.Stopwatch]::StartNew()
@@ -798,7 +799,7 @@ catch { $failure = $_ }
             $stillHeld | Should -Be 'held' -Because 'the holder outlived the wait'
             $results.Status | Should -Be 'Failed'
             $err.FullyQualifiedErrorId | Should -BeLike 'PackageLockBusy*'
-            "$err" | Should -Match '/var/lib/dpkg/lock-frontend: pid \d+ \(apt-get install -y -o DPkg::Pre-Invoke::=sleep 97 --reinstall -q runc\)'
+            "$err" | Should -Match '/var/lib/dpkg/lock-frontend: pid \d+ \(apt-get install -y -q --reinstall --allow-change-held-packages -o DPkg::Pre-Invoke::=sleep 97 kubeadm\)'
             "$err" | Should -Match 'nothing was installed'
             "$err" | Should -Match 'worker-1 stays cordoned'
             $clock.Elapsed.TotalSeconds | Should -BeLessThan 45
@@ -846,7 +847,7 @@ echo 'post-invoke=/usr/local/sbin/fault-drop-hook' > /etc/dpkg/dpkg.cfg.d/zz-fau
 
             $again = Update-NodeDocker -Node worker-1 -Version latest -ContainerdVersion $target -SkipDrain -Force @script:access
             $again.Status | Should -Be 'Upgraded'
-            Get-Containerd worker-1 | Should -Be "$target hi"
+            Get-Containerd worker-1 | Should -Match "^$([regex]::Escape($target)) hi"
             (Get-ClusterNode -Name worker-1).Unschedulable | Should -BeFalse
             (Get-NodeDocker -Node worker-1 @script:access).ContainerdBuild | Should -Be $target
         }
@@ -887,13 +888,22 @@ chmod 0755 /usr/local/bin/tar
 
         It 'survives 10 s without the API server in the middle of Update-NodeDocker: every node gets a result, none is left cordoned unreported' {
             $target = Get-OtherContainerd cp-1
-            $run = Start-ModuleRun "Update-NodeDocker -Node cp-1, worker-1 -Version latest -ContainerdVersion '$target' -MaxUnavailable 1 -SkipDrain -Force -Timeout 150"
+            # dpkg's post-invoke hook tells the test once cp-1's containerd is configured at the target: the
+            # outage then starts while the module restarts and verifies the engine, before it uncordons.
+            Invoke-Container cp-1 "echo '$target' > /root/fault-target" | Out-Null
+            Invoke-Container cp-1 @'
+set -e
+rm -f /root/containerd-configured
+cat > /usr/local/sbin/fault-configured-hook <<'HOOK'
+#!/bin/sh
+if dpkg-query -W -f '${Version} ${db:Status-Abbrev}' containerd | grep -q "^$(cat /root/fault-target) [hi]i"; then touch /root/containerd-configured; fi
+HOOK
+chmod 0755 /usr/local/sbin/fault-configured-hook
+echo 'post-invoke=/usr/local/sbin/fault-configured-hook' > /etc/dpkg/dpkg.cfg.d/zz-fault-configured
+'@ | Out-Null
             try {
-                $deadline = [DateTime]::UtcNow.AddSeconds(120)
-                while (-not (Get-ClusterNode -Name cp-1).Unschedulable) {
-                    if ([DateTime]::UtcNow -gt $deadline -or $run.Process.HasExited) { throw "cp-1 was never cordoned: $($run.Output.Result) $($run.Error.Result)" }
-                    Start-Sleep -Milliseconds 200
-                }
+                $run = Start-ModuleRun "Update-NodeDocker -Node cp-1, worker-1 -Version latest -ContainerdVersion '$target' -MaxUnavailable 1 -SkipDrain -Force -Timeout 150"
+                Wait-NodeFile cp-1 /root/containerd-configured
                 foreach ($path in '/api/*', '/apis/*') {
                     Invoke-EmulatorControl -Cluster $script:cluster -Method POST -Path faults -Body @{ path = $path; abort = $true; times = 100000 } | Out-Null
                 }
@@ -902,6 +912,7 @@ chmod 0755 /usr/local/bin/tar
             }
             finally {
                 Invoke-EmulatorControl -Cluster $script:cluster -Method DELETE -Path faults | Out-Null
+                Invoke-Container cp-1 'rm -f /etc/dpkg/dpkg.cfg.d/zz-fault-configured /usr/local/sbin/fault-configured-hook /root/containerd-configured /root/fault-target' | Out-Null
             }
             $outcome = Wait-ModuleRun $run
 
@@ -911,7 +922,7 @@ chmod 0755 /usr/local/bin/tar
                 $result = $outcome.Output | Where-Object Node -eq $node.Name
                 if ($node.Unschedulable) {
                     $result.Status | Should -Be 'Failed'
-                    $result.Error | Should -Match "$($node.Name) (stays cordoned|.*may be left cordoned)"
+                    $result.Error | Should -Match "$($node.Name)\b.*(stays|may be left) cordoned"
                 }
                 else {
                     $result.Status | Should -BeIn 'Upgraded', 'Current', 'NotStarted'
