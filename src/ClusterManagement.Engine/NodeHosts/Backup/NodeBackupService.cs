@@ -37,7 +37,7 @@ public static class NodeBackupService
     internal const string PrivateUmask = "umask 077";
 
     /// <summary>How often, and how far apart, a lost connection is opened again to remove the node's copy.</summary>
-    private const int CleanupAttempts = 5;
+    private const int CleanupAttempts = 3;
 
     private static readonly TimeSpan CleanupRetryDelay = TimeSpan.FromSeconds(2);
 

@@ -48,6 +48,8 @@ public sealed class EngineRollout(ClusterConnection connection, NodeConnector co
 
     private static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(5);
 
+    private const string RerunAdvice = "run Update-NodeDocker again (it finishes the node) or Resume-ClusterNode.";
+
     private readonly NodeMaintenance maintenance = new(connection, log);
     /// <summary>Reads the installed versions and resolves the target on one node; changes nothing but the package lists when <paramref name="refreshLists"/>.</summary>
     public async Task<EngineUpgradeItem> PrepareAsync(ClusterNode node, EngineTarget target, bool refreshLists, CancellationToken cancellationToken)
@@ -93,7 +95,6 @@ public sealed class EngineRollout(ClusterConnection connection, NodeConnector co
                 }
                 catch (ClusterException e) when (e.ErrorId == "NodeUnreachable")
                 {
-                    log.Warning($"{nodes[i].Name} is left out of the rollout: {e.Message}");
                     unreachable[i] = new NodeDockerUpgrade
                     {
                         Node = nodes[i].Name,
@@ -139,7 +140,7 @@ public sealed class EngineRollout(ClusterConnection connection, NodeConnector co
         {
             // A request the server may have applied before its answer was lost: the node may be cordoned.
             throw new ClusterException(e.Kind, e.ErrorId,
-                $"{e.Message}\n{name}: nothing was changed on the host; the API server failed while taking the node out of service, so it may be left cordoned: run Update-NodeDocker again (it finishes the node) or Resume-ClusterNode.", name, e);
+                $"{e.Message}\n{name}: nothing was changed on the host; the API server failed while taking the node out of service, so it may be left cordoned: {RerunAdvice}", name, e);
         }
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -165,7 +166,7 @@ public sealed class EngineRollout(ClusterConnection connection, NodeConnector co
         }
         catch (ClusterException e)
         {
-            throw new ClusterException(e.Kind, e.ErrorId, $"{e.Message}\n{name} stays cordoned; fix the engine, then run Update-NodeDocker again (or Resume-ClusterNode).", name, e);
+            throw new ClusterException(e.Kind, e.ErrorId, $"{e.Message}\n{name} stays cordoned; fix the engine, then {RerunAdvice}", name, e);
         }
 
         // Only the holder of the mark uncordons, decided now on a fresh read: see SetUnschedulableAsync.
@@ -177,7 +178,7 @@ public sealed class EngineRollout(ClusterConnection connection, NodeConnector co
         catch (ClusterException e)
         {
             throw new ClusterException(e.Kind, e.ErrorId,
-                $"{e.Message}\n{name}: the engine was upgraded and verified, but the node could not be uncordoned and stays cordoned: run Update-NodeDocker again (it finishes the node) or Resume-ClusterNode.", name, e);
+                $"{e.Message}\n{name}: the engine was upgraded and verified, but the node could not be uncordoned and stays cordoned: {RerunAdvice}", name, e);
         }
 
         log.Verbose(uncordoned ? $"{name}: engine verified; uncordoned." : $"{name}: engine verified; it is cordoned by someone else and stays cordoned.");
