@@ -684,12 +684,13 @@ catch { $failure = $_ }
             }
 
             # A real apt run holds the frontend lock (fcntl, as apt and dpkg take it) while its pre-invoke hook
-            # sleeps. It reinstalls kubeadm from the fleet's local repository: nothing to download.
+            # sleeps. It reinstalls the installed kubeadm from the fleet's local repository: nothing to download or upgrade.
             function Start-AptHolder {
                 param([string]$Name, [int]$Seconds)
-                Invoke-Container $Name "rm -f /root/holder.pgid; setsid sh -c 'echo `$`$ > /root/holder.pgid; exec apt-get install -y -q --reinstall --allow-change-held-packages -o DPkg::Pre-Invoke::=""sleep $Seconds"" kubeadm' >/root/holder.log 2>&1 </dev/null &" | Out-Null
+                Invoke-Container $Name "rm -f /root/holder.pgid; setsid sh -c 'echo `$`$ > /root/holder.pgid; exec apt-get install -y -q --reinstall --allow-change-held-packages -o DPkg::Pre-Invoke::=""sleep $Seconds"" kubeadm=`$(dpkg-query -W -f \`${Version} kubeadm)' >/root/holder.log 2>&1 </dev/null &" | Out-Null
                 $deadline = [DateTime]::UtcNow.AddSeconds(60)
-                while ((Invoke-Container $Name 'grep -q ":$(stat -c %i /var/lib/dpkg/lock-frontend) " /proc/locks && pgrep -f "^sleep ' + $Seconds + '$" >/dev/null && echo held') -ne 'held') {
+                $probe = 'grep -q ":$(stat -c %i /var/lib/dpkg/lock-frontend) " /proc/locks && pgrep -f "^sleep ' + $Seconds + '$" >/dev/null && echo held'
+                while ((Invoke-Container $Name $probe) -ne 'held') {
                     if ([DateTime]::UtcNow -gt $deadline) { throw "The apt run on $Name did not take the lock: $(Invoke-Container $Name 'cat /root/holder.log')" }
                     Start-Sleep -Milliseconds 300
                 }
@@ -799,7 +800,7 @@ catch { $failure = $_ }
             $stillHeld | Should -Be 'held' -Because 'the holder outlived the wait'
             $results.Status | Should -Be 'Failed'
             $err.FullyQualifiedErrorId | Should -BeLike 'PackageLockBusy*'
-            "$err" | Should -Match '/var/lib/dpkg/lock-frontend: pid \d+ \(apt-get install -y -q --reinstall --allow-change-held-packages -o DPkg::Pre-Invoke::=sleep 97 kubeadm\)'
+            "$err" | Should -Match '/var/lib/dpkg/lock-frontend: pid \d+ \(apt-get install -y -q --reinstall --allow-change-held-packages -o DPkg::Pre-Invoke::=sleep 97 kubeadm=\S+\)'
             "$err" | Should -Match 'nothing was installed'
             "$err" | Should -Match 'worker-1 stays cordoned'
             $clock.Elapsed.TotalSeconds | Should -BeLessThan 45
