@@ -698,8 +698,16 @@ catch { $failure = $_ }
 
             function Stop-AptHolder {
                 param([string]$Name)
-                Invoke-Container $Name 'test -s /root/holder.pgid && kill -KILL -- -$(cat /root/holder.pgid) 2>/dev/null; rm -f /root/holder.pgid; true' | Out-Null
+                Invoke-Container $Name 'if [ -s /root/holder.pgid ]; then pkill -KILL -g "$(cat /root/holder.pgid)"; fi; rm -f /root/holder.pgid; true' | Out-Null
             }
+        }
+
+        # A test that failed half-way must not hand its leftovers to the next: its module run, a lock holder, a cordon.
+        AfterEach {
+            if ($script:run -and -not $script:run.Process.HasExited) { $script:run.Process.Kill($true) }
+            $script:run = $null
+            Stop-AptHolder worker-1
+            Get-ClusterNode -Name worker-1, worker-2, cp-1 | Where-Object Unschedulable | ForEach-Object { Resume-ClusterNode -Name $_.Name -Confirm:$false | Out-Null }
         }
 
         It 'leaves a host SSH cannot reach out of Update-NodeDocker with the reason, upgrades the others, then fails the run' {
@@ -798,6 +806,7 @@ catch { $failure = $_ }
             }
 
             $stillHeld | Should -Be 'held' -Because 'the holder outlived the wait'
+            Invoke-Container worker-1 'pgrep -f "^sleep 97$" || echo gone' | Should -Be 'gone' -Because 'the holder was ended before the re-run'
             $results.Status | Should -Be 'Failed'
             $err.FullyQualifiedErrorId | Should -BeLike 'PackageLockBusy*'
             "$err" | Should -Match '/var/lib/dpkg/lock-frontend: pid \d+ \(apt-get install -y -q --reinstall --allow-change-held-packages -o DPkg::Pre-Invoke::=sleep 97 kubeadm=\S+\)'
@@ -828,11 +837,11 @@ chmod 0755 /usr/local/sbin/fault-drop-hook
 echo 'post-invoke=/usr/local/sbin/fault-drop-hook' > /etc/dpkg/dpkg.cfg.d/zz-fault-drop
 '@ | Out-Null
             try {
-                $run = Start-ModuleRun "Update-NodeDocker -Node worker-1 -Version latest -ContainerdVersion '$target' -SkipDrain -Force -Timeout 150"
+                $script:run = Start-ModuleRun "Update-NodeDocker -Node worker-1 -Version latest -ContainerdVersion '$target' -SkipDrain -Force -Timeout 150"
                 Wait-NodeFile worker-1 /root/dpkg-unpacked
                 # The module's session and the commands under it end together, as when the node's sshd dies with its sessions.
                 Invoke-Container worker-1 "pkill -KILL -f '^sshd: cmadmin'; pkill -KILL -x apt-get; pkill -KILL -x dpkg; pkill -KILL -f '^sleep 47$'; true" | Out-Null
-                $outcome = Wait-ModuleRun $run
+                $outcome = Wait-ModuleRun $script:run
             }
             finally {
                 Invoke-Container worker-1 'rm -f /etc/dpkg/dpkg.cfg.d/zz-fault-drop /usr/local/sbin/fault-drop-hook /root/dpkg-unpacked' | Out-Null
@@ -868,10 +877,10 @@ chmod 0755 /usr/local/bin/tar
 '@ | Out-Null
             $folder = Join-Path $TestDrive 'sshd-restarted'
             try {
-                $run = Start-ModuleRun "Backup-ClusterNode -Node worker-1 -Destination '$folder'"
+                $script:run = Start-ModuleRun "Backup-ClusterNode -Node worker-1 -Destination '$folder'"
                 Wait-NodeFile worker-1 /root/tar-done
                 Invoke-Container worker-1 "pkill -KILL -f '^sshd: cmadmin'; systemctl restart ssh.service; pkill -KILL -f '^sleep 43$'; true" | Out-Null
-                $outcome = Wait-ModuleRun $run
+                $outcome = Wait-ModuleRun $script:run
             }
             finally {
                 Invoke-Container worker-1 'rm -f /usr/local/bin/tar /root/tar-done' | Out-Null
@@ -903,7 +912,7 @@ chmod 0755 /usr/local/sbin/fault-configured-hook
 echo 'post-invoke=/usr/local/sbin/fault-configured-hook' > /etc/dpkg/dpkg.cfg.d/zz-fault-configured
 '@ | Out-Null
             try {
-                $run = Start-ModuleRun "Update-NodeDocker -Node cp-1, worker-1 -Version latest -ContainerdVersion '$target' -MaxUnavailable 1 -SkipDrain -Force -Timeout 150"
+                $script:run = Start-ModuleRun "Update-NodeDocker -Node cp-1, worker-1 -Version latest -ContainerdVersion '$target' -MaxUnavailable 1 -SkipDrain -Force -Timeout 150"
                 Wait-NodeFile cp-1 /root/containerd-configured
                 foreach ($path in '/api/*', '/apis/*') {
                     Invoke-EmulatorControl -Cluster $script:cluster -Method POST -Path faults -Body @{ path = $path; abort = $true; times = 100000 } | Out-Null
@@ -915,7 +924,7 @@ echo 'post-invoke=/usr/local/sbin/fault-configured-hook' > /etc/dpkg/dpkg.cfg.d/
                 Invoke-EmulatorControl -Cluster $script:cluster -Method DELETE -Path faults | Out-Null
                 Invoke-Container cp-1 'rm -f /etc/dpkg/dpkg.cfg.d/zz-fault-configured /usr/local/sbin/fault-configured-hook /root/containerd-configured /root/fault-target' | Out-Null
             }
-            $outcome = Wait-ModuleRun $run
+            $outcome = Wait-ModuleRun $script:run
 
             $fired.Count | Should -BeGreaterThan 0 -Because 'the outage refused requests'
             @($outcome.Output.Node) | Sort-Object | Should -Be @('cp-1', 'worker-1')

@@ -11,6 +11,8 @@ public sealed class NodePackages(NodeShell shell, string node, PackageFamily fam
 {
     public static readonly TimeSpan DefaultLockWait = TimeSpan.FromMinutes(2);
 
+    private static readonly string[] LockMessages = ["Could not get lock", "Unable to acquire the dpkg frontend lock", "Unable to lock the administration directory"];
+
     public TimeSpan LockWait { get; init; } = DefaultLockWait;
 
     public PackageFamily Family => family;
@@ -84,7 +86,9 @@ public sealed class NodePackages(NodeShell shell, string node, PackageFamily fam
         if (!result.Succeeded)
         {
             var text = result.Error.Length > 0 ? result.Error : result.Output;
-            if (text.Contains("Could not get lock", StringComparison.Ordinal))
+            // apt waiting under DPkg::Lock::Timeout says "Waiting for cache lock: Could not get lock" on stdout and
+            // gives up with "Unable to acquire the dpkg frontend lock" on stderr; without a wait only the former, on stderr.
+            if (LockMessages.Any(m => result.Error.Contains(m, StringComparison.Ordinal) || result.Output.Contains(m, StringComparison.Ordinal)))
             {
                 var holders = await LockHoldersAsync(timeout, cancellationToken).ConfigureAwait(false);
                 throw new ClusterException(
