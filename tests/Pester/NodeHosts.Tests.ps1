@@ -612,6 +612,342 @@ systemctl restart ssh.service
         }
     }
 
+    Context 'Node-host faults' {
+        # Issue 15, items 1 (node part), 5, 6 and 7: faults injected on the fleet while the module works,
+        # each checked against what the node and the cluster say afterwards, read without the module.
+        BeforeAll {
+            $script:newContainerd = '1.6.20~ds1-1+deb12u3'
+
+            function Get-Containerd {
+                param([string]$Name)
+                Invoke-Container $Name "dpkg-query -W -f '`${Version} `${db:Status-Abbrev}' containerd"
+            }
+
+            # The containerd version a node does not have: every upgrade below changes something.
+            function Get-OtherContainerd {
+                param([string]$Name)
+                if ((Get-Containerd $Name) -like "$script:oldContainerd *") { $script:newContainerd } else { $script:oldContainerd }
+            }
+
+            function Wait-NodeFile {
+                param([string]$Name, [string]$Path, [int]$TimeoutSec = 120)
+                $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSec)
+                while ((Invoke-Container $Name "test -e $Path && echo yes") -ne 'yes') {
+                    if ([DateTime]::UtcNow -gt $deadline) { throw "$Path did not appear on $Name within $TimeoutSec s." }
+                    Start-Sleep -Milliseconds 300
+                }
+            }
+
+            # The module in a pwsh of its own, so the test can break things on the node while it works.
+            $script:moduleRun = Join-Path $TestDrive 'module-run.ps1'
+            Set-Content $script:moduleRun @'
+param([string]$Module, [string]$Command, [string]$Key, [string]$KnownHosts)
+Import-Module $Module
+$access = @{ SshUser = 'cmadmin'; SshKeyPath = $Key; KnownHostsPath = $KnownHosts }
+$output = [Collections.Generic.List[object]]::new()
+$verbose = [Collections.Generic.List[string]]::new()
+$failure = $null
+try {
+    & ([scriptblock]::Create("$Command @access -Verbose -ErrorAction Stop")) 4>&1 | ForEach-Object {
+        if ($_ -is [System.Management.Automation.VerboseRecord]) { $verbose.Add($_.Message) } else { $output.Add($_) }
+    }
+}
+catch { $failure = $_ }
+[pscustomobject]@{ Output = @($output); Verbose = @($verbose); Error = "$failure"; ErrorId = "$($failure.FullyQualifiedErrorId)" } | ConvertTo-Json -Depth 4 -Compress -EnumsAsStrings
+'@
+
+            function Start-ModuleRun {
+                param([string]$Command)
+                $start = [System.Diagnostics.ProcessStartInfo]::new((Get-PwshPath))
+                foreach ($argument in '-NoLogo', '-NoProfile', '-NonInteractive', '-File', $script:moduleRun, '-Module', (Get-ModuleUnderTest), '-Command', $Command, '-Key', $script:key, '-KnownHosts', $script:knownHosts) {
+                    $start.ArgumentList.Add($argument)
+                }
+                $start.Environment['KUBECONFIG'] = $script:cluster.KubeConfig
+                $start.RedirectStandardOutput = $true
+                $start.RedirectStandardError = $true
+                $start.RedirectStandardInput = $true
+                $process = [System.Diagnostics.Process]::Start($start)
+                $process.StandardInput.Close()
+                [pscustomobject]@{ Process = $process; Output = $process.StandardOutput.ReadToEndAsync(); Error = $process.StandardError.ReadToEndAsync() }
+            }
+
+            function Wait-ModuleRun {
+                param($Run, [int]$TimeoutSec = 180)
+                if (-not $Run.Process.WaitForExit($TimeoutSec * 1000)) {
+                    $Run.Process.Kill($true)
+                    throw "The module run did not end within $TimeoutSec s."
+                }
+                $text = $Run.Output.Result
+                $last = @($text -split "`n" | Where-Object { $_ -match '^\{' })[-1]
+                if (-not $last) { throw "The module run printed no outcome. stdout: $text stderr: $($Run.Error.Result)" }
+                $last | ConvertFrom-Json
+            }
+
+            # A real apt run holds the frontend lock (fcntl, as apt and dpkg take it) while its pre-invoke hook
+            # sleeps. It reinstalls the installed kubeadm from the fleet's local repository: nothing to download or upgrade.
+            function Start-AptHolder {
+                param([string]$Name, [int]$Seconds)
+                Invoke-Container $Name "rm -f /root/holder.pgid; setsid sh -c 'echo `$`$ > /root/holder.pgid; exec apt-get install -y -q --reinstall --allow-change-held-packages -o DPkg::Pre-Invoke::=""sleep $Seconds"" kubeadm=`$(dpkg-query -W -f \`${Version} kubeadm)' >/root/holder.log 2>&1 </dev/null &" | Out-Null
+                $deadline = [DateTime]::UtcNow.AddSeconds(60)
+                $probe = 'grep -q ":$(stat -c %i /var/lib/dpkg/lock-frontend) " /proc/locks && pgrep -f "^sleep ' + $Seconds + '$" >/dev/null && echo held'
+                while ((Invoke-Container $Name $probe) -ne 'held') {
+                    if ([DateTime]::UtcNow -gt $deadline) { throw "The apt run on $Name did not take the lock: $(Invoke-Container $Name 'cat /root/holder.log')" }
+                    Start-Sleep -Milliseconds 300
+                }
+            }
+
+            function Stop-AptHolder {
+                param([string]$Name)
+                Invoke-Container $Name 'if [ -s /root/holder.pgid ]; then pkill -KILL -g "$(cat /root/holder.pgid)"; fi; rm -f /root/holder.pgid; true' | Out-Null
+            }
+        }
+
+        # A test that failed half-way must not hand its leftovers to the next: its module run, a lock holder, a cordon.
+        AfterEach {
+            if ($script:run -and -not $script:run.Process.HasExited) { $script:run.Process.Kill($true) }
+            $script:run = $null
+            Stop-AptHolder worker-1
+            Get-ClusterNode -Name worker-1, worker-2, cp-1 | Where-Object Unschedulable | ForEach-Object { Resume-ClusterNode -Name $_.Name -Confirm:$false | Out-Null }
+        }
+
+        It 'leaves a host SSH cannot reach out of Update-NodeDocker with the reason, upgrades the others, then fails the run' {
+            $target = Get-OtherContainerd worker-1
+            Invoke-Container worker-2 'systemctl stop ssh.service' | Out-Null
+            try {
+                $results = [Collections.Generic.List[object]]::new()
+                $err = $null
+                try {
+                    Update-NodeDocker -Node worker-2, worker-1 -Version latest -ContainerdVersion $target -MaxUnavailable 1 -SkipDrain -Force @script:access -WarningAction SilentlyContinue |
+                        ForEach-Object { $results.Add($_) }
+                }
+                catch { $err = $_ }
+            }
+            finally {
+                Invoke-Container worker-2 'systemctl start ssh.service' | Out-Null
+            }
+
+            $results.Count | Should -Be 2
+            $left = $results | Where-Object Node -eq worker-2
+            $left.Status | Should -Be 'Failed'
+            $left.Batch | Should -Be 0
+            $left.Error | Should -Match '127\.0\.0\.173.*Nothing was changed on it'
+            ($results | Where-Object Node -eq worker-1).Status | Should -Be 'Upgraded'
+            $err.FullyQualifiedErrorId | Should -BeLike 'NodeUnreachable*'
+            "$err" | Should -Match 'left out 1 node'
+            (Get-ClusterNode -Name worker-1, worker-2).Unschedulable | Should -Be @($false, $false)
+            Get-Containerd worker-1 | Should -BeLike "$target *"
+        }
+
+        It 'backs up every node it reaches and reports the one it cannot' {
+            $folder = Join-Path $TestDrive 'partly-reachable'
+            Invoke-Container worker-2 'systemctl stop ssh.service' | Out-Null
+            try {
+                $err = $null
+                $backups = @(Backup-ClusterNode -Node worker-2, worker-1 -Destination $folder @script:access -ErrorVariable err -ErrorAction SilentlyContinue)
+            }
+            finally {
+                Invoke-Container worker-2 'systemctl start ssh.service' | Out-Null
+            }
+
+            $backups.Node | Should -Be @('worker-1')
+            Test-Path $backups[0].Path | Should -BeTrue
+            $err.Count | Should -Be 1
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'NodeUnreachable*'
+            "$($err[0])" | Should -Match '127\.0\.0\.173'
+        }
+
+        It 'stops before the next batch when an engine fails to start inside a batch of two: the batch finishes, the next is NotStarted' {
+            $target = Get-OtherContainerd worker-2
+            $cpBefore = Get-Containerd cp-1
+            Invoke-Node worker-2 'sudo -n cp /etc/docker/daemon.json /etc/docker/daemon.json.good; echo ''{"no-such-option": true}'' | sudo -n tee /etc/docker/daemon.json >/dev/null' | Out-Null
+            try {
+                $results = [Collections.Generic.List[object]]::new()
+                $err = $null
+                try {
+                    Update-NodeDocker -Node worker-2, worker-1, cp-1 -Version latest -ContainerdVersion $target -MaxUnavailable 2 -SkipDrain -Force @script:access |
+                        ForEach-Object { $results.Add($_) }
+                }
+                catch { $err = $_ }
+            }
+            finally {
+                Invoke-Node worker-2 'sudo -n cp /etc/docker/daemon.json.good /etc/docker/daemon.json' | Out-Null
+            }
+
+            ($results | ForEach-Object { "$($_.Node) $($_.Batch) $($_.Status)" }) | Should -Be @("worker-2 1 Failed", "worker-1 1 $(($results | Where-Object Node -eq worker-1).Status)", 'cp-1 2 NotStarted')
+            ($results | Where-Object Node -eq worker-1).Status | Should -BeIn 'Upgraded', 'Current'
+            "$err" | Should -Match 'stopped after batch 1'
+            "$err" | Should -Match '(?s)Last journal lines of docker.service.*no-such-option'
+            "$err" | Should -Match 'worker-2 stays cordoned'
+            "$err" | Should -Match 'Done: worker-1; failed: worker-2; not started: cp-1\.'
+            (Get-ClusterNode -Name worker-2, worker-1, cp-1).Unschedulable | Should -Be @($true, $false, $false)
+            Get-Containerd cp-1 | Should -Be $cpBefore
+
+            (Update-NodeDocker -Node worker-2 -Version latest -ContainerdVersion $target -SkipDrain -Force @script:access).Status | Should -Be 'Upgraded'
+            (Get-ClusterNode -Name worker-2).Unschedulable | Should -BeFalse
+        }
+
+        It 'waits for a package lock another apt run holds within the node budget, then fails naming the holder, with nothing installed' {
+            $before = Get-Containerd worker-1
+            $target = Get-OtherContainerd worker-1
+            try {
+                Start-AptHolder worker-1 -Seconds 97
+                $results = [Collections.Generic.List[object]]::new()
+                $err = $null
+                $clock = [Diagnostics.Stopwatch]::StartNew()
+                try {
+                    Update-NodeDocker -Node worker-1 -Version latest -ContainerdVersion $target -SkipDrain -Force -Timeout 45 @script:access | ForEach-Object { $results.Add($_) }
+                }
+                catch { $err = $_ }
+                $clock.Stop()
+                $stillHeld = Invoke-Container worker-1 'pgrep -f "^sleep 97$" >/dev/null && echo held'
+            }
+            finally {
+                Stop-AptHolder worker-1
+            }
+
+            $stillHeld | Should -Be 'held' -Because 'the holder outlived the wait'
+            Invoke-Container worker-1 'pgrep -f "^sleep 97$" || echo gone' | Should -Be 'gone' -Because 'the holder was ended before the re-run'
+            $results.Status | Should -Be 'Failed'
+            $err.FullyQualifiedErrorId | Should -BeLike 'PackageLockBusy*'
+            "$err" | Should -Match '/var/lib/dpkg/lock-frontend: pid \d+ \(apt-get install -y -q --reinstall --allow-change-held-packages -o DPkg::Pre-Invoke::=sleep 97 kubeadm=\S+\)'
+            "$err" | Should -Match 'nothing was installed'
+            "$err" | Should -Match 'worker-1 stays cordoned'
+            $clock.Elapsed.TotalSeconds | Should -BeLessThan 45
+            Get-Containerd worker-1 | Should -Be $before
+            (Get-ClusterNode -Name worker-1).Unschedulable | Should -BeTrue
+
+            (Update-NodeDocker -Node worker-1 -Version latest -ContainerdVersion $target -SkipDrain -Force @script:access).Status | Should -Be 'Upgraded'
+            (Get-ClusterNode -Name worker-1).Unschedulable | Should -BeFalse
+        }
+
+        It 'reports a connection dropped in the middle of apt-get install as Failed and cordoned; the re-run completes the interrupted dpkg run' {
+            $target = Get-OtherContainerd worker-1
+            # dpkg's post-invoke hook, once apt's unpack of containerd is done: it tells the test and waits,
+            # so the drop lands between unpack and configure.
+            Invoke-Container worker-1 @'
+set -e
+rm -f /root/dpkg-unpacked
+cat > /usr/local/sbin/fault-drop-hook <<'HOOK'
+#!/bin/sh
+if [ ! -e /root/dpkg-unpacked ] && dpkg-query -W -f '${db:Status-Abbrev}' containerd | grep -q '^.U'; then
+  touch /root/dpkg-unpacked; sleep 47
+fi
+HOOK
+chmod 0755 /usr/local/sbin/fault-drop-hook
+echo 'post-invoke=/usr/local/sbin/fault-drop-hook' > /etc/dpkg/dpkg.cfg.d/zz-fault-drop
+'@ | Out-Null
+            try {
+                $script:run = Start-ModuleRun "Update-NodeDocker -Node worker-1 -Version latest -ContainerdVersion '$target' -SkipDrain -Force -Timeout 150"
+                Wait-NodeFile worker-1 /root/dpkg-unpacked
+                # The module's session and the commands under it end together, as when the node's sshd dies with its sessions.
+                Invoke-Container worker-1 "pkill -KILL -f '^sshd: cmadmin'; pkill -KILL -x apt-get; pkill -KILL -x dpkg; pkill -KILL -f '^sleep 47$'; true" | Out-Null
+                $outcome = Wait-ModuleRun $script:run
+            }
+            finally {
+                Invoke-Container worker-1 'rm -f /etc/dpkg/dpkg.cfg.d/zz-fault-drop /usr/local/sbin/fault-drop-hook /root/dpkg-unpacked' | Out-Null
+            }
+
+            $outcome.Output.Status | Should -Be 'Failed'
+            $outcome.ErrorId | Should -BeLike 'NodeConnectionLost*'
+            $outcome.Error | Should -Match "lost while installing .*containerd=$([regex]::Escape($target)).*the install may be half-done"
+            $outcome.Error | Should -Match 'worker-1 stays cordoned'
+            (Get-ClusterNode -Name worker-1).Unschedulable | Should -BeTrue
+            # Unpacked, not configured: dpkg really was cut off half-way.
+            Get-Containerd worker-1 | Should -Match '^\S+ .U'
+
+            $again = Update-NodeDocker -Node worker-1 -Version latest -ContainerdVersion $target -SkipDrain -Force @script:access
+            $again.Status | Should -Be 'Upgraded'
+            Get-Containerd worker-1 | Should -Match "^$([regex]::Escape($target)) hi"
+            (Get-ClusterNode -Name worker-1).Unschedulable | Should -BeFalse
+            (Get-NodeDocker -Node worker-1 @script:access).ContainerdBuild | Should -Be $target
+        }
+
+        It 'reports an sshd restart in the middle of Backup-ClusterNode, keeps no partial file and removes the node copy over a new connection' {
+            # tar in root's PATH ahead of the real one: it archives, tells the test, and waits for the restart.
+            Invoke-Container worker-1 @'
+set -e
+rm -f /root/tar-done
+cat > /usr/local/bin/tar <<'WRAPPER'
+#!/bin/sh
+/bin/tar "$@"; rc=$?
+touch /root/tar-done; sleep 43
+exit $rc
+WRAPPER
+chmod 0755 /usr/local/bin/tar
+'@ | Out-Null
+            $folder = Join-Path $TestDrive 'sshd-restarted'
+            try {
+                $script:run = Start-ModuleRun "Backup-ClusterNode -Node worker-1 -Destination '$folder'"
+                Wait-NodeFile worker-1 /root/tar-done
+                Invoke-Container worker-1 "pkill -KILL -f '^sshd: cmadmin'; systemctl restart ssh.service; pkill -KILL -f '^sleep 43$'; true" | Out-Null
+                $outcome = Wait-ModuleRun $script:run
+            }
+            finally {
+                Invoke-Container worker-1 'rm -f /usr/local/bin/tar /root/tar-done' | Out-Null
+            }
+
+            $outcome.ErrorId | Should -BeLike 'NodeConnectionLost*'
+            $outcome.Error | Should -Match '127\.0\.0\.172.* was lost while running'
+            $outcome.Verbose -join "`n" | Should -Match 'the connection was lost during the backup; removed /tmp/clustermanagement-backup\.\w{10} over a new one'
+            @(Get-ChildItem $folder -Force -ErrorAction SilentlyContinue).Count | Should -Be 0
+            Invoke-Container worker-1 'ls /tmp | grep -c clustermanagement-backup || true' | Should -Be '0'
+
+            $backup = Backup-ClusterNode -Node worker-1 -Destination $folder @script:access
+            Test-Path $backup.Path | Should -BeTrue
+        }
+
+        It 'survives 10 s without the API server in the middle of Update-NodeDocker: every node gets a result, none is left cordoned unreported' {
+            $target = Get-OtherContainerd cp-1
+            # dpkg's post-invoke hook tells the test once cp-1's containerd is configured at the target: the
+            # outage then starts while the module restarts and verifies the engine, before it uncordons.
+            Invoke-Container cp-1 "echo '$target' > /root/fault-target" | Out-Null
+            Invoke-Container cp-1 @'
+set -e
+rm -f /root/containerd-configured
+cat > /usr/local/sbin/fault-configured-hook <<'HOOK'
+#!/bin/sh
+if dpkg-query -W -f '${Version} ${db:Status-Abbrev}' containerd | grep -q "^$(cat /root/fault-target) [hi]i"; then touch /root/containerd-configured; fi
+HOOK
+chmod 0755 /usr/local/sbin/fault-configured-hook
+echo 'post-invoke=/usr/local/sbin/fault-configured-hook' > /etc/dpkg/dpkg.cfg.d/zz-fault-configured
+'@ | Out-Null
+            try {
+                $script:run = Start-ModuleRun "Update-NodeDocker -Node cp-1, worker-1 -Version latest -ContainerdVersion '$target' -MaxUnavailable 1 -SkipDrain -Force -Timeout 150"
+                Wait-NodeFile cp-1 /root/containerd-configured
+                foreach ($path in '/api/*', '/apis/*') {
+                    Invoke-EmulatorControl -Cluster $script:cluster -Method POST -Path faults -Body @{ path = $path; abort = $true; times = 100000 } | Out-Null
+                }
+                Start-Sleep -Seconds 10
+                $fired = @(Invoke-EmulatorControl -Cluster $script:cluster -Path faults | Where-Object { $_.remaining -lt 100000 })
+            }
+            finally {
+                Invoke-EmulatorControl -Cluster $script:cluster -Method DELETE -Path faults | Out-Null
+                Invoke-Container cp-1 'rm -f /etc/dpkg/dpkg.cfg.d/zz-fault-configured /usr/local/sbin/fault-configured-hook /root/containerd-configured /root/fault-target' | Out-Null
+            }
+            $outcome = Wait-ModuleRun $script:run
+
+            $fired.Count | Should -BeGreaterThan 0 -Because 'the outage refused requests'
+            @($outcome.Output.Node) | Sort-Object | Should -Be @('cp-1', 'worker-1')
+            foreach ($node in Get-ClusterNode -Name cp-1, worker-1) {
+                $result = $outcome.Output | Where-Object Node -eq $node.Name
+                if ($node.Unschedulable) {
+                    $result.Status | Should -Be 'Failed'
+                    $result.Error | Should -Match "$($node.Name)\b.*(stays|may be left) cordoned"
+                }
+                else {
+                    $result.Status | Should -BeIn 'Upgraded', 'Current', 'NotStarted'
+                }
+            }
+            if ($outcome.Error) { $outcome.Error | Should -Match 'Done: .*; failed: .*; not started: ' }
+            else { $outcome.Output.Status | Should -Not -Contain 'Failed' }
+
+            # Whatever the outage left, a re-run finishes it.
+            $again = @(Update-NodeDocker -Node cp-1, worker-1 -Version latest -ContainerdVersion $target -SkipDrain -Force @script:access)
+            $again.Status | Should -Not -Contain 'Failed'
+            (Get-ClusterNode -Name cp-1, worker-1).Unschedulable | Should -Be @($false, $false)
+        }
+    }
+
     Context 'The rolling upgrade step of docs/azure-pipelines.md, run as PowerShell@2 runs it' {
         BeforeAll {
             $script:step = Get-PipelineStep -DisplayName 'Rolling Docker Engine upgrade'

@@ -20,7 +20,8 @@ public interface IRolloutWork<in TItem, TResult>
 /// <summary>
 /// Runs rolling work batch by batch: the items of a batch at the same time, the next batch only when every
 /// item of this one succeeded. Every item gets exactly one result: its own, Failed, or NotStarted when an
-/// earlier batch failed. After the last result a failed rollout ends with the first failure, wrapped.
+/// earlier batch failed. After the last result a failed rollout ends with the first failure, wrapped, and the
+/// names of the items done, failed and not started, so that the one error says where the rollout left things.
 /// <paramref name="openBatch"/> opens a scope around each batch's work and results (a pipeline log group),
 /// given the batch's title.
 /// </summary>
@@ -32,6 +33,7 @@ public sealed class RolloutRunner<TItem, TResult>(IRolloutWork<TItem, TResult> w
     {
         var total = batches.Sum(b => b.Count);
         var done = 0;
+        var succeeded = new List<string>();
         for (var b = 0; b < batches.Count; b++)
         {
             var title = $"Batch {b + 1} of {batches.Count}: {string.Join(", ", batches[b].Select(work.NameOf))}";
@@ -48,8 +50,11 @@ public sealed class RolloutRunner<TItem, TResult>(IRolloutWork<TItem, TResult> w
                 }
             }
 
+            succeeded.AddRange(batches[b].Where((_, i) => outcomes[i].Error is null).Select(work.NameOf));
             if (outcomes.FirstOrDefault(o => o.Error is not null).Error is { } failure)
             {
+                var failed = batches[b].Where((_, i) => outcomes[i].Error is not null).Select(work.NameOf);
+                var notStarted = batches.Skip(b + 1).SelectMany(batch => batch).Select(work.NameOf);
                 for (var later = b + 1; later < batches.Count; later++)
                 {
                     foreach (var item in batches[later])
@@ -59,12 +64,14 @@ public sealed class RolloutRunner<TItem, TResult>(IRolloutWork<TItem, TResult> w
                 }
 
                 log.Progress(new(ActivityId, activity, "Stopped", 100, Completed: true));
-                throw new ClusterException(failure.Kind, failure.ErrorId, $"The rollout stopped after batch {number}: {failure.Message}", failure.Target, failure);
+                throw new ClusterException(failure.Kind, failure.ErrorId, $"The rollout stopped after batch {number}: {failure.Message}\nDone: {List(succeeded)}; failed: {List(failed)}; not started: {List(notStarted)}.", failure.Target, failure);
             }
         }
 
         log.Progress(new(ActivityId, activity, "Done", 100, Completed: true));
     }
+
+    private static string List(IEnumerable<string> names) => names.Any() ? string.Join(", ", names) : "none";
 
     private async Task<(TResult Result, ClusterException? Error)> RunOneAsync(TItem item, int batch, CancellationToken cancellationToken)
     {

@@ -8,7 +8,7 @@ public enum NodeDockerUpgradeStatus
     /// <summary>Already at the target versions; nothing was changed.</summary>
     Current,
 
-    /// <summary>The upgrade failed; the node is left cordoned (see the error for the engine's journal).</summary>
+    /// <summary>The upgrade failed; the node is left cordoned (see the error for the engine's journal). A node SSH could not reach is Failed in batch 0, untouched and not cordoned.</summary>
     Failed,
 
     /// <summary>Not attempted because an earlier batch failed.</summary>
@@ -20,7 +20,7 @@ public sealed class NodeDockerUpgrade
 {
     public required string Node { get; init; }
 
-    /// <summary>1-based batch number; nodes of one batch are upgraded at the same time.</summary>
+    /// <summary>1-based batch number; nodes of one batch are upgraded at the same time. 0 for a node left out of the rollout because SSH could not reach it.</summary>
     public required int Batch { get; init; }
 
     /// <summary>Installed package versions before, e.g. "docker.io 20.10.24+dfsg1-1+deb12u1+b6, containerd 1.6.20~ds1-1+deb12u2".</summary>

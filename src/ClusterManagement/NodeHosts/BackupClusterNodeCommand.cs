@@ -68,8 +68,7 @@ public sealed class BackupClusterNodeCommand : NodeHostCmdlet
         var connector = Connector(writer);
         await ForEachAsync(approved, writer, async (node, token) =>
         {
-            using var shell = await connector.ConnectAsync(node, token).ConfigureAwait(false);
-            writer.Object(await NodeBackupService.CreateAsync(shell, node.Name, destinationPath, IncludeEtcd, Timeout, writer, token).ConfigureAwait(false));
+            writer.Object(await NodeBackupService.CreateAsync(connector, node, destinationPath, IncludeEtcd, Timeout, writer, token).ConfigureAwait(false));
         }, ct).ConfigureAwait(false);
     });
 }

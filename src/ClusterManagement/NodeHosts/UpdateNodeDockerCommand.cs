@@ -98,15 +98,14 @@ public sealed class UpdateNodeDockerCommand : NodeHostCmdlet
         var rollout = new EngineRollout(connection, Connector(writer), new EngineUpgradeOptions(drain, Timeout), writer);
         var target = new EngineTarget(EngineSource, Version, ContainerdVersion);
 
-        // Every node is resolved before the first one changes: a version one node lacks stops the rollout here.
         writer.Progress(new(1, "Updating node engines", "Resolving versions on every node"));
-        var items = new EngineUpgradeItem[nodes.Count];
-        await Parallel.ForEachAsync(
-            Enumerable.Range(0, nodes.Count),
-            new ParallelOptions { MaxDegreeOfParallelism = ThrottleLimit, CancellationToken = ct },
-            async (i, token) => items[i] = await rollout.PrepareAsync(nodes[i], target, refreshLists: true, token).ConfigureAwait(false)).ConfigureAwait(false);
+        var plan = await rollout.PrepareAllAsync(nodes, target, ThrottleLimit, ct).ConfigureAwait(false);
+        foreach (var left in plan.Unreachable)
+        {
+            writer.Object(left);
+        }
 
-        var batches = RolloutBatches.Plan(items, MaxUnavailable);
+        var batches = RolloutBatches.Plan(plan.Items, MaxUnavailable);
         var approved = new List<IReadOnlyList<EngineUpgradeItem>>();
         for (var b = 0; b < batches.Count; b++)
         {
@@ -128,6 +127,11 @@ public sealed class UpdateNodeDockerCommand : NodeHostCmdlet
         await foreach (var result in runner.RunAsync(approved, ct).ConfigureAwait(false))
         {
             writer.Object(result);
+        }
+
+        if (plan.UnreachableError() is { } unreachable)
+        {
+            throw unreachable;
         }
     });
 }

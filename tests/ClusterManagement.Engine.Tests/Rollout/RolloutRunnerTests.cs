@@ -29,7 +29,7 @@ public sealed class RolloutRunnerTests
         Assert.Equal(["a done 1", "b failed 1: b broke", "c done 1", "d not started 2", "e not started 2", "f not started 3"], results.Results);
         Assert.Equal("Broken", results.Error!.ErrorId);
         Assert.Equal(ClusterErrorKind.OperationFailed, results.Error.Kind);
-        Assert.Equal("The rollout stopped after batch 1: b broke", results.Error.Message);
+        Assert.Equal("The rollout stopped after batch 1: b broke\nDone: a, c; failed: b; not started: d, e, f.", results.Error.Message);
         Assert.DoesNotContain("d", work.Started.Keys);
     }
 

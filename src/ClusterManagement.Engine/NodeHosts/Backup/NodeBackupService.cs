@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Security.Cryptography;
 using ClusterManagement.Diagnostics;
 using ClusterManagement.NodeHosts.Ssh;
+using ClusterManagement.Nodes;
 
 namespace ClusterManagement.NodeHosts.Backup;
 
@@ -35,9 +36,16 @@ public static class NodeBackupService
     /// <summary>Every root script of a backup starts here: nothing it writes may be readable by other users.</summary>
     internal const string PrivateUmask = "umask 077";
 
+    /// <summary>How often, and how far apart, a lost connection is opened again to remove the node's copy.</summary>
+    private const int CleanupAttempts = 3;
+
+    private static readonly TimeSpan CleanupRetryDelay = TimeSpan.FromSeconds(2);
+
     public static async Task<NodeBackup> CreateAsync(
-        NodeShell shell, string node, string destinationFolder, bool includeEtcd, TimeSpan timeout, IOperationLog log, CancellationToken cancellationToken)
+        NodeConnector connector, ClusterNode clusterNode, string destinationFolder, bool includeEtcd, TimeSpan timeout, IOperationLog log, CancellationToken cancellationToken)
     {
+        var node = clusterNode.Name;
+        using var shell = await connector.ConnectAsync(clusterNode, cancellationToken).ConfigureAwait(false);
         var created = DateTime.UtcNow;
         var fileName = $"{node}-{created:yyyyMMddTHHmmssZ}.tar.gz";
         var localPath = Path.Combine(destinationFolder, fileName);
@@ -87,11 +95,7 @@ public static class NodeBackupService
         }
         finally
         {
-            var removed = await shell.SudoAsync($"rm -rf -- {NodeShell.Quote(stage)}", timeout, CancellationToken.None).ConfigureAwait(false);
-            if (!removed.Succeeded)
-            {
-                log.Warning($"The staged archive {stage} on {node} could not be removed (exit code {removed.ExitCode}): {removed.Error.Trim()}. It holds the cluster's keys: remove it by hand.");
-            }
+            await RemoveStageAsync(shell, connector, clusterNode, stage, timeout, log).ConfigureAwait(false);
         }
 
         var (files, etcd) = Count(localPath);
@@ -107,6 +111,47 @@ public static class NodeBackupService
             EtcdSnapshot = etcd,
             Created = created,
         };
+    }
+
+    /// <summary>
+    /// Removes the node's copy whatever ended the backup. The copy holds the cluster's keys, so a connection
+    /// lost on the way (sshd restarted, the network gone) is opened again to remove it; only when that fails
+    /// too is the admin told to remove it by hand. Never throws: the backup's own error is the one to report.
+    /// </summary>
+    private static async Task RemoveStageAsync(NodeShell shell, NodeConnector connector, ClusterNode node, string stage, TimeSpan timeout, IOperationLog log)
+    {
+        var remove = $"rm -rf -- {NodeShell.Quote(stage)}";
+        ClusterException? lastError = null;
+        for (var attempt = 0; attempt <= CleanupAttempts; attempt++)
+        {
+            try
+            {
+                if (attempt == 0)
+                {
+                    await shell.SudoCheckedAsync(remove, timeout, $"Removing {stage}", CancellationToken.None).ConfigureAwait(false);
+                }
+                else
+                {
+                    await Task.Delay(CleanupRetryDelay).ConfigureAwait(false);
+                    using var again = await connector.ConnectAsync(node, CancellationToken.None).ConfigureAwait(false);
+                    await again.SudoCheckedAsync(remove, timeout, $"Removing {stage}", CancellationToken.None).ConfigureAwait(false);
+                    log.Verbose($"{node.Name}: the connection was lost during the backup; removed {stage} over a new one.");
+                }
+
+                return;
+            }
+            catch (ClusterException e) when (e.Kind is ClusterErrorKind.Unreachable or ClusterErrorKind.Timeout)
+            {
+                lastError = e;
+            }
+            catch (ClusterException e)
+            {
+                lastError = e;
+                break;
+            }
+        }
+
+        log.Warning($"The staged archive {stage} on {node.Name} could not be removed: {lastError?.Message} It holds the cluster's keys: remove it by hand.");
     }
 
     /// <summary>mktemp makes the folder 0700 with a name nobody can claim first, unlike a path the module would choose.</summary>

@@ -13,6 +13,9 @@ public sealed record EngineTarget(EngineSource Source, string EngineVersion, str
     public string ContainerdPackage => Source == EngineSource.Distribution ? "containerd" : "containerd.io";
     public string DockerdPath => Source == EngineSource.Distribution ? "/usr/sbin/dockerd" : "/usr/bin/dockerd";
 
+    public override string ToString() =>
+        $"{EnginePackage} {EngineVersion}" + (ContainerdVersion is null ? string.Empty : $", {ContainerdPackage} {ContainerdVersion}");
+
     public string[] HeldPackages => Source == EngineSource.Distribution
         ? ["docker.io", "containerd", "runc"]
         : ["docker-ce", "docker-ce-cli", "containerd.io"];

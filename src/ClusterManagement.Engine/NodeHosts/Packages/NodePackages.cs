@@ -9,7 +9,11 @@ namespace ClusterManagement.NodeHosts.Packages;
 /// </summary>
 public sealed class NodePackages(NodeShell shell, string node, PackageFamily family, IOperationLog log)
 {
-    public TimeSpan LockWait { get; init; } = TimeSpan.FromMinutes(2);
+    public static readonly TimeSpan DefaultLockWait = TimeSpan.FromMinutes(2);
+
+    private static readonly string[] LockMessages = ["Could not get lock", "Unable to acquire the dpkg frontend lock", "Unable to lock the administration directory"];
+
+    public TimeSpan LockWait { get; init; } = DefaultLockWait;
 
     public PackageFamily Family => family;
 
@@ -65,20 +69,61 @@ public sealed class NodePackages(NodeShell shell, string node, PackageFamily fam
     public async Task InstallPinnedAsync(IReadOnlyDictionary<string, string> versions, IEnumerable<string> hold, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var script = InstallScript(family, versions, hold, LockWait, node);
+        var wanted = string.Join(' ', versions.Select(v => $"{v.Key}={v.Value}"));
         log.Verbose($"Installing {string.Join(", ", versions.Select(v => $"{v.Key}={v.Value}"))} on {node} and holding them.");
-        var result = await shell.SudoAsync(script, timeout + LockWait, cancellationToken).ConfigureAwait(false);
+        CommandResult result;
+        try
+        {
+            result = await shell.SudoAsync(script, timeout + LockWait, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ClusterException e) when (e.ErrorId == "NodeConnectionLost")
+        {
+            throw new ClusterException(e.Kind, e.ErrorId,
+                $"The SSH connection to {node} was lost while installing {wanted}: the install may be half-done on the node; the next run completes an interrupted dpkg run (dpkg --configure -a) before installing. ({e.InnerException?.Message})",
+                node, e);
+        }
+
         if (!result.Succeeded)
         {
             var text = result.Error.Length > 0 ? result.Error : result.Output;
-            var locked = text.Contains("Could not get lock", StringComparison.Ordinal);
+            // apt waiting under DPkg::Lock::Timeout says "Waiting for cache lock: Could not get lock" on stdout and
+            // gives up with "Unable to acquire the dpkg frontend lock" on stderr; without a wait only the former, on stderr.
+            if (LockMessages.Any(m => result.Error.Contains(m, StringComparison.Ordinal) || result.Output.Contains(m, StringComparison.Ordinal)))
+            {
+                var holders = await LockHoldersAsync(timeout, cancellationToken).ConfigureAwait(false);
+                throw new ClusterException(
+                    ClusterErrorKind.Timeout,
+                    "PackageLockBusy",
+                    $"The package lock on {node} stayed held by another run for {LockWait}; nothing was installed. Held by: {holders}\n{NodeShell.Tail(text, 3)}",
+                    node);
+            }
+
             throw new ClusterException(
-                locked ? ClusterErrorKind.Timeout : ClusterErrorKind.OperationFailed,
-                locked ? "PackageLockBusy" : "PackageInstallFailed",
-                locked
-                    ? $"The package lock on {node} stayed held by another run for {LockWait}: {NodeShell.Tail(text, 3)}"
-                    : $"Installing {string.Join(' ', versions.Select(v => $"{v.Key}={v.Value}"))} failed on {node}: {NodeShell.Tail(text)}",
+                ClusterErrorKind.OperationFailed,
+                "PackageInstallFailed",
+                $"Installing {wanted} failed on {node}: {NodeShell.Tail(text)}",
                 node);
         }
+    }
+
+    /// <summary>
+    /// apt and dpkg lock their lock files with fcntl, which /proc/locks lists by inode (waiters marked "->"): the holder's pid
+    /// and command line come from there, so the error names the run to wait for or end.
+    /// </summary>
+    internal const string LockHoldersScript = """
+        for f in /var/lib/dpkg/lock-frontend /var/lib/dpkg/lock /var/cache/apt/archives/lock /var/lib/apt/lists/lock; do
+          [ -e "$f" ] || continue
+          ino=$(stat -c %i "$f")
+          for pid in $(awk -v ino="$ino" '$2 != "->" { for (i = 5; i < NF; i++) if ($(i + 1) ~ (":" ino "$")) print $i }' /proc/locks | sort -u); do
+            printf '%s: pid %s (%s)\n' "$f" "$pid" "$(tr '\0' ' ' < /proc/$pid/cmdline | sed 's/ $//')"
+          done
+        done
+        """;
+
+    private async Task<string> LockHoldersAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var holders = (await shell.SudoAsync(LockHoldersScript, timeout, cancellationToken).ConfigureAwait(false)).Output.Trim();
+        return holders.Length > 0 ? holders : "(no holder left: the lock was released as the wait ended)";
     }
 
     /// <summary>

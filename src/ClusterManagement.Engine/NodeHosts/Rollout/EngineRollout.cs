@@ -19,6 +19,17 @@ public sealed record EngineUpgradeItem(ClusterNode Node, NodeEndpoint Endpoint, 
 /// <param name="Timeout">Per node, for the whole cycle: the drain gets what is left of it after the cordon, the engine work what the drain left.</param>
 public sealed record EngineUpgradeOptions(DrainOptions? Drain, TimeSpan Timeout);
 
+/// <summary>The rollout as prepared: the nodes it takes through the cycle, and those SSH could not reach, each with its Failed result.</summary>
+public sealed record EngineRolloutPlan(IReadOnlyList<EngineUpgradeItem> Items, IReadOnlyList<NodeDockerUpgrade> Unreachable)
+{
+    /// <summary>The error a rollout that left nodes out ends with once every other node is done; null when it left none out.</summary>
+    public ClusterException? UnreachableError() => Unreachable.Count == 0 ? null : new ClusterException(
+        ClusterErrorKind.Unreachable,
+        "NodeUnreachable",
+        $"The rollout left out {Unreachable.Count} node(s) it could not reach over SSH and changed nothing on them: " + string.Join("; ", Unreachable.Select(u => u.Error)),
+        string.Join(", ", Unreachable.Select(u => u.Node)));
+}
+
 /// <summary>
 /// Rolling engine upgrades, one node's part of a <see cref="RolloutRunner{TItem, TResult}"/>: every node is
 /// resolved first (a missing version fails the whole rollout before any node changes), then each node is
@@ -36,6 +47,8 @@ public sealed class EngineRollout(ClusterConnection connection, NodeConnector co
     public const string CordonMark = NodeAnnotations.Prefix + "engine-upgrade-cordoned";
 
     private static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(5);
+
+    private const string RerunAdvice = "run Update-NodeDocker again (it finishes the node) or Resume-ClusterNode.";
 
     private readonly NodeMaintenance maintenance = new(connection, log);
     /// <summary>Reads the installed versions and resolves the target on one node; changes nothing but the package lists when <paramref name="refreshLists"/>.</summary>
@@ -62,6 +75,41 @@ public sealed class EngineRollout(ClusterConnection connection, NodeConnector co
         return new EngineUpgradeItem(node, endpoint, resolved, from, needsChange, legacyListener);
     }
 
+    /// <summary>
+    /// Prepares every node before the first one changes: a version one node lacks stops the rollout here.
+    /// A node SSH cannot reach has not been touched, so it does not hold up the others: it is left out with
+    /// a Failed result naming the reason, and <see cref="EngineRolloutPlan.UnreachableError"/> ends the run.
+    /// </summary>
+    public async Task<EngineRolloutPlan> PrepareAllAsync(IReadOnlyList<ClusterNode> nodes, EngineTarget target, int throttleLimit, CancellationToken cancellationToken)
+    {
+        var items = new EngineUpgradeItem?[nodes.Count];
+        var unreachable = new NodeDockerUpgrade?[nodes.Count];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, nodes.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = throttleLimit, CancellationToken = cancellationToken },
+            async (i, token) =>
+            {
+                try
+                {
+                    items[i] = await PrepareAsync(nodes[i], target, refreshLists: true, token).ConfigureAwait(false);
+                }
+                catch (ClusterException e) when (e.ErrorId == "NodeUnreachable")
+                {
+                    unreachable[i] = new NodeDockerUpgrade
+                    {
+                        Node = nodes[i].Name,
+                        Batch = 0,
+                        To = target.ToString(),
+                        Drained = false,
+                        Duration = TimeSpan.Zero,
+                        Status = NodeDockerUpgradeStatus.Failed,
+                        Error = $"{nodes[i].Name}: {e.Message} Nothing was changed on it.",
+                    };
+                }
+            }).ConfigureAwait(false);
+        return new EngineRolloutPlan(items.OfType<EngineUpgradeItem>().ToList(), unreachable.OfType<NodeDockerUpgrade>().ToList());
+    }
+
     public string NameOf(EngineUpgradeItem item) => item.Node.Name;
 
     public async Task<NodeDockerUpgrade> RunAsync(EngineUpgradeItem item, int batch, CancellationToken cancellationToken)
@@ -75,15 +123,24 @@ public sealed class EngineRollout(ClusterConnection connection, NodeConnector co
 
         // The drain has its own timeout, taken from the node's budget: it ends with the pods, budgets and
         // "stays cordoned" in its error, where a cancelled token would only say "canceled".
-        if (options.Drain is { } drain)
+        try
         {
-            log.Verbose($"{name}: cordoning and draining.");
-            await new NodeDrain(maintenance, log).RunAsync(name, drain with { Timeout = Remaining(clock, name) }, CordonMark, cancellationToken).ConfigureAwait(false);
+            if (options.Drain is { } drain)
+            {
+                log.Verbose($"{name}: cordoning and draining.");
+                await new NodeDrain(maintenance, log).RunAsync(name, drain with { Timeout = Remaining(clock, name) }, CordonMark, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                log.Verbose($"{name}: cordoning.");
+                await maintenance.SetUnschedulableAsync(name, true, CordonMark, cancellationToken).ConfigureAwait(false);
+            }
         }
-        else
+        catch (ClusterException e) when (e.Kind is ClusterErrorKind.Unreachable or ClusterErrorKind.Timeout or ClusterErrorKind.ServerError)
         {
-            log.Verbose($"{name}: cordoning.");
-            await maintenance.SetUnschedulableAsync(name, true, CordonMark, cancellationToken).ConfigureAwait(false);
+            // A request the server may have applied before its answer was lost: the node may be cordoned.
+            throw new ClusterException(e.Kind, e.ErrorId,
+                $"{e.Message}\n{name}: nothing was changed on the host; the API server failed while taking the node out of service, so it may be left cordoned: {RerunAdvice}", name, e);
         }
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -93,7 +150,10 @@ public sealed class EngineRollout(ClusterConnection connection, NodeConnector co
         {
             using var shell = await connector.ConnectAsync(item.Endpoint, ct).ConfigureAwait(false);
             var family = OsRelease.Parse((await shell.RunAsync("cat /etc/os-release", StepTimeout, ct).ConfigureAwait(false)).Output).Family(name);
-            var installer = new EngineInstaller(shell, name, new NodePackages(shell, name, family, log), log);
+            // A busy package lock is waited for within the node's budget, leaving time to report its holder
+            // instead of ending as a bare timeout.
+            var packages = new NodePackages(shell, name, family, log) { LockWait = TimeSpan.FromTicks(Math.Min(NodePackages.DefaultLockWait.Ticks, (Remaining(clock, name) / 3).Ticks)) };
+            var installer = new EngineInstaller(shell, name, packages, log);
             // The restart below starts the engine without the removed listener.
             await installer.RemoveLegacyListenerAsync(restartRunningEngine: false, StepTimeout, ct).ConfigureAwait(false);
             await installer.InstallAsync(item.Target, StepTimeout, ct).ConfigureAwait(false);
@@ -106,11 +166,21 @@ public sealed class EngineRollout(ClusterConnection connection, NodeConnector co
         }
         catch (ClusterException e)
         {
-            throw new ClusterException(e.Kind, e.ErrorId, $"{e.Message}\n{name} stays cordoned; fix the engine, then run Update-NodeDocker again (or Resume-ClusterNode).", name, e);
+            throw new ClusterException(e.Kind, e.ErrorId, $"{e.Message}\n{name} stays cordoned; fix the engine, then {RerunAdvice}", name, e);
         }
 
         // Only the holder of the mark uncordons, decided now on a fresh read: see SetUnschedulableAsync.
-        var (_, uncordoned) = await maintenance.SetUnschedulableAsync(name, false, CordonMark, cancellationToken).ConfigureAwait(false);
+        bool uncordoned;
+        try
+        {
+            (_, uncordoned) = await maintenance.SetUnschedulableAsync(name, false, CordonMark, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ClusterException e)
+        {
+            throw new ClusterException(e.Kind, e.ErrorId,
+                $"{e.Message}\n{name}: the engine was upgraded and verified, but the node could not be uncordoned and stays cordoned: {RerunAdvice}", name, e);
+        }
+
         log.Verbose(uncordoned ? $"{name}: engine verified; uncordoned." : $"{name}: engine verified; it is cordoned by someone else and stays cordoned.");
         return Result(item, batch, options.Drain is not null, clock.Elapsed, NodeDockerUpgradeStatus.Upgraded);
     }

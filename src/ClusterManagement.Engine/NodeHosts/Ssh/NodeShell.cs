@@ -181,11 +181,26 @@ public sealed class NodeShell : IDisposable
 
             throw CommandTimedOut(ssh.CommandText, timeout);
         }
-        catch (Exception e) when (e is SshException or SocketException or IOException)
+        catch (Exception e) when (e is SshConnectionException or SocketException or IOException)
+        {
+            throw ConnectionLost(ssh.CommandText, e);
+        }
+        catch (SshException e)
         {
             throw Translate(e, Target, timeout);
         }
     }
+
+    /// <summary>
+    /// A connection that drops under a running command leaves that command's outcome unknown: the error
+    /// names the command, so the caller can say what may be half-done.
+    /// </summary>
+    private ClusterException ConnectionLost(string command, Exception e) => new(
+        ClusterErrorKind.Unreachable,
+        "NodeConnectionLost",
+        $"The SSH connection to {Target} was lost while running '{FirstLine(command)}': {e.Message}",
+        Target.Host,
+        e);
 
     /// <summary>
     /// Runs a shell script as root through sudo -n; a password prompt is an error. The script also
