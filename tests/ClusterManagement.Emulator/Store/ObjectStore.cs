@@ -21,6 +21,7 @@ public sealed class ObjectStore
     private readonly EventHistory _history;
     private readonly TimeProvider _time;
     private long _resourceVersion;
+    private int _expiredWatches;
 
     public ObjectStore(int historyCapacity = 10_000, TimeProvider? time = null)
     {
@@ -139,6 +140,7 @@ public sealed class ObjectStore
         {
             if (sinceResourceVersion is { } since && !_history.Covers(since))
             {
+                _expiredWatches++;
                 throw Status.Gone($"too old resource version: {since} ({_history.DroppedThrough + 1})");
             }
             var subscription = new WatchSubscription(kind, Unsubscribe);
@@ -156,6 +158,45 @@ public sealed class ObjectStore
             list.Add(subscription);
             return subscription;
         }
+    }
+
+    /// <summary>Watches refused with 410 Expired so far: proof for a test that a client really met an expired resourceVersion.</summary>
+    public int ExpiredWatches
+    {
+        get { lock (_gate) { return _expiredWatches; } }
+    }
+
+    /// <summary>
+    /// Forgets the history up to now, as etcd's compaction does, and ends every open watch as an API
+    /// server that reinitializes its watch cache does: a client that resumes from a resourceVersion it
+    /// saw before gets 410 Expired and must list again. Returns the watches ended.
+    /// </summary>
+    public int Compact()
+    {
+        lock (_gate)
+        {
+            _history.CompactThrough(_resourceVersion);
+            return EndWatches(dropConnections: false);
+        }
+    }
+
+    /// <summary>Drops the connection of every open watch, as a crashing API server does; clients resume from their last resourceVersion.</summary>
+    public int DisconnectWatches()
+    {
+        lock (_gate)
+        {
+            return EndWatches(dropConnections: true);
+        }
+    }
+
+    private int EndWatches(bool dropConnections)
+    {
+        var open = _subscribers.Values.SelectMany(list => list).ToList();
+        foreach (var subscription in open)
+        {
+            subscription.End(dropConnections);
+        }
+        return open.Count;
     }
 
     private JsonObject Replace(ResourceKind kind, StoredObject current, JsonObject next)

@@ -98,6 +98,10 @@ public static class WatchStreamer
             }
             if (!await pending)
             {
+                if (subscription.ConnectionDropped)
+                {
+                    request.Http.Abort();
+                }
                 return;
             }
             while (reader.TryRead(out var e))

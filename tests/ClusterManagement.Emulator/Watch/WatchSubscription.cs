@@ -22,7 +22,17 @@ public sealed class WatchSubscription : IDisposable
 
     public ChannelReader<WatchEvent> Events => _channel.Reader;
 
+    /// <summary>Set when the feed was ended by <see cref="End"/> with a dropped connection rather than a clean close.</summary>
+    public bool ConnectionDropped { get; private set; }
+
     internal void Publish(WatchEvent e) => _channel.Writer.TryWrite(e);
+
+    /// <summary>Ends the feed from the server's side; the reader sees the end after the events already queued.</summary>
+    internal void End(bool dropConnection)
+    {
+        ConnectionDropped = dropConnection;
+        _channel.Writer.TryComplete();
+    }
 
     public void Dispose()
     {
