@@ -134,7 +134,9 @@ public sealed class ObjectStore
     /// Subscribes to a kind. With <paramref name="sinceResourceVersion"/> the events after it are
     /// replayed first (410 Expired when the history no longer holds them); without, only new ones.
     /// </summary>
-    public WatchSubscription Watch(ResourceKind kind, long? sinceResourceVersion = null)
+    /// <param name="forClient">A watch an API client opened: <see cref="Compact"/> and <see cref="DisconnectWatches"/>
+    /// end those, never the controllers' own feeds (the controllers stand for components that survive a restart).</param>
+    public WatchSubscription Watch(ResourceKind kind, long? sinceResourceVersion = null, bool forClient = false)
     {
         lock (_gate)
         {
@@ -143,7 +145,7 @@ public sealed class ObjectStore
                 _expiredWatches++;
                 throw Status.Gone($"too old resource version: {since} ({_history.DroppedThrough + 1})");
             }
-            var subscription = new WatchSubscription(kind, Unsubscribe);
+            var subscription = new WatchSubscription(kind, Unsubscribe, forClient);
             if (sinceResourceVersion is { } from)
             {
                 foreach (var e in _history.After(from).Where(e => e.Object.Kind == kind))
@@ -191,7 +193,7 @@ public sealed class ObjectStore
 
     private int EndWatches(bool dropConnections)
     {
-        var open = _subscribers.Values.SelectMany(list => list).ToList();
+        var open = _subscribers.Values.SelectMany(list => list).Where(s => s.ForClient).ToList();
         foreach (var subscription in open)
         {
             subscription.End(dropConnections);

@@ -12,13 +12,17 @@ public sealed class WatchSubscription : IDisposable
     private readonly Channel<WatchEvent> _channel = Channel.CreateUnbounded<WatchEvent>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Action<WatchSubscription> _unsubscribe;
 
-    internal WatchSubscription(ResourceKind kind, Action<WatchSubscription> unsubscribe)
+    internal WatchSubscription(ResourceKind kind, Action<WatchSubscription> unsubscribe, bool forClient)
     {
         Kind = kind;
         _unsubscribe = unsubscribe;
+        ForClient = forClient;
     }
 
     public ResourceKind Kind { get; }
+
+    /// <summary>Serves an API client's watch request rather than a controller inside the emulator.</summary>
+    public bool ForClient { get; }
 
     public ChannelReader<WatchEvent> Events => _channel.Reader;
 
