@@ -59,11 +59,11 @@ public sealed class NodeDrain(NodeMaintenance maintenance, IOperationLog log)
 
         if (!result.Completed)
         {
-            var evicted = result.Evicted.Length > 0 ? $"Evicted: {string.Join(", ", result.Evicted)}." : "No pod was evicted.";
+            var gone = result.Evicted.Length > 0 ? $"Gone from the node: {string.Join(", ", result.Evicted)}." : "No pod has left the node yet.";
             throw new ClusterException(
                 ClusterErrorKind.OperationFailed,
                 "DrainIncomplete",
-                $"Node {node} cannot be drained. The node stays cordoned; check the PodDisruptionBudgets and pods named here, then run the command again to continue. {evicted} Still on the node:"
+                $"Node {node} cannot be drained. The node stays cordoned; check the PodDisruptionBudgets and pods named here, then run the command again to continue. {gone} Still on the node:"
                     + Environment.NewLine + string.Join(Environment.NewLine, result.Failed.Select(f => $"{f.Namespace}/{f.Name}: {f.Reason}")),
                 result);
         }

@@ -123,6 +123,10 @@ public sealed class NodeMaintenance(ClusterConnection connection, IOperationLog 
             }
         }
 
+        string Unfinished(PodEviction eviction) => trouble.Current is { } lost
+            ? $"{eviction.TimeoutReason}; the API server could not be reached at the end: {lost.Message}"
+            : eviction.TimeoutReason;
+
         if (targets.Count > 0)
         {
             using var throttle = new SemaphoreSlim(MaxRequestsInFlight);
@@ -140,16 +144,14 @@ public sealed class NodeMaintenance(ClusterConnection connection, IOperationLog 
                     await stop.CancelAsync().ConfigureAwait(false);
                     foreach (var eviction in targets.Values)
                     {
-                        eviction.Finish(problem ?? eviction.TimeoutReason);
+                        eviction.Finish(problem ?? Unfinished(eviction));
                     }
                 }
                 else if (!settled.IsCompleted)
                 {
                     foreach (var eviction in targets.Values)
                     {
-                        eviction.Finish(trouble.Current is { } lost
-                            ? $"{eviction.TimeoutReason}; the API server could not be reached at the end: {lost.Message}"
-                            : eviction.TimeoutReason);
+                        eviction.Finish(Unfinished(eviction));
                     }
                 }
             }
