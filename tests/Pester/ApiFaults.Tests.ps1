@@ -175,7 +175,7 @@ Describe 'The API server goes away during a drain' {
         (Get-ClusterNode worker-4).Unschedulable | Should -BeTrue
     }
 
-    It 'a cordon the server never confirms ends with DrainInterrupted: the node may be cordoned and says so' {
+    It 'a cordon the server never confirms ends with DrainInterrupted: the node may be cordoned, and the error says so' {
         New-ClusterObject @(New-SlowPod -Name 'unconfirmed' -Node worker-5)
         $id = Add-Fault @{ method = 'PATCH'; path = '/api/v1/nodes/worker-5'; abort = $true }
 
@@ -184,7 +184,7 @@ Describe 'The API server goes away during a drain' {
         $run.Errors.Count | Should -Be 1
         $run.Errors[0].FullyQualifiedErrorId | Should -BeLike 'DrainInterrupted*'
         $run.Errors[0].CategoryInfo.Category | Should -Be 'ConnectionError'
-        $run.Errors[0].Exception.Message | Should -Match 'Node worker-5 may be cordoned.*no pod was evicted.*The node stays cordoned'
+        $run.Errors[0].Exception.Message | Should -Match 'Node worker-5 may be cordoned: the API server did not confirm the cordon\..*No pod was evicted; check the node with Get-ClusterNode'
         (Get-Fault $id).hits | Should -BeGreaterThan 0
         Get-NodePod -Node worker-5 | Where-Object Name -eq 'unconfirmed' | Should -Not -BeNullOrEmpty
     }

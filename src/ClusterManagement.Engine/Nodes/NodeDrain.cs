@@ -37,7 +37,7 @@ public sealed class NodeDrain(NodeMaintenance maintenance, IOperationLog log)
         catch (ClusterException e) when (e.Kind is ClusterErrorKind.Unreachable or ClusterErrorKind.Timeout)
         {
             // The server may have applied the cordon and lost only the answer.
-            throw Interrupted(node, e, "may be cordoned: the API server did not confirm the cordon, and no pod was evicted", "check it with Get-ClusterNode");
+            throw Interrupted(node, e, $"Node {node} may be cordoned: the API server did not confirm the cordon. {e.Message} No pod was evicted; check the node with Get-ClusterNode, then run the command again.");
         }
 
         NodeDrainResult result;
@@ -54,7 +54,7 @@ public sealed class NodeDrain(NodeMaintenance maintenance, IOperationLog log)
         }
         catch (ClusterException e) when (e.ErrorId != "DrainBlocked")
         {
-            throw Interrupted(node, e, "was cordoned, but its drain was interrupted", "run the command again to continue");
+            throw Interrupted(node, e, $"Node {node} was cordoned, but its drain was interrupted: {e.Message} The node stays cordoned; run the command again to continue.");
         }
 
         if (!result.Completed)
@@ -72,9 +72,9 @@ public sealed class NodeDrain(NodeMaintenance maintenance, IOperationLog log)
         return result;
     }
 
-    /// <summary>A failure after the cordon: the error says the node stays cordoned, whatever went wrong.</summary>
-    private static ClusterException Interrupted(string node, ClusterException cause, string state, string next) =>
-        new(cause.Kind, "DrainInterrupted", $"Node {node} {state}: {cause.Message} The node stays cordoned; {next}.", node, cause)
+    /// <summary>A failure once the node may be cordoned: the message says what became of the node, whatever went wrong.</summary>
+    private static ClusterException Interrupted(string node, ClusterException cause, string message) =>
+        new(cause.Kind, "DrainInterrupted", message, node, cause)
         {
             StatusCode = cause.StatusCode,
             ServerMessage = cause.ServerMessage,
