@@ -356,7 +356,7 @@ Describe '410 Expired on watches' {
 
     It 'Wait-AppRollout lists again and completes' {
         New-App -Name expired-app
-        Set-EmulatorSetting @{ podReadySeconds = 3 }
+        Set-EmulatorSetting @{ podReadySeconds = 5 }
         Publish-AppVersion expired-app -Image nginx:1.28 -ErrorAction Stop | Out-Null
         $before = Get-ExpiredWatchCount
         # Something changes after the watch started, so the resourceVersion it resumes from is older than the compaction.
@@ -372,7 +372,8 @@ Describe '410 Expired on watches' {
     }
 
     It "the drain's wait for pods to go lists again and completes" {
-        New-ClusterObject @(1..2 | ForEach-Object { New-SlowPod -Name "expiring-$_" -Node worker-8 -Grace 3 })
+        # The pods take long enough to go that the compaction surely comes while the drain still waits.
+        New-ClusterObject @(1..2 | ForEach-Object { New-SlowPod -Name "expiring-$_" -Node worker-8 -Grace 10 })
         $before = Get-ExpiredWatchCount
         $compact = Start-ControlLater -AfterRequest '/api/v1/namespaces/default/pods/expiring-*/eviction' -Delay 0.5 -Kubectl label, node, worker-1, 'touched=drain', '--overwrite' -Path 'watch/compact'
 
