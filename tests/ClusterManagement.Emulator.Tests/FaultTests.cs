@@ -40,6 +40,35 @@ public sealed class FaultTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ARuleCountsItsHitsAndKeepsThemOnceSpent()
+    {
+        var id = _emulator.Faults.Add(new FaultRule { Method = "PATCH", Path = "/api/v1/nodes/*", StatusCode = 409, Times = 2 });
+
+        await _api.GetAsync("/api/v1/nodes/worker-1");
+        var first = await _api.PatchAsync("/api/v1/nodes/worker-1", "{}", "application/merge-patch+json");
+        var second = await _api.PatchAsync("/api/v1/nodes/worker-1", "{}", "application/merge-patch+json");
+        var third = await _api.PatchAsync("/api/v1/nodes/worker-1", "{}", "application/merge-patch+json");
+
+        Assert.Equal(HttpStatusCode.Conflict, first.Status);
+        Assert.Equal(HttpStatusCode.Conflict, second.Status);
+        Assert.Equal(HttpStatusCode.OK, third.Status);
+        Assert.Empty(_emulator.Faults.Rules);
+        Assert.Equal((2, 0, false), _emulator.Faults.Find(id) is { } spent ? (spent.Hits, spent.Remaining, spent.Active) : default);
+    }
+
+    [Fact]
+    public async Task ARuleWithADurationEndsByItself()
+    {
+        var id = _emulator.Faults.Add(new FaultRule { Path = "*", Abort = true, DurationMilliseconds = 600 });
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => _api.GetAsync("/api/v1/nodes"));
+        await Task.Delay(800);
+
+        Assert.Equal(HttpStatusCode.OK, (await _api.GetAsync("/api/v1/nodes")).Status);
+        Assert.Equal((1, false), _emulator.Faults.Find(id) is { } expired ? (expired.Hits, expired.Active) : default);
+    }
+
+    [Fact]
     public async Task AbortDropsTheConnection()
     {
         _emulator.Faults.Add(new FaultRule { Path = "/api/v1/nodes", Abort = true, Times = 1 });

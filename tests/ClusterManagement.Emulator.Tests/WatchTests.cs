@@ -82,6 +82,25 @@ public sealed class WatchTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CompactionEndsOpenWatchesAndExpiresTheirResourceVersion()
+    {
+        var from = _emulator.Store.ResourceVersion;
+        await using var open = await WatchReader.OpenAsync(_http, $"/api/v1/nodes?watch=true&resourceVersion={from}");
+        Label("worker-1", "before", "compaction");
+        Assert.Equal("MODIFIED", Type(await open.NextAsync()));
+
+        Assert.Equal(1, _emulator.Store.Compact());
+        Assert.Null(await open.NextAsync());
+        await using var resumed = await WatchReader.OpenAsync(_http, $"/api/v1/nodes?watch=true&resourceVersion={from}");
+        var error = await resumed.NextAsync();
+
+        Assert.Equal("ERROR", Type(error));
+        Assert.Equal(410, error!["object"]!["code"]!.GetValue<int>());
+        Assert.StartsWith($"too old resource version: {from} (", error["object"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(1, _emulator.Store.ExpiredWatches);
+    }
+
+    [Fact]
     public async Task BookmarksAndTimeout()
     {
         _emulator.Settings.BookmarkInterval = TimeSpan.FromMilliseconds(200);

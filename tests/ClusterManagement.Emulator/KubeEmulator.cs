@@ -101,7 +101,7 @@ public sealed class KubeEmulator : IAsyncDisposable
         var connections = new StrongBox<long>();
         var adminCertificate = ca.IssueClientCertificate("admin", "system:masters");
         var credentials = EmulatorCredentials.Generate();
-        var faults = new FaultInjector();
+        var faults = new FaultInjector(time);
         var requests = new RequestLog(options.RequestLogSize);
         var admission = new AdmissionChain(builder.Admission);
         var stopping = new CancellationTokenSource();
@@ -131,7 +131,7 @@ public sealed class KubeEmulator : IAsyncDisposable
 
         KubeEmulator? emulator = null;
         var pipeline = new RequestPipeline(
-            new ControlApi(credentials.ControlToken, faults, context.Heartbeats, requests, context.Settings, () => emulator!.Describe()),
+            new ControlApi(credentials.ControlToken, faults, store, context.Heartbeats, requests, context.Settings, () => emulator!.Describe()),
             faults,
             new Authenticator(ca, credentials, store),
             new DiscoveryApi(builder.Registry),
@@ -186,6 +186,7 @@ public sealed class KubeEmulator : IAsyncDisposable
         ["kubeconfig"] = KubeconfigPath,
         ["resourceVersion"] = Store.ResourceVersion.ToString(),
         ["connections"] = Connections,
+        ["expiredWatches"] = Store.ExpiredWatches,
     };
 
     public async ValueTask DisposeAsync()

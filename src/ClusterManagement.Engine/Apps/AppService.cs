@@ -214,9 +214,12 @@ public sealed class AppService(ClusterConnection connection)
                 Message = plan.SkipMessage!, Duration = clock.Elapsed,
             };
         }
-        var updated = await KubeApi.Call(
-            ct => connection.Client.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch(plan.Patch, V1Patch.PatchType.JsonPatch), name, ns, fieldManager: FieldManager, cancellationToken: ct),
-            Ref(ns, name), cancellationToken, idempotent: false).ConfigureAwait(false);
+        // The patch sets the whole template of the chosen revision, whatever the app runs now: sent again as it is.
+        var updated = await Conflicts.RetryAsync(
+            ct => KubeApi.Call(
+                c => connection.Client.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch(plan.Patch, V1Patch.PatchType.JsonPatch), name, ns, fieldManager: FieldManager, cancellationToken: c),
+                Ref(ns, name), ct, idempotent: false),
+            Ref(ns, name), cancellationToken).ConfigureAwait(false);
         return await AfterChangeAsync(updated, from, clock, "rolled back", cancellationToken).ConfigureAwait(false);
     }
 
@@ -232,10 +235,12 @@ public sealed class AppService(ClusterConnection connection)
         }
         if (currentReplicas is null)
         {
-            var patched = await KubeApi.Call(
-                ct => connection.Client.AppsV1.PatchNamespacedDeploymentScaleAsync(
-                    new V1Patch($"{{\"spec\":{{\"replicas\":{replicas.ToString(CultureInfo.InvariantCulture)}}}}}", V1Patch.PatchType.MergePatch), name, ns, fieldManager: FieldManager, cancellationToken: ct),
-                Ref(ns, name), cancellationToken).ConfigureAwait(false);
+            var patched = await Conflicts.RetryAsync(
+                ct => KubeApi.Call(
+                    c => connection.Client.AppsV1.PatchNamespacedDeploymentScaleAsync(
+                        new V1Patch($"{{\"spec\":{{\"replicas\":{replicas.ToString(CultureInfo.InvariantCulture)}}}}}", V1Patch.PatchType.MergePatch), name, ns, fieldManager: FieldManager, cancellationToken: c),
+                    Ref(ns, name), ct),
+                Ref(ns, name), log, cancellationToken).ConfigureAwait(false);
             return patched.Status?.Replicas ?? 0;
         }
         return await Conflicts.RetryAsync(async ct =>
@@ -257,22 +262,26 @@ public sealed class AppService(ClusterConnection connection)
     }
 
     /// <summary>kubectl rollout pause/resume; returns false when the app already was in that state (no write).</summary>
-    public async Task<bool> SetPausedAsync(string ns, string name, bool paused, CancellationToken cancellationToken)
-    {
-        var deployment = await ReadAsync(ns, name, cancellationToken).ConfigureAwait(false);
-        if ((deployment.Spec.Paused == true) == paused)
+    public Task<bool> SetPausedAsync(string ns, string name, bool paused, CancellationToken cancellationToken) =>
+        Conflicts.RetryAsync(async ct =>
         {
-            return false;
-        }
-        var patch = paused ? "{\"spec\":{\"paused\":true}}" : "{\"spec\":{\"paused\":null}}";
-        await KubeApi.Call(
-            ct => connection.Client.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch(patch, V1Patch.PatchType.StrategicMergePatch), name, ns, fieldManager: FieldManager, cancellationToken: ct),
-            Ref(ns, name), cancellationToken).ConfigureAwait(false);
-        return true;
-    }
+            var deployment = await ReadAsync(ns, name, ct).ConfigureAwait(false);
+            if ((deployment.Spec.Paused == true) == paused)
+            {
+                return false;
+            }
+            var patch = paused ? "{\"spec\":{\"paused\":true}}" : "{\"spec\":{\"paused\":null}}";
+            await KubeApi.Call(
+                c => connection.Client.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch(patch, V1Patch.PatchType.StrategicMergePatch), name, ns, fieldManager: FieldManager, cancellationToken: c),
+                Ref(ns, name), ct).ConfigureAwait(false);
+            return true;
+        }, Ref(ns, name), cancellationToken);
 
     /// <summary>kubectl rollout restart: a new restartedAt template annotation starts a fresh rollout of the same images.</summary>
-    public async Task<AppRollout> RestartAsync(string ns, string name, DateTime at, CancellationToken cancellationToken)
+    public Task<AppRollout> RestartAsync(string ns, string name, DateTime at, CancellationToken cancellationToken) =>
+        Conflicts.RetryAsync(ct => RestartOnceAsync(ns, name, at, ct), Ref(ns, name), cancellationToken);
+
+    private async Task<AppRollout> RestartOnceAsync(string ns, string name, DateTime at, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var deployment = await ReadAsync(ns, name, cancellationToken).ConfigureAwait(false);
@@ -306,7 +315,22 @@ public sealed class AppService(ClusterConnection connection)
         var clock = Stopwatch.StartNew();
         var fieldSelector = $"metadata.name={name}";
         RolloutState? state = null;
-        var result = await ObjectWatch.UntilAsync<V1Deployment>(
+        WatchResult<V1Deployment> result;
+        try
+        {
+            result = await FollowAsync();
+        }
+        catch (ClusterException e) when (e.Kind is ClusterErrorKind.Unreachable or ClusterErrorKind.Timeout)
+        {
+            throw new ClusterException(
+                e.Kind,
+                "AppRolloutWaitInterrupted",
+                $"{e.Message} Last seen of {Ref(ns, name)}: {state?.Message ?? "nothing, the server was not reached"}. The rollout itself goes on in the cluster.",
+                name,
+                e);
+        }
+
+        Task<WatchResult<V1Deployment>> FollowAsync() => ObjectWatch.UntilAsync<V1Deployment>(
             async ct =>
             {
                 var list = await connection.Client.AppsV1.ListNamespacedDeploymentAsync(ns, fieldSelector: fieldSelector, cancellationToken: ct).ConfigureAwait(false);
@@ -323,7 +347,7 @@ public sealed class AppService(ClusterConnection connection)
                 progress(state);
                 return state.Status != AppRolloutStatus.Progressing;
             },
-            Ref(ns, name), timeout, log, cancellationToken).ConfigureAwait(false);
+            Ref(ns, name), timeout, log, cancellationToken);
         var last = result.Last!;
         state ??= RolloutProgress.Evaluate(last);
         var message = result.End switch

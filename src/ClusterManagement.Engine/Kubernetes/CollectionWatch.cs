@@ -11,16 +11,22 @@ namespace ClusterManagement.Kubernetes;
 /// wait behind every -Wait, and <see cref="ObjectWatch"/> for a single object. A list gives the set and a
 /// resourceVersion, a watch keeps the set current; a dropped watch resumes from the last
 /// resourceVersion, an expired one (410) starts again from a fresh list. One connection, whatever the
-/// number of objects, and never a poll.
+/// number of objects, and never a poll. An API server that cannot be reached is tried again (with a
+/// growing pause) for up to <see cref="OutageTolerance"/> within the timeout, so a restart of the
+/// server does not end the wait; a longer outage ends it with the failure, never as a plain timeout.
 /// </summary>
 public static class CollectionWatch
 {
-    private const int MaxConsecutiveFailures = 5;
+    /// <summary>How long the server may stay unreachable before a wait gives up on it.</summary>
+    public static readonly TimeSpan OutageTolerance = TimeSpan.FromSeconds(20);
+
+    private static readonly TimeSpan MaxPause = TimeSpan.FromSeconds(2);
 
     /// <summary>Lists the whole set and the resourceVersion to watch from.</summary>
     public delegate Task<(IReadOnlyList<T> Items, string ResourceVersion)> ReadAll<T>(CancellationToken cancellationToken);
 
     /// <param name="isDone">Evaluated on the current set (keyed by uid) after the list and after every change.</param>
+    /// <param name="serverTrouble">Told each failure to reach the server, and null once it answers again.</param>
     public static async Task<WatchEnd> UntilAsync<T>(
         ReadAll<T> read,
         ObjectWatch.WatchFrom<T> watch,
@@ -28,23 +34,38 @@ public static class CollectionWatch
         ResourceRef resource,
         TimeSpan timeout,
         IOperationLog log,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        Action<ClusterException?>? serverTrouble = null)
         where T : class, IMetadata<V1ObjectMeta>
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
         var set = new Dictionary<string, T>(StringComparer.Ordinal);
+        string? resourceVersion = null;
+        ClusterException? failure = null;
+        var failingSince = TimeSpan.Zero;
+        var failures = 0;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         try
         {
-            var resourceVersion = await Relist(read, set, resource, deadline.Token).ConfigureAwait(false);
-            var failures = 0;
-            while (!isDone(set))
+            while (true)
             {
                 var expired = false;
-                var sawEvent = false;
-                Exception? failure = null;
+                var answered = false;
+                Exception? broke = null;
                 try
                 {
+                    if (resourceVersion is null)
+                    {
+                        resourceVersion = await Relist(read, set, resource, deadline.Token).ConfigureAwait(false);
+                        answered = true;
+                        Recovered();
+                        if (isDone(set))
+                        {
+                            return WatchEnd.Done;
+                        }
+                    }
+
                     var events = watch(resourceVersion, e =>
                     {
                         if (e is KubernetesException { Status.Code: (int)HttpStatusCode.Gone })
@@ -53,13 +74,13 @@ public static class CollectionWatch
                         }
                         else
                         {
-                            failure = e;
+                            broke = e;
                         }
                     }, deadline.Token);
                     await foreach (var (type, item) in events.WithCancellation(deadline.Token).ConfigureAwait(false))
                     {
-                        failures = 0;
-                        sawEvent = true;
+                        answered = true;
+                        Recovered();
                         resourceVersion = item.Metadata?.ResourceVersion ?? resourceVersion;
                         if (type == WatchEventType.Bookmark || item.Metadata?.Uid is not { } uid)
                         {
@@ -87,39 +108,74 @@ public static class CollectionWatch
                 }
                 catch (Exception e) when (!deadline.IsCancellationRequested && KubeApi.Translate(e, resource) is { Kind: ClusterErrorKind.Unreachable or ClusterErrorKind.ServerError or ClusterErrorKind.Timeout })
                 {
-                    failure = e;
+                    broke = e;
                 }
 
                 if (expired)
                 {
                     log.Verbose($"The watch on {resource} expired (410); listing again.");
-                    resourceVersion = await Relist(read, set, resource, deadline.Token).ConfigureAwait(false);
+                    resourceVersion = null;
                     continue;
                 }
 
-                if (failure is not null)
+                if (broke is not null)
                 {
-                    if (++failures > MaxConsecutiveFailures)
+                    var error = KubeApi.Translate(broke, resource) ?? new ClusterException(
+                        ClusterErrorKind.OperationFailed, resource.Kind + "WatchFailed", $"Watching {resource} failed: {broke.Message}", resource.Name, broke);
+                    if (failure is null)
                     {
-                        throw KubeApi.Translate(failure, resource) ?? new ClusterException(
-                            ClusterErrorKind.OperationFailed, resource.Kind + "WatchFailed", $"Watching {resource} failed: {failure.Message}", resource.Name, failure);
+                        failingSince = clock.Elapsed;
                     }
 
-                    log.Verbose($"The watch on {resource} broke ({failure.Message}); resuming from resourceVersion {resourceVersion}.");
-                    await Task.Delay(TimeSpan.FromMilliseconds(200 * failures), deadline.Token).ConfigureAwait(false);
+                    failure = error;
+                    serverTrouble?.Invoke(error);
+                    if (clock.Elapsed - failingSince > OutageTolerance)
+                    {
+                        throw error;
+                    }
+
+                    failures++;
+                    log.Verbose(resourceVersion is null
+                        ? $"Listing {resource} failed ({broke.Message}); trying again."
+                        : $"The watch on {resource} broke ({broke.Message}); resuming from resourceVersion {resourceVersion}.");
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(200 * failures, MaxPause.TotalMilliseconds)), deadline.Token).ConfigureAwait(false);
                 }
-                else if (!sawEvent)
+                else if (!answered)
                 {
                     // A server that closes every watch at once must not turn this into a busy loop.
                     await Task.Delay(TimeSpan.FromMilliseconds(200), deadline.Token).ConfigureAwait(false);
                 }
             }
-
-            return WatchEnd.Done;
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
-            return cancellationToken.IsCancellationRequested ? WatchEnd.Cancelled : WatchEnd.TimedOut;
+            if (cancellationToken.IsCancellationRequested)
+            {
+                return WatchEnd.Cancelled;
+            }
+
+            if (failure is not null)
+            {
+                throw new ClusterException(
+                    failure.Kind,
+                    failure.ErrorId,
+                    $"Stopped waiting for {resource} after {timeout}: the API server has not answered for the last {(clock.Elapsed - failingSince).TotalSeconds:0} s. {failure.Message}",
+                    failure.Target,
+                    failure);
+            }
+
+            return WatchEnd.TimedOut;
+        }
+
+        void Recovered()
+        {
+            if (failure is not null)
+            {
+                log.Verbose($"The API server answers again; following {resource} from resourceVersion {resourceVersion}.");
+                failure = null;
+                failures = 0;
+                serverTrouble?.Invoke(null);
+            }
         }
     }
 

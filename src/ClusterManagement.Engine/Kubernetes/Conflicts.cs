@@ -12,10 +12,22 @@ public static class Conflicts
     public const int MaxAttempts = 5;
 
     /// <param name="readModifyWrite">Must read the object afresh on every call.</param>
-    public static async Task<T> RetryAsync<T>(
+    public static Task<T> RetryAsync<T>(
         Func<CancellationToken, Task<T>> readModifyWrite,
         ResourceRef resource,
         IOperationLog log,
+        CancellationToken cancellationToken) =>
+        RetryAsync(readModifyWrite, resource, log.Verbose, cancellationToken);
+
+    /// <summary>The same, for services without a log of their own: the retries show with the command's API requests.</summary>
+    /// <param name="write">Reads the object afresh on every call, or is a write that does not depend on a read (a merge patch, a delete).</param>
+    public static Task<T> RetryAsync<T>(Func<CancellationToken, Task<T>> write, ResourceRef resource, CancellationToken cancellationToken) =>
+        RetryAsync(write, resource, ApiRequestLog.Note, cancellationToken);
+
+    private static async Task<T> RetryAsync<T>(
+        Func<CancellationToken, Task<T>> readModifyWrite,
+        ResourceRef resource,
+        Action<string> verbose,
         CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
@@ -40,7 +52,7 @@ public static class Conflicts
                     };
                 }
 
-                log.Verbose($"{resource} was changed by someone else; reading it again (attempt {attempt + 1} of {MaxAttempts}).");
+                verbose($"{resource} was changed by someone else; reading it again (attempt {attempt + 1} of {MaxAttempts}).");
                 await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), cancellationToken).ConfigureAwait(false);
             }
         }

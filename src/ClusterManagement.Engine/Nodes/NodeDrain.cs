@@ -6,8 +6,10 @@ namespace ClusterManagement.Nodes;
 /// The one drain sequence of the module (Suspend-ClusterNode -Drain, Remove-ClusterNode, Update-NodeDocker):
 /// plan, cordon, plan again, evict, verdict. Each outcome has one error: <c>DrainBlocked</c> when kubectl's
 /// filters refuse a pod, <c>DrainIncomplete</c> when pods are still on the node at the end (its target is the
-/// <see cref="NodeDrainResult"/>). Both are OperationFailed: an incomplete drain is not always a timeout
-/// (an eviction the server keeps failing ends it early), and the error id already says which it was.
+/// <see cref="NodeDrainResult"/>), <c>DrainInterrupted</c> when a request fails for good once the node may be
+/// cordoned (the cause's kind, the node as target), so no failure leaves a cordoned node unmentioned. The first
+/// two are OperationFailed: an incomplete drain is not always a timeout (an eviction the server keeps failing
+/// ends it early), and the error id already says which it was.
 /// </summary>
 public sealed class NodeDrain(NodeMaintenance maintenance, IOperationLog log)
 {
@@ -27,22 +29,41 @@ public sealed class NodeDrain(NodeMaintenance maintenance, IOperationLog log)
     public async Task<NodeDrainResult> RunAsync(string node, DrainOptions options, string? cordonMark, CancellationToken cancellationToken)
     {
         await PlanAsync(node, options, cancellationToken).ConfigureAwait(false);
-        var (_, changed) = await maintenance.SetUnschedulableAsync(node, true, cordonMark, cancellationToken).ConfigureAwait(false);
-        log.Verbose(changed ? $"Node {node} cordoned." : $"Node {node} is already cordoned.");
-        var plan = await maintenance.PlanDrainAsync(node, options, cancellationToken).ConfigureAwait(false);
-        ThrowIfBlocked(plan, "The node stays cordoned.");
-        foreach (var warning in plan.Warnings())
+        try
         {
-            log.Warning(warning);
+            var (_, changed) = await maintenance.SetUnschedulableAsync(node, true, cordonMark, cancellationToken).ConfigureAwait(false);
+            log.Verbose(changed ? $"Node {node} cordoned." : $"Node {node} is already cordoned.");
+        }
+        catch (ClusterException e) when (e.Kind is ClusterErrorKind.Unreachable or ClusterErrorKind.Timeout)
+        {
+            // The server may have applied the cordon and lost only the answer.
+            throw Interrupted(node, e, $"Node {node} may be cordoned: the API server did not confirm the cordon. {e.Message} No pod was evicted; check the node with Get-ClusterNode, then run the command again.");
         }
 
-        var result = await maintenance.DrainAsync(plan, options, cancellationToken).ConfigureAwait(false);
+        NodeDrainResult result;
+        try
+        {
+            var plan = await maintenance.PlanDrainAsync(node, options, cancellationToken).ConfigureAwait(false);
+            ThrowIfBlocked(plan, "The node stays cordoned.");
+            foreach (var warning in plan.Warnings())
+            {
+                log.Warning(warning);
+            }
+
+            result = await maintenance.DrainAsync(plan, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ClusterException e) when (e.ErrorId != "DrainBlocked")
+        {
+            throw Interrupted(node, e, $"Node {node} was cordoned, but its drain was interrupted: {e.Message} The node stays cordoned; run the command again to continue.");
+        }
+
         if (!result.Completed)
         {
+            var gone = result.Evicted.Length > 0 ? $"Gone from the node: {string.Join(", ", result.Evicted)}." : "No pod has left the node yet.";
             throw new ClusterException(
                 ClusterErrorKind.OperationFailed,
                 "DrainIncomplete",
-                $"Node {node} cannot be drained. The node stays cordoned; check the PodDisruptionBudgets and pods named here, then run the command again to continue."
+                $"Node {node} cannot be drained. The node stays cordoned; check the PodDisruptionBudgets and pods named here, then run the command again to continue. {gone} Still on the node:"
                     + Environment.NewLine + string.Join(Environment.NewLine, result.Failed.Select(f => $"{f.Namespace}/{f.Name}: {f.Reason}")),
                 result);
         }
@@ -50,6 +71,14 @@ public sealed class NodeDrain(NodeMaintenance maintenance, IOperationLog log)
         log.Verbose($"Node {node} drained in {result.Duration.TotalSeconds:0.0} s.");
         return result;
     }
+
+    /// <summary>A failure once the node may be cordoned: the message says what became of the node, whatever went wrong.</summary>
+    private static ClusterException Interrupted(string node, ClusterException cause, string message) =>
+        new(cause.Kind, "DrainInterrupted", message, node, cause)
+        {
+            StatusCode = cause.StatusCode,
+            ServerMessage = cause.ServerMessage,
+        };
 
     private static void ThrowIfBlocked(DrainPlan plan, string outcome)
     {

@@ -19,6 +19,9 @@ public sealed class NodeMaintenance(ClusterConnection connection, IOperationLog 
     /// <summary>Evictions in flight at once; every pod is still worked on concurrently, as kubectl does.</summary>
     private const int MaxRequestsInFlight = 32;
 
+    /// <summary>The pause before an eviction is tried again on a server that could not be reached.</summary>
+    private static readonly TimeSpan ServerRetryDelay = TimeSpan.FromSeconds(1);
+
     /// <summary>
     /// Cordons or uncordons. A node already in that state is not written (Changed is false), like kubectl.
     /// With a <paramref name="mark"/>, the cordon carries that annotation so its owner can tell it from
@@ -108,6 +111,7 @@ public sealed class NodeMaintenance(ClusterConnection connection, IOperationLog 
             stop.CancelAfter(limit);
         }
 
+        var trouble = new ServerTrouble();
         var gone = 0;
         var reporting = new object();
         void Gone(PodEviction eviction)
@@ -125,12 +129,16 @@ public sealed class NodeMaintenance(ClusterConnection connection, IOperationLog 
             }
         }
 
+        string Unfinished(PodEviction eviction) => trouble.Current is { } lost
+            ? $"{eviction.TimeoutReason}; the API server could not be reached at the end: {lost.Message}"
+            : eviction.TimeoutReason;
+
         if (targets.Count > 0)
         {
             using var throttle = new SemaphoreSlim(MaxRequestsInFlight);
             using var watchDone = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
-            var watching = WatchUntilGoneAsync(plan.Node, targets, Gone, watchDone.Token);
-            var evicting = targets.Values.Select(e => EvictAsync(e, options, throttle, Gone, stop.Token)).ToList();
+            var watching = WatchUntilGoneAsync(plan.Node, targets, Gone, trouble, watchDone.Token);
+            var evicting = targets.Values.Select(e => EvictAsync(e, options, throttle, Gone, trouble, stop.Token)).ToList();
             var settled = Task.WhenAll(targets.Values.Select(e => e.Settled));
             try
             {
@@ -142,14 +150,14 @@ public sealed class NodeMaintenance(ClusterConnection connection, IOperationLog 
                     await stop.CancelAsync().ConfigureAwait(false);
                     foreach (var eviction in targets.Values)
                     {
-                        eviction.Finish(problem ?? eviction.TimeoutReason);
+                        eviction.Finish(problem ?? Unfinished(eviction));
                     }
                 }
                 else if (!settled.IsCompleted)
                 {
                     foreach (var eviction in targets.Values)
                     {
-                        eviction.Finish(eviction.TimeoutReason);
+                        eviction.Finish(Unfinished(eviction));
                     }
                 }
             }
@@ -177,7 +185,7 @@ public sealed class NodeMaintenance(ClusterConnection connection, IOperationLog 
         };
     }
 
-    private async Task EvictAsync(PodEviction eviction, DrainOptions options, SemaphoreSlim throttle, Action<PodEviction> gone, CancellationToken cancellationToken)
+    private async Task EvictAsync(PodEviction eviction, DrainOptions options, SemaphoreSlim throttle, Action<PodEviction> gone, ServerTrouble trouble, CancellationToken cancellationToken)
     {
         var resource = new ResourceRef("Pod", eviction.Name, eviction.Namespace);
         try
@@ -190,7 +198,14 @@ public sealed class NodeMaintenance(ClusterConnection connection, IOperationLog 
                     log.Verbose($"{(options.DisableEviction ? "deleting" : "evicting")} pod {eviction}");
                     await KubeApi.Call(ct => RemoveAsync(eviction, options, ct), resource, cancellationToken).ConfigureAwait(false);
                     eviction.Evicted = true;
+                    trouble.Current = null;
                     return;
+                }
+                catch (ClusterException e) when (e.Kind is ClusterErrorKind.Unreachable or ClusterErrorKind.Timeout)
+                {
+                    // An unreachable server says nothing about the pod: the drain's own timeout decides when to stop.
+                    trouble.Current = e;
+                    log.Verbose($"Cannot evict pod {eviction} now (will retry after {ServerRetryDelay.TotalSeconds:0.#} s): {e.Message}");
                 }
                 catch (ClusterException e) when (e.Kind == ClusterErrorKind.NotFound)
                 {
@@ -207,7 +222,7 @@ public sealed class NodeMaintenance(ClusterConnection connection, IOperationLog 
                     throttle.Release();
                 }
 
-                await Task.Delay(options.EvictionRetryDelay, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(trouble.Current is null ? options.EvictionRetryDelay : ServerRetryDelay, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (ClusterException e)
@@ -239,7 +254,7 @@ public sealed class NodeMaintenance(ClusterConnection connection, IOperationLog 
     }
 
     /// <summary>Null when every target went (or the wait was stopped); otherwise why the watch gave up.</summary>
-    private async Task<string?> WatchUntilGoneAsync(string node, Dictionary<string, PodEviction> targets, Action<PodEviction> gone, CancellationToken cancellationToken)
+    private async Task<string?> WatchUntilGoneAsync(string node, Dictionary<string, PodEviction> targets, Action<PodEviction> gone, ServerTrouble trouble, CancellationToken cancellationToken)
     {
         var selector = $"spec.nodeName={node}";
         try
@@ -264,7 +279,8 @@ public sealed class NodeMaintenance(ClusterConnection connection, IOperationLog 
                 new ResourceRef("Pod", null),
                 Timeout.InfiniteTimeSpan,
                 log,
-                cancellationToken).ConfigureAwait(false);
+                cancellationToken,
+                e => trouble.Current = e).ConfigureAwait(false);
             return null;
         }
         catch (ClusterException e)
@@ -300,6 +316,18 @@ public sealed class NodeMaintenance(ClusterConnection connection, IOperationLog 
 
     /// <summary>Progress bars of nodes drained side by side must not overwrite each other.</summary>
     private static int ActivityIdOf(string node) => 1000 + (int)((uint)StringComparer.Ordinal.GetHashCode(node) % 100_000);
+
+    /// <summary>The last failure to reach the API server while it has not answered since; null while it answers.</summary>
+    private sealed class ServerTrouble
+    {
+        private volatile ClusterException? current;
+
+        public ClusterException? Current
+        {
+            get => current;
+            set => current = value;
+        }
+    }
 
     private sealed class PodEviction(V1Pod pod)
     {

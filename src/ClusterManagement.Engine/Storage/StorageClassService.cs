@@ -112,8 +112,11 @@ public sealed class StorageClassService(ClusterConnection connection, IOperation
     }
 
     private async Task<V1StorageClass> PatchAsync(string name, Dictionary<string, object?> patch, CancellationToken cancellationToken) =>
-        await KubeApi.Call(
-            ct => connection.Client.StorageV1.PatchStorageClassAsync(new V1Patch(KubernetesJson.Serialize(patch), V1Patch.PatchType.MergePatch), name, cancellationToken: ct),
+        await Conflicts.RetryAsync(
+            ct => KubeApi.Call(
+                c => connection.Client.StorageV1.PatchStorageClassAsync(new V1Patch(KubernetesJson.Serialize(patch), V1Patch.PatchType.MergePatch), name, cancellationToken: c),
+                new ResourceRef("StorageClass", name),
+                ct),
             new ResourceRef("StorageClass", name),
             cancellationToken).ConfigureAwait(false);
 

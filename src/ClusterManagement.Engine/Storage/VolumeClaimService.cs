@@ -213,8 +213,11 @@ public sealed class VolumeClaimService(ClusterConnection connection, IOperationL
         }
         var (ns, name) = (plan.Claim.Namespace, plan.Claim.Name);
         var patch = new V1Patch(KubernetesJson.Serialize(new { spec = new { resources = new { requests = new Dictionary<string, string> { ["storage"] = plan.Size } } } }), V1Patch.PatchType.MergePatch);
-        var changed = await KubeApi.Call(
-            ct => connection.Client.CoreV1.PatchNamespacedPersistentVolumeClaimAsync(patch, name, ns, cancellationToken: ct),
+        var changed = await Conflicts.RetryAsync(
+            ct => KubeApi.Call(
+                c => connection.Client.CoreV1.PatchNamespacedPersistentVolumeClaimAsync(patch, name, ns, cancellationToken: c),
+                new ResourceRef(Kind, name, ns),
+                ct),
             new ResourceRef(Kind, name, ns),
             cancellationToken).ConfigureAwait(false);
         return await ToClaimAsync(changed, cancellationToken).ConfigureAwait(false);
@@ -269,11 +272,14 @@ public sealed class VolumeClaimService(ClusterConnection connection, IOperationL
     }
 
     public async Task DeleteAsync(string ns, string name, CancellationToken cancellationToken) =>
-        await KubeApi.Call(
-            ct => connection.Client.CoreV1.DeleteNamespacedPersistentVolumeClaimAsync(name, ns, cancellationToken: ct),
+        await Conflicts.RetryAsync(
+            ct => KubeApi.Call(
+                c => connection.Client.CoreV1.DeleteNamespacedPersistentVolumeClaimAsync(name, ns, cancellationToken: c),
+                new ResourceRef(Kind, name, ns),
+                ct,
+                idempotent: false),
             new ResourceRef(Kind, name, ns),
-            cancellationToken,
-            idempotent: false).ConfigureAwait(false);
+            cancellationToken).ConfigureAwait(false);
 
     /// <summary>
     /// Pods that reference the claim and have not finished (what pvc-protection waits for); with

@@ -30,8 +30,11 @@ public sealed class VolumeService(ClusterConnection connection)
     public async Task<CsiVolume> SetReclaimPolicyAsync(string name, string policy, CancellationToken cancellationToken)
     {
         var patch = new V1Patch(KubernetesJson.Serialize(new { spec = new { persistentVolumeReclaimPolicy = policy } }), V1Patch.PatchType.MergePatch);
-        var changed = await KubeApi.Call(
-            ct => connection.Client.CoreV1.PatchPersistentVolumeAsync(patch, name, cancellationToken: ct),
+        var changed = await Conflicts.RetryAsync(
+            ct => KubeApi.Call(
+                c => connection.Client.CoreV1.PatchPersistentVolumeAsync(patch, name, cancellationToken: c),
+                new ResourceRef("CsiVolume", name),
+                ct),
             new ResourceRef("CsiVolume", name),
             cancellationToken).ConfigureAwait(false);
         return StorageMapper.ToVolume(changed);

@@ -4,6 +4,7 @@ using ClusterManagement.Emulator.Api;
 using ClusterManagement.Emulator.Controllers;
 using ClusterManagement.Emulator.Diagnostics;
 using ClusterManagement.Emulator.Faults;
+using ClusterManagement.Emulator.Store;
 using Microsoft.AspNetCore.Http;
 
 namespace ClusterManagement.Emulator.Control;
@@ -13,7 +14,7 @@ namespace ClusterManagement.Emulator.Control;
 /// <see cref="KubeEmulator"/>. Only the control token is accepted, never a cluster credential.
 /// Routes are listed in README.md.
 /// </summary>
-public sealed class ControlApi(string controlToken, FaultInjector faults, NodeHeartbeats heartbeats, RequestLog log, EmulatorSettings settings, Func<JsonObject> describe)
+public sealed class ControlApi(string controlToken, FaultInjector faults, ObjectStore store, NodeHeartbeats heartbeats, RequestLog log, EmulatorSettings settings, Func<JsonObject> describe)
 {
     public const string Prefix = "/_emulator";
 
@@ -34,6 +35,9 @@ public sealed class ControlApi(string controlToken, FaultInjector faults, NodeHe
                 ("GET", ["faults"]) => (200, Faults()),
                 ("POST", ["faults"]) => (201, new JsonObject { ["id"] = faults.Add(Read<FaultRule>(body)) }),
                 ("DELETE", ["faults"]) => Done(faults.Clear),
+                ("GET", ["faults", var id]) => (200, Fault(id)),
+                ("POST", ["outage"]) => (201, Outage(Read<OutageRequest>(body))),
+                ("POST", ["watch", "compact"]) => (200, new JsonObject { ["resourceVersion"] = store.ResourceVersion.ToString(), ["watchesEnded"] = store.Compact() }),
                 ("DELETE", ["faults", var id]) => faults.Remove(id) ? (200, Ok()) : throw new ApiException(404, "NotFound", $"fault \"{id}\" not found"),
                 ("POST", ["nodes", var node, "heartbeat", "stop"]) => Done(() => heartbeats.Stop(node)),
                 ("POST", ["nodes", var node, "heartbeat", "resume"]) => Done(() => heartbeats.Resume(node)),
@@ -72,6 +76,33 @@ public sealed class ControlApi(string controlToken, FaultInjector faults, NodeHe
         rule["remaining"] = r.Remaining;
         return (JsonNode)rule;
     }).ToArray());
+
+    private JsonObject Fault(string id)
+    {
+        var (rule, remaining, hits, active) = faults.Find(id) ?? throw new ApiException(404, "NotFound", $"fault \"{id}\" not found");
+        var json = JsonSerializer.SerializeToNode(rule, Json)!.AsObject();
+        json["id"] = id;
+        json["remaining"] = remaining;
+        json["hits"] = hits;
+        json["active"] = active;
+        return json;
+    }
+
+    /// <summary>
+    /// The API server goes away for a while, as in a restart: open watches lose their connection and
+    /// every request (control calls and health checks aside) is dropped until the time is up.
+    /// </summary>
+    private JsonObject Outage(OutageRequest request)
+    {
+        if (request.Seconds is not > 0)
+        {
+            throw Status.BadRequest("seconds must be a positive number");
+        }
+        var id = faults.Add(new FaultRule { Path = "*", Abort = true, DurationMilliseconds = (int)(request.Seconds.Value * 1000) });
+        return new JsonObject { ["id"] = id, ["watchesDropped"] = store.DisconnectWatches() };
+    }
+
+    private sealed record OutageRequest(double? Seconds);
 
     private JsonNode Requests(string? since) =>
         JsonSerializer.SerializeToNode(log.Since(long.TryParse(since, out var s) ? s : 0), Json)!;

@@ -23,6 +23,9 @@ public sealed record FaultRule
 
     public int LatencyMilliseconds { get; init; }
 
+    /// <summary>How long the rule applies after it is added; null = until its uses are spent or it is cleared.</summary>
+    public int? DurationMilliseconds { get; init; }
+
     /// <summary>Drop the connection without an answer (HttpContext.Abort), as a crashing server or proxy would.</summary>
     public bool Abort { get; init; }
 

@@ -21,6 +21,7 @@ public sealed class ObjectStore
     private readonly EventHistory _history;
     private readonly TimeProvider _time;
     private long _resourceVersion;
+    private int _expiredWatches;
 
     public ObjectStore(int historyCapacity = 10_000, TimeProvider? time = null)
     {
@@ -133,15 +134,18 @@ public sealed class ObjectStore
     /// Subscribes to a kind. With <paramref name="sinceResourceVersion"/> the events after it are
     /// replayed first (410 Expired when the history no longer holds them); without, only new ones.
     /// </summary>
-    public WatchSubscription Watch(ResourceKind kind, long? sinceResourceVersion = null)
+    /// <param name="forClient">A watch an API client opened: <see cref="Compact"/> and <see cref="DisconnectWatches"/>
+    /// end those, never the controllers' own feeds (the controllers stand for components that survive a restart).</param>
+    public WatchSubscription Watch(ResourceKind kind, long? sinceResourceVersion = null, bool forClient = false)
     {
         lock (_gate)
         {
             if (sinceResourceVersion is { } since && !_history.Covers(since))
             {
+                _expiredWatches++;
                 throw Status.Gone($"too old resource version: {since} ({_history.DroppedThrough + 1})");
             }
-            var subscription = new WatchSubscription(kind, Unsubscribe);
+            var subscription = new WatchSubscription(kind, Unsubscribe, forClient);
             if (sinceResourceVersion is { } from)
             {
                 foreach (var e in _history.After(from).Where(e => e.Object.Kind == kind))
@@ -156,6 +160,45 @@ public sealed class ObjectStore
             list.Add(subscription);
             return subscription;
         }
+    }
+
+    /// <summary>Watches refused with 410 Expired so far: proof for a test that a client really met an expired resourceVersion.</summary>
+    public int ExpiredWatches
+    {
+        get { lock (_gate) { return _expiredWatches; } }
+    }
+
+    /// <summary>
+    /// Forgets the history up to now, as etcd's compaction does, and ends every open watch as an API
+    /// server that reinitializes its watch cache does: a client that resumes from a resourceVersion it
+    /// saw before gets 410 Expired and must list again. Returns the watches ended.
+    /// </summary>
+    public int Compact()
+    {
+        lock (_gate)
+        {
+            _history.CompactThrough(_resourceVersion);
+            return EndWatches(dropConnections: false);
+        }
+    }
+
+    /// <summary>Drops the connection of every open watch, as a crashing API server does; clients resume from their last resourceVersion.</summary>
+    public int DisconnectWatches()
+    {
+        lock (_gate)
+        {
+            return EndWatches(dropConnections: true);
+        }
+    }
+
+    private int EndWatches(bool dropConnections)
+    {
+        var open = _subscribers.Values.SelectMany(list => list).Where(s => s.ForClient).ToList();
+        foreach (var subscription in open)
+        {
+            subscription.End(dropConnections);
+        }
+        return open.Count;
     }
 
     private JsonObject Replace(ResourceKind kind, StoredObject current, JsonObject next)

@@ -29,6 +29,9 @@ internal sealed class EventHistory(int capacity)
         }
     }
 
+    /// <summary>Treats everything up to <paramref name="resourceVersion"/> as gone, as an etcd compaction does.</summary>
+    public void CompactThrough(long resourceVersion) => DroppedThrough = Math.Max(DroppedThrough, resourceVersion);
+
     /// <summary>True when every event after <paramref name="resourceVersion"/> is still held.</summary>
     public bool Covers(long resourceVersion) => resourceVersion >= DroppedThrough;
 

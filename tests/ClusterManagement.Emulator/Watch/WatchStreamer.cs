@@ -40,11 +40,11 @@ public static class WatchStreamer
                 // No resourceVersion: current state as ADDED events, then changes from that point.
                 var snapshot = store.List(request.Kind, request.Namespace);
                 initial = snapshot.Items;
-                subscription = store.Watch(request.Kind, snapshot.ResourceVersion);
+                subscription = store.Watch(request.Kind, snapshot.ResourceVersion, forClient: true);
             }
             else
             {
-                subscription = store.Watch(request.Kind, since);
+                subscription = store.Watch(request.Kind, since, forClient: true);
             }
         }
         catch (ApiException e) when (e.Code == 410)
@@ -98,6 +98,10 @@ public static class WatchStreamer
             }
             if (!await pending)
             {
+                if (subscription.ConnectionDropped)
+                {
+                    request.Http.Abort();
+                }
                 return;
             }
             while (reader.TryRead(out var e))

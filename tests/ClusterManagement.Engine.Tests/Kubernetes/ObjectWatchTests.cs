@@ -35,6 +35,16 @@ public sealed class ObjectWatchTests
         });
     });
 
+    /// <summary>Once the watch is open, the server goes away as in a restart: open watches cut, every request dropped. Returns the rule's id.</summary>
+    private static Task<string> OutageLater(KubeEmulator emulator, TimeSpan length, Action? meanwhile = null) => Task.Run(async () =>
+    {
+        await Task.Delay(300);
+        var id = emulator.Faults.Add(new FaultRule { Path = "*", Abort = true, DurationMilliseconds = (int)length.TotalMilliseconds });
+        emulator.Store.DisconnectWatches();
+        meanwhile?.Invoke();
+        return id;
+    });
+
     private static ClusterConnection Connect(KubeEmulator emulator) =>
         ClusterConnection.Open(new ConnectionOptions { KubeConfig = emulator.KubeconfigPath, Context = "sandbox" });
 
@@ -99,6 +109,39 @@ public sealed class ObjectWatchTests
         Assert.Equal(WatchEnd.Done, result.End);
         Assert.Contains(log.Messages, m => m.Contains("broke", StringComparison.Ordinal));
         Assert.Empty(emulator.Faults.Rules);
+    }
+
+    [Fact]
+    public async Task RidesOutAnOutageShorterThanTheTimeout()
+    {
+        await using var emulator = await KubeEmulator.StartAsync(new EmulatorOptions { Workers = 1 });
+        var connection = Connect(emulator);
+        var log = new RecordingLog();
+        // The change happens while nobody can see it.
+        var outage = OutageLater(emulator, TimeSpan.FromSeconds(3), () => LabelLater(emulator, TimeSpan.FromMilliseconds(500)));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var result = await ObjectWatch.UntilAsync(ReadNode(connection), WatchNode(connection), Labelled, Worker, TimeSpan.FromSeconds(20), log, CancellationToken.None);
+
+        Assert.Equal(WatchEnd.Done, result.End);
+        Assert.True(clock.Elapsed > TimeSpan.FromSeconds(3), $"ended after {clock.Elapsed}, inside the outage");
+        Assert.True(emulator.Faults.Find(await outage)?.Hits > 0);
+        Assert.Contains(log.Messages, m => m.Contains("answers again", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AnOutageLongerThanTheTimeoutEndsWithTheFailureNotAPlainTimeout()
+    {
+        await using var emulator = await KubeEmulator.StartAsync(new EmulatorOptions { Workers = 1 });
+        var connection = Connect(emulator);
+        var outage = OutageLater(emulator, TimeSpan.FromSeconds(10));
+
+        var error = await Assert.ThrowsAsync<ClusterException>(() =>
+            ObjectWatch.UntilAsync(ReadNode(connection), WatchNode(connection), Labelled, Worker, TimeSpan.FromSeconds(2), NullOperationLog.Instance, CancellationToken.None));
+
+        Assert.Equal(ClusterErrorKind.Unreachable, error.Kind);
+        Assert.StartsWith("Stopped waiting for Node 'worker-1' after 00:00:02: the API server has not answered", error.Message, StringComparison.Ordinal);
+        Assert.True(emulator.Faults.Find(await outage)?.Hits > 0);
     }
 
     [Fact]

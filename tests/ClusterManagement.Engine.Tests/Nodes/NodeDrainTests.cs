@@ -191,6 +191,41 @@ public sealed class NodeDrainTests
         Assert.Contains("Node worker-1 was cordoned by someone else; it stays cordoned.", log.Messages);
     }
 
+    [Fact]
+    public async Task AFailureAfterTheCordonSaysTheNodeStaysCordoned()
+    {
+        await using var emulator = await KubeEmulator.StartAsync(new EmulatorOptions { Workers = 1 });
+        var connection = Open(emulator);
+        var outage = "";
+        // The server goes away the moment the cordon is confirmed, before the pods are listed again.
+        var log = new CallbackLog(message =>
+        {
+            if (message == "Node worker-1 cordoned.")
+            {
+                outage = emulator.Faults.Add(new FaultRule { Path = "*", Abort = true, DurationMilliseconds = 30_000 });
+            }
+        });
+        var drain = new NodeDrain(new NodeMaintenance(connection, log), log);
+
+        var error = await Assert.ThrowsAsync<ClusterException>(() => drain.RunAsync("worker-1", Options, cordonMark: null, CancellationToken.None));
+
+        Assert.Equal("DrainInterrupted", error.ErrorId);
+        Assert.Equal(ClusterErrorKind.Unreachable, error.Kind);
+        Assert.StartsWith("Node worker-1 was cordoned, but its drain was interrupted: ", error.Message, StringComparison.Ordinal);
+        Assert.EndsWith("The node stays cordoned; run the command again to continue.", error.Message, StringComparison.Ordinal);
+        Assert.True(emulator.Faults.Find(outage)?.Hits > 0);
+        emulator.Faults.Clear();
+        Assert.True((await connection.Client.CoreV1.ReadNodeAsync("worker-1")).Spec.Unschedulable);
+    }
+
+    private sealed class CallbackLog(Action<string> onVerbose) : IOperationLog
+    {
+        public void Verbose(string message) => onVerbose(message);
+        public void Warning(string message) { }
+        public void Progress(OperationProgress progress) { }
+        public void Secret(string value) { }
+    }
+
     private static ClusterConnection Open(KubeEmulator emulator) =>
         ClusterConnection.Open(new ConnectionOptions { KubeConfig = emulator.KubeconfigPath, Context = "sandbox" });
 
