@@ -29,6 +29,19 @@ public sealed class NodeDrain(NodeMaintenance maintenance, IOperationLog log)
         await PlanAsync(node, options, cancellationToken).ConfigureAwait(false);
         var (_, changed) = await maintenance.SetUnschedulableAsync(node, true, cordonMark, cancellationToken).ConfigureAwait(false);
         log.Verbose(changed ? $"Node {node} cordoned." : $"Node {node} is already cordoned.");
+        try
+        {
+            return await EvictAllAsync(node, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            log.Warning($"Stopped draining node {node}: it stays cordoned, with the pods not yet evicted still on it. Run the drain again to finish it, or Resume-ClusterNode {node} to undo the cordon.");
+            throw;
+        }
+    }
+
+    private async Task<NodeDrainResult> EvictAllAsync(string node, DrainOptions options, CancellationToken cancellationToken)
+    {
         var plan = await maintenance.PlanDrainAsync(node, options, cancellationToken).ConfigureAwait(false);
         ThrowIfBlocked(plan, "The node stays cordoned.");
         foreach (var warning in plan.Warnings())
