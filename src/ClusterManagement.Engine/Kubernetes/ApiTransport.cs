@@ -36,6 +36,10 @@ internal sealed class ApiTransport : DelegatingHandler
             KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
             KeepAlivePingDelay = TimeSpan.FromMinutes(3),
             KeepAlivePingTimeout = TimeSpan.FromSeconds(30),
+            // A watch left on Ctrl+C never ends by itself: draining it for reuse would hold it open on the
+            // server for the whole drain timeout, so the connection is closed at once instead.
+            ResponseDrainTimeout = TimeSpan.Zero,
+            MaxResponseDrainSize = 0,
         };
         if (ClientCertificate(configuration) is { } clientCertificate)
         {
