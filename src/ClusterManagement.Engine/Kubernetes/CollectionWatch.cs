@@ -43,6 +43,9 @@ public static class CollectionWatch
                 var expired = false;
                 var sawEvent = false;
                 Exception? failure = null;
+                // Whichever way this attempt ends (done, broken, Ctrl+C), its watch is closed on the server with it.
+                using var attempt = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token);
+                using var closedWithAttempt = WatchStreams.ClosedWhen(attempt.Token);
                 try
                 {
                     var events = watch(resourceVersion, e =>
@@ -88,6 +91,10 @@ public static class CollectionWatch
                 catch (Exception e) when (!deadline.IsCancellationRequested && KubeApi.Translate(e, resource) is { Kind: ClusterErrorKind.Unreachable or ClusterErrorKind.ServerError or ClusterErrorKind.Timeout })
                 {
                     failure = e;
+                }
+                finally
+                {
+                    attempt.Cancel();
                 }
 
                 if (expired)
