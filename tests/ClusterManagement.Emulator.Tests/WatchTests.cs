@@ -38,6 +38,26 @@ public sealed class WatchTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OpenWatchesCountsAWatchUntilItsClientLeaves()
+    {
+        var before = _emulator.Watches.Count;
+        var from = _emulator.Store.ResourceVersion;
+        var watch = await WatchReader.OpenAsync(_http, $"/api/v1/nodes?watch=true&resourceVersion={from}");
+        Label("worker-1", "counted", "1");
+        await watch.NextAsync();
+        Assert.Equal(before + 1, _emulator.Watches.Count);
+
+        await watch.DisposeAsync();
+
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (_emulator.Watches.Count != before && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+        Assert.Equal(before, _emulator.Watches.Count);
+    }
+
+    [Fact]
     public async Task WatchWithoutResourceVersionStartsWithTheCurrentState()
     {
         await using var watch = await WatchReader.OpenAsync(_http, "/api/v1/nodes?watch=1&fieldSelector=metadata.name%3Dworker-1");

@@ -12,6 +12,7 @@ using ClusterManagement.Emulator.Diagnostics;
 using ClusterManagement.Emulator.Discovery;
 using ClusterManagement.Emulator.Faults;
 using ClusterManagement.Emulator.Store;
+using ClusterManagement.Emulator.Watch;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -37,8 +38,9 @@ public sealed class KubeEmulator : IAsyncDisposable
 
     private KubeEmulator(WebApplication app, ControllerHost controllers, CertificateAuthority ca, X509Certificate2 adminCertificate,
         EmulatorContext context, FaultInjector faults, RequestLog requests, EmulatorCredentials credentials, string stateDirectory, bool ownsStateDirectory, CancellationTokenSource stopping,
-        StrongBox<long> connections)
+        StrongBox<long> connections, OpenWatches watches)
     {
+        Watches = watches;
         _connections = connections;
         _stopping = stopping;
         _app = app;
@@ -68,6 +70,9 @@ public sealed class KubeEmulator : IAsyncDisposable
 
     /// <summary>TCP connections accepted so far, TLS handshakes that failed included.</summary>
     public long Connections => Interlocked.Read(ref _connections.Value);
+
+    /// <summary>Watch responses being served now.</summary>
+    public OpenWatches Watches { get; }
 
     public static async Task<KubeEmulator> StartAsync(EmulatorOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -105,7 +110,8 @@ public sealed class KubeEmulator : IAsyncDisposable
         var requests = new RequestLog(options.RequestLogSize);
         var admission = new AdmissionChain(builder.Admission);
         var stopping = new CancellationTokenSource();
-        var services = new ApiServices(store, builder.Registry, admission, new ObjectDeleter(store, builder.Registry, admission, time), context.Settings, time, stopping.Token);
+        var watches = new OpenWatches();
+        var services = new ApiServices(store, builder.Registry, admission, new ObjectDeleter(store, builder.Registry, admission, time), context.Settings, time, stopping.Token, watches);
 
         var web = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         web.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
@@ -142,7 +148,7 @@ public sealed class KubeEmulator : IAsyncDisposable
         app.Run(pipeline.HandleAsync);
         await app.StartAsync(cancellationToken);
 
-        emulator = new KubeEmulator(app, new ControllerHost(builder.Controllers, context), ca, adminCertificate, context, faults, requests, credentials, stateDirectory, ownsStateDirectory, stopping, connections);
+        emulator = new KubeEmulator(app, new ControllerHost(builder.Controllers, context), ca, adminCertificate, context, faults, requests, credentials, stateDirectory, ownsStateDirectory, stopping, connections, watches);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         emulator.Url = $"https://127.0.0.1:{new Uri(address).Port}";
         await File.WriteAllTextAsync(emulator.KubeconfigPath, KubeconfigWriter.Render(emulator.Url, ca, adminCertificate, credentials), cancellationToken);
@@ -187,6 +193,7 @@ public sealed class KubeEmulator : IAsyncDisposable
         ["resourceVersion"] = Store.ResourceVersion.ToString(),
         ["connections"] = Connections,
         ["expiredWatches"] = Store.ExpiredWatches,
+        ["watches"] = Watches.Count,
     };
 
     public async ValueTask DisposeAsync()

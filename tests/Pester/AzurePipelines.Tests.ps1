@@ -118,3 +118,70 @@ Describe 'A drain in a pipeline job' {
         $run.Output | Should -Match 'WARNING: ignoring DaemonSet-managed Pods'
     }
 }
+
+BeforeDiscovery {
+    Import-Module (Join-Path $PSScriptRoot 'TestSetup.psm1') -Force
+    Import-Module (Get-ModuleUnderTest) -Force
+    $longCmdlets = @(Get-LongCmdletName | ForEach-Object { @{ Cmdlet = $_; Confirms = (Get-Command $_).Parameters.ContainsKey('Confirm') } })
+}
+
+Describe 'Every long cmdlet as PowerShell@2 runs it' {
+    BeforeAll {
+        Import-Module (Get-ModuleUnderTest) -Force
+        # A value for each mandatory parameter, by name: what matters is that each cmdlet runs, not what it is given.
+        $sample = @{ Name = 'pipeline-missing'; Node = 'pipeline-missing'; Image = 'nginx:1.27'; Size = '1Gi'; Replicas = 1; Path = '/nonexistent/pipeline.yaml'
+            Address = '127.0.0.1'; Destination = '10.250.0.0/24'; Subnet = '10.250.0.0/24'; Version = '5:27.0.0' }
+        $calls = foreach ($name in Get-LongCmdletName) {
+            $command = Get-Command $name
+            $set = $command.ParameterSets | Where-Object { 'Name' -in $_.Parameters.Name -or -not ($_.Parameters | Where-Object IsMandatory) } | Select-Object -First 1
+            $set ??= $command.ParameterSets[0]
+            $arguments = ($set.Parameters | Where-Object IsMandatory | ForEach-Object { "-$($_.Name) '$($sample[$_.Name])'" }) -join ' '
+            [pscustomobject]@{ Cmdlet = $name; Line = "$name $arguments -Timeout 20$(if ($command.Parameters.ContainsKey('Confirm')) { ' -Confirm' })" }
+        }
+        # One job step for all of them (a fresh pwsh each would cost seconds apiece): each call's outcome is
+        # marked; the last one is left uncaught, as a step's failing command is.
+        $lines = foreach ($call in $calls) {
+            "Write-Host '=== $($call.Cmdlet)'"
+            "try { `$out = $($call.Line); Write-Host ('RESULT ok ' + (`$out | ConvertTo-Json -Depth 4 -Compress)) } catch { Write-Host ('RESULT error ' + `$_.FullyQualifiedErrorId) }"
+        }
+        $lines += "Write-Host '=== uncaught'", $calls[-1].Line
+        $step = [pscustomobject]@{ Script = ($lines -join "`n"); Environment = @{} }
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        $run = Invoke-PowerShellTask $step @{} -KubeConfig $cluster.KubeConfig -WorkDir $TestDrive -TimeoutSeconds 120
+        $seconds = $watch.Elapsed.TotalSeconds
+        $sections = @{}
+        foreach ($part in ($run.Output -split '(?m)^=== ') | Where-Object { $_ }) {
+            $title, $body = $part -split '\r?\n', 2
+            $sections[$title.Trim()] = "$body"
+        }
+    }
+
+    It 'never waits for input: all of them end well within the time limit' {
+        $seconds | Should -BeLessThan 100 -Because "stdout: $($run.Output) stderr: $($run.Error)"
+        $run.Error | Should -Not -Match 'NonInteractive mode|Read and Prompt functionality is not available'
+    }
+
+    It '<Cmdlet>: a prompt it would show fails at once with ConfirmationNotPossible, else its failure is the module''s, as a logissue error' -ForEach $longCmdlets {
+        $section = $sections[$Cmdlet]
+        $section | Should -Not -BeNullOrEmpty -Because "stdout: $($run.Output)"
+        $section | Should -Match 'RESULT (ok|error)'
+        if ($section -match 'RESULT error (\S+)') {
+            $id = $Matches[1]
+            $id | Should -Match ',ClusterManagement\.' -Because 'the error is the module''s own record, with its id'
+            if ($Confirms -and $id -like 'ConfirmationNotPossible*') {
+                $section | Should -Match '##vso\[task\.logissue type=error[^\]]*\].*(-Force or -Confirm:\$false|-Confirm:\$false)'
+            }
+            else {
+                $section | Should -Match '##vso\[task\.logissue type=error'
+            }
+        }
+        else {
+            $section | Should -Match 'RESULT ok' -Because 'a cmdlet that succeeds serializes with ConvertTo-Json'
+        }
+    }
+
+    It 'a failure the script does not catch fails the step: non-zero exit code and a logissue error line' {
+        $run.ExitCode | Should -Not -Be 0
+        $sections['uncaught'] | Should -Match '##vso\[task\.logissue type=error'
+    }
+}

@@ -39,6 +39,11 @@ function Invoke-FreshPwsh {
     [pscustomobject]@{ ExitCode = $process.ExitCode; Output = $stdout.Result; Error = $stderr.Result }
 }
 
+function Get-LongCmdletName {
+    <# The module's long cmdlets: every one with -Timeout waits for something (the fault suites' tables derive from this). #>
+    (Get-Command -Module ClusterManagement -CommandType Cmdlet | Where-Object { $_.Parameters.ContainsKey('Timeout') }).Name
+}
+
 function Invoke-KubectlJson {
     <# The real kubectl, for comparisons; its own discovery cache per call keeps runs independent. #>
     param([Parameter(Mandatory)] [string] $KubeConfig, [Parameter(Mandatory)] [string[]] $Arguments)
@@ -145,5 +150,5 @@ function Invoke-PowerShellTask {
     Invoke-FreshPwsh -Script ". '$($file -replace "'", "''")'" -Environment $environment -TimeoutSeconds $TimeoutSeconds
 }
 
-Export-ModuleMember -Function Get-ModuleUnderTest, Get-RepoRoot, Start-SuiteCluster, Invoke-FreshPwsh, Invoke-KubectlJson, Get-PwshPath,
+Export-ModuleMember -Function Get-ModuleUnderTest, Get-RepoRoot, Start-SuiteCluster, Invoke-FreshPwsh, Invoke-KubectlJson, Get-PwshPath, Get-LongCmdletName,
     Start-TestCluster, Stop-TestCluster, Invoke-EmulatorControl, Invoke-FleetDocsExample, Invoke-FleetHostCommand, Get-PipelineStep, Invoke-PowerShellTask

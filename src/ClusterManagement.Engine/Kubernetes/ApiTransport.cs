@@ -36,6 +36,10 @@ internal sealed class ApiTransport : DelegatingHandler
             KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
             KeepAlivePingDelay = TimeSpan.FromMinutes(3),
             KeepAlivePingTimeout = TimeSpan.FromSeconds(30),
+            // A watch body closed by its reader (WatchStreams) never ends by itself: on HTTP/1.1, draining it
+            // for reuse would keep the server serving it for the whole drain timeout, so the connection goes at once.
+            ResponseDrainTimeout = TimeSpan.Zero,
+            MaxResponseDrainSize = 0,
         };
         if (ClientCertificate(configuration) is { } clientCertificate)
         {
@@ -63,7 +67,11 @@ internal sealed class ApiTransport : DelegatingHandler
         try
         {
             var response = await connection.SendAsync(request, bounded.Token).ConfigureAwait(false);
-            if (!IsWatch(request))
+            if (IsWatch(request))
+            {
+                response.Content = WatchStreams.ClosingWhenGone(response.Content, WatchStreams.Current);
+            }
+            else
             {
                 await ReadWhole(response, bounded.Token).ConfigureAwait(false);
             }

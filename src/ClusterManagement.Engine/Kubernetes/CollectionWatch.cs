@@ -53,6 +53,9 @@ public static class CollectionWatch
                 var expired = false;
                 var answered = false;
                 Exception? broke = null;
+                // Whichever way this attempt ends (done, broken, Ctrl+C), its watch is closed on the server with it.
+                using var attempt = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token);
+                using var closedWithAttempt = WatchStreams.ClosedWhen(attempt.Token);
                 try
                 {
                     if (resourceVersion is null)
@@ -109,6 +112,10 @@ public static class CollectionWatch
                 catch (Exception e) when (!deadline.IsCancellationRequested && KubeApi.Translate(e, resource) is { Kind: ClusterErrorKind.Unreachable or ClusterErrorKind.ServerError or ClusterErrorKind.Timeout })
                 {
                     broke = e;
+                }
+                finally
+                {
+                    attempt.Cancel();
                 }
 
                 if (expired)

@@ -52,6 +52,11 @@ public sealed class NodeDrain(NodeMaintenance maintenance, IOperationLog log)
 
             result = await maintenance.DrainAsync(plan, options, cancellationToken).ConfigureAwait(false);
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            log.Warning($"Stopped draining node {node}: it stays cordoned, with the pods not yet evicted still on it. Run the drain again to finish it, or Resume-ClusterNode {node} to undo the cordon.");
+            throw;
+        }
         catch (ClusterException e) when (e.ErrorId != "DrainBlocked")
         {
             throw Interrupted(node, e, $"Node {node} was cordoned, but its drain was interrupted: {e.Message} The node stays cordoned; run the command again to continue.");

@@ -13,8 +13,6 @@ public abstract class AppCmdlet : NamespacedCmdlet
 {
     private static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(10);
 
-    private volatile string? waitingFor;
-
     [Parameter]
     [TimeoutTransformation]
     public TimeSpan? Timeout { get; set; }
@@ -35,16 +33,6 @@ public abstract class AppCmdlet : NamespacedCmdlet
             writer.Error(ErrorRecords.From(e));
         }
     });
-
-    protected override void StopProcessing()
-    {
-        base.StopProcessing();
-        // The pipeline no longer takes writes once stopping; the host still shows a line.
-        if (waitingFor is { } state)
-        {
-            Host?.UI?.WriteWarningLine($"Stopped waiting: {state} The rollout continues in the cluster; follow it with Wait-AppRollout.");
-        }
-    }
 
     /// <summary>Follows the rollout a change started; the result keeps where it started from and the whole duration.</summary>
     private protected async Task<AppRollout> FollowAfterAsync(AppService apps, PipelineWriter writer, AppRollout started, CancellationToken ct)
@@ -72,7 +60,7 @@ public abstract class AppCmdlet : NamespacedCmdlet
     {
         var activity = $"Rolling out app {ns}/{name}";
         var id = Math.Abs(HashCode.Combine(ns, name) % 100_000) + 1;
-        waitingFor = $"app {ns}/{name} is still rolling out.";
+        var waitingFor = $"app {ns}/{name} is still rolling out.";
         using var group = writer.Group($"Roll out app {ns}/{name}");
         AppRollout rollout;
         try
@@ -85,7 +73,12 @@ public abstract class AppCmdlet : NamespacedCmdlet
         }
         finally
         {
-            waitingFor = null;
+            // Ctrl+C: the warning still reaches the host after the stop (AsyncCmdlet drains what the work posts).
+            if (ct.IsCancellationRequested)
+            {
+                writer.Warning($"Stopped waiting: {waitingFor} The rollout continues in the cluster; follow it with Wait-AppRollout.");
+            }
+
             writer.Progress(new OperationProgress(id, activity, "done", 100, Completed: true));
         }
         if (rollout.Status == AppRolloutStatus.Failed)

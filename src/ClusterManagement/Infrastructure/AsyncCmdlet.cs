@@ -29,6 +29,9 @@ public abstract class AsyncCmdlet : PSCmdlet
     /// </summary>
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(3);
 
+    // The work completes its queue in its last finally: only that block is left to run.
+    private static readonly TimeSpan WorkEndAfterDrain = TimeSpan.FromMilliseconds(500);
+
     /// <summary>The bound on each API request the work makes: ClusterCmdlet's -RequestTimeout.</summary>
     private protected virtual TimeSpan RequestBound => ApiRequestTimeout.Default;
 
@@ -54,7 +57,8 @@ public abstract class AsyncCmdlet : PSCmdlet
         // cancels the work, which must then end.
         var pipelineFailure = writer.Queue.Pump(this, linked, stopping.Token);
 
-        if (!stopping.IsCancellationRequested || ((IAsyncResult)task).AsyncWaitHandle.WaitOne(StopGrace))
+        if (!stopping.IsCancellationRequested
+            || (writer.Queue.DrainAfterStop(this, StopGrace) && ((IAsyncResult)task).AsyncWaitHandle.WaitOne(WorkEndAfterDrain)))
         {
             try
             {
@@ -189,7 +193,17 @@ public abstract class AsyncCmdlet : PSCmdlet
 
     // Write-Host's way: the information stream tagged PSHOST, which the console host prints on stdout,
     // where the agent looks, and which assignments and pipes leave alone.
-    private void WriteHostLine(string line) => WriteInformation(new HostInformationMessage { Message = line }, ["PSHOST"]);
+    // Once stopped, the pipeline refuses writes; the host still shows the line.
+    private void WriteHostLine(string line)
+    {
+        if (Stopping)
+        {
+            Host?.UI?.WriteLine(line);
+            return;
+        }
+
+        WriteInformation(new HostInformationMessage { Message = line }, ["PSHOST"]);
+    }
 
     // Before WriteError: with -ErrorAction Stop it throws, and the agent would never hear of the error.
     internal void WriteErrorRecord(ErrorRecord record)
@@ -207,6 +221,13 @@ public abstract class AsyncCmdlet : PSCmdlet
     internal void WriteWarningMessage(string message)
     {
         Pipelines?.Warning(message);
+        if (Stopping)
+        {
+            // What Ctrl+C left behind (a node that stays cordoned) must still reach the user.
+            Host?.UI?.WriteWarningLine(message);
+            return;
+        }
+
         WriteWarning(message);
     }
 

@@ -94,6 +94,37 @@ internal sealed class PipelineQueue<TTarget>
         return failure;
     }
 
+    /// <summary>
+    /// After Ctrl+C: runs what the unwinding work still posts (what it leaves behind, say) until it ends or
+    /// <paramref name="grace"/> passes. An action the stopped pipeline refuses is skipped; the next one still
+    /// runs, since a warning after a refused progress record is what the user most needs to see.
+    /// </summary>
+    /// <returns>Whether the work ended within <paramref name="grace"/>.</returns>
+    internal bool DrainAfterStop(TTarget target, TimeSpan grace)
+    {
+        using var deadline = new CancellationTokenSource(grace);
+        try
+        {
+            foreach (var action in queue.GetConsumingEnumerable(deadline.Token))
+            {
+                try
+                {
+                    action(target);
+                }
+                catch (Exception)
+                {
+                    // The stopped pipeline refuses most writes; the work is already cancelled.
+                }
+            }
+
+            return true;
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
     private bool TryAdd(Action<TTarget> action)
     {
         try

@@ -47,6 +47,8 @@ public sealed class ResizeCsiVolumeClaimCommand : NamespacedCmdlet
         var claim = await claims.ResizeAsync(plan, ct).ConfigureAwait(false);
         if (Wait)
         {
+            // Said before the wait, so that a wait stopped with Ctrl+C still leaves word of the change.
+            writer.Verbose($"CsiVolumeClaim {ns}/{Name} now requests {plan.Size}; waiting for the resize.");
             var result = await claims.WaitResizedAsync(ns, Name, Timeout, ct).ConfigureAwait(false);
             claim = result.Claim;
             if (result.Explanation is { } why)

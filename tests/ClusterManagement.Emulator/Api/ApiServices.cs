@@ -1,6 +1,7 @@
 using ClusterManagement.Emulator.Admission;
 using ClusterManagement.Emulator.Controllers;
 using ClusterManagement.Emulator.Store;
+using ClusterManagement.Emulator.Watch;
 
 namespace ClusterManagement.Emulator.Api;
 
@@ -15,4 +16,5 @@ public sealed record ApiServices(
     ObjectDeleter Deleter,
     EmulatorSettings Settings,
     TimeProvider Time,
-    CancellationToken Stopping);
+    CancellationToken Stopping,
+    OpenWatches Watches);

@@ -18,6 +18,7 @@ public static class WatchStreamer
 
     public static async Task StreamAsync(ApiRequest request, CancellationToken requestAborted)
     {
+        using var open = request.Services.Watches.Open();
         var labels = LabelSelector.Parse(request.Query("labelSelector"));
         var fields = FieldSelector.Parse(request.Query("fieldSelector"), request.Kind);
         var table = ReadOperations.TableRequestOf(request);

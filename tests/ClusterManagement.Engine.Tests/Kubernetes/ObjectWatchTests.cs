@@ -86,6 +86,38 @@ public sealed class ObjectWatchTests
     }
 
     [Fact]
+    public async Task ACancelledWaitClosesItsWatchOnTheServerAfterEvents()
+    {
+        await using var emulator = await KubeEmulator.StartAsync(new EmulatorOptions { Workers = 1 });
+        var connection = Connect(emulator);
+        using var cancel = new CancellationTokenSource();
+        var waiting = ObjectWatch.UntilAsync(ReadNode(connection), WatchNode(connection), Labelled, Worker, TimeSpan.FromSeconds(20), NullOperationLog.Instance, cancel.Token);
+        for (var i = 0; i < 200 && emulator.Watches.Count == 0; i++)
+        {
+            await Task.Delay(25);
+        }
+
+        Assert.Equal(1, emulator.Watches.Count);
+        // An event first: KubernetesClient reads what follows with a token of its own that no longer hears the caller.
+        emulator.Store.Mutate(CoreKinds.Nodes, null, "worker-1", node =>
+        {
+            node["metadata"]!["labels"]!.AsObject()["unrelated"] = "yes";
+            return true;
+        });
+        await Task.Delay(300);
+        cancel.Cancel();
+        Assert.Equal(WatchEnd.Cancelled, (await waiting).End);
+
+        // The server sees the connection close within moments, not when a drain or keep-alive gives up.
+        for (var i = 0; i < 20 && emulator.Watches.Count > 0; i++)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(0, emulator.Watches.Count);
+    }
+
+    [Fact]
     public async Task ResumesAfterTheConnectionDrops()
     {
         await using var emulator = await KubeEmulator.StartAsync(new EmulatorOptions { Workers = 1 });
