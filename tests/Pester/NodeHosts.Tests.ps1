@@ -643,7 +643,7 @@ systemctl restart ssh.service
         It 'refuses to remove the last control-plane node' {
             $err = $null
             Remove-ClusterNode -Name cp-1 -Force @script:access -ErrorVariable err -ErrorAction SilentlyContinue
-            $err[0].FullyQualifiedErrorId | Should -BeLike 'LastControlPlane*'
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'ControlPlaneRemovalBlocked*'
             Get-ClusterNode -Name cp-1 | Should -Not -BeNullOrEmpty
         }
 

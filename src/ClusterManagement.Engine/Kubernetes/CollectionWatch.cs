@@ -102,7 +102,7 @@ public static class CollectionWatch
                     if (++failures > MaxConsecutiveFailures)
                     {
                         throw KubeApi.Translate(failure, resource) ?? new ClusterException(
-                            ClusterErrorKind.OperationFailed, resource.Kind + "WatchFailed", $"Watching {resource} failed: {failure.Message}", resource.Name, failure);
+                            ClusterErrors.Resource.WatchFailed.About(resource.Kind), $"Watching {resource} failed: {failure.Message}", resource.Name, failure);
                     }
 
                     log.Verbose($"The watch on {resource} broke ({failure.Message}); resuming from resourceVersion {resourceVersion}.");

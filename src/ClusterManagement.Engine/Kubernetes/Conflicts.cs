@@ -29,8 +29,7 @@ public static class Conflicts
                 if (attempt == MaxAttempts)
                 {
                     throw new ClusterException(
-                        ClusterErrorKind.Conflict,
-                        e.ErrorId,
+                        e.Error,
                         $"{resource} kept changing under us; gave up after {MaxAttempts} attempts. {e.ServerMessage}",
                         e.Target,
                         e)

@@ -72,7 +72,6 @@ public static class RawApi
         }
         return kinds.TryGetValue(kind, out var found)
             ? found
-            : throw new ClusterException(ClusterErrorKind.NotFound, "KindNotServed",
-                $"The cluster does not serve {kind} in {apiVersion}; install its CustomResourceDefinition first or check the apiVersion.", $"{apiVersion}/{kind}");
+            : throw new ClusterException(ClusterErrors.KindNotServed, $"The cluster does not serve {kind} in {apiVersion}; install its CustomResourceDefinition first or check the apiVersion.", $"{apiVersion}/{kind}");
     }
 }

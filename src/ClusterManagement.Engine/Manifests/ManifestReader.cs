@@ -89,7 +89,7 @@ public static class ManifestReader
     }
 
     private static ClusterException Invalid(string source, string detail) =>
-        new(ClusterErrorKind.Invalid, "ManifestInvalid", $"The manifest '{source}' cannot be read: {detail}", source);
+        new(ClusterErrors.ManifestInvalid, $"The manifest '{source}' cannot be read: {detail}", source);
 
     private static JsonNode? ToJson(YamlNode node) => node switch
     {

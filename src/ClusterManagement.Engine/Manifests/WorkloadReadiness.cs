@@ -76,8 +76,7 @@ public sealed class WorkloadReadiness(ClusterConnection connection, IOperationLo
             case WatchEnd.Cancelled:
                 throw new OperationCanceledException();
             case WatchEnd.TimedOut:
-                throw new ClusterException(ClusterErrorKind.Timeout, "ManifestWaitTimeout",
-                    $"The manifests were applied, but within {timeout} {what} ({reference}). Look at its pods and events, then apply again to keep waiting.", reference.Name);
+                throw new ClusterException(ClusterErrors.ManifestWaitTimeout, $"The manifests were applied, but within {timeout} {what} ({reference}). Look at its pods and events, then apply again to keep waiting.", reference.Name);
         }
     }
 }

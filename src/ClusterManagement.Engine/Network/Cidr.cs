@@ -60,5 +60,5 @@ public static class Cidr
     }
 
     private static ClusterException Invalid(string parameter, string value, string message) =>
-        new(ClusterErrorKind.Invalid, "InvalidCidr", $"-{parameter}: {message}", value);
+        new(ClusterErrors.CidrInvalid, $"-{parameter}: {message}", value);
 }

@@ -67,10 +67,7 @@ public sealed record NodeEndpoint(string NodeName, SshTarget Ssh, string? Record
             return new NodeEndpoint(node.Name, new SshTarget(host, port, user), null) { FromNodeAnnotations = true };
         }
 
-        throw new ClusterException(
-            ClusterErrorKind.ConfigurationInvalid,
-            "NodeHostAccessMissing",
-            $"Node {node.Name} has no host access data: it has no entry in {NodeAccessRecords.Namespace}/{NodeAccessRecords.Name}, so the module does not know " +
+        throw new ClusterException(ClusterErrors.NodeHostAccessMissing, $"Node {node.Name} has no host access data: it has no entry in {NodeAccessRecords.Namespace}/{NodeAccessRecords.Name}, so the module does not know " +
             "which SSH server is its host. Nodes get access data when New-ClusterNode adds them (run it again for a node that was joined otherwise); " +
             "the Node's own addresses are not used.",
             node.Name);
@@ -107,10 +104,7 @@ public sealed class NodeConnector
     {
         if (!access.HasCredential)
         {
-            throw new ClusterException(
-                ClusterErrorKind.ConfigurationInvalid,
-                "SshCredentialMissing",
-                $"No SSH credential for {endpoint.Ssh}: pass -SshKeyPath or -Credential, or set ${SshCredential.KeyPathVariable}.",
+            throw new ClusterException(ClusterErrors.SshCredentialMissing, $"No SSH credential for {endpoint.Ssh}: pass -SshKeyPath or -Credential, or set ${SshCredential.KeyPathVariable}.",
                 endpoint.NodeName);
         }
 

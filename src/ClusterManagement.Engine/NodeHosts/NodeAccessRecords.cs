@@ -28,10 +28,7 @@ public sealed record NodeAccessRecord(string Host, int Port, string User, string
         if (record is null || string.IsNullOrWhiteSpace(record.Host) || record.Port is < 1 or > 65535 || string.IsNullOrWhiteSpace(record.User)
             || record.HostKey is null || !record.HostKey.StartsWith("SHA256:", StringComparison.Ordinal))
         {
-            throw new ClusterException(
-                ClusterErrorKind.ConfigurationInvalid,
-                "NodeAccessRecordInvalid",
-                $"The entry for {node} in {NodeAccessRecords.Namespace}/{NodeAccessRecords.Name} is not valid access data " +
+            throw new ClusterException(ClusterErrors.NodeAccessRecordInvalid, $"The entry for {node} in {NodeAccessRecords.Namespace}/{NodeAccessRecords.Name} is not valid access data " +
                 "(JSON with host, port 1-65535, user and hostKey SHA256:...); fix or remove it, or add the node again with New-ClusterNode.",
                 node);
         }

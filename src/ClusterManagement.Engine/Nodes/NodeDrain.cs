@@ -39,10 +39,7 @@ public sealed class NodeDrain(NodeMaintenance maintenance, IOperationLog log)
         var result = await maintenance.DrainAsync(plan, options, cancellationToken).ConfigureAwait(false);
         if (!result.Completed)
         {
-            throw new ClusterException(
-                ClusterErrorKind.OperationFailed,
-                "DrainIncomplete",
-                $"Node {node} cannot be drained. The node stays cordoned; check the PodDisruptionBudgets and pods named here, then run the command again to continue."
+            throw new ClusterException(ClusterErrors.DrainIncomplete, $"Node {node} cannot be drained. The node stays cordoned; check the PodDisruptionBudgets and pods named here, then run the command again to continue."
                     + Environment.NewLine + string.Join(Environment.NewLine, result.Failed.Select(f => $"{f.Namespace}/{f.Name}: {f.Reason}")),
                 result);
         }
@@ -55,10 +52,7 @@ public sealed class NodeDrain(NodeMaintenance maintenance, IOperationLog log)
     {
         if (plan.Block.Length > 0)
         {
-            throw new ClusterException(
-                ClusterErrorKind.OperationFailed,
-                "DrainBlocked",
-                $"Node {plan.Node} cannot be drained. {outcome} Add the switch named here, or move those pods first."
+            throw new ClusterException(ClusterErrors.DrainBlocked, $"Node {plan.Node} cannot be drained. {outcome} Add the switch named here, or move those pods first."
                     + Environment.NewLine + string.Join(Environment.NewLine, plan.Problems()),
                 plan.Node);
         }

@@ -9,7 +9,7 @@ public static class RolloutBatches
     {
         if (maxUnavailable < 1)
         {
-            throw new ClusterException(ClusterErrorKind.Invalid, "MaxUnavailableInvalid", "-MaxUnavailable must be at least 1.");
+            throw new ClusterException(ClusterErrors.MaxUnavailableInvalid, "-MaxUnavailable must be at least 1.");
         }
 
         return items.Chunk(maxUnavailable).Select(batch => (IReadOnlyList<T>)batch).ToList();

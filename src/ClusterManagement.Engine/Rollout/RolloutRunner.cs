@@ -59,7 +59,7 @@ public sealed class RolloutRunner<TItem, TResult>(IRolloutWork<TItem, TResult> w
                 }
 
                 log.Progress(new(ActivityId, activity, "Stopped", 100, Completed: true));
-                throw new ClusterException(failure.Kind, failure.ErrorId, $"The rollout stopped after batch {number}: {failure.Message}", failure.Target, failure);
+                throw new ClusterException(failure.Error, $"The rollout stopped after batch {number}: {failure.Message}", failure.Target, failure);
             }
         }
 
@@ -80,7 +80,7 @@ public sealed class RolloutRunner<TItem, TResult>(IRolloutWork<TItem, TResult> w
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             // A deadline of the work's own that it did not turn into an error: still this item's failure, never a bare cancellation.
-            var error = new ClusterException(ClusterErrorKind.Timeout, "RolloutItemTimeout", $"{work.NameOf(item)}: a step did not finish in time; see the verbose log for where it stopped.", work.NameOf(item));
+            var error = new ClusterException(ClusterErrors.RolloutItemTimeout, $"{work.NameOf(item)}: a step did not finish in time; see the verbose log for where it stopped.", work.NameOf(item));
             return (work.Failed(item, batch, clock.Elapsed, error), error);
         }
     }

@@ -24,10 +24,8 @@ public sealed class CsiDriverInstaller(ClusterConnection connection, IOperationL
         return declared.Count switch
         {
             1 => declared[0],
-            0 => throw new ClusterException(ClusterErrorKind.Invalid, "CsiDriverNotInManifests",
-                "The manifests contain no CSIDriver object, so the driver's name is unknown: name it with -Name."),
-            _ => throw new ClusterException(ClusterErrorKind.Invalid, "CsiDriverAmbiguous",
-                $"The manifests contain several CSIDriver objects ({string.Join(", ", declared)}): name the one to wait for with -Name."),
+            0 => throw new ClusterException(ClusterErrors.CsiDriverNotInManifests, "The manifests contain no CSIDriver object, so the driver's name is unknown: name it with -Name."),
+            _ => throw new ClusterException(ClusterErrors.CsiDriverAmbiguous, $"The manifests contain several CSIDriver objects ({string.Join(", ", declared)}): name the one to wait for with -Name."),
         };
     }
 

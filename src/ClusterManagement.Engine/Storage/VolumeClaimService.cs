@@ -166,14 +166,14 @@ public sealed class VolumeClaimService(ClusterConnection connection, IOperationL
     public async Task<ClaimResizePlan> PlanResizeAsync(string ns, string name, string size, CancellationToken cancellationToken)
     {
         var wanted = StorageQuantity.BytesOf(size)
-            ?? throw new ClusterException(ClusterErrorKind.Invalid, "QuantityInvalid", $"'{size}' is not a Kubernetes quantity (such as 2Gi or 500M).", size);
+            ?? throw new ClusterException(ClusterErrors.QuantityInvalid, $"'{size}' is not a Kubernetes quantity (such as 2Gi or 500M).", size);
         var pvc = await ReadAsync(ns, name, cancellationToken).ConfigureAwait(false);
         var claim = await ToClaimAsync(pvc, cancellationToken).ConfigureAwait(false);
         var requested = StorageQuantity.BytesOf(claim.RequestedSize) ?? 0;
         var plan = new ClaimResizePlan(claim, StorageQuantity.Canonical(size), Unchanged: wanted == requested);
         if (wanted < requested)
         {
-            throw Refusal("ClaimShrinkNotSupported", $"Claim {ns}/{name} requests {claim.RequestedSize}; Kubernetes cannot shrink a volume, so {size} is refused. Copy the data to a new, smaller claim instead.", name);
+            throw new ClusterException(ClusterErrors.ClaimShrinkNotSupported, $"Claim {ns}/{name} requests {claim.RequestedSize}; Kubernetes cannot shrink a volume, so {size} is refused. Copy the data to a new, smaller claim instead.", name);
         }
         if (plan.Unchanged)
         {
@@ -182,24 +182,24 @@ public sealed class VolumeClaimService(ClusterConnection connection, IOperationL
         }
         if (claim.Status != "Bound")
         {
-            throw Refusal("ClaimNotBound", $"Claim {ns}/{name} is {claim.Status}; Kubernetes expands only bound claims.", name);
+            throw new ClusterException(ClusterErrors.ClaimNotBound, $"Claim {ns}/{name} is {claim.Status}; Kubernetes expands only bound claims.", name);
         }
         if (claim.StorageClass is null)
         {
-            throw Refusal("ClaimWithoutClass", $"Claim {ns}/{name} has no storage class; only dynamically provisioned claims can be expanded.", name);
+            throw new ClusterException(ClusterErrors.ClaimWithoutClass, $"Claim {ns}/{name} has no storage class; only dynamically provisioned claims can be expanded.", name);
         }
         try
         {
             var sc = await StorageClassService.ReadRawAsync(connection, claim.StorageClass, cancellationToken).ConfigureAwait(false);
             if (sc.AllowVolumeExpansion != true)
             {
-                throw Refusal("StorageClassExpansionNotAllowed",
+                throw new ClusterException(ClusterErrors.StorageClassExpansionNotAllowed,
                     $"StorageClass '{claim.StorageClass}' does not allow volume expansion, so claim {ns}/{name} cannot grow. An administrator can allow it with: Set-StorageClass -Name {claim.StorageClass} -AllowVolumeExpansion", name);
             }
         }
         catch (ClusterException e) when (e.Kind == ClusterErrorKind.NotFound)
         {
-            throw Refusal("ClaimClassMissing", $"The class of claim {ns}/{name}, '{claim.StorageClass}', no longer exists; Kubernetes expands only claims whose class allows it.", name);
+            throw new ClusterException(ClusterErrors.ClaimClassMissing, $"The class of claim {ns}/{name}, '{claim.StorageClass}', no longer exists; Kubernetes expands only claims whose class allows it.", name);
         }
         return plan;
     }
@@ -307,8 +307,7 @@ public sealed class VolumeClaimService(ClusterConnection connection, IOperationL
         if (classes.All(c => c.Metadata.Name != className))
         {
             var known = classes.Count == 0 ? "there are none" : "known classes: " + string.Join(", ", classes.Select(c => c.Metadata.Name));
-            throw new ClusterException(ClusterErrorKind.NotFound, "StorageClassNotFound",
-                $"StorageClass '{className}' does not exist ({known}); a claim of it would stay Pending, so nothing was created.", className);
+            throw new ClusterException(ClusterErrors.StorageClassNotFound, $"StorageClass '{className}' does not exist ({known}); a claim of it would stay Pending, so nothing was created.", className);
         }
     }
 
@@ -346,14 +345,10 @@ public sealed class VolumeClaimService(ClusterConnection connection, IOperationL
     private static V1PersistentVolumeClaim Require(WatchResult<V1PersistentVolumeClaim> result, ResourceRef resource, TimeSpan timeout) => result switch
     {
         { End: WatchEnd.Cancelled } => throw new OperationCanceledException(),
-        { End: WatchEnd.TimedOut, Last: var last } => throw new ClusterException(ClusterErrorKind.Timeout, "CsiVolumeClaimWaitTimeout",
-            $"{resource} did not get there within {timeout}; it is {last?.Status?.Phase ?? "gone"}{(last is null ? "" : ConditionText(last))}.", resource.Name),
-        { Last: null } => throw new ClusterException(ClusterErrorKind.NotFound, "CsiVolumeClaimNotFound", $"{resource} was deleted while waiting.", resource.Name),
+        { End: WatchEnd.TimedOut, Last: var last } => throw new ClusterException(ClusterErrors.CsiVolumeClaimWaitTimeout, $"{resource} did not get there within {timeout}; it is {last?.Status?.Phase ?? "gone"}{(last is null ? "" : ConditionText(last))}.", resource.Name),
+        { Last: null } => throw new ClusterException(ClusterErrors.CsiVolumeClaimNotFound, $"{resource} was deleted while waiting.", resource.Name),
         { Last: var found } => found,
     };
-
-    private static ClusterException Refusal(string id, string message, string target) =>
-        new(ClusterErrorKind.Invalid, id, message, target);
 
     private async Task<V1PersistentVolumeClaim> ReadAsync(string ns, string name, CancellationToken cancellationToken) =>
         await KubeApi.Call(

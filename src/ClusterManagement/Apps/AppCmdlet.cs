@@ -90,11 +90,11 @@ public abstract class AppCmdlet : NamespacedCmdlet
         }
         if (rollout.Status == AppRolloutStatus.Failed)
         {
-            writer.Error(ErrorRecords.From(new ClusterException(ClusterErrorKind.OperationFailed, "AppProgressDeadlineExceeded", rollout.Message, name)));
+            writer.Error(ErrorRecords.From(new ClusterException(ClusterErrors.AppProgressDeadlineExceeded, rollout.Message, name)));
         }
         else if (rollout.Status == AppRolloutStatus.Progressing && !ct.IsCancellationRequested)
         {
-            writer.Error(ErrorRecords.From(new ClusterException(ClusterErrorKind.Timeout, "AppRolloutTimeout", rollout.Message, name)));
+            writer.Error(ErrorRecords.From(new ClusterException(ClusterErrors.AppRolloutTimeout, rollout.Message, name)));
         }
         return rollout;
     }

@@ -29,7 +29,7 @@ public sealed class GetAppRevisionCommand : NamespacedCmdlet
             var match = revisions.FirstOrDefault(r => r.Revision == wanted);
             if (match is null)
             {
-                writer.Error(ErrorRecords.From(new ClusterException(ClusterErrorKind.NotFound, "AppRevisionNotFound", $"unable to find the specified revision {wanted} of app '{ns}/{Name}'", wanted)));
+                writer.Error(ErrorRecords.From(new ClusterException(ClusterErrors.AppRevisionNotFound, $"unable to find the specified revision {wanted} of app '{ns}/{Name}'", wanted)));
                 return;
             }
             writer.Object(match);

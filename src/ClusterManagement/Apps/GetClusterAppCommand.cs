@@ -52,7 +52,7 @@ public sealed class GetClusterAppCommand : NamespacedCmdlet
                 }
                 catch (ClusterException e) when (e.Kind == ClusterErrorKind.NotFound)
                 {
-                    writer.Error(ErrorRecords.From(new ClusterException(ClusterErrorKind.NotFound, "AppNotFound", $"App '{ns}/{name}' was not found.", name)));
+                    writer.Error(ErrorRecords.From(new ClusterException(ClusterErrors.AppNotFound, $"App '{ns}/{name}' was not found.", name)));
                 }
             }
             if (!filter.ListNeeded)

@@ -1,3 +1,4 @@
+using ClusterManagement.Diagnostics;
 using System.Collections;
 using System.Management.Automation;
 using ClusterManagement.Infrastructure;
@@ -70,7 +71,7 @@ public sealed class PublishAppVersionCommand : AppCmdlet
         {
             if (Container is not null)
             {
-                WriteErrorRecord(ErrorRecords.InvalidArgument("ContainerWithImageMap", "-Container names one container; with a hashtable -Image names them itself. Give one or the other.", Container));
+                WriteErrorRecord(ErrorRecords.InvalidArgument(ClusterErrors.ContainerWithImageMap, "-Container names one container; with a hashtable -Image names them itself. Give one or the other.", Container));
                 return null;
             }
             foreach (DictionaryEntry entry in map)
@@ -84,20 +85,20 @@ public sealed class PublishAppVersionCommand : AppCmdlet
         }
         else
         {
-            WriteErrorRecord(ErrorRecords.InvalidArgument("ImageNotRecognized", $"-Image takes an image reference or a hashtable of container name to image, not {value.GetType().Name}.", Image));
+            WriteErrorRecord(ErrorRecords.InvalidArgument(ClusterErrors.ImageNotRecognized, $"-Image takes an image reference or a hashtable of container name to image, not {value.GetType().Name}.", Image));
             return null;
         }
         foreach (var (container, image) in images)
         {
             if (ImageReference.Problem(image) is { } problem)
             {
-                WriteErrorRecord(ErrorRecords.InvalidArgument("InvalidImageReference", $"'{image}' is not a valid image reference{(container is null ? "" : $" for container '{container}'")}: {problem}.", image));
+                WriteErrorRecord(ErrorRecords.InvalidArgument(ClusterErrors.ImageReferenceInvalid, $"'{image}' is not a valid image reference{(container is null ? "" : $" for container '{container}'")}: {problem}.", image));
                 return null;
             }
         }
         if (images.Count == 0)
         {
-            WriteErrorRecord(ErrorRecords.InvalidArgument("ImageMissing", "-Image is an empty hashtable: name at least one container and its image.", Image));
+            WriteErrorRecord(ErrorRecords.InvalidArgument(ClusterErrors.ImageMissing, "-Image is an empty hashtable: name at least one container and its image.", Image));
             return null;
         }
         return images;

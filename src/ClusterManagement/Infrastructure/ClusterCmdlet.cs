@@ -1,3 +1,4 @@
+using ClusterManagement.Diagnostics;
 using System.Management.Automation;
 using ClusterManagement.Connection;
 using ClusterManagement.Kubernetes;
@@ -53,8 +54,7 @@ public abstract class ClusterCmdlet : AsyncCmdlet
         // kubectl's 0 (no bound at all) is not offered: a pipeline step must never wait forever.
         if (timeout <= TimeSpan.Zero || timeout > ApiRequestTimeout.Maximum)
         {
-            ThrowErrorRecord(ErrorRecords.InvalidArgument(
-                "RequestTimeoutInvalid",
+            ThrowErrorRecord(ErrorRecords.InvalidArgument(ClusterErrors.RequestTimeoutInvalid,
                 $"{source} must be seconds or a TimeSpan, more than zero and at most a day, such as 30 or 00:00:30.",
                 source));
         }

@@ -1,3 +1,4 @@
+using ClusterManagement.Diagnostics;
 using System.Management.Automation;
 using ClusterManagement.Infrastructure;
 
@@ -46,7 +47,7 @@ public sealed class PublishClusterManifestCommand : ClusterCmdlet
         }
         catch (ArgumentException e)
         {
-            ThrowErrorRecord(ErrorRecords.InvalidArgument("ManifestNotFound", e.Message, Path));
+            ThrowErrorRecord(ErrorRecords.InvalidArgument(ClusterErrors.ManifestNotFound, e.Message, Path));
             return;
         }
         catch (Diagnostics.ClusterException e)

@@ -49,7 +49,7 @@ public sealed class GetNodeNetworkCommand : NodeNetworkCmdlet
         {
             foreach (var result in results.Where(r => !r.Networks.Any(n => string.Equals(n.Name, name, StringComparison.OrdinalIgnoreCase))))
             {
-                writer.Error(ErrorRecords.From(new ClusterException(ClusterErrorKind.NotFound, "EngineNetworkNotFound", $"Node {result.Node} has no engine network '{name}'.", name)));
+                writer.Error(ErrorRecords.From(new ClusterException(ClusterErrors.EngineNetworkNotFound, $"Node {result.Node} has no engine network '{name}'.", name)));
             }
         }
     });

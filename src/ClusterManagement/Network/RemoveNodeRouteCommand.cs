@@ -79,7 +79,7 @@ public sealed class RemoveNodeRouteCommand : NodeNetworkCmdlet
         }
         catch (ClusterException e)
         {
-            ThrowTerminatingError(ErrorRecords.From(e));
+            ThrowErrorRecord(ErrorRecords.From(e));
         }
     }
 

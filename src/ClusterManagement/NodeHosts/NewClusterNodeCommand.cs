@@ -144,7 +144,7 @@ public sealed class NewClusterNodeCommand : NodeHostCmdlet
         }
         catch (ClusterException e)
         {
-            WriteError(ErrorRecords.From(e));
+            WriteErrorRecord(ErrorRecords.From(e));
             return;
         }
 

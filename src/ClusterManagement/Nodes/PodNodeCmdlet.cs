@@ -1,3 +1,4 @@
+using ClusterManagement.Diagnostics;
 using System.Management.Automation;
 using ClusterManagement.Infrastructure;
 
@@ -10,6 +11,5 @@ public abstract class PodNodeCmdlet : ReferringInputCmdlet<NodePod>
 
     private protected override ErrorRecord Unreferred(NodePod input) => NotScheduled(input);
 
-    internal static ErrorRecord NotScheduled(NodePod pod) => ErrorRecords.InvalidArgument(
-        "PodNotScheduled", $"Pod {pod} is not scheduled on a node yet, so it names no node.", pod);
+    internal static ErrorRecord NotScheduled(NodePod pod) => ErrorRecords.InvalidArgument(ClusterErrors.PodNotScheduled, $"Pod {pod} is not scheduled on a node yet, so it names no node.", pod);
 }

@@ -43,8 +43,7 @@ public sealed class RemoveCsiVolumeClaimCommand : NamespacedCmdlet
             var pods = string.Join(", ", plan.MountedBy);
             if (plan.MountedBy.Count > 0 && !Force)
             {
-                writer.Error(ErrorRecords.From(new ClusterException(ClusterErrorKind.Conflict, "CsiVolumeClaimInUse",
-                    $"Claim {ns}/{name} is mounted by pod(s) {pods}; removing it now would leave it Terminating until they are gone. Stop those pods first, or use -Force.", name)));
+                writer.Error(ErrorRecords.From(new ClusterException(ClusterErrors.CsiVolumeClaimInUse, $"Claim {ns}/{name} is mounted by pod(s) {pods}; removing it now would leave it Terminating until they are gone. Stop those pods first, or use -Force.", name)));
                 continue;
             }
             if (!await writer.ShouldProcessAsync($"CsiVolumeClaim '{ns}/{name}'", $"Remove; {plan.VolumeFate}").ConfigureAwait(false))

@@ -53,8 +53,7 @@ public sealed class RemoveStorageClassCommand : ClusterCmdlet
                 + (pending.Count > 0 ? $", and pending claims ({string.Join(", ", pending)}) will never get a volume" : "");
             if (users.Count > 0 && !Force)
             {
-                writer.Error(ErrorRecords.From(new ClusterException(ClusterErrorKind.Conflict, "StorageClassInUse",
-                    $"StorageClass '{name}' is in use: {usage}. Remove or move those claims first, or use -Force to remove the class anyway.", name)));
+                writer.Error(ErrorRecords.From(new ClusterException(ClusterErrors.StorageClassInUse, $"StorageClass '{name}' is in use: {usage}. Remove or move those claims first, or use -Force to remove the class anyway.", name)));
                 continue;
             }
             if (!await writer.ShouldProcessAsync($"StorageClass '{name}'", "Remove" + (users.Count > 0 ? $" although {usage}" : "")).ConfigureAwait(false))

@@ -44,10 +44,7 @@ public sealed class EngineNetworkService(NodeConnector connector, IOperationLog 
         var network = Map(node.Name, found);
         if (network.Containers.Length > 0 && !disconnect)
         {
-            throw new ClusterException(
-                ClusterErrorKind.Conflict,
-                "NetworkInUse",
-                $"Network {network.Name} on {node.Name} has containers attached ({string.Join(", ", network.Containers)}); -Force disconnects them first.",
+            throw new ClusterException(ClusterErrors.NetworkInUse, $"Network {network.Name} on {node.Name} has containers attached ({string.Join(", ", network.Containers)}); -Force disconnects them first.",
                 network.Name);
         }
 

@@ -41,8 +41,7 @@ public static class StaticRouteFiles
             return hasNetplan ? StaticRouteStyle.Netplan : StaticRouteStyle.Ifupdown;
         }
 
-        throw new ClusterException(ClusterErrorKind.Invalid, "RoutePersistenceUnsupported",
-            $"{node} is neither of the Debian nor of the RHEL family (/etc/os-release: {string.Join(' ', ids)}); the module does not know where it keeps static routes.", node);
+        throw new ClusterException(ClusterErrors.RoutePersistenceUnsupported, $"{node} is neither of the Debian nor of the RHEL family (/etc/os-release: {string.Join(' ', ids)}); the module does not know where it keeps static routes.", node);
     }
 
     /// <remarks>The device becomes part of the path and of the file, so it must be <see cref="InterfaceNames.IsFileSafe"/>.</remarks>

@@ -16,16 +16,13 @@ public static class ApiVersionNegotiation
     {
         if (!Version.TryParse(serverApiVersion, out var server))
         {
-            throw new ClusterException(ClusterErrorKind.OperationFailed, "EngineVersionUnreadable", $"The engine on {target} reported no usable API version ('{serverApiVersion}').", target);
+            throw new ClusterException(ClusterErrors.EngineVersionUnreadable, $"The engine on {target} reported no usable API version ('{serverApiVersion}').", target);
         }
 
         var chosen = server < ClientMaximum ? server : ClientMaximum;
         if (Version.TryParse(serverMinimumApiVersion, out var minimum) && chosen < minimum)
         {
-            throw new ClusterException(
-                ClusterErrorKind.OperationFailed,
-                "EngineApiUnsupported",
-                $"The engine on {target} requires API {minimum} or newer; this module speaks up to {ClientMaximum}.",
+            throw new ClusterException(ClusterErrors.EngineApiUnsupported, $"The engine on {target} requires API {minimum} or newer; this module speaks up to {ClientMaximum}.",
                 target);
         }
 

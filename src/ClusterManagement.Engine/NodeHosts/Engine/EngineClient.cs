@@ -93,14 +93,11 @@ public sealed partial class EngineClient : IDisposable
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
             // The client's own timeout: a relay that never opened or an engine that never answered.
-            throw new ClusterException(ClusterErrorKind.Timeout, "EngineNotAnswering", $"The Docker Engine at {endpoint} did not answer within {timeout}.", host, e);
+            throw new ClusterException(ClusterErrors.EngineResponseTimeout, $"The Docker Engine at {endpoint} did not answer within {timeout}.", host, e);
         }
         catch (Exception e) when (e is HttpRequestException or IOException or DockerApiException)
         {
-            throw new ClusterException(
-                ClusterErrorKind.Unreachable,
-                "EngineNotAnswering",
-                $"The Docker Engine at {endpoint} does not answer: {Innermost(e).Message}",
+            throw new ClusterException(ClusterErrors.EngineNotAnswering, $"The Docker Engine at {endpoint} does not answer: {Innermost(e).Message}",
                 host,
                 e);
         }

@@ -119,7 +119,7 @@ public sealed class EngineInstaller(NodeShell shell, string node, NodePackages p
         {
             engine = await EngineClient.OpenAsync(shell, timeout, cancellationToken).ConfigureAwait(false);
         }
-        catch (ClusterException e) when (e.ErrorId == "EngineNotAnswering")
+        catch (ClusterException e) when (e.Error == ClusterErrors.EngineNotAnswering || e.Error == ClusterErrors.EngineResponseTimeout)
         {
             throw await EngineFailedAsync(e.Message, timeout, cancellationToken).ConfigureAwait(false);
         }
@@ -131,15 +131,13 @@ public sealed class EngineInstaller(NodeShell shell, string node, NodePackages p
             var wantedEngine = PackageVersions.Upstream(resolved.EngineVersion);
             if (!ComponentMatches(version, wantedEngine))
             {
-                throw new ClusterException(ClusterErrorKind.OperationFailed, "EngineVersionMismatch",
-                    $"The engine on {node} reports version {version} through its API, not {wantedEngine} ({resolved.EngineVersion}).", node);
+                throw new ClusterException(ClusterErrors.EngineVersionMismatch, $"The engine on {node} reports version {version} through its API, not {wantedEngine} ({resolved.EngineVersion}).", node);
             }
 
             var containerdBuild = engine.ComponentBuild("containerd");
             if (resolved.ContainerdVersion is { } pinned && !BuildMatches(containerd, containerdBuild, pinned))
             {
-                throw new ClusterException(ClusterErrorKind.OperationFailed, "EngineVersionMismatch",
-                    $"The engine on {node} reports containerd {containerd} (build {containerdBuild}) through its API, not {pinned}.", node);
+                throw new ClusterException(ClusterErrors.EngineVersionMismatch, $"The engine on {node} reports containerd {containerd} (build {containerdBuild}) through its API, not {pinned}.", node);
             }
 
             log.Verbose($"Engine on {node} answers: Docker {version}, API {engine.ApiVersion}, containerd {containerd}.");
@@ -196,7 +194,6 @@ public sealed class EngineInstaller(NodeShell shell, string node, NodePackages p
     private async Task<ClusterException> EngineFailedAsync(string message, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var journal = await NodeUnitService.JournalAsync(shell, "docker", 20, timeout, cancellationToken).ConfigureAwait(false);
-        return new ClusterException(ClusterErrorKind.OperationFailed, "EngineNotRunning",
-            $"The Docker Engine on {node} did not come up: {message}\nLast journal lines of docker.service:\n{journal}", node);
+        return new ClusterException(ClusterErrors.EngineNotRunning, $"The Docker Engine on {node} did not come up: {message}\nLast journal lines of docker.service:\n{journal}", node);
     }
 }

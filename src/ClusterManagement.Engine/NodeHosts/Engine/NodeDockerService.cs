@@ -21,7 +21,7 @@ public sealed class NodeDockerService(NodeConnector connector)
             {
                 engine = await EngineClient.OpenAsync(shell, timeout, deadline.Token).ConfigureAwait(false);
             }
-            catch (ClusterException e) when (e.ErrorId == "EngineNotAnswering")
+            catch (ClusterException e) when (e.Error == ClusterErrors.EngineNotAnswering || e.Error == ClusterErrors.EngineResponseTimeout)
             {
                 return Failed(node.Name, NodeDockerState.Stopped, endpoint, e.Message);
             }

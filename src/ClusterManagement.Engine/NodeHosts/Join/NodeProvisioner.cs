@@ -72,7 +72,7 @@ public sealed class NodeProvisioner(ClusterConnection connection, NodeConnector 
         var family = osRelease.Family(request.Name);
         if (!(await shell.RunAsync("test -d /run/systemd/system", StepTimeout, cancellationToken).ConfigureAwait(false)).Succeeded)
         {
-            throw new ClusterException(ClusterErrorKind.OperationFailed, "SystemdMissing", $"{request.Ssh} does not run systemd; the module manages kubelet and the engine as systemd units.", request.Name);
+            throw new ClusterException(ClusterErrors.SystemdMissing, $"{request.Ssh} does not run systemd; the module manages kubelet and the engine as systemd units.", request.Name);
         }
 
         log.Verbose($"{request.Name}: {osRelease.PrettyName}, {family} packages.");
@@ -106,7 +106,7 @@ public sealed class NodeProvisioner(ClusterConnection connection, NodeConnector 
         {
             docker = await installer.VerifyAsync(engine, TimeSpan.FromSeconds(15), cancellationToken).ConfigureAwait(false);
         }
-        catch (ClusterException e) when (e.ErrorId is "EngineNotRunning" or "EngineVersionMismatch")
+        catch (ClusterException e) when (e.Error == ClusterErrors.EngineNotRunning || e.Error == ClusterErrors.EngineVersionMismatch)
         {
             // Not yet answering on its socket, or still the previous binaries: restart once.
             await installer.RestartAsync(StepTimeout, cancellationToken).ConfigureAwait(false);
@@ -172,10 +172,7 @@ public sealed class NodeProvisioner(ClusterConnection connection, NodeConnector 
             var result = await shell.SudoAsync(KubeadmJoinConfiguration.JoinScript, request.Timeout, cancellationToken, configuration).ConfigureAwait(false);
             if (!result.Succeeded)
             {
-                throw new ClusterException(
-                    ClusterErrorKind.OperationFailed,
-                    "KubeadmJoinFailed",
-                    $"kubeadm join failed on {request.Name}: {BootstrapTokens.Redact(NodeShell.Tail(result.Error.Length > 0 ? result.Error : result.Output), token)}",
+                throw new ClusterException(ClusterErrors.KubeadmJoinFailed, $"kubeadm join failed on {request.Name}: {BootstrapTokens.Redact(NodeShell.Tail(result.Error.Length > 0 ? result.Error : result.Output), token)}",
                     request.Name);
             }
         }

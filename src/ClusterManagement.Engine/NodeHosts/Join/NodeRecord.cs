@@ -51,7 +51,7 @@ public static class NodeRecord
         var effect = colon > 0 ? text[(colon + 1)..] : string.Empty;
         if (effect is not ("NoSchedule" or "PreferNoSchedule" or "NoExecute"))
         {
-            throw new ClusterException(ClusterErrorKind.Invalid, "TaintInvalid", $"'{text}' is not a taint: write key[=value]:NoSchedule|PreferNoSchedule|NoExecute.", text);
+            throw new ClusterException(ClusterErrors.TaintInvalid, $"'{text}' is not a taint: write key[=value]:NoSchedule|PreferNoSchedule|NoExecute.", text);
         }
 
         var keyValue = text[..colon];

@@ -28,8 +28,7 @@ public sealed class NodeRemoval(ClusterConnection connection, NodeConnector conn
 
         if (controlPlanes <= 1)
         {
-            throw new ClusterException(ClusterErrorKind.OperationFailed, "LastControlPlane",
-                $"{node.Name} is the cluster's last control-plane node; removing it would leave the cluster without one.", node.Name);
+            throw new ClusterException(ClusterErrors.ControlPlaneRemovalBlocked, $"{node.Name} is the cluster's last control-plane node; removing it would leave the cluster without one.", node.Name);
         }
     }
 
@@ -44,7 +43,7 @@ public sealed class NodeRemoval(ClusterConnection connection, NodeConnector conn
         {
             return await connector.ConnectAsync(node, cancellationToken).ConfigureAwait(false);
         }
-        catch (ClusterException e) when (e.Kind is ClusterErrorKind.Unreachable or ClusterErrorKind.Timeout || e.ErrorId == "SshCredentialMissing")
+        catch (ClusterException e) when (e.Kind is ClusterErrorKind.Unreachable or ClusterErrorKind.Timeout || e.Error == ClusterErrors.SshCredentialMissing)
         {
             log.Warning($"{node.Name}: the host will not be reset ({e.Message}); its kubelet may register the Node again until it is reset.");
             return null;

@@ -72,8 +72,7 @@ public sealed class NodePackages(NodeShell shell, string node, PackageFamily fam
             var text = result.Error.Length > 0 ? result.Error : result.Output;
             var locked = text.Contains("Could not get lock", StringComparison.Ordinal);
             throw new ClusterException(
-                locked ? ClusterErrorKind.Timeout : ClusterErrorKind.OperationFailed,
-                locked ? "PackageLockBusy" : "PackageInstallFailed",
+                locked ? ClusterErrors.PackageLockBusy : ClusterErrors.PackageInstallFailed,
                 locked
                     ? $"The package lock on {node} stayed held by another run for {LockWait}: {NodeShell.Tail(text, 3)}"
                     : $"Installing {string.Join(' ', versions.Select(v => $"{v.Key}={v.Value}"))} failed on {node}: {NodeShell.Tail(text)}",

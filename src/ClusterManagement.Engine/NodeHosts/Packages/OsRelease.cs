@@ -55,10 +55,7 @@ public sealed record OsRelease(string Id, string[] IdLike, string? VersionId, st
             return PackageFamily.Dnf;
         }
 
-        throw new ClusterException(
-            ClusterErrorKind.OperationFailed,
-            "UnsupportedOperatingSystem",
-            $"{node} runs {PrettyName} (ID={Id}); supported are the Debian/Ubuntu (apt) and RHEL (dnf) families.",
+        throw new ClusterException(ClusterErrors.OperatingSystemUnsupported, $"{node} runs {PrettyName} (ID={Id}); supported are the Debian/Ubuntu (apt) and RHEL (dnf) families.",
             node);
     }
 }

@@ -106,7 +106,7 @@ public sealed class EngineRollout(ClusterConnection connection, NodeConnector co
         }
         catch (ClusterException e)
         {
-            throw new ClusterException(e.Kind, e.ErrorId, $"{e.Message}\n{name} stays cordoned; fix the engine, then run Update-NodeDocker again (or Resume-ClusterNode).", name, e);
+            throw new ClusterException(e.Error, $"{e.Message}\n{name} stays cordoned; fix the engine, then run Update-NodeDocker again (or Resume-ClusterNode).", name, e);
         }
 
         // Only the holder of the mark uncordons, decided now on a fresh read: see SetUnschedulableAsync.
@@ -125,7 +125,7 @@ public sealed class EngineRollout(ClusterConnection connection, NodeConnector co
         options.Timeout - clock.Elapsed is { } left && left > TimeSpan.Zero ? left : throw TimedOut(name);
 
     private ClusterException TimedOut(string name) =>
-        new(ClusterErrorKind.Timeout, "EngineUpgradeTimeout", $"The engine upgrade of {name} did not finish within {options.Timeout}; the node stays cordoned.", name);
+        new(ClusterErrors.EngineUpgradeTimeout, $"The engine upgrade of {name} did not finish within {options.Timeout}; the node stays cordoned.", name);
 
     private static NodeDockerUpgrade Result(EngineUpgradeItem item, int batch, bool drained, TimeSpan duration, NodeDockerUpgradeStatus status, string? error = null) => new()
     {

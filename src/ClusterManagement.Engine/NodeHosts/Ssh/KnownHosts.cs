@@ -182,10 +182,7 @@ public sealed class KnownHosts(string path, TimeSpan? lockWait = null)
         }
     }
 
-    private ClusterException Busy(Exception? error = null) => new(
-        ClusterErrorKind.OperationFailed,
-        "KnownHostsLocked",
-        $"{Path} stayed locked for {lockWait.TotalSeconds:0.#} s by another program or run, so the host key could not be checked.{(error is null ? string.Empty : " " + error.Message)}",
+    private ClusterException Busy(Exception? error = null) => new(ClusterErrors.KnownHostsLocked, $"{Path} stayed locked for {lockWait.TotalSeconds:0.#} s by another program or run, so the host key could not be checked.{(error is null ? string.Empty : " " + error.Message)}",
         Path,
         error);
 
