@@ -8,7 +8,7 @@ using k8s.Models;
 namespace ClusterManagement.Apps;
 
 /// <summary>Reads and changes apps (Deployments) the way kubectl's get, set image, rollout and scale do.</summary>
-public sealed class AppService(ClusterConnection connection)
+internal sealed class AppService(ClusterConnection connection)
 {
     private const string FieldManager = "ClusterManagement";
     public const string RestartedAtAnnotation = "kubectl.kubernetes.io/restartedAt";

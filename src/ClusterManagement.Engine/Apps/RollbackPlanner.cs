@@ -5,10 +5,10 @@ using k8s.Models;
 namespace ClusterManagement.Apps;
 
 /// <summary>What a rollback will do: nothing (the template already matches) or a JSON patch.</summary>
-public sealed record RollbackPlan(long TargetRevision, V1ReplicaSet Target, string? Patch, string? SkipMessage);
+internal sealed record RollbackPlan(long TargetRevision, V1ReplicaSet Target, string? Patch, string? SkipMessage);
 
 /// <summary>kubectl rollout undo (pkg/polymorphichelpers/rollback.go DeploymentRollbacker), step for step.</summary>
-public static class RollbackPlanner
+internal static class RollbackPlanner
 {
     /// <summary>Deployment annotations the rollback keeps; every other one comes from the target ReplicaSet.</summary>
     public static readonly IReadOnlySet<string> AnnotationsToSkip = new HashSet<string>(StringComparer.Ordinal)

@@ -12,7 +12,7 @@ namespace ClusterManagement.Kubernetes;
 /// Connections are cached per kubeconfig content and context, so a pipeline of commands
 /// reuses one HTTP connection pool instead of paying TLS set-up on every command.
 /// </summary>
-public sealed class ClusterConnection
+internal sealed class ClusterConnection
 {
     private static readonly ConcurrentDictionary<string, ClusterConnection> Cache = new(StringComparer.Ordinal);
 

@@ -13,7 +13,7 @@ namespace ClusterManagement.Kubernetes;
 /// resourceVersion, an expired one (410) starts again from a fresh list. One connection, whatever the
 /// number of objects, and never a poll.
 /// </summary>
-public static class CollectionWatch
+internal static class CollectionWatch
 {
     private const int MaxConsecutiveFailures = 5;
 

@@ -11,7 +11,7 @@ namespace ClusterManagement.Kubernetes;
 /// and retries what is safe to retry (reads, and writes the caller marks idempotent) with a short,
 /// bounded backoff.
 /// </summary>
-public static class KubeApi
+internal static class KubeApi
 {
     private static readonly TimeSpan[] Backoff = [TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1)];
 

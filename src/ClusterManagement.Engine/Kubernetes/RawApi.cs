@@ -10,7 +10,7 @@ namespace ClusterManagement.Kubernetes;
 /// HTTP pipeline, credentials and request log as typed calls, errors through <see cref="KubeApi.FromStatus"/>.
 /// Call through <see cref="KubeApi.Call{T}"/> for retries.
 /// </summary>
-public static class RawApi
+internal static class RawApi
 {
     private static readonly ConcurrentDictionary<(ClusterConnection, string), IReadOnlyDictionary<string, ApiResource>> Discovered = new();
 

@@ -10,7 +10,7 @@ namespace ClusterManagement.Manifests;
 /// Waits for applied workloads to report their pods ready: after Publish-ClusterManifest -Wait, and
 /// for the controller and node plugins of a CSI driver being installed.
 /// </summary>
-public sealed class WorkloadReadiness(ClusterConnection connection, IOperationLog log)
+internal sealed class WorkloadReadiness(ClusterConnection connection, IOperationLog log)
 {
     /// <summary>One progress bar for a whole install or apply, whichever wait it is in.</summary>
     public const int ProgressId = 4;

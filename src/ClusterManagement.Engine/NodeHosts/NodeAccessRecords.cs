@@ -7,7 +7,7 @@ using k8s.Models;
 namespace ClusterManagement.NodeHosts;
 
 /// <summary>How to reach one node's host, and the host key New-ClusterNode verified when it joined it.</summary>
-public sealed record NodeAccessRecord(string Host, int Port, string User, string HostKey)
+internal sealed record NodeAccessRecord(string Host, int Port, string User, string HostKey)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -43,7 +43,7 @@ public sealed record NodeAccessRecord(string Host, int Port, string User, string
 /// Node's annotations, and a host key taken from there would let a host vouch for itself. Writing a
 /// ConfigMap in kube-system takes RBAC that only cluster admins have by default.
 /// </summary>
-public sealed class NodeAccessRecords(ClusterConnection connection)
+internal sealed class NodeAccessRecords(ClusterConnection connection)
 {
     public const string Namespace = "kube-system";
     public const string Name = "clustermanagement-node-access";

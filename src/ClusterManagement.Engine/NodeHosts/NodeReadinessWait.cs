@@ -8,7 +8,7 @@ using k8s.Models;
 namespace ClusterManagement.NodeHosts;
 
 /// <summary>Waits (watching, not polling) for a Node's Ready condition to reach a state.</summary>
-public static class NodeReadinessWait
+internal static class NodeReadinessWait
 {
     public static async Task<ClusterNode?> UntilAsync(
         ClusterConnection connection, string nodeName, Func<NodeReadiness?, bool> isDone, TimeSpan timeout, IOperationLog log, CancellationToken cancellationToken)

@@ -9,7 +9,7 @@ namespace ClusterManagement.Nodes;
 /// <see cref="NodeDrainResult"/>). Both are OperationFailed: an incomplete drain is not always a timeout
 /// (an eviction the server keeps failing ends it early), and the error id already says which it was.
 /// </summary>
-public sealed class NodeDrain(NodeMaintenance maintenance, IOperationLog log)
+internal sealed class NodeDrain(NodeMaintenance maintenance, IOperationLog log)
 {
     /// <summary>The plan of a drain, refused with DrainBlocked before anything changes when kubectl would refuse it.</summary>
     public async Task<DrainPlan> PlanAsync(string node, DrainOptions options, CancellationToken cancellationToken)

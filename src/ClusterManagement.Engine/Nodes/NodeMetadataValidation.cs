@@ -8,7 +8,7 @@ namespace ClusterManagement.Nodes;
 /// the host is touched: refused by the API server only after the join, they would leave a host that
 /// runs a kubelet for a Node the module could not finish.
 /// </summary>
-public static class NodeMetadataValidation
+internal static class NodeMetadataValidation
 {
     public const string RolePrefix = "node-role.kubernetes.io/";
 

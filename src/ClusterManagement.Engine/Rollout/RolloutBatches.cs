@@ -3,7 +3,7 @@ using ClusterManagement.Diagnostics;
 namespace ClusterManagement.Rollout;
 
 /// <summary>Splits nodes into rollout batches of at most maxUnavailable, in the order given.</summary>
-public static class RolloutBatches
+internal static class RolloutBatches
 {
     public static IReadOnlyList<IReadOnlyList<T>> Plan<T>(IReadOnlyList<T> items, int maxUnavailable)
     {

@@ -5,7 +5,7 @@ using ClusterManagement.Diagnostics;
 namespace ClusterManagement.Rollout;
 
 /// <summary>One kind of rolling work: what is done to one item, and how its result reads when it fails or never starts.</summary>
-public interface IRolloutWork<in TItem, TResult>
+internal interface IRolloutWork<in TItem, TResult>
 {
     string NameOf(TItem item);
 
@@ -24,7 +24,7 @@ public interface IRolloutWork<in TItem, TResult>
 /// <paramref name="openBatch"/> opens a scope around each batch's work and results (a pipeline log group),
 /// given the batch's title.
 /// </summary>
-public sealed class RolloutRunner<TItem, TResult>(IRolloutWork<TItem, TResult> work, string activity, IOperationLog log, Func<string, IDisposable>? openBatch = null)
+internal sealed class RolloutRunner<TItem, TResult>(IRolloutWork<TItem, TResult> work, string activity, IOperationLog log, Func<string, IDisposable>? openBatch = null)
 {
     private const int ActivityId = 1;
 

@@ -11,7 +11,7 @@ namespace ClusterManagement.Storage;
 /// Installs a CSI driver from its manifests, as a driver's install script does (apply everything),
 /// then waits until the CSIDriver object exists and its controller and node workloads are ready.
 /// </summary>
-public sealed class CsiDriverInstaller(ClusterConnection connection, IOperationLog log)
+internal sealed class CsiDriverInstaller(ClusterConnection connection, IOperationLog log)
 {
     /// <summary>The driver the manifests register: <paramref name="name"/>, or their only CSIDriver object.</summary>
     public static string DriverNameOf(IReadOnlyList<ManifestDocument> documents, string? name)

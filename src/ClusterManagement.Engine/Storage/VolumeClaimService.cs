@@ -6,7 +6,7 @@ using k8s.Models;
 namespace ClusterManagement.Storage;
 
 /// <summary>What New-CsiVolumeClaim asks for; <see cref="Size"/> is already a valid quantity.</summary>
-public sealed record ClaimRequest(
+internal sealed record ClaimRequest(
     string Namespace,
     string Name,
     string Size,
@@ -16,13 +16,13 @@ public sealed record ClaimRequest(
     IReadOnlyDictionary<string, string> Labels);
 
 /// <summary>How a wait ended: the claim as last seen, and why it is not (yet) where it was asked to be.</summary>
-public sealed record ClaimWaitResult(CsiVolumeClaim Claim, string? Explanation);
+internal sealed record ClaimWaitResult(CsiVolumeClaim Claim, string? Explanation);
 
 /// <summary>A resize that passed every check: the claim as read, the canonical new size, and whether it is the size already asked for.</summary>
-public sealed record ClaimResizePlan(CsiVolumeClaim Claim, string Size, bool Unchanged);
+internal sealed record ClaimResizePlan(CsiVolumeClaim Claim, string Size, bool Unchanged);
 
 /// <summary>What removing a claim would do: the pods that mount it, and the fate of its volume.</summary>
-public sealed record ClaimRemovalPlan(CsiVolumeClaim Claim, IReadOnlyList<string> MountedBy)
+internal sealed record ClaimRemovalPlan(CsiVolumeClaim Claim, IReadOnlyList<string> MountedBy)
 {
     public string VolumeFate => Claim.Volume is null
         ? "no volume is bound to it"
@@ -32,7 +32,7 @@ public sealed record ClaimRemovalPlan(CsiVolumeClaim Claim, IReadOnlyList<string
 }
 
 /// <summary>Claims: create and wait for binding, list, grow and follow the resize, remove with the volume's fate known.</summary>
-public sealed class VolumeClaimService(ClusterConnection connection, IOperationLog log)
+internal sealed class VolumeClaimService(ClusterConnection connection, IOperationLog log)
 {
     private const string Kind = "CsiVolumeClaim";
 

@@ -62,11 +62,11 @@ public abstract class ClusterCmdlet : AsyncCmdlet
         return timeout;
     }
 
-    protected ClusterConnection Connect() =>
+    private protected ClusterConnection Connect() =>
         ClusterConnection.Open(connectionOptions ?? throw new InvalidOperationException("BeginProcessing of ClusterCmdlet did not run."));
 
     /// <summary>The namespace session defaults give for <paramref name="connection"/>, if any.</summary>
-    protected string? SessionNamespaceFor(ClusterConnection connection) =>
+    private protected string? SessionNamespaceFor(ClusterConnection connection) =>
         sessionDefaults.Context == connection.ContextName ? sessionDefaults.Namespace : null;
 
     /// <summary>Shared with argument completers, which see parameters only as a dictionary.</summary>

@@ -11,6 +11,6 @@ public abstract class NamespacedCmdlet : ClusterCmdlet
     [ArgumentCompleter(typeof(NamespaceCompleter))]
     public virtual string? Namespace { get; set; }
 
-    protected string NamespaceFor(ClusterConnection connection) =>
+    private protected string NamespaceFor(ClusterConnection connection) =>
         connection.ResolveNamespace(Namespace ?? SessionNamespaceFor(connection));
 }

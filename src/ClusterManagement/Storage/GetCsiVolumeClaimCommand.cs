@@ -22,9 +22,6 @@ public sealed class GetCsiVolumeClaimCommand : NamespacedCmdlet
     [Alias("A")]
     public SwitchParameter AllNamespaces { get; set; }
 
-    /// <summary>
-    /// <para type="description">The namespace to look in; -AllNamespaces looks in every one instead.</para>
-    /// </summary>
     [Parameter(ParameterSetName = InNamespace, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(NamespaceCompleter))]

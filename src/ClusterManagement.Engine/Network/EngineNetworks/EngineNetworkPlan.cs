@@ -6,7 +6,7 @@ using ClusterManagement.Diagnostics;
 namespace ClusterManagement.Network.EngineNetworks;
 
 /// <summary>What New-NodeNetwork was asked for, as the caller wrote it.</summary>
-public sealed record EngineNetworkRequest
+internal sealed record EngineNetworkRequest
 {
     public required string Name { get; init; }
     public string Driver { get; init; } = "bridge";
@@ -20,10 +20,10 @@ public sealed record EngineNetworkRequest
 }
 
 /// <summary>One IPAM pool of the network to create: a subnet with what belongs inside it.</summary>
-public sealed record IpamPool(IPNetwork Subnet, IPAddress? Gateway, IPNetwork? IPRange, IReadOnlyDictionary<string, string> AuxAddresses);
+internal sealed record IpamPool(IPNetwork Subnet, IPAddress? Gateway, IPNetwork? IPRange, IReadOnlyDictionary<string, string> AuxAddresses);
 
 /// <summary>A request that passed every check, ready for the Engine API.</summary>
-public sealed record EngineNetworkPlan(EngineNetworkRequest Request, IReadOnlyList<IpamPool> Pools)
+internal sealed record EngineNetworkPlan(EngineNetworkRequest Request, IReadOnlyList<IpamPool> Pools)
 {
     public bool EnableIPv6 => Pools.Any(p => p.Subnet.BaseAddress.AddressFamily == AddressFamily.InterNetworkV6);
 }
@@ -33,7 +33,7 @@ public sealed record EngineNetworkPlan(EngineNetworkRequest Request, IReadOnlyLi
 /// mistake is reported before the engine is asked for anything (the engine's own errors name
 /// neither the parameter nor the network in the way).
 /// </summary>
-public static partial class EngineNetworkValidation
+internal static partial class EngineNetworkValidation
 {
     public static readonly string[] Drivers = ["bridge", "macvlan", "ipvlan"];
 

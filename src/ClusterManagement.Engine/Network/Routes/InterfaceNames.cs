@@ -10,7 +10,7 @@ namespace ClusterManagement.Network.Routes;
 /// "..", no '/', ':' or whitespace). Anything else the kernel allows, "$(x)", ";", quotes and
 /// backticks included, so a name read from a node is data that only ever reaches a shell quoted.
 /// </summary>
-public static partial class InterfaceNames
+internal static partial class InterfaceNames
 {
     public const int MaxBytes = 15;
 

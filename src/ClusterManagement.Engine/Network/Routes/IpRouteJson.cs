@@ -6,7 +6,7 @@ using ClusterManagement.NodeHosts.Ssh;
 namespace ClusterManagement.Network.Routes;
 
 /// <summary>Reads <c>ip -j route show</c> (iproute2's JSON): stable field names, unlike the text form that changes between versions.</summary>
-public static class IpRouteJson
+internal static class IpRouteJson
 {
     public static IReadOnlyList<NodeRoute> Parse(string json, RouteFamily family, string node)
     {

@@ -10,7 +10,7 @@ namespace ClusterManagement.Network.Routes;
 /// changing through sudo -n), and the distribution's static-route files for routes that must
 /// survive a reboot.
 /// </summary>
-public sealed class NodeRouteService(NodeConnector connector, IOperationLog log)
+internal sealed class NodeRouteService(NodeConnector connector, IOperationLog log)
 {
     private const string Separator = "--clustermanagement-ipv6--";
 

@@ -6,7 +6,7 @@ using ClusterManagement.NodeHosts.Ssh;
 namespace ClusterManagement.Network.Routes;
 
 /// <summary>A route to add or remove, checked: a CIDR destination, a gateway of the same family, a device name the kernel would accept.</summary>
-public sealed record RouteRequest(IPNetwork Destination, IPAddress? Gateway, string? Device, int? Metric)
+internal sealed record RouteRequest(IPNetwork Destination, IPAddress? Gateway, string? Device, int? Metric)
 {
     public RouteFamily Family => Destination.BaseAddress.AddressFamily == AddressFamily.InterNetwork ? RouteFamily.IPv4 : RouteFamily.IPv6;
 

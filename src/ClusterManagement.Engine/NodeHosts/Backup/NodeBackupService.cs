@@ -14,7 +14,7 @@ namespace ClusterManagement.NodeHosts.Backup;
 /// over the node's verified SSH connection into a local file that is owner-only from its first
 /// byte, checked against the node's SHA-256, and removed from the node whatever happened.
 /// </summary>
-public static class NodeBackupService
+internal static class NodeBackupService
 {
     public static readonly string[] Paths =
     [

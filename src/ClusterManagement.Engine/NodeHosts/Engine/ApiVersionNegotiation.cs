@@ -7,7 +7,7 @@ namespace ClusterManagement.NodeHosts.Engine;
 /// min(server, client max), so new clients work with old engines and the other way round
 /// (docker-machine's fixed API 1.15 is why its `ls` showed Unknown on current engines).
 /// </summary>
-public static class ApiVersionNegotiation
+internal static class ApiVersionNegotiation
 {
     /// <summary>The newest API whose models Docker.DotNet.Enhanced 4.3.3 carries (Engine 29).</summary>
     public static readonly Version ClientMaximum = new(1, 54);

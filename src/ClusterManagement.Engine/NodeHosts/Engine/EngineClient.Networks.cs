@@ -6,7 +6,7 @@ using Docker.DotNet.Models;
 namespace ClusterManagement.NodeHosts.Engine;
 
 /// <summary>The engine's network endpoints; the engine's refusals keep their meaning (not found, conflict) instead of all reading as "not answering".</summary>
-public sealed partial class EngineClient
+internal sealed partial class EngineClient
 {
     /// <summary>Every network, inspected one by one: the list endpoint leaves out the attached containers.</summary>
     public async Task<IReadOnlyList<NetworkResponse>> ListNetworksAsync(CancellationToken cancellationToken)

@@ -10,7 +10,7 @@ namespace ClusterManagement.NodeHosts.Engine;
 /// The Docker Engine API of one node, over exec channels of its verified SSH connection
 /// (<see cref="ChannelTransport"/>), at the API version negotiated from the server's /version.
 /// </summary>
-public sealed partial class EngineClient : IDisposable
+internal sealed partial class EngineClient : IDisposable
 {
     private readonly DockerClient client;
 

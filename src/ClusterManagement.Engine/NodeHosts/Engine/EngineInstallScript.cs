@@ -11,7 +11,7 @@ namespace ClusterManagement.NodeHosts.Engine;
 /// admin's machine, so a node without internet access still gets it and a bad URL fails before any
 /// host changes; the packages are then pinned and held as without a script.
 /// </summary>
-public sealed class EngineInstallScript
+internal sealed class EngineInstallScript
 {
     private EngineInstallScript(Uri source, string text)
     {

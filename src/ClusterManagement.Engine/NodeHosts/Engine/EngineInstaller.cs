@@ -7,7 +7,7 @@ using ClusterManagement.NodeHosts.Ssh;
 namespace ClusterManagement.NodeHosts.Engine;
 
 /// <summary>What to install: the engine at a version prefix, optionally containerd at its own.</summary>
-public sealed record EngineTarget(EngineSource Source, string EngineVersion, string? ContainerdVersion)
+internal sealed record EngineTarget(EngineSource Source, string EngineVersion, string? ContainerdVersion)
 {
     public string EnginePackage => Source == EngineSource.Distribution ? "docker.io" : "docker-ce";
     public string ContainerdPackage => Source == EngineSource.Distribution ? "containerd" : "containerd.io";
@@ -19,7 +19,7 @@ public sealed record EngineTarget(EngineSource Source, string EngineVersion, str
 }
 
 /// <summary>The exact package versions a target resolved to on one node.</summary>
-public sealed record ResolvedEngine(EngineTarget Target, IReadOnlyDictionary<string, string> Versions)
+internal sealed record ResolvedEngine(EngineTarget Target, IReadOnlyDictionary<string, string> Versions)
 {
     public string EngineVersion => Versions[Target.EnginePackage];
     public string? ContainerdVersion => Versions.GetValueOrDefault(Target.ContainerdPackage);
@@ -29,7 +29,7 @@ public sealed record ResolvedEngine(EngineTarget Target, IReadOnlyDictionary<str
 /// Installs and upgrades a node's Docker Engine at pinned versions, keeps its API on the unix socket
 /// only (reached through SSH, <see cref="EngineClient.DialCommand"/>), and proves the result through the Engine API.
 /// </summary>
-public sealed class EngineInstaller(NodeShell shell, string node, NodePackages packages, IOperationLog log)
+internal sealed class EngineInstaller(NodeShell shell, string node, NodePackages packages, IOperationLog log)
 {
     /// <summary>
     /// Where earlier versions of the module put a drop-in making dockerd listen on tcp://127.0.0.1:2375

@@ -9,7 +9,7 @@ using k8s.Models;
 namespace ClusterManagement.NodeHosts.Join;
 
 /// <summary>kubeadm bootstrap tokens: Secrets bootstrap-token-&lt;id&gt; in kube-system, "&lt;id&gt;.&lt;secret&gt;" on the wire.</summary>
-public static class BootstrapTokens
+internal static class BootstrapTokens
 {
     private const string Alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
 

@@ -9,7 +9,7 @@ namespace ClusterManagement.NodeHosts.Join;
 /// the token is in a root-only file and on no command line. Written as JSON, which kubeadm's YAML
 /// decoder reads as well.
 /// </summary>
-public static class KubeadmJoinConfiguration
+internal static class KubeadmJoinConfiguration
 {
     /// <summary>The script that runs the join: the configuration arrives on stdin into a 0600 file of its own, removed however the join ends.</summary>
     public const string JoinScript =

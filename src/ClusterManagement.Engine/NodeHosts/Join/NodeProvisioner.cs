@@ -8,7 +8,7 @@ using ClusterManagement.Nodes;
 namespace ClusterManagement.NodeHosts.Join;
 
 /// <summary>Everything New-ClusterNode needs to know about the host and the node it becomes.</summary>
-public sealed class NewNodeRequest
+internal sealed class NewNodeRequest
 {
     public required string Name { get; init; }
     public required SshTarget Ssh { get; init; }
@@ -26,7 +26,7 @@ public sealed class NewNodeRequest
 /// Turns a host into a Ready node. Every step checks what is already done, so running it again after
 /// a failure picks up where the last run stopped instead of starting over.
 /// </summary>
-public sealed class NodeProvisioner(ClusterConnection connection, NodeConnector connector, IOperationLog log)
+internal sealed class NodeProvisioner(ClusterConnection connection, NodeConnector connector, IOperationLog log)
 {
     private static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(5);
     private static readonly string[] KubernetesPackages = ["kubelet", "kubeadm"];

@@ -8,7 +8,7 @@ using k8s.Models;
 namespace ClusterManagement.NodeHosts.Join;
 
 /// <summary>Writes what the module keeps on a Node: access data (annotations), roles and labels, taints.</summary>
-public static class NodeRecord
+internal static class NodeRecord
 {
     public static async Task<ClusterNode> ApplyAsync(
         ClusterConnection connection,

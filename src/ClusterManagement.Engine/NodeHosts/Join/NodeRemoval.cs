@@ -7,7 +7,7 @@ using k8s;
 namespace ClusterManagement.NodeHosts.Join;
 
 /// <summary>Takes a node out of the cluster: kubeadm reset on its host when reachable, then the Node and its access data are deleted.</summary>
-public sealed class NodeRemoval(ClusterConnection connection, NodeConnector connector, IOperationLog log)
+internal sealed class NodeRemoval(ClusterConnection connection, NodeConnector connector, IOperationLog log)
 {
     /// <summary>Refuses to remove the last control-plane node: the cluster would have none left.</summary>
     public async Task CheckNotLastControlPlaneAsync(ClusterNode node, CancellationToken cancellationToken)

@@ -7,7 +7,7 @@ namespace ClusterManagement.NodeHosts.Packages;
 /// The node's package manager (apt or dnf): available and installed versions, pinned installs and
 /// holds. Waits for a package lock another run holds, but only for <see cref="LockWait"/>.
 /// </summary>
-public sealed class NodePackages(NodeShell shell, string node, PackageFamily family, IOperationLog log)
+internal sealed class NodePackages(NodeShell shell, string node, PackageFamily family, IOperationLog log)
 {
     public TimeSpan LockWait { get; init; } = TimeSpan.FromMinutes(2);
 

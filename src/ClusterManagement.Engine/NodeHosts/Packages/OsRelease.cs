@@ -2,14 +2,14 @@ using ClusterManagement.Diagnostics;
 
 namespace ClusterManagement.NodeHosts.Packages;
 
-public enum PackageFamily
+internal enum PackageFamily
 {
     Apt,
     Dnf,
 }
 
 /// <summary>/etc/os-release, as systemd documents it (KEY=value, values optionally quoted, # comments).</summary>
-public sealed record OsRelease(string Id, string[] IdLike, string? VersionId, string? VersionCodename, string PrettyName)
+internal sealed record OsRelease(string Id, string[] IdLike, string? VersionId, string? VersionCodename, string PrettyName)
 {
     public static OsRelease Parse(string text)
     {

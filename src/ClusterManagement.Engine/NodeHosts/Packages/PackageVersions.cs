@@ -9,7 +9,7 @@ namespace ClusterManagement.NodeHosts.Packages;
 /// `apt-cache madison` recipes: "20.10" picks the newest 20.10.x, "27.5.1" the newest build of 27.5.1,
 /// and a full package version picks exactly that one.
 /// </summary>
-public static partial class PackageVersions
+internal static partial class PackageVersions
 {
     public const string Latest = "latest";
 

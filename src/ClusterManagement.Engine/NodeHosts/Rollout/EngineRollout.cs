@@ -10,14 +10,14 @@ namespace ClusterManagement.NodeHosts.Rollout;
 
 /// <summary>One node's part of a rollout, decided before anything changes.</summary>
 /// <param name="LegacyListener">The node still has the TCP listener drop-in of earlier module versions, which the upgrade removes.</param>
-public sealed record EngineUpgradeItem(ClusterNode Node, NodeEndpoint Endpoint, ResolvedEngine Target, string From, bool NeedsChange, bool LegacyListener)
+internal sealed record EngineUpgradeItem(ClusterNode Node, NodeEndpoint Endpoint, ResolvedEngine Target, string From, bool NeedsChange, bool LegacyListener)
 {
     public string To => string.Join(", ", Target.Versions.Where(v => v.Key != "docker-ce-cli").Select(v => $"{v.Key} {v.Value}"));
 }
 
 /// <summary>How a node is taken out of service for its upgrade: drained (kubectl drain's options), or only cordoned when Drain is null.</summary>
 /// <param name="Timeout">Per node, for the whole cycle: the drain gets what is left of it after the cordon, the engine work what the drain left.</param>
-public sealed record EngineUpgradeOptions(DrainOptions? Drain, TimeSpan Timeout);
+internal sealed record EngineUpgradeOptions(DrainOptions? Drain, TimeSpan Timeout);
 
 /// <summary>
 /// Rolling engine upgrades, one node's part of a <see cref="RolloutRunner{TItem, TResult}"/>: every node is
@@ -25,7 +25,7 @@ public sealed record EngineUpgradeOptions(DrainOptions? Drain, TimeSpan Timeout)
 /// cordoned and drained, upgraded, restarted, verified through the Engine API and uncordoned. A node that
 /// fails stays cordoned and its error says so.
 /// </summary>
-public sealed class EngineRollout(ClusterConnection connection, NodeConnector connector, EngineUpgradeOptions options, IOperationLog log)
+internal sealed class EngineRollout(ClusterConnection connection, NodeConnector connector, EngineUpgradeOptions options, IOperationLog log)
     : IRolloutWork<EngineUpgradeItem, NodeDockerUpgrade>
 {
     /// <summary>

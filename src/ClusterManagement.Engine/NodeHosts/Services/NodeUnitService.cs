@@ -4,7 +4,7 @@ using ClusterManagement.NodeHosts.Ssh;
 
 namespace ClusterManagement.NodeHosts.Services;
 
-public enum UnitAction
+internal enum UnitAction
 {
     Start,
     Stop,
@@ -12,7 +12,7 @@ public enum UnitAction
 }
 
 /// <summary>systemd units on a node host, over its SSH connection.</summary>
-public static partial class NodeUnitService
+internal static partial class NodeUnitService
 {
     public static readonly string[] DefaultUnits = ["kubelet", "docker", "containerd"];
 

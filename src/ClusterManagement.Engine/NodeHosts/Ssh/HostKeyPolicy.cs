@@ -3,7 +3,7 @@ using ClusterManagement.Diagnostics;
 namespace ClusterManagement.NodeHosts.Ssh;
 
 /// <summary>What the policy decided about a presented host key.</summary>
-public enum HostKeyVerdict
+internal enum HostKeyVerdict
 {
     /// <summary>known_hosts already holds this key for the host.</summary>
     Known,
@@ -24,7 +24,7 @@ public enum HostKeyVerdict
 /// not verified: a host under @cert-authority is refused until its plain key is recorded, never
 /// trusted some other way.
 /// </summary>
-public sealed class HostKeyPolicy(KnownHosts knownHosts, bool acceptNewHostKey, string? recordedFingerprint)
+internal sealed class HostKeyPolicy(KnownHosts knownHosts, bool acceptNewHostKey, string? recordedFingerprint)
 {
     public HostKeyVerdict Verify(string host, int port, string keyType, byte[] presentedKey)
     {

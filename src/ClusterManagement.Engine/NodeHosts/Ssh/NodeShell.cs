@@ -14,7 +14,7 @@ namespace ClusterManagement.NodeHosts.Ssh;
 /// (commands, file reads, tunnels) runs over the connection whose host key the policy accepted:
 /// SSH.NET trusts any key unless told otherwise, so a second client would be a second, unchecked door.
 /// </summary>
-public sealed class NodeShell : IDisposable
+internal sealed class NodeShell : IDisposable
 {
     private readonly SshClient client;
 
