@@ -6,7 +6,7 @@ namespace ClusterManagement.Apps;
 
 [Cmdlet(VerbsCommon.Get, "ClusterApp", DefaultParameterSetName = InNamespace)]
 [OutputType(typeof(ClusterApp))]
-public sealed class GetClusterAppCommand : NamespacedCmdlet
+public sealed class GetClusterAppCommand : ClusterCmdlet
 {
     private const string InNamespace = "InNamespace";
     private const string Everywhere = "AllNamespaces";
@@ -25,7 +25,7 @@ public sealed class GetClusterAppCommand : NamespacedCmdlet
     [Parameter(ParameterSetName = InNamespace, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(NamespaceCompleter))]
-    public override string? Namespace { get; set; }
+    public string? Namespace { get; set; }
 
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -36,7 +36,7 @@ public sealed class GetClusterAppCommand : NamespacedCmdlet
     {
         var connection = Connect();
         var apps = new AppService(connection);
-        var ns = AllNamespaces ? null : NamespaceFor(connection);
+        var ns = AllNamespaces ? null : NamespaceFor(connection, Namespace);
         var filter = new NameFilter(Name);
 
         if (ns is not null)

@@ -9,6 +9,15 @@ namespace ClusterManagement.Apps;
 [OutputType(typeof(AppRollout))]
 public sealed class PublishAppVersionCommand : AppCmdlet
 {
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NamespaceCompleter))]
+    public string? Namespace { get; set; }
+
+    [Parameter]
+    [TimeoutTransformation]
+    public TimeSpan? Timeout { get; set; }
+
     [Parameter]
     public SwitchParameter Force { get; set; }
 
@@ -46,7 +55,7 @@ public sealed class PublishAppVersionCommand : AppCmdlet
         RunForApp(async (writer, ct) =>
         {
             var connection = Connect();
-            var ns = NamespaceFor(connection);
+            var ns = NamespaceFor(connection, Namespace);
             var apps = new AppService(connection);
             var what = string.Join(", ", images.Select(i => i.Key is null ? i.Value : $"{i.Key}={i.Value}"));
             if (!await writer.ShouldProcessAsync($"app {ns}/{Name}", $"Publish {what}").ConfigureAwait(false))
@@ -56,7 +65,7 @@ public sealed class PublishAppVersionCommand : AppCmdlet
             var rollout = await apps.PublishAsync(ns, Name, images, ChangeCause, writer, ct).ConfigureAwait(false);
             if (Wait)
             {
-                rollout = await FollowAfterAsync(apps, writer, rollout, ct).ConfigureAwait(false);
+                rollout = await FollowAfterAsync(apps, writer, rollout, Timeout, ct).ConfigureAwait(false);
             }
             writer.Object(rollout);
         });

@@ -66,6 +66,10 @@ public abstract class ClusterCmdlet : AsyncCmdlet
         ClusterConnection.Open(connectionOptions ?? throw new InvalidOperationException("BeginProcessing of ClusterCmdlet did not run."));
 
     /// <summary>The namespace session defaults give for <paramref name="connection"/>, if any.</summary>
+    /// <summary>-Namespace, defaulting as kubectl does: the session's (Use-ClusterContext), then the context's.</summary>
+    private protected string NamespaceFor(ClusterConnection connection, string? requested) =>
+        connection.ResolveNamespace(requested ?? SessionNamespaceFor(connection));
+
     private protected string? SessionNamespaceFor(ClusterConnection connection) =>
         sessionDefaults.Context == connection.ContextName ? sessionDefaults.Namespace : null;
 

@@ -6,7 +6,7 @@ namespace ClusterManagement.Storage;
 
 [Cmdlet(VerbsCommon.Get, "CsiVolumeClaim", DefaultParameterSetName = InNamespace)]
 [OutputType(typeof(CsiVolumeClaim))]
-public sealed class GetCsiVolumeClaimCommand : NamespacedCmdlet
+public sealed class GetCsiVolumeClaimCommand : ClusterCmdlet
 {
     private const string InNamespace = "InNamespace";
     private const string Everywhere = "AllNamespaces";
@@ -25,7 +25,7 @@ public sealed class GetCsiVolumeClaimCommand : NamespacedCmdlet
     [Parameter(ParameterSetName = InNamespace, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(NamespaceCompleter))]
-    public override string? Namespace { get; set; }
+    public string? Namespace { get; set; }
 
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -36,7 +36,7 @@ public sealed class GetCsiVolumeClaimCommand : NamespacedCmdlet
     {
         var connection = Connect();
         var claims = new VolumeClaimService(connection, writer);
-        var ns = AllNamespaces ? null : NamespaceFor(connection);
+        var ns = AllNamespaces ? null : NamespaceFor(connection, Namespace);
         var filter = new NameFilter(Name);
         if (ns is not null)
         {

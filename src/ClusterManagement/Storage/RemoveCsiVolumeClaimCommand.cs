@@ -10,8 +10,13 @@ namespace ClusterManagement.Storage;
 /// </summary>
 [Cmdlet(VerbsCommon.Remove, "CsiVolumeClaim", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(void))]
-public sealed class RemoveCsiVolumeClaimCommand : NamespacedCmdlet
+public sealed class RemoveCsiVolumeClaimCommand : ClusterCmdlet
 {
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NamespaceCompleter))]
+    public string? Namespace { get; set; }
+
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("ClaimName")]
     [ValidateNotNullOrEmpty]
@@ -26,7 +31,7 @@ public sealed class RemoveCsiVolumeClaimCommand : NamespacedCmdlet
     protected override void ProcessRecord() => Run(async (writer, ct) =>
     {
         var connection = Connect();
-        var ns = NamespaceFor(connection);
+        var ns = NamespaceFor(connection, Namespace);
         var claims = new VolumeClaimService(connection, writer);
         foreach (var name in Name)
         {
