@@ -131,6 +131,7 @@ Describe 'A refusal before any work, in a pipeline job' {
         $issues = @($run.Output -split '\r?\n' | Where-Object { $_ -like '##vso`[task.logissue type=error*' })
         $issues | Should -HaveCount 1 -Because "$($run.Output)`n$($run.Error)"
         $issues[0] | Should -BeLike "##vso``[task.logissue type=error;code=$Id]*"
-        $run.Error | Should -Match $Id
+        # Still an ordinary PowerShell error on the error stream as well.
+        $run.Error | Should -Match "^$Command`: "
     }
 }
