@@ -132,6 +132,6 @@ Describe 'A refusal before any work, in a pipeline job' {
         $issues | Should -HaveCount 1 -Because "$($run.Output)`n$($run.Error)"
         $issues[0] | Should -BeLike "##vso``[task.logissue type=error;code=$Id]*"
         # Still an ordinary PowerShell error on the error stream as well.
-        $run.Error | Should -Match "^$Command`: "
+        $run.Error | Should -Match "$Command`: "
     }
 }
