@@ -1,6 +1,6 @@
-using ClusterManagement.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using ClusterManagement.Diagnostics;
 
 namespace ClusterManagement.Storage;
 

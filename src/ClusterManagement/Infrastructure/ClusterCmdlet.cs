@@ -1,6 +1,6 @@
-using ClusterManagement.Diagnostics;
 using System.Management.Automation;
 using ClusterManagement.Connection;
+using ClusterManagement.Diagnostics;
 using ClusterManagement.Kubernetes;
 
 namespace ClusterManagement.Infrastructure;

@@ -1,5 +1,5 @@
-using ClusterManagement.Diagnostics;
 using System.Management.Automation;
+using ClusterManagement.Diagnostics;
 using ClusterManagement.Infrastructure;
 
 namespace ClusterManagement.Storage;

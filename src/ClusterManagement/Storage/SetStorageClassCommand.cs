@@ -1,6 +1,6 @@
-using ClusterManagement.Diagnostics;
 using System.Collections;
 using System.Management.Automation;
+using ClusterManagement.Diagnostics;
 using ClusterManagement.Infrastructure;
 
 namespace ClusterManagement.Storage;
