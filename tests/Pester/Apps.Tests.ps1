@@ -131,7 +131,7 @@ Describe 'Publish-AppVersion' {
         param($Image)
         Invoke-EmulatorControl -Cluster $cluster -Method DELETE -Path requests | Out-Null
         $failure = { Publish-AppVersion web -Image $Image -Force -ErrorAction Stop } | Should -Throw -PassThru
-        $failure.FullyQualifiedErrorId | Should -Match '^(InvalidImageReference|ParameterArgumentValidationError)'
+        $failure.FullyQualifiedErrorId | Should -Match '^(ImageReferenceInvalid|ParameterArgumentValidationError)'
         Get-Requests | Where-Object method -ne 'GET' | Should -BeNullOrEmpty
     }
 

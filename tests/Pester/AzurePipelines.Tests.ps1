@@ -185,3 +185,20 @@ Describe 'Every long cmdlet as PowerShell@2 runs it' {
         $sections['uncaught'] | Should -Match '##vso\[task\.logissue type=error'
     }
 }
+
+Describe 'A refusal before any work, in a pipeline job' {
+    # Both are refused while the parameters are checked, before a node is contacted: the refusal
+    # still goes through the shared write path, so the agent hears of it with its error id.
+    It 'reports <Command> as an error logging command' -ForEach @(
+        @{ Command = 'New-ClusterNode'; Script = "New-ClusterNode -Name n9 -Address 127.0.0.1 -KubernetesVersion '1.31;reboot' -Force"; Id = 'PackageVersionInvalid' }
+        @{ Command = 'Remove-NodeRoute'; Script = "Remove-NodeRoute -Node worker-1 -Destination 'not-a-cidr' -Force"; Id = 'CidrInvalid' }
+    ) {
+        $run = Invoke-FreshPwsh -Script "Import-Module '$(Get-ModuleUnderTest)'; $Script" -Environment @{ TF_BUILD = 'True'; KUBECONFIG = $cluster.KubeConfig } -TimeoutSeconds 60
+
+        $issues = @($run.Output -split '\r?\n' | Where-Object { $_ -like '##vso`[task.logissue type=error*' })
+        $issues | Should -HaveCount 1 -Because "$($run.Output)`n$($run.Error)"
+        $issues[0] | Should -BeLike "##vso``[task.logissue type=error;code=$Id]*"
+        # Still an ordinary PowerShell error on the error stream as well.
+        $run.Error | Should -Match "$Command`: "
+    }
+}

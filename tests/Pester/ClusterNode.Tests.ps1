@@ -244,20 +244,20 @@ Describe 'Node-host cmdlets refuse bad input before any host is contacted' {
     }
 
     It 'New-ClusterNode refuses <Case> with <ErrorId>' -ForEach @(
-        @{ Case = 'an upper-case node name'; Arguments = @{ Name = 'Worker-9' }; ErrorId = 'InvalidNodeName' }
-        @{ Case = 'a node name with an empty label'; Arguments = @{ Name = 'worker..9' }; ErrorId = 'InvalidNodeName' }
-        @{ Case = 'a node name with shell syntax'; Arguments = @{ Name = '$(touch /tmp/pwned)' }; ErrorId = 'InvalidNodeName' }
-        @{ Case = 'a role that cannot be a label name'; Arguments = @{ Role = 'gpu worker' }; ErrorId = 'InvalidRole' }
-        @{ Case = 'a label key with a space'; Arguments = @{ Label = @{ 'bad key' = 'x' } }; ErrorId = 'InvalidLabelKey' }
-        @{ Case = 'a label key with two slashes'; Arguments = @{ Label = @{ 'a/b/c' = 'x' } }; ErrorId = 'InvalidLabelKey' }
-        @{ Case = 'a label value with a slash'; Arguments = @{ Label = @{ 'tier' = 'a/b' } }; ErrorId = 'InvalidLabelValue' }
-        @{ Case = 'a label value longer than 63'; Arguments = @{ Label = @{ 'tier' = 'v' * 64 } }; ErrorId = 'InvalidLabelValue' }
+        @{ Case = 'an upper-case node name'; Arguments = @{ Name = 'Worker-9' }; ErrorId = 'NodeNameInvalid' }
+        @{ Case = 'a node name with an empty label'; Arguments = @{ Name = 'worker..9' }; ErrorId = 'NodeNameInvalid' }
+        @{ Case = 'a node name with shell syntax'; Arguments = @{ Name = '$(touch /tmp/pwned)' }; ErrorId = 'NodeNameInvalid' }
+        @{ Case = 'a role that cannot be a label name'; Arguments = @{ Role = 'gpu worker' }; ErrorId = 'RoleInvalid' }
+        @{ Case = 'a label key with a space'; Arguments = @{ Label = @{ 'bad key' = 'x' } }; ErrorId = 'LabelKeyInvalid' }
+        @{ Case = 'a label key with two slashes'; Arguments = @{ Label = @{ 'a/b/c' = 'x' } }; ErrorId = 'LabelKeyInvalid' }
+        @{ Case = 'a label value with a slash'; Arguments = @{ Label = @{ 'tier' = 'a/b' } }; ErrorId = 'LabelValueInvalid' }
+        @{ Case = 'a label value longer than 63'; Arguments = @{ Label = @{ 'tier' = 'v' * 64 } }; ErrorId = 'LabelValueInvalid' }
         @{ Case = 'a taint without an effect'; Arguments = @{ Taint = 'dedicated=gpu' }; ErrorId = 'TaintInvalid' }
         @{ Case = 'a taint with an unknown effect'; Arguments = @{ Taint = 'dedicated=gpu:NoRun' }; ErrorId = 'TaintInvalid' }
-        @{ Case = 'a taint key with shell syntax'; Arguments = @{ Taint = '$(touch /tmp/pwned):NoSchedule' }; ErrorId = 'InvalidTaintKey' }
-        @{ Case = 'a taint value with a space'; Arguments = @{ Taint = 'dedicated=g p u:NoSchedule' }; ErrorId = 'InvalidTaintValue' }
-        @{ Case = 'an engine version with shell syntax'; Arguments = @{ EngineVersion = '27;touch /tmp/pwned' }; ErrorId = 'InvalidPackageVersion' }
-        @{ Case = 'a Kubernetes version that is an option'; Arguments = @{ KubernetesVersion = '--help' }; ErrorId = 'InvalidPackageVersion' }
+        @{ Case = 'a taint key with shell syntax'; Arguments = @{ Taint = '$(touch /tmp/pwned):NoSchedule' }; ErrorId = 'TaintKeyInvalid' }
+        @{ Case = 'a taint value with a space'; Arguments = @{ Taint = 'dedicated=g p u:NoSchedule' }; ErrorId = 'TaintValueInvalid' }
+        @{ Case = 'an engine version with shell syntax'; Arguments = @{ EngineVersion = '27;touch /tmp/pwned' }; ErrorId = 'PackageVersionInvalid' }
+        @{ Case = 'a Kubernetes version that is an option'; Arguments = @{ KubernetesVersion = '--help' }; ErrorId = 'PackageVersionInvalid' }
     ) {
         $call = @{ Name = 'worker-9'; Address = '127.0.0.1'; Port = $script:port }
         foreach ($key in $Arguments.Keys) { $call[$key] = $Arguments[$key] }
@@ -272,19 +272,19 @@ Describe 'Node-host cmdlets refuse bad input before any host is contacted' {
         $failures[0].Exception.Message | Should -BeLike "*'bad key'*name part must consist of alphanumeric characters, '-', '_' or '.'*"
     }
 
-    It '<Command> refuses a service name that is no systemd unit with InvalidServiceName' -ForEach @(
+    It '<Command> refuses a service name that is no systemd unit with ServiceNameInvalid' -ForEach @(
         @{ Command = 'Get-NodeService' }
         @{ Command = 'Start-NodeService' }
         @{ Command = 'Stop-NodeService' }
         @{ Command = 'Restart-NodeService' }
     ) {
         foreach ($name in '$(touch /tmp/pwned)', 'docker;reboot', "kubelet`nreboot", 'a b') {
-            { & $Command -Node hostile-input -Name $name @script:access -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidServiceName,*'
+            { & $Command -Node hostile-input -Name $name @script:access -ErrorAction Stop } | Should -Throw -ErrorId 'ServiceNameInvalid,*'
         }
     }
 
-    It 'Update-NodeDocker refuses a version with shell syntax with InvalidPackageVersion' {
-        { Update-NodeDocker -Node hostile-input -Version '$(touch /tmp/pwned)' @script:access -Force -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidPackageVersion,*'
-        { Update-NodeDocker -Node hostile-input -Version 27.5 -ContainerdVersion '-x' @script:access -Force -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidPackageVersion,*'
+    It 'Update-NodeDocker refuses a version with shell syntax with PackageVersionInvalid' {
+        { Update-NodeDocker -Node hostile-input -Version '$(touch /tmp/pwned)' @script:access -Force -ErrorAction Stop } | Should -Throw -ErrorId 'PackageVersionInvalid,*'
+        { Update-NodeDocker -Node hostile-input -Version 27.5 -ContainerdVersion '-x' @script:access -Force -ErrorAction Stop } | Should -Throw -ErrorId 'PackageVersionInvalid,*'
     }
 }

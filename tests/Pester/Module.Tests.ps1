@@ -156,3 +156,27 @@ Describe 'The architecture map' {
         $missing | Should -BeNullOrEmpty -Because 'docs/architecture.md must stay true when folders move'
     }
 }
+
+Describe 'The error catalogue' {
+    BeforeAll {
+        $catalogue = [ClusterManagement.Diagnostics.ClusterErrors]
+        $entries = @($catalogue, $catalogue.GetNestedType('Resource')) | ForEach-Object { $_.GetFields() } |
+            ForEach-Object { $_.GetValue($null) }
+    }
+
+    It 'gives every id the category its problem word promises, on the record a script sees' {
+        $expected = [ordered]@{ NotFound = 'ObjectNotFound'; AlreadyExists = 'ResourceExists'; Timeout = 'OperationTimeout'; Unreachable = 'ConnectionError' }
+        $entries.Count | Should -BeGreaterThan 100
+        $checked = 0
+        foreach ($error in $entries) {
+            $record = [ClusterManagement.Infrastructure.ErrorRecords]::From([ClusterManagement.Diagnostics.ClusterException]::new($error, 'message'))
+            $record.FullyQualifiedErrorId | Should -Be $error.Id
+            $record.CategoryInfo.Category | Should -Not -Be 'NotSpecified' -Because $error.Id
+            foreach ($suffix in $expected.Keys | Where-Object { $error.Id.EndsWith($_) }) {
+                $record.CategoryInfo.Category | Should -Be $expected[$suffix] -Because $error.Id
+                $checked++
+            }
+        }
+        $checked | Should -BeGreaterThan 20
+    }
+}

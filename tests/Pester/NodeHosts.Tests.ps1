@@ -979,7 +979,7 @@ echo 'post-invoke=/usr/local/sbin/fault-configured-hook' > /etc/dpkg/dpkg.cfg.d/
         It 'refuses to remove the last control-plane node' {
             $err = $null
             Remove-ClusterNode -Name cp-1 -Force @script:access -ErrorVariable err -ErrorAction SilentlyContinue
-            $err[0].FullyQualifiedErrorId | Should -BeLike 'LastControlPlane*'
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'ControlPlaneRemovalBlocked*'
             Get-ClusterNode -Name cp-1 | Should -Not -BeNullOrEmpty
         }
 

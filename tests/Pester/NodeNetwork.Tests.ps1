@@ -175,15 +175,15 @@ Describe 'Node networks and routes' -Skip:([bool]$script:fleetSkipReason) {
         }
 
         It 'refuses <Case> with <ErrorId>' -ForEach @(
-            @{ Case = 'a subnet that is not a CIDR'; Arguments = @{ Subnet = '198.18.13.0' }; ErrorId = 'InvalidCidr' }
-            @{ Case = 'a prefix length out of range'; Arguments = @{ Subnet = '198.18.13.0/33' }; ErrorId = 'InvalidCidr' }
-            @{ Case = 'a subnet with host bits set'; Arguments = @{ Subnet = '198.18.13.1/24' }; ErrorId = 'InvalidCidr' }
-            @{ Case = 'an IPv6 subnet that is not a CIDR'; Arguments = @{ Subnet = 'fd00:198:18:13::/129' }; ErrorId = 'InvalidCidr' }
+            @{ Case = 'a subnet that is not a CIDR'; Arguments = @{ Subnet = '198.18.13.0' }; ErrorId = 'CidrInvalid' }
+            @{ Case = 'a prefix length out of range'; Arguments = @{ Subnet = '198.18.13.0/33' }; ErrorId = 'CidrInvalid' }
+            @{ Case = 'a subnet with host bits set'; Arguments = @{ Subnet = '198.18.13.1/24' }; ErrorId = 'CidrInvalid' }
+            @{ Case = 'an IPv6 subnet that is not a CIDR'; Arguments = @{ Subnet = 'fd00:198:18:13::/129' }; ErrorId = 'CidrInvalid' }
             @{ Case = 'a gateway outside the subnet'; Arguments = @{ Subnet = '198.18.13.0/24'; Gateway = '198.18.14.1' }; ErrorId = 'GatewayOutsideSubnet' }
             @{ Case = 'an IPv6 gateway outside the subnet'; Arguments = @{ Subnet = 'fd00:198:18:13::/64'; Gateway = 'fd00:198:18:14::1' }; ErrorId = 'GatewayOutsideSubnet' }
             @{ Case = 'the network address as gateway'; Arguments = @{ Subnet = '198.18.13.0/24'; Gateway = '198.18.13.0' }; ErrorId = 'GatewayNotUsable' }
             @{ Case = 'the broadcast address as gateway'; Arguments = @{ Subnet = '198.18.13.0/24'; Gateway = '198.18.13.255' }; ErrorId = 'GatewayNotUsable' }
-            @{ Case = 'a gateway that is not an address'; Arguments = @{ Subnet = '198.18.13.0/24'; Gateway = '198.18.13.1/24' }; ErrorId = 'InvalidCidr' }
+            @{ Case = 'a gateway that is not an address'; Arguments = @{ Subnet = '198.18.13.0/24'; Gateway = '198.18.13.1/24' }; ErrorId = 'CidrInvalid' }
             @{ Case = 'an IP range outside the subnet'; Arguments = @{ Subnet = '198.18.13.0/24'; IPRange = '198.18.12.0/25' }; ErrorId = 'IPRangeOutsideSubnet' }
             @{ Case = 'an IP range wider than the subnet'; Arguments = @{ Subnet = '198.18.13.0/25'; IPRange = '198.18.13.0/24' }; ErrorId = 'IPRangeOutsideSubnet' }
             @{ Case = 'an aux address outside the subnet'; Arguments = @{ Subnet = '198.18.13.0/24'; AuxAddress = @{ router = '198.18.14.2' } }; ErrorId = 'AuxAddressOutsideSubnet' }
@@ -373,13 +373,13 @@ Describe 'Node networks and routes' -Skip:([bool]$script:fleetSkipReason) {
         }
 
         It 'refuses <Case> with <ErrorId>' -ForEach @(
-            @{ Case = 'a destination that is not a CIDR'; Arguments = @{ Destination = '198.18.214.0'; Gateway = '198.18.200.1' }; ErrorId = 'InvalidCidr' }
-            @{ Case = 'a destination with host bits set'; Arguments = @{ Destination = '198.18.214.1/24'; Gateway = '198.18.200.1' }; ErrorId = 'InvalidCidr' }
-            @{ Case = 'a gateway that is not an address'; Arguments = @{ Destination = '198.18.214.0/24'; Gateway = 'gateway-1' }; ErrorId = 'InvalidCidr' }
+            @{ Case = 'a destination that is not a CIDR'; Arguments = @{ Destination = '198.18.214.0'; Gateway = '198.18.200.1' }; ErrorId = 'CidrInvalid' }
+            @{ Case = 'a destination with host bits set'; Arguments = @{ Destination = '198.18.214.1/24'; Gateway = '198.18.200.1' }; ErrorId = 'CidrInvalid' }
+            @{ Case = 'a gateway that is not an address'; Arguments = @{ Destination = '198.18.214.0/24'; Gateway = 'gateway-1' }; ErrorId = 'CidrInvalid' }
             @{ Case = 'an IPv6 gateway for an IPv4 destination'; Arguments = @{ Destination = '198.18.214.0/24'; Gateway = 'fd00:198:18:200::1' }; ErrorId = 'GatewayFamilyMismatch' }
             @{ Case = 'an IPv4 gateway for an IPv6 destination'; Arguments = @{ Destination = 'fd00:198:18:214::/64'; Gateway = '198.18.200.1' }; ErrorId = 'GatewayFamilyMismatch' }
             @{ Case = 'neither gateway nor device'; Arguments = @{ Destination = '198.18.214.0/24' }; ErrorId = 'RouteTargetMissing' }
-            @{ Case = 'a device name that cannot be one'; Arguments = @{ Destination = '198.18.214.0/24'; Device = 'eth0; reboot' }; ErrorId = 'InvalidDevice' }
+            @{ Case = 'a device name that cannot be one'; Arguments = @{ Destination = '198.18.214.0/24'; Device = 'eth0; reboot' }; ErrorId = 'DeviceInvalid' }
         ) {
             { Add-NodeRoute -Node router-1 @Arguments -Persist @script:access } | Should -Throw -ErrorId "$ErrorId,*"
         }
@@ -403,7 +403,7 @@ Describe 'Node networks and routes' -Skip:([bool]$script:fleetSkipReason) {
         }
 
         It 'refuses to remove a route given by a destination that is not a CIDR' {
-            { Remove-NodeRoute -Node router-1 -Destination 198.18.211.0/33 @script:access -Force } | Should -Throw -ErrorId 'InvalidCidr,*'
+            { Remove-NodeRoute -Node router-1 -Destination 198.18.211.0/33 @script:access -Force } | Should -Throw -ErrorId 'CidrInvalid,*'
         }
     }
 

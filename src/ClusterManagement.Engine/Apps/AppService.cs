@@ -8,7 +8,7 @@ using k8s.Models;
 namespace ClusterManagement.Apps;
 
 /// <summary>Reads and changes apps (Deployments) the way kubectl's get, set image, rollout and scale do.</summary>
-public sealed class AppService(ClusterConnection connection)
+internal sealed class AppService(ClusterConnection connection)
 {
     private const string FieldManager = "ClusterManagement";
     public const string RestartedAtAnnotation = "kubectl.kubernetes.io/restartedAt";
@@ -89,7 +89,7 @@ public sealed class AppService(ClusterConnection connection)
         {
             if (ImageReference.Problem(image) is { } problem)
             {
-                throw new ClusterException(ClusterErrorKind.Invalid, "InvalidImageReference", $"'{image}' is not a valid image reference: {problem}.", image);
+                throw new ClusterException(ClusterErrors.ImageReferenceInvalid, $"'{image}' is not a valid image reference: {problem}.", image);
             }
         }
         var clock = Stopwatch.StartNew();
@@ -130,8 +130,7 @@ public sealed class AppService(ClusterConnection connection)
             {
                 if (spec.Containers.Count != 1)
                 {
-                    throw new ClusterException(ClusterErrorKind.Invalid, "AppContainerAmbiguous",
-                        $"App '{deployment.Metadata.Name}' has {spec.Containers.Count} containers ({string.Join(", ", spec.Containers.Select(c => c.Name))}); name one with -Container or give -Image @{{name='image'}}.",
+                    throw new ClusterException(ClusterErrors.AppContainerAmbiguous, $"App '{deployment.Metadata.Name}' has {spec.Containers.Count} containers ({string.Join(", ", spec.Containers.Select(c => c.Name))}); name one with -Container or give -Image @{{name='image'}}.",
                         deployment.Metadata.Name);
                 }
                 result[spec.Containers[0].Name] = image;
@@ -142,7 +141,7 @@ public sealed class AppService(ClusterConnection connection)
             }
             else
             {
-                throw new ClusterException(ClusterErrorKind.NotFound, "AppContainerNotFound", $"unable to find container named \"{container}\"", container);
+                throw new ClusterException(ClusterErrors.AppContainerNotFound, $"unable to find container named \"{container}\"", container);
             }
         }
         return result;
@@ -231,7 +230,7 @@ public sealed class AppService(ClusterConnection connection)
     {
         if (replicas < 0)
         {
-            throw new ClusterException(ClusterErrorKind.Invalid, "InvalidReplicaCount", $"The replica count must be 0 or more, not {replicas}.", replicas);
+            throw new ClusterException(ClusterErrors.ReplicaCountInvalid, $"The replica count must be 0 or more, not {replicas}.", replicas);
         }
         if (currentReplicas is null)
         {
@@ -249,8 +248,7 @@ public sealed class AppService(ClusterConnection connection)
             var actual = scale.Spec?.Replicas ?? 0;
             if (actual != currentReplicas)
             {
-                throw new ClusterException(ClusterErrorKind.OperationFailed, "AppReplicaPreconditionFailed",
-                    $"Expected replicas to be {currentReplicas}, was {actual}", name);
+                throw new ClusterException(ClusterErrors.AppReplicaPreconditionFailed, $"Expected replicas to be {currentReplicas}, was {actual}", name);
             }
             scale.Spec ??= new V1ScaleSpec();
             scale.Spec.Replicas = replicas;
@@ -287,7 +285,7 @@ public sealed class AppService(ClusterConnection connection)
         var deployment = await ReadAsync(ns, name, cancellationToken).ConfigureAwait(false);
         if (deployment.Spec.Paused == true)
         {
-            throw new ClusterException(ClusterErrorKind.OperationFailed, "AppPaused", $"deployments.apps \"{name}\" can't restart paused deployment (run rollout resume first)", name);
+            throw new ClusterException(ClusterErrors.AppPaused, $"deployments.apps \"{name}\" can't restart paused deployment (run rollout resume first)", name);
         }
         var stamp = at.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
         var patch = KubernetesJson.Serialize(new Dictionary<string, object>
@@ -322,9 +320,9 @@ public sealed class AppService(ClusterConnection connection)
         }
         catch (ClusterException e) when (e.Kind is ClusterErrorKind.Unreachable or ClusterErrorKind.Timeout)
         {
+            // An unreachable server is AppRolloutWaitInterrupted (its one kind, ConnectionError); a timeout keeps its own error.
             throw new ClusterException(
-                e.Kind,
-                "AppRolloutWaitInterrupted",
+                e.Kind == ClusterErrorKind.Unreachable ? ClusterErrors.AppRolloutWaitInterrupted : e.Error,
                 $"{e.Message} Last seen of {Ref(ns, name)}: {state?.Message ?? "nothing, the server was not reached"}. The rollout itself goes on in the cluster.",
                 name,
                 e);
@@ -341,7 +339,7 @@ public sealed class AppService(ClusterConnection connection)
             {
                 if (d is null)
                 {
-                    throw new ClusterException(ClusterErrorKind.NotFound, "AppNotFound", $"{Ref(ns, name)} was not found.", name);
+                    throw new ClusterException(ClusterErrors.AppNotFound, $"{Ref(ns, name)} was not found.", name);
                 }
                 state = RolloutProgress.Evaluate(d);
                 progress(state);

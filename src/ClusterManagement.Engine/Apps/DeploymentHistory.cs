@@ -4,7 +4,7 @@ using k8s.Models;
 namespace ClusterManagement.Apps;
 
 /// <summary>kubectl's pkg/util/deployment: which ReplicaSets belong to a Deployment and the revision each holds.</summary>
-public static class DeploymentHistory
+internal static class DeploymentHistory
 {
     public const string RevisionAnnotation = "deployment.kubernetes.io/revision";
     public const string RevisionHistoryAnnotation = "deployment.kubernetes.io/revision-history";

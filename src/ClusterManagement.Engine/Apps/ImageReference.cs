@@ -6,7 +6,7 @@ namespace ClusterManagement.Apps;
 /// The container image reference grammar (distribution/reference): [domain/]path[:tag][@digest],
 /// checked before any request so a typo never reaches the cluster.
 /// </summary>
-public static partial class ImageReference
+internal static partial class ImageReference
 {
     private const int MaxNameLength = 255;
 

@@ -3,7 +3,7 @@ using k8s.Models;
 namespace ClusterManagement.Apps;
 
 /// <summary>metav1.LabelSelectorAsSelector(...).String(): requirements sorted by key, as kubectl's SELECTOR column.</summary>
-public static class LabelSelectorText
+internal static class LabelSelectorText
 {
     public static string Format(V1LabelSelector? selector)
     {

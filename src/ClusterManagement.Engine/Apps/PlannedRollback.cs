@@ -3,7 +3,7 @@ using k8s.Models;
 namespace ClusterManagement.Apps;
 
 /// <summary>A rollback worked out but not sent, so the caller can say what it will do and ask first.</summary>
-public sealed class PlannedRollback
+internal sealed class PlannedRollback
 {
     public required string App { get; init; }
     public required string Namespace { get; init; }

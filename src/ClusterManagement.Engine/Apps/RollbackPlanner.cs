@@ -5,10 +5,10 @@ using k8s.Models;
 namespace ClusterManagement.Apps;
 
 /// <summary>What a rollback will do: nothing (the template already matches) or a JSON patch.</summary>
-public sealed record RollbackPlan(long TargetRevision, V1ReplicaSet Target, string? Patch, string? SkipMessage);
+internal sealed record RollbackPlan(long TargetRevision, V1ReplicaSet Target, string? Patch, string? SkipMessage);
 
 /// <summary>kubectl rollout undo (pkg/polymorphichelpers/rollback.go DeploymentRollbacker), step for step.</summary>
-public static class RollbackPlanner
+internal static class RollbackPlanner
 {
     /// <summary>Deployment annotations the rollback keeps; every other one comes from the target ReplicaSet.</summary>
     public static readonly IReadOnlySet<string> AnnotationsToSkip = new HashSet<string>(StringComparer.Ordinal)
@@ -28,8 +28,7 @@ public static class RollbackPlanner
         var target = Find(deployment, owned, toRevision);
         if (deployment.Spec.Paused == true)
         {
-            throw new ClusterException(ClusterErrorKind.OperationFailed, "AppPaused",
-                "you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again", name);
+            throw new ClusterException(ClusterErrors.AppPaused, "you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again", name);
         }
         var revision = DeploymentHistory.Revision(target.Metadata);
         if (Templates.EqualIgnoreHash(target.Spec.Template, deployment.Spec.Template))
@@ -90,9 +89,8 @@ public static class RollbackPlanner
         }
         if (toRevision > 0)
         {
-            throw new ClusterException(ClusterErrorKind.NotFound, "AppRevisionNotFound", $"unable to find specified revision {toRevision} in history", toRevision);
+            throw new ClusterException(ClusterErrors.AppRevisionNotFound, $"unable to find specified revision {toRevision} in history", toRevision);
         }
-        return previous ?? throw new ClusterException(ClusterErrorKind.NotFound, "AppHistoryNotFound",
-            $"no rollout history found for deployment \"{deployment.Metadata.Name}\"", deployment.Metadata.Name);
+        return previous ?? throw new ClusterException(ClusterErrors.AppHistoryNotFound, $"no rollout history found for deployment \"{deployment.Metadata.Name}\"", deployment.Metadata.Name);
     }
 }

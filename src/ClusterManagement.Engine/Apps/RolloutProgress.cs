@@ -4,10 +4,10 @@ namespace ClusterManagement.Apps;
 
 /// <summary>Where a rollout stands, in kubectl rollout status's words.</summary>
 /// <param name="Percent">Updated-and-available replicas over desired, for a progress bar; -1 while the spec is not observed.</param>
-public sealed record RolloutState(AppRolloutStatus Status, string Message, int Percent);
+internal sealed record RolloutState(AppRolloutStatus Status, string Message, int Percent);
 
 /// <summary>kubectl's DeploymentStatusViewer (pkg/polymorphichelpers/rollout_status.go), in its order of checks.</summary>
-public static class RolloutProgress
+internal static class RolloutProgress
 {
     public static RolloutState Evaluate(V1Deployment d)
     {

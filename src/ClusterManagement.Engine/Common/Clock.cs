@@ -1,7 +1,7 @@
 namespace ClusterManagement.Common;
 
 /// <summary>Ages are computed against one clock so tests can pin it.</summary>
-public static class Clock
+internal static class Clock
 {
     private static Func<DateTime> utcNow = () => DateTime.UtcNow;
 

@@ -1,7 +1,7 @@
 namespace ClusterManagement.Common;
 
 /// <summary>kubectl's AGE text: a port of k8s.io/apimachinery/pkg/util/duration.HumanDuration.</summary>
-public static class HumanDuration
+internal static class HumanDuration
 {
     public static string Format(TimeSpan duration)
     {

@@ -1,7 +1,7 @@
 namespace ClusterManagement.Connection;
 
 /// <summary>What a caller asked for; anything left null falls back the way kubectl does.</summary>
-public sealed record ConnectionOptions
+internal sealed record ConnectionOptions
 {
     /// <summary>One kubeconfig path, or several joined with the platform's path separator (as $KUBECONFIG).</summary>
     public string? KubeConfig { get; init; }

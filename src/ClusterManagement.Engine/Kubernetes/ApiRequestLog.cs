@@ -9,7 +9,7 @@ namespace ClusterManagement.Kubernetes;
 /// is built; an AsyncLocal lets each command attach its own log. Headers are never logged, so
 /// tokens and certificates cannot leak through -Verbose.
 /// </summary>
-public sealed class ApiRequestLog : DelegatingHandler
+internal sealed class ApiRequestLog : DelegatingHandler
 {
     private static readonly AsyncLocal<IOperationLog?> Listener = new();
 

@@ -4,7 +4,7 @@ namespace ClusterManagement.Kubernetes;
 /// The bound on each API request (kubectl's --request-timeout), chosen per command: connections are
 /// cached across commands, so the bound travels with the command's async flow instead of the client.
 /// </summary>
-public static class ApiRequestTimeout
+internal static class ApiRequestTimeout
 {
     /// <summary>kubectl itself has no default bound; a pipeline step that waited 30 s for one answer has waited long enough.</summary>
     public static readonly TimeSpan Default = TimeSpan.FromSeconds(30);

@@ -12,7 +12,7 @@ namespace ClusterManagement.Kubernetes;
 /// Connections are cached per kubeconfig content and context, so a pipeline of commands
 /// reuses one HTTP connection pool instead of paying TLS set-up on every command.
 /// </summary>
-public sealed class ClusterConnection
+internal sealed class ClusterConnection
 {
     private static readonly ConcurrentDictionary<string, ClusterConnection> Cache = new(StringComparer.Ordinal);
 
@@ -67,10 +67,7 @@ public sealed class ClusterConnection
     {
         var merged = MergedKubeConfig.Load(paths);
         var contextName = requestedContext ?? merged.Configuration.CurrentContext
-            ?? throw new ClusterException(
-                ClusterErrorKind.ConfigurationInvalid,
-                "NoCurrentContext",
-                $"The kubeconfig ({string.Join(Path.PathSeparator, paths)}) sets no current-context; name one with -Context or Use-ClusterContext.");
+            ?? throw new ClusterException(ClusterErrors.CurrentContextMissing, $"The kubeconfig ({string.Join(Path.PathSeparator, paths)}) sets no current-context; name one with -Context or Use-ClusterContext.");
         var context = merged.FindContext(contextName);
 
         KubernetesClientConfiguration configuration;
@@ -80,10 +77,7 @@ public sealed class ClusterConnection
         }
         catch (KubeConfigException e)
         {
-            throw new ClusterException(
-                ClusterErrorKind.ConfigurationInvalid,
-                "KubeConfigInvalid",
-                $"The kubeconfig context '{contextName}' cannot be used: {e.Message}",
+            throw new ClusterException(ClusterErrors.KubeConfigInvalid, $"The kubeconfig context '{contextName}' cannot be used: {e.Message}",
                 contextName,
                 e);
         }
@@ -95,10 +89,7 @@ public sealed class ClusterConnection
     {
         if (!KubernetesClientConfiguration.IsInCluster())
         {
-            throw new ClusterException(
-                ClusterErrorKind.ConfigurationInvalid,
-                "KubeConfigNotFound",
-                "No kubeconfig found: pass -KubeConfig, set $env:KUBECONFIG, create ~/.kube/config, or run inside a pod with a service account.");
+            throw new ClusterException(ClusterErrors.KubeConfigNotFound, "No kubeconfig found: pass -KubeConfig, set $env:KUBECONFIG, create ~/.kube/config, or run inside a pod with a service account.");
         }
 
         var configuration = KubernetesClientConfiguration.InClusterConfig();

@@ -15,7 +15,7 @@ namespace ClusterManagement.Kubernetes;
 /// growing pause) for up to <see cref="OutageTolerance"/> within the timeout, so a restart of the
 /// server does not end the wait; a longer outage ends it with the failure, never as a plain timeout.
 /// </summary>
-public static class CollectionWatch
+internal static class CollectionWatch
 {
     /// <summary>How long the server may stay unreachable before a wait gives up on it.</summary>
     public static readonly TimeSpan OutageTolerance = TimeSpan.FromSeconds(20);
@@ -128,7 +128,7 @@ public static class CollectionWatch
                 if (broke is not null)
                 {
                     var error = KubeApi.Translate(broke, resource) ?? new ClusterException(
-                        ClusterErrorKind.OperationFailed, resource.Kind + "WatchFailed", $"Watching {resource} failed: {broke.Message}", resource.Name, broke);
+                        ClusterErrors.Resource.WatchFailed.About(resource.Kind), $"Watching {resource} failed: {broke.Message}", resource.Name, broke);
                     if (failure is null)
                     {
                         failingSince = clock.Elapsed;
@@ -164,8 +164,7 @@ public static class CollectionWatch
             if (failure is not null)
             {
                 throw new ClusterException(
-                    failure.Kind,
-                    failure.ErrorId,
+                    failure.Error,
                     $"Stopped waiting for {resource} after {timeout}: the API server has not answered for the last {(clock.Elapsed - failingSince).TotalSeconds:0} s. {failure.Message}",
                     failure.Target,
                     failure);

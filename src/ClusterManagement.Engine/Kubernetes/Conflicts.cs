@@ -7,7 +7,7 @@ namespace ClusterManagement.Kubernetes;
 /// our read and our write (409 Conflict), read it again and reapply the change, a bounded number of
 /// times, as kubectl and the controllers do.
 /// </summary>
-public static class Conflicts
+internal static class Conflicts
 {
     public const int MaxAttempts = 5;
 
@@ -41,8 +41,7 @@ public static class Conflicts
                 if (attempt == MaxAttempts)
                 {
                     throw new ClusterException(
-                        ClusterErrorKind.Conflict,
-                        e.ErrorId,
+                        e.Error,
                         $"{resource} kept changing under us; gave up after {MaxAttempts} attempts. {e.ServerMessage}",
                         e.Target,
                         e)

@@ -11,7 +11,7 @@ namespace ClusterManagement.Kubernetes;
 /// and retries what is safe to retry (reads, and writes the caller marks idempotent) with a short,
 /// bounded backoff.
 /// </summary>
-public static class KubeApi
+internal static class KubeApi
 {
     private static readonly TimeSpan[] Backoff = [TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1)];
 
@@ -72,39 +72,24 @@ public static class KubeApi
     {
         ClusterException cluster => cluster,
         ServerCertificateException certificate =>
-            new ClusterException(
-                ClusterErrorKind.CertificateInvalid,
-                "ServerCertificateInvalid",
-                $"{certificate.Message}. Not retried: check the server address and the kubeconfig's certificate-authority-data.",
+            new ClusterException(ClusterErrors.ServerCertificateInvalid, $"{certificate.Message}. Not retried: check the server address and the kubeconfig's certificate-authority-data.",
                 certificate.Server,
                 exception),
         ApiRequestTimeoutException timeout =>
-            new ClusterException(
-                ClusterErrorKind.Timeout,
-                "ApiRequestTimeout",
-                $"{timeout.Message} while working on {resource}.",
+            new ClusterException(ClusterErrors.ApiRequestTimeout, $"{timeout.Message} while working on {resource}.",
                 timeout.Server,
                 exception),
         HttpOperationException http => FromStatus((int)http.Response.StatusCode, http.Response.Content, resource, http),
         HttpRequestException { InnerException: SocketException or IOException } or HttpRequestException { StatusCode: null } =>
-            new ClusterException(
-                ClusterErrorKind.Unreachable,
-                "ApiServerUnreachable",
-                $"Cannot reach the Kubernetes API server: {exception.Message}",
+            new ClusterException(ClusterErrors.ApiServerUnreachable, $"Cannot reach the Kubernetes API server: {exception.Message}",
                 resource.ToString(),
                 exception),
         IOException =>
-            new ClusterException(
-                ClusterErrorKind.Unreachable,
-                "ApiConnectionLost",
-                $"The connection to the Kubernetes API server was lost: {exception.Message}",
+            new ClusterException(ClusterErrors.ApiConnectionLost, $"The connection to the Kubernetes API server was lost: {exception.Message}",
                 resource.ToString(),
                 exception),
         TaskCanceledException or TimeoutException =>
-            new ClusterException(
-                ClusterErrorKind.Timeout,
-                "ApiRequestTimeout",
-                $"The Kubernetes API server did not answer in time while working on {resource}.",
+            new ClusterException(ClusterErrors.ApiRequestTimeout, $"The Kubernetes API server did not answer in time while working on {resource}.",
                 resource.ToString(),
                 exception),
         _ => null,
@@ -113,23 +98,23 @@ public static class KubeApi
     public static ClusterException FromStatus(int statusCode, string? body, ResourceRef resource, Exception? inner = null)
     {
         var serverMessage = ReadStatusMessage(body) ?? $"HTTP {statusCode}";
-        var (kind, suffix, message) = statusCode switch
+        var (problem, message) = statusCode switch
         {
-            (int)HttpStatusCode.NotFound => (ClusterErrorKind.NotFound, "NotFound", $"{resource} was not found."),
+            (int)HttpStatusCode.NotFound => (ClusterErrors.Resource.NotFound, $"{resource} was not found."),
             (int)HttpStatusCode.Conflict when serverMessage.Contains("already exists", StringComparison.Ordinal) =>
-                (ClusterErrorKind.AlreadyExists, "AlreadyExists", $"{resource} already exists."),
-            (int)HttpStatusCode.Conflict => (ClusterErrorKind.Conflict, "Conflict", $"{resource} was changed by someone else: {serverMessage}"),
-            (int)HttpStatusCode.UnprocessableEntity => (ClusterErrorKind.Invalid, "Invalid", $"The API server rejected {resource}: {serverMessage}"),
-            (int)HttpStatusCode.BadRequest => (ClusterErrorKind.Invalid, "BadRequest", $"The API server rejected the request for {resource}: {serverMessage}"),
-            (int)HttpStatusCode.Unauthorized => (ClusterErrorKind.Unauthorized, "Unauthorized",
+                (ClusterErrors.Resource.AlreadyExists, $"{resource} already exists."),
+            (int)HttpStatusCode.Conflict => (ClusterErrors.Resource.Conflict, $"{resource} was changed by someone else: {serverMessage}"),
+            (int)HttpStatusCode.UnprocessableEntity => (ClusterErrors.Resource.Invalid, $"The API server rejected {resource}: {serverMessage}"),
+            (int)HttpStatusCode.BadRequest => (ClusterErrors.Resource.BadRequest, $"The API server rejected the request for {resource}: {serverMessage}"),
+            (int)HttpStatusCode.Unauthorized => (ClusterErrors.Resource.Unauthorized,
                 $"The API server did not accept the credentials of this context (401): {serverMessage}"),
-            (int)HttpStatusCode.Forbidden => (ClusterErrorKind.Forbidden, "Forbidden", $"Access to {resource} is forbidden: {serverMessage}"),
-            (int)HttpStatusCode.TooManyRequests => (ClusterErrorKind.TooManyRequests, "TooManyRequests", serverMessage),
-            >= 500 => (ClusterErrorKind.ServerError, "ServerError", $"The API server failed while working on {resource} ({statusCode}): {serverMessage}"),
-            _ => (ClusterErrorKind.OperationFailed, "RequestFailed", $"The API server answered {statusCode} for {resource}: {serverMessage}"),
+            (int)HttpStatusCode.Forbidden => (ClusterErrors.Resource.Forbidden, $"Access to {resource} is forbidden: {serverMessage}"),
+            (int)HttpStatusCode.TooManyRequests => (ClusterErrors.Resource.TooManyRequests, serverMessage),
+            >= 500 => (ClusterErrors.Resource.ServerError, $"The API server failed while working on {resource} ({statusCode}): {serverMessage}"),
+            _ => (ClusterErrors.Resource.RequestFailed, $"The API server answered {statusCode} for {resource}: {serverMessage}"),
         };
 
-        return new ClusterException(kind, resource.Kind + suffix, message, resource.Name ?? resource.Kind, inner)
+        return new ClusterException(problem.About(resource.Kind), message, resource.Name ?? resource.Kind, inner)
         {
             StatusCode = statusCode,
             ServerMessage = serverMessage,

@@ -87,10 +87,7 @@ internal sealed class MergedKubeConfig
 
     public Context FindContext(string name) =>
         Configuration.Contexts.FirstOrDefault(c => c.Name == name)
-        ?? throw new ClusterException(
-            ClusterErrorKind.ContextNotFound,
-            "ContextNotFound",
-            $"The kubeconfig has no context named '{name}'. Known contexts: {string.Join(", ", Configuration.Contexts.Select(c => c.Name))}.",
+        ?? throw new ClusterException(ClusterErrors.ContextNotFound, $"The kubeconfig has no context named '{name}'. Known contexts: {string.Join(", ", Configuration.Contexts.Select(c => c.Name))}.",
             name);
 
     public static string NamespaceOf(Context context) =>
@@ -100,10 +97,7 @@ internal sealed class MergedKubeConfig
     {
         if (!File.Exists(path))
         {
-            throw new ClusterException(
-                ClusterErrorKind.ConfigurationInvalid,
-                "KubeConfigNotFound",
-                $"The kubeconfig file '{path}' does not exist.",
+            throw new ClusterException(ClusterErrors.KubeConfigNotFound, $"The kubeconfig file '{path}' does not exist.",
                 path);
         }
 
@@ -114,10 +108,7 @@ internal sealed class MergedKubeConfig
         catch (Exception e) when (e is not ClusterException)
         {
             // The YAML parser's own message says which line is wrong; the file path says which file.
-            throw new ClusterException(
-                ClusterErrorKind.ConfigurationInvalid,
-                "KubeConfigInvalid",
-                $"The kubeconfig file '{path}' cannot be read: {e.Message}",
+            throw new ClusterException(ClusterErrors.KubeConfigInvalid, $"The kubeconfig file '{path}' cannot be read: {e.Message}",
                 path,
                 e);
         }

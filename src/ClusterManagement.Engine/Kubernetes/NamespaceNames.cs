@@ -1,6 +1,6 @@
 namespace ClusterManagement.Kubernetes;
 
-public static class NamespaceNames
+internal static class NamespaceNames
 {
     public static async Task<IReadOnlyList<string>> ListAsync(ClusterConnection connection, CancellationToken cancellationToken)
     {

@@ -8,7 +8,7 @@ namespace ClusterManagement.Kubernetes;
 /// locally, before a host changes, exactly what the API server would refuse afterwards.
 /// Each returns the reasons a value breaks the rule; none when it keeps it.
 /// </summary>
-public static partial class ObjectNameRules
+internal static partial class ObjectNameRules
 {
     public const int SubdomainMaxLength = 253;
     public const int NameMaxLength = 63;

@@ -5,7 +5,7 @@ using k8s.Models;
 namespace ClusterManagement.Kubernetes;
 
 /// <summary>How a wait ended.</summary>
-public enum WatchEnd
+internal enum WatchEnd
 {
     /// <summary>The condition held.</summary>
     Done,
@@ -18,7 +18,7 @@ public enum WatchEnd
 }
 
 /// <param name="Last">The object as last seen; null when it does not exist (any more).</param>
-public sealed record WatchResult<T>(T? Last, WatchEnd End)
+internal sealed record WatchResult<T>(T? Last, WatchEnd End)
     where T : class;
 
 /// <summary>
@@ -27,7 +27,7 @@ public sealed record WatchResult<T>(T? Last, WatchEnd End)
 /// <see cref="CollectionWatch"/> over a set of at most one object, with the same reconnect and
 /// relist rules. Never polls.
 /// </summary>
-public static class ObjectWatch
+internal static class ObjectWatch
 {
     /// <summary>Reads the object (usually a list with a metadata.name field selector) and the resourceVersion to watch from.</summary>
     public delegate Task<(T? Item, string ResourceVersion)> ReadCurrent<T>(CancellationToken cancellationToken);

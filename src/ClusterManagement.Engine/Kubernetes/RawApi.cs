@@ -10,7 +10,7 @@ namespace ClusterManagement.Kubernetes;
 /// HTTP pipeline, credentials and request log as typed calls, errors through <see cref="KubeApi.FromStatus"/>.
 /// Call through <see cref="KubeApi.Call{T}"/> for retries.
 /// </summary>
-public static class RawApi
+internal static class RawApi
 {
     private static readonly ConcurrentDictionary<(ClusterConnection, string), IReadOnlyDictionary<string, ApiResource>> Discovered = new();
 
@@ -72,7 +72,6 @@ public static class RawApi
         }
         return kinds.TryGetValue(kind, out var found)
             ? found
-            : throw new ClusterException(ClusterErrorKind.NotFound, "KindNotServed",
-                $"The cluster does not serve {kind} in {apiVersion}; install its CustomResourceDefinition first or check the apiVersion.", $"{apiVersion}/{kind}");
+            : throw new ClusterException(ClusterErrors.KindNotServed, $"The cluster does not serve {kind} in {apiVersion}; install its CustomResourceDefinition first or check the apiVersion.", $"{apiVersion}/{kind}");
     }
 }

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace ClusterManagement.Manifests;
 
 /// <summary>One object of a manifest file, with where it came from (for messages).</summary>
-public sealed record ManifestDocument(JsonObject Object, string Source)
+internal sealed record ManifestDocument(JsonObject Object, string Source)
 {
     public string ApiVersion => Object["apiVersion"]?.GetValue<string>() ?? "";
     public string Kind => Object["kind"]?.GetValue<string>() ?? "";

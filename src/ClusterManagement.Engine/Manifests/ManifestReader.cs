@@ -11,7 +11,7 @@ namespace ClusterManagement.Manifests;
 /// Reads multi-document YAML and JSON manifests (List kinds unpacked) and orders them the way they
 /// must be applied: namespaces, then CRDs, then RBAC, then everything else, each group in file order.
 /// </summary>
-public static class ManifestReader
+internal static class ManifestReader
 {
     private static readonly Dictionary<string, int> Rank = new(StringComparer.Ordinal)
     {
@@ -89,7 +89,7 @@ public static class ManifestReader
     }
 
     private static ClusterException Invalid(string source, string detail) =>
-        new(ClusterErrorKind.Invalid, "ManifestInvalid", $"The manifest '{source}' cannot be read: {detail}", source);
+        new(ClusterErrors.ManifestInvalid, $"The manifest '{source}' cannot be read: {detail}", source);
 
     private static JsonNode? ToJson(YamlNode node) => node switch
     {

@@ -5,7 +5,7 @@ using ClusterManagement.Kubernetes;
 namespace ClusterManagement.Manifests;
 
 /// <summary>Server-side apply of manifest objects, field manager "clustermanagement", one object at a time in dependency order.</summary>
-public sealed class ManifestService(ClusterConnection connection, IOperationLog log)
+internal sealed class ManifestService(ClusterConnection connection, IOperationLog log)
 {
     public const string FieldManager = "clustermanagement";
 

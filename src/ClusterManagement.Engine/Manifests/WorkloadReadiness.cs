@@ -10,7 +10,7 @@ namespace ClusterManagement.Manifests;
 /// Waits for applied workloads to report their pods ready: after Publish-ClusterManifest -Wait, and
 /// for the controller and node plugins of a CSI driver being installed.
 /// </summary>
-public sealed class WorkloadReadiness(ClusterConnection connection, IOperationLog log)
+internal sealed class WorkloadReadiness(ClusterConnection connection, IOperationLog log)
 {
     /// <summary>One progress bar for a whole install or apply, whichever wait it is in.</summary>
     public const int ProgressId = 4;
@@ -76,8 +76,7 @@ public sealed class WorkloadReadiness(ClusterConnection connection, IOperationLo
             case WatchEnd.Cancelled:
                 throw new OperationCanceledException();
             case WatchEnd.TimedOut:
-                throw new ClusterException(ClusterErrorKind.Timeout, "ManifestWaitTimeout",
-                    $"The manifests were applied, but within {timeout} {what} ({reference}). Look at its pods and events, then apply again to keep waiting.", reference.Name);
+                throw new ClusterException(ClusterErrors.ManifestWaitTimeout, $"The manifests were applied, but within {timeout} {what} ({reference}). Look at its pods and events, then apply again to keep waiting.", reference.Name);
         }
     }
 }

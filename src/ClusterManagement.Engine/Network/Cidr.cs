@@ -8,7 +8,7 @@ namespace ClusterManagement.Network;
 /// CIDR arithmetic for IPv4 and IPv6, strict the way Docker and Kubernetes are: a network address
 /// with host bits set ("10.0.0.1/24") is a mistake worth naming, not something to round silently.
 /// </summary>
-public static class Cidr
+internal static class Cidr
 {
     public static IPNetwork Parse(string text, string parameter)
     {
@@ -60,5 +60,5 @@ public static class Cidr
     }
 
     private static ClusterException Invalid(string parameter, string value, string message) =>
-        new(ClusterErrorKind.Invalid, "InvalidCidr", $"-{parameter}: {message}", value);
+        new(ClusterErrors.CidrInvalid, $"-{parameter}: {message}", value);
 }

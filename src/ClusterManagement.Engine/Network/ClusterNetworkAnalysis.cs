@@ -4,7 +4,7 @@ using ClusterManagement.Nodes;
 namespace ClusterManagement.Network;
 
 /// <summary>Finds what an admin must know about pod ranges: nodes without one, and ranges that overlap.</summary>
-public static class ClusterNetworkAnalysis
+internal static class ClusterNetworkAnalysis
 {
     public static IReadOnlyList<NodeNetwork> Analyze(IReadOnlyList<ClusterNode> nodes)
     {

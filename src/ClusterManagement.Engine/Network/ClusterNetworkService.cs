@@ -6,7 +6,7 @@ using k8s;
 namespace ClusterManagement.Network;
 
 /// <summary>The cluster network as the API reveals it: node addresses, pod ranges, the service range.</summary>
-public sealed class ClusterNetworkService(ClusterConnection connection)
+internal sealed class ClusterNetworkService(ClusterConnection connection)
 {
     public async Task<(IReadOnlyList<NodeNetwork> Nodes, ClusterNetworkSummary Summary)> ReadAsync(IOperationLog log, CancellationToken cancellationToken)
     {

@@ -6,7 +6,7 @@ using ClusterManagement.Nodes;
 namespace ClusterManagement.NodeHosts;
 
 /// <summary>How the caller wants to reach node hosts; secrets stay in memory and never reach a log.</summary>
-public sealed class NodeAccessOptions
+internal sealed class NodeAccessOptions
 {
     public string? User { get; init; }
     public string? KeyPath { get; init; }
@@ -41,7 +41,7 @@ public sealed class NodeAccessOptions
 /// (<see cref="NodeAccessRecords"/>), never from the Node; <see cref="FromNodeAnnotations"/> marks a
 /// node joined by an earlier version of the module, whose address hints are still on the Node.
 /// </summary>
-public sealed record NodeEndpoint(string NodeName, SshTarget Ssh, string? RecordedHostKey)
+internal sealed record NodeEndpoint(string NodeName, SshTarget Ssh, string? RecordedHostKey)
 {
     public bool FromNodeAnnotations { get; init; }
 
@@ -67,10 +67,7 @@ public sealed record NodeEndpoint(string NodeName, SshTarget Ssh, string? Record
             return new NodeEndpoint(node.Name, new SshTarget(host, port, user), null) { FromNodeAnnotations = true };
         }
 
-        throw new ClusterException(
-            ClusterErrorKind.ConfigurationInvalid,
-            "NodeHostAccessMissing",
-            $"Node {node.Name} has no host access data: it has no entry in {NodeAccessRecords.Namespace}/{NodeAccessRecords.Name}, so the module does not know " +
+        throw new ClusterException(ClusterErrors.NodeHostAccessMissing, $"Node {node.Name} has no host access data: it has no entry in {NodeAccessRecords.Namespace}/{NodeAccessRecords.Name}, so the module does not know " +
             "which SSH server is its host. Nodes get access data when New-ClusterNode adds them (run it again for a node that was joined otherwise); " +
             "the Node's own addresses are not used.",
             node.Name);
@@ -78,7 +75,7 @@ public sealed record NodeEndpoint(string NodeName, SshTarget Ssh, string? Record
 }
 
 /// <summary>Opens verified SSH connections to node hosts, finding them through the module's access object.</summary>
-public sealed class NodeConnector
+internal sealed class NodeConnector
 {
     private readonly ClusterConnection connection;
     private readonly NodeAccessOptions access;
@@ -107,10 +104,7 @@ public sealed class NodeConnector
     {
         if (!access.HasCredential)
         {
-            throw new ClusterException(
-                ClusterErrorKind.ConfigurationInvalid,
-                "SshCredentialMissing",
-                $"No SSH credential for {endpoint.Ssh}: pass -SshKeyPath or -Credential, or set ${SshCredential.KeyPathVariable}.",
+            throw new ClusterException(ClusterErrors.SshCredentialMissing, $"No SSH credential for {endpoint.Ssh}: pass -SshKeyPath or -Credential, or set ${SshCredential.KeyPathVariable}.",
                 endpoint.NodeName);
         }
 

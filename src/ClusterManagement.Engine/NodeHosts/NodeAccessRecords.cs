@@ -7,7 +7,7 @@ using k8s.Models;
 namespace ClusterManagement.NodeHosts;
 
 /// <summary>How to reach one node's host, and the host key New-ClusterNode verified when it joined it.</summary>
-public sealed record NodeAccessRecord(string Host, int Port, string User, string HostKey)
+internal sealed record NodeAccessRecord(string Host, int Port, string User, string HostKey)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -28,10 +28,7 @@ public sealed record NodeAccessRecord(string Host, int Port, string User, string
         if (record is null || string.IsNullOrWhiteSpace(record.Host) || record.Port is < 1 or > 65535 || string.IsNullOrWhiteSpace(record.User)
             || record.HostKey is null || !record.HostKey.StartsWith("SHA256:", StringComparison.Ordinal))
         {
-            throw new ClusterException(
-                ClusterErrorKind.ConfigurationInvalid,
-                "NodeAccessRecordInvalid",
-                $"The entry for {node} in {NodeAccessRecords.Namespace}/{NodeAccessRecords.Name} is not valid access data " +
+            throw new ClusterException(ClusterErrors.NodeAccessRecordInvalid, $"The entry for {node} in {NodeAccessRecords.Namespace}/{NodeAccessRecords.Name} is not valid access data " +
                 "(JSON with host, port 1-65535, user and hostKey SHA256:...); fix or remove it, or add the node again with New-ClusterNode.",
                 node);
         }
@@ -46,7 +43,7 @@ public sealed record NodeAccessRecord(string Host, int Port, string User, string
 /// Node's annotations, and a host key taken from there would let a host vouch for itself. Writing a
 /// ConfigMap in kube-system takes RBAC that only cluster admins have by default.
 /// </summary>
-public sealed class NodeAccessRecords(ClusterConnection connection)
+internal sealed class NodeAccessRecords(ClusterConnection connection)
 {
     public const string Namespace = "kube-system";
     public const string Name = "clustermanagement-node-access";

@@ -6,7 +6,7 @@ namespace ClusterManagement.NodeHosts;
 /// versions wrote are read only to find such a node's host once, never to trust its key, and
 /// New-ClusterNode removes them with the old engine endpoint.
 /// </summary>
-public static class NodeAnnotations
+internal static class NodeAnnotations
 {
     public const string Prefix = "clustermanagement.io/";
     public const string SshHost = Prefix + "ssh-host";

@@ -8,7 +8,7 @@ using k8s.Models;
 namespace ClusterManagement.NodeHosts;
 
 /// <summary>Waits (watching, not polling) for a Node's Ready condition to reach a state.</summary>
-public static class NodeReadinessWait
+internal static class NodeReadinessWait
 {
     public static async Task<ClusterNode?> UntilAsync(
         ClusterConnection connection, string nodeName, Func<NodeReadiness?, bool> isDone, TimeSpan timeout, IOperationLog log, CancellationToken cancellationToken)
@@ -37,7 +37,7 @@ public static class NodeReadinessWait
         if (result.End == WatchEnd.TimedOut)
         {
             var state = result.Last is null ? "not registered" : NodeMapper.ReadinessOf(result.Last.Status?.Conditions).ToString();
-            throw new ClusterException(ClusterErrorKind.Timeout, "NodeReadinessTimeout", $"Node {nodeName} did not reach the expected state within {timeout} (it is {state}).", nodeName);
+            throw new ClusterException(ClusterErrors.NodeReadinessTimeout, $"Node {nodeName} did not reach the expected state within {timeout} (it is {state}).", nodeName);
         }
 
         return result.Last is null ? null : NodeMapper.ToClusterNode(result.Last);

@@ -8,7 +8,7 @@ namespace ClusterManagement.Nodes;
 /// lets a pod go, the last one's warning is the one kept, exactly as kubectl keeps it. Finished pods
 /// (Succeeded, Failed) pass the DaemonSet, local-storage and controller checks.
 /// </summary>
-public static class DrainFilters
+internal static class DrainFilters
 {
     public const string MirrorAnnotation = "kubernetes.io/config.mirror";
 

@@ -1,7 +1,7 @@
 namespace ClusterManagement.Nodes;
 
 /// <summary>kubectl drain's flags, with its defaults.</summary>
-public sealed record DrainOptions
+internal sealed record DrainOptions
 {
     /// <summary>--ignore-daemonsets: leave DaemonSet-managed pods running instead of refusing.</summary>
     public bool IgnoreDaemonSets { get; init; }

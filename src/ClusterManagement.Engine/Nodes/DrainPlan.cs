@@ -3,7 +3,7 @@ using k8s.Models;
 namespace ClusterManagement.Nodes;
 
 /// <summary>What a drain of one node would do, decided by kubectl's filters before anything changes.</summary>
-public sealed class DrainPlan
+internal sealed class DrainPlan
 {
     internal DrainPlan(string node, IReadOnlyList<(V1Pod Pod, DrainPodStatus Status)> pods)
     {

@@ -11,7 +11,7 @@ namespace ClusterManagement.Nodes;
 /// two are OperationFailed: an incomplete drain is not always a timeout (an eviction the server keeps failing
 /// ends it early), and the error id already says which it was.
 /// </summary>
-public sealed class NodeDrain(NodeMaintenance maintenance, IOperationLog log)
+internal sealed class NodeDrain(NodeMaintenance maintenance, IOperationLog log)
 {
     /// <summary>The plan of a drain, refused with DrainBlocked before anything changes when kubectl would refuse it.</summary>
     public async Task<DrainPlan> PlanAsync(string node, DrainOptions options, CancellationToken cancellationToken)
@@ -57,7 +57,7 @@ public sealed class NodeDrain(NodeMaintenance maintenance, IOperationLog log)
             log.Warning($"Stopped draining node {node}: it stays cordoned, with the pods not yet evicted still on it. Run the drain again to finish it, or Resume-ClusterNode {node} to undo the cordon.");
             throw;
         }
-        catch (ClusterException e) when (e.ErrorId != "DrainBlocked")
+        catch (ClusterException e) when (e.Error != ClusterErrors.DrainBlocked)
         {
             throw Interrupted(node, e, $"Node {node} was cordoned, but its drain was interrupted: {e.Message} The node stays cordoned; run the command again to continue.");
         }
@@ -66,8 +66,7 @@ public sealed class NodeDrain(NodeMaintenance maintenance, IOperationLog log)
         {
             var gone = result.Evicted.Length > 0 ? $"Gone from the node: {string.Join(", ", result.Evicted)}." : "No pod has left the node yet.";
             throw new ClusterException(
-                ClusterErrorKind.OperationFailed,
-                "DrainIncomplete",
+                ClusterErrors.DrainIncomplete,
                 $"Node {node} cannot be drained. The node stays cordoned; check the PodDisruptionBudgets and pods named here, then run the command again to continue. {gone} Still on the node:"
                     + Environment.NewLine + string.Join(Environment.NewLine, result.Failed.Select(f => $"{f.Namespace}/{f.Name}: {f.Reason}")),
                 result);
@@ -77,9 +76,12 @@ public sealed class NodeDrain(NodeMaintenance maintenance, IOperationLog log)
         return result;
     }
 
-    /// <summary>A failure once the node may be cordoned: the message says what became of the node, whatever went wrong.</summary>
+    /// <summary>
+    /// A failure once the node may be cordoned: the message says what became of the node, whatever went wrong.
+    /// A lost server is DrainInterrupted (one id, one kind: ConnectionError); any other cause keeps its own error.
+    /// </summary>
     private static ClusterException Interrupted(string node, ClusterException cause, string message) =>
-        new(cause.Kind, "DrainInterrupted", message, node, cause)
+        new(cause.Kind == ClusterErrorKind.Unreachable ? ClusterErrors.DrainInterrupted : cause.Error, message, node, cause)
         {
             StatusCode = cause.StatusCode,
             ServerMessage = cause.ServerMessage,
@@ -89,10 +91,7 @@ public sealed class NodeDrain(NodeMaintenance maintenance, IOperationLog log)
     {
         if (plan.Block.Length > 0)
         {
-            throw new ClusterException(
-                ClusterErrorKind.OperationFailed,
-                "DrainBlocked",
-                $"Node {plan.Node} cannot be drained. {outcome} Add the switch named here, or move those pods first."
+            throw new ClusterException(ClusterErrors.DrainBlocked, $"Node {plan.Node} cannot be drained. {outcome} Add the switch named here, or move those pods first."
                     + Environment.NewLine + string.Join(Environment.NewLine, plan.Problems()),
                 plan.Node);
         }

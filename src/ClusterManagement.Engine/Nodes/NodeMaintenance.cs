@@ -14,7 +14,7 @@ namespace ClusterManagement.Nodes;
 /// requests, filters, 429 retries and "gone means 404 or a new UID". Waiting for pods to go is one
 /// watch on the node's pods rather than a poll per pod.
 /// </summary>
-public sealed class NodeMaintenance(ClusterConnection connection, IOperationLog log)
+internal sealed class NodeMaintenance(ClusterConnection connection, IOperationLog log)
 {
     /// <summary>Evictions in flight at once; every pod is still worked on concurrently, as kubectl does.</summary>
     private const int MaxRequestsInFlight = 32;

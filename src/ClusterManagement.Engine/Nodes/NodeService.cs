@@ -5,7 +5,7 @@ using k8s.Models;
 namespace ClusterManagement.Nodes;
 
 /// <summary>Reads nodes. Writes (cordon, drain, labels) live with the operations that need them.</summary>
-public sealed class NodeService(ClusterConnection connection)
+internal sealed class NodeService(ClusterConnection connection)
 {
     public async Task<ClusterNode> GetAsync(string name, CancellationToken cancellationToken)
     {

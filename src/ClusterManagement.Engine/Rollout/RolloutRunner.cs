@@ -5,7 +5,7 @@ using ClusterManagement.Diagnostics;
 namespace ClusterManagement.Rollout;
 
 /// <summary>One kind of rolling work: what is done to one item, and how its result reads when it fails or never starts.</summary>
-public interface IRolloutWork<in TItem, TResult>
+internal interface IRolloutWork<in TItem, TResult>
 {
     string NameOf(TItem item);
 
@@ -25,7 +25,7 @@ public interface IRolloutWork<in TItem, TResult>
 /// <paramref name="openBatch"/> opens a scope around each batch's work and results (a pipeline log group),
 /// given the batch's title.
 /// </summary>
-public sealed class RolloutRunner<TItem, TResult>(IRolloutWork<TItem, TResult> work, string activity, IOperationLog log, Func<string, IDisposable>? openBatch = null)
+internal sealed class RolloutRunner<TItem, TResult>(IRolloutWork<TItem, TResult> work, string activity, IOperationLog log, Func<string, IDisposable>? openBatch = null)
 {
     private const int ActivityId = 1;
 
@@ -64,7 +64,7 @@ public sealed class RolloutRunner<TItem, TResult>(IRolloutWork<TItem, TResult> w
                 }
 
                 log.Progress(new(ActivityId, activity, "Stopped", 100, Completed: true));
-                throw new ClusterException(failure.Kind, failure.ErrorId, $"The rollout stopped after batch {number}: {failure.Message}\nDone: {List(succeeded)}; failed: {List(failed)}; not started: {List(notStarted)}.", failure.Target, failure);
+                throw new ClusterException(failure.Error, $"The rollout stopped after batch {number}: {failure.Message}\nDone: {List(succeeded)}; failed: {List(failed)}; not started: {List(notStarted)}.", failure.Target, failure);
             }
         }
 
@@ -87,7 +87,7 @@ public sealed class RolloutRunner<TItem, TResult>(IRolloutWork<TItem, TResult> w
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             // A deadline of the work's own that it did not turn into an error: still this item's failure, never a bare cancellation.
-            var error = new ClusterException(ClusterErrorKind.Timeout, "RolloutItemTimeout", $"{work.NameOf(item)}: a step did not finish in time; see the verbose log for where it stopped.", work.NameOf(item));
+            var error = new ClusterException(ClusterErrors.RolloutItemTimeout, $"{work.NameOf(item)}: a step did not finish in time; see the verbose log for where it stopped.", work.NameOf(item));
             return (work.Failed(item, batch, clock.Elapsed, error), error);
         }
     }

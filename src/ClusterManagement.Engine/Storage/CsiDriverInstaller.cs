@@ -11,7 +11,7 @@ namespace ClusterManagement.Storage;
 /// Installs a CSI driver from its manifests, as a driver's install script does (apply everything),
 /// then waits until the CSIDriver object exists and its controller and node workloads are ready.
 /// </summary>
-public sealed class CsiDriverInstaller(ClusterConnection connection, IOperationLog log)
+internal sealed class CsiDriverInstaller(ClusterConnection connection, IOperationLog log)
 {
     /// <summary>The driver the manifests register: <paramref name="name"/>, or their only CSIDriver object.</summary>
     public static string DriverNameOf(IReadOnlyList<ManifestDocument> documents, string? name)
@@ -24,10 +24,8 @@ public sealed class CsiDriverInstaller(ClusterConnection connection, IOperationL
         return declared.Count switch
         {
             1 => declared[0],
-            0 => throw new ClusterException(ClusterErrorKind.Invalid, "CsiDriverNotInManifests",
-                "The manifests contain no CSIDriver object, so the driver's name is unknown: name it with -Name."),
-            _ => throw new ClusterException(ClusterErrorKind.Invalid, "CsiDriverAmbiguous",
-                $"The manifests contain several CSIDriver objects ({string.Join(", ", declared)}): name the one to wait for with -Name."),
+            0 => throw new ClusterException(ClusterErrors.CsiDriverNotInManifests, "The manifests contain no CSIDriver object, so the driver's name is unknown: name it with -Name."),
+            _ => throw new ClusterException(ClusterErrors.CsiDriverAmbiguous, $"The manifests contain several CSIDriver objects ({string.Join(", ", declared)}): name the one to wait for with -Name."),
         };
     }
 

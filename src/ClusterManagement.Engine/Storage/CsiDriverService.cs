@@ -5,7 +5,7 @@ using k8s.Models;
 namespace ClusterManagement.Storage;
 
 /// <summary>Registered CSI drivers and the classes that use them.</summary>
-public sealed class CsiDriverService(ClusterConnection connection)
+internal sealed class CsiDriverService(ClusterConnection connection)
 {
     public async Task<CsiDriver> GetAsync(string name, CancellationToken cancellationToken)
     {

@@ -6,7 +6,7 @@ using k8s.Models;
 namespace ClusterManagement.Storage;
 
 /// <summary>What New-StorageClass asks for.</summary>
-public sealed record StorageClassRequest(
+internal sealed record StorageClassRequest(
     string Name,
     string Provisioner,
     IReadOnlyDictionary<string, string> Parameters,
@@ -17,7 +17,7 @@ public sealed record StorageClassRequest(
     IReadOnlyList<string> MountOptions);
 
 /// <summary>Storage classes: read, create, change what Kubernetes lets change, remove; one default at a time.</summary>
-public sealed class StorageClassService(ClusterConnection connection, IOperationLog log)
+internal sealed class StorageClassService(ClusterConnection connection, IOperationLog log)
 {
     public async Task<StorageClass> GetAsync(string name, CancellationToken cancellationToken) =>
         StorageMapper.ToStorageClass(await ReadAsync(name, cancellationToken).ConfigureAwait(false));

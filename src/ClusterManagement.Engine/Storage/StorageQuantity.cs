@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using ClusterManagement.Diagnostics;
 
 namespace ClusterManagement.Storage;
 
@@ -7,7 +8,7 @@ namespace ClusterManagement.Storage;
 /// Storage sizes as Kubernetes quantities (resource.Quantity): parsed to exact bytes, printed the way
 /// the API server prints them (1024Mi reads back as 1Gi, 1500M stays 1500M).
 /// </summary>
-public static partial class StorageQuantity
+internal static partial class StorageQuantity
 {
     private static readonly (string Suffix, decimal Factor)[] Binary =
         [("Ei", 1L << 60), ("Pi", 1L << 50), ("Ti", 1L << 40), ("Gi", 1L << 30), ("Mi", 1L << 20), ("Ki", 1L << 10)];
@@ -54,12 +55,12 @@ public static partial class StorageQuantity
         return true;
     }
 
-    /// <summary>The canonical text the API server stores for <paramref name="text"/>; call only with valid input.</summary>
+    /// <summary>The canonical text the API server stores for <paramref name="text"/>; refuses what is not a size.</summary>
     public static string Canonical(string text)
     {
         if (!TryParse(text, out var bytes, out var error))
         {
-            throw new ArgumentException(error, nameof(text));
+            throw new ClusterException(ClusterErrors.QuantityInvalid, error!, text);
         }
         var suffix = Syntax().Match(text.Trim()).Groups["suffix"].Value;
         return Format(bytes, binary: suffix.EndsWith('i'));

@@ -6,7 +6,7 @@ using k8s.Models;
 namespace ClusterManagement.Storage;
 
 /// <summary>What New-CsiVolumeClaim asks for; <see cref="Size"/> is already a valid quantity.</summary>
-public sealed record ClaimRequest(
+internal sealed record ClaimRequest(
     string Namespace,
     string Name,
     string Size,
@@ -16,13 +16,13 @@ public sealed record ClaimRequest(
     IReadOnlyDictionary<string, string> Labels);
 
 /// <summary>How a wait ended: the claim as last seen, and why it is not (yet) where it was asked to be.</summary>
-public sealed record ClaimWaitResult(CsiVolumeClaim Claim, string? Explanation);
+internal sealed record ClaimWaitResult(CsiVolumeClaim Claim, string? Explanation);
 
 /// <summary>A resize that passed every check: the claim as read, the canonical new size, and whether it is the size already asked for.</summary>
-public sealed record ClaimResizePlan(CsiVolumeClaim Claim, string Size, bool Unchanged);
+internal sealed record ClaimResizePlan(CsiVolumeClaim Claim, string Size, bool Unchanged);
 
 /// <summary>What removing a claim would do: the pods that mount it, and the fate of its volume.</summary>
-public sealed record ClaimRemovalPlan(CsiVolumeClaim Claim, IReadOnlyList<string> MountedBy)
+internal sealed record ClaimRemovalPlan(CsiVolumeClaim Claim, IReadOnlyList<string> MountedBy)
 {
     public string VolumeFate => Claim.Volume is null
         ? "no volume is bound to it"
@@ -32,7 +32,7 @@ public sealed record ClaimRemovalPlan(CsiVolumeClaim Claim, IReadOnlyList<string
 }
 
 /// <summary>Claims: create and wait for binding, list, grow and follow the resize, remove with the volume's fate known.</summary>
-public sealed class VolumeClaimService(ClusterConnection connection, IOperationLog log)
+internal sealed class VolumeClaimService(ClusterConnection connection, IOperationLog log)
 {
     private const string Kind = "CsiVolumeClaim";
 
@@ -166,14 +166,14 @@ public sealed class VolumeClaimService(ClusterConnection connection, IOperationL
     public async Task<ClaimResizePlan> PlanResizeAsync(string ns, string name, string size, CancellationToken cancellationToken)
     {
         var wanted = StorageQuantity.BytesOf(size)
-            ?? throw new ClusterException(ClusterErrorKind.Invalid, "QuantityInvalid", $"'{size}' is not a Kubernetes quantity (such as 2Gi or 500M).", size);
+            ?? throw new ClusterException(ClusterErrors.QuantityInvalid, $"'{size}' is not a Kubernetes quantity (such as 2Gi or 500M).", size);
         var pvc = await ReadAsync(ns, name, cancellationToken).ConfigureAwait(false);
         var claim = await ToClaimAsync(pvc, cancellationToken).ConfigureAwait(false);
         var requested = StorageQuantity.BytesOf(claim.RequestedSize) ?? 0;
         var plan = new ClaimResizePlan(claim, StorageQuantity.Canonical(size), Unchanged: wanted == requested);
         if (wanted < requested)
         {
-            throw Refusal("ClaimShrinkNotSupported", $"Claim {ns}/{name} requests {claim.RequestedSize}; Kubernetes cannot shrink a volume, so {size} is refused. Copy the data to a new, smaller claim instead.", name);
+            throw new ClusterException(ClusterErrors.ClaimShrinkNotSupported, $"Claim {ns}/{name} requests {claim.RequestedSize}; Kubernetes cannot shrink a volume, so {size} is refused. Copy the data to a new, smaller claim instead.", name);
         }
         if (plan.Unchanged)
         {
@@ -182,24 +182,24 @@ public sealed class VolumeClaimService(ClusterConnection connection, IOperationL
         }
         if (claim.Status != "Bound")
         {
-            throw Refusal("ClaimNotBound", $"Claim {ns}/{name} is {claim.Status}; Kubernetes expands only bound claims.", name);
+            throw new ClusterException(ClusterErrors.ClaimNotBound, $"Claim {ns}/{name} is {claim.Status}; Kubernetes expands only bound claims.", name);
         }
         if (claim.StorageClass is null)
         {
-            throw Refusal("ClaimWithoutClass", $"Claim {ns}/{name} has no storage class; only dynamically provisioned claims can be expanded.", name);
+            throw new ClusterException(ClusterErrors.ClaimWithoutClass, $"Claim {ns}/{name} has no storage class; only dynamically provisioned claims can be expanded.", name);
         }
         try
         {
             var sc = await StorageClassService.ReadRawAsync(connection, claim.StorageClass, cancellationToken).ConfigureAwait(false);
             if (sc.AllowVolumeExpansion != true)
             {
-                throw Refusal("StorageClassExpansionNotAllowed",
+                throw new ClusterException(ClusterErrors.StorageClassExpansionNotAllowed,
                     $"StorageClass '{claim.StorageClass}' does not allow volume expansion, so claim {ns}/{name} cannot grow. An administrator can allow it with: Set-StorageClass -Name {claim.StorageClass} -AllowVolumeExpansion", name);
             }
         }
         catch (ClusterException e) when (e.Kind == ClusterErrorKind.NotFound)
         {
-            throw Refusal("ClaimClassMissing", $"The class of claim {ns}/{name}, '{claim.StorageClass}', no longer exists; Kubernetes expands only claims whose class allows it.", name);
+            throw new ClusterException(ClusterErrors.ClaimClassMissing, $"The class of claim {ns}/{name}, '{claim.StorageClass}', no longer exists; Kubernetes expands only claims whose class allows it.", name);
         }
         return plan;
     }
@@ -313,8 +313,7 @@ public sealed class VolumeClaimService(ClusterConnection connection, IOperationL
         if (classes.All(c => c.Metadata.Name != className))
         {
             var known = classes.Count == 0 ? "there are none" : "known classes: " + string.Join(", ", classes.Select(c => c.Metadata.Name));
-            throw new ClusterException(ClusterErrorKind.NotFound, "StorageClassNotFound",
-                $"StorageClass '{className}' does not exist ({known}); a claim of it would stay Pending, so nothing was created.", className);
+            throw new ClusterException(ClusterErrors.StorageClassNotFound, $"StorageClass '{className}' does not exist ({known}); a claim of it would stay Pending, so nothing was created.", className);
         }
     }
 
@@ -352,14 +351,10 @@ public sealed class VolumeClaimService(ClusterConnection connection, IOperationL
     private static V1PersistentVolumeClaim Require(WatchResult<V1PersistentVolumeClaim> result, ResourceRef resource, TimeSpan timeout) => result switch
     {
         { End: WatchEnd.Cancelled } => throw new OperationCanceledException(),
-        { End: WatchEnd.TimedOut, Last: var last } => throw new ClusterException(ClusterErrorKind.Timeout, "CsiVolumeClaimWaitTimeout",
-            $"{resource} did not get there within {timeout}; it is {last?.Status?.Phase ?? "gone"}{(last is null ? "" : ConditionText(last))}.", resource.Name),
-        { Last: null } => throw new ClusterException(ClusterErrorKind.NotFound, "CsiVolumeClaimNotFound", $"{resource} was deleted while waiting.", resource.Name),
+        { End: WatchEnd.TimedOut, Last: var last } => throw new ClusterException(ClusterErrors.CsiVolumeClaimWaitTimeout, $"{resource} did not get there within {timeout}; it is {last?.Status?.Phase ?? "gone"}{(last is null ? "" : ConditionText(last))}.", resource.Name),
+        { Last: null } => throw new ClusterException(ClusterErrors.CsiVolumeClaimNotFound, $"{resource} was deleted while waiting.", resource.Name),
         { Last: var found } => found,
     };
-
-    private static ClusterException Refusal(string id, string message, string target) =>
-        new(ClusterErrorKind.Invalid, id, message, target);
 
     private async Task<V1PersistentVolumeClaim> ReadAsync(string ns, string name, CancellationToken cancellationToken) =>
         await KubeApi.Call(

@@ -5,7 +5,7 @@ using k8s.Models;
 namespace ClusterManagement.Storage;
 
 /// <summary>PersistentVolumes: read them, and change their reclaim policy to protect data before a claim goes.</summary>
-public sealed class VolumeService(ClusterConnection connection)
+internal sealed class VolumeService(ClusterConnection connection)
 {
     public async Task<CsiVolume> GetAsync(string name, CancellationToken cancellationToken) =>
         StorageMapper.ToVolume(await ReadRawAsync(connection, name, cancellationToken).ConfigureAwait(false));

@@ -11,6 +11,10 @@ public enum ClusterErrorKind
     Forbidden,
     Unreachable,
     ConfigurationInvalid,
+
+    /// <summary>A parameter value the cmdlet refuses before it calls the engine.</summary>
+    InvalidArgument,
+
     ContextNotFound,
     TooManyRequests,
     ServerError,

@@ -2,22 +2,23 @@ namespace ClusterManagement.Diagnostics;
 
 /// <summary>
 /// The one exception type the engine lets escape. It carries what a PowerShell ErrorRecord needs
-/// (a stable id, a kind, the object concerned) and never credentials.
+/// (an entry of <see cref="ClusterErrors"/>, the object concerned) and never credentials.
 /// </summary>
 public sealed class ClusterException : Exception
 {
-    public ClusterException(ClusterErrorKind kind, string errorId, string message, object? target = null, Exception? inner = null)
+    public ClusterException(ClusterError error, string message, object? target = null, Exception? inner = null)
         : base(message, inner)
     {
-        Kind = kind;
-        ErrorId = errorId;
+        Error = error;
         Target = target;
     }
 
-    public ClusterErrorKind Kind { get; }
+    public ClusterError Error { get; }
+
+    public ClusterErrorKind Kind => Error.Kind;
 
     /// <summary>Stable identifier such as <c>NodeNotFound</c>; becomes the ErrorRecord's FullyQualifiedErrorId.</summary>
-    public string ErrorId { get; }
+    public string ErrorId => Error.Id;
 
     public object? Target { get; }
 

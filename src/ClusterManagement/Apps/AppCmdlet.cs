@@ -6,16 +6,13 @@ using ClusterManagement.Infrastructure;
 namespace ClusterManagement.Apps;
 
 /// <summary>
-/// Base of the app cmdlets that can follow a rollout: -Wait/-Timeout, the progress bar, rollout errors,
-/// and what Ctrl+C says: the wait stops, the rollout does not.
+/// Base of the app cmdlets that change or follow an app. It declares no parameters (each cmdlet shows
+/// its own): it holds the per-app error policy, the rollout wait with its progress bar and rollout
+/// errors, and what Ctrl+C says: the wait stops, the rollout does not.
 /// </summary>
-public abstract class AppCmdlet : NamespacedCmdlet
+public abstract class AppCmdlet : ClusterCmdlet
 {
     private static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(10);
-
-    [Parameter]
-    [TimeoutTransformation]
-    public TimeSpan? Timeout { get; set; }
 
     /// <summary>
     /// Runs the work for one app: what goes wrong with that app (not found, paused, bad revision) is a
@@ -35,13 +32,13 @@ public abstract class AppCmdlet : NamespacedCmdlet
     });
 
     /// <summary>Follows the rollout a change started; the result keeps where it started from and the whole duration.</summary>
-    private protected async Task<AppRollout> FollowAfterAsync(AppService apps, PipelineWriter writer, AppRollout started, CancellationToken ct)
+    private protected async Task<AppRollout> FollowAfterAsync(AppService apps, PipelineWriter writer, AppRollout started, TimeSpan? timeout, CancellationToken ct)
     {
         if (started.Status == AppRolloutStatus.Skipped)
         {
             return started;
         }
-        var followed = await FollowAsync(apps, writer, started.Namespace, started.App, started.FromRevision, ct).ConfigureAwait(false);
+        var followed = await FollowAsync(apps, writer, started.Namespace, started.App, started.FromRevision, timeout, ct).ConfigureAwait(false);
         return new AppRollout
         {
             App = followed.App,
@@ -56,7 +53,7 @@ public abstract class AppCmdlet : NamespacedCmdlet
     }
 
     /// <summary>Follows the rollout like kubectl rollout status, with a progress bar; failure and timeout are errors.</summary>
-    private protected async Task<AppRollout> FollowAsync(AppService apps, PipelineWriter writer, string ns, string name, long? fromRevision, CancellationToken ct)
+    private protected async Task<AppRollout> FollowAsync(AppService apps, PipelineWriter writer, string ns, string name, long? fromRevision, TimeSpan? timeout, CancellationToken ct)
     {
         var activity = $"Rolling out app {ns}/{name}";
         var id = Math.Abs(HashCode.Combine(ns, name) % 100_000) + 1;
@@ -65,7 +62,7 @@ public abstract class AppCmdlet : NamespacedCmdlet
         AppRollout rollout;
         try
         {
-            rollout = await apps.WaitAsync(ns, name, fromRevision, Timeout ?? DefaultTimeout, state =>
+            rollout = await apps.WaitAsync(ns, name, fromRevision, timeout ?? DefaultTimeout, state =>
             {
                 waitingFor = $"app {ns}/{name} is still rolling out ({state.Message})";
                 writer.Progress(new OperationProgress(id, activity, state.Message, state.Percent));
@@ -83,12 +80,34 @@ public abstract class AppCmdlet : NamespacedCmdlet
         }
         if (rollout.Status == AppRolloutStatus.Failed)
         {
-            writer.Error(ErrorRecords.From(new ClusterException(ClusterErrorKind.OperationFailed, "AppProgressDeadlineExceeded", rollout.Message, name)));
+            writer.Error(ErrorRecords.From(new ClusterException(ClusterErrors.AppProgressDeadlineExceeded, rollout.Message, name)));
         }
         else if (rollout.Status == AppRolloutStatus.Progressing && !ct.IsCancellationRequested)
         {
-            writer.Error(ErrorRecords.From(new ClusterException(ClusterErrorKind.Timeout, "AppRolloutTimeout", rollout.Message, name)));
+            writer.Error(ErrorRecords.From(new ClusterException(ClusterErrors.AppRolloutTimeout, rollout.Message, name)));
         }
         return rollout;
     }
+
+    /// <summary>Suspend-AppRollout and Resume-AppRollout: the same change with the opposite value.</summary>
+    private protected void SetPaused(string? requestedNamespace, string name, bool pause, bool passThru) => RunForApp(async (writer, ct) =>
+    {
+        var connection = Connect();
+        var ns = NamespaceFor(connection, requestedNamespace);
+        var apps = new AppService(connection);
+        if (!await writer.ShouldProcessAsync($"app {ns}/{name}", pause ? "Pause rollouts" : "Resume rollouts").ConfigureAwait(false))
+        {
+            return;
+        }
+
+        if (!await apps.SetPausedAsync(ns, name, pause, ct).ConfigureAwait(false))
+        {
+            writer.Warning($"App '{ns}/{name}' is already {(pause ? "paused" : "not paused")}; nothing changed.");
+        }
+
+        if (passThru)
+        {
+            writer.Object(await apps.GetAsync(ns, name, ct).ConfigureAwait(false));
+        }
+    });
 }

@@ -3,6 +3,6 @@ namespace ClusterManagement.Apps;
 /// <summary>The containers of the app named by -Name: -Container must name one of them.</summary>
 public sealed class AppContainerCompleter : AppPartCompleter
 {
-    protected override async Task<IReadOnlyList<string>> ListPartsAsync(AppService apps, string ns, string name, CancellationToken cancellationToken) =>
+    private protected override async Task<IReadOnlyList<string>> ListPartsAsync(AppService apps, string ns, string name, CancellationToken cancellationToken) =>
         (await apps.GetAsync(ns, name, cancellationToken).ConfigureAwait(false)).Containers;
 }

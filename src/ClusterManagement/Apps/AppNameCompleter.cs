@@ -8,7 +8,7 @@ namespace ClusterManagement.Apps;
 /// <summary>App names in the namespace the command line (or the session) targets.</summary>
 public sealed class AppNameCompleter : ClusterNameCompleter
 {
-    protected override Task<IReadOnlyList<string>> ListNamesAsync(ClusterConnection connection, IDictionary boundParameters, CancellationToken cancellationToken) =>
+    private protected override Task<IReadOnlyList<string>> ListNamesAsync(ClusterConnection connection, IDictionary boundParameters, CancellationToken cancellationToken) =>
         new AppService(connection).ListNamesAsync(NamespaceOf(connection, boundParameters), cancellationToken);
 
     internal static string NamespaceOf(ClusterConnection connection, IDictionary boundParameters)

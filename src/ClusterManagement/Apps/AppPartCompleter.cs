@@ -7,10 +7,10 @@ namespace ClusterManagement.Apps;
 /// <summary>Completes a part of the app that -Name names (its revisions, its containers): nothing until -Name is given.</summary>
 public abstract class AppPartCompleter : ClusterNameCompleter
 {
-    protected sealed override Task<IReadOnlyList<string>> ListNamesAsync(ClusterConnection connection, IDictionary boundParameters, CancellationToken cancellationToken) =>
+    private protected sealed override Task<IReadOnlyList<string>> ListNamesAsync(ClusterConnection connection, IDictionary boundParameters, CancellationToken cancellationToken) =>
         boundParameters["Name"] is string name
             ? ListPartsAsync(new AppService(connection), AppNameCompleter.NamespaceOf(connection, boundParameters), name, cancellationToken)
             : Task.FromResult<IReadOnlyList<string>>([]);
 
-    protected abstract Task<IReadOnlyList<string>> ListPartsAsync(AppService apps, string ns, string name, CancellationToken cancellationToken);
+    private protected abstract Task<IReadOnlyList<string>> ListPartsAsync(AppService apps, string ns, string name, CancellationToken cancellationToken);
 }

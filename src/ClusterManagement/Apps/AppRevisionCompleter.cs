@@ -5,7 +5,7 @@ namespace ClusterManagement.Apps;
 /// <summary>The revisions of the app named by -Name, newest first.</summary>
 public sealed class AppRevisionCompleter : AppPartCompleter
 {
-    protected override async Task<IReadOnlyList<string>> ListPartsAsync(AppService apps, string ns, string name, CancellationToken cancellationToken)
+    private protected override async Task<IReadOnlyList<string>> ListPartsAsync(AppService apps, string ns, string name, CancellationToken cancellationToken)
     {
         var revisions = await apps.GetRevisionsAsync(ns, name, cancellationToken).ConfigureAwait(false);
         return [.. revisions.Select(r => r.Revision.ToString(CultureInfo.InvariantCulture))];

@@ -6,8 +6,13 @@ namespace ClusterManagement.Apps;
 
 [Cmdlet(VerbsCommon.Get, "AppRevision", HelpUri = HelpPages.Docs + "Get-AppRevision.md")]
 [OutputType(typeof(AppRevision))]
-public sealed class GetAppRevisionCommand : NamespacedCmdlet
+public sealed class GetAppRevisionCommand : ClusterCmdlet
 {
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NamespaceCompleter))]
+    public string? Namespace { get; set; }
+
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("App")]
     [ValidateNotNullOrEmpty]
@@ -22,14 +27,14 @@ public sealed class GetAppRevisionCommand : NamespacedCmdlet
     protected override void ProcessRecord() => Run(async (writer, ct) =>
     {
         var connection = Connect();
-        var ns = NamespaceFor(connection);
+        var ns = NamespaceFor(connection, Namespace);
         var revisions = await new AppService(connection).GetRevisionsAsync(ns, Name, ct).ConfigureAwait(false);
         if (Revision is { } wanted)
         {
             var match = revisions.FirstOrDefault(r => r.Revision == wanted);
             if (match is null)
             {
-                writer.Error(ErrorRecords.From(new ClusterException(ClusterErrorKind.NotFound, "AppRevisionNotFound", $"unable to find the specified revision {wanted} of app '{ns}/{Name}'", wanted)));
+                writer.Error(ErrorRecords.From(new ClusterException(ClusterErrors.AppRevisionNotFound, $"unable to find the specified revision {wanted} of app '{ns}/{Name}'", wanted)));
                 return;
             }
             writer.Object(match);

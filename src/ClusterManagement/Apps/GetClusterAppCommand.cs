@@ -6,7 +6,7 @@ namespace ClusterManagement.Apps;
 
 [Cmdlet(VerbsCommon.Get, "ClusterApp", DefaultParameterSetName = InNamespace, HelpUri = HelpPages.Docs + "Get-ClusterApp.md")]
 [OutputType(typeof(ClusterApp))]
-public sealed class GetClusterAppCommand : NamespacedCmdlet
+public sealed class GetClusterAppCommand : ClusterCmdlet
 {
     private const string InNamespace = "InNamespace";
     private const string Everywhere = "AllNamespaces";
@@ -22,13 +22,10 @@ public sealed class GetClusterAppCommand : NamespacedCmdlet
     [Alias("A")]
     public SwitchParameter AllNamespaces { get; set; }
 
-    /// <summary>
-    /// <para type="description">The namespace to look in; -AllNamespaces looks in every one instead.</para>
-    /// </summary>
     [Parameter(ParameterSetName = InNamespace, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(NamespaceCompleter))]
-    public override string? Namespace { get; set; }
+    public string? Namespace { get; set; }
 
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -39,7 +36,7 @@ public sealed class GetClusterAppCommand : NamespacedCmdlet
     {
         var connection = Connect();
         var apps = new AppService(connection);
-        var ns = AllNamespaces ? null : NamespaceFor(connection);
+        var ns = AllNamespaces ? null : NamespaceFor(connection, Namespace);
         var filter = new NameFilter(Name);
 
         if (ns is not null)
@@ -52,7 +49,7 @@ public sealed class GetClusterAppCommand : NamespacedCmdlet
                 }
                 catch (ClusterException e) when (e.Kind == ClusterErrorKind.NotFound)
                 {
-                    writer.Error(ErrorRecords.From(new ClusterException(ClusterErrorKind.NotFound, "AppNotFound", $"App '{ns}/{name}' was not found.", name)));
+                    writer.Error(ErrorRecords.From(new ClusterException(ClusterErrors.AppNotFound, $"App '{ns}/{name}' was not found.", name)));
                 }
             }
             if (!filter.ListNeeded)

@@ -7,6 +7,15 @@ namespace ClusterManagement.Apps;
 [OutputType(typeof(AppRollout))]
 public sealed class InvokeAppRollbackCommand : AppCmdlet
 {
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NamespaceCompleter))]
+    public string? Namespace { get; set; }
+
+    [Parameter]
+    [TimeoutTransformation]
+    public TimeSpan? Timeout { get; set; }
+
     [Parameter]
     public SwitchParameter Force { get; set; }
 
@@ -38,7 +47,7 @@ public sealed class InvokeAppRollbackCommand : AppCmdlet
     {
         var connection = Connect();
         var name = InputObject?.Name ?? Name;
-        var ns = InputObject?.Namespace ?? NamespaceFor(connection);
+        var ns = InputObject?.Namespace ?? NamespaceFor(connection, Namespace);
         var apps = new AppService(connection);
         var plan = await apps.PlanRollbackAsync(ns, name, ToRevision, ct).ConfigureAwait(false);
         if (plan.SkipMessage is null
@@ -49,7 +58,7 @@ public sealed class InvokeAppRollbackCommand : AppCmdlet
         var rollout = await apps.RollbackAsync(plan, ct).ConfigureAwait(false);
         if (Wait)
         {
-            rollout = await FollowAfterAsync(apps, writer, rollout, ct).ConfigureAwait(false);
+            rollout = await FollowAfterAsync(apps, writer, rollout, Timeout, ct).ConfigureAwait(false);
         }
         writer.Object(rollout);
     });

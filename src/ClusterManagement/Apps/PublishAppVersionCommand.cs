@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Management.Automation;
+using ClusterManagement.Diagnostics;
 using ClusterManagement.Infrastructure;
 
 namespace ClusterManagement.Apps;
@@ -8,6 +9,15 @@ namespace ClusterManagement.Apps;
 [OutputType(typeof(AppRollout))]
 public sealed class PublishAppVersionCommand : AppCmdlet
 {
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NamespaceCompleter))]
+    public string? Namespace { get; set; }
+
+    [Parameter]
+    [TimeoutTransformation]
+    public TimeSpan? Timeout { get; set; }
+
     [Parameter]
     public SwitchParameter Force { get; set; }
 
@@ -46,7 +56,7 @@ public sealed class PublishAppVersionCommand : AppCmdlet
         RunForApp(async (writer, ct) =>
         {
             var connection = Connect();
-            var ns = NamespaceFor(connection);
+            var ns = NamespaceFor(connection, Namespace);
             var apps = new AppService(connection);
             var what = string.Join(", ", images.Select(i => i.Key is null ? i.Value : $"{i.Key}={i.Value}"));
             if (!await writer.ShouldProcessAsync($"app {ns}/{Name}", $"Publish {what}").ConfigureAwait(false))
@@ -56,7 +66,7 @@ public sealed class PublishAppVersionCommand : AppCmdlet
             var rollout = await apps.PublishAsync(ns, Name, images, ChangeCause, writer, ct).ConfigureAwait(false);
             if (Wait)
             {
-                rollout = await FollowAfterAsync(apps, writer, rollout, ct).ConfigureAwait(false);
+                rollout = await FollowAfterAsync(apps, writer, rollout, Timeout, ct).ConfigureAwait(false);
             }
             writer.Object(rollout);
         });
@@ -68,20 +78,20 @@ public sealed class PublishAppVersionCommand : AppCmdlet
         var images = Image!.Images;
         if (Image.NamesContainers && Container is not null)
         {
-            WriteErrorRecord(ErrorRecords.InvalidArgument("ContainerWithImageMap", "-Container names one container; with a hashtable -Image names them itself. Give one or the other.", Container));
+            WriteErrorRecord(ErrorRecords.InvalidArgument(ClusterErrors.ContainerWithImageMap, "-Container names one container; with a hashtable -Image names them itself. Give one or the other.", Container));
             return null;
         }
         foreach (var (container, image) in images)
         {
             if (ImageReference.Problem(image) is { } problem)
             {
-                WriteErrorRecord(ErrorRecords.InvalidArgument("InvalidImageReference", $"'{image}' is not a valid image reference{(container is null ? "" : $" for container '{container}'")}: {problem}.", image));
+                WriteErrorRecord(ErrorRecords.InvalidArgument(ClusterErrors.ImageReferenceInvalid, $"'{image}' is not a valid image reference{(container is null ? "" : $" for container '{container}'")}: {problem}.", image));
                 return null;
             }
         }
         if (images.Count == 0)
         {
-            WriteErrorRecord(ErrorRecords.InvalidArgument("ImageMissing", "-Image is an empty hashtable: name at least one container and its image.", Image));
+            WriteErrorRecord(ErrorRecords.InvalidArgument(ClusterErrors.ImageMissing, "-Image is an empty hashtable: name at least one container and its image.", Image));
             return null;
         }
         return images.Select(i => new KeyValuePair<string?, string>(i.Key ?? Container, i.Value)).ToList();

@@ -8,6 +8,15 @@ namespace ClusterManagement.Apps;
 [OutputType(typeof(AppRollout))]
 public sealed class RestartAppCommand : AppCmdlet
 {
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NamespaceCompleter))]
+    public string? Namespace { get; set; }
+
+    [Parameter]
+    [TimeoutTransformation]
+    public TimeSpan? Timeout { get; set; }
+
     [Parameter]
     public SwitchParameter Force { get; set; }
 
@@ -25,7 +34,7 @@ public sealed class RestartAppCommand : AppCmdlet
     protected override void ProcessRecord() => RunForApp(async (writer, ct) =>
     {
         var connection = Connect();
-        var ns = NamespaceFor(connection);
+        var ns = NamespaceFor(connection, Namespace);
         var apps = new AppService(connection);
         if (!await writer.ShouldProcessAsync($"app {ns}/{Name}", "Restart (replace every pod)").ConfigureAwait(false))
         {
@@ -34,7 +43,7 @@ public sealed class RestartAppCommand : AppCmdlet
         var rollout = await apps.RestartAsync(ns, Name, Clock.UtcNow, ct).ConfigureAwait(false);
         if (Wait)
         {
-            rollout = await FollowAfterAsync(apps, writer, rollout, ct).ConfigureAwait(false);
+            rollout = await FollowAfterAsync(apps, writer, rollout, Timeout, ct).ConfigureAwait(false);
         }
         writer.Object(rollout);
     });

@@ -7,6 +7,15 @@ namespace ClusterManagement.Apps;
 [OutputType(typeof(ClusterApp), typeof(AppRollout))]
 public sealed class SetAppReplicaCountCommand : AppCmdlet
 {
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NamespaceCompleter))]
+    public string? Namespace { get; set; }
+
+    [Parameter]
+    [TimeoutTransformation]
+    public TimeSpan? Timeout { get; set; }
+
     [Parameter]
     public SwitchParameter Force { get; set; }
 
@@ -35,7 +44,7 @@ public sealed class SetAppReplicaCountCommand : AppCmdlet
     protected override void ProcessRecord() => RunForApp(async (writer, ct) =>
     {
         var connection = Connect();
-        var ns = NamespaceFor(connection);
+        var ns = NamespaceFor(connection, Namespace);
         var apps = new AppService(connection);
         var condition = CurrentReplicas is { } current ? $" (if it has {current} now)" : "";
         if (!await writer.ShouldProcessAsync($"app {ns}/{Name}", $"Scale to {Replicas} replicas{condition}").ConfigureAwait(false))
@@ -45,7 +54,7 @@ public sealed class SetAppReplicaCountCommand : AppCmdlet
         await apps.ScaleAsync(ns, Name, Replicas, CurrentReplicas, writer, ct).ConfigureAwait(false);
         if (Wait)
         {
-            writer.Object(await FollowAsync(apps, writer, ns, Name, null, ct).ConfigureAwait(false));
+            writer.Object(await FollowAsync(apps, writer, ns, Name, null, Timeout, ct).ConfigureAwait(false));
         }
         if (PassThru)
         {

@@ -5,7 +5,26 @@ namespace ClusterManagement.Apps;
 
 [Cmdlet(VerbsLifecycle.Suspend, "AppRollout", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpPages.Docs + "Suspend-AppRollout.md")]
 [OutputType(typeof(ClusterApp))]
-public sealed class SuspendAppRolloutCommand : AppPauseCmdlet
+public sealed class SuspendAppRolloutCommand : AppCmdlet
 {
-    private protected override bool Pause => true;
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NamespaceCompleter))]
+    public string? Namespace { get; set; }
+
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("App")]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(AppNameCompleter))]
+    public string Name { get; set; } = "";
+
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    protected override bool ForceRequested => Force;
+
+    protected override void ProcessRecord() => SetPaused(Namespace, Name, pause: true, PassThru);
 }

@@ -7,6 +7,15 @@ namespace ClusterManagement.Apps;
 [OutputType(typeof(AppRollout))]
 public sealed class WaitAppRolloutCommand : AppCmdlet
 {
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NamespaceCompleter))]
+    public string? Namespace { get; set; }
+
+    [Parameter]
+    [TimeoutTransformation]
+    public TimeSpan? Timeout { get; set; }
+
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("App")]
     [ValidateNotNullOrEmpty]
@@ -16,6 +25,6 @@ public sealed class WaitAppRolloutCommand : AppCmdlet
     protected override void ProcessRecord() => RunForApp(async (writer, ct) =>
     {
         var connection = Connect();
-        writer.Object(await FollowAsync(new AppService(connection), writer, NamespaceFor(connection), Name, null, ct).ConfigureAwait(false));
+        writer.Object(await FollowAsync(new AppService(connection), writer, NamespaceFor(connection, Namespace), Name, null, Timeout, ct).ConfigureAwait(false));
     });
 }

@@ -47,8 +47,7 @@ public sealed class GetClusterContextCommand : AsyncCmdlet
             var matches = contexts.Where(c => pattern.IsMatch(c.Name)).ToList();
             if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
             {
-                WriteErrorRecord(ErrorRecords.From(new ClusterException(
-                    ClusterErrorKind.ContextNotFound, "ContextNotFound", $"The kubeconfig has no context named '{name}'.", name)));
+                WriteErrorRecord(ErrorRecords.From(new ClusterException(ClusterErrors.ContextNotFound, $"The kubeconfig has no context named '{name}'.", name)));
             }
 
             WriteObject(matches, enumerateCollection: true);

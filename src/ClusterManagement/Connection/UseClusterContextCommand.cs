@@ -69,10 +69,7 @@ public sealed class UseClusterContextCommand : AsyncCmdlet
 
         if (context is null)
         {
-            ThrowErrorRecord(ErrorRecords.From(new ClusterException(
-                ClusterErrorKind.ContextNotFound,
-                "ContextNotFound",
-                $"The kubeconfig has no context named '{Name}'. List the contexts with Get-ClusterContext.",
+            ThrowErrorRecord(ErrorRecords.From(new ClusterException(ClusterErrors.ContextNotFound, $"The kubeconfig has no context named '{Name}'. List the contexts with Get-ClusterContext.",
                 Name)));
             return;
         }

@@ -122,13 +122,11 @@ public abstract class AsyncCmdlet : PSCmdlet
             // does not say which cmdlet asked or how a script answers in advance.
             var command = MyInvocation.MyCommand.Name;
             var answer = MyInvocation.MyCommand.Parameters.ContainsKey("Force") ? "-Force or -Confirm:$false" : "-Confirm:$false";
-            ThrowErrorRecord(new ErrorRecord(
-                new InvalidOperationException(
-                    $"{command} needs confirmation to {action} on {target}, but this session cannot prompt (non-interactive). Add {answer} to {command} to go ahead without asking, or -WhatIf to only see what it would do.",
-                    e),
-                "ConfirmationNotPossible",
-                ErrorCategory.InvalidOperation,
-                target));
+            ThrowErrorRecord(ErrorRecords.InvalidOperation(
+                ClusterErrors.ConfirmationNotPossible,
+                $"{command} needs confirmation to {action} on {target}, but this session cannot prompt (non-interactive). Add {answer} to {command} to go ahead without asking, or -WhatIf to only see what it would do.",
+                target,
+                e));
             return false;
         }
     }

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using ClusterManagement.Connection;
+using ClusterManagement.Diagnostics;
 using ClusterManagement.Kubernetes;
 
 namespace ClusterManagement.Infrastructure;
@@ -53,8 +54,7 @@ public abstract class ClusterCmdlet : AsyncCmdlet
         // kubectl's 0 (no bound at all) is not offered: a pipeline step must never wait forever.
         if (timeout <= TimeSpan.Zero || timeout > ApiRequestTimeout.Maximum)
         {
-            ThrowErrorRecord(ErrorRecords.InvalidArgument(
-                "RequestTimeoutInvalid",
+            ThrowErrorRecord(ErrorRecords.InvalidArgument(ClusterErrors.RequestTimeoutInvalid,
                 $"{source} must be seconds or a TimeSpan, more than zero and at most a day, such as 30 or 00:00:30.",
                 source));
         }
@@ -62,11 +62,15 @@ public abstract class ClusterCmdlet : AsyncCmdlet
         return timeout;
     }
 
-    protected ClusterConnection Connect() =>
+    private protected ClusterConnection Connect() =>
         ClusterConnection.Open(connectionOptions ?? throw new InvalidOperationException("BeginProcessing of ClusterCmdlet did not run."));
 
     /// <summary>The namespace session defaults give for <paramref name="connection"/>, if any.</summary>
-    protected string? SessionNamespaceFor(ClusterConnection connection) =>
+    /// <summary>-Namespace, defaulting as kubectl does: the session's (Use-ClusterContext), then the context's.</summary>
+    private protected string NamespaceFor(ClusterConnection connection, string? requested) =>
+        connection.ResolveNamespace(requested ?? SessionNamespaceFor(connection));
+
+    private protected string? SessionNamespaceFor(ClusterConnection connection) =>
         sessionDefaults.Context == connection.ContextName ? sessionDefaults.Namespace : null;
 
     /// <summary>Shared with argument completers, which see parameters only as a dictionary.</summary>

@@ -44,7 +44,7 @@ public abstract class ClusterNameCompleter : IArgumentCompleter
     /// <summary>The parameter that names the kubeconfig context on the command line.</summary>
     protected virtual string ContextParameter => "Context";
 
-    protected abstract Task<IReadOnlyList<string>> ListNamesAsync(ClusterConnection connection, IDictionary boundParameters, CancellationToken cancellationToken);
+    private protected abstract Task<IReadOnlyList<string>> ListNamesAsync(ClusterConnection connection, IDictionary boundParameters, CancellationToken cancellationToken);
 
     private static string Quote(string name) =>
         name.IndexOfAny([' ', '$', '`', '\'', '"', ';', '(', ')', '{', '}', ',']) >= 0 ? $"'{name.Replace("'", "''")}'" : name;
@@ -52,7 +52,7 @@ public abstract class ClusterNameCompleter : IArgumentCompleter
 
 public class NamespaceCompleter : ClusterNameCompleter
 {
-    protected override Task<IReadOnlyList<string>> ListNamesAsync(ClusterConnection connection, IDictionary boundParameters, CancellationToken cancellationToken) =>
+    private protected override Task<IReadOnlyList<string>> ListNamesAsync(ClusterConnection connection, IDictionary boundParameters, CancellationToken cancellationToken) =>
         NamespaceNames.ListAsync(connection, cancellationToken);
 }
 

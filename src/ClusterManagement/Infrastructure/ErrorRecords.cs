@@ -18,12 +18,16 @@ public static class ErrorRecords
     }
 
     public static ErrorRecord NotFound(string kind, string name) =>
-        From(new ClusterException(ClusterErrorKind.NotFound, kind + "NotFound", $"{kind} '{name}' was not found.", name));
+        From(new ClusterException(ClusterErrors.Resource.NotFound.About(kind), $"{kind} '{name}' was not found.", name));
 
-    public static ErrorRecord InvalidArgument(string errorId, string message, object? target) =>
-        new(new ArgumentException(message), errorId, ErrorCategory.InvalidArgument, target);
+    public static ErrorRecord InvalidArgument(ClusterError error, string message, object? target) =>
+        new(new ArgumentException(message), error.Id, CategoryOf(error.Kind), target);
 
-    private static ErrorCategory CategoryOf(ClusterErrorKind kind) => kind switch
+    /// <summary>A refusal of the cmdlet itself (not of the engine), such as a prompt the session cannot show.</summary>
+    public static ErrorRecord InvalidOperation(ClusterError error, string message, object? target, Exception? inner = null) =>
+        new(new InvalidOperationException(message, inner), error.Id, CategoryOf(error.Kind), target);
+
+    internal static ErrorCategory CategoryOf(ClusterErrorKind kind) => kind switch
     {
         ClusterErrorKind.NotFound => ErrorCategory.ObjectNotFound,
         ClusterErrorKind.AlreadyExists => ErrorCategory.ResourceExists,
@@ -33,6 +37,7 @@ public static class ErrorRecords
         ClusterErrorKind.Forbidden => ErrorCategory.PermissionDenied,
         ClusterErrorKind.Unreachable => ErrorCategory.ConnectionError,
         ClusterErrorKind.ConfigurationInvalid => ErrorCategory.InvalidArgument,
+        ClusterErrorKind.InvalidArgument => ErrorCategory.InvalidArgument,
         ClusterErrorKind.ContextNotFound => ErrorCategory.ObjectNotFound,
         ClusterErrorKind.TooManyRequests => ErrorCategory.LimitsExceeded,
         ClusterErrorKind.ServerError => ErrorCategory.InvalidResult,

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using ClusterManagement.Diagnostics;
 using ClusterManagement.Infrastructure;
 
 namespace ClusterManagement.Manifests;
@@ -46,7 +47,7 @@ public sealed class PublishClusterManifestCommand : ClusterCmdlet
         }
         catch (ArgumentException e)
         {
-            ThrowErrorRecord(ErrorRecords.InvalidArgument("ManifestNotFound", e.Message, Path));
+            ThrowErrorRecord(ErrorRecords.InvalidArgument(ClusterErrors.ManifestNotFound, e.Message, Path));
             return;
         }
         catch (Diagnostics.ClusterException e)

@@ -16,46 +16,28 @@ public sealed class AddNodeRouteCommand : NodeNetworkCmdlet
 
     protected override bool ForceRequested => Force;
 
-    /// <summary>
-    /// <para type="description">The nodes that get the route (names, or ClusterNode objects from the pipeline).</para>
-    /// </summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("NodeName")]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(NodeNameCompleter))]
     public string[] Node { get; set; } = [];
 
-    /// <summary>
-    /// <para type="description">The destination in CIDR notation, IPv4 or IPv6 (0.0.0.0/0 or ::/0 for a default route).</para>
-    /// </summary>
     [Parameter(Mandatory = true, Position = 1)]
     [ValidateNotNullOrEmpty]
     public string Destination { get; set; } = "";
 
-    /// <summary>
-    /// <para type="description">The next hop, of the destination's address family. -Gateway, -Device or both.</para>
-    /// </summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? Gateway { get; set; }
 
-    /// <summary>
-    /// <para type="description">The interface the route leaves by. -Gateway, -Device or both.</para>
-    /// </summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? Device { get; set; }
 
-    /// <summary>
-    /// <para type="description">The route's metric (lower wins).</para>
-    /// </summary>
     [Parameter]
     [ValidateRange(0, int.MaxValue)]
     public int? Metric { get; set; }
 
-    /// <summary>
-    /// <para type="description">Also writes the route where the distribution keeps static routes (ifupdown's interfaces.d, netplan, or RHEL's route-DEV); PersistedIn names the file.</para>
-    /// </summary>
     [Parameter]
     public SwitchParameter Persist { get; set; }
 

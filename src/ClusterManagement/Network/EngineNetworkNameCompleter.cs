@@ -11,7 +11,7 @@ namespace ClusterManagement.Network;
 /// <summary>Completes the networks of the engine of the node already on the command line; without one, or without an SSH key in reach, nothing.</summary>
 public sealed class EngineNetworkNameCompleter : ClusterNameCompleter
 {
-    protected override async Task<IReadOnlyList<string>> ListNamesAsync(ClusterConnection connection, IDictionary boundParameters, CancellationToken cancellationToken)
+    private protected override async Task<IReadOnlyList<string>> ListNamesAsync(ClusterConnection connection, IDictionary boundParameters, CancellationToken cancellationToken)
     {
         var node = boundParameters["Node"] switch
         {

@@ -11,18 +11,12 @@ namespace ClusterManagement.Network;
 [OutputType(typeof(EngineNetwork))]
 public sealed class GetNodeNetworkCommand : NodeNetworkCmdlet
 {
-    /// <summary>
-    /// <para type="description">The nodes whose engine networks to list (names, or ClusterNode objects from the pipeline).</para>
-    /// </summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("NodeName")]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(NodeNameCompleter))]
     public string[] Node { get; set; } = [];
 
-    /// <summary>
-    /// <para type="description">Only the networks with these names; wildcards allowed.</para>
-    /// </summary>
     [Parameter(Position = 1)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
@@ -49,7 +43,7 @@ public sealed class GetNodeNetworkCommand : NodeNetworkCmdlet
         {
             foreach (var result in results.Where(r => !r.Networks.Any(n => string.Equals(n.Name, name, StringComparison.OrdinalIgnoreCase))))
             {
-                writer.Error(ErrorRecords.From(new ClusterException(ClusterErrorKind.NotFound, "EngineNetworkNotFound", $"Node {result.Node} has no engine network '{name}'.", name)));
+                writer.Error(ErrorRecords.From(new ClusterException(ClusterErrors.EngineNetworkNotFound, $"Node {result.Node} has no engine network '{name}'.", name)));
             }
         }
     });

@@ -11,18 +11,12 @@ namespace ClusterManagement.Network;
 [OutputType(typeof(NodeRoute))]
 public sealed class GetNodeRouteCommand : NodeNetworkCmdlet
 {
-    /// <summary>
-    /// <para type="description">The nodes whose routing tables to read (names, or ClusterNode objects from the pipeline).</para>
-    /// </summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("NodeName")]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(NodeNameCompleter))]
     public string[] Node { get; set; } = [];
 
-    /// <summary>
-    /// <para type="description">Only routes whose destination lies inside this CIDR (IPv4 or IPv6).</para>
-    /// </summary>
     [Parameter(Position = 1)]
     [ValidateNotNullOrEmpty]
     public string? Destination { get; set; }

@@ -17,71 +17,41 @@ public sealed class NewNodeNetworkCommand : NodeNetworkCmdlet
 
     protected override bool ForceRequested => Force;
 
-    /// <summary>
-    /// <para type="description">The nodes whose engines get the network (names, or ClusterNode objects from the pipeline).</para>
-    /// </summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("NodeName")]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(NodeNameCompleter))]
     public string[] Node { get; set; } = [];
 
-    /// <summary>
-    /// <para type="description">The network's name, unique on each engine.</para>
-    /// </summary>
     [Parameter(Mandatory = true, Position = 1)]
     [ValidateNotNullOrEmpty]
     public string Name { get; set; } = "";
 
-    /// <summary>
-    /// <para type="description">The network driver: bridge (default), macvlan or ipvlan. macvlan and ipvlan need -Option @{ parent = 'IF' } unless -Internal.</para>
-    /// </summary>
     [Parameter]
     [ValidateSet("bridge", "macvlan", "ipvlan")]
     public string Driver { get; set; } = "bridge";
 
-    /// <summary>
-    /// <para type="description">The subnets in CIDR notation, IPv4 and/or IPv6 (an IPv6 subnet enables IPv6 on the network).</para>
-    /// </summary>
     [Parameter(Mandatory = true)]
     [ValidateNotNullOrEmpty]
     public string[] Subnet { get; set; } = [];
 
-    /// <summary>
-    /// <para type="description">Gateway addresses, at most one per subnet, each a host address inside its subnet.</para>
-    /// </summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string[]? Gateway { get; set; }
 
-    /// <summary>
-    /// <para type="description">The ranges containers get addresses from, in CIDR notation, at most one per subnet, each inside its subnet.</para>
-    /// </summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string[]? IPRange { get; set; }
 
-    /// <summary>
-    /// <para type="description">Addresses the engine must not give to containers, as host name = address; each inside a subnet.</para>
-    /// </summary>
     [Parameter]
     public Hashtable? AuxAddress { get; set; }
 
-    /// <summary>
-    /// <para type="description">Creates a network without outside access.</para>
-    /// </summary>
     [Parameter]
     public SwitchParameter Internal { get; set; }
 
-    /// <summary>
-    /// <para type="description">Labels to put on the network.</para>
-    /// </summary>
     [Parameter]
     public Hashtable? Label { get; set; }
 
-    /// <summary>
-    /// <para type="description">Driver options, such as com.docker.network.bridge.enable_ip_masquerade = 'false' or parent = 'eth0'.</para>
-    /// </summary>
     [Parameter]
     public Hashtable? Option { get; set; }
 

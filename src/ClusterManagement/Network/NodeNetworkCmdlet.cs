@@ -7,9 +7,6 @@ namespace ClusterManagement.Network;
 /// <summary>Base of the engine-network and route cmdlets: one -Timeout per node, and results written in the order the nodes were asked for.</summary>
 public abstract class NodeNetworkCmdlet : NodeHostCmdlet
 {
-    /// <summary>
-    /// <para type="description">How long each node may take (SSH, and the engine's or ip's answers). Seconds or a TimeSpan. Default: 30 seconds.</para>
-    /// </summary>
     [Parameter]
     [TimeoutTransformation]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);

@@ -11,38 +11,23 @@ namespace ClusterManagement.Network;
 [OutputType(typeof(EngineNetwork))]
 public sealed class RemoveNodeNetworkCommand : NodeNetworkCmdlet
 {
-    /// <summary>
-    /// <para type="description">The nodes whose engines hold the network; EngineNetwork objects from Get-NodeNetwork bind by their Node property.</para>
-    /// </summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("NodeName")]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(NodeNameCompleter))]
     public string[] Node { get; set; } = [];
 
-    /// <summary>
-    /// <para type="description">The networks to remove (names or ids); EngineNetwork objects bind by their Name property.</para>
-    /// </summary>
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(EngineNetworkNameCompleter))]
     public string[] Name { get; set; } = [];
 
-    /// <summary>
-    /// <para type="description">Disconnects attached containers first, instead of leaving such a network in place.</para>
-    /// </summary>
     [Parameter]
     public SwitchParameter DisconnectContainers { get; set; }
 
-    /// <summary>
-    /// <para type="description">Does not ask for confirmation.</para>
-    /// </summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    /// <summary>
-    /// <para type="description">Writes each removed network, as it was before removal, to the pipeline.</para>
-    /// </summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 

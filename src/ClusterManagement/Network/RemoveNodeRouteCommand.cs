@@ -12,55 +12,31 @@ namespace ClusterManagement.Network;
 [OutputType(typeof(NodeRoute))]
 public sealed class RemoveNodeRouteCommand : NodeNetworkCmdlet
 {
-    /// <summary>
-    /// <para type="description">The node the route is on; NodeRoute objects bind by their Node property.</para>
-    /// </summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("NodeName")]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(NodeNameCompleter))]
     public string[] Node { get; set; } = [];
 
-    /// <summary>
-    /// <para type="description">The route's destination in CIDR notation.</para>
-    /// </summary>
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string Destination { get; set; } = "";
 
-    /// <summary>
-    /// <para type="description">The route's gateway, when several routes share the destination.</para>
-    /// </summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public string? Gateway { get; set; }
 
-    /// <summary>
-    /// <para type="description">The route's interface, when several routes share the destination.</para>
-    /// </summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public string? Device { get; set; }
 
-    /// <summary>
-    /// <para type="description">The route's metric, when several routes share the destination.</para>
-    /// </summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public int? Metric { get; set; }
 
-    /// <summary>
-    /// <para type="description">Also removes the route from the distribution's static-route file that Add-NodeRoute -Persist wrote.</para>
-    /// </summary>
     [Parameter]
     public SwitchParameter Persist { get; set; }
 
-    /// <summary>
-    /// <para type="description">Does not ask for confirmation.</para>
-    /// </summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    /// <summary>
-    /// <para type="description">Writes each removed route to the pipeline.</para>
-    /// </summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
@@ -79,7 +55,7 @@ public sealed class RemoveNodeRouteCommand : NodeNetworkCmdlet
         }
         catch (ClusterException e)
         {
-            ThrowTerminatingError(ErrorRecords.From(e));
+            ThrowErrorRecord(ErrorRecords.From(e));
         }
     }
 

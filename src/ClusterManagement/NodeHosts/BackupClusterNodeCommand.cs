@@ -14,31 +14,19 @@ public sealed class BackupClusterNodeCommand : NodeHostCmdlet
 
     protected override bool ForceRequested => Force;
 
-    /// <summary>
-    /// <para type="description">The nodes to back up (names or ClusterNode objects from the pipeline).</para>
-    /// </summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Name", "NodeName")]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(NodeNameCompleter))]
     public string[] Node { get; set; } = [];
 
-    /// <summary>
-    /// <para type="description">Local folder for the archives (created owner-only, 0700, when missing); each is named NODE-yyyyMMddTHHmmssZ.tar.gz, readable by you alone, and never overwritten.</para>
-    /// </summary>
     [Parameter(Mandatory = true, Position = 1)]
     [ValidateNotNullOrEmpty]
     public string Destination { get; set; } = string.Empty;
 
-    /// <summary>
-    /// <para type="description">Also saves an etcd snapshot (etcdctl snapshot save) into the archive as etcd/snapshot.db. Fails on a node without etcd.</para>
-    /// </summary>
     [Parameter]
     public SwitchParameter IncludeEtcd { get; set; }
 
-    /// <summary>
-    /// <para type="description">How long each node's archive (and snapshot) may take. Seconds or a TimeSpan. Default: 5 minutes.</para>
-    /// </summary>
     [Parameter]
     [TimeoutTransformation]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(5);

@@ -9,18 +9,12 @@ namespace ClusterManagement.NodeHosts;
 [OutputType(typeof(NodeDocker))]
 public sealed class GetNodeDockerCommand : NodeHostCmdlet
 {
-    /// <summary>
-    /// <para type="description">Names of the nodes whose engines to probe (or ClusterNode objects from Get-ClusterNode). Default: every node.</para>
-    /// </summary>
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Name", "NodeName")]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(NodeNameCompleter))]
     public string[]? Node { get; set; }
 
-    /// <summary>
-    /// <para type="description">How long each node's probe may take (SSH, the dial-stdio channel, engine answer). Seconds or a TimeSpan. Default: 10 seconds.</para>
-    /// </summary>
     [Parameter]
     [TimeoutTransformation]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);

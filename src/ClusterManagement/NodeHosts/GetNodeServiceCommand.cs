@@ -9,26 +9,17 @@ namespace ClusterManagement.NodeHosts;
 [OutputType(typeof(NodeUnit))]
 public sealed class GetNodeServiceCommand : NodeHostCmdlet
 {
-    /// <summary>
-    /// <para type="description">The nodes (names or ClusterNode objects from the pipeline).</para>
-    /// </summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("NodeName")]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(NodeNameCompleter))]
     public string[] Node { get; set; } = [];
 
-    /// <summary>
-    /// <para type="description">systemd unit names (".service" may be left out). Default: kubelet, docker, containerd.</para>
-    /// </summary>
     [Parameter(Position = 1)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(NodeServiceNameCompleter))]
     public string[]? Name { get; set; }
 
-    /// <summary>
-    /// <para type="description">How long each node may take to answer. Seconds or a TimeSpan. Default: 30 seconds.</para>
-    /// </summary>
     [Parameter]
     [TimeoutTransformation]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);

@@ -14,43 +14,25 @@ namespace ClusterManagement.NodeHosts;
 /// </summary>
 public abstract class NodeHostCmdlet : ClusterCmdlet
 {
-    /// <summary>
-    /// <para type="description">The login user on the node hosts. Defaults to $env:CLUSTERMANAGEMENT_SSH_USER, then the user recorded for the node in kube-system/clustermanagement-node-access, then the current user.</para>
-    /// </summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? SshUser { get; set; }
 
-    /// <summary>
-    /// <para type="description">The SSH private key (OpenSSH or PuTTY format). Defaults to $env:CLUSTERMANAGEMENT_SSH_KEY_PATH; a passphrase comes from -Credential or $env:CLUSTERMANAGEMENT_SSH_KEY_PASSPHRASE.</para>
-    /// </summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? SshKeyPath { get; set; }
 
-    /// <summary>
-    /// <para type="description">User name and password for SSH password login; with -SshKeyPath, the password is the key's passphrase.</para>
-    /// </summary>
     [Parameter]
     [Credential]
     public PSCredential? Credential { get; set; }
 
-    /// <summary>
-    /// <para type="description">The OpenSSH known_hosts file that host keys are checked against. Default: ~/.ssh/known_hosts.</para>
-    /// </summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? KnownHostsPath { get; set; }
 
-    /// <summary>
-    /// <para type="description">Trusts a host key seen for the first time and records it in known_hosts. A changed key is refused regardless.</para>
-    /// </summary>
     [Parameter]
     public SwitchParameter AcceptNewHostKey { get; set; }
 
-    /// <summary>
-    /// <para type="description">How many nodes are worked on at the same time.</para>
-    /// </summary>
     [Parameter]
     [ValidateRange(1, 64)]
     public int ThrottleLimit { get; set; } = 8;
@@ -90,7 +72,7 @@ public abstract class NodeHostCmdlet : ClusterCmdlet
         }
     }
 
-    protected NodeConnector Connector(IOperationLog log) => new(Connect(), access ?? throw new InvalidOperationException("BeginProcessing did not run."), log);
+    private protected NodeConnector Connector(IOperationLog log) => new(Connect(), access ?? throw new InvalidOperationException("BeginProcessing did not run."), log);
 
     /// <summary>Reads the requested Nodes (all of them when none were named); a missing one is an error record, the others go on.</summary>
     private protected async Task<IReadOnlyList<ClusterNode>> ResolveNodesAsync(ClusterConnection connection, PipelineWriter writer, bool allWhenNone, CancellationToken cancellationToken)

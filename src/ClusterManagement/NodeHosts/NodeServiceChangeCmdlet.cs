@@ -8,39 +8,24 @@ namespace ClusterManagement.NodeHosts;
 /// <summary>Start-, Stop- and Restart-NodeService: one systemctl verb on units of several nodes.</summary>
 public abstract class NodeServiceChangeCmdlet : NodeHostCmdlet
 {
-    /// <summary>
-    /// <para type="description">The nodes (names or ClusterNode objects from the pipeline).</para>
-    /// </summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("NodeName")]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(NodeNameCompleter))]
     public string[] Node { get; set; } = [];
 
-    /// <summary>
-    /// <para type="description">systemd unit names (".service" may be left out).</para>
-    /// </summary>
     [Parameter(Mandatory = true, Position = 1)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(NodeServiceNameCompleter))]
     public string[] Name { get; set; } = [];
 
-    /// <summary>
-    /// <para type="description">For kubelet, waits until the Node's Ready condition follows (NotReady after a stop, Ready after a start). Other units are already settled when systemctl returns.</para>
-    /// </summary>
     [Parameter]
     public SwitchParameter Wait { get; set; }
 
-    /// <summary>
-    /// <para type="description">How long systemctl, and with -Wait the Node condition, may take. Seconds or a TimeSpan. Default: 2 minutes.</para>
-    /// </summary>
     [Parameter]
     [TimeoutTransformation]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>
-    /// <para type="description">Does not ask for confirmation.</para>
-    /// </summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 

@@ -13,55 +13,31 @@ public sealed class RemoveClusterNodeCommand : NodeHostCmdlet
     private const string ByName = "ByName";
     private const string ByPod = "ByPod";
 
-    /// <summary>
-    /// <para type="description">The nodes to remove (names, or ClusterNode objects from the pipeline).</para>
-    /// </summary>
     [Parameter(Mandatory = true, ParameterSetName = ByName, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("NodeName", "Node")]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(NodeNameCompleter))]
     public string[] Name { get; set; } = [];
 
-    /// <summary>
-    /// <para type="description">A pod from Get-NodePod: removes the node it runs on. Bound before -Name, which would take the pod's own name.</para>
-    /// </summary>
     [Parameter(Mandatory = true, ParameterSetName = ByPod, ValueFromPipeline = true)]
     public NodePod? InputObject { get; set; }
 
-    /// <summary>
-    /// <para type="description">Leaves the host as it is: no kubeadm reset. The Node is still drained and deleted.</para>
-    /// </summary>
     [Parameter]
     public SwitchParameter KeepHost { get; set; }
 
-    /// <summary>
-    /// <para type="description">Lets the drain evict pods with emptyDir volumes, whose data is lost.</para>
-    /// </summary>
     [Parameter]
     public SwitchParameter DeleteEmptyDirData { get; set; }
 
-    /// <summary>
-    /// <para type="description">Lets the drain delete pods that declare no controller, which nothing recreates (kubectl drain --force).</para>
-    /// </summary>
     [Parameter]
     public SwitchParameter DeleteUnmanagedPods { get; set; }
 
-    /// <summary>
-    /// <para type="description">How long the drain and the reset may take per node; seconds or a TimeSpan. Default: 5 minutes.</para>
-    /// </summary>
     [Parameter]
     [TimeoutTransformation]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>
-    /// <para type="description">Writes each removed node, as it was before removal, to the pipeline.</para>
-    /// </summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    /// <summary>
-    /// <para type="description">Does not ask for confirmation.</para>
-    /// </summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 

@@ -13,70 +13,40 @@ namespace ClusterManagement.NodeHosts;
 [OutputType(typeof(NodeDockerUpgrade))]
 public sealed class UpdateNodeDockerCommand : NodeHostCmdlet
 {
-    /// <summary>
-    /// <para type="description">The nodes to upgrade (names or ClusterNode objects from the pipeline), in rollout order.</para>
-    /// </summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Name", "NodeName")]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(NodeNameCompleter))]
     public string[] Node { get; set; } = [];
 
-    /// <summary>
-    /// <para type="description">The engine version: a prefix ("20.10"), a full package version, or "latest".</para>
-    /// </summary>
     [Parameter(Mandatory = true, Position = 1)]
     [ValidateNotNullOrEmpty]
     public string Version { get; set; } = string.Empty;
 
-    /// <summary>
-    /// <para type="description">Also moves containerd to this version (a prefix or full package version, or "latest").</para>
-    /// </summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? ContainerdVersion { get; set; }
 
-    /// <summary>
-    /// <para type="description">Distribution or DockerCE packages; see New-ClusterNode.</para>
-    /// </summary>
     [Parameter]
     public EngineSource EngineSource { get; set; } = EngineSource.Distribution;
 
-    /// <summary>
-    /// <para type="description">How many nodes are upgraded (and unavailable) at the same time. Default: 1.</para>
-    /// </summary>
     [Parameter]
     [ValidateRange(1, 1000)]
     public int MaxUnavailable { get; set; } = 1;
 
-    /// <summary>
-    /// <para type="description">Cordons but does not drain: the node's pods keep running while the engine restarts (they stop with it unless the engine runs with live-restore).</para>
-    /// </summary>
     [Parameter]
     public SwitchParameter SkipDrain { get; set; }
 
-    /// <summary>
-    /// <para type="description">Lets the drain evict pods with emptyDir volumes, whose data is lost (kubectl drain --delete-emptydir-data).</para>
-    /// </summary>
     [Parameter]
     public SwitchParameter DeleteEmptyDirData { get; set; }
 
-    /// <summary>
-    /// <para type="description">Lets the drain delete pods that declare no controller, which nothing recreates (kubectl drain --force).</para>
-    /// </summary>
     [Parameter]
     public SwitchParameter DeleteUnmanagedPods { get; set; }
 
-    /// <summary>
-    /// <para type="description">How long each node's upgrade (drain, install, restart, verification) may take. Seconds or a TimeSpan. Default: 15 minutes.</para>
-    /// </summary>
     [Parameter]
     [TimeoutTransformation]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(15);
 
-    /// <summary>
-    /// <para type="description">Does not ask for confirmation.</para>
-    /// </summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 

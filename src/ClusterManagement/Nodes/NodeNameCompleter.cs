@@ -6,6 +6,6 @@ namespace ClusterManagement.Nodes;
 
 public sealed class NodeNameCompleter : ClusterNameCompleter
 {
-    protected override Task<IReadOnlyList<string>> ListNamesAsync(ClusterConnection connection, IDictionary boundParameters, CancellationToken cancellationToken) =>
+    private protected override Task<IReadOnlyList<string>> ListNamesAsync(ClusterConnection connection, IDictionary boundParameters, CancellationToken cancellationToken) =>
         new NodeService(connection).ListNamesAsync(cancellationToken);
 }

@@ -7,6 +7,6 @@ namespace ClusterManagement.Nodes;
 /// <summary>The roles the cluster's nodes carry, as Get-ClusterNode -Role and New-ClusterNode -Role name them.</summary>
 public sealed class NodeRoleCompleter : ClusterNameCompleter
 {
-    protected override Task<IReadOnlyList<string>> ListNamesAsync(ClusterConnection connection, IDictionary boundParameters, CancellationToken cancellationToken) =>
+    private protected override Task<IReadOnlyList<string>> ListNamesAsync(ClusterConnection connection, IDictionary boundParameters, CancellationToken cancellationToken) =>
         new NodeService(connection).ListRolesAsync(cancellationToken);
 }

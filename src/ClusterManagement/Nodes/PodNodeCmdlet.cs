@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using ClusterManagement.Diagnostics;
 using ClusterManagement.Infrastructure;
 
 namespace ClusterManagement.Nodes;
@@ -10,6 +11,5 @@ public abstract class PodNodeCmdlet : ReferringInputCmdlet<NodePod>
 
     private protected override ErrorRecord Unreferred(NodePod input) => NotScheduled(input);
 
-    internal static ErrorRecord NotScheduled(NodePod pod) => ErrorRecords.InvalidArgument(
-        "PodNotScheduled", $"Pod {pod} is not scheduled on a node yet, so it names no node.", pod);
+    internal static ErrorRecord NotScheduled(NodePod pod) => ErrorRecords.InvalidArgument(ClusterErrors.PodNotScheduled, $"Pod {pod} is not scheduled on a node yet, so it names no node.", pod);
 }

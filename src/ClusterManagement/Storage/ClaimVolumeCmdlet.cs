@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using ClusterManagement.Diagnostics;
 using ClusterManagement.Infrastructure;
 
 namespace ClusterManagement.Storage;
@@ -8,6 +9,5 @@ public abstract class ClaimVolumeCmdlet : ReferringInputCmdlet<CsiVolumeClaim>
 {
     private protected override string? ReferredName(CsiVolumeClaim input) => input.Volume;
 
-    private protected override ErrorRecord Unreferred(CsiVolumeClaim input) => ErrorRecords.InvalidArgument(
-        "ClaimNotBound", $"Claim {input} is {input.Status} and bound to no volume yet.", input);
+    private protected override ErrorRecord Unreferred(CsiVolumeClaim input) => ErrorRecords.InvalidArgument(ClusterErrors.ClaimNotBound, $"Claim {input} is {input.Status} and bound to no volume yet.", input);
 }

@@ -6,7 +6,7 @@ namespace ClusterManagement.Storage;
 
 [Cmdlet(VerbsCommon.Get, "CsiVolumeClaim", DefaultParameterSetName = InNamespace, HelpUri = HelpPages.Docs + "Get-CsiVolumeClaim.md")]
 [OutputType(typeof(CsiVolumeClaim))]
-public sealed class GetCsiVolumeClaimCommand : NamespacedCmdlet
+public sealed class GetCsiVolumeClaimCommand : ClusterCmdlet
 {
     private const string InNamespace = "InNamespace";
     private const string Everywhere = "AllNamespaces";
@@ -22,13 +22,10 @@ public sealed class GetCsiVolumeClaimCommand : NamespacedCmdlet
     [Alias("A")]
     public SwitchParameter AllNamespaces { get; set; }
 
-    /// <summary>
-    /// <para type="description">The namespace to look in; -AllNamespaces looks in every one instead.</para>
-    /// </summary>
     [Parameter(ParameterSetName = InNamespace, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(NamespaceCompleter))]
-    public override string? Namespace { get; set; }
+    public string? Namespace { get; set; }
 
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -39,7 +36,7 @@ public sealed class GetCsiVolumeClaimCommand : NamespacedCmdlet
     {
         var connection = Connect();
         var claims = new VolumeClaimService(connection, writer);
-        var ns = AllNamespaces ? null : NamespaceFor(connection);
+        var ns = AllNamespaces ? null : NamespaceFor(connection, Namespace);
         var filter = new NameFilter(Name);
         if (ns is not null)
         {

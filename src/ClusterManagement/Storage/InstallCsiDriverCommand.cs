@@ -44,7 +44,7 @@ public sealed class InstallCsiDriverCommand : ClusterCmdlet
         }
         catch (ArgumentException e)
         {
-            ThrowErrorRecord(ErrorRecords.InvalidArgument("ManifestNotFound", e.Message, Path));
+            ThrowErrorRecord(ErrorRecords.InvalidArgument(ClusterErrors.ManifestNotFound, e.Message, Path));
             return;
         }
         catch (ClusterException e)

@@ -6,8 +6,13 @@ namespace ClusterManagement.Storage;
 
 [Cmdlet(VerbsCommon.New, "CsiVolumeClaim", SupportsShouldProcess = true, HelpUri = HelpPages.Docs + "New-CsiVolumeClaim.md")]
 [OutputType(typeof(CsiVolumeClaim))]
-public sealed class NewCsiVolumeClaimCommand : NamespacedCmdlet
+public sealed class NewCsiVolumeClaimCommand : ClusterCmdlet
 {
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NamespaceCompleter))]
+    public string? Namespace { get; set; }
+
     [Parameter]
     public SwitchParameter Force { get; set; }
 
@@ -54,7 +59,7 @@ public sealed class NewCsiVolumeClaimCommand : NamespacedCmdlet
         Run(async (writer, ct) =>
         {
             var connection = Connect();
-            var ns = NamespaceFor(connection);
+            var ns = NamespaceFor(connection, Namespace);
             var claims = new VolumeClaimService(connection, writer);
             var size = ClusterManagement.Storage.StorageQuantity.Canonical(Size);
             if (!await writer.ShouldProcessAsync($"CsiVolumeClaim '{ns}/{Name}'", $"Create, {size} {string.Join(",", AccessMode)}, class {StorageClass ?? "(the default)"}").ConfigureAwait(false))

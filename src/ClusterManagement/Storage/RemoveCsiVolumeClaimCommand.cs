@@ -10,8 +10,13 @@ namespace ClusterManagement.Storage;
 /// </summary>
 [Cmdlet(VerbsCommon.Remove, "CsiVolumeClaim", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, HelpUri = HelpPages.Docs + "Remove-CsiVolumeClaim.md")]
 [OutputType(typeof(void))]
-public sealed class RemoveCsiVolumeClaimCommand : NamespacedCmdlet
+public sealed class RemoveCsiVolumeClaimCommand : ClusterCmdlet
 {
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NamespaceCompleter))]
+    public string? Namespace { get; set; }
+
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("ClaimName")]
     [ValidateNotNullOrEmpty]
@@ -29,7 +34,7 @@ public sealed class RemoveCsiVolumeClaimCommand : NamespacedCmdlet
     protected override void ProcessRecord() => Run(async (writer, ct) =>
     {
         var connection = Connect();
-        var ns = NamespaceFor(connection);
+        var ns = NamespaceFor(connection, Namespace);
         var claims = new VolumeClaimService(connection, writer);
         foreach (var name in Name)
         {
@@ -46,7 +51,7 @@ public sealed class RemoveCsiVolumeClaimCommand : NamespacedCmdlet
             var pods = string.Join(", ", plan.MountedBy);
             if (plan.MountedBy.Count > 0 && !DestructiveSwitchInEffect(nameof(EvenIfInUse), "removes claims that pods mount", writer))
             {
-                writer.Error(ErrorRecords.From(new ClusterException(ClusterErrorKind.Conflict, "CsiVolumeClaimInUse",
+                writer.Error(ErrorRecords.From(new ClusterException(ClusterErrors.CsiVolumeClaimInUse,
                     $"Claim {ns}/{name} is mounted by pod(s) {pods}; removing it now would leave it Terminating until they are gone. Stop those pods first, or use -EvenIfInUse.", name)));
                 continue;
             }

@@ -56,7 +56,7 @@ public sealed class RemoveStorageClassCommand : ClusterCmdlet
                 + (pending.Count > 0 ? $", and pending claims ({string.Join(", ", pending)}) will never get a volume" : "");
             if (users.Count > 0 && !DestructiveSwitchInEffect(nameof(EvenIfInUse), "removes classes that claims use", writer))
             {
-                writer.Error(ErrorRecords.From(new ClusterException(ClusterErrorKind.Conflict, "StorageClassInUse",
+                writer.Error(ErrorRecords.From(new ClusterException(ClusterErrors.StorageClassInUse,
                     $"StorageClass '{name}' is in use: {usage}. Remove or move those claims first, or use -EvenIfInUse to remove the class anyway.", name)));
                 continue;
             }

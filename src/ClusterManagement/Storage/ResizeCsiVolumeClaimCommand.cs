@@ -9,8 +9,13 @@ namespace ClusterManagement.Storage;
 /// </summary>
 [Cmdlet(VerbsCommon.Resize, "CsiVolumeClaim", SupportsShouldProcess = true, HelpUri = HelpPages.Docs + "Resize-CsiVolumeClaim.md")]
 [OutputType(typeof(CsiVolumeClaim))]
-public sealed class ResizeCsiVolumeClaimCommand : NamespacedCmdlet
+public sealed class ResizeCsiVolumeClaimCommand : ClusterCmdlet
 {
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NamespaceCompleter))]
+    public string? Namespace { get; set; }
+
     [Parameter]
     public SwitchParameter Force { get; set; }
 
@@ -37,7 +42,7 @@ public sealed class ResizeCsiVolumeClaimCommand : NamespacedCmdlet
     protected override void ProcessRecord() => Run(async (writer, ct) =>
     {
         var connection = Connect();
-        var ns = NamespaceFor(connection);
+        var ns = NamespaceFor(connection, Namespace);
         var claims = new VolumeClaimService(connection, writer);
         var plan = await claims.PlanResizeAsync(ns, Name, Size, ct).ConfigureAwait(false);
         if (!plan.Unchanged && !await writer.ShouldProcessAsync($"CsiVolumeClaim '{ns}/{Name}'", $"Resize from {plan.Claim.RequestedSize} to {plan.Size}").ConfigureAwait(false))

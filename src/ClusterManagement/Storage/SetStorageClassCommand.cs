@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Management.Automation;
+using ClusterManagement.Diagnostics;
 using ClusterManagement.Infrastructure;
 
 namespace ClusterManagement.Storage;
@@ -70,7 +71,7 @@ public sealed class SetStorageClassCommand : ClusterCmdlet
             }
             if (immutable.Count > 0)
             {
-                writer.Error(ErrorRecords.InvalidArgument("StorageClassFieldImmutable",
+                writer.Error(ErrorRecords.InvalidArgument(ClusterErrors.StorageClassFieldImmutable,
                     $"The {string.Join(" and ", immutable)} of StorageClass '{Name}' cannot change: Kubernetes makes them immutable once a class exists. " +
                     $"Create a new class with the new settings (New-StorageClass) for new claims; existing volumes keep the settings they were provisioned with. " +
                     "To change a volume's reclaim policy, use Set-CsiVolume -ReclaimPolicy.", Name));

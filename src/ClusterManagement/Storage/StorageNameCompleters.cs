@@ -6,25 +6,25 @@ namespace ClusterManagement.Storage;
 
 public sealed class StorageClassNameCompleter : ClusterNameCompleter
 {
-    protected override Task<IReadOnlyList<string>> ListNamesAsync(ClusterConnection connection, IDictionary boundParameters, CancellationToken cancellationToken) =>
+    private protected override Task<IReadOnlyList<string>> ListNamesAsync(ClusterConnection connection, IDictionary boundParameters, CancellationToken cancellationToken) =>
         new StorageClassService(connection, Diagnostics.NullOperationLog.Instance).ListNamesAsync(cancellationToken);
 }
 
 public sealed class CsiDriverNameCompleter : ClusterNameCompleter
 {
-    protected override Task<IReadOnlyList<string>> ListNamesAsync(ClusterConnection connection, IDictionary boundParameters, CancellationToken cancellationToken) =>
+    private protected override Task<IReadOnlyList<string>> ListNamesAsync(ClusterConnection connection, IDictionary boundParameters, CancellationToken cancellationToken) =>
         new CsiDriverService(connection).ListNamesAsync(cancellationToken);
 }
 
 public sealed class CsiVolumeClaimNameCompleter : ClusterNameCompleter
 {
-    protected override Task<IReadOnlyList<string>> ListNamesAsync(ClusterConnection connection, IDictionary boundParameters, CancellationToken cancellationToken) =>
+    private protected override Task<IReadOnlyList<string>> ListNamesAsync(ClusterConnection connection, IDictionary boundParameters, CancellationToken cancellationToken) =>
         new VolumeClaimService(connection, Diagnostics.NullOperationLog.Instance)
             .ListNamesAsync(connection.ResolveNamespace(boundParameters["Namespace"] as string), cancellationToken);
 }
 
 public sealed class CsiVolumeNameCompleter : ClusterNameCompleter
 {
-    protected override Task<IReadOnlyList<string>> ListNamesAsync(ClusterConnection connection, IDictionary boundParameters, CancellationToken cancellationToken) =>
+    private protected override Task<IReadOnlyList<string>> ListNamesAsync(ClusterConnection connection, IDictionary boundParameters, CancellationToken cancellationToken) =>
         new VolumeService(connection).ListNamesAsync(cancellationToken);
 }

@@ -46,16 +46,16 @@ public sealed class EngineNetworkValidationTests
         Assert.False(Validate(new EngineNetworkRequest { Name = "web", Subnets = ["198.18.20.0/24"] }).EnableIPv6);
 
     [Theory]
-    [InlineData("198.18.20.1/24", null, null, "InvalidCidr")]
+    [InlineData("198.18.20.1/24", null, null, "CidrInvalid")]
     [InlineData("198.18.20.0/24", "198.18.21.1", null, "GatewayOutsideSubnet")]
     [InlineData("198.18.20.0/24", "fd00:198:18:20::1", null, "GatewayOutsideSubnet")]
     [InlineData("198.18.20.0/24", "198.18.20.0", null, "GatewayNotUsable")]
     [InlineData("198.18.20.0/24", "198.18.20.255", null, "GatewayNotUsable")]
     [InlineData("fd00:198:18:20::/64", "fd00:198:18:20::", null, "GatewayNotUsable")]
-    [InlineData("198.18.20.0/24", "198.18.20.1/32", null, "InvalidCidr")]
+    [InlineData("198.18.20.0/24", "198.18.20.1/32", null, "CidrInvalid")]
     [InlineData("198.18.20.0/24", null, "198.18.21.0/25", "IPRangeOutsideSubnet")]
     [InlineData("198.18.20.0/25", null, "198.18.20.0/24", "IPRangeOutsideSubnet")]
-    [InlineData("198.18.20.0/24", null, "198.18.20.1/25", "InvalidCidr")]
+    [InlineData("198.18.20.0/24", null, "198.18.20.1/25", "CidrInvalid")]
     public void RefusesBadArithmetic(string subnet, string? gateway, string? range, string errorId)
     {
         var error = Refused(new EngineNetworkRequest
@@ -76,8 +76,8 @@ public sealed class EngineNetworkValidationTests
     [Fact]
     public void RefusesTwoGatewaysOrRangesForOneSubnet()
     {
-        Assert.Equal("DuplicateGateway", Refused(new EngineNetworkRequest { Name = "web", Subnets = ["198.18.20.0/24"], Gateways = ["198.18.20.1", "198.18.20.2"] }).ErrorId);
-        Assert.Equal("DuplicateIPRange", Refused(new EngineNetworkRequest { Name = "web", Subnets = ["198.18.20.0/24"], IPRanges = ["198.18.20.0/25", "198.18.20.128/25"] }).ErrorId);
+        Assert.Equal("GatewayDuplicate", Refused(new EngineNetworkRequest { Name = "web", Subnets = ["198.18.20.0/24"], Gateways = ["198.18.20.1", "198.18.20.2"] }).ErrorId);
+        Assert.Equal("IPRangeDuplicate", Refused(new EngineNetworkRequest { Name = "web", Subnets = ["198.18.20.0/24"], IPRanges = ["198.18.20.0/25", "198.18.20.128/25"] }).ErrorId);
     }
 
     [Fact]
@@ -122,11 +122,11 @@ public sealed class EngineNetworkValidationTests
     [InlineData("web net")]
     [InlineData("")]
     public void RefusesNamesTheEngineDoesNotTake(string name) =>
-        Assert.Equal("InvalidNetworkName", Refused(new EngineNetworkRequest { Name = name, Subnets = ["198.18.20.0/24"] }).ErrorId);
+        Assert.Equal("NetworkNameInvalid", Refused(new EngineNetworkRequest { Name = name, Subnets = ["198.18.20.0/24"] }).ErrorId);
 
     [Fact]
     public void RefusesAnUnknownDriver() =>
-        Assert.Equal("UnsupportedNetworkDriver", Refused(new EngineNetworkRequest { Name = "web", Driver = "overlay", Subnets = ["198.18.20.0/24"] }).ErrorId);
+        Assert.Equal("NetworkDriverUnsupported", Refused(new EngineNetworkRequest { Name = "web", Driver = "overlay", Subnets = ["198.18.20.0/24"] }).ErrorId);
 
     [Theory]
     [InlineData("macvlan", false, false, "ParentInterfaceRequired")]

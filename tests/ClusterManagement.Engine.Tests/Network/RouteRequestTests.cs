@@ -24,20 +24,20 @@ public sealed class RouteRequestTests
     }
 
     [Theory]
-    [InlineData("198.18.210.0", "198.18.200.1", null, "InvalidCidr")]
-    [InlineData("198.18.210.1/24", "198.18.200.1", null, "InvalidCidr")]
-    [InlineData("198.18.210.0/24", "gateway", null, "InvalidCidr")]
+    [InlineData("198.18.210.0", "198.18.200.1", null, "CidrInvalid")]
+    [InlineData("198.18.210.1/24", "198.18.200.1", null, "CidrInvalid")]
+    [InlineData("198.18.210.0/24", "gateway", null, "CidrInvalid")]
     [InlineData("198.18.210.0/24", "fd00:198:18:200::1", null, "GatewayFamilyMismatch")]
     [InlineData("fd00:198:18:210::/64", "198.18.200.1", null, "GatewayFamilyMismatch")]
     [InlineData("198.18.210.0/24", null, null, "RouteTargetMissing")]
-    [InlineData("198.18.210.0/24", null, "eth0; reboot", "InvalidDevice")]
-    [InlineData("198.18.210.0/24", null, "a-name-far-too-long", "InvalidDevice")]
-    [InlineData("198.18.210.0/24", null, "$(touch pwned)", "InvalidDevice")]
-    [InlineData("198.18.210.0/24", null, "eth0\ntouch", "InvalidDevice")]
-    [InlineData("198.18.210.0/24", null, "eth0:1", "InvalidDevice")]
-    [InlineData("198.18.210.0/24", null, "../etc", "InvalidDevice")]
-    [InlineData("198.18.210.0/24", null, "..", "InvalidDevice")]
-    [InlineData("198.18.210.0/24", null, "", "InvalidDevice")]
+    [InlineData("198.18.210.0/24", null, "eth0; reboot", "DeviceInvalid")]
+    [InlineData("198.18.210.0/24", null, "a-name-far-too-long", "DeviceInvalid")]
+    [InlineData("198.18.210.0/24", null, "$(touch pwned)", "DeviceInvalid")]
+    [InlineData("198.18.210.0/24", null, "eth0\ntouch", "DeviceInvalid")]
+    [InlineData("198.18.210.0/24", null, "eth0:1", "DeviceInvalid")]
+    [InlineData("198.18.210.0/24", null, "../etc", "DeviceInvalid")]
+    [InlineData("198.18.210.0/24", null, "..", "DeviceInvalid")]
+    [InlineData("198.18.210.0/24", null, "", "DeviceInvalid")]
     public void RefusesBadInput(string destination, string? gateway, string? device, string errorId)
     {
         var error = Assert.Throws<ClusterException>(() => RouteRequest.Create(destination, gateway, device, null));

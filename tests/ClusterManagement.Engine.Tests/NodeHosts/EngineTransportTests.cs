@@ -91,7 +91,7 @@ public sealed class EngineTransportTests : IAsyncLifetime
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var error = await Assert.ThrowsAsync<ClusterException>(() => EngineClient.OpenAsync(Hang, "ssh://admin@n1:22/var/run/docker.sock", "n1", TimeSpan.FromSeconds(1), CancellationToken.None));
-        Assert.Equal("EngineNotAnswering", error.ErrorId);
+        Assert.Equal("EngineResponseTimeout", error.ErrorId);
         Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(10));
 
         // The dial itself is given up too, not left waiting behind the failed call.

@@ -53,11 +53,11 @@ public sealed class HostileInputTests
         }
 
         var error = Assert.Throws<ClusterException>(() => NodeUnitService.ChangeScript(unit, UnitAction.Restart));
-        Assert.Equal("InvalidServiceName", error.ErrorId);
+        Assert.Equal("ServiceNameInvalid", error.ErrorId);
         Assert.Equal(ClusterErrorKind.Invalid, error.Kind);
-        Assert.Equal("InvalidServiceName", Assert.Throws<ClusterException>(() => NodeUnitService.JournalScript(unit, 10)).ErrorId);
-        Assert.Equal("InvalidServiceName", Assert.Throws<ClusterException>(() => NodeUnitService.ShowCommand(["kubelet", unit])).ErrorId);
-        Assert.Equal("InvalidServiceName", Assert.Throws<ClusterException>(() => NodeUnitService.RequireValidNames(["docker", unit])).ErrorId);
+        Assert.Equal("ServiceNameInvalid", Assert.Throws<ClusterException>(() => NodeUnitService.JournalScript(unit, 10)).ErrorId);
+        Assert.Equal("ServiceNameInvalid", Assert.Throws<ClusterException>(() => NodeUnitService.ShowCommand(["kubelet", unit])).ErrorId);
+        Assert.Equal("ServiceNameInvalid", Assert.Throws<ClusterException>(() => NodeUnitService.RequireValidNames(["docker", unit])).ErrorId);
     }
 
     [Theory]
@@ -88,12 +88,12 @@ public sealed class HostileInputTests
         {
             var error = Assert.Throws<ClusterException>(() =>
                 NodePackages.InstallScript(family, new Dictionary<string, string> { ["containerd"] = version }, ["containerd"], TimeSpan.FromMinutes(2), "worker-1"));
-            Assert.Equal("InvalidPackageVersion", error.ErrorId);
+            Assert.Equal("PackageVersionInvalid", error.ErrorId);
         }
 
         var resolved = Assert.Throws<ClusterException>(() => PackageVersions.Resolve("containerd", PackageVersions.Latest, [version], "worker-1"));
-        Assert.Equal("InvalidPackageVersion", resolved.ErrorId);
-        Assert.Equal("InvalidPackageVersion", Assert.Throws<ClusterException>(() => PackageVersions.RequireVersionRequest(version, "EngineVersion")).ErrorId);
+        Assert.Equal("PackageVersionInvalid", resolved.ErrorId);
+        Assert.Equal("PackageVersionInvalid", Assert.Throws<ClusterException>(() => PackageVersions.RequireVersionRequest(version, "EngineVersion")).ErrorId);
     }
 
     [Theory]
@@ -102,8 +102,8 @@ public sealed class HostileInputTests
     {
         var error = Assert.Throws<ClusterException>(() =>
             NodePackages.InstallScript(PackageFamily.Apt, new Dictionary<string, string> { [package] = "1.0" }, ["runc"], TimeSpan.FromMinutes(2), "worker-1"));
-        Assert.Equal("InvalidPackageName", error.ErrorId);
-        Assert.Equal("InvalidPackageName", Assert.Throws<ClusterException>(() =>
+        Assert.Equal("PackageNameInvalid", error.ErrorId);
+        Assert.Equal("PackageNameInvalid", Assert.Throws<ClusterException>(() =>
             NodePackages.InstallScript(PackageFamily.Apt, new Dictionary<string, string> { ["runc"] = "1.0" }, [package], TimeSpan.FromMinutes(2), "worker-1")).ErrorId);
     }
 

@@ -126,7 +126,7 @@ public sealed class OsReleaseTests
     public void OtherFamiliesAreRefusedByName()
     {
         var error = Assert.Throws<ClusterException>(() => OsRelease.Parse("ID=alpine\nPRETTY_NAME='Alpine Linux v3.20'\n").Family("n1"));
-        Assert.Equal("UnsupportedOperatingSystem", error.ErrorId);
+        Assert.Equal("OperatingSystemUnsupported", error.ErrorId);
         Assert.Contains("Alpine Linux v3.20", error.Message);
     }
 }

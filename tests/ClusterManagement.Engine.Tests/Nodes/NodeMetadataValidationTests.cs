@@ -27,14 +27,14 @@ public sealed class NodeMetadataValidationTests
     public void RefusesANodeNameThatIsNoDns1123Subdomain(string name)
     {
         var error = Assert.Throws<ClusterException>(() => NodeMetadataValidation.Require(name, [], NoLabels, []));
-        Assert.Equal("InvalidNodeName", error.ErrorId);
+        Assert.Equal("NodeNameInvalid", error.ErrorId);
         Assert.Equal(ClusterErrorKind.Invalid, error.Kind);
         Assert.Contains("lowercase RFC 1123 subdomain", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void RefusesANodeNameLongerThan253() =>
-        Assert.Equal("InvalidNodeName", Assert.Throws<ClusterException>(() => NodeMetadataValidation.Require(new string('a', 254), [], NoLabels, [])).ErrorId);
+        Assert.Equal("NodeNameInvalid", Assert.Throws<ClusterException>(() => NodeMetadataValidation.Require(new string('a', 254), [], NoLabels, [])).ErrorId);
 
     [Theory]
     [InlineData("bad role")]
@@ -44,23 +44,23 @@ public sealed class NodeMetadataValidationTests
     public void RefusesARoleThatCannotBecomeALabel(string role)
     {
         var error = Assert.Throws<ClusterException>(() => NodeMetadataValidation.Require("worker-1", [role], NoLabels, []));
-        Assert.Equal("InvalidRole", error.ErrorId);
+        Assert.Equal("RoleInvalid", error.ErrorId);
         Assert.Contains($"node-role.kubernetes.io/{role}", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void RefusesARoleWhoseLabelNameWouldBeTooLong() =>
-        Assert.Equal("InvalidRole", Assert.Throws<ClusterException>(() => NodeMetadataValidation.Require("worker-1", [new string('r', 64)], NoLabels, [])).ErrorId);
+        Assert.Equal("RoleInvalid", Assert.Throws<ClusterException>(() => NodeMetadataValidation.Require("worker-1", [new string('r', 64)], NoLabels, [])).ErrorId);
 
     [Theory]
-    [InlineData("bad key", "v", "InvalidLabelKey")]
-    [InlineData("a/b/c", "v", "InvalidLabelKey")]
-    [InlineData("Example.com/key", "v", "InvalidLabelKey")]
-    [InlineData("", "v", "InvalidLabelKey")]
-    [InlineData("key", "bad value", "InvalidLabelValue")]
-    [InlineData("key", "-v", "InvalidLabelValue")]
-    [InlineData("key", "a/b", "InvalidLabelValue")]
-    [InlineData("key", "$(touch pwned)", "InvalidLabelValue")]
+    [InlineData("bad key", "v", "LabelKeyInvalid")]
+    [InlineData("a/b/c", "v", "LabelKeyInvalid")]
+    [InlineData("Example.com/key", "v", "LabelKeyInvalid")]
+    [InlineData("", "v", "LabelKeyInvalid")]
+    [InlineData("key", "bad value", "LabelValueInvalid")]
+    [InlineData("key", "-v", "LabelValueInvalid")]
+    [InlineData("key", "a/b", "LabelValueInvalid")]
+    [InlineData("key", "$(touch pwned)", "LabelValueInvalid")]
     public void RefusesALabelTheApiServerWouldRefuse(string key, string value, string errorId)
     {
         var error = Assert.Throws<ClusterException>(() => NodeMetadataValidation.Require("worker-1", [], new Dictionary<string, string> { [key] = value }, []));
@@ -69,15 +69,15 @@ public sealed class NodeMetadataValidationTests
 
     [Fact]
     public void RefusesALabelValueLongerThan63() =>
-        Assert.Equal("InvalidLabelValue", Assert.Throws<ClusterException>(() =>
+        Assert.Equal("LabelValueInvalid", Assert.Throws<ClusterException>(() =>
             NodeMetadataValidation.Require("worker-1", [], new Dictionary<string, string> { ["key"] = new string('v', 64) }, [])).ErrorId);
 
     [Theory]
-    [InlineData("bad key:NoSchedule", "InvalidTaintKey")]
-    [InlineData("=value:NoSchedule", "InvalidTaintKey")]
-    [InlineData("a/b/c=v:NoExecute", "InvalidTaintKey")]
-    [InlineData("key=bad value:NoSchedule", "InvalidTaintValue")]
-    [InlineData("key=a/b:PreferNoSchedule", "InvalidTaintValue")]
+    [InlineData("bad key:NoSchedule", "TaintKeyInvalid")]
+    [InlineData("=value:NoSchedule", "TaintKeyInvalid")]
+    [InlineData("a/b/c=v:NoExecute", "TaintKeyInvalid")]
+    [InlineData("key=bad value:NoSchedule", "TaintValueInvalid")]
+    [InlineData("key=a/b:PreferNoSchedule", "TaintValueInvalid")]
     public void RefusesATaintTheApiServerWouldRefuse(string text, string errorId)
     {
         var error = Assert.Throws<ClusterException>(() => NodeMetadataValidation.Require("worker-1", [], NoLabels, [NodeRecord.ParseTaint(text)]));

@@ -27,7 +27,7 @@ public sealed class RolloutRunnerTests
         var results = await CollectAsync(work, [["a", "b", "c"], ["d", "e"], ["f"]]);
 
         Assert.Equal(["a done 1", "b failed 1: b broke", "c done 1", "d not started 2", "e not started 2", "f not started 3"], results.Results);
-        Assert.Equal("Broken", results.Error!.ErrorId);
+        Assert.Equal("NodeCommandFailed", results.Error!.ErrorId);
         Assert.Equal(ClusterErrorKind.OperationFailed, results.Error.Kind);
         Assert.Equal("The rollout stopped after batch 1: b broke\nDone: a, c; failed: b; not started: d, e, f.", results.Error.Message);
         Assert.DoesNotContain("d", work.Started.Keys);
@@ -127,7 +127,7 @@ public sealed class RolloutRunnerTests
                 }
 
                 await Task.Delay(Delay, cancellationToken);
-                return item == Fail ? throw new ClusterException(ClusterErrorKind.OperationFailed, "Broken", $"{item} broke", item) : $"{item} done {batch}";
+                return item == Fail ? throw new ClusterException(ClusterErrors.NodeCommandFailed, $"{item} broke", item) : $"{item} done {batch}";
             }
             finally
             {

@@ -1,3 +1,4 @@
+using ClusterManagement.Diagnostics;
 using ClusterManagement.Storage;
 
 namespace ClusterManagement.Tests.Storage;
@@ -48,6 +49,18 @@ public sealed class StorageQuantityTests
     [InlineData("2000", "2k")]
     public void CanonicalFormIsWhatTheServerPrints(string text, string canonical) =>
         Assert.Equal(canonical, StorageQuantity.Canonical(text));
+
+    // Only ClusterException leaves the engine: a bad size reaches the cmdlet as a catalogued error.
+    [Theory]
+    [InlineData("lots")]
+    [InlineData("0")]
+    [InlineData("1.5")]
+    public void CanonicalRefusesWhatIsNotASizeWithACatalogueError(string text)
+    {
+        var error = Assert.Throws<ClusterException>(() => StorageQuantity.Canonical(text));
+        Assert.Equal(ClusterErrors.QuantityInvalid, error.Error);
+        Assert.Equal(text, error.Target);
+    }
 
     [Fact]
     public void FormatsBytesInTheLargestWholeBinarySuffix()

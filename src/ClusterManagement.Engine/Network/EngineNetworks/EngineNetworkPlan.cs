@@ -6,7 +6,7 @@ using ClusterManagement.Diagnostics;
 namespace ClusterManagement.Network.EngineNetworks;
 
 /// <summary>What New-NodeNetwork was asked for, as the caller wrote it.</summary>
-public sealed record EngineNetworkRequest
+internal sealed record EngineNetworkRequest
 {
     public required string Name { get; init; }
     public string Driver { get; init; } = "bridge";
@@ -20,10 +20,10 @@ public sealed record EngineNetworkRequest
 }
 
 /// <summary>One IPAM pool of the network to create: a subnet with what belongs inside it.</summary>
-public sealed record IpamPool(IPNetwork Subnet, IPAddress? Gateway, IPNetwork? IPRange, IReadOnlyDictionary<string, string> AuxAddresses);
+internal sealed record IpamPool(IPNetwork Subnet, IPAddress? Gateway, IPNetwork? IPRange, IReadOnlyDictionary<string, string> AuxAddresses);
 
 /// <summary>A request that passed every check, ready for the Engine API.</summary>
-public sealed record EngineNetworkPlan(EngineNetworkRequest Request, IReadOnlyList<IpamPool> Pools)
+internal sealed record EngineNetworkPlan(EngineNetworkRequest Request, IReadOnlyList<IpamPool> Pools)
 {
     public bool EnableIPv6 => Pools.Any(p => p.Subnet.BaseAddress.AddressFamily == AddressFamily.InterNetworkV6);
 }
@@ -33,7 +33,7 @@ public sealed record EngineNetworkPlan(EngineNetworkRequest Request, IReadOnlyLi
 /// mistake is reported before the engine is asked for anything (the engine's own errors name
 /// neither the parameter nor the network in the way).
 /// </summary>
-public static partial class EngineNetworkValidation
+internal static partial class EngineNetworkValidation
 {
     public static readonly string[] Drivers = ["bridge", "macvlan", "ipvlan"];
 
@@ -46,29 +46,29 @@ public static partial class EngineNetworkValidation
     {
         if (!NamePattern().IsMatch(request.Name))
         {
-            throw Invalid("InvalidNetworkName", $"-Name: '{request.Name}' is not a valid engine network name (letters, digits, '_', '.', '-', starting with a letter or digit).", request.Name);
+            throw new ClusterException(ClusterErrors.NetworkNameInvalid, $"-Name: '{request.Name}' is not a valid engine network name (letters, digits, '_', '.', '-', starting with a letter or digit).", request.Name);
         }
 
         if (!Drivers.Contains(request.Driver, StringComparer.Ordinal))
         {
-            throw Invalid("UnsupportedNetworkDriver", $"-Driver: '{request.Driver}' is not one of {string.Join(", ", Drivers)}.", request.Driver);
+            throw new ClusterException(ClusterErrors.NetworkDriverUnsupported, $"-Driver: '{request.Driver}' is not one of {string.Join(", ", Drivers)}.", request.Driver);
         }
 
         // Without a parent the engine gives macvlan/ipvlan a dummy link that reaches nothing: only
         // an -Internal network may do without one.
         if (request.Driver != "bridge" && !request.Internal && !request.Options.ContainsKey("parent"))
         {
-            throw Invalid("ParentInterfaceRequired", $"-Driver {request.Driver} needs the host interface to attach to: -Option @{{ parent = 'eth0' }} (or -Internal for a network without one).", request.Name);
+            throw new ClusterException(ClusterErrors.ParentInterfaceRequired, $"-Driver {request.Driver} needs the host interface to attach to: -Option @{{ parent = 'eth0' }} (or -Internal for a network without one).", request.Name);
         }
 
         if (existingNetworks.FirstOrDefault(n => string.Equals(n.Name, request.Name, StringComparison.Ordinal)) is { Name: not null } same)
         {
-            throw new ClusterException(ClusterErrorKind.AlreadyExists, "NetworkNameExists", $"The node's engine already has a network named '{same.Name}'.", request.Name);
+            throw new ClusterException(ClusterErrors.NetworkNameExists, $"The node's engine already has a network named '{same.Name}'.", request.Name);
         }
 
         if (request.Subnets.Count == 0)
         {
-            throw Invalid("SubnetRequired", "-Subnet: give at least one subnet.", request.Name);
+            throw new ClusterException(ClusterErrors.SubnetRequired, "-Subnet: give at least one subnet.", request.Name);
         }
 
         var subnets = request.Subnets.Select(s => Cidr.Parse(s, "Subnet")).ToList();
@@ -78,7 +78,7 @@ public static partial class EngineNetworkValidation
             {
                 if (Cidr.Overlaps(subnets[i], subnets[j]))
                 {
-                    throw Overlap("SubnetsOverlap", $"-Subnet: {subnets[i]} and {subnets[j]} overlap each other.", subnets[j]);
+                    throw new ClusterException(ClusterErrors.SubnetsOverlap, $"-Subnet: {subnets[i]} and {subnets[j]} overlap each other.", subnets[j].ToString());
                 }
             }
         }
@@ -94,8 +94,8 @@ public static partial class EngineNetworkValidation
 
             foreach (var subnet in subnets.Where(s => Cidr.Overlaps(s, range)))
             {
-                var id = owner.StartsWith("network", StringComparison.Ordinal) ? "SubnetOverlapsNetwork" : "SubnetOverlapsPodCidr";
-                throw Overlap(id, $"-Subnet: {subnet} overlaps {text} of {owner}.", subnet);
+                var error = owner.StartsWith("network", StringComparison.Ordinal) ? ClusterErrors.SubnetOverlapsNetwork : ClusterErrors.SubnetOverlapsPodCidr;
+                throw new ClusterException(error, $"-Subnet: {subnet} overlaps {text} of {owner}.", subnet.ToString());
             }
         }
 
@@ -104,20 +104,20 @@ public static partial class EngineNetworkValidation
         {
             var gateway = Cidr.ParseAddress(text, "Gateway");
             var subnet = SubnetOf(subnets, gateway)
-                ?? throw Invalid("GatewayOutsideSubnet", $"-Gateway: {gateway} is not inside any of the subnets ({string.Join(", ", subnets)}).", text);
+                ?? throw new ClusterException(ClusterErrors.GatewayOutsideSubnet, $"-Gateway: {gateway} is not inside any of the subnets ({string.Join(", ", subnets)}).", text);
             if (gateway.AddressFamily == AddressFamily.InterNetwork && subnet.PrefixLength < 31 && (gateway.Equals(subnet.BaseAddress) || gateway.Equals(Broadcast(subnet))))
             {
-                throw Invalid("GatewayNotUsable", $"-Gateway: {gateway} is the {(gateway.Equals(subnet.BaseAddress) ? "network" : "broadcast")} address of {subnet}, not a host address.", text);
+                throw new ClusterException(ClusterErrors.GatewayNotUsable, $"-Gateway: {gateway} is the {(gateway.Equals(subnet.BaseAddress) ? "network" : "broadcast")} address of {subnet}, not a host address.", text);
             }
 
             if (gateway.AddressFamily == AddressFamily.InterNetworkV6 && gateway.Equals(subnet.BaseAddress))
             {
-                throw Invalid("GatewayNotUsable", $"-Gateway: {gateway} is the subnet-router anycast address of {subnet}, not a host address.", text);
+                throw new ClusterException(ClusterErrors.GatewayNotUsable, $"-Gateway: {gateway} is the subnet-router anycast address of {subnet}, not a host address.", text);
             }
 
             if (!gateways.TryAdd(subnet, gateway))
             {
-                throw Invalid("DuplicateGateway", $"-Gateway: {subnet} has two gateways, {gateways[subnet]} and {gateway}; a subnet has one.", text);
+                throw new ClusterException(ClusterErrors.GatewayDuplicate, $"-Gateway: {subnet} has two gateways, {gateways[subnet]} and {gateway}; a subnet has one.", text);
             }
         }
 
@@ -126,11 +126,11 @@ public static partial class EngineNetworkValidation
         {
             var range = Cidr.Parse(text, "IPRange");
             var subnet = subnets.Where(s => Cidr.Within(range, s)).Select(s => (IPNetwork?)s).FirstOrDefault()
-                ?? throw Invalid("IPRangeOutsideSubnet", $"-IPRange: {range} is not inside any of the subnets ({string.Join(", ", subnets)}).", text);
+                ?? throw new ClusterException(ClusterErrors.IPRangeOutsideSubnet, $"-IPRange: {range} is not inside any of the subnets ({string.Join(", ", subnets)}).", text);
 
             if (!ranges.TryAdd(subnet, range))
             {
-                throw Invalid("DuplicateIPRange", $"-IPRange: {subnet} has two ranges, {ranges[subnet]} and {range}; the engine takes one per subnet.", text);
+                throw new ClusterException(ClusterErrors.IPRangeDuplicate, $"-IPRange: {subnet} has two ranges, {ranges[subnet]} and {range}; the engine takes one per subnet.", text);
             }
         }
 
@@ -139,7 +139,7 @@ public static partial class EngineNetworkValidation
         {
             var address = Cidr.ParseAddress(text, "AuxAddress");
             var subnet = SubnetOf(subnets, address)
-                ?? throw Invalid("AuxAddressOutsideSubnet", $"-AuxAddress: {host} = {address} is not inside any of the subnets ({string.Join(", ", subnets)}).", text);
+                ?? throw new ClusterException(ClusterErrors.AuxAddressOutsideSubnet, $"-AuxAddress: {host} = {address} is not inside any of the subnets ({string.Join(", ", subnets)}).", text);
             aux[subnet][host] = address.ToString();
         }
 
@@ -160,10 +160,6 @@ public static partial class EngineNetworkValidation
 
         return new IPAddress(bytes);
     }
-
-    private static ClusterException Invalid(string id, string message, object? target) => new(ClusterErrorKind.Invalid, id, message, target);
-
-    private static ClusterException Overlap(string id, string message, IPNetwork subnet) => new(ClusterErrorKind.Conflict, id, message, subnet.ToString());
 
     [GeneratedRegex("^[a-zA-Z0-9][a-zA-Z0-9_.-]*$")]
     private static partial Regex NamePattern();

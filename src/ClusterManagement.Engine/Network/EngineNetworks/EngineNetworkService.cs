@@ -7,7 +7,7 @@ using Docker.DotNet.Models;
 namespace ClusterManagement.Network.EngineNetworks;
 
 /// <summary>Networks of node engines, reached over SSH and the Engine API; every check runs before the engine is changed.</summary>
-public sealed class EngineNetworkService(NodeConnector connector, IOperationLog log)
+internal sealed class EngineNetworkService(NodeConnector connector, IOperationLog log)
 {
     public async Task<IReadOnlyList<EngineNetwork>> ListAsync(ClusterNode node, TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -45,8 +45,7 @@ public sealed class EngineNetworkService(NodeConnector connector, IOperationLog 
         if (network.Containers.Length > 0 && !disconnect())
         {
             throw new ClusterException(
-                ClusterErrorKind.Conflict,
-                "NetworkInUse",
+                ClusterErrors.NetworkInUse,
                 $"Network {network.Name} on {node.Name} has containers attached ({string.Join(", ", network.Containers)}); -DisconnectContainers disconnects them first.",
                 network.Name);
         }

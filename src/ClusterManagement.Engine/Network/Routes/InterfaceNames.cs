@@ -10,7 +10,7 @@ namespace ClusterManagement.Network.Routes;
 /// "..", no '/', ':' or whitespace). Anything else the kernel allows, "$(x)", ";", quotes and
 /// backticks included, so a name read from a node is data that only ever reaches a shell quoted.
 /// </summary>
-public static partial class InterfaceNames
+internal static partial class InterfaceNames
 {
     public const int MaxBytes = 15;
 
@@ -43,10 +43,7 @@ public static partial class InterfaceNames
     /// <summary>The name, for files the module writes on the node; a name that is not <see cref="IsFileSafe"/> is refused.</summary>
     public static string RequireFileSafe(string name, string? node = null) => IsFileSafe(name)
         ? name
-        : throw new ClusterException(
-            ClusterErrorKind.Invalid,
-            "DeviceNotPersistable",
-            $"The interface name '{NodeShell.Printable(name)}'{(node is null ? "" : $" on {node}")} is one the kernel accepts, but not one the module writes into static-route files (letters, digits, '_', '.', '-' only): the route cannot be persisted.",
+        : throw new ClusterException(ClusterErrors.DeviceNotPersistable, $"The interface name '{NodeShell.Printable(name)}'{(node is null ? "" : $" on {node}")} is one the kernel accepts, but not one the module writes into static-route files (letters, digits, '_', '.', '-' only): the route cannot be persisted.",
             name);
 
     [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.-]*\z")]

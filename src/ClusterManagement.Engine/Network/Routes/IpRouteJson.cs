@@ -6,7 +6,7 @@ using ClusterManagement.NodeHosts.Ssh;
 namespace ClusterManagement.Network.Routes;
 
 /// <summary>Reads <c>ip -j route show</c> (iproute2's JSON): stable field names, unlike the text form that changes between versions.</summary>
-public static class IpRouteJson
+internal static class IpRouteJson
 {
     public static IReadOnlyList<NodeRoute> Parse(string json, RouteFamily family, string node)
     {
@@ -18,14 +18,14 @@ public static class IpRouteJson
         }
         catch (JsonException e)
         {
-            throw new ClusterException(ClusterErrorKind.OperationFailed, "RouteListUnreadable", $"'ip -j route' on {node} printed something that is not JSON: {e.Message}", node, e);
+            throw new ClusterException(ClusterErrors.RouteListUnreadable, $"'ip -j route' on {node} printed something that is not JSON: {e.Message}", node, e);
         }
 
         using (document)
         {
             if (document.RootElement.ValueKind != JsonValueKind.Array)
             {
-                throw new ClusterException(ClusterErrorKind.OperationFailed, "RouteListUnreadable", $"'ip -j route' on {node} did not print a JSON array.", node);
+                throw new ClusterException(ClusterErrors.RouteListUnreadable, $"'ip -j route' on {node} did not print a JSON array.", node);
             }
 
             return document.RootElement.EnumerateArray().Select(r => new NodeRoute
@@ -69,8 +69,7 @@ public static class IpRouteJson
         var device = Text(route, "dev");
         if (device is not null && InterfaceNames.Problem(device) is { } problem)
         {
-            throw new ClusterException(ClusterErrorKind.OperationFailed, "RouteListUnreadable",
-                $"'ip -j route' on {node} names a device '{NodeShell.Printable(device)}' that cannot exist ({problem}).", node);
+            throw new ClusterException(ClusterErrors.RouteListUnreadable, $"'ip -j route' on {node} names a device '{NodeShell.Printable(device)}' that cannot exist ({problem}).", node);
         }
 
         return device;

@@ -10,7 +10,7 @@ namespace ClusterManagement.Network.Routes;
 /// changing through sudo -n), and the distribution's static-route files for routes that must
 /// survive a reboot.
 /// </summary>
-public sealed class NodeRouteService(NodeConnector connector, IOperationLog log)
+internal sealed class NodeRouteService(NodeConnector connector, IOperationLog log)
 {
     private const string Separator = "--clustermanagement-ipv6--";
 
@@ -28,8 +28,7 @@ public sealed class NodeRouteService(NodeConnector connector, IOperationLog log)
         var table = await ReadTableAsync(shell, node.Name, timeout, cancellationToken).ConfigureAwait(false);
         if (table.FirstOrDefault(r => r.Destination == request.Destination.ToString() && (request.Metric is null || r.Metric == request.Metric)) is { } existing)
         {
-            throw new ClusterException(ClusterErrorKind.AlreadyExists, "RouteExists",
-                $"{node.Name} already has a route to {existing.Destination} (via {existing.Gateway ?? "-"} dev {existing.Device ?? "-"}{(existing.Metric is { } m ? $" metric {m}" : "")}).", request.Destination.ToString());
+            throw new ClusterException(ClusterErrors.RouteExists, $"{node.Name} already has a route to {existing.Destination} (via {existing.Gateway ?? "-"} dev {existing.Device ?? "-"}{(existing.Metric is { } m ? $" metric {m}" : "")}).", request.Destination.ToString());
         }
 
         if (request.Device is { } device)
@@ -37,7 +36,7 @@ public sealed class NodeRouteService(NodeConnector connector, IOperationLog log)
             var link = await shell.RunAsync($"ip -j link show dev {NodeShell.Quote(device)}", timeout, cancellationToken).ConfigureAwait(false);
             if (!link.Succeeded)
             {
-                throw new ClusterException(ClusterErrorKind.NotFound, "DeviceNotFound", $"{node.Name} has no network interface '{device}'.", device);
+                throw new ClusterException(ClusterErrors.DeviceNotFound, $"{node.Name} has no network interface '{device}'.", device);
             }
         }
 
@@ -56,14 +55,13 @@ public sealed class NodeRouteService(NodeConnector connector, IOperationLog log)
         var added = await shell.SudoAsync($"ip route add {request.ShellArguments()}", timeout, cancellationToken).ConfigureAwait(false);
         if (!added.Succeeded)
         {
-            throw new ClusterException(ClusterErrorKind.Invalid, "RouteRejected", $"The kernel on {node.Name} refused 'ip route add {request.IpArguments()}': {added.Error.Trim()}", request.Destination.ToString());
+            throw new ClusterException(ClusterErrors.RouteRejected, $"The kernel on {node.Name} refused 'ip route add {request.IpArguments()}': {added.Error.Trim()}", request.Destination.ToString());
         }
 
         // The kernel picks the device for a gateway-only route and a default metric for IPv6; the
         // route is recorded as the kernel has it, so that Remove-NodeRoute finds the same line.
         var route = (await ReadTableAsync(shell, node.Name, timeout, cancellationToken).ConfigureAwait(false)).FirstOrDefault(request.Matches)
-            ?? throw new ClusterException(ClusterErrorKind.OperationFailed, "RouteNotListed",
-                $"'ip route add {request.IpArguments()}' succeeded on {node.Name} but the route is not in its table; nothing was persisted.", request.Destination.ToString());
+            ?? throw new ClusterException(ClusterErrors.RouteNotListed, $"'ip route add {request.IpArguments()}' succeeded on {node.Name} but the route is not in its table; nothing was persisted.", request.Destination.ToString());
         if (style is not { } chosen)
         {
             return route;
@@ -84,10 +82,9 @@ public sealed class NodeRouteService(NodeConnector connector, IOperationLog log)
         var matches = (await ReadTableAsync(shell, node.Name, timeout, cancellationToken).ConfigureAwait(false)).Where(request.Matches).ToList();
         var route = matches.Count switch
         {
-            0 => throw new ClusterException(ClusterErrorKind.NotFound, "RouteNotFound", $"{node.Name} has no route {request.IpArguments()}.", request.Destination.ToString()),
+            0 => throw new ClusterException(ClusterErrors.RouteNotFound, $"{node.Name} has no route {request.IpArguments()}.", request.Destination.ToString()),
             1 => matches[0],
-            _ => throw new ClusterException(ClusterErrorKind.Conflict, "RouteAmbiguous",
-                $"{node.Name} has {matches.Count} routes to {request.Destination}; name the one to remove with -Gateway, -Device or -Metric (or pipe it from Get-NodeRoute).", request.Destination.ToString()),
+            _ => throw new ClusterException(ClusterErrors.RouteAmbiguous, $"{node.Name} has {matches.Count} routes to {request.Destination}; name the one to remove with -Gateway, -Device or -Metric (or pipe it from Get-NodeRoute).", request.Destination.ToString()),
         };
         var style = persist ? await StyleAsync(shell, node.Name, timeout, cancellationToken).ConfigureAwait(false) : (StaticRouteStyle?)null;
         var exact = AsRequest(route);
@@ -137,7 +134,7 @@ public sealed class NodeRouteService(NodeConnector connector, IOperationLog log)
         var result = await shell.RunAsync($"ip -j route show && echo {Separator} && ip -j -6 route show", timeout, cancellationToken).ConfigureAwait(false);
         if (!result.Succeeded)
         {
-            throw new ClusterException(ClusterErrorKind.OperationFailed, "RouteListFailed", $"'ip -j route show' failed on {node}: {result.Error.Trim()}", node);
+            throw new ClusterException(ClusterErrors.RouteListFailed, $"'ip -j route show' failed on {node}: {result.Error.Trim()}", node);
         }
 
         var parts = result.Output.Split(Separator);
@@ -150,11 +147,11 @@ public sealed class NodeRouteService(NodeConnector connector, IOperationLog log)
         var lookup = await shell.RunAsync($"ip -j route get {request.Gateway}", timeout, cancellationToken).ConfigureAwait(false);
         if (!lookup.Succeeded)
         {
-            throw new ClusterException(ClusterErrorKind.Invalid, "RouteRejected", $"{node} has no route to the gateway {request.Gateway}: {lookup.Error.Trim()}", request.Gateway?.ToString());
+            throw new ClusterException(ClusterErrors.RouteRejected, $"{node} has no route to the gateway {request.Gateway}: {lookup.Error.Trim()}", request.Gateway?.ToString());
         }
 
         return IpRouteJson.Parse(lookup.Output, request.Family, node).FirstOrDefault()?.Device
-            ?? throw new ClusterException(ClusterErrorKind.OperationFailed, "RouteListUnreadable", $"'ip -j route get {request.Gateway}' on {node} named no device.", node);
+            ?? throw new ClusterException(ClusterErrors.RouteListUnreadable, $"'ip -j route get {request.Gateway}' on {node} named no device.", node);
     }
 
     private static async Task<StaticRouteStyle> StyleAsync(NodeShell shell, string node, TimeSpan timeout, CancellationToken cancellationToken)
@@ -175,7 +172,7 @@ public sealed class NodeRouteService(NodeConnector connector, IOperationLog log)
         {
             0 => read.Output,
             3 => null,
-            _ => throw new ClusterException(ClusterErrorKind.OperationFailed, "NodeCommandFailed", $"Reading {path} failed on {shell.Target}: {read.Error.Trim()}", path),
+            _ => throw new ClusterException(ClusterErrors.NodeCommandFailed, $"Reading {path} failed on {shell.Target}: {read.Error.Trim()}", path),
         };
     }
 

@@ -6,7 +6,7 @@ using ClusterManagement.NodeHosts.Ssh;
 namespace ClusterManagement.Network.Routes;
 
 /// <summary>A route to add or remove, checked: a CIDR destination, a gateway of the same family, a device name the kernel would accept.</summary>
-public sealed record RouteRequest(IPNetwork Destination, IPAddress? Gateway, string? Device, int? Metric)
+internal sealed record RouteRequest(IPNetwork Destination, IPAddress? Gateway, string? Device, int? Metric)
 {
     public RouteFamily Family => Destination.BaseAddress.AddressFamily == AddressFamily.InterNetwork ? RouteFamily.IPv4 : RouteFamily.IPv6;
 
@@ -16,7 +16,7 @@ public sealed record RouteRequest(IPNetwork Destination, IPAddress? Gateway, str
         var network = Cidr.Parse(destination, "Destination");
         if (requireTarget && gateway is null && device is null)
         {
-            throw new ClusterException(ClusterErrorKind.Invalid, "RouteTargetMissing", $"A route to {network} needs -Gateway, -Device or both.", destination);
+            throw new ClusterException(ClusterErrors.RouteTargetMissing, $"A route to {network} needs -Gateway, -Device or both.", destination);
         }
 
         IPAddress? via = null;
@@ -25,19 +25,18 @@ public sealed record RouteRequest(IPNetwork Destination, IPAddress? Gateway, str
             via = Cidr.ParseAddress(gateway, "Gateway");
             if (via.AddressFamily != network.BaseAddress.AddressFamily)
             {
-                throw new ClusterException(ClusterErrorKind.Invalid, "GatewayFamilyMismatch",
-                    $"-Gateway: {via} is an {Cidr.Family(via)} address but {network} is an {Cidr.Family(network.BaseAddress)} destination.", gateway);
+                throw new ClusterException(ClusterErrors.GatewayFamilyMismatch, $"-Gateway: {via} is an {Cidr.Family(via)} address but {network} is an {Cidr.Family(network.BaseAddress)} destination.", gateway);
             }
         }
 
         if (device is not null && InterfaceNames.Problem(device) is { } problem)
         {
-            throw new ClusterException(ClusterErrorKind.Invalid, "InvalidDevice", $"-Device: '{NodeShell.Printable(device)}' is not an interface name: {problem}.", device);
+            throw new ClusterException(ClusterErrors.DeviceInvalid, $"-Device: '{NodeShell.Printable(device)}' is not an interface name: {problem}.", device);
         }
 
         if (metric is < 0)
         {
-            throw new ClusterException(ClusterErrorKind.Invalid, "InvalidMetric", $"-Metric: {metric} is negative.", metric);
+            throw new ClusterException(ClusterErrors.MetricInvalid, $"-Metric: {metric} is negative.", metric);
         }
 
         return new RouteRequest(network, via, device, metric);

@@ -4,7 +4,7 @@ using ClusterManagement.Diagnostics;
 namespace ClusterManagement.Network.Routes;
 
 /// <summary>Where a distribution keeps static routes that come back after a reboot.</summary>
-public enum StaticRouteStyle
+internal enum StaticRouteStyle
 {
     /// <summary>Debian and Ubuntu with ifupdown: an interfaces.d stanza with <c>up ip route add</c> lines.</summary>
     Ifupdown,
@@ -20,7 +20,7 @@ public enum StaticRouteStyle
 /// The text of the route files, as pure functions: the node's file goes in, the new content comes
 /// out. Only lines the module wrote are touched; a route-DEV file an admin also edits keeps their lines.
 /// </summary>
-public static class StaticRouteFiles
+internal static class StaticRouteFiles
 {
     private const string Header = "# Static routes kept by ClusterManagement (Add-NodeRoute -Persist, Remove-NodeRoute -Persist).";
 
@@ -41,8 +41,7 @@ public static class StaticRouteFiles
             return hasNetplan ? StaticRouteStyle.Netplan : StaticRouteStyle.Ifupdown;
         }
 
-        throw new ClusterException(ClusterErrorKind.Invalid, "RoutePersistenceUnsupported",
-            $"{node} is neither of the Debian nor of the RHEL family (/etc/os-release: {string.Join(' ', ids)}); the module does not know where it keeps static routes.", node);
+        throw new ClusterException(ClusterErrors.RoutePersistenceUnsupported, $"{node} is neither of the Debian nor of the RHEL family (/etc/os-release: {string.Join(' ', ids)}); the module does not know where it keeps static routes.", node);
     }
 
     /// <remarks>The device becomes part of the path and of the file, so it must be <see cref="InterfaceNames.IsFileSafe"/>.</remarks>

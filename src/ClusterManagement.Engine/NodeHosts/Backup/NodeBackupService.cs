@@ -15,7 +15,7 @@ namespace ClusterManagement.NodeHosts.Backup;
 /// over the node's verified SSH connection into a local file that is owner-only from its first
 /// byte, checked against the node's SHA-256, and removed from the node whatever happened.
 /// </summary>
-public static class NodeBackupService
+internal static class NodeBackupService
 {
     public static readonly string[] Paths =
     [
@@ -51,7 +51,7 @@ public static class NodeBackupService
         var localPath = Path.Combine(destinationFolder, fileName);
         if (File.Exists(localPath))
         {
-            throw new ClusterException(ClusterErrorKind.Conflict, "BackupExists", $"{localPath} already exists; the module never overwrites a backup.", localPath);
+            throw new ClusterException(ClusterErrors.BackupExists, $"{localPath} already exists; the module never overwrites a backup.", localPath);
         }
 
         var stage = await CreateStageAsync(shell, timeout, cancellationToken).ConfigureAwait(false);
@@ -74,10 +74,7 @@ public static class NodeBackupService
 
             if (!string.Equals(localHash, remoteHash, StringComparison.Ordinal))
             {
-                throw new ClusterException(
-                    ClusterErrorKind.OperationFailed,
-                    "BackupChecksumMismatch",
-                    $"The archive downloaded from {node} does not match the node's checksum (node: {remoteHash}, received: {localHash}); no backup was kept.",
+                throw new ClusterException(ClusterErrors.BackupChecksumMismatch, $"The archive downloaded from {node} does not match the node's checksum (node: {remoteHash}, received: {localHash}); no backup was kept.",
                     node);
             }
 
@@ -160,7 +157,7 @@ public static class NodeBackupService
         var stage = (await shell.SudoCheckedAsync($"{PrivateUmask}; mktemp -d /tmp/clustermanagement-backup.XXXXXXXXXX", timeout, "Creating the backup's staging folder", cancellationToken).ConfigureAwait(false)).Trim();
         if (!StageName.IsMatch(stage))
         {
-            throw new ClusterException(ClusterErrorKind.OperationFailed, "NodeCommandFailed", $"mktemp on {shell.Target} answered '{stage}' instead of a staging folder.", shell.Target.Host);
+            throw new ClusterException(ClusterErrors.NodeCommandFailed, $"mktemp on {shell.Target} answered '{stage}' instead of a staging folder.", shell.Target.Host);
         }
 
         return stage;

@@ -9,7 +9,7 @@ namespace ClusterManagement.NodeHosts.Backup;
 /// created with default permissions and restricted afterwards can be opened by another user in
 /// between, and that open handle keeps working after the restriction.
 /// </summary>
-public static class PrivateFiles
+internal static class PrivateFiles
 {
     private const UnixFileMode OwnerOnlyFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
     private const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;

@@ -7,7 +7,7 @@ namespace ClusterManagement.NodeHosts.Engine;
 /// min(server, client max), so new clients work with old engines and the other way round
 /// (docker-machine's fixed API 1.15 is why its `ls` showed Unknown on current engines).
 /// </summary>
-public static class ApiVersionNegotiation
+internal static class ApiVersionNegotiation
 {
     /// <summary>The newest API whose models Docker.DotNet.Enhanced 4.3.3 carries (Engine 29).</summary>
     public static readonly Version ClientMaximum = new(1, 54);
@@ -16,16 +16,13 @@ public static class ApiVersionNegotiation
     {
         if (!Version.TryParse(serverApiVersion, out var server))
         {
-            throw new ClusterException(ClusterErrorKind.OperationFailed, "EngineVersionUnreadable", $"The engine on {target} reported no usable API version ('{serverApiVersion}').", target);
+            throw new ClusterException(ClusterErrors.EngineVersionUnreadable, $"The engine on {target} reported no usable API version ('{serverApiVersion}').", target);
         }
 
         var chosen = server < ClientMaximum ? server : ClientMaximum;
         if (Version.TryParse(serverMinimumApiVersion, out var minimum) && chosen < minimum)
         {
-            throw new ClusterException(
-                ClusterErrorKind.OperationFailed,
-                "EngineApiUnsupported",
-                $"The engine on {target} requires API {minimum} or newer; this module speaks up to {ClientMaximum}.",
+            throw new ClusterException(ClusterErrors.EngineApiUnsupported, $"The engine on {target} requires API {minimum} or newer; this module speaks up to {ClientMaximum}.",
                 target);
         }
 

@@ -6,7 +6,7 @@ using Docker.DotNet.Models;
 namespace ClusterManagement.NodeHosts.Engine;
 
 /// <summary>The engine's network endpoints; the engine's refusals keep their meaning (not found, conflict) instead of all reading as "not answering".</summary>
-public sealed partial class EngineClient
+internal sealed partial class EngineClient
 {
     /// <summary>Every network, inspected one by one: the list endpoint leaves out the attached containers.</summary>
     public async Task<IReadOnlyList<NetworkResponse>> ListNetworksAsync(CancellationToken cancellationToken)
@@ -62,19 +62,19 @@ public sealed partial class EngineClient
         }
         catch (DockerApiException e)
         {
-            var (kind, id) = e.StatusCode switch
+            var error = e.StatusCode switch
             {
-                HttpStatusCode.NotFound => (ClusterErrorKind.NotFound, "EngineNetworkNotFound"),
-                HttpStatusCode.Conflict => (ClusterErrorKind.Conflict, "EngineNetworkConflict"),
-                HttpStatusCode.Forbidden => (ClusterErrorKind.Forbidden, "EngineRefused"),
-                HttpStatusCode.BadRequest => (ClusterErrorKind.Invalid, "EngineRejectedNetwork"),
-                _ => (ClusterErrorKind.ServerError, "EngineError"),
+                HttpStatusCode.NotFound => ClusterErrors.EngineNetworkNotFound,
+                HttpStatusCode.Conflict => ClusterErrors.EngineNetworkConflict,
+                HttpStatusCode.Forbidden => ClusterErrors.EngineRefused,
+                HttpStatusCode.BadRequest => ClusterErrors.EngineNetworkRejected,
+                _ => ClusterErrors.EngineError,
             };
-            throw new ClusterException(kind, id, $"The Docker Engine could not {what}{(network is null ? "" : $" {network}")}: {e.ResponseBody?.Trim()}", network, e);
+            throw new ClusterException(error, $"The Docker Engine could not {what}{(network is null ? "" : $" {network}")}: {e.ResponseBody?.Trim()}", network, e);
         }
         catch (Exception e) when (e is HttpRequestException or IOException or TimeoutException || (e is TaskCanceledException && e.InnerException is TimeoutException))
         {
-            throw new ClusterException(ClusterErrorKind.Unreachable, "EngineNotAnswering", $"The Docker Engine does not answer: {e.Message}", network, e);
+            throw new ClusterException(ClusterErrors.EngineNotAnswering, $"The Docker Engine does not answer: {e.Message}", network, e);
         }
     }
 }

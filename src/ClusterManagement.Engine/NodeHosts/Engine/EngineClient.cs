@@ -10,7 +10,7 @@ namespace ClusterManagement.NodeHosts.Engine;
 /// The Docker Engine API of one node, over exec channels of its verified SSH connection
 /// (<see cref="ChannelTransport"/>), at the API version negotiated from the server's /version.
 /// </summary>
-public sealed partial class EngineClient : IDisposable
+internal sealed partial class EngineClient : IDisposable
 {
     private readonly DockerClient client;
 
@@ -93,14 +93,11 @@ public sealed partial class EngineClient : IDisposable
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
             // The client's own timeout: a relay that never opened or an engine that never answered.
-            throw new ClusterException(ClusterErrorKind.Timeout, "EngineNotAnswering", $"The Docker Engine at {endpoint} did not answer within {timeout}.", host, e);
+            throw new ClusterException(ClusterErrors.EngineResponseTimeout, $"The Docker Engine at {endpoint} did not answer within {timeout}.", host, e);
         }
         catch (Exception e) when (e is HttpRequestException or IOException or DockerApiException)
         {
-            throw new ClusterException(
-                ClusterErrorKind.Unreachable,
-                "EngineNotAnswering",
-                $"The Docker Engine at {endpoint} does not answer: {Innermost(e).Message}",
+            throw new ClusterException(ClusterErrors.EngineNotAnswering, $"The Docker Engine at {endpoint} does not answer: {Innermost(e).Message}",
                 host,
                 e);
         }

@@ -11,7 +11,7 @@ namespace ClusterManagement.NodeHosts.Engine;
 /// admin's machine, so a node without internet access still gets it and a bad URL fails before any
 /// host changes; the packages are then pinned and held as without a script.
 /// </summary>
-public sealed class EngineInstallScript
+internal sealed class EngineInstallScript
 {
     private EngineInstallScript(Uri source, string text)
     {
@@ -33,10 +33,7 @@ public sealed class EngineInstallScript
                      || (url.Scheme == Uri.UriSchemeHttp && (url.IsLoopback || (IPAddress.TryParse(url.Host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address)))));
         if (!secure)
         {
-            throw new ClusterException(
-                ClusterErrorKind.Invalid,
-                "EngineInstallUrlInsecure",
-                $"-EngineInstallUrl {url} is not https: a script fetched in clear text would run as root on the node. Use https (http only to a loopback address).",
+            throw new ClusterException(ClusterErrors.EngineInstallUrlInsecure, $"-EngineInstallUrl {url} is not https: a script fetched in clear text would run as root on the node. Use https (http only to a loopback address).",
                 url.ToString());
         }
     }
@@ -51,22 +48,19 @@ public sealed class EngineInstallScript
             using var response = await http.GetAsync(url, cancellationToken).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
-                throw new ClusterException(ClusterErrorKind.NotFound, "EngineInstallScriptUnavailable",
-                    $"The engine install script {url} answered {(int)response.StatusCode} {response.ReasonPhrase}.", url.ToString());
+                throw new ClusterException(ClusterErrors.EngineInstallScriptUnavailable, $"The engine install script {url} answered {(int)response.StatusCode} {response.ReasonPhrase}.", url.ToString());
             }
 
             text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            throw new ClusterException(ClusterErrorKind.Unreachable, "EngineInstallScriptUnavailable",
-                $"The engine install script {url} could not be fetched: {e.Message}", url.ToString(), e);
+            throw new ClusterException(ClusterErrors.EngineInstallScriptUnavailable, $"The engine install script {url} could not be fetched: {e.Message}", url.ToString(), e);
         }
 
         if (!text.StartsWith("#!", StringComparison.Ordinal))
         {
-            throw new ClusterException(ClusterErrorKind.Invalid, "EngineInstallScriptInvalid",
-                $"{url} does not serve a shell script (it does not start with #!); refusing to run it as root.", url.ToString());
+            throw new ClusterException(ClusterErrors.EngineInstallScriptInvalid, $"{url} does not serve a shell script (it does not start with #!); refusing to run it as root.", url.ToString());
         }
 
         return new EngineInstallScript(url, text);

@@ -7,7 +7,7 @@ using ClusterManagement.NodeHosts.Ssh;
 namespace ClusterManagement.NodeHosts.Engine;
 
 /// <summary>What to install: the engine at a version prefix, optionally containerd at its own.</summary>
-public sealed record EngineTarget(EngineSource Source, string EngineVersion, string? ContainerdVersion)
+internal sealed record EngineTarget(EngineSource Source, string EngineVersion, string? ContainerdVersion)
 {
     public string EnginePackage => Source == EngineSource.Distribution ? "docker.io" : "docker-ce";
     public string ContainerdPackage => Source == EngineSource.Distribution ? "containerd" : "containerd.io";
@@ -22,7 +22,7 @@ public sealed record EngineTarget(EngineSource Source, string EngineVersion, str
 }
 
 /// <summary>The exact package versions a target resolved to on one node.</summary>
-public sealed record ResolvedEngine(EngineTarget Target, IReadOnlyDictionary<string, string> Versions)
+internal sealed record ResolvedEngine(EngineTarget Target, IReadOnlyDictionary<string, string> Versions)
 {
     public string EngineVersion => Versions[Target.EnginePackage];
     public string? ContainerdVersion => Versions.GetValueOrDefault(Target.ContainerdPackage);
@@ -32,7 +32,7 @@ public sealed record ResolvedEngine(EngineTarget Target, IReadOnlyDictionary<str
 /// Installs and upgrades a node's Docker Engine at pinned versions, keeps its API on the unix socket
 /// only (reached through SSH, <see cref="EngineClient.DialCommand"/>), and proves the result through the Engine API.
 /// </summary>
-public sealed class EngineInstaller(NodeShell shell, string node, NodePackages packages, IOperationLog log)
+internal sealed class EngineInstaller(NodeShell shell, string node, NodePackages packages, IOperationLog log)
 {
     /// <summary>
     /// Where earlier versions of the module put a drop-in making dockerd listen on tcp://127.0.0.1:2375
@@ -122,7 +122,7 @@ public sealed class EngineInstaller(NodeShell shell, string node, NodePackages p
         {
             engine = await EngineClient.OpenAsync(shell, timeout, cancellationToken).ConfigureAwait(false);
         }
-        catch (ClusterException e) when (e.ErrorId == "EngineNotAnswering")
+        catch (ClusterException e) when (e.Error == ClusterErrors.EngineNotAnswering || e.Error == ClusterErrors.EngineResponseTimeout)
         {
             throw await EngineFailedAsync(e.Message, timeout, cancellationToken).ConfigureAwait(false);
         }
@@ -134,15 +134,13 @@ public sealed class EngineInstaller(NodeShell shell, string node, NodePackages p
             var wantedEngine = PackageVersions.Upstream(resolved.EngineVersion);
             if (!ComponentMatches(version, wantedEngine))
             {
-                throw new ClusterException(ClusterErrorKind.OperationFailed, "EngineVersionMismatch",
-                    $"The engine on {node} reports version {version} through its API, not {wantedEngine} ({resolved.EngineVersion}).", node);
+                throw new ClusterException(ClusterErrors.EngineVersionMismatch, $"The engine on {node} reports version {version} through its API, not {wantedEngine} ({resolved.EngineVersion}).", node);
             }
 
             var containerdBuild = engine.ComponentBuild("containerd");
             if (resolved.ContainerdVersion is { } pinned && !BuildMatches(containerd, containerdBuild, pinned))
             {
-                throw new ClusterException(ClusterErrorKind.OperationFailed, "EngineVersionMismatch",
-                    $"The engine on {node} reports containerd {containerd} (build {containerdBuild}) through its API, not {pinned}.", node);
+                throw new ClusterException(ClusterErrors.EngineVersionMismatch, $"The engine on {node} reports containerd {containerd} (build {containerdBuild}) through its API, not {pinned}.", node);
             }
 
             log.Verbose($"Engine on {node} answers: Docker {version}, API {engine.ApiVersion}, containerd {containerd}.");
@@ -199,7 +197,6 @@ public sealed class EngineInstaller(NodeShell shell, string node, NodePackages p
     private async Task<ClusterException> EngineFailedAsync(string message, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var journal = await NodeUnitService.JournalAsync(shell, "docker", 20, timeout, cancellationToken).ConfigureAwait(false);
-        return new ClusterException(ClusterErrorKind.OperationFailed, "EngineNotRunning",
-            $"The Docker Engine on {node} did not come up: {message}\nLast journal lines of docker.service:\n{journal}", node);
+        return new ClusterException(ClusterErrors.EngineNotRunning, $"The Docker Engine on {node} did not come up: {message}\nLast journal lines of docker.service:\n{journal}", node);
     }
 }

@@ -4,7 +4,7 @@ using ClusterManagement.Nodes;
 namespace ClusterManagement.NodeHosts.Engine;
 
 /// <summary>Probes node engines; a probe never throws for trouble on the host, it reports it in the result.</summary>
-public sealed class NodeDockerService(NodeConnector connector)
+internal sealed class NodeDockerService(NodeConnector connector)
 {
     public async Task<NodeDocker> ProbeAsync(ClusterNode node, TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -21,7 +21,7 @@ public sealed class NodeDockerService(NodeConnector connector)
             {
                 engine = await EngineClient.OpenAsync(shell, timeout, deadline.Token).ConfigureAwait(false);
             }
-            catch (ClusterException e) when (e.ErrorId == "EngineNotAnswering")
+            catch (ClusterException e) when (e.Error == ClusterErrors.EngineNotAnswering || e.Error == ClusterErrors.EngineResponseTimeout)
             {
                 return Failed(node.Name, NodeDockerState.Stopped, endpoint, e.Message);
             }

@@ -9,7 +9,7 @@ using k8s.Models;
 namespace ClusterManagement.NodeHosts.Join;
 
 /// <summary>kubeadm bootstrap tokens: Secrets bootstrap-token-&lt;id&gt; in kube-system, "&lt;id&gt;.&lt;secret&gt;" on the wire.</summary>
-public static class BootstrapTokens
+internal static class BootstrapTokens
 {
     private const string Alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
 
@@ -127,7 +127,7 @@ public static class BootstrapTokens
                 catch (ClusterException e) when (e.Kind == ClusterErrorKind.AlreadyExists)
                 {
                     // Another join created it first: read it again and add this token's signature to theirs.
-                    throw new ClusterException(ClusterErrorKind.Conflict, e.ErrorId, e.Message, e.Target, e);
+                    throw new ClusterException(ClusterErrors.Resource.Conflict.About(resource.Kind), e.Message, e.Target, e);
                 }
             }
             else
@@ -143,7 +143,7 @@ public static class BootstrapTokens
     private static string ClusterInfoKubeconfig(ClusterConnection connection)
     {
         var ca = connection.CertificateAuthorities?.Cast<X509Certificate2>().FirstOrDefault()
-            ?? throw new ClusterException(ClusterErrorKind.ConfigurationInvalid, "ClusterCaUnknown", $"The kubeconfig context {connection.ContextName} names no certificate authority.");
+            ?? throw new ClusterException(ClusterErrors.ClusterCaUnknown, $"The kubeconfig context {connection.ContextName} names no certificate authority.");
         var caData = Convert.ToBase64String(Encoding.UTF8.GetBytes(ca.ExportCertificatePem()));
         return $"apiVersion: v1\nclusters:\n- cluster:\n    certificate-authority-data: {caData}\n    server: {connection.Server.TrimEnd('/')}\n  name: \"\"\nkind: Config\n";
     }
@@ -154,10 +154,7 @@ public static class BootstrapTokens
     public static string CaCertHash(ClusterConnection connection)
     {
         var ca = connection.CertificateAuthorities?.Cast<X509Certificate2>().FirstOrDefault()
-            ?? throw new ClusterException(
-                ClusterErrorKind.ConfigurationInvalid,
-                "ClusterCaUnknown",
-                $"The kubeconfig context {connection.ContextName} names no certificate authority, so a joining node could not verify the API server. Use a context with certificate-authority(-data).");
+            ?? throw new ClusterException(ClusterErrors.ClusterCaUnknown, $"The kubeconfig context {connection.ContextName} names no certificate authority, so a joining node could not verify the API server. Use a context with certificate-authority(-data).");
         return "sha256:" + Convert.ToHexString(SHA256.HashData(ca.PublicKey.ExportSubjectPublicKeyInfo())).ToLowerInvariant();
     }
 

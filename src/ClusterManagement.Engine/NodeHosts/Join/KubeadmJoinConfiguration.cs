@@ -9,7 +9,7 @@ namespace ClusterManagement.NodeHosts.Join;
 /// the token is in a root-only file and on no command line. Written as JSON, which kubeadm's YAML
 /// decoder reads as well.
 /// </summary>
-public static class KubeadmJoinConfiguration
+internal static class KubeadmJoinConfiguration
 {
     /// <summary>The script that runs the join: the configuration arrives on stdin into a 0600 file of its own, removed however the join ends.</summary>
     public const string JoinScript =
@@ -23,15 +23,14 @@ public static class KubeadmJoinConfiguration
         if (parts.Length < 2 || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var major)
             || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var minor))
         {
-            throw new ClusterException(ClusterErrorKind.OperationFailed, "KubeadmVersionUnknown", $"Cannot tell which kubeadm configuration API kubeadm {kubeadmVersion} on {node} reads.", node);
+            throw new ClusterException(ClusterErrors.KubeadmVersionUnknown, $"Cannot tell which kubeadm configuration API kubeadm {kubeadmVersion} on {node} reads.", node);
         }
 
         return (major, minor) switch
         {
             ( > 1, _) or (1, >= 31) => "kubeadm.k8s.io/v1beta4",
             (1, >= 22) => "kubeadm.k8s.io/v1beta3",
-            _ => throw new ClusterException(ClusterErrorKind.OperationFailed, "KubeadmTooOld",
-                $"kubeadm {kubeadmVersion} on {node} predates the v1beta3 configuration API (1.22); the module joins with a configuration file only.", node),
+            _ => throw new ClusterException(ClusterErrors.KubeadmTooOld, $"kubeadm {kubeadmVersion} on {node} predates the v1beta3 configuration API (1.22); the module joins with a configuration file only.", node),
         };
     }
 

@@ -8,7 +8,7 @@ using ClusterManagement.Nodes;
 namespace ClusterManagement.NodeHosts.Join;
 
 /// <summary>Everything New-ClusterNode needs to know about the host and the node it becomes.</summary>
-public sealed class NewNodeRequest
+internal sealed class NewNodeRequest
 {
     public required string Name { get; init; }
     public required SshTarget Ssh { get; init; }
@@ -26,7 +26,7 @@ public sealed class NewNodeRequest
 /// Turns a host into a Ready node. Every step checks what is already done, so running it again after
 /// a failure picks up where the last run stopped instead of starting over.
 /// </summary>
-public sealed class NodeProvisioner(ClusterConnection connection, NodeConnector connector, IOperationLog log)
+internal sealed class NodeProvisioner(ClusterConnection connection, NodeConnector connector, IOperationLog log)
 {
     private static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(5);
     private static readonly string[] KubernetesPackages = ["kubelet", "kubeadm"];
@@ -72,7 +72,7 @@ public sealed class NodeProvisioner(ClusterConnection connection, NodeConnector 
         var family = osRelease.Family(request.Name);
         if (!(await shell.RunAsync("test -d /run/systemd/system", StepTimeout, cancellationToken).ConfigureAwait(false)).Succeeded)
         {
-            throw new ClusterException(ClusterErrorKind.OperationFailed, "SystemdMissing", $"{request.Ssh} does not run systemd; the module manages kubelet and the engine as systemd units.", request.Name);
+            throw new ClusterException(ClusterErrors.SystemdMissing, $"{request.Ssh} does not run systemd; the module manages kubelet and the engine as systemd units.", request.Name);
         }
 
         log.Verbose($"{request.Name}: {osRelease.PrettyName}, {family} packages.");
@@ -106,7 +106,7 @@ public sealed class NodeProvisioner(ClusterConnection connection, NodeConnector 
         {
             docker = await installer.VerifyAsync(engine, TimeSpan.FromSeconds(15), cancellationToken).ConfigureAwait(false);
         }
-        catch (ClusterException e) when (e.ErrorId is "EngineNotRunning" or "EngineVersionMismatch")
+        catch (ClusterException e) when (e.Error == ClusterErrors.EngineNotRunning || e.Error == ClusterErrors.EngineVersionMismatch)
         {
             // Not yet answering on its socket, or still the previous binaries: restart once.
             await installer.RestartAsync(StepTimeout, cancellationToken).ConfigureAwait(false);
@@ -172,10 +172,7 @@ public sealed class NodeProvisioner(ClusterConnection connection, NodeConnector 
             var result = await shell.SudoAsync(KubeadmJoinConfiguration.JoinScript, request.Timeout, cancellationToken, configuration).ConfigureAwait(false);
             if (!result.Succeeded)
             {
-                throw new ClusterException(
-                    ClusterErrorKind.OperationFailed,
-                    "KubeadmJoinFailed",
-                    $"kubeadm join failed on {request.Name}: {BootstrapTokens.Redact(NodeShell.Tail(result.Error.Length > 0 ? result.Error : result.Output), token)}",
+                throw new ClusterException(ClusterErrors.KubeadmJoinFailed, $"kubeadm join failed on {request.Name}: {BootstrapTokens.Redact(NodeShell.Tail(result.Error.Length > 0 ? result.Error : result.Output), token)}",
                     request.Name);
             }
         }

@@ -8,7 +8,7 @@ using k8s.Models;
 namespace ClusterManagement.NodeHosts.Join;
 
 /// <summary>Writes what the module keeps on a Node: access data (annotations), roles and labels, taints.</summary>
-public static class NodeRecord
+internal static class NodeRecord
 {
     public static async Task<ClusterNode> ApplyAsync(
         ClusterConnection connection,
@@ -51,7 +51,7 @@ public static class NodeRecord
         var effect = colon > 0 ? text[(colon + 1)..] : string.Empty;
         if (effect is not ("NoSchedule" or "PreferNoSchedule" or "NoExecute"))
         {
-            throw new ClusterException(ClusterErrorKind.Invalid, "TaintInvalid", $"'{text}' is not a taint: write key[=value]:NoSchedule|PreferNoSchedule|NoExecute.", text);
+            throw new ClusterException(ClusterErrors.TaintInvalid, $"'{text}' is not a taint: write key[=value]:NoSchedule|PreferNoSchedule|NoExecute.", text);
         }
 
         var keyValue = text[..colon];

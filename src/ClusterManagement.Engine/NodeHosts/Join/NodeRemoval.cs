@@ -7,7 +7,7 @@ using k8s;
 namespace ClusterManagement.NodeHosts.Join;
 
 /// <summary>Takes a node out of the cluster: kubeadm reset on its host when reachable, then the Node and its access data are deleted.</summary>
-public sealed class NodeRemoval(ClusterConnection connection, NodeConnector connector, IOperationLog log)
+internal sealed class NodeRemoval(ClusterConnection connection, NodeConnector connector, IOperationLog log)
 {
     /// <summary>Refuses to remove the last control-plane node: the cluster would have none left.</summary>
     public async Task CheckNotLastControlPlaneAsync(ClusterNode node, CancellationToken cancellationToken)
@@ -28,8 +28,7 @@ public sealed class NodeRemoval(ClusterConnection connection, NodeConnector conn
 
         if (controlPlanes <= 1)
         {
-            throw new ClusterException(ClusterErrorKind.OperationFailed, "LastControlPlane",
-                $"{node.Name} is the cluster's last control-plane node; removing it would leave the cluster without one.", node.Name);
+            throw new ClusterException(ClusterErrors.ControlPlaneRemovalBlocked, $"{node.Name} is the cluster's last control-plane node; removing it would leave the cluster without one.", node.Name);
         }
     }
 
@@ -44,7 +43,7 @@ public sealed class NodeRemoval(ClusterConnection connection, NodeConnector conn
         {
             return await connector.ConnectAsync(node, cancellationToken).ConfigureAwait(false);
         }
-        catch (ClusterException e) when (e.Kind is ClusterErrorKind.Unreachable or ClusterErrorKind.Timeout || e.ErrorId == "SshCredentialMissing")
+        catch (ClusterException e) when (e.Kind is ClusterErrorKind.Unreachable or ClusterErrorKind.Timeout || e.Error == ClusterErrors.SshCredentialMissing)
         {
             log.Warning($"{node.Name}: the host will not be reset ({e.Message}); its kubelet may register the Node again until it is reset.");
             return null;

@@ -7,7 +7,7 @@ namespace ClusterManagement.NodeHosts.Packages;
 /// The node's package manager (apt or dnf): available and installed versions, pinned installs and
 /// holds. Waits for a package lock another run holds, but only for <see cref="LockWait"/>.
 /// </summary>
-public sealed class NodePackages(NodeShell shell, string node, PackageFamily family, IOperationLog log)
+internal sealed class NodePackages(NodeShell shell, string node, PackageFamily family, IOperationLog log)
 {
     public static readonly TimeSpan DefaultLockWait = TimeSpan.FromMinutes(2);
 
@@ -76,9 +76,9 @@ public sealed class NodePackages(NodeShell shell, string node, PackageFamily fam
         {
             result = await shell.SudoAsync(script, timeout + LockWait, cancellationToken).ConfigureAwait(false);
         }
-        catch (ClusterException e) when (e.ErrorId == "NodeConnectionLost")
+        catch (ClusterException e) when (e.Error == ClusterErrors.NodeConnectionLost)
         {
-            throw new ClusterException(e.Kind, e.ErrorId,
+            throw new ClusterException(e.Error,
                 $"The SSH connection to {node} was lost while installing {wanted}: the install may be half-done on the node; the next run completes an interrupted dpkg run (dpkg --configure -a) before installing. ({e.InnerException?.Message})",
                 node, e);
         }
@@ -92,15 +92,13 @@ public sealed class NodePackages(NodeShell shell, string node, PackageFamily fam
             {
                 var holders = await LockHoldersAsync(timeout, cancellationToken).ConfigureAwait(false);
                 throw new ClusterException(
-                    ClusterErrorKind.Timeout,
-                    "PackageLockBusy",
+                    ClusterErrors.PackageLockBusy,
                     $"The package lock on {node} stayed held by another run for {LockWait}; nothing was installed. Held by: {holders}\n{NodeShell.Tail(text, 3)}",
                     node);
             }
 
             throw new ClusterException(
-                ClusterErrorKind.OperationFailed,
-                "PackageInstallFailed",
+                ClusterErrors.PackageInstallFailed,
                 $"Installing {wanted} failed on {node}: {NodeShell.Tail(text)}",
                 node);
         }

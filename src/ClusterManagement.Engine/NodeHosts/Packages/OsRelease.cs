@@ -2,14 +2,14 @@ using ClusterManagement.Diagnostics;
 
 namespace ClusterManagement.NodeHosts.Packages;
 
-public enum PackageFamily
+internal enum PackageFamily
 {
     Apt,
     Dnf,
 }
 
 /// <summary>/etc/os-release, as systemd documents it (KEY=value, values optionally quoted, # comments).</summary>
-public sealed record OsRelease(string Id, string[] IdLike, string? VersionId, string? VersionCodename, string PrettyName)
+internal sealed record OsRelease(string Id, string[] IdLike, string? VersionId, string? VersionCodename, string PrettyName)
 {
     public static OsRelease Parse(string text)
     {
@@ -55,10 +55,7 @@ public sealed record OsRelease(string Id, string[] IdLike, string? VersionId, st
             return PackageFamily.Dnf;
         }
 
-        throw new ClusterException(
-            ClusterErrorKind.OperationFailed,
-            "UnsupportedOperatingSystem",
-            $"{node} runs {PrettyName} (ID={Id}); supported are the Debian/Ubuntu (apt) and RHEL (dnf) families.",
+        throw new ClusterException(ClusterErrors.OperatingSystemUnsupported, $"{node} runs {PrettyName} (ID={Id}); supported are the Debian/Ubuntu (apt) and RHEL (dnf) families.",
             node);
     }
 }

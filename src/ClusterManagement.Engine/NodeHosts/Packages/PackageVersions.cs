@@ -9,25 +9,25 @@ namespace ClusterManagement.NodeHosts.Packages;
 /// `apt-cache madison` recipes: "20.10" picks the newest 20.10.x, "27.5.1" the newest build of 27.5.1,
 /// and a full package version picks exactly that one.
 /// </summary>
-public static partial class PackageVersions
+internal static partial class PackageVersions
 {
     public const string Latest = "latest";
 
     /// <summary>A package name as dpkg and rpm allow it (letters, digits, "+-._", starting with a letter or digit).</summary>
     public static string RequirePackageName(string package) => PackageName().IsMatch(package)
         ? package
-        : throw new ClusterException(ClusterErrorKind.Invalid, "InvalidPackageName", $"'{NodeShell.Printable(package)}' is not a package name.", package);
+        : throw new ClusterException(ClusterErrors.PackageNameInvalid, $"'{NodeShell.Printable(package)}' is not a package name.", package);
 
     /// <summary>A package version as dpkg and rpm write them (letters, digits, ".+~:^_-", starting with a letter or digit).</summary>
     public static string RequireVersion(string version, string package, string node) => Version().IsMatch(version)
         ? version
-        : throw new ClusterException(ClusterErrorKind.Invalid, "InvalidPackageVersion", $"'{NodeShell.Printable(version)}' is not a version of {package} (on {node}): a version has letters, digits and \".+~:^_-\" only.", version);
+        : throw new ClusterException(ClusterErrors.PackageVersionInvalid, $"'{NodeShell.Printable(version)}' is not a version of {package} (on {node}): a version has letters, digits and \".+~:^_-\" only.", version);
 
     /// <summary>What a -*Version parameter takes: "latest", a prefix or a full version; checked before any host is contacted.</summary>
     public static string RequireVersionRequest(string requested, string parameter) =>
         string.Equals(requested, Latest, StringComparison.OrdinalIgnoreCase) || Version().IsMatch(requested)
             ? requested
-            : throw new ClusterException(ClusterErrorKind.Invalid, "InvalidPackageVersion", $"-{parameter}: '{NodeShell.Printable(requested)}' is neither \"latest\" nor a version (letters, digits and \".+~:^_-\", such as 27.5 or 5:27.5.1-1~debian.12~bookworm).", requested);
+            : throw new ClusterException(ClusterErrors.PackageVersionInvalid, $"-{parameter}: '{NodeShell.Printable(requested)}' is neither \"latest\" nor a version (letters, digits and \".+~:^_-\", such as 27.5 or 5:27.5.1-1~debian.12~bookworm).", requested);
 
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9+._-]*\z")]
     private static partial Regex PackageName();
@@ -102,10 +102,7 @@ public static partial class PackageVersions
     {
         if (available.Count == 0)
         {
-            throw new ClusterException(
-                ClusterErrorKind.NotFound,
-                "PackageNotAvailable",
-                $"No version of {package} is available on {node}: its package sources do not offer it.",
+            throw new ClusterException(ClusterErrors.PackageNotAvailable, $"No version of {package} is available on {node}: its package sources do not offer it.",
                 node);
         }
 
@@ -118,10 +115,7 @@ public static partial class PackageVersions
 
         return available.FirstOrDefault(v => Matches(requested, v)) is { } chosen
             ? RequireVersion(chosen, package, node)
-            : throw new ClusterException(
-                ClusterErrorKind.NotFound,
-                "PackageVersionNotAvailable",
-                $"{package} {requested} is not available on {node}. Available: {string.Join(", ", available)}.",
+            : throw new ClusterException(ClusterErrors.PackageVersionNotAvailable, $"{package} {requested} is not available on {node}. Available: {string.Join(", ", available)}.",
                 node);
     }
 }

@@ -10,22 +10,21 @@ namespace ClusterManagement.NodeHosts.Rollout;
 
 /// <summary>One node's part of a rollout, decided before anything changes.</summary>
 /// <param name="LegacyListener">The node still has the TCP listener drop-in of earlier module versions, which the upgrade removes.</param>
-public sealed record EngineUpgradeItem(ClusterNode Node, NodeEndpoint Endpoint, ResolvedEngine Target, string From, bool NeedsChange, bool LegacyListener)
+internal sealed record EngineUpgradeItem(ClusterNode Node, NodeEndpoint Endpoint, ResolvedEngine Target, string From, bool NeedsChange, bool LegacyListener)
 {
     public string To => string.Join(", ", Target.Versions.Where(v => v.Key != "docker-ce-cli").Select(v => $"{v.Key} {v.Value}"));
 }
 
 /// <summary>How a node is taken out of service for its upgrade: drained (kubectl drain's options), or only cordoned when Drain is null.</summary>
 /// <param name="Timeout">Per node, for the whole cycle: the drain gets what is left of it after the cordon, the engine work what the drain left.</param>
-public sealed record EngineUpgradeOptions(DrainOptions? Drain, TimeSpan Timeout);
+internal sealed record EngineUpgradeOptions(DrainOptions? Drain, TimeSpan Timeout);
 
 /// <summary>The rollout as prepared: the nodes it takes through the cycle, and those SSH could not reach, each with its Failed result.</summary>
-public sealed record EngineRolloutPlan(IReadOnlyList<EngineUpgradeItem> Items, IReadOnlyList<NodeDockerUpgrade> Unreachable)
+internal sealed record EngineRolloutPlan(IReadOnlyList<EngineUpgradeItem> Items, IReadOnlyList<NodeDockerUpgrade> Unreachable)
 {
     /// <summary>The error a rollout that left nodes out ends with once every other node is done; null when it left none out.</summary>
     public ClusterException? UnreachableError() => Unreachable.Count == 0 ? null : new ClusterException(
-        ClusterErrorKind.Unreachable,
-        "NodeUnreachable",
+        ClusterErrors.NodeUnreachable,
         $"The rollout left out {Unreachable.Count} node(s) it could not reach over SSH and changed nothing on them: " + string.Join("; ", Unreachable.Select(u => u.Error)),
         string.Join(", ", Unreachable.Select(u => u.Node)));
 }
@@ -36,7 +35,7 @@ public sealed record EngineRolloutPlan(IReadOnlyList<EngineUpgradeItem> Items, I
 /// cordoned and drained, upgraded, restarted, verified through the Engine API and uncordoned. A node that
 /// fails stays cordoned and its error says so.
 /// </summary>
-public sealed class EngineRollout(ClusterConnection connection, NodeConnector connector, EngineUpgradeOptions options, IOperationLog log)
+internal sealed class EngineRollout(ClusterConnection connection, NodeConnector connector, EngineUpgradeOptions options, IOperationLog log)
     : IRolloutWork<EngineUpgradeItem, NodeDockerUpgrade>
 {
     /// <summary>
@@ -93,7 +92,7 @@ public sealed class EngineRollout(ClusterConnection connection, NodeConnector co
                 {
                     items[i] = await PrepareAsync(nodes[i], target, refreshLists: true, token).ConfigureAwait(false);
                 }
-                catch (ClusterException e) when (e.ErrorId == "NodeUnreachable")
+                catch (ClusterException e) when (e.Error == ClusterErrors.NodeUnreachable)
                 {
                     unreachable[i] = new NodeDockerUpgrade
                     {
@@ -139,7 +138,7 @@ public sealed class EngineRollout(ClusterConnection connection, NodeConnector co
         catch (ClusterException e) when (e.Kind is ClusterErrorKind.Unreachable or ClusterErrorKind.Timeout or ClusterErrorKind.ServerError)
         {
             // A request the server may have applied before its answer was lost: the node may be cordoned.
-            throw new ClusterException(e.Kind, e.ErrorId,
+            throw new ClusterException(e.Error,
                 $"{e.Message}\n{name}: nothing was changed on the host; the API server failed while taking the node out of service, so it may be left cordoned: {RerunAdvice}", name, e);
         }
 
@@ -166,7 +165,7 @@ public sealed class EngineRollout(ClusterConnection connection, NodeConnector co
         }
         catch (ClusterException e)
         {
-            throw new ClusterException(e.Kind, e.ErrorId, $"{e.Message}\n{name} stays cordoned; fix the engine, then {RerunAdvice}", name, e);
+            throw new ClusterException(e.Error, $"{e.Message}\n{name} stays cordoned; fix the engine, then {RerunAdvice}", name, e);
         }
 
         // Only the holder of the mark uncordons, decided now on a fresh read: see SetUnschedulableAsync.
@@ -177,7 +176,7 @@ public sealed class EngineRollout(ClusterConnection connection, NodeConnector co
         }
         catch (ClusterException e)
         {
-            throw new ClusterException(e.Kind, e.ErrorId,
+            throw new ClusterException(e.Error,
                 $"{e.Message}\n{name}: the engine was upgraded and verified, but the node could not be uncordoned and stays cordoned: {RerunAdvice}", name, e);
         }
 
@@ -195,7 +194,7 @@ public sealed class EngineRollout(ClusterConnection connection, NodeConnector co
         options.Timeout - clock.Elapsed is { } left && left > TimeSpan.Zero ? left : throw TimedOut(name);
 
     private ClusterException TimedOut(string name) =>
-        new(ClusterErrorKind.Timeout, "EngineUpgradeTimeout", $"The engine upgrade of {name} did not finish within {options.Timeout}; the node stays cordoned.", name);
+        new(ClusterErrors.EngineUpgradeTimeout, $"The engine upgrade of {name} did not finish within {options.Timeout}; the node stays cordoned.", name);
 
     private static NodeDockerUpgrade Result(EngineUpgradeItem item, int batch, bool drained, TimeSpan duration, NodeDockerUpgradeStatus status, string? error = null) => new()
     {

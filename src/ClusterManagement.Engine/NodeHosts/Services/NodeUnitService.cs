@@ -4,7 +4,7 @@ using ClusterManagement.NodeHosts.Ssh;
 
 namespace ClusterManagement.NodeHosts.Services;
 
-public enum UnitAction
+internal enum UnitAction
 {
     Start,
     Stop,
@@ -12,7 +12,7 @@ public enum UnitAction
 }
 
 /// <summary>systemd units on a node host, over its SSH connection.</summary>
-public static partial class NodeUnitService
+internal static partial class NodeUnitService
 {
     public static readonly string[] DefaultUnits = ["kubelet", "docker", "containerd"];
 
@@ -24,7 +24,7 @@ public static partial class NodeUnitService
         var result = await shell.RunAsync(ShowCommand(units), timeout, cancellationToken).ConfigureAwait(false);
         if (!result.Succeeded)
         {
-            throw new ClusterException(ClusterErrorKind.OperationFailed, "SystemctlFailed", $"systemctl show failed on {shell.Target}: {NodeShell.Tail(result.Error)}", node);
+            throw new ClusterException(ClusterErrors.SystemctlFailed, $"systemctl show failed on {shell.Target}: {NodeShell.Tail(result.Error)}", node);
         }
 
         return SystemctlShow.Parse(node, result.Output);
@@ -37,7 +37,7 @@ public static partial class NodeUnitService
         var current = (await GetAsync(shell, node, [unit], timeout, cancellationToken).ConfigureAwait(false)).Single();
         if (current.LoadState == "not-found")
         {
-            throw new ClusterException(ClusterErrorKind.NotFound, "NodeServiceNotFound", $"There is no systemd unit {file} on {node}.", node);
+            throw new ClusterException(ClusterErrors.NodeServiceNotFound, $"There is no systemd unit {file} on {node}.", node);
         }
 
         // reset-failed first: units such as docker.service refuse rapid restarts once their start limit is hit.
@@ -45,10 +45,7 @@ public static partial class NodeUnitService
         if (!result.Succeeded)
         {
             var journal = await JournalAsync(shell, unit, 15, timeout, cancellationToken).ConfigureAwait(false);
-            throw new ClusterException(
-                ClusterErrorKind.OperationFailed,
-                "NodeServiceFailed",
-                $"systemctl {verb} {file} failed on {node}: {NodeShell.Tail(result.Error)}\nLast journal lines of {file}:\n{journal}",
+            throw new ClusterException(ClusterErrors.NodeServiceFailed, $"systemctl {verb} {file} failed on {node}: {NodeShell.Tail(result.Error)}\nLast journal lines of {file}:\n{journal}",
                 node);
         }
 
@@ -94,10 +91,7 @@ public static partial class NodeUnitService
         var file = unit.Contains('.', StringComparison.Ordinal) ? unit : unit + ".service";
         if (file.Length > 255 || !UnitName().IsMatch(file))
         {
-            throw new ClusterException(
-                ClusterErrorKind.Invalid,
-                "InvalidServiceName",
-                $"'{NodeShell.Printable(unit)}' is not a systemd unit name: letters, digits and ':-_.\\@' only, at most 255 characters with the unit type (such as kubelet or docker.service).",
+            throw new ClusterException(ClusterErrors.ServiceNameInvalid, $"'{NodeShell.Printable(unit)}' is not a systemd unit name: letters, digits and ':-_.\\@' only, at most 255 characters with the unit type (such as kubelet or docker.service).",
                 unit);
         }
 

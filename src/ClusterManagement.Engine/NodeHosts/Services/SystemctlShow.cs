@@ -3,7 +3,7 @@ using System.Globalization;
 namespace ClusterManagement.NodeHosts.Services;
 
 /// <summary>Parses `systemctl show --timestamp=unix -p ...` output: one KEY=VALUE block per unit, blank-line separated.</summary>
-public static class SystemctlShow
+internal static class SystemctlShow
 {
     public const string Properties = "Id,Description,LoadState,ActiveState,SubState,UnitFileState,MainPID,StateChangeTimestamp";
 

@@ -3,7 +3,7 @@ using ClusterManagement.Diagnostics;
 namespace ClusterManagement.NodeHosts.Ssh;
 
 /// <summary>What the policy decided about a presented host key.</summary>
-public enum HostKeyVerdict
+internal enum HostKeyVerdict
 {
     /// <summary>known_hosts already holds this key for the host.</summary>
     Known,
@@ -24,7 +24,7 @@ public enum HostKeyVerdict
 /// not verified: a host under @cert-authority is refused until its plain key is recorded, never
 /// trusted some other way.
 /// </summary>
-public sealed class HostKeyPolicy(KnownHosts knownHosts, bool acceptNewHostKey, string? recordedFingerprint)
+internal sealed class HostKeyPolicy(KnownHosts knownHosts, bool acceptNewHostKey, string? recordedFingerprint)
 {
     public HostKeyVerdict Verify(string host, int port, string keyType, byte[] presentedKey)
     {
@@ -32,10 +32,7 @@ public sealed class HostKeyPolicy(KnownHosts knownHosts, bool acceptNewHostKey, 
         var entries = knownHosts.Lookup(host, port);
         if (entries.Revoked.FirstOrDefault(r => r.Key.Blob.AsSpan().SequenceEqual(presentedKey)) is { } revoked)
         {
-            throw new ClusterException(
-                ClusterErrorKind.OperationFailed,
-                "HostKeyRevoked",
-                $"The host key of {KnownHosts.HostPattern(host, port)} ({presented}, {keyType}) is REVOKED by line {revoked.Line} of {knownHosts.Path} (@revoked). " +
+            throw new ClusterException(ClusterErrors.HostKeyRevoked, $"The host key of {KnownHosts.HostPattern(host, port)} ({presented}, {keyType}) is REVOKED by line {revoked.Line} of {knownHosts.Path} (@revoked). " +
                 "A revoked key is never accepted, whatever else the file or the Node says: give the host a new key and record that one.",
                 host);
         }
@@ -48,10 +45,7 @@ public sealed class HostKeyPolicy(KnownHosts knownHosts, bool acceptNewHostKey, 
 
         if (known.Count > 0)
         {
-            throw new ClusterException(
-                ClusterErrorKind.OperationFailed,
-                "HostKeyChanged",
-                $"The host key of {KnownHosts.HostPattern(host, port)} has CHANGED: expected {string.Join(" or ", known.Select(k => $"{k.Fingerprint} ({k.KeyType})"))}, " +
+            throw new ClusterException(ClusterErrors.HostKeyChanged, $"The host key of {KnownHosts.HostPattern(host, port)} has CHANGED: expected {string.Join(" or ", known.Select(k => $"{k.Fingerprint} ({k.KeyType})"))}, " +
                 $"presented {presented} ({keyType}). Someone may be intercepting the connection, or the host was reinstalled. " +
                 $"If the change is expected, remove the old entry from {knownHosts.Path} (ssh-keygen -R \"{KnownHosts.HostPattern(host, port)}\").",
                 host);
@@ -62,10 +56,7 @@ public sealed class HostKeyPolicy(KnownHosts knownHosts, bool acceptNewHostKey, 
             // Trusting the plain key here, on first use or from the Node, would bypass the certificate
             // authority the admin chose for this host.
             var pattern = KnownHosts.HostPattern(host, port);
-            throw new ClusterException(
-                ClusterErrorKind.OperationFailed,
-                "HostCertificateUnsupported",
-                $"{pattern} is covered by @cert-authority on line {string.Join(", ", entries.Authorities.Select(a => a.Line))} of {knownHosts.Path}, but the module does not verify host certificates: " +
+            throw new ClusterException(ClusterErrors.HostCertificateUnsupported, $"{pattern} is covered by @cert-authority on line {string.Join(", ", entries.Authorities.Select(a => a.Line))} of {knownHosts.Path}, but the module does not verify host certificates: " +
                 $"it checks plain host keys only, and the host presented {presented} ({keyType}). If that is the host's key (ssh-keygen -lf /etc/ssh/ssh_host_{keyType.Replace("ssh-", string.Empty)}_key.pub on the host), " +
                 $"add this line to {knownHosts.Path} and run again: {pattern} {keyType} {Convert.ToBase64String(presentedKey)}",
                 host);
@@ -75,10 +66,7 @@ public sealed class HostKeyPolicy(KnownHosts knownHosts, bool acceptNewHostKey, 
         {
             if (!SshFingerprint.Matches(recordedFingerprint, presentedKey))
             {
-                throw new ClusterException(
-                    ClusterErrorKind.OperationFailed,
-                    "HostKeyChanged",
-                    $"The host key of {KnownHosts.HostPattern(host, port)} does not match the one recorded in kube-system/clustermanagement-node-access: expected {SshFingerprint.Normalize(recordedFingerprint)}, presented {presented} ({keyType}).",
+                throw new ClusterException(ClusterErrors.HostKeyChanged, $"The host key of {KnownHosts.HostPattern(host, port)} does not match the one recorded in kube-system/clustermanagement-node-access: expected {SshFingerprint.Normalize(recordedFingerprint)}, presented {presented} ({keyType}).",
                     host);
             }
 
@@ -92,10 +80,7 @@ public sealed class HostKeyPolicy(KnownHosts knownHosts, bool acceptNewHostKey, 
             return HostKeyVerdict.AcceptedNew;
         }
 
-        throw new ClusterException(
-            ClusterErrorKind.OperationFailed,
-            "HostKeyUnknown",
-            $"The host key of {KnownHosts.HostPattern(host, port)} is not known ({presented}, {keyType}). Check it out of band " +
+        throw new ClusterException(ClusterErrors.HostKeyUnknown, $"The host key of {KnownHosts.HostPattern(host, port)} is not known ({presented}, {keyType}). Check it out of band " +
             $"(ssh-keygen -lf /etc/ssh/ssh_host_{keyType.Replace("ssh-", string.Empty)}_key.pub on the host), then run again with -AcceptNewHostKey to trust and record it in {knownHosts.Path}.",
             host);
     }

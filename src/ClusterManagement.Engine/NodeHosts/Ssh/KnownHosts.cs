@@ -6,19 +6,19 @@ using ClusterManagement.Diagnostics;
 namespace ClusterManagement.NodeHosts.Ssh;
 
 /// <summary>One host key from a known_hosts file.</summary>
-public sealed record KnownHostKey(string KeyType, byte[] Blob)
+internal sealed record KnownHostKey(string KeyType, byte[] Blob)
 {
     public string Fingerprint => SshFingerprint.Of(Blob);
 }
 
 /// <summary>A marked known_hosts line (@revoked, @cert-authority) that applies to a host, with where it is.</summary>
-public sealed record MarkedHostKey(int Line, KnownHostKey Key);
+internal sealed record MarkedHostKey(int Line, KnownHostKey Key);
 
 /// <summary>
 /// What known_hosts says about one host: its plain keys, the keys revoked for it, and the certificate
 /// authorities trusted for it.
 /// </summary>
-public sealed record KnownHostEntries(IReadOnlyList<KnownHostKey> Keys, IReadOnlyList<MarkedHostKey> Revoked, IReadOnlyList<MarkedHostKey> Authorities);
+internal sealed record KnownHostEntries(IReadOnlyList<KnownHostKey> Keys, IReadOnlyList<MarkedHostKey> Revoked, IReadOnlyList<MarkedHostKey> Authorities);
 
 /// <summary>
 /// An OpenSSH known_hosts file: plain and hashed (<c>|1|salt|hash</c>) host patterns, <c>[host]:port</c>
@@ -26,7 +26,7 @@ public sealed record KnownHostEntries(IReadOnlyList<KnownHostKey> Keys, IReadOnl
 /// @cert-authority markers. New keys are appended in OpenSSH's own format, so the same file serves
 /// ssh and this module.
 /// </summary>
-public sealed class KnownHosts(string path, TimeSpan? lockWait = null)
+internal sealed class KnownHosts(string path, TimeSpan? lockWait = null)
 {
     /// <summary>
     /// How long a read or write waits for the file. It is read inside SSH.NET's host-key callback,
@@ -182,10 +182,7 @@ public sealed class KnownHosts(string path, TimeSpan? lockWait = null)
         }
     }
 
-    private ClusterException Busy(Exception? error = null) => new(
-        ClusterErrorKind.OperationFailed,
-        "KnownHostsLocked",
-        $"{Path} stayed locked for {lockWait.TotalSeconds:0.#} s by another program or run, so the host key could not be checked.{(error is null ? string.Empty : " " + error.Message)}",
+    private ClusterException Busy(Exception? error = null) => new(ClusterErrors.KnownHostsLocked, $"{Path} stayed locked for {lockWait.TotalSeconds:0.#} s by another program or run, so the host key could not be checked.{(error is null ? string.Empty : " " + error.Message)}",
         Path,
         error);
 

@@ -14,7 +14,7 @@ namespace ClusterManagement.NodeHosts.Ssh;
 /// (commands, file reads, tunnels) runs over the connection whose host key the policy accepted:
 /// SSH.NET trusts any key unless told otherwise, so a second client would be a second, unchecked door.
 /// </summary>
-public sealed class NodeShell : IDisposable
+internal sealed class NodeShell : IDisposable
 {
     private readonly SshClient client;
 
@@ -78,8 +78,7 @@ public sealed class NodeShell : IDisposable
             {
                 // Anything that keeps the key from being checked or recorded refuses the host: an
                 // exception escaping this handler would leave the trust decision to the library.
-                rejected = error as ClusterException ?? new ClusterException(
-                    ClusterErrorKind.OperationFailed, "KnownHostsUnavailable", $"The host key of {target} could not be checked against known_hosts: {error.Message}", target.Host, error);
+                rejected = error as ClusterException ?? new ClusterException(ClusterErrors.KnownHostsUnavailable, $"The host key of {target} could not be checked against known_hosts: {error.Message}", target.Host, error);
                 e.CanTrust = false;
             }
         };
@@ -142,16 +141,13 @@ public sealed class NodeShell : IDisposable
                 catch (IOException e)
                 {
                     // A full local disk is not an SSH failure, which is what an IOException here would be taken for.
-                    throw new ClusterException(ClusterErrorKind.OperationFailed, "LocalWriteFailed", $"Writing {remotePath} from {Target} to a local file failed: {e.Message}", Target.Host, e);
+                    throw new ClusterException(ClusterErrors.LocalWriteFailed, $"Writing {remotePath} from {Target} to a local file failed: {e.Message}", Target.Host, e);
                 }
             }
         }, cancellationToken).ConfigureAwait(false);
         if (ssh.ExitStatus != 0)
         {
-            throw new ClusterException(
-                ClusterErrorKind.OperationFailed,
-                "NodeCommandFailed",
-                $"Reading {remotePath} failed on {Target} (exit code {ssh.ExitStatus?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? ssh.ExitSignal ?? "none"}): {Tail(ssh.Error)}",
+            throw new ClusterException(ClusterErrors.NodeCommandFailed, $"Reading {remotePath} failed on {Target} (exit code {ssh.ExitStatus?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? ssh.ExitSignal ?? "none"}): {Tail(ssh.Error)}",
                 Target.Host);
         }
 
@@ -196,8 +192,7 @@ public sealed class NodeShell : IDisposable
     /// names the command, so the caller can say what may be half-done.
     /// </summary>
     private ClusterException ConnectionLost(string command, Exception e) => new(
-        ClusterErrorKind.Unreachable,
-        "NodeConnectionLost",
+        ClusterErrors.NodeConnectionLost,
         $"The SSH connection to {Target} was lost while running '{FirstLine(command)}': {e.Message}",
         Target.Host,
         e);
@@ -213,10 +208,7 @@ public sealed class NodeShell : IDisposable
         var result = await RunAsync($"sudo -n timeout -k 5 {seconds} sh -c " + Quote(script), timeout + CancelGrace + CancelGrace, cancellationToken, standardInput).ConfigureAwait(false);
         if (result.ExitCode != 0 && result.Error.Contains("a password is required", StringComparison.Ordinal))
         {
-            throw new ClusterException(
-                ClusterErrorKind.Forbidden,
-                "SudoPasswordRequired",
-                $"sudo on {Target} asks for a password. The module runs sudo -n and never answers prompts: give {Target.User} NOPASSWD sudo for the commands it needs.",
+            throw new ClusterException(ClusterErrors.SudoPasswordRequired, $"sudo on {Target} asks for a password. The module runs sudo -n and never answers prompts: give {Target.User} NOPASSWD sudo for the commands it needs.",
                 Target.Host);
         }
 
@@ -229,10 +221,7 @@ public sealed class NodeShell : IDisposable
         return result;
     }
 
-    private ClusterException CommandTimedOut(string command, TimeSpan timeout) => new(
-        ClusterErrorKind.Timeout,
-        "NodeCommandTimeout",
-        $"'{FirstLine(command)}' on {Target} did not finish within {timeout}.",
+    private ClusterException CommandTimedOut(string command, TimeSpan timeout) => new(ClusterErrors.NodeCommandTimeout, $"'{FirstLine(command)}' on {Target} did not finish within {timeout}.",
         Target.Host);
 
     /// <summary>Runs a script as root and fails with its own error output when it fails.</summary>
@@ -241,10 +230,7 @@ public sealed class NodeShell : IDisposable
         var result = await SudoAsync(script, timeout, cancellationToken, standardInput).ConfigureAwait(false);
         if (!result.Succeeded)
         {
-            throw new ClusterException(
-                ClusterErrorKind.OperationFailed,
-                "NodeCommandFailed",
-                $"{what} failed on {Target} (exit code {result.ExitCode}): {Tail(result.Error.Length > 0 ? result.Error : result.Output)}",
+            throw new ClusterException(ClusterErrors.NodeCommandFailed, $"{what} failed on {Target} (exit code {result.ExitCode}): {Tail(result.Error.Length > 0 ? result.Error : result.Output)}",
                 Target.Host);
         }
 
@@ -337,10 +323,7 @@ public sealed class NodeShell : IDisposable
             catch (Exception e) when (e is SshException or IOException or UnauthorizedAccessException)
             {
                 // The key's content never goes into the message, only its path.
-                throw new ClusterException(
-                    ClusterErrorKind.ConfigurationInvalid,
-                    "SshKeyUnreadable",
-                    $"The SSH private key '{credential.KeyPath}' cannot be used: {e.Message}",
+                throw new ClusterException(ClusterErrors.SshKeyUnreadable, $"The SSH private key '{credential.KeyPath}' cannot be used: {e.Message}",
                     credential.KeyPath,
                     e);
             }
@@ -353,10 +336,7 @@ public sealed class NodeShell : IDisposable
 
         if (methods.Count == 0)
         {
-            throw new ClusterException(
-                ClusterErrorKind.ConfigurationInvalid,
-                "SshCredentialMissing",
-                $"No SSH credential for {target}: pass -SshKeyPath or -Credential, or set ${SshCredential.KeyPathVariable}.");
+            throw new ClusterException(ClusterErrors.SshCredentialMissing, $"No SSH credential for {target}: pass -SshKeyPath or -Credential, or set ${SshCredential.KeyPathVariable}.");
         }
 
         return [.. methods];
@@ -364,12 +344,9 @@ public sealed class NodeShell : IDisposable
 
     private static ClusterException Translate(Exception e, SshTarget target, TimeSpan timeout) => e switch
     {
-        SshAuthenticationException => new ClusterException(
-            ClusterErrorKind.Unauthorized, "SshAuthenticationFailed", $"{target} did not accept the SSH credential: {e.Message}", target.Host, e),
-        SshOperationTimeoutException or OperationCanceledException => new ClusterException(
-            ClusterErrorKind.Timeout, "NodeUnreachable", $"{target} did not answer SSH within {timeout}.", target.Host, e),
-        SocketException or SshConnectionException or IOException => new ClusterException(
-            ClusterErrorKind.Unreachable, "NodeUnreachable", $"Cannot reach {target} over SSH: {e.Message}", target.Host, e),
-        _ => new ClusterException(ClusterErrorKind.OperationFailed, "SshFailed", $"SSH to {target} failed: {e.Message}", target.Host, e),
+        SshAuthenticationException => new ClusterException(ClusterErrors.SshAuthenticationFailed, $"{target} did not accept the SSH credential: {e.Message}", target.Host, e),
+        SshOperationTimeoutException or OperationCanceledException => new ClusterException(ClusterErrors.NodeResponseTimeout, $"{target} did not answer SSH within {timeout}.", target.Host, e),
+        SocketException or SshConnectionException or IOException => new ClusterException(ClusterErrors.NodeUnreachable, $"Cannot reach {target} over SSH: {e.Message}", target.Host, e),
+        _ => new ClusterException(ClusterErrors.SshFailed, $"SSH to {target} failed: {e.Message}", target.Host, e),
     };
 }

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace ClusterManagement.NodeHosts.Ssh;
 
 /// <summary>Host key fingerprints as OpenSSH prints them (<c>ssh-keygen -lf</c>): SHA256:base64, unpadded.</summary>
-public static class SshFingerprint
+internal static class SshFingerprint
 {
     public static string Of(byte[] publicKeyBlob) => "SHA256:" + Convert.ToBase64String(SHA256.HashData(publicKeyBlob)).TrimEnd('=');
 

@@ -1,7 +1,7 @@
 namespace ClusterManagement.NodeHosts.Ssh;
 
 /// <summary>Where a node's SSH server is and whom to log in as.</summary>
-public sealed record SshTarget(string Host, int Port, string User)
+internal sealed record SshTarget(string Host, int Port, string User)
 {
     public override string ToString() => $"{User}@{KnownHosts.HostPattern(Host, Port)}";
 }
@@ -10,7 +10,7 @@ public sealed record SshTarget(string Host, int Port, string User)
 /// How to authenticate. Secrets stay in memory only; nothing here is ever written to an output
 /// stream or a log.
 /// </summary>
-public sealed record SshCredential(string? KeyPath, string? KeyPassphrase = null, string? Password = null)
+internal sealed record SshCredential(string? KeyPath, string? KeyPassphrase = null, string? Password = null)
 {
     /// <summary>Environment variables for pipelines, where secrets arrive through `env:`.</summary>
     public const string UserVariable = "CLUSTERMANAGEMENT_SSH_USER";
@@ -20,7 +20,7 @@ public sealed record SshCredential(string? KeyPath, string? KeyPassphrase = null
     public override string ToString() => KeyPath is null ? "password" : $"key {KeyPath}";
 }
 
-public sealed record CommandResult(int ExitCode, string Output, string Error)
+internal sealed record CommandResult(int ExitCode, string Output, string Error)
 {
     public bool Succeeded => ExitCode == 0;
 }
