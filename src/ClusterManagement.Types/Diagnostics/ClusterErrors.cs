@@ -39,7 +39,6 @@ public static class ClusterErrors
     public static readonly ClusterError AppRolloutWaitInterrupted = new(nameof(AppRolloutWaitInterrupted), ClusterErrorKind.Unreachable);
     public static readonly ClusterError ContainerWithImageMap = new(nameof(ContainerWithImageMap), ClusterErrorKind.InvalidArgument);
     public static readonly ClusterError ImageMissing = new(nameof(ImageMissing), ClusterErrorKind.InvalidArgument);
-    public static readonly ClusterError ImageNotRecognized = new(nameof(ImageNotRecognized), ClusterErrorKind.InvalidArgument);
     public static readonly ClusterError ImageReferenceInvalid = new(nameof(ImageReferenceInvalid), ClusterErrorKind.Invalid);
     public static readonly ClusterError ReplicaCountInvalid = new(nameof(ReplicaCountInvalid), ClusterErrorKind.Invalid);
 
