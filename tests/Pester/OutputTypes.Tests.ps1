@@ -1,7 +1,8 @@
 # How every output type reaches people and the next pipeline step. As JSON (steps hand results on):
 # whole with ConvertTo-Json -Depth 4 (no cycles, nothing cut off), without SDK objects, timestamps in
-# ISO 8601 UTC. In a console: its default table view fits 120 columns without losing a column or
-# cutting a typical value short.
+# ISO 8601 UTC, enums by name. In a console: a default table that reads at 80 columns (no header wrapped
+# letter by letter, no value cut short) and a list view for Format-List and mixed output, with every
+# column labelled by a property name so that Format-Table <Label> works.
 BeforeDiscovery {
     # One row per output type: a command that produces real instances from the sandbox.
     $samples = @(
@@ -71,19 +72,32 @@ BeforeAll {
     $cluster = Start-SuiteCluster -Workers 3 -ExtraArgument '--sample-app'
     $env:KUBECONFIG = $cluster.KubeConfig
 
-    function Get-TableView {
-        <# The table views of the module's format files: the type each is for and its column labels, in order. #>
+    function Get-FormatView {
+        <# Every view of the module's format files: its type, name, control (Table or List) and labels, in order. #>
         param([string] $FormatsPath)
         foreach ($file in Get-ChildItem $FormatsPath -Filter '*.Format.ps1xml') {
-            foreach ($view in ([xml] (Get-Content $file.FullName -Raw)).Configuration.ViewDefinitions.View | Where-Object { $_['TableControl'] }) {
-                $items = @($view.TableControl.TableRowEntries.TableRowEntry.TableColumnItems.TableColumnItem)
-                $headers = @($view.TableControl.TableHeaders.TableColumnHeader)
-                $labels = for ($i = 0; $i -lt $items.Count; $i++) {
-                    if ($headers.Count -gt $i -and $headers[$i]['Label']) { $headers[$i].Label } else { $items[$i].PropertyName }
+            foreach ($view in ([xml] (Get-Content $file.FullName -Raw)).Configuration.ViewDefinitions.View) {
+                if ($view['TableControl']) {
+                    $items = @($view.TableControl.TableRowEntries.TableRowEntry.TableColumnItems.TableColumnItem)
+                    $headers = @($view.TableControl.TableHeaders.TableColumnHeader)
+                    $labels = for ($i = 0; $i -lt $items.Count; $i++) {
+                        if ($headers.Count -gt $i -and $headers[$i]['Label']) { $headers[$i].Label } else { $items[$i].PropertyName }
+                    }
+                    $control = 'Table'
+                } else {
+                    $labels = foreach ($item in $view.ListControl.ListEntries.ListEntry.ListItems.ListItem) { $item['Label'] ? $item.Label : $item.PropertyName }
+                    $control = 'List'
                 }
-                [pscustomobject]@{ TypeName = [string] $view.ViewSelectedBy.TypeName; Labels = @($labels) }
+                [pscustomobject]@{ TypeName = [string] $view.ViewSelectedBy.TypeName; Name = $view.Name; Control = $control; Labels = @($labels) }
             }
         }
+    }
+
+    function Get-TableHeader {
+        <# The header line of a rendered table: the line above the dashes (a grouped view starts with its group line). #>
+        param([string] $Text)
+        $lines = @($Text -split '\r?\n' | Where-Object { $_.Trim() })
+        $lines[[array]::FindIndex($lines, [Predicate[string]] { param($l) $l -match '^-+(\s+-+)*\s*$' }) - 1]
     }
 
     function Get-UnfitMember {
@@ -126,7 +140,8 @@ BeforeAll {
         }
     }
 
-    $tableViews = Get-TableView (Join-Path (Get-ModuleUnderTest) 'Formats')
+    $formatViews = @(Get-FormatView (Join-Path (Get-ModuleUnderTest) 'Formats'))
+    $tableViews = @($formatViews | Where-Object Control -eq 'Table')
 }
 
 AfterAll {
@@ -137,7 +152,8 @@ AfterAll {
 Describe '<Type> as JSON and in a console' -ForEach $samples {
     BeforeAll {
         $objects = @(& $Produce | Where-Object { $_.GetType().FullName -eq $Type })
-        $view = $tableViews | Where-Object TypeName -eq $Type | Select-Object -First 1
+        $view = $tableViews | Where-Object TypeName -eq $Type | Where-Object Name -ne 'Wide' | Select-Object -First 1
+        $wide = $tableViews | Where-Object TypeName -eq $Type | Where-Object Name -eq 'Wide'
     }
 
     It 'has a sample from the sandbox' {
@@ -170,22 +186,61 @@ Describe '<Type> as JSON and in a console' -ForEach $samples {
         if ([datetime] -in $objects[0].GetType().GetProperties().PropertyType) { $checked | Should -BeGreaterThan 0 }
     }
 
-    It 'shows every column of its default table view, no value cut short' {
-        if (-not $view) {
-            $objects | Format-List | Out-String -Width 120 | Should -Not -Match '…' -Because "$Type shows as a list"
-            return
+    It 'writes its enums by name' {
+        $json = $objects[0] | ConvertTo-Json -Depth 4 | ConvertFrom-Json
+        foreach ($property in $objects[0].GetType().GetProperties() | Where-Object { ([Nullable]::GetUnderlyingType($_.PropertyType) ?? $_.PropertyType).IsEnum }) {
+            $value = $property.GetValue($objects[0])
+            if ($null -ne $value) { $json.($property.Name) | Should -BeExactly $value.ToString() -Because "$Type.$($property.Name) is an enum" }
         }
-        $text = $objects | Select-Object -First 10 | Format-Table | Out-String -Width 120
-        $lines = @($text -split '\r?\n' | Where-Object { $_.Trim() })
-        # The header is the line above the dashes (a grouped view starts with its group line).
-        $header = $lines[[array]::FindIndex($lines, [Predicate[string]] { param($l) $l -match '^-+(\s+-+)*\s*$' }) - 1]
-        foreach ($label in $view.Labels) { $header | Should -Match "(^|\s)$([regex]::Escape($label))(\s|$)" -Because "column $label must fit in 120 columns:`n$text" }
+    }
+
+    It 'has a table view and a list view' {
+        $formatViews | Where-Object { $_.TypeName -eq $Type -and $_.Control -eq 'Table' } | Should -Not -BeNullOrEmpty
+        $formatViews | Where-Object { $_.TypeName -eq $Type -and $_.Control -eq 'List' } | Should -Not -BeNullOrEmpty
+    }
+
+    It 'reads at <_> columns: every column of the default table, no header wrapped, no value cut short' -ForEach 80, 160 {
+        $width = $_
+        $text = $objects | Select-Object -First 10 | Format-Table | Out-String -Width $width
+        $header = Get-TableHeader $text
+        foreach ($label in $view.Labels) { $header | Should -Match "(^|\s)$([regex]::Escape($label))(\s|$)" -Because "column $label must fit in $width columns:`n$text" }
         $text | Should -Not -Match '…' -Because "a typical value must not be cut short:`n$text"
-        $lines | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual 120 }
+        $text -split '\r?\n' | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual $width }
+    }
+
+    It 'shows every column of its Wide view at 160 columns' {
+        if (-not $wide) { $view.Labels.Count | Should -BeGreaterThan 0; return }
+        $text = $objects | Select-Object -First 10 | Format-Table -View Wide | Out-String -Width 160
+        $header = Get-TableHeader $text
+        foreach ($label in $wide.Labels) { $header | Should -Match "(^|\s)$([regex]::Escape($label))(\s|$)" -Because "column $label must fit in 160 columns:`n$text" }
+        $text | Should -Not -Match '…' -Because "a typical value must not be cut short:`n$text"
+    }
+
+    It 'reads as a list: kubectl ages, key=value maps, no raw TimeSpan, collection or type name' {
+        $text = $objects | Select-Object -First 1 | Format-List | Out-String -Width 80
+        $text | Should -Not -Match '\{\[' -Because "maps show as key=value:`n$text"
+        $text | Should -Not -Match ':\s+\{' -Because "collections show as comma lists:`n$text"
+        $text | Should -Not -Match '\d\d:\d\d:\d\d\.\d{3}' -Because "durations show as kubectl ages:`n$text"
+        $text | Should -Not -Match 'System\.|ClusterManagement\.' -Because "no value shows as its type name:`n$text"
+    }
+
+    It 'shows the same list in mixed output as with Format-List' {
+        # Another type first makes PowerShell fall back to a list for this one, as Suspend-ClusterNode -PassThru does.
+        $mixed = & { [pscustomobject]@{ First = 1 }; $objects[0] } | Out-String -Width 80
+        $list = ($objects[0] | Format-List | Out-String -Width 80).Trim()
+        $mixed.Contains($list) | Should -BeTrue -Because "mixed output must show the list view:`n$mixed"
     }
 }
 
 Describe 'Output type coverage' -ForEach @(@{ Samples = $samples }) {
+    It 'labels every column and list item of every view with a property name of its type' {
+        $wrong = foreach ($view in $formatViews) {
+            $names = ([type] $view.TypeName).GetProperties().Name
+            $view.Labels | Where-Object { $_ -notin $names } | ForEach-Object { "$($view.TypeName) view $($view.Name): $_" }
+        }
+        $wrong | Should -BeNullOrEmpty
+    }
+
     It 'has a sample for every output type the cmdlets declare' {
         $declared = Get-Command -Module ClusterManagement | ForEach-Object { $_.OutputType.Name } | Where-Object { $_ -ne 'System.Void' } | Sort-Object -Unique
         $declared | Where-Object { $_ -notin $Samples.Type } | Should -BeNullOrEmpty

@@ -1,6 +1,7 @@
 namespace ClusterManagement.Apps;
 
-public enum AppRolloutStatus
+// long-backed so that plain ConvertTo-Json writes the name, not a number (it does so only for 64-bit enums).
+public enum AppRolloutStatus : long
 {
     /// <summary>Every replica runs the new template and is available.</summary>
     Complete,

@@ -1,6 +1,7 @@
 namespace ClusterManagement.NodeHosts;
 
-public enum NodeDockerUpgradeStatus
+// long-backed so that plain ConvertTo-Json writes the name, not a number (it does so only for 64-bit enums).
+public enum NodeDockerUpgradeStatus : long
 {
     /// <summary>Upgraded and verified through the Engine API; the node is schedulable again.</summary>
     Upgraded,

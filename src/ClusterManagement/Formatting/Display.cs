@@ -10,6 +10,10 @@ public static class Display
 {
     public static string Age(TimeSpan age) => HumanDuration.Format(age);
 
+    /// <summary>A point in time as ISO 8601 UTC, as JSON carries it; the culture's default would show it local and ambiguous.</summary>
+    public static string Time(DateTime? time) =>
+        time is { } value ? value.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture) : "<none>";
+
     public static string OrNone(string? value) => string.IsNullOrEmpty(value) ? "<none>" : value;
 
     public static string OrUnknown(string? value) => string.IsNullOrEmpty(value) ? "<unknown>" : value;
@@ -77,8 +81,6 @@ public static class Display
     /// <summary>Kind/name of a pod's controller; static pods show as mirror pods.</summary>
     public static string Controller(string? kind, string? name, bool mirror) =>
         mirror ? $"{kind}/{name} (mirror)" : string.IsNullOrEmpty(kind) ? "<none>" : $"{kind}/{name}";
-
-    public static string Seconds(TimeSpan duration) => $"{duration.TotalSeconds:0.0}s";
 
     /// <summary>Objects by their own text, comma separated: pods left running by a drain, say.</summary>
     public static string Joined(object[]? items) =>
