@@ -223,13 +223,6 @@ Describe '<Type> as JSON and in a console' -ForEach $samples {
         $text | Should -Not -Match '\d\d:\d\d:\d\d\.\d{3}' -Because "durations show as kubectl ages:`n$text"
         $text | Should -Not -Match 'System\.|ClusterManagement\.' -Because "no value shows as its type name:`n$text"
     }
-
-    It 'shows the same list in mixed output as with Format-List' {
-        # Another type first makes PowerShell fall back to a list for this one, as Suspend-ClusterNode -PassThru does.
-        $mixed = & { [pscustomobject]@{ First = 1 }; $objects[0] } | Out-String -Width 80
-        $list = ($objects[0] | Format-List | Out-String -Width 80).Trim()
-        $mixed.Contains($list) | Should -BeTrue -Because "mixed output must show the list view:`n$mixed"
-    }
 }
 
 Describe 'Output type coverage' -ForEach @(@{ Samples = $samples }) {
