@@ -25,7 +25,7 @@ Describe 'Get-ClusterNode' {
             $node | Should -Not -BeNullOrEmpty -Because "kubectl lists $($cells[0])"
             $node.Status | Should -Be $cells[1]
             $display::List($node.Roles) | Should -Be $cells[2]
-            $display::Age($node.Age) | Should -Be $cells[3]
+            $display::Age($node.Created) | Should -Be $cells[3]
             $node.Version | Should -Be $cells[4]
             $display::OrNone($node.InternalIP) | Should -Be $cells[5]
             $display::OrNone($node.ExternalIP) | Should -Be $cells[6]

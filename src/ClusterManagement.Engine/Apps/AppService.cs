@@ -1,3 +1,4 @@
+using ClusterManagement.Common;
 using System.Diagnostics;
 using System.Globalization;
 using ClusterManagement.Diagnostics;
@@ -107,7 +108,7 @@ public sealed class AppService(ClusterConnection connection)
                 {
                     App = name, Namespace = ns, FromRevision = NullIfZero(from), ToRevision = NullIfZero(from),
                     Images = [.. containers.Select(c => c.Image)], Status = AppRolloutStatus.Skipped,
-                    Message = $"app \"{name}\" already runs {string.Join(", ", wanted.Select(w => $"{w.Key}={w.Value}"))}", Duration = clock.Elapsed,
+                    Message = $"app \"{name}\" already runs {string.Join(", ", wanted.Select(w => $"{w.Key}={w.Value}"))}", Duration = IsoDuration.Format(clock.Elapsed),
                 };
             }
             var patch = SetImagePatch(deployment, changed, changeCause);
@@ -211,7 +212,7 @@ public sealed class AppService(ClusterConnection connection)
             {
                 App = name, Namespace = ns, FromRevision = NullIfZero(from), ToRevision = NullIfZero(from),
                 Images = [.. deployment.Spec.Template.Spec.Containers.Select(c => c.Image)], Status = AppRolloutStatus.Skipped,
-                Message = plan.SkipMessage!, Duration = clock.Elapsed,
+                Message = plan.SkipMessage!, Duration = IsoDuration.Format(clock.Elapsed),
             };
         }
         var updated = await KubeApi.Call(
@@ -336,7 +337,7 @@ public sealed class AppService(ClusterConnection connection)
         {
             App = name, Namespace = ns, FromRevision = fromRevision, ToRevision = NullIfZero(DeploymentHistory.Revision(last.Metadata)),
             Images = [.. last.Spec.Template.Spec.Containers.Select(c => c.Image)],
-            Status = state.Status, Message = message, Duration = clock.Elapsed,
+            Status = state.Status, Message = message, Duration = IsoDuration.Format(clock.Elapsed),
         };
     }
 
@@ -356,7 +357,7 @@ public sealed class AppService(ClusterConnection connection)
         {
             App = name, Namespace = ns, FromRevision = NullIfZero(from), ToRevision = to,
             Images = [.. updated.Spec.Template.Spec.Containers.Select(c => c.Image)],
-            Status = AppRolloutStatus.Progressing, Message = $"deployment.apps/{name} {what}", Duration = clock.Elapsed,
+            Status = AppRolloutStatus.Progressing, Message = $"deployment.apps/{name} {what}", Duration = IsoDuration.Format(clock.Elapsed),
         };
     }
 

@@ -167,7 +167,7 @@ public sealed class NodeMaintenance(ClusterConnection connection, IOperationLog 
             Evicted = [.. targets.Values.Where(e => e.Failure is null).Select(e => e.ToString()).Order(StringComparer.Ordinal)],
             Skipped = plan.Skip,
             Failed = failed,
-            Duration = clock.Elapsed,
+            Duration = IsoDuration.Format(clock.Elapsed),
         };
     }
 

@@ -31,7 +31,8 @@ public sealed class NodeDockerUpgrade
 
     public required bool Drained { get; init; }
 
-    public required TimeSpan Duration { get; init; }
+    /// <summary>How long it took, as an ISO 8601 duration in whole seconds (PT21S); [System.Xml.XmlConvert]::ToTimeSpan reads it.</summary>
+    public required string Duration { get; init; }
 
     public required NodeDockerUpgradeStatus Status { get; init; }
 

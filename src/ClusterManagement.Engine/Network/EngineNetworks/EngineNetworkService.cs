@@ -1,3 +1,4 @@
+using ClusterManagement.Common;
 using ClusterManagement.Diagnostics;
 using ClusterManagement.NodeHosts;
 using ClusterManagement.NodeHosts.Engine;
@@ -42,7 +43,7 @@ public sealed class EngineNetworkService(NodeConnector connector, IOperationLog 
         using var session = await OpenAsync(node, timeout, cancellationToken).ConfigureAwait(false);
         var found = await session.Engine.InspectNetworkAsync(name, cancellationToken).ConfigureAwait(false);
         var network = Map(node.Name, found);
-        if (network.Containers.Length > 0 && !disconnect)
+        if (network.Containers.Count > 0 && !disconnect)
         {
             throw new ClusterException(
                 ClusterErrorKind.Conflict,
@@ -119,7 +120,7 @@ public sealed class EngineNetworkService(NodeConnector connector, IOperationLog 
             Internal = n.Internal,
             EnableIPv6 = n.EnableIPv6,
             Containers = (n.Containers?.Values.Select(c => c.Name) ?? []).Order(StringComparer.Ordinal).ToArray(),
-            Labels = new Dictionary<string, string>(n.Labels ?? new Dictionary<string, string>()),
+            Labels = Dictionaries.Sorted(n.Labels),
         };
     }
 

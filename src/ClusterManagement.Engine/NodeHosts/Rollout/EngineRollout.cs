@@ -1,3 +1,4 @@
+using ClusterManagement.Common;
 using System.Diagnostics;
 using ClusterManagement.Diagnostics;
 using ClusterManagement.NodeHosts.Engine;
@@ -134,7 +135,7 @@ public sealed class EngineRollout(ClusterConnection connection, NodeConnector co
         From = item.From,
         To = item.To,
         Drained = drained,
-        Duration = duration,
+        Duration = IsoDuration.Format(duration),
         Status = status,
         Error = error,
     };
