@@ -75,7 +75,7 @@ public sealed class NodeMapperTests
         Assert.Equal("10.0.0.1", node.InternalIP);
         Assert.Null(node.ExternalIP);
         Assert.Equal("n1", node.Hostname);
-        Assert.Equal(3, node.Addresses.Length);
+        Assert.Equal(3, node.Addresses.Count);
     }
 
     [Fact]
@@ -95,7 +95,7 @@ public sealed class NodeMapperTests
     {
         using var pinned = Clock.Pin(new DateTime(2026, 1, 3, 1, 0, 0, DateTimeKind.Utc));
         var node = NodeMapper.ToClusterNode(Node());
-        Assert.Equal(TimeSpan.FromHours(49), node.Age);
-        Assert.Equal("2d1h", HumanDuration.Format(node.Age));
+        Assert.Equal("P2DT1H", node.Age);
+        Assert.Equal("2d1h", HumanDuration.Format(IsoDuration.Parse(node.Age)));
     }
 }

@@ -56,7 +56,7 @@ Describe 'Get-ClusterApp' {
             $app.Available | Should -Be $cells[3]
             if ($cells[4] -like '*d') {
                 # Young apps' ages tick between the two reads; old ones show the derivation.
-                [ClusterManagement.Formatting.Display]::Age($app.Age) | Should -Be $cells[4]
+                [ClusterManagement.Formatting.Display]::Age($app.Created) | Should -Be $cells[4]
             }
             ($app.Containers -join ',') | Should -Be $cells[5]
             ($app.Images -join ',') | Should -Be $cells[6]
@@ -77,11 +77,12 @@ Describe 'Get-ClusterApp' {
         $problems[0].TargetObject | Should -Be 'no-such-app'
     }
 
-    It 'serializes to JSON and shows the wide columns in its table' {
+    It 'serializes to JSON, shows kubectl''s columns in its table and the wide ones in its Wide view' {
         $json = Get-ClusterApp web | ConvertTo-Json -Depth 4 -WarningAction Stop | ConvertFrom-Json -DateKind String
         $json.Name | Should -Be 'web'
         $json.Created | Should -Match '^\d{4}-\d{2}-\d{2}T'
-        Get-ClusterApp web | Out-String -Width 250 | Should -Match 'Name\s+Ready\s+UpToDate\s+Available\s+Age\s+Revision\s+Containers\s+Images\s+Selector'
+        Get-ClusterApp web | Out-String -Width 250 | Should -Match '(?m)Name\s+Ready\s+UpToDate\s+Available\s+Age\s*$'
+        Get-ClusterApp web | Format-Table -View Wide | Out-String -Width 250 | Should -Match 'Name\s+Ready\s+UpToDate\s+Available\s+Age\s+Revision\s+Containers\s+Images\s+Selector'
     }
 
     It 'completes app names and revisions from the cluster' {

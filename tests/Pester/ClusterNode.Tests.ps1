@@ -25,7 +25,7 @@ Describe 'Get-ClusterNode' {
             $node | Should -Not -BeNullOrEmpty -Because "kubectl lists $($cells[0])"
             $node.Status | Should -Be $cells[1]
             $display::List($node.Roles) | Should -Be $cells[2]
-            $display::Age($node.Age) | Should -Be $cells[3]
+            $display::Age($node.Created) | Should -Be $cells[3]
             $node.Version | Should -Be $cells[4]
             $display::OrNone($node.InternalIP) | Should -Be $cells[5]
             $display::OrNone($node.ExternalIP) | Should -Be $cells[6]
@@ -82,9 +82,9 @@ Describe 'Get-ClusterNode' {
         (Get-ClusterNode -Name cp-1 | Get-ClusterNode).Name | Should -Be 'cp-1'
     }
 
-    It 'shows the kubectl wide columns but the OS image in its default table view, and all of them in the Wide view' {
+    It 'shows kubectl''s columns and the internal address in its default table view, and all wide columns in the Wide view' {
         $text = Get-ClusterNode -Name cp-1 | Out-String -Width 250
-        $text | Should -Match 'Name\s+Status\s+Roles\s+Age\s+Version\s+InternalIP\s+ExternalIP\s+KernelVersion\s+ContainerRuntime'
+        $text | Should -Match 'Name\s+Status\s+Roles\s+Age\s+Version\s+InternalIP\s*\r?\n'
         $text | Should -Match 'cp-1\s+Ready\s+control-plane'
         $wide = Get-ClusterNode -Name cp-1 | Format-Table -View Wide | Out-String -Width 250
         $wide | Should -Match 'Name\s+Status\s+Roles\s+Age\s+Version\s+InternalIP\s+ExternalIP\s+OSImage\s+KernelVersion\s+ContainerRuntime'

@@ -70,7 +70,7 @@ Describe 'Get-ClusterNetwork' {
 
     It 'shows the nodes as a table, and the summary in its own list view' {
         $text = Get-ClusterNetwork -WarningAction SilentlyContinue | Out-String -Width 200
-        $text | Should -Match 'Node\s+Ready\s+InternalIP\s+ExternalIP\s+PodCIDRs\s+Problems'
+        $text | Should -Match 'Node\s+Ready\s+InternalIPs\s+ExternalIP\s+PodCIDRs\s+Problems'
         $text | Should -Not -Match 'ServiceCIDRs'
         Get-ClusterNetwork -Summary -WarningAction SilentlyContinue | Out-String -Width 200 | Should -Match 'ServiceCIDRs\s+: 10\.96\.0\.0/12'
     }

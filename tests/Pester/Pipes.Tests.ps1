@@ -53,7 +53,7 @@ BeforeAll {
     $template = Get-NodePod -Node worker-1 | Select-Object -First 1
     $script:unscheduledPod = [ClusterManagement.Nodes.NodePod]@{
         Namespace = 'default'; Name = 'unplaced'; Node = $null; Phase = 'Pending'; Ready = '0/1'; Restarts = 0
-        Age = [TimeSpan]::Zero; Created = [DateTime]::UtcNow; IsMirror = $false; HasLocalStorage = $false; IsTerminating = $false
+        Age = 'PT0S'; Created = [DateTime]::UtcNow; IsMirror = $false; HasLocalStorage = $false; IsTerminating = $false
         Uid = [guid]::NewGuid().ToString(); Labels = $template.Labels
     }
 }

@@ -21,7 +21,7 @@ internal static class AppMapper
             ReadyReplicas = ready,
             UpToDate = d.Status?.UpdatedReplicas ?? 0,
             Available = d.Status?.AvailableReplicas ?? 0,
-            Age = Clock.AgeOf(d.Metadata.CreationTimestamp),
+            Age = IsoDuration.Format(Clock.AgeOf(d.Metadata.CreationTimestamp)),
             Created = DateTime.SpecifyKind(d.Metadata.CreationTimestamp ?? DateTime.MinValue, DateTimeKind.Utc),
             Containers = [.. containers.Select(c => c.Name)],
             Images = [.. containers.Select(c => c.Image ?? "")],

@@ -1,3 +1,4 @@
+using ClusterManagement.Common;
 using System.Diagnostics;
 using System.Globalization;
 using ClusterManagement.Diagnostics;
@@ -107,7 +108,7 @@ internal sealed class AppService(ClusterConnection connection)
                 {
                     App = name, Namespace = ns, FromRevision = NullIfZero(from), ToRevision = NullIfZero(from),
                     Images = [.. containers.Select(c => c.Image)], Status = AppRolloutStatus.Skipped,
-                    Message = $"app \"{name}\" already runs {string.Join(", ", wanted.Select(w => $"{w.Key}={w.Value}"))}", Duration = clock.Elapsed,
+                    Message = $"app \"{name}\" already runs {string.Join(", ", wanted.Select(w => $"{w.Key}={w.Value}"))}", Duration = IsoDuration.Format(clock.Elapsed),
                 };
             }
             var patch = SetImagePatch(deployment, changed, changeCause);
@@ -210,7 +211,7 @@ internal sealed class AppService(ClusterConnection connection)
             {
                 App = name, Namespace = ns, FromRevision = NullIfZero(from), ToRevision = NullIfZero(from),
                 Images = [.. deployment.Spec.Template.Spec.Containers.Select(c => c.Image)], Status = AppRolloutStatus.Skipped,
-                Message = plan.SkipMessage!, Duration = clock.Elapsed,
+                Message = plan.SkipMessage!, Duration = IsoDuration.Format(clock.Elapsed),
             };
         }
         // The patch sets the whole template of the chosen revision, whatever the app runs now: sent again as it is.
@@ -358,7 +359,7 @@ internal sealed class AppService(ClusterConnection connection)
         {
             App = name, Namespace = ns, FromRevision = fromRevision, ToRevision = NullIfZero(DeploymentHistory.Revision(last.Metadata)),
             Images = [.. last.Spec.Template.Spec.Containers.Select(c => c.Image)],
-            Status = state.Status, Message = message, Duration = clock.Elapsed,
+            Status = state.Status, Message = message, Duration = IsoDuration.Format(clock.Elapsed),
         };
     }
 
@@ -378,7 +379,7 @@ internal sealed class AppService(ClusterConnection connection)
         {
             App = name, Namespace = ns, FromRevision = NullIfZero(from), ToRevision = to,
             Images = [.. updated.Spec.Template.Spec.Containers.Select(c => c.Image)],
-            Status = AppRolloutStatus.Progressing, Message = $"deployment.apps/{name} {what}", Duration = clock.Elapsed,
+            Status = AppRolloutStatus.Progressing, Message = $"deployment.apps/{name} {what}", Duration = IsoDuration.Format(clock.Elapsed),
         };
     }
 

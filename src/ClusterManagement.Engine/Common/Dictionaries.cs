@@ -2,14 +2,10 @@ namespace ClusterManagement.Common;
 
 internal static class Dictionaries
 {
-    public static readonly IReadOnlyDictionary<string, string> Empty = new Dictionary<string, string>();
+    /// <summary>Copies an SDK map into the output types' sorted map, so output and JSON are stable between runs.</summary>
+    public static ValueMap Sorted(IDictionary<string, string>? source) =>
+        source is null || source.Count == 0 ? ValueMap.Empty : new ValueMap(source);
 
-    /// <summary>Copies an SDK map into a sorted one, so output and JSON are stable between runs.</summary>
-    public static IReadOnlyDictionary<string, string> Sorted(IDictionary<string, string>? source) =>
-        source is null || source.Count == 0 ? Empty : new SortedDictionary<string, string>(source, StringComparer.Ordinal);
-
-    public static IReadOnlyDictionary<string, string> Sorted<T>(IDictionary<string, T>? source, Func<T, string> render) =>
-        source is null || source.Count == 0
-            ? Empty
-            : new SortedDictionary<string, string>(source.ToDictionary(p => p.Key, p => render(p.Value)), StringComparer.Ordinal);
+    public static ValueMap Sorted<T>(IDictionary<string, T>? source, Func<T, string> render) =>
+        source is null || source.Count == 0 ? ValueMap.Empty : new ValueMap(source.Select(p => KeyValuePair.Create(p.Key, render(p.Value))));
 }

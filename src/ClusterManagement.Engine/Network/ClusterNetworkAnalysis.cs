@@ -15,7 +15,7 @@ internal static class ClusterNetworkAnalysis
         return nodes.Select(node =>
         {
             var problems = new List<string>();
-            if (node.PodCIDRs.Length == 0)
+            if (node.PodCIDRs.Count == 0)
             {
                 problems.Add("no pod CIDR assigned: pods on this node get no addresses until one is");
             }
@@ -70,7 +70,7 @@ internal static class ClusterNetworkAnalysis
             KubernetesServiceIP = kubernetesServiceIP,
             ServiceCIDRs = serviceCidrs,
             Nodes = nodes.Count,
-            NodesWithoutPodCIDR = nodes.Count(n => n.PodCIDRs.Length == 0),
+            NodesWithoutPodCIDR = nodes.Count(n => n.PodCIDRs.Count == 0),
             PodCIDRs = nodes.SelectMany(n => n.PodCIDRs).Distinct().Order(StringComparer.Ordinal).ToArray(),
             Problems = [.. problems],
         };

@@ -1,3 +1,4 @@
+using ClusterManagement.Common;
 using ClusterManagement.Diagnostics;
 
 namespace ClusterManagement.Nodes;
@@ -72,7 +73,7 @@ internal sealed class NodeDrain(NodeMaintenance maintenance, IOperationLog log)
                 result);
         }
 
-        log.Verbose($"Node {node} drained in {result.Duration.TotalSeconds:0.0} s.");
+        log.Verbose($"Node {node} drained in {IsoDuration.Parse(result.Duration).TotalSeconds:0} s.");
         return result;
     }
 

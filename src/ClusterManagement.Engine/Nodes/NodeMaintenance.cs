@@ -181,7 +181,7 @@ internal sealed class NodeMaintenance(ClusterConnection connection, IOperationLo
             Evicted = [.. targets.Values.Where(e => e.Failure is null).Select(e => e.ToString()).Order(StringComparer.Ordinal)],
             Skipped = plan.Skip,
             Failed = failed,
-            Duration = clock.Elapsed,
+            Duration = IsoDuration.Format(clock.Elapsed),
         };
     }
 

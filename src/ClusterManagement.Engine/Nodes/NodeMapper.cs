@@ -21,7 +21,7 @@ internal static class NodeMapper
             Readiness = readiness,
             Roles = RolesOf(node.Metadata.Labels),
             Created = DateTime.SpecifyKind(node.Metadata.CreationTimestamp ?? DateTime.MinValue, DateTimeKind.Utc),
-            Age = Clock.AgeOf(node.Metadata.CreationTimestamp),
+            Age = IsoDuration.Format(Clock.AgeOf(node.Metadata.CreationTimestamp)),
             Version = NullIfEmpty(status?.NodeInfo?.KubeletVersion),
             InternalIP = FirstAddress(status?.Addresses, "InternalIP"),
             ExternalIP = FirstAddress(status?.Addresses, "ExternalIP"),

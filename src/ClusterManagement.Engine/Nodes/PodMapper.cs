@@ -20,7 +20,7 @@ internal static class PodMapper
             Ready = $"{statuses.Count(s => s.Ready)}/{containers}",
             Restarts = statuses.Sum(s => s.RestartCount),
             Created = DateTime.SpecifyKind(pod.Metadata.CreationTimestamp ?? DateTime.MinValue, DateTimeKind.Utc),
-            Age = Clock.AgeOf(pod.Metadata.CreationTimestamp),
+            Age = IsoDuration.Format(Clock.AgeOf(pod.Metadata.CreationTimestamp)),
             IP = string.IsNullOrEmpty(pod.Status?.PodIP) ? null : pod.Status.PodIP,
             ControllerKind = controller?.Kind,
             ControllerName = controller?.Name,

@@ -27,7 +27,7 @@ internal static class StorageMapper
         Parameters = Dictionaries.Sorted(sc.Parameters),
         MountOptions = [.. sc.MountOptions ?? []],
         Created = Utc(sc.Metadata.CreationTimestamp),
-        Age = Clock.AgeOf(sc.Metadata.CreationTimestamp),
+        Age = IsoDuration.Format(Clock.AgeOf(sc.Metadata.CreationTimestamp)),
         Labels = Dictionaries.Sorted(sc.Metadata.Labels),
         ResourceVersion = sc.Metadata.ResourceVersion,
     };
@@ -41,7 +41,7 @@ internal static class StorageMapper
         Modes = [.. driver.Spec?.VolumeLifecycleModes ?? []],
         StorageClasses = [.. classes.Where(c => c.Provisioner == driver.Metadata.Name).Select(c => c.Metadata.Name).Order(StringComparer.Ordinal)],
         Created = Utc(driver.Metadata.CreationTimestamp),
-        Age = Clock.AgeOf(driver.Metadata.CreationTimestamp),
+        Age = IsoDuration.Format(Clock.AgeOf(driver.Metadata.CreationTimestamp)),
     };
 
     /// <param name="volume">The bound volume, when known: its reclaim policy and driver are the ones that apply.</param>
@@ -76,7 +76,7 @@ internal static class StorageMapper
                 LastTransitionTime = k.LastTransitionTime is { } t ? DateTime.SpecifyKind(t, DateTimeKind.Utc) : null,
             })],
             Created = Utc(pvc.Metadata.CreationTimestamp),
-            Age = Clock.AgeOf(pvc.Metadata.CreationTimestamp),
+            Age = IsoDuration.Format(Clock.AgeOf(pvc.Metadata.CreationTimestamp)),
             Labels = Dictionaries.Sorted(pvc.Metadata.Labels),
             Uid = pvc.Metadata.Uid,
             ResourceVersion = pvc.Metadata.ResourceVersion,
@@ -102,7 +102,7 @@ internal static class StorageMapper
             Reason = string.IsNullOrEmpty(pv.Status?.Reason) ? null : pv.Status.Reason,
             Attributes = Dictionaries.Sorted(pv.Spec?.Csi?.VolumeAttributes),
             Created = Utc(pv.Metadata.CreationTimestamp),
-            Age = Clock.AgeOf(pv.Metadata.CreationTimestamp),
+            Age = IsoDuration.Format(Clock.AgeOf(pv.Metadata.CreationTimestamp)),
             ResourceVersion = pv.Metadata.ResourceVersion,
         };
     }

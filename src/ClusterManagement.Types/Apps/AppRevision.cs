@@ -6,7 +6,7 @@ public sealed class AppRevision
     public required string App { get; init; }
     public required string Namespace { get; init; }
     public required long Revision { get; init; }
-    public required string[] Images { get; init; }
+    public required ValueList<string> Images { get; init; }
 
     /// <summary>The ReplicaSet's kubernetes.io/change-cause annotation; null when none was recorded.</summary>
     public string? ChangeCause { get; init; }
@@ -18,5 +18,5 @@ public sealed class AppRevision
     public required bool IsCurrent { get; init; }
 
     /// <summary>Revisions this ReplicaSet held before a rollback reused it (deployment.kubernetes.io/revision-history).</summary>
-    public required long[] PreviousRevisions { get; init; }
+    public required ValueList<long> PreviousRevisions { get; init; }
 }

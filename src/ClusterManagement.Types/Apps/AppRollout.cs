@@ -1,6 +1,7 @@
 namespace ClusterManagement.Apps;
 
-public enum AppRolloutStatus
+// long-backed so that plain ConvertTo-Json writes the name, not a number (it does so only for 64-bit enums).
+public enum AppRolloutStatus : long
 {
     /// <summary>Every replica runs the new template and is available.</summary>
     Complete,
@@ -22,10 +23,11 @@ public sealed class AppRollout
     public required string Namespace { get; init; }
     public long? FromRevision { get; init; }
     public long? ToRevision { get; init; }
-    public required string[] Images { get; init; }
+    public required ValueList<string> Images { get; init; }
     public required AppRolloutStatus Status { get; init; }
 
     /// <summary>kubectl's wording: "deployment "web" successfully rolled out", "skipped rollback (...)".</summary>
     public required string Message { get; init; }
-    public required TimeSpan Duration { get; init; }
+    /// <summary>How long it took, as an ISO 8601 duration in whole seconds (PT21S); [System.Xml.XmlConvert]::ToTimeSpan reads it.</summary>
+    public required string Duration { get; init; }
 }

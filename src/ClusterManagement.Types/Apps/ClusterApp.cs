@@ -12,10 +12,12 @@ public sealed class ClusterApp
     public required int ReadyReplicas { get; init; }
     public required int UpToDate { get; init; }
     public required int Available { get; init; }
-    public required TimeSpan Age { get; init; }
+    /// <summary>Time since Created as an ISO 8601 duration (P44DT3H12M), as of reading; sort and filter by Created.</summary>
+    public required string Age { get; init; }
+    /// <summary>The object's creationTimestamp (UTC).</summary>
     public required DateTime Created { get; init; }
-    public required string[] Containers { get; init; }
-    public required string[] Images { get; init; }
+    public required ValueList<string> Containers { get; init; }
+    public required ValueList<string> Images { get; init; }
 
     /// <summary>The deployment.kubernetes.io/revision annotation; null before the controller has seen the app.</summary>
     public long? Revision { get; init; }
@@ -25,9 +27,9 @@ public sealed class ClusterApp
     public required string Selector { get; init; }
     public required string Strategy { get; init; }
     public string? ChangeCause { get; init; }
-    public required AppCondition[] Conditions { get; init; }
-    public required IReadOnlyDictionary<string, string> Labels { get; init; }
-    public required IReadOnlyDictionary<string, string> Annotations { get; init; }
+    public required ValueList<AppCondition> Conditions { get; init; }
+    public required ValueMap Labels { get; init; }
+    public required ValueMap Annotations { get; init; }
     public string? ResourceVersion { get; init; }
 }
 

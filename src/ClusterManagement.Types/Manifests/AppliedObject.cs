@@ -1,7 +1,8 @@
 namespace ClusterManagement.Manifests;
 
 /// <summary>What server-side apply did to an object.</summary>
-public enum ManifestAction
+// long-backed so that plain ConvertTo-Json writes the name, not a number (it does so only for 64-bit enums).
+public enum ManifestAction : long
 {
     Created,
     Configured,

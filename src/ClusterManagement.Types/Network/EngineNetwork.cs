@@ -10,21 +10,21 @@ public sealed class EngineNetwork
     public required string Scope { get; init; }
 
     /// <summary>The IPAM subnets, IPv4 and IPv6, in the engine's order.</summary>
-    public required string[] Subnets { get; init; }
+    public required ValueList<string> Subnets { get; init; }
 
     /// <summary>The gateways of the subnets that have one.</summary>
-    public required string[] Gateways { get; init; }
+    public required ValueList<string> Gateways { get; init; }
 
     /// <summary>The ranges containers get addresses from, where narrower than the subnet.</summary>
-    public required string[] IPRanges { get; init; }
+    public required ValueList<string> IPRanges { get; init; }
 
     public required bool Internal { get; init; }
     public required bool EnableIPv6 { get; init; }
 
     /// <summary>Names of the containers attached to the network.</summary>
-    public required string[] Containers { get; init; }
+    public required ValueList<string> Containers { get; init; }
 
-    public required IReadOnlyDictionary<string, string> Labels { get; init; }
+    public required ValueMap Labels { get; init; }
 
     public override string ToString() => Name;
 }

@@ -9,13 +9,13 @@ public sealed class NodeNetwork
     public string? Hostname { get; init; }
 
     /// <summary>All InternalIP addresses, for dual-stack nodes (IPv4 and IPv6).</summary>
-    public required string[] InternalIPs { get; init; }
+    public required ValueList<string> InternalIPs { get; init; }
 
-    public required string[] PodCIDRs { get; init; }
+    public required ValueList<string> PodCIDRs { get; init; }
     public required bool Ready { get; init; }
 
     /// <summary>What is wrong with this node's share of the network, if anything.</summary>
-    public required string[] Problems { get; init; }
+    public required ValueList<string> Problems { get; init; }
 
     public override string ToString() => Node;
 }
@@ -27,10 +27,10 @@ public sealed class ClusterNetworkSummary
     public string? KubernetesServiceIP { get; init; }
 
     /// <summary>The service range from the ServiceCIDR API where the server has it; null where it does not say.</summary>
-    public string[]? ServiceCIDRs { get; init; }
+    public ValueList<string>? ServiceCIDRs { get; init; }
 
     public required int Nodes { get; init; }
     public required int NodesWithoutPodCIDR { get; init; }
-    public required string[] PodCIDRs { get; init; }
-    public required string[] Problems { get; init; }
+    public required ValueList<string> PodCIDRs { get; init; }
+    public required ValueList<string> Problems { get; init; }
 }

@@ -1,6 +1,7 @@
 namespace ClusterManagement.Network;
 
-public enum RouteFamily
+// long-backed so that plain ConvertTo-Json writes the name, not a number (it does so only for 64-bit enums).
+public enum RouteFamily : long
 {
     IPv4,
     IPv6,

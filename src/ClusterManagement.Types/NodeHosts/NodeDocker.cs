@@ -1,6 +1,7 @@
 namespace ClusterManagement.NodeHosts;
 
-public enum NodeDockerState
+// long-backed so that plain ConvertTo-Json writes the name, not a number (it does so only for 64-bit enums).
+public enum NodeDockerState : long
 {
     /// <summary>The engine answered through docker system dial-stdio over SSH.</summary>
     Running,

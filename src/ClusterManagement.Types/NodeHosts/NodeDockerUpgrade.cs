@@ -1,6 +1,7 @@
 namespace ClusterManagement.NodeHosts;
 
-public enum NodeDockerUpgradeStatus
+// long-backed so that plain ConvertTo-Json writes the name, not a number (it does so only for 64-bit enums).
+public enum NodeDockerUpgradeStatus : long
 {
     /// <summary>Upgraded and verified through the Engine API; the node is schedulable again.</summary>
     Upgraded,
@@ -30,7 +31,8 @@ public sealed class NodeDockerUpgrade
 
     public required bool Drained { get; init; }
 
-    public required TimeSpan Duration { get; init; }
+    /// <summary>How long it took, as an ISO 8601 duration in whole seconds (PT21S); [System.Xml.XmlConvert]::ToTimeSpan reads it.</summary>
+    public required string Duration { get; init; }
 
     public required NodeDockerUpgradeStatus Status { get; init; }
 

@@ -14,10 +14,12 @@ public sealed class ClusterNode
     public required NodeReadiness Readiness { get; init; }
 
     /// <summary>Sorted role names from node-role.kubernetes.io/* and kubernetes.io/role labels.</summary>
-    public required string[] Roles { get; init; }
+    public required ValueList<string> Roles { get; init; }
 
-    public required TimeSpan Age { get; init; }
+    /// <summary>Time since Created as an ISO 8601 duration (P44DT3H12M), as of reading; sort and filter by Created.</summary>
+    public required string Age { get; init; }
 
+    /// <summary>The object's creationTimestamp (UTC).</summary>
     public required DateTime Created { get; init; }
 
     /// <summary>The kubelet version.</summary>
@@ -32,14 +34,14 @@ public sealed class ClusterNode
     public string? Architecture { get; init; }
     public string? OperatingSystem { get; init; }
     public bool Unschedulable { get; init; }
-    public required NodeCondition[] Conditions { get; init; }
-    public required NodeAddress[] Addresses { get; init; }
-    public required NodeTaint[] Taints { get; init; }
-    public required string[] PodCIDRs { get; init; }
-    public required IReadOnlyDictionary<string, string> Labels { get; init; }
-    public required IReadOnlyDictionary<string, string> Annotations { get; init; }
-    public required IReadOnlyDictionary<string, string> Capacity { get; init; }
-    public required IReadOnlyDictionary<string, string> Allocatable { get; init; }
+    public required ValueList<NodeCondition> Conditions { get; init; }
+    public required ValueList<NodeAddress> Addresses { get; init; }
+    public required ValueList<NodeTaint> Taints { get; init; }
+    public required ValueList<string> PodCIDRs { get; init; }
+    public required ValueMap Labels { get; init; }
+    public required ValueMap Annotations { get; init; }
+    public required ValueMap Capacity { get; init; }
+    public required ValueMap Allocatable { get; init; }
 
     /// <summary>The object's resourceVersion when it was read; later writes use it for optimistic concurrency.</summary>
     public string? ResourceVersion { get; init; }

@@ -1,7 +1,8 @@
 namespace ClusterManagement.Nodes;
 
 /// <summary>What a drain does with one pod.</summary>
-public enum DrainAction
+// long-backed so that plain ConvertTo-Json writes the name, not a number (it does so only for 64-bit enums).
+public enum DrainAction : long
 {
     /// <summary>Evicted (or deleted, with -DisableEviction).</summary>
     Evict,

@@ -17,7 +17,9 @@ public sealed class NodePod
     public required string Ready { get; init; }
 
     public required int Restarts { get; init; }
-    public required TimeSpan Age { get; init; }
+    /// <summary>Time since Created as an ISO 8601 duration (P44DT3H12M), as of reading; sort and filter by Created.</summary>
+    public required string Age { get; init; }
+    /// <summary>The object's creationTimestamp (UTC).</summary>
     public required DateTime Created { get; init; }
     public string? IP { get; init; }
 
@@ -36,7 +38,7 @@ public sealed class NodePod
     public required bool IsTerminating { get; init; }
 
     public required string Uid { get; init; }
-    public required IReadOnlyDictionary<string, string> Labels { get; init; }
+    public required ValueMap Labels { get; init; }
 
     public override string ToString() => $"{Namespace}/{Name}";
 }

@@ -11,10 +11,12 @@ public sealed class CsiDriver
     public string? FsGroupPolicy { get; init; }
 
     /// <summary>Volume lifecycle modes: Persistent, Ephemeral.</summary>
-    public required string[] Modes { get; init; }
+    public required ValueList<string> Modes { get; init; }
 
-    public required string[] StorageClasses { get; init; }
-    public required TimeSpan Age { get; init; }
+    public required ValueList<string> StorageClasses { get; init; }
+    /// <summary>Time since Created as an ISO 8601 duration (P44DT3H12M), as of reading; sort and filter by Created.</summary>
+    public required string Age { get; init; }
+    /// <summary>The object's creationTimestamp (UTC).</summary>
     public required DateTime Created { get; init; }
 
     public override string ToString() => Name;

@@ -8,7 +8,7 @@ public sealed class CsiVolume
     /// <summary>As a quantity (2Gi).</summary>
     public required string Capacity { get; init; }
 
-    public required string[] AccessModes { get; init; }
+    public required ValueList<string> AccessModes { get; init; }
 
     /// <summary>Delete or Retain (Recycle on very old volumes).</summary>
     public required string ReclaimPolicy { get; init; }
@@ -25,8 +25,10 @@ public sealed class CsiVolume
     public string? FsType { get; init; }
     public required string VolumeMode { get; init; }
     public string? Reason { get; init; }
-    public required IReadOnlyDictionary<string, string> Attributes { get; init; }
-    public required TimeSpan Age { get; init; }
+    public required ValueMap Attributes { get; init; }
+    /// <summary>Time since Created as an ISO 8601 duration (P44DT3H12M), as of reading; sort and filter by Created.</summary>
+    public required string Age { get; init; }
+    /// <summary>The object's creationTimestamp (UTC).</summary>
     public required DateTime Created { get; init; }
     public string? ResourceVersion { get; init; }
 

@@ -21,7 +21,7 @@ public sealed class CsiVolumeClaim
     /// <summary>The size asked for, as a quantity.</summary>
     public required string RequestedSize { get; init; }
 
-    public required string[] AccessModes { get; init; }
+    public required ValueList<string> AccessModes { get; init; }
     public string? StorageClass { get; init; }
 
     /// <summary>The CSI driver that provisions or serves the volume.</summary>
@@ -38,10 +38,12 @@ public sealed class CsiVolumeClaim
     /// <summary>The node chosen for a WaitForFirstConsumer claim.</summary>
     public string? SelectedNode { get; init; }
 
-    public required ClaimCondition[] Conditions { get; init; }
-    public required TimeSpan Age { get; init; }
+    public required ValueList<ClaimCondition> Conditions { get; init; }
+    /// <summary>Time since Created as an ISO 8601 duration (P44DT3H12M), as of reading; sort and filter by Created.</summary>
+    public required string Age { get; init; }
+    /// <summary>The object's creationTimestamp (UTC).</summary>
     public required DateTime Created { get; init; }
-    public required IReadOnlyDictionary<string, string> Labels { get; init; }
+    public required ValueMap Labels { get; init; }
     public string? Uid { get; init; }
     public string? ResourceVersion { get; init; }
 

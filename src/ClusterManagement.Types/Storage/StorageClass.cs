@@ -18,12 +18,14 @@ public sealed class StorageClass
     public required bool IsDefault { get; init; }
 
     /// <summary>The provisioner's parameters; immutable once the class exists.</summary>
-    public required IReadOnlyDictionary<string, string> Parameters { get; init; }
+    public required ValueMap Parameters { get; init; }
 
-    public required string[] MountOptions { get; init; }
-    public required TimeSpan Age { get; init; }
+    public required ValueList<string> MountOptions { get; init; }
+    /// <summary>Time since Created as an ISO 8601 duration (P44DT3H12M), as of reading; sort and filter by Created.</summary>
+    public required string Age { get; init; }
+    /// <summary>The object's creationTimestamp (UTC).</summary>
     public required DateTime Created { get; init; }
-    public required IReadOnlyDictionary<string, string> Labels { get; init; }
+    public required ValueMap Labels { get; init; }
     public string? ResourceVersion { get; init; }
 
     public override string ToString() => Name;

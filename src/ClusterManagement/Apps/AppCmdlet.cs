@@ -1,3 +1,4 @@
+using ClusterManagement.Common;
 using System.Management.Automation;
 using ClusterManagement.Apps;
 using ClusterManagement.Diagnostics;
@@ -48,7 +49,7 @@ public abstract class AppCmdlet : ClusterCmdlet
             Images = followed.Images,
             Status = followed.Status,
             Message = followed.Message,
-            Duration = started.Duration + followed.Duration,
+            Duration = IsoDuration.Format(IsoDuration.Parse(started.Duration) + IsoDuration.Parse(followed.Duration)),
         };
     }
 

@@ -4,11 +4,20 @@ namespace ClusterManagement.Formatting;
 
 /// <summary>
 /// Renderings the format files call, so that views show kubectl's text (AGE "5d3h", "&lt;none&gt;")
-/// while the objects keep real values (TimeSpan, null, arrays) for scripts.
+/// while the objects keep real values (creation times, null, lists) for scripts.
 /// </summary>
 public static class Display
 {
-    public static string Age(TimeSpan age) => HumanDuration.Format(age);
+    /// <summary>kubectl's AGE of an object created then; computed when shown, so a table printed later is not stale.</summary>
+    public static string Age(DateTime created) => HumanDuration.Format(Clock.AgeOf(created));
+
+    /// <summary>An ISO 8601 duration as kubectl prints ages (PT3M12S as 3m12s).</summary>
+    public static string Duration(string? duration) =>
+        string.IsNullOrEmpty(duration) ? "<none>" : HumanDuration.Format(IsoDuration.Parse(duration));
+
+    /// <summary>A point in time as ISO 8601 UTC, as JSON carries it; the culture's default would show it local and ambiguous.</summary>
+    public static string Time(DateTime? time) =>
+        time is { } value ? value.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture) : "<none>";
 
     public static string OrNone(string? value) => string.IsNullOrEmpty(value) ? "<none>" : value;
 
@@ -77,8 +86,6 @@ public static class Display
     /// <summary>Kind/name of a pod's controller; static pods show as mirror pods.</summary>
     public static string Controller(string? kind, string? name, bool mirror) =>
         mirror ? $"{kind}/{name} (mirror)" : string.IsNullOrEmpty(kind) ? "<none>" : $"{kind}/{name}";
-
-    public static string Seconds(TimeSpan duration) => $"{duration.TotalSeconds:0.0}s";
 
     /// <summary>Objects by their own text, comma separated: pods left running by a drain, say.</summary>
     public static string Joined(object[]? items) =>

@@ -58,7 +58,7 @@ public sealed class RemoveNodeNetworkCommand : NodeNetworkCmdlet
                 () => DestructiveSwitchInEffect(nameof(DisconnectContainers), "disconnects the containers attached to a network", writer),
                 network => writer.ShouldProcessAsync(
                     $"{network.Name} on {network.Node}",
-                    network.Containers.Length > 0 ? $"Disconnect {network.Containers.Length} container(s) and remove network" : "Remove network"),
+                    network.Containers.Count > 0 ? $"Disconnect {network.Containers.Count} container(s) and remove network" : "Remove network"),
                 Timeout,
                 token),
             ct).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using ClusterManagement.Collections;
 using ClusterManagement.Diagnostics;
 using ClusterManagement.Network;
 using ClusterManagement.Nodes;
@@ -52,11 +53,11 @@ public sealed class CidrTests
 
     private static ClusterNode Node(string name, params string[] podCidrs) => new()
     {
-        Name = name, Status = "Ready", Readiness = NodeReadiness.Ready, Roles = [], Age = TimeSpan.Zero, Created = DateTime.UnixEpoch,
+        Name = name, Status = "Ready", Readiness = NodeReadiness.Ready, Roles = [], Age = "PT0S", Created = DateTime.UnixEpoch,
         Conditions = [], Addresses = [new NodeAddress { Type = "InternalIP", Address = "198.18.0.1" }, new NodeAddress { Type = "InternalIP", Address = "fd00::1" }],
         Taints = [], PodCIDRs = podCidrs,
-        Labels = new Dictionary<string, string>(), Annotations = new Dictionary<string, string>(),
-        Capacity = new Dictionary<string, string>(), Allocatable = new Dictionary<string, string>(),
+        Labels = ValueMap.Empty, Annotations = ValueMap.Empty,
+        Capacity = ValueMap.Empty, Allocatable = ValueMap.Empty,
     };
 
     [Fact]
@@ -79,7 +80,7 @@ public sealed class CidrTests
         var summary = ClusterNetworkAnalysis.Summarize(networks, "10.96.0.1", ["10.96.0.0/12", "10.244.9.0/28"]);
         Assert.Equal(1, summary.NodesWithoutPodCIDR);
         Assert.Contains(summary.Problems, p => p == "e: pod CIDR 10.244.9.0/24 overlaps the service range 10.244.9.0/28");
-        Assert.Equal(5, summary.Problems.Length);
+        Assert.Equal(5, summary.Problems.Count);
     }
 
     [Fact]

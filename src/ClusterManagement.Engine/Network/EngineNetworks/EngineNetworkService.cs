@@ -1,3 +1,4 @@
+using ClusterManagement.Common;
 using ClusterManagement.Diagnostics;
 using ClusterManagement.NodeHosts;
 using ClusterManagement.NodeHosts.Engine;
@@ -42,7 +43,7 @@ internal sealed class EngineNetworkService(NodeConnector connector, IOperationLo
         using var session = await OpenAsync(node, timeout, cancellationToken).ConfigureAwait(false);
         var found = await session.Engine.InspectNetworkAsync(name, cancellationToken).ConfigureAwait(false);
         var network = Map(node.Name, found);
-        if (network.Containers.Length > 0 && !disconnect())
+        if (network.Containers.Count > 0 && !disconnect())
         {
             throw new ClusterException(
                 ClusterErrors.NetworkInUse,
@@ -118,7 +119,7 @@ internal sealed class EngineNetworkService(NodeConnector connector, IOperationLo
             Internal = n.Internal,
             EnableIPv6 = n.EnableIPv6,
             Containers = (n.Containers?.Values.Select(c => c.Name) ?? []).Order(StringComparer.Ordinal).ToArray(),
-            Labels = new Dictionary<string, string>(n.Labels ?? new Dictionary<string, string>()),
+            Labels = Dictionaries.Sorted(n.Labels),
         };
     }
 

@@ -1,3 +1,4 @@
+using ClusterManagement.Common;
 using System.Diagnostics;
 using ClusterManagement.Diagnostics;
 using ClusterManagement.NodeHosts.Engine;
@@ -203,7 +204,7 @@ internal sealed class EngineRollout(ClusterConnection connection, NodeConnector 
         From = item.From,
         To = item.To,
         Drained = drained,
-        Duration = duration,
+        Duration = IsoDuration.Format(duration),
         Status = status,
         Error = error,
     };
