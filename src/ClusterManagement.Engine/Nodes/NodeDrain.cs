@@ -65,7 +65,7 @@ internal sealed class NodeDrain(NodeMaintenance maintenance, IOperationLog log)
 
         if (!result.Completed)
         {
-            var gone = result.Evicted.Length > 0 ? $"Gone from the node: {string.Join(", ", result.Evicted)}." : "No pod has left the node yet.";
+            var gone = result.Evicted.Count > 0 ? $"Gone from the node: {string.Join(", ", result.Evicted)}." : "No pod has left the node yet.";
             throw new ClusterException(
                 ClusterErrors.DrainIncomplete,
                 $"Node {node} cannot be drained. The node stays cordoned; check the PodDisruptionBudgets and pods named here, then run the command again to continue. {gone} Still on the node:"

@@ -101,7 +101,7 @@ internal sealed class EngineRollout(ClusterConnection connection, NodeConnector 
                         Batch = 0,
                         To = target.ToString(),
                         Drained = false,
-                        Duration = TimeSpan.Zero,
+                        Duration = IsoDuration.Format(TimeSpan.Zero),
                         Status = NodeDockerUpgradeStatus.Failed,
                         Error = $"{nodes[i].Name}: {e.Message} Nothing was changed on it.",
                     };
