@@ -1,3 +1,4 @@
+using ClusterManagement.Common;
 using ClusterManagement.Diagnostics;
 using ClusterManagement.NodeHosts;
 using ClusterManagement.NodeHosts.Rollout;
@@ -33,7 +34,7 @@ public sealed class EngineRolloutPlanTests
         Batch = 0,
         To = "docker.io latest",
         Drained = false,
-        Duration = TimeSpan.Zero,
+        Duration = IsoDuration.Format(TimeSpan.Zero),
         Status = NodeDockerUpgradeStatus.Failed,
         Error = $"{node}: {reason}",
     };

@@ -113,7 +113,7 @@ public sealed class NodeDrainTests
         var result = await drain.RunAsync("worker-1", Options with { GracePeriodSeconds = 0 }, cordonMark: null, CancellationToken.None);
 
         Assert.True(evicting >= names.Length);
-        Assert.Equal(evicting, result.Evicted.Length);
+        Assert.Equal(evicting, result.Evicted.Count);
         var counts = log.ProgressReports.Where(p => !p.Completed).Select(p => p.Status).ToList();
         Assert.Equal(Enumerable.Range(0, evicting + 1).Select(n => $"{n} of {evicting} pods evicted"), counts);
         Assert.Equal(Enumerable.Range(0, evicting + 1).Select(n => n * 100 / evicting), log.ProgressReports.Where(p => !p.Completed).Select(p => p.PercentComplete));
