@@ -1,5 +1,5 @@
 using ClusterManagement.Diagnostics;
-using ClusterManagement.Kubernetes;
+using ClusterManagement.Engine.Kubernetes;
 
 namespace ClusterManagement.Tests;
 

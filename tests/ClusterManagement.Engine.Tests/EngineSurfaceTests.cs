@@ -1,4 +1,4 @@
-using ClusterManagement.Kubernetes;
+using ClusterManagement.Engine.Kubernetes;
 
 namespace ClusterManagement.Tests;
 

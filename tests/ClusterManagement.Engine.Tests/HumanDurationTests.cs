@@ -1,4 +1,5 @@
 using ClusterManagement.Common;
+using ClusterManagement.Engine.Common;
 
 namespace ClusterManagement.Tests;
 

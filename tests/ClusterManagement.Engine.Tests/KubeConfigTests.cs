@@ -1,6 +1,7 @@
 using ClusterManagement.Connection;
+using ClusterManagement.Engine.Connection;
 using ClusterManagement.Diagnostics;
-using ClusterManagement.Kubernetes;
+using ClusterManagement.Engine.Kubernetes;
 
 namespace ClusterManagement.Tests;
 

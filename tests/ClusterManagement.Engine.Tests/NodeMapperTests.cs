@@ -1,5 +1,7 @@
 using ClusterManagement.Common;
+using ClusterManagement.Engine.Common;
 using ClusterManagement.Nodes;
+using ClusterManagement.Engine.Nodes;
 using k8s.Models;
 
 namespace ClusterManagement.Tests;

@@ -1,6 +1,7 @@
 using System.Collections;
 using ClusterManagement.Collections;
 using ClusterManagement.Common;
+using ClusterManagement.Engine.Common;
 
 namespace ClusterManagement.Tests;
 

@@ -56,7 +56,7 @@ Describe 'Get-ClusterApp' {
             $app.Available | Should -Be $cells[3]
             if ($cells[4] -like '*d') {
                 # Young apps' ages tick between the two reads; old ones show the derivation.
-                [ClusterManagement.Formatting.Display]::Age($app.Created) | Should -Be $cells[4]
+                [ClusterManagement.Commands.Formatting.Display]::Age($app.Created) | Should -Be $cells[4]
             }
             ($app.Containers -join ',') | Should -Be $cells[5]
             ($app.Images -join ',') | Should -Be $cells[6]

@@ -17,7 +17,7 @@ Describe 'Get-ClusterNode' {
         $header | Should -Match '^NAME\s+STATUS\s+ROLES\s+AGE\s+VERSION\s+INTERNAL-IP\s+EXTERNAL-IP\s+OS-IMAGE\s+KERNEL-VERSION\s+CONTAINER-RUNTIME'
         $nodes = @(Get-ClusterNode)
         $nodes.Count | Should -Be $rows.Count
-        $display = [ClusterManagement.Formatting.Display]
+        $display = [ClusterManagement.Commands.Formatting.Display]
         foreach ($row in $rows) {
             # OS-IMAGE contains spaces; every other column does not, so split from both ends.
             $cells = $row -split '\s{2,}'

@@ -82,11 +82,11 @@ Describe 'Shared parameter conventions' {
         @{ Value = '00:01:30'; Expected = [TimeSpan]::FromSeconds(90) }
         @{ Value = [TimeSpan]::FromMinutes(2); Expected = [TimeSpan]::FromMinutes(2) }
     ) {
-        [ClusterManagement.Infrastructure.TimeoutTransformationAttribute]::new().Transform($ExecutionContext, $Value) | Should -Be $Expected
+        [ClusterManagement.Commands.Infrastructure.TimeoutTransformationAttribute]::new().Transform($ExecutionContext, $Value) | Should -Be $Expected
     }
 
     It 'explains a -Timeout it cannot read' {
-        { [ClusterManagement.Infrastructure.TimeoutTransformationAttribute]::new().Transform($ExecutionContext, 'soon') } | Should -Throw '*give seconds (90) or a TimeSpan (00:01:30)*'
+        { [ClusterManagement.Commands.Infrastructure.TimeoutTransformationAttribute]::new().Transform($ExecutionContext, 'soon') } | Should -Throw '*give seconds (90) or a TimeSpan (00:01:30)*'
     }
 }
 
@@ -169,7 +169,7 @@ Describe 'The error catalogue' {
         $entries.Count | Should -BeGreaterThan 100
         $checked = 0
         foreach ($error in $entries) {
-            $record = [ClusterManagement.Infrastructure.ErrorRecords]::From([ClusterManagement.Diagnostics.ClusterException]::new($error, 'message'))
+            $record = [ClusterManagement.Commands.Infrastructure.ErrorRecords]::From([ClusterManagement.Diagnostics.ClusterException]::new($error, 'message'))
             $record.FullyQualifiedErrorId | Should -Be $error.Id
             $record.CategoryInfo.Category | Should -Not -Be 'NotSpecified' -Because $error.Id
             foreach ($suffix in $expected.Keys | Where-Object { $error.Id.EndsWith($_) }) {

@@ -1,7 +1,9 @@
 using ClusterManagement.Common;
+using ClusterManagement.Engine.Common;
+using ClusterManagement.Apps;
 using k8s.Models;
 
-namespace ClusterManagement.Apps;
+namespace ClusterManagement.Engine.Apps;
 
 /// <summary>Turns a V1Deployment into a <see cref="ClusterApp"/> with printers.go's rules for the columns.</summary>
 internal static class AppMapper

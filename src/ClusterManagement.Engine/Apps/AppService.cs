@@ -1,12 +1,14 @@
 using ClusterManagement.Common;
+using ClusterManagement.Engine.Common;
+using ClusterManagement.Diagnostics;
+using ClusterManagement.Engine.Kubernetes;
+using ClusterManagement.Apps;
 using System.Diagnostics;
 using System.Globalization;
-using ClusterManagement.Diagnostics;
-using ClusterManagement.Kubernetes;
 using k8s;
 using k8s.Models;
 
-namespace ClusterManagement.Apps;
+namespace ClusterManagement.Engine.Apps;
 
 /// <summary>Reads and changes apps (Deployments) the way kubectl's get, set image, rollout and scale do.</summary>
 internal sealed class AppService(ClusterConnection connection)

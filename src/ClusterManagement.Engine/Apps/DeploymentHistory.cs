@@ -1,7 +1,9 @@
 using System.Globalization;
 using k8s.Models;
 
-namespace ClusterManagement.Apps;
+using ClusterManagement.Apps;
+
+namespace ClusterManagement.Engine.Apps;
 
 /// <summary>kubectl's pkg/util/deployment: which ReplicaSets belong to a Deployment and the revision each holds.</summary>
 internal static class DeploymentHistory

@@ -1,6 +1,8 @@
 using System.Text.RegularExpressions;
 
-namespace ClusterManagement.Apps;
+using ClusterManagement.Apps;
+
+namespace ClusterManagement.Engine.Apps;
 
 /// <summary>
 /// The container image reference grammar (distribution/reference): [domain/]path[:tag][@digest],

@@ -1,6 +1,8 @@
 using k8s.Models;
 
-namespace ClusterManagement.Apps;
+using ClusterManagement.Apps;
+
+namespace ClusterManagement.Engine.Apps;
 
 /// <summary>metav1.LabelSelectorAsSelector(...).String(): requirements sorted by key, as kubectl's SELECTOR column.</summary>
 internal static class LabelSelectorText

@@ -1,6 +1,8 @@
 using k8s.Models;
 
-namespace ClusterManagement.Apps;
+using ClusterManagement.Apps;
+
+namespace ClusterManagement.Engine.Apps;
 
 /// <summary>A rollback worked out but not sent, so the caller can say what it will do and ask first.</summary>
 internal sealed class PlannedRollback

@@ -1,8 +1,9 @@
 using ClusterManagement.Diagnostics;
+using ClusterManagement.Apps;
 using k8s;
 using k8s.Models;
 
-namespace ClusterManagement.Apps;
+namespace ClusterManagement.Engine.Apps;
 
 /// <summary>What a rollback will do: nothing (the template already matches) or a JSON patch.</summary>
 internal sealed record RollbackPlan(long TargetRevision, V1ReplicaSet Target, string? Patch, string? SkipMessage);

@@ -1,6 +1,8 @@
 using k8s.Models;
 
-namespace ClusterManagement.Apps;
+using ClusterManagement.Apps;
+
+namespace ClusterManagement.Engine.Apps;
 
 /// <summary>Where a rollout stands, in kubectl rollout status's words.</summary>
 /// <param name="Percent">Updated-and-available replicas over desired, for a progress bar; -1 while the spec is not observed.</param>

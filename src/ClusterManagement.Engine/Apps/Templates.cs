@@ -2,7 +2,9 @@ using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
 
-namespace ClusterManagement.Apps;
+using ClusterManagement.Apps;
+
+namespace ClusterManagement.Engine.Apps;
 
 /// <summary>Pod template comparison as kubectl and the controller do it (EqualIgnoreHash).</summary>
 internal static class Templates

@@ -1,4 +1,5 @@
-namespace ClusterManagement.Common;
+using ClusterManagement.Common;
+namespace ClusterManagement.Engine.Common;
 
 /// <summary>Ages are computed against one clock so tests can pin it.</summary>
 internal static class Clock

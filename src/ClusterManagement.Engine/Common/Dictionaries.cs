@@ -1,4 +1,5 @@
-namespace ClusterManagement.Common;
+using ClusterManagement.Common;
+namespace ClusterManagement.Engine.Common;
 
 internal static class Dictionaries
 {

@@ -1,4 +1,5 @@
-namespace ClusterManagement.Common;
+using ClusterManagement.Common;
+namespace ClusterManagement.Engine.Common;
 
 /// <summary>kubectl's AGE text: a port of k8s.io/apimachinery/pkg/util/duration.HumanDuration.</summary>
 internal static class HumanDuration

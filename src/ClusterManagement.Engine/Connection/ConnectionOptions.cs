@@ -1,4 +1,5 @@
-namespace ClusterManagement.Connection;
+using ClusterManagement.Connection;
+namespace ClusterManagement.Engine.Connection;
 
 /// <summary>What a caller asked for; anything left null falls back the way kubectl does.</summary>
 internal sealed record ConnectionOptions

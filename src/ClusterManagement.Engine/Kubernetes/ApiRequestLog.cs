@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using ClusterManagement.Diagnostics;
 
-namespace ClusterManagement.Kubernetes;
+namespace ClusterManagement.Engine.Kubernetes;
 
 /// <summary>
 /// Reports every API request (verb, path, status, milliseconds) to whoever is listening on this

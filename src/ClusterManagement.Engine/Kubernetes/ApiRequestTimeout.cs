@@ -1,4 +1,4 @@
-namespace ClusterManagement.Kubernetes;
+namespace ClusterManagement.Engine.Kubernetes;
 
 /// <summary>
 /// The bound on each API request (kubectl's --request-timeout), chosen per command: connections are

@@ -6,7 +6,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using k8s;
 
-namespace ClusterManagement.Kubernetes;
+namespace ClusterManagement.Engine.Kubernetes;
 
 /// <summary>
 /// The connection to the API server, with two things KubernetesClient does not give:

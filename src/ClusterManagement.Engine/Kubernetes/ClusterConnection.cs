@@ -1,11 +1,12 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography.X509Certificates;
 using ClusterManagement.Connection;
+using ClusterManagement.Engine.Connection;
 using ClusterManagement.Diagnostics;
 using k8s;
 using k8s.Exceptions;
 
-namespace ClusterManagement.Kubernetes;
+namespace ClusterManagement.Engine.Kubernetes;
 
 /// <summary>
 /// A client for one kubeconfig context, with the namespace that context defaults to.

@@ -1,6 +1,6 @@
 using ClusterManagement.Diagnostics;
 
-namespace ClusterManagement.Kubernetes;
+namespace ClusterManagement.Engine.Kubernetes;
 
 /// <summary>
 /// Read-modify-write against optimistic concurrency: when someone else changed the object between

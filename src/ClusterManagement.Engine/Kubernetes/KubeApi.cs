@@ -4,7 +4,7 @@ using System.Text.Json;
 using ClusterManagement.Diagnostics;
 using k8s.Autorest;
 
-namespace ClusterManagement.Kubernetes;
+namespace ClusterManagement.Engine.Kubernetes;
 
 /// <summary>
 /// Runs API calls: turns every failure into a <see cref="ClusterException"/> that names the object,

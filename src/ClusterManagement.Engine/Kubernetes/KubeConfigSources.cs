@@ -1,4 +1,4 @@
-namespace ClusterManagement.Kubernetes;
+namespace ClusterManagement.Engine.Kubernetes;
 
 /// <summary>Decides which kubeconfig files apply, in kubectl's order of precedence.</summary>
 internal static class KubeConfigSources

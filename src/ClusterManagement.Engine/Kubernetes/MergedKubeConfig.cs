@@ -1,9 +1,10 @@
 using ClusterManagement.Connection;
+using ClusterManagement.Engine.Connection;
 using ClusterManagement.Diagnostics;
 using k8s;
 using k8s.KubeConfigModels;
 
-namespace ClusterManagement.Kubernetes;
+namespace ClusterManagement.Engine.Kubernetes;
 
 /// <summary>
 /// Several kubeconfig files merged by kubectl's rules: the first file that names a cluster,

@@ -1,4 +1,4 @@
-namespace ClusterManagement.Kubernetes;
+namespace ClusterManagement.Engine.Kubernetes;
 
 internal static class NamespaceNames
 {

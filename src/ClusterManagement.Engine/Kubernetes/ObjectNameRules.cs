@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace ClusterManagement.Kubernetes;
+namespace ClusterManagement.Engine.Kubernetes;
 
 /// <summary>
 /// apimachinery's name rules (k8s.io/apimachinery/pkg/util/validation: IsDNS1123Subdomain,

@@ -2,7 +2,7 @@ using ClusterManagement.Diagnostics;
 using k8s;
 using k8s.Models;
 
-namespace ClusterManagement.Kubernetes;
+namespace ClusterManagement.Engine.Kubernetes;
 
 /// <summary>How a wait ended.</summary>
 internal enum WatchEnd

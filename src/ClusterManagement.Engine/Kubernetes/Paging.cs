@@ -1,4 +1,4 @@
-namespace ClusterManagement.Kubernetes;
+namespace ClusterManagement.Engine.Kubernetes;
 
 /// <summary>
 /// Lists in pages (limit/continue) and yields each page's items as soon as it arrives, so

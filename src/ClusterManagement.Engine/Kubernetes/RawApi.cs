@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using ClusterManagement.Diagnostics;
 
-namespace ClusterManagement.Kubernetes;
+namespace ClusterManagement.Engine.Kubernetes;
 
 /// <summary>
 /// Requests for kinds the typed client cannot name in advance (manifests may hold any kind): the same

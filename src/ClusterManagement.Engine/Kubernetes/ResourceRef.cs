@@ -1,4 +1,4 @@
-namespace ClusterManagement.Kubernetes;
+namespace ClusterManagement.Engine.Kubernetes;
 
 /// <summary>Names the object a request is about, so errors can say "Node 'worker-9' was not found".</summary>
 /// <param name="Kind">The module's noun: Node, App, StorageClass...</param>

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http;
 
-namespace ClusterManagement.Kubernetes;
+namespace ClusterManagement.Engine.Kubernetes;
 
 /// <summary>
 /// Ties each watch's HTTP stream to the reader that opened it. KubernetesClient reads a watch with a token

@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 
-namespace ClusterManagement.Manifests;
+using ClusterManagement.Manifests;
+
+namespace ClusterManagement.Engine.Manifests;
 
 /// <summary>One object of a manifest file, with where it came from (for messages).</summary>
 internal sealed record ManifestDocument(JsonObject Object, string Source)

@@ -2,10 +2,11 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ClusterManagement.Diagnostics;
+using ClusterManagement.Manifests;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
-namespace ClusterManagement.Manifests;
+namespace ClusterManagement.Engine.Manifests;
 
 /// <summary>
 /// Reads multi-document YAML and JSON manifests (List kinds unpacked) and orders them the way they

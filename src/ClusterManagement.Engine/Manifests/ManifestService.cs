@@ -1,8 +1,9 @@
 using System.Text.Json.Nodes;
 using ClusterManagement.Diagnostics;
-using ClusterManagement.Kubernetes;
+using ClusterManagement.Engine.Kubernetes;
+using ClusterManagement.Manifests;
 
-namespace ClusterManagement.Manifests;
+namespace ClusterManagement.Engine.Manifests;
 
 /// <summary>Server-side apply of manifest objects, field manager "clustermanagement", one object at a time in dependency order.</summary>
 internal sealed class ManifestService(ClusterConnection connection, IOperationLog log)

@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using ClusterManagement.Diagnostics;
-using ClusterManagement.Kubernetes;
+using ClusterManagement.Engine.Kubernetes;
+using ClusterManagement.Manifests;
 using k8s;
 using k8s.Models;
 
-namespace ClusterManagement.Manifests;
+namespace ClusterManagement.Engine.Manifests;
 
 /// <summary>
 /// Waits for applied workloads to report their pods ready: after Publish-ClusterManifest -Wait, and

@@ -1,8 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 using ClusterManagement.Diagnostics;
+using ClusterManagement.Network;
 
-namespace ClusterManagement.Network;
+namespace ClusterManagement.Engine.Network;
 
 /// <summary>
 /// CIDR arithmetic for IPv4 and IPv6, strict the way Docker and Kubernetes are: a network address

@@ -1,7 +1,9 @@
 using System.Net;
 using ClusterManagement.Nodes;
+using ClusterManagement.Engine.Nodes;
+using ClusterManagement.Network;
 
-namespace ClusterManagement.Network;
+namespace ClusterManagement.Engine.Network;
 
 /// <summary>Finds what an admin must know about pod ranges: nodes without one, and ranges that overlap.</summary>
 internal static class ClusterNetworkAnalysis

@@ -1,9 +1,11 @@
 using ClusterManagement.Diagnostics;
-using ClusterManagement.Kubernetes;
+using ClusterManagement.Engine.Kubernetes;
 using ClusterManagement.Nodes;
+using ClusterManagement.Engine.Nodes;
+using ClusterManagement.Network;
 using k8s;
 
-namespace ClusterManagement.Network;
+namespace ClusterManagement.Engine.Network;
 
 /// <summary>The cluster network as the API reveals it: node addresses, pod ranges, the service range.</summary>
 internal sealed class ClusterNetworkService(ClusterConnection connection)

@@ -1,9 +1,11 @@
 using ClusterManagement.Diagnostics;
-using ClusterManagement.Kubernetes;
-using ClusterManagement.NodeHosts.Ssh;
+using ClusterManagement.Engine.Kubernetes;
+using ClusterManagement.Engine.NodeHosts.Ssh;
 using ClusterManagement.Nodes;
+using ClusterManagement.Engine.Nodes;
+using ClusterManagement.NodeHosts;
 
-namespace ClusterManagement.NodeHosts;
+namespace ClusterManagement.Engine.NodeHosts;
 
 /// <summary>How the caller wants to reach node hosts; secrets stay in memory and never reach a log.</summary>
 internal sealed class NodeAccessOptions

@@ -1,10 +1,11 @@
 using System.Text.Json;
 using ClusterManagement.Diagnostics;
-using ClusterManagement.Kubernetes;
+using ClusterManagement.Engine.Kubernetes;
+using ClusterManagement.NodeHosts;
 using k8s;
 using k8s.Models;
 
-namespace ClusterManagement.NodeHosts;
+namespace ClusterManagement.Engine.NodeHosts;
 
 /// <summary>How to reach one node's host, and the host key New-ClusterNode verified when it joined it.</summary>
 internal sealed record NodeAccessRecord(string Host, int Port, string User, string HostKey)

@@ -1,4 +1,5 @@
-namespace ClusterManagement.NodeHosts;
+using ClusterManagement.NodeHosts;
+namespace ClusterManagement.Engine.NodeHosts;
 
 /// <summary>
 /// Annotations the module writes on Nodes. Host access data no longer lives here (a node's kubelet can

@@ -1,11 +1,13 @@
 using ClusterManagement.Diagnostics;
-using ClusterManagement.Kubernetes;
+using ClusterManagement.Engine.Kubernetes;
 using ClusterManagement.Nodes;
+using ClusterManagement.Engine.Nodes;
+using ClusterManagement.NodeHosts;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
 
-namespace ClusterManagement.NodeHosts;
+namespace ClusterManagement.Engine.NodeHosts;
 
 /// <summary>Waits (watching, not polling) for a Node's Ready condition to reach a state.</summary>
 internal static class NodeReadinessWait

@@ -1,6 +1,8 @@
 using k8s.Models;
 
-namespace ClusterManagement.Nodes;
+using ClusterManagement.Nodes;
+
+namespace ClusterManagement.Engine.Nodes;
 
 /// <summary>
 /// kubectl's drain filters (k8s.io/kubectl/pkg/drain/filters.go), in its order: DaemonSet-managed,

@@ -1,4 +1,5 @@
-namespace ClusterManagement.Nodes;
+using ClusterManagement.Nodes;
+namespace ClusterManagement.Engine.Nodes;
 
 /// <summary>kubectl drain's flags, with its defaults.</summary>
 internal sealed record DrainOptions

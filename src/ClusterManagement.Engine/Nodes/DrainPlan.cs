@@ -1,6 +1,8 @@
 using k8s.Models;
 
-namespace ClusterManagement.Nodes;
+using ClusterManagement.Nodes;
+
+namespace ClusterManagement.Engine.Nodes;
 
 /// <summary>What a drain of one node would do, decided by kubectl's filters before anything changes.</summary>
 internal sealed class DrainPlan

@@ -1,7 +1,9 @@
 using ClusterManagement.Common;
+using ClusterManagement.Engine.Common;
 using ClusterManagement.Diagnostics;
+using ClusterManagement.Nodes;
 
-namespace ClusterManagement.Nodes;
+namespace ClusterManagement.Engine.Nodes;
 
 /// <summary>
 /// The one drain sequence of the module (Suspend-ClusterNode -Drain, Remove-ClusterNode, Update-NodeDocker):

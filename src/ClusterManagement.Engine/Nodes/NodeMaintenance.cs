@@ -2,12 +2,14 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using ClusterManagement.Common;
+using ClusterManagement.Engine.Common;
 using ClusterManagement.Diagnostics;
-using ClusterManagement.Kubernetes;
+using ClusterManagement.Engine.Kubernetes;
+using ClusterManagement.Nodes;
 using k8s;
 using k8s.Models;
 
-namespace ClusterManagement.Nodes;
+namespace ClusterManagement.Engine.Nodes;
 
 /// <summary>
 /// Cordon, uncordon and drain with kubectl's semantics (k8s.io/kubectl/pkg/drain): the same

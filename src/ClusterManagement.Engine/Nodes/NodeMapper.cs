@@ -1,7 +1,9 @@
 using ClusterManagement.Common;
+using ClusterManagement.Engine.Common;
+using ClusterManagement.Nodes;
 using k8s.Models;
 
-namespace ClusterManagement.Nodes;
+namespace ClusterManagement.Engine.Nodes;
 
 /// <summary>Turns the API's V1Node into a <see cref="ClusterNode"/> with kubectl's printers.go rules.</summary>
 internal static class NodeMapper

@@ -1,7 +1,8 @@
 using ClusterManagement.Diagnostics;
-using ClusterManagement.Kubernetes;
+using ClusterManagement.Engine.Kubernetes;
+using ClusterManagement.Nodes;
 
-namespace ClusterManagement.Nodes;
+namespace ClusterManagement.Engine.Nodes;
 
 /// <summary>
 /// The name, roles, labels and taints a new Node is given, checked by the API server's rules before

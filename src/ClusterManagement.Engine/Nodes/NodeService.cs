@@ -1,8 +1,9 @@
-using ClusterManagement.Kubernetes;
+using ClusterManagement.Engine.Kubernetes;
+using ClusterManagement.Nodes;
 using k8s;
 using k8s.Models;
 
-namespace ClusterManagement.Nodes;
+namespace ClusterManagement.Engine.Nodes;
 
 /// <summary>Reads nodes. Writes (cordon, drain, labels) live with the operations that need them.</summary>
 internal sealed class NodeService(ClusterConnection connection)

@@ -1,6 +1,6 @@
 using ClusterManagement.Diagnostics;
 
-namespace ClusterManagement.Rollout;
+namespace ClusterManagement.Engine.Rollout;
 
 /// <summary>Splits nodes into rollout batches of at most maxUnavailable, in the order given.</summary>
 internal static class RolloutBatches

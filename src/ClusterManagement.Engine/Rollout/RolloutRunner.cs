@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using ClusterManagement.Diagnostics;
 
-namespace ClusterManagement.Rollout;
+namespace ClusterManagement.Engine.Rollout;
 
 /// <summary>One kind of rolling work: what is done to one item, and how its result reads when it fails or never starts.</summary>
 internal interface IRolloutWork<in TItem, TResult>

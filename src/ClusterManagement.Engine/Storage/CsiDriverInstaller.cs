@@ -1,11 +1,13 @@
 using System.Diagnostics;
 using ClusterManagement.Diagnostics;
-using ClusterManagement.Kubernetes;
+using ClusterManagement.Engine.Kubernetes;
 using ClusterManagement.Manifests;
+using ClusterManagement.Engine.Manifests;
+using ClusterManagement.Storage;
 using k8s;
 using k8s.Models;
 
-namespace ClusterManagement.Storage;
+namespace ClusterManagement.Engine.Storage;
 
 /// <summary>
 /// Installs a CSI driver from its manifests, as a driver's install script does (apply everything),

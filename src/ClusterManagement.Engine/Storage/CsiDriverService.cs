@@ -1,8 +1,9 @@
-using ClusterManagement.Kubernetes;
+using ClusterManagement.Engine.Kubernetes;
+using ClusterManagement.Storage;
 using k8s;
 using k8s.Models;
 
-namespace ClusterManagement.Storage;
+namespace ClusterManagement.Engine.Storage;
 
 /// <summary>Registered CSI drivers and the classes that use them.</summary>
 internal sealed class CsiDriverService(ClusterConnection connection)

@@ -1,9 +1,10 @@
 using ClusterManagement.Diagnostics;
-using ClusterManagement.Kubernetes;
+using ClusterManagement.Engine.Kubernetes;
+using ClusterManagement.Storage;
 using k8s;
 using k8s.Models;
 
-namespace ClusterManagement.Storage;
+namespace ClusterManagement.Engine.Storage;
 
 /// <summary>What New-StorageClass asks for.</summary>
 internal sealed record StorageClassRequest(

@@ -1,7 +1,9 @@
 using ClusterManagement.Common;
+using ClusterManagement.Engine.Common;
+using ClusterManagement.Storage;
 using k8s.Models;
 
-namespace ClusterManagement.Storage;
+namespace ClusterManagement.Engine.Storage;
 
 /// <summary>SDK storage objects to the module's own types, with kubectl's defaults for unset fields.</summary>
 internal static class StorageMapper

@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using ClusterManagement.Diagnostics;
+using ClusterManagement.Storage;
 
-namespace ClusterManagement.Storage;
+namespace ClusterManagement.Engine.Storage;
 
 /// <summary>
 /// Storage sizes as Kubernetes quantities (resource.Quantity): parsed to exact bytes, printed the way

@@ -1,9 +1,10 @@
 using ClusterManagement.Diagnostics;
-using ClusterManagement.Kubernetes;
+using ClusterManagement.Engine.Kubernetes;
+using ClusterManagement.Storage;
 using k8s;
 using k8s.Models;
 
-namespace ClusterManagement.Storage;
+namespace ClusterManagement.Engine.Storage;
 
 /// <summary>What New-CsiVolumeClaim asks for; <see cref="Size"/> is already a valid quantity.</summary>
 internal sealed record ClaimRequest(

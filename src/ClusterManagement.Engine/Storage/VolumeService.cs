@@ -1,8 +1,9 @@
-using ClusterManagement.Kubernetes;
+using ClusterManagement.Engine.Kubernetes;
+using ClusterManagement.Storage;
 using k8s;
 using k8s.Models;
 
-namespace ClusterManagement.Storage;
+namespace ClusterManagement.Engine.Storage;
 
 /// <summary>PersistentVolumes: read them, and change their reclaim policy to protect data before a claim goes.</summary>
 internal sealed class VolumeService(ClusterConnection connection)

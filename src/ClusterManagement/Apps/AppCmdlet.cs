@@ -1,10 +1,12 @@
 using ClusterManagement.Common;
-using System.Management.Automation;
+using ClusterManagement.Engine.Common;
 using ClusterManagement.Apps;
+using ClusterManagement.Engine.Apps;
 using ClusterManagement.Diagnostics;
-using ClusterManagement.Infrastructure;
+using ClusterManagement.Commands.Infrastructure;
+using System.Management.Automation;
 
-namespace ClusterManagement.Apps;
+namespace ClusterManagement.Commands.Apps;
 
 /// <summary>
 /// Base of the app cmdlets that change or follow an app. It declares no parameters (each cmdlet shows

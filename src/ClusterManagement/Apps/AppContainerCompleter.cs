@@ -1,4 +1,6 @@
-namespace ClusterManagement.Apps;
+using ClusterManagement.Apps;
+using ClusterManagement.Engine.Apps;
+namespace ClusterManagement.Commands.Apps;
 
 /// <summary>The containers of the app named by -Name: -Container must name one of them.</summary>
 public sealed class AppContainerCompleter : AppPartCompleter

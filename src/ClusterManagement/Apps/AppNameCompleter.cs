@@ -1,9 +1,10 @@
 using System.Collections;
 using ClusterManagement.Apps;
-using ClusterManagement.Infrastructure;
-using ClusterManagement.Kubernetes;
+using ClusterManagement.Engine.Apps;
+using ClusterManagement.Commands.Infrastructure;
+using ClusterManagement.Engine.Kubernetes;
 
-namespace ClusterManagement.Apps;
+namespace ClusterManagement.Commands.Apps;
 
 /// <summary>App names in the namespace the command line (or the session) targets.</summary>
 public sealed class AppNameCompleter : ClusterNameCompleter

@@ -1,8 +1,10 @@
 using System.Collections;
-using ClusterManagement.Infrastructure;
-using ClusterManagement.Kubernetes;
+using ClusterManagement.Commands.Infrastructure;
+using ClusterManagement.Engine.Kubernetes;
+using ClusterManagement.Apps;
+using ClusterManagement.Engine.Apps;
 
-namespace ClusterManagement.Apps;
+namespace ClusterManagement.Commands.Apps;
 
 /// <summary>Completes a part of the app that -Name names (its revisions, its containers): nothing until -Name is given.</summary>
 public abstract class AppPartCompleter : ClusterNameCompleter

@@ -1,6 +1,9 @@
 using System.Globalization;
 
-namespace ClusterManagement.Apps;
+using ClusterManagement.Apps;
+using ClusterManagement.Engine.Apps;
+
+namespace ClusterManagement.Commands.Apps;
 
 /// <summary>The revisions of the app named by -Name, newest first.</summary>
 public sealed class AppRevisionCompleter : AppPartCompleter

@@ -1,4 +1,6 @@
-namespace ClusterManagement.Apps;
+using ClusterManagement.Apps;
+using ClusterManagement.Engine.Apps;
+namespace ClusterManagement.Commands.Apps;
 
 /// <summary>
 /// What Publish-AppVersion -Image takes: one image reference (for -Container, or the app's only

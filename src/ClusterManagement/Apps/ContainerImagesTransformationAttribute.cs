@@ -1,7 +1,10 @@
 using System.Collections;
 using System.Management.Automation;
 
-namespace ClusterManagement.Apps;
+using ClusterManagement.Apps;
+using ClusterManagement.Engine.Apps;
+
+namespace ClusterManagement.Commands.Apps;
 
 /// <summary>Turns -Image's string or hashtable into <see cref="ContainerImages"/>; anything else is refused at binding, naming what came.</summary>
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]

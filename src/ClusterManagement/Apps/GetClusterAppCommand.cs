@@ -1,8 +1,10 @@
 using System.Management.Automation;
 using ClusterManagement.Diagnostics;
-using ClusterManagement.Infrastructure;
+using ClusterManagement.Commands.Infrastructure;
+using ClusterManagement.Apps;
+using ClusterManagement.Engine.Apps;
 
-namespace ClusterManagement.Apps;
+namespace ClusterManagement.Commands.Apps;
 
 [Cmdlet(VerbsCommon.Get, "ClusterApp", DefaultParameterSetName = InNamespace, HelpUri = HelpPages.Docs + "Get-ClusterApp.md")]
 [OutputType(typeof(ClusterApp))]

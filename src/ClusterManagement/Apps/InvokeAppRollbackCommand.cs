@@ -1,7 +1,9 @@
 using System.Management.Automation;
-using ClusterManagement.Infrastructure;
+using ClusterManagement.Commands.Infrastructure;
+using ClusterManagement.Apps;
+using ClusterManagement.Engine.Apps;
 
-namespace ClusterManagement.Apps;
+namespace ClusterManagement.Commands.Apps;
 
 [Cmdlet(VerbsLifecycle.Invoke, "AppRollback", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = ByApp, HelpUri = HelpPages.Docs + "Invoke-AppRollback.md")]
 [OutputType(typeof(AppRollout))]

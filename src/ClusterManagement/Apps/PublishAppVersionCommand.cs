@@ -1,9 +1,11 @@
 using System.Collections;
 using System.Management.Automation;
 using ClusterManagement.Diagnostics;
-using ClusterManagement.Infrastructure;
+using ClusterManagement.Commands.Infrastructure;
+using ClusterManagement.Apps;
+using ClusterManagement.Engine.Apps;
 
-namespace ClusterManagement.Apps;
+namespace ClusterManagement.Commands.Apps;
 
 [Cmdlet(VerbsData.Publish, "AppVersion", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpPages.Docs + "Publish-AppVersion.md")]
 [OutputType(typeof(AppRollout))]

@@ -1,8 +1,11 @@
 using System.Management.Automation;
-using ClusterManagement.Infrastructure;
+using ClusterManagement.Commands.Infrastructure;
 using ClusterManagement.Common;
+using ClusterManagement.Engine.Common;
+using ClusterManagement.Apps;
+using ClusterManagement.Engine.Apps;
 
-namespace ClusterManagement.Apps;
+namespace ClusterManagement.Commands.Apps;
 
 [Cmdlet(VerbsLifecycle.Restart, "App", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpPages.Docs + "Restart-App.md")]
 [OutputType(typeof(AppRollout))]

@@ -1,7 +1,9 @@
 using System.Management.Automation;
-using ClusterManagement.Infrastructure;
+using ClusterManagement.Commands.Infrastructure;
+using ClusterManagement.Apps;
+using ClusterManagement.Engine.Apps;
 
-namespace ClusterManagement.Apps;
+namespace ClusterManagement.Commands.Apps;
 
 [Cmdlet(VerbsLifecycle.Wait, "AppRollout", HelpUri = HelpPages.Docs + "Wait-AppRollout.md")]
 [OutputType(typeof(AppRollout))]

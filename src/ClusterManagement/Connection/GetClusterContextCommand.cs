@@ -1,10 +1,11 @@
 using System.Management.Automation;
 using ClusterManagement.Connection;
+using ClusterManagement.Engine.Connection;
 using ClusterManagement.Diagnostics;
-using ClusterManagement.Infrastructure;
-using ClusterManagement.Kubernetes;
+using ClusterManagement.Commands.Infrastructure;
+using ClusterManagement.Engine.Kubernetes;
 
-namespace ClusterManagement.Connection;
+namespace ClusterManagement.Commands.Connection;
 
 [Cmdlet(VerbsCommon.Get, "ClusterContext", HelpUri = HelpPages.Docs + "Get-ClusterContext.md")]
 [OutputType(typeof(ClusterContext))]

@@ -1,10 +1,11 @@
 using System.Management.Automation;
 using ClusterManagement.Connection;
+using ClusterManagement.Engine.Connection;
 using ClusterManagement.Diagnostics;
-using ClusterManagement.Infrastructure;
-using ClusterManagement.Kubernetes;
+using ClusterManagement.Commands.Infrastructure;
+using ClusterManagement.Engine.Kubernetes;
 
-namespace ClusterManagement.Connection;
+namespace ClusterManagement.Commands.Connection;
 
 /// <summary>Chooses the context (and namespace) for this PowerShell session only; no kubeconfig file is written.</summary>
 [Cmdlet(VerbsOther.Use, "ClusterContext", SupportsShouldProcess = true, DefaultParameterSetName = ChooseSet, HelpUri = HelpPages.Docs + "Use-ClusterContext.md")]

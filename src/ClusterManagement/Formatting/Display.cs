@@ -1,6 +1,7 @@
 using ClusterManagement.Common;
+using ClusterManagement.Engine.Common;
 
-namespace ClusterManagement.Formatting;
+namespace ClusterManagement.Commands.Formatting;
 
 /// <summary>
 /// Renderings the format files call, so that views show kubectl's text (AGE "5d3h", "&lt;none&gt;")

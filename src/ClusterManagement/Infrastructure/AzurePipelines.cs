@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace ClusterManagement.Infrastructure;
+namespace ClusterManagement.Commands.Infrastructure;
 
 /// <summary>
 /// Azure Pipelines logging commands (<c>##[group]</c>, <c>##vso[...]</c>) for when the module runs in a

@@ -1,9 +1,11 @@
 using System.Management.Automation;
 using ClusterManagement.Connection;
+using ClusterManagement.Engine.Connection;
+using ClusterManagement.Commands.Connection;
 using ClusterManagement.Diagnostics;
-using ClusterManagement.Kubernetes;
+using ClusterManagement.Engine.Kubernetes;
 
-namespace ClusterManagement.Infrastructure;
+namespace ClusterManagement.Commands.Infrastructure;
 
 /// <summary>Base of every cmdlet that talks to a cluster: the connection parameters and their defaults.</summary>
 public abstract class ClusterCmdlet : AsyncCmdlet

@@ -1,9 +1,9 @@
 using System.Collections;
 using System.Management.Automation;
 using System.Management.Automation.Language;
-using ClusterManagement.Kubernetes;
+using ClusterManagement.Engine.Kubernetes;
 
-namespace ClusterManagement.Infrastructure;
+namespace ClusterManagement.Commands.Infrastructure;
 
 /// <summary>
 /// Completes names from the live cluster named by the command line's own -KubeConfig/-Context.

@@ -1,9 +1,9 @@
 using System.Collections;
 using System.Management.Automation;
 using System.Management.Automation.Language;
-using ClusterManagement.Kubernetes;
+using ClusterManagement.Engine.Kubernetes;
 
-namespace ClusterManagement.Infrastructure;
+namespace ClusterManagement.Commands.Infrastructure;
 
 /// <summary>Completes context names from the kubeconfig; reads only local files, so it needs no cluster.</summary>
 public sealed class ContextNameCompleter : IArgumentCompleter

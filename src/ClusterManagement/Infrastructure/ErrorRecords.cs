@@ -1,7 +1,7 @@
 using System.Management.Automation;
 using ClusterManagement.Diagnostics;
 
-namespace ClusterManagement.Infrastructure;
+namespace ClusterManagement.Commands.Infrastructure;
 
 /// <summary>Builds ErrorRecords with specific ids, categories and target objects, never a bare NotSpecified.</summary>
 public static class ErrorRecords

@@ -1,6 +1,6 @@
 using System.Management.Automation;
 
-namespace ClusterManagement.Infrastructure;
+namespace ClusterManagement.Commands.Infrastructure;
 
 /// <summary>Turns -Path values (files, folders, wildcards, PowerShell paths) into manifest files, in a stable order.</summary>
 internal static class ManifestPaths

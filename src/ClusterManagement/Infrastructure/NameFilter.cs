@@ -1,6 +1,6 @@
 using System.Management.Automation;
 
-namespace ClusterManagement.Infrastructure;
+namespace ClusterManagement.Commands.Infrastructure;
 
 /// <summary>Splits -Name values into exact names (read one by one, so a typo is an error) and wildcard patterns.</summary>
 internal sealed class NameFilter

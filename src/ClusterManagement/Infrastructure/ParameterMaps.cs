@@ -2,7 +2,7 @@ using System.Collections;
 using System.Globalization;
 using System.Management.Automation;
 
-namespace ClusterManagement.Infrastructure;
+namespace ClusterManagement.Commands.Infrastructure;
 
 /// <summary>Hashtable parameters (-Label, -Parameter, -Option ...) as the string maps the APIs take.</summary>
 internal static class ParameterMaps

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace ClusterManagement.Infrastructure;
+namespace ClusterManagement.Commands.Infrastructure;
 
 /// <summary>
 /// What work on other threads asks the pipeline thread to do, and the pump that does it. Generic in

@@ -1,7 +1,7 @@
 using System.Management.Automation;
 using ClusterManagement.Diagnostics;
 
-namespace ClusterManagement.Infrastructure;
+namespace ClusterManagement.Commands.Infrastructure;
 
 /// <summary>
 /// Lets asynchronous work, on any thread, write to the pipeline. PowerShell only accepts Write*

@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Management.Automation;
 
-namespace ClusterManagement.Infrastructure;
+namespace ClusterManagement.Commands.Infrastructure;
 
 /// <summary>
 /// Base of cmdlets that take their objects by -Name, and also take another of the module's objects from

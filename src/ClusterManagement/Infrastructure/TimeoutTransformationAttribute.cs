@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Management.Automation;
 
-namespace ClusterManagement.Infrastructure;
+namespace ClusterManagement.Commands.Infrastructure;
 
 /// <summary>
 /// Lets -Timeout take a plain number of seconds as well as a TimeSpan: PowerShell on its own would

@@ -1,7 +1,9 @@
 using System.Management.Automation;
 using ClusterManagement.Storage;
+using ClusterManagement.Engine.Storage;
+using ClusterManagement.Commands.Storage;
 
-namespace ClusterManagement.Infrastructure;
+namespace ClusterManagement.Commands.Infrastructure;
 
 /// <summary>Rejects sizes that are not Kubernetes quantities while parameters bind, before any request.</summary>
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]

@@ -1,8 +1,10 @@
 using System.Management.Automation;
 using ClusterManagement.Diagnostics;
-using ClusterManagement.Infrastructure;
+using ClusterManagement.Commands.Infrastructure;
+using ClusterManagement.Manifests;
+using ClusterManagement.Engine.Manifests;
 
-namespace ClusterManagement.Manifests;
+namespace ClusterManagement.Commands.Manifests;
 
 /// <summary>
 /// Server-side apply of YAML/JSON manifests (field manager "clustermanagement"), namespaces first,

@@ -1,10 +1,16 @@
 using System.Management.Automation;
-using ClusterManagement.Infrastructure;
-using ClusterManagement.Network.Routes;
+using ClusterManagement.Commands.Infrastructure;
+using ClusterManagement.Engine.Network.Routes;
 using ClusterManagement.NodeHosts;
+using ClusterManagement.Engine.NodeHosts;
+using ClusterManagement.Commands.NodeHosts;
 using ClusterManagement.Nodes;
+using ClusterManagement.Engine.Nodes;
+using ClusterManagement.Commands.Nodes;
+using ClusterManagement.Network;
+using ClusterManagement.Engine.Network;
 
-namespace ClusterManagement.Network;
+namespace ClusterManagement.Commands.Network;
 
 /// <summary>Adds a route to node hosts' main routing table with ip route over SSH; -Persist also writes it where the distribution keeps static routes.</summary>
 [Cmdlet(VerbsCommon.Add, "NodeRoute", SupportsShouldProcess = true, HelpUri = HelpPages.Docs + "Add-NodeRoute.md")]

@@ -1,12 +1,18 @@
 using System.Collections;
 using ClusterManagement.Diagnostics;
-using ClusterManagement.Infrastructure;
-using ClusterManagement.Kubernetes;
-using ClusterManagement.Network.EngineNetworks;
+using ClusterManagement.Commands.Infrastructure;
+using ClusterManagement.Engine.Kubernetes;
+using ClusterManagement.Engine.Network.EngineNetworks;
 using ClusterManagement.NodeHosts;
+using ClusterManagement.Engine.NodeHosts;
+using ClusterManagement.Commands.NodeHosts;
 using ClusterManagement.Nodes;
+using ClusterManagement.Engine.Nodes;
+using ClusterManagement.Commands.Nodes;
+using ClusterManagement.Network;
+using ClusterManagement.Engine.Network;
 
-namespace ClusterManagement.Network;
+namespace ClusterManagement.Commands.Network;
 
 /// <summary>Completes the networks of the engine of the node already on the command line; without one, or without an SSH key in reach, nothing.</summary>
 public sealed class EngineNetworkNameCompleter : ClusterNameCompleter

@@ -1,7 +1,9 @@
 using System.Management.Automation;
-using ClusterManagement.Infrastructure;
+using ClusterManagement.Commands.Infrastructure;
+using ClusterManagement.Network;
+using ClusterManagement.Engine.Network;
 
-namespace ClusterManagement.Network;
+namespace ClusterManagement.Commands.Network;
 
 /// <summary>
 /// Node addresses and pod ranges, one object per node, or with -Summary only the cluster summary: one

@@ -1,11 +1,17 @@
 using System.Management.Automation;
 using ClusterManagement.Diagnostics;
-using ClusterManagement.Infrastructure;
-using ClusterManagement.Network.EngineNetworks;
+using ClusterManagement.Commands.Infrastructure;
+using ClusterManagement.Engine.Network.EngineNetworks;
 using ClusterManagement.NodeHosts;
+using ClusterManagement.Engine.NodeHosts;
+using ClusterManagement.Commands.NodeHosts;
 using ClusterManagement.Nodes;
+using ClusterManagement.Engine.Nodes;
+using ClusterManagement.Commands.Nodes;
+using ClusterManagement.Network;
+using ClusterManagement.Engine.Network;
 
-namespace ClusterManagement.Network;
+namespace ClusterManagement.Commands.Network;
 
 [Cmdlet(VerbsCommon.Get, "NodeNetwork", HelpUri = HelpPages.Docs + "Get-NodeNetwork.md")]
 [OutputType(typeof(EngineNetwork))]

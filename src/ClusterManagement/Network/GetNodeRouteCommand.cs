@@ -1,11 +1,17 @@
 using System.Management.Automation;
 using System.Net;
-using ClusterManagement.Infrastructure;
-using ClusterManagement.Network.Routes;
+using ClusterManagement.Commands.Infrastructure;
+using ClusterManagement.Engine.Network.Routes;
 using ClusterManagement.NodeHosts;
+using ClusterManagement.Engine.NodeHosts;
+using ClusterManagement.Commands.NodeHosts;
 using ClusterManagement.Nodes;
+using ClusterManagement.Engine.Nodes;
+using ClusterManagement.Commands.Nodes;
+using ClusterManagement.Network;
+using ClusterManagement.Engine.Network;
 
-namespace ClusterManagement.Network;
+namespace ClusterManagement.Commands.Network;
 
 [Cmdlet(VerbsCommon.Get, "NodeRoute", HelpUri = HelpPages.Docs + "Get-NodeRoute.md")]
 [OutputType(typeof(NodeRoute))]

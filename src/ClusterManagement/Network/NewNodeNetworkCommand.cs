@@ -1,11 +1,17 @@
 using System.Collections;
 using System.Management.Automation;
-using ClusterManagement.Infrastructure;
-using ClusterManagement.Network.EngineNetworks;
+using ClusterManagement.Commands.Infrastructure;
+using ClusterManagement.Engine.Network.EngineNetworks;
 using ClusterManagement.NodeHosts;
+using ClusterManagement.Engine.NodeHosts;
+using ClusterManagement.Commands.NodeHosts;
 using ClusterManagement.Nodes;
+using ClusterManagement.Engine.Nodes;
+using ClusterManagement.Commands.Nodes;
+using ClusterManagement.Network;
+using ClusterManagement.Engine.Network;
 
-namespace ClusterManagement.Network;
+namespace ClusterManagement.Commands.Network;
 
 /// <summary>Creates an engine network with address management on nodes; the CIDR arithmetic is checked before the engine is asked.</summary>
 [Cmdlet(VerbsCommon.New, "NodeNetwork", SupportsShouldProcess = true, HelpUri = HelpPages.Docs + "New-NodeNetwork.md")]

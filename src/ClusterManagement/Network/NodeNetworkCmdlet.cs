@@ -1,8 +1,12 @@
 using System.Management.Automation;
-using ClusterManagement.Infrastructure;
+using ClusterManagement.Commands.Infrastructure;
 using ClusterManagement.NodeHosts;
+using ClusterManagement.Engine.NodeHosts;
+using ClusterManagement.Commands.NodeHosts;
+using ClusterManagement.Network;
+using ClusterManagement.Engine.Network;
 
-namespace ClusterManagement.Network;
+namespace ClusterManagement.Commands.Network;
 
 /// <summary>Base of the engine-network and route cmdlets: one -Timeout per node, and results written in the order the nodes were asked for.</summary>
 public abstract class NodeNetworkCmdlet : NodeHostCmdlet

@@ -1,10 +1,16 @@
 using System.Management.Automation;
-using ClusterManagement.Infrastructure;
-using ClusterManagement.Network.EngineNetworks;
+using ClusterManagement.Commands.Infrastructure;
+using ClusterManagement.Engine.Network.EngineNetworks;
 using ClusterManagement.NodeHosts;
+using ClusterManagement.Engine.NodeHosts;
+using ClusterManagement.Commands.NodeHosts;
 using ClusterManagement.Nodes;
+using ClusterManagement.Engine.Nodes;
+using ClusterManagement.Commands.Nodes;
+using ClusterManagement.Network;
+using ClusterManagement.Engine.Network;
 
-namespace ClusterManagement.Network;
+namespace ClusterManagement.Commands.Network;
 
 /// <summary>Removes engine networks; one with containers attached stays unless -DisconnectContainers.</summary>
 [Cmdlet(VerbsCommon.Remove, "NodeNetwork", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, HelpUri = HelpPages.Docs + "Remove-NodeNetwork.md")]

@@ -1,11 +1,17 @@
 using System.Management.Automation;
 using ClusterManagement.Diagnostics;
-using ClusterManagement.Infrastructure;
-using ClusterManagement.Network.Routes;
+using ClusterManagement.Commands.Infrastructure;
+using ClusterManagement.Engine.Network.Routes;
 using ClusterManagement.NodeHosts;
+using ClusterManagement.Engine.NodeHosts;
+using ClusterManagement.Commands.NodeHosts;
 using ClusterManagement.Nodes;
+using ClusterManagement.Engine.Nodes;
+using ClusterManagement.Commands.Nodes;
+using ClusterManagement.Network;
+using ClusterManagement.Engine.Network;
 
-namespace ClusterManagement.Network;
+namespace ClusterManagement.Commands.Network;
 
 /// <summary>Removes routes from node hosts (NodeRoute objects from Get-NodeRoute bind by property); -Persist also removes the persisted line.</summary>
 [Cmdlet(VerbsCommon.Remove, "NodeRoute", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, HelpUri = HelpPages.Docs + "Remove-NodeRoute.md")]

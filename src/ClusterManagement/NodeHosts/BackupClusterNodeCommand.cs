@@ -1,9 +1,13 @@
 using System.Management.Automation;
-using ClusterManagement.Infrastructure;
-using ClusterManagement.NodeHosts.Backup;
+using ClusterManagement.Commands.Infrastructure;
+using ClusterManagement.Engine.NodeHosts.Backup;
 using ClusterManagement.Nodes;
+using ClusterManagement.Engine.Nodes;
+using ClusterManagement.Commands.Nodes;
+using ClusterManagement.NodeHosts;
+using ClusterManagement.Engine.NodeHosts;
 
-namespace ClusterManagement.NodeHosts;
+namespace ClusterManagement.Commands.NodeHosts;
 
 [Cmdlet(VerbsData.Backup, "ClusterNode", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, HelpUri = HelpPages.Docs + "Backup-ClusterNode.md")]
 [OutputType(typeof(NodeBackup))]

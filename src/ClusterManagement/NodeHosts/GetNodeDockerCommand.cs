@@ -1,9 +1,13 @@
 using System.Management.Automation;
-using ClusterManagement.Infrastructure;
-using ClusterManagement.NodeHosts.Engine;
+using ClusterManagement.Commands.Infrastructure;
+using ClusterManagement.Engine.NodeHosts.Docker;
 using ClusterManagement.Nodes;
+using ClusterManagement.Engine.Nodes;
+using ClusterManagement.Commands.Nodes;
+using ClusterManagement.NodeHosts;
+using ClusterManagement.Engine.NodeHosts;
 
-namespace ClusterManagement.NodeHosts;
+namespace ClusterManagement.Commands.NodeHosts;
 
 [Cmdlet(VerbsCommon.Get, "NodeDocker", HelpUri = HelpPages.Docs + "Get-NodeDocker.md")]
 [OutputType(typeof(NodeDocker))]

@@ -1,14 +1,18 @@
 using System.Collections;
 using System.Management.Automation;
 using ClusterManagement.Diagnostics;
-using ClusterManagement.Infrastructure;
-using ClusterManagement.NodeHosts.Engine;
-using ClusterManagement.NodeHosts.Join;
-using ClusterManagement.NodeHosts.Packages;
-using ClusterManagement.NodeHosts.Ssh;
+using ClusterManagement.Commands.Infrastructure;
+using ClusterManagement.Engine.NodeHosts.Docker;
+using ClusterManagement.Engine.NodeHosts.Join;
+using ClusterManagement.Engine.NodeHosts.Packages;
+using ClusterManagement.Engine.NodeHosts.Ssh;
 using ClusterManagement.Nodes;
+using ClusterManagement.Engine.Nodes;
+using ClusterManagement.Commands.Nodes;
+using ClusterManagement.NodeHosts;
+using ClusterManagement.Engine.NodeHosts;
 
-namespace ClusterManagement.NodeHosts;
+namespace ClusterManagement.Commands.NodeHosts;
 
 [Cmdlet(VerbsCommon.New, "ClusterNode", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpPages.Docs + "New-ClusterNode.md")]
 [OutputType(typeof(ClusterNode))]

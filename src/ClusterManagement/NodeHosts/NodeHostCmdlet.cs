@@ -1,12 +1,16 @@
 using System.Management.Automation;
 using System.Net;
 using ClusterManagement.Diagnostics;
-using ClusterManagement.Infrastructure;
-using ClusterManagement.Kubernetes;
-using ClusterManagement.NodeHosts.Ssh;
+using ClusterManagement.Commands.Infrastructure;
+using ClusterManagement.Engine.Kubernetes;
+using ClusterManagement.Engine.NodeHosts.Ssh;
 using ClusterManagement.Nodes;
+using ClusterManagement.Engine.Nodes;
+using ClusterManagement.Commands.Nodes;
+using ClusterManagement.NodeHosts;
+using ClusterManagement.Engine.NodeHosts;
 
-namespace ClusterManagement.NodeHosts;
+namespace ClusterManagement.Commands.NodeHosts;
 
 /// <summary>
 /// Base of the cmdlets that work on node hosts over SSH: the access parameters, node input from the

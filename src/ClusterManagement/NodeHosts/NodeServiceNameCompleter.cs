@@ -2,7 +2,10 @@ using System.Collections;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 
-namespace ClusterManagement.NodeHosts;
+using ClusterManagement.NodeHosts;
+using ClusterManagement.Engine.NodeHosts;
+
+namespace ClusterManagement.Commands.NodeHosts;
 
 /// <summary>Completes the systemd units a Kubernetes node runs; no host is contacted while typing.</summary>
 public sealed class NodeServiceNameCompleter : IArgumentCompleter

@@ -1,10 +1,14 @@
 using System.Management.Automation;
 using ClusterManagement.Diagnostics;
-using ClusterManagement.Infrastructure;
-using ClusterManagement.NodeHosts.Join;
+using ClusterManagement.Commands.Infrastructure;
+using ClusterManagement.Engine.NodeHosts.Join;
 using ClusterManagement.Nodes;
+using ClusterManagement.Engine.Nodes;
+using ClusterManagement.Commands.Nodes;
+using ClusterManagement.NodeHosts;
+using ClusterManagement.Engine.NodeHosts;
 
-namespace ClusterManagement.NodeHosts;
+namespace ClusterManagement.Commands.NodeHosts;
 
 [Cmdlet(VerbsCommon.Remove, "ClusterNode", DefaultParameterSetName = ByPod, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, HelpUri = HelpPages.Docs + "Remove-ClusterNode.md")]
 [OutputType(typeof(ClusterNode))]

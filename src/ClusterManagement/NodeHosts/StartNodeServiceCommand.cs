@@ -1,8 +1,10 @@
 using System.Management.Automation;
-using ClusterManagement.Infrastructure;
-using ClusterManagement.NodeHosts.Services;
+using ClusterManagement.Commands.Infrastructure;
+using ClusterManagement.Engine.NodeHosts.Services;
+using ClusterManagement.NodeHosts;
+using ClusterManagement.Engine.NodeHosts;
 
-namespace ClusterManagement.NodeHosts;
+namespace ClusterManagement.Commands.NodeHosts;
 
 [Cmdlet(VerbsLifecycle.Start, "NodeService", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpPages.Docs + "Start-NodeService.md")]
 [OutputType(typeof(NodeUnit))]

@@ -1,13 +1,17 @@
 using System.Management.Automation;
 using ClusterManagement.Diagnostics;
-using ClusterManagement.Infrastructure;
-using ClusterManagement.NodeHosts.Engine;
-using ClusterManagement.NodeHosts.Packages;
-using ClusterManagement.NodeHosts.Rollout;
+using ClusterManagement.Commands.Infrastructure;
+using ClusterManagement.Engine.NodeHosts.Docker;
+using ClusterManagement.Engine.NodeHosts.Packages;
+using ClusterManagement.Engine.NodeHosts.Rollout;
 using ClusterManagement.Nodes;
-using ClusterManagement.Rollout;
+using ClusterManagement.Engine.Nodes;
+using ClusterManagement.Commands.Nodes;
+using ClusterManagement.Engine.Rollout;
+using ClusterManagement.NodeHosts;
+using ClusterManagement.Engine.NodeHosts;
 
-namespace ClusterManagement.NodeHosts;
+namespace ClusterManagement.Commands.NodeHosts;
 
 [Cmdlet(VerbsData.Update, "NodeDocker", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, HelpUri = HelpPages.Docs + "Update-NodeDocker.md")]
 [OutputType(typeof(NodeDockerUpgrade))]

@@ -1,8 +1,10 @@
 using System.Management.Automation;
 using ClusterManagement.Diagnostics;
-using ClusterManagement.Infrastructure;
+using ClusterManagement.Commands.Infrastructure;
+using ClusterManagement.Nodes;
+using ClusterManagement.Engine.Nodes;
 
-namespace ClusterManagement.Nodes;
+namespace ClusterManagement.Commands.Nodes;
 
 [Cmdlet(VerbsCommon.Get, "ClusterNode", DefaultParameterSetName = ByName, HelpUri = HelpPages.Docs + "Get-ClusterNode.md")]
 [OutputType(typeof(ClusterNode))]

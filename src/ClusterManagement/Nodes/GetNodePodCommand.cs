@@ -1,8 +1,10 @@
 using System.Management.Automation;
 using ClusterManagement.Diagnostics;
-using ClusterManagement.Infrastructure;
+using ClusterManagement.Commands.Infrastructure;
+using ClusterManagement.Nodes;
+using ClusterManagement.Engine.Nodes;
 
-namespace ClusterManagement.Nodes;
+namespace ClusterManagement.Commands.Nodes;
 
 /// <summary>Lists the pods that run on nodes, with what a drain decides on: controller, mirror pod, local storage.</summary>
 [Cmdlet(VerbsCommon.Get, "NodePod", HelpUri = HelpPages.Docs + "Get-NodePod.md")]

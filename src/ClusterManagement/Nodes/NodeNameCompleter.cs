@@ -1,8 +1,10 @@
 using System.Collections;
-using ClusterManagement.Infrastructure;
-using ClusterManagement.Kubernetes;
+using ClusterManagement.Commands.Infrastructure;
+using ClusterManagement.Engine.Kubernetes;
+using ClusterManagement.Nodes;
+using ClusterManagement.Engine.Nodes;
 
-namespace ClusterManagement.Nodes;
+namespace ClusterManagement.Commands.Nodes;
 
 public sealed class NodeNameCompleter : ClusterNameCompleter
 {

@@ -1,8 +1,10 @@
 using System.Management.Automation;
 using ClusterManagement.Diagnostics;
-using ClusterManagement.Infrastructure;
+using ClusterManagement.Commands.Infrastructure;
+using ClusterManagement.Nodes;
+using ClusterManagement.Engine.Nodes;
 
-namespace ClusterManagement.Nodes;
+namespace ClusterManagement.Commands.Nodes;
 
 /// <summary>Base of the node cmdlets: a pod from the pipeline (Get-NodePod) means the node it runs on.</summary>
 public abstract class PodNodeCmdlet : ReferringInputCmdlet<NodePod>

@@ -1,8 +1,10 @@
 using System.Management.Automation;
 using ClusterManagement.Diagnostics;
-using ClusterManagement.Infrastructure;
+using ClusterManagement.Commands.Infrastructure;
+using ClusterManagement.Nodes;
+using ClusterManagement.Engine.Nodes;
 
-namespace ClusterManagement.Nodes;
+namespace ClusterManagement.Commands.Nodes;
 
 /// <summary>Uncordons nodes: new pods may be scheduled on them again.</summary>
 [Cmdlet(VerbsLifecycle.Resume, "ClusterNode", DefaultParameterSetName = ByInputObject, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpPages.Docs + "Resume-ClusterNode.md")]

@@ -1,6 +1,8 @@
-using ClusterManagement.Infrastructure;
+using ClusterManagement.Commands.Infrastructure;
+using ClusterManagement.Nodes;
+using ClusterManagement.Engine.Nodes;
 
-namespace ClusterManagement.Nodes;
+namespace ClusterManagement.Commands.Nodes;
 
 /// <summary>The cordon of Suspend-ClusterNode and the uncordon of Resume-ClusterNode: one step, two directions.</summary>
 internal static class SchedulingChange

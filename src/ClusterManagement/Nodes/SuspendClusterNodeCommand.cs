@@ -1,8 +1,10 @@
 using System.Management.Automation;
 using ClusterManagement.Diagnostics;
-using ClusterManagement.Infrastructure;
+using ClusterManagement.Commands.Infrastructure;
+using ClusterManagement.Nodes;
+using ClusterManagement.Engine.Nodes;
 
-namespace ClusterManagement.Nodes;
+namespace ClusterManagement.Commands.Nodes;
 
 /// <summary>Cordons nodes, and with -Drain evicts their pods the way kubectl drain does.</summary>
 [Cmdlet(VerbsLifecycle.Suspend, "ClusterNode", DefaultParameterSetName = ByInputObject, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpPages.Docs + "Suspend-ClusterNode.md")]

@@ -1,8 +1,10 @@
 using System.Management.Automation;
 using ClusterManagement.Diagnostics;
-using ClusterManagement.Infrastructure;
+using ClusterManagement.Commands.Infrastructure;
+using ClusterManagement.Storage;
+using ClusterManagement.Engine.Storage;
 
-namespace ClusterManagement.Storage;
+namespace ClusterManagement.Commands.Storage;
 
 /// <summary>Base of the volume cmdlets: a claim from the pipeline (Get-CsiVolumeClaim) means its bound volume.</summary>
 public abstract class ClaimVolumeCmdlet : ReferringInputCmdlet<CsiVolumeClaim>

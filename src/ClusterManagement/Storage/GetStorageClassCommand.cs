@@ -1,8 +1,10 @@
 using System.Management.Automation;
 using ClusterManagement.Diagnostics;
-using ClusterManagement.Infrastructure;
+using ClusterManagement.Commands.Infrastructure;
+using ClusterManagement.Storage;
+using ClusterManagement.Engine.Storage;
 
-namespace ClusterManagement.Storage;
+namespace ClusterManagement.Commands.Storage;
 
 [Cmdlet(VerbsCommon.Get, "StorageClass", HelpUri = HelpPages.Docs + "Get-StorageClass.md")]
 [OutputType(typeof(StorageClass))]

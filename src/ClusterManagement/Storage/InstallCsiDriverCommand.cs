@@ -1,9 +1,13 @@
 using System.Management.Automation;
 using ClusterManagement.Diagnostics;
-using ClusterManagement.Infrastructure;
+using ClusterManagement.Commands.Infrastructure;
 using ClusterManagement.Manifests;
+using ClusterManagement.Engine.Manifests;
+using ClusterManagement.Commands.Manifests;
+using ClusterManagement.Storage;
+using ClusterManagement.Engine.Storage;
 
-namespace ClusterManagement.Storage;
+namespace ClusterManagement.Commands.Storage;
 
 /// <summary>
 /// Applies a CSI driver's manifests (server-side, as Publish-ClusterManifest) and waits until its

@@ -1,8 +1,10 @@
 using System.Collections;
 using System.Management.Automation;
-using ClusterManagement.Infrastructure;
+using ClusterManagement.Commands.Infrastructure;
+using ClusterManagement.Storage;
+using ClusterManagement.Engine.Storage;
 
-namespace ClusterManagement.Storage;
+namespace ClusterManagement.Commands.Storage;
 
 [Cmdlet(VerbsCommon.New, "CsiVolumeClaim", SupportsShouldProcess = true, HelpUri = HelpPages.Docs + "New-CsiVolumeClaim.md")]
 [OutputType(typeof(CsiVolumeClaim))]
@@ -61,7 +63,7 @@ public sealed class NewCsiVolumeClaimCommand : ClusterCmdlet
             var connection = Connect();
             var ns = NamespaceFor(connection, Namespace);
             var claims = new VolumeClaimService(connection, writer);
-            var size = ClusterManagement.Storage.StorageQuantity.Canonical(Size);
+            var size = ClusterManagement.Engine.Storage.StorageQuantity.Canonical(Size);
             if (!await writer.ShouldProcessAsync($"CsiVolumeClaim '{ns}/{Name}'", $"Create, {size} {string.Join(",", AccessMode)}, class {StorageClass ?? "(the default)"}").ConfigureAwait(false))
             {
                 return;

@@ -1,9 +1,11 @@
 using System.Collections;
 using System.Globalization;
 using System.Management.Automation;
-using ClusterManagement.Infrastructure;
+using ClusterManagement.Commands.Infrastructure;
+using ClusterManagement.Storage;
+using ClusterManagement.Engine.Storage;
 
-namespace ClusterManagement.Storage;
+namespace ClusterManagement.Commands.Storage;
 
 [Cmdlet(VerbsCommon.New, "StorageClass", SupportsShouldProcess = true, HelpUri = HelpPages.Docs + "New-StorageClass.md")]
 [OutputType(typeof(StorageClass))]

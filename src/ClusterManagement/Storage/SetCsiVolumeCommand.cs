@@ -1,8 +1,10 @@
 using System.Management.Automation;
 using ClusterManagement.Diagnostics;
-using ClusterManagement.Infrastructure;
+using ClusterManagement.Commands.Infrastructure;
+using ClusterManagement.Storage;
+using ClusterManagement.Engine.Storage;
 
-namespace ClusterManagement.Storage;
+namespace ClusterManagement.Commands.Storage;
 
 /// <summary>Changes a volume's reclaim policy: Retain keeps the volume and its data after its claim is removed.</summary>
 [Cmdlet(VerbsCommon.Set, "CsiVolume", DefaultParameterSetName = ByInputObject, SupportsShouldProcess = true, HelpUri = HelpPages.Docs + "Set-CsiVolume.md")]

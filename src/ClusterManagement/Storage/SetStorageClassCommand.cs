@@ -1,9 +1,11 @@
 using System.Collections;
 using System.Management.Automation;
 using ClusterManagement.Diagnostics;
-using ClusterManagement.Infrastructure;
+using ClusterManagement.Commands.Infrastructure;
+using ClusterManagement.Storage;
+using ClusterManagement.Engine.Storage;
 
-namespace ClusterManagement.Storage;
+namespace ClusterManagement.Commands.Storage;
 
 /// <summary>
 /// Changes what Kubernetes lets change on a class: whether it is the default and whether it allows

@@ -1,8 +1,10 @@
 using System.Collections;
-using ClusterManagement.Infrastructure;
-using ClusterManagement.Kubernetes;
+using ClusterManagement.Commands.Infrastructure;
+using ClusterManagement.Engine.Kubernetes;
+using ClusterManagement.Storage;
+using ClusterManagement.Engine.Storage;
 
-namespace ClusterManagement.Storage;
+namespace ClusterManagement.Commands.Storage;
 
 public sealed class StorageClassNameCompleter : ClusterNameCompleter
 {

@@ -1,4 +1,4 @@
-using ClusterManagement.Infrastructure;
+using ClusterManagement.Commands.Infrastructure;
 
 namespace ClusterManagement.Tests.Infrastructure;
 

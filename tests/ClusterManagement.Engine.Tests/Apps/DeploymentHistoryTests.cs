@@ -1,4 +1,5 @@
 using ClusterManagement.Apps;
+using ClusterManagement.Engine.Apps;
 using k8s.Models;
 
 namespace ClusterManagement.Tests.Apps;

@@ -1,4 +1,5 @@
 using ClusterManagement.Apps;
+using ClusterManagement.Engine.Apps;
 
 namespace ClusterManagement.Tests.Apps;
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using ClusterManagement.Apps;
+using ClusterManagement.Engine.Apps;
 using ClusterManagement.Diagnostics;
 using k8s.Models;
 

@@ -1,4 +1,4 @@
-using ClusterManagement.Kubernetes;
+using ClusterManagement.Engine.Kubernetes;
 using Xunit;
 
 namespace ClusterManagement.Tests.Kubernetes;

@@ -1,10 +1,11 @@
 using System.Text.Json.Nodes;
 using ClusterManagement.Connection;
+using ClusterManagement.Engine.Connection;
 using ClusterManagement.Diagnostics;
 using ClusterManagement.Emulator;
 using ClusterManagement.Emulator.Faults;
 using ClusterManagement.Emulator.Kinds;
-using ClusterManagement.Kubernetes;
+using ClusterManagement.Engine.Kubernetes;
 using k8s;
 using k8s.Models;
 

@@ -2,11 +2,12 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using ClusterManagement.Connection;
+using ClusterManagement.Engine.Connection;
 using ClusterManagement.Diagnostics;
 using ClusterManagement.Emulator;
 using ClusterManagement.Emulator.Faults;
 using ClusterManagement.Emulator.Kinds;
-using ClusterManagement.Kubernetes;
+using ClusterManagement.Engine.Kubernetes;
 using k8s;
 using k8s.Models;
 

@@ -1,7 +1,8 @@
 using ClusterManagement.Connection;
+using ClusterManagement.Engine.Connection;
 using ClusterManagement.Diagnostics;
 using ClusterManagement.Emulator;
-using ClusterManagement.Kubernetes;
+using ClusterManagement.Engine.Kubernetes;
 using k8s;
 
 namespace ClusterManagement.Tests.Kubernetes;

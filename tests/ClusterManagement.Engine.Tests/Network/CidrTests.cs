@@ -1,7 +1,9 @@
 using ClusterManagement.Collections;
 using ClusterManagement.Diagnostics;
 using ClusterManagement.Network;
+using ClusterManagement.Engine.Network;
 using ClusterManagement.Nodes;
+using ClusterManagement.Engine.Nodes;
 
 namespace ClusterManagement.Tests.Network;
 

@@ -1,5 +1,5 @@
 using ClusterManagement.Diagnostics;
-using ClusterManagement.Network.EngineNetworks;
+using ClusterManagement.Engine.Network.EngineNetworks;
 
 namespace ClusterManagement.Tests.Network;
 

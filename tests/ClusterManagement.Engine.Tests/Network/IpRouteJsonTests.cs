@@ -1,6 +1,7 @@
 using ClusterManagement.Diagnostics;
 using ClusterManagement.Network;
-using ClusterManagement.Network.Routes;
+using ClusterManagement.Engine.Network;
+using ClusterManagement.Engine.Network.Routes;
 
 namespace ClusterManagement.Tests.Network;
 

@@ -1,6 +1,7 @@
 using ClusterManagement.Diagnostics;
 using ClusterManagement.Network;
-using ClusterManagement.Network.Routes;
+using ClusterManagement.Engine.Network;
+using ClusterManagement.Engine.Network.Routes;
 using ClusterManagement.Tests.NodeHosts;
 
 namespace ClusterManagement.Tests.Network;

@@ -1,5 +1,5 @@
 using System.Runtime.Versioning;
-using ClusterManagement.NodeHosts.Backup;
+using ClusterManagement.Engine.NodeHosts.Backup;
 
 namespace ClusterManagement.Tests.NodeHosts;
 

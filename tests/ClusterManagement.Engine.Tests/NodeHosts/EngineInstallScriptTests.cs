@@ -3,9 +3,10 @@ using System.Net.Sockets;
 using System.Text;
 using ClusterManagement.Diagnostics;
 using ClusterManagement.NodeHosts;
-using ClusterManagement.NodeHosts.Engine;
-using ClusterManagement.NodeHosts.Join;
-using ClusterManagement.NodeHosts.Ssh;
+using ClusterManagement.Engine.NodeHosts;
+using ClusterManagement.Engine.NodeHosts.Docker;
+using ClusterManagement.Engine.NodeHosts.Join;
+using ClusterManagement.Engine.NodeHosts.Ssh;
 using Xunit;
 
 namespace ClusterManagement.Tests.NodeHosts;

@@ -1,7 +1,9 @@
 using ClusterManagement.Common;
+using ClusterManagement.Engine.Common;
 using ClusterManagement.Diagnostics;
 using ClusterManagement.NodeHosts;
-using ClusterManagement.NodeHosts.Rollout;
+using ClusterManagement.Engine.NodeHosts;
+using ClusterManagement.Engine.NodeHosts.Rollout;
 using Xunit;
 
 namespace ClusterManagement.Tests.NodeHosts;

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using ClusterManagement.Diagnostics;
-using ClusterManagement.NodeHosts.Ssh;
+using ClusterManagement.Engine.NodeHosts.Ssh;
 
 namespace ClusterManagement.Tests.NodeHosts;
 

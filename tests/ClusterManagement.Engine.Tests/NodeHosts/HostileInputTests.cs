@@ -1,7 +1,7 @@
 using ClusterManagement.Diagnostics;
-using ClusterManagement.NodeHosts.Packages;
-using ClusterManagement.NodeHosts.Services;
-using ClusterManagement.NodeHosts.Ssh;
+using ClusterManagement.Engine.NodeHosts.Packages;
+using ClusterManagement.Engine.NodeHosts.Services;
+using ClusterManagement.Engine.NodeHosts.Ssh;
 using Xunit;
 
 namespace ClusterManagement.Tests.NodeHosts;

@@ -1,10 +1,11 @@
 using ClusterManagement.Diagnostics;
 using ClusterManagement.NodeHosts;
-using ClusterManagement.NodeHosts.Engine;
-using ClusterManagement.NodeHosts.Packages;
-using ClusterManagement.NodeHosts.Rollout;
-using ClusterManagement.Rollout;
-using ClusterManagement.NodeHosts.Services;
+using ClusterManagement.Engine.NodeHosts;
+using ClusterManagement.Engine.NodeHosts.Docker;
+using ClusterManagement.Engine.NodeHosts.Packages;
+using ClusterManagement.Engine.NodeHosts.Rollout;
+using ClusterManagement.Engine.Rollout;
+using ClusterManagement.Engine.NodeHosts.Services;
 using Xunit;
 
 namespace ClusterManagement.Tests.NodeHosts;

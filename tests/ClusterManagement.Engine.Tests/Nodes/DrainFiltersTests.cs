@@ -1,4 +1,5 @@
 using ClusterManagement.Nodes;
+using ClusterManagement.Engine.Nodes;
 using k8s.Models;
 
 namespace ClusterManagement.Tests.Nodes;

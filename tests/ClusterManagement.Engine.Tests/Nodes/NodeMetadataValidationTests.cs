@@ -1,6 +1,7 @@
 using ClusterManagement.Diagnostics;
-using ClusterManagement.NodeHosts.Join;
+using ClusterManagement.Engine.NodeHosts.Join;
 using ClusterManagement.Nodes;
+using ClusterManagement.Engine.Nodes;
 using Xunit;
 
 namespace ClusterManagement.Tests.Nodes;

@@ -1,5 +1,5 @@
 using ClusterManagement.Diagnostics;
-using ClusterManagement.Rollout;
+using ClusterManagement.Engine.Rollout;
 
 namespace ClusterManagement.Tests.Rollout;
 

@@ -1,5 +1,6 @@
 using ClusterManagement.Diagnostics;
 using ClusterManagement.Manifests;
+using ClusterManagement.Engine.Manifests;
 
 namespace ClusterManagement.Tests.Storage;
 

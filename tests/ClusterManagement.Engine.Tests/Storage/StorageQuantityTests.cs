@@ -1,5 +1,6 @@
 using ClusterManagement.Diagnostics;
 using ClusterManagement.Storage;
+using ClusterManagement.Engine.Storage;
 
 namespace ClusterManagement.Tests.Storage;
 

@@ -2,8 +2,9 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using ClusterManagement.Diagnostics;
+using ClusterManagement.Network;
 
-namespace ClusterManagement.Network.EngineNetworks;
+namespace ClusterManagement.Engine.Network.EngineNetworks;
 
 /// <summary>What New-NodeNetwork was asked for, as the caller wrote it.</summary>
 internal sealed record EngineNetworkRequest

@@ -1,11 +1,15 @@
 using ClusterManagement.Common;
+using ClusterManagement.Engine.Common;
 using ClusterManagement.Diagnostics;
 using ClusterManagement.NodeHosts;
-using ClusterManagement.NodeHosts.Engine;
+using ClusterManagement.Engine.NodeHosts;
+using ClusterManagement.Engine.NodeHosts.Docker;
 using ClusterManagement.Nodes;
+using ClusterManagement.Engine.Nodes;
+using ClusterManagement.Network;
 using Docker.DotNet.Models;
 
-namespace ClusterManagement.Network.EngineNetworks;
+namespace ClusterManagement.Engine.Network.EngineNetworks;
 
 /// <summary>Networks of node engines, reached over SSH and the Engine API; every check runs before the engine is changed.</summary>
 internal sealed class EngineNetworkService(NodeConnector connector, IOperationLog log)
@@ -123,7 +127,7 @@ internal sealed class EngineNetworkService(NodeConnector connector, IOperationLo
         };
     }
 
-    private sealed class EngineSession(NodeHosts.Ssh.NodeShell shell, EngineClient engine) : IDisposable
+    private sealed class EngineSession(Engine.NodeHosts.Ssh.NodeShell shell, EngineClient engine) : IDisposable
     {
         public EngineClient Engine => engine;
 

@@ -1,9 +1,10 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using ClusterManagement.Diagnostics;
-using ClusterManagement.NodeHosts.Ssh;
+using ClusterManagement.Engine.NodeHosts.Ssh;
+using ClusterManagement.Network;
 
-namespace ClusterManagement.Network.Routes;
+namespace ClusterManagement.Engine.Network.Routes;
 
 /// <summary>
 /// Network interface names, by the kernel's own rule (dev_valid_name: 1 to 15 bytes, not "." or

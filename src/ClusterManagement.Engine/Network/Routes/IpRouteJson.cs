@@ -1,9 +1,10 @@
 using System.Net.Sockets;
 using System.Text.Json;
 using ClusterManagement.Diagnostics;
-using ClusterManagement.NodeHosts.Ssh;
+using ClusterManagement.Engine.NodeHosts.Ssh;
+using ClusterManagement.Network;
 
-namespace ClusterManagement.Network.Routes;
+namespace ClusterManagement.Engine.Network.Routes;
 
 /// <summary>Reads <c>ip -j route show</c> (iproute2's JSON): stable field names, unlike the text form that changes between versions.</summary>
 internal static class IpRouteJson

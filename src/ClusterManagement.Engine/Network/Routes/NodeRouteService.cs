@@ -1,9 +1,12 @@
 using ClusterManagement.Diagnostics;
 using ClusterManagement.NodeHosts;
-using ClusterManagement.NodeHosts.Ssh;
+using ClusterManagement.Engine.NodeHosts;
+using ClusterManagement.Engine.NodeHosts.Ssh;
 using ClusterManagement.Nodes;
+using ClusterManagement.Engine.Nodes;
+using ClusterManagement.Network;
 
-namespace ClusterManagement.Network.Routes;
+namespace ClusterManagement.Engine.Network.Routes;
 
 /// <summary>
 /// The main routing table of node hosts through iproute2 over SSH (reading as the login user,

@@ -1,9 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
 using ClusterManagement.Diagnostics;
-using ClusterManagement.NodeHosts.Ssh;
+using ClusterManagement.Engine.NodeHosts.Ssh;
+using ClusterManagement.Network;
 
-namespace ClusterManagement.Network.Routes;
+namespace ClusterManagement.Engine.Network.Routes;
 
 /// <summary>A route to add or remove, checked: a CIDR destination, a gateway of the same family, a device name the kernel would accept.</summary>
 internal sealed record RouteRequest(IPNetwork Destination, IPAddress? Gateway, string? Device, int? Metric)

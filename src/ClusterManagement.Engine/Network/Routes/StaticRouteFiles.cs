@@ -1,7 +1,8 @@
 using System.Text;
 using ClusterManagement.Diagnostics;
+using ClusterManagement.Network;
 
-namespace ClusterManagement.Network.Routes;
+namespace ClusterManagement.Engine.Network.Routes;
 
 /// <summary>Where a distribution keeps static routes that come back after a reboot.</summary>
 internal enum StaticRouteStyle

@@ -2,10 +2,12 @@ using System.Formats.Tar;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using ClusterManagement.Diagnostics;
-using ClusterManagement.NodeHosts.Ssh;
+using ClusterManagement.Engine.NodeHosts.Ssh;
 using ClusterManagement.Nodes;
+using ClusterManagement.Engine.Nodes;
+using ClusterManagement.NodeHosts;
 
-namespace ClusterManagement.NodeHosts.Backup;
+namespace ClusterManagement.Engine.NodeHosts.Backup;
 
 /// <summary>
 /// Archives what a node needs to be rebuilt: Kubernetes and kubelet configuration, the engine's

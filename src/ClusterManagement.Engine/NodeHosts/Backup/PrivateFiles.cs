@@ -2,7 +2,9 @@ using System.Runtime.Versioning;
 using System.Security.AccessControl;
 using System.Security.Principal;
 
-namespace ClusterManagement.NodeHosts.Backup;
+using ClusterManagement.NodeHosts;
+
+namespace ClusterManagement.Engine.NodeHosts.Backup;
 
 /// <summary>
 /// Files and folders only the current user may open, private from the moment they exist: a file

@@ -2,11 +2,12 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using ClusterManagement.Diagnostics;
-using ClusterManagement.Kubernetes;
+using ClusterManagement.Engine.Kubernetes;
+using ClusterManagement.NodeHosts;
 using k8s;
 using k8s.Models;
 
-namespace ClusterManagement.NodeHosts.Join;
+namespace ClusterManagement.Engine.NodeHosts.Join;
 
 /// <summary>kubeadm bootstrap tokens: Secrets bootstrap-token-&lt;id&gt; in kube-system, "&lt;id&gt;.&lt;secret&gt;" on the wire.</summary>
 internal static class BootstrapTokens

@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using ClusterManagement.Diagnostics;
+using ClusterManagement.NodeHosts;
 
-namespace ClusterManagement.NodeHosts.Join;
+namespace ClusterManagement.Engine.NodeHosts.Join;
 
 /// <summary>
 /// The kubeadm JoinConfiguration that carries the bootstrap token to <c>kubeadm join --config</c>, so

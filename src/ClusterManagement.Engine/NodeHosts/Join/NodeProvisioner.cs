@@ -1,11 +1,13 @@
 using ClusterManagement.Diagnostics;
-using ClusterManagement.Kubernetes;
-using ClusterManagement.NodeHosts.Engine;
-using ClusterManagement.NodeHosts.Packages;
-using ClusterManagement.NodeHosts.Ssh;
+using ClusterManagement.Engine.Kubernetes;
+using ClusterManagement.Engine.NodeHosts.Docker;
+using ClusterManagement.Engine.NodeHosts.Packages;
+using ClusterManagement.Engine.NodeHosts.Ssh;
 using ClusterManagement.Nodes;
+using ClusterManagement.Engine.Nodes;
+using ClusterManagement.NodeHosts;
 
-namespace ClusterManagement.NodeHosts.Join;
+namespace ClusterManagement.Engine.NodeHosts.Join;
 
 /// <summary>Everything New-ClusterNode needs to know about the host and the node it becomes.</summary>
 internal sealed class NewNodeRequest

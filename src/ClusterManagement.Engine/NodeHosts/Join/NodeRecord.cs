@@ -1,11 +1,13 @@
 using System.Text.Json;
 using ClusterManagement.Diagnostics;
-using ClusterManagement.Kubernetes;
+using ClusterManagement.Engine.Kubernetes;
 using ClusterManagement.Nodes;
+using ClusterManagement.Engine.Nodes;
+using ClusterManagement.NodeHosts;
 using k8s;
 using k8s.Models;
 
-namespace ClusterManagement.NodeHosts.Join;
+namespace ClusterManagement.Engine.NodeHosts.Join;
 
 /// <summary>Writes what the module keeps on a Node: access data (annotations), roles and labels, taints.</summary>
 internal static class NodeRecord

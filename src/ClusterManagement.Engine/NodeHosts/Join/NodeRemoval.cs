@@ -1,10 +1,12 @@
 using ClusterManagement.Diagnostics;
-using ClusterManagement.Kubernetes;
-using ClusterManagement.NodeHosts.Ssh;
+using ClusterManagement.Engine.Kubernetes;
+using ClusterManagement.Engine.NodeHosts.Ssh;
 using ClusterManagement.Nodes;
+using ClusterManagement.Engine.Nodes;
+using ClusterManagement.NodeHosts;
 using k8s;
 
-namespace ClusterManagement.NodeHosts.Join;
+namespace ClusterManagement.Engine.NodeHosts.Join;
 
 /// <summary>Takes a node out of the cluster: kubeadm reset on its host when reachable, then the Node and its access data are deleted.</summary>
 internal sealed class NodeRemoval(ClusterConnection connection, NodeConnector connector, IOperationLog log)

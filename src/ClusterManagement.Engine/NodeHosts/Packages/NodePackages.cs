@@ -1,7 +1,8 @@
 using ClusterManagement.Diagnostics;
-using ClusterManagement.NodeHosts.Ssh;
+using ClusterManagement.Engine.NodeHosts.Ssh;
+using ClusterManagement.NodeHosts;
 
-namespace ClusterManagement.NodeHosts.Packages;
+namespace ClusterManagement.Engine.NodeHosts.Packages;
 
 /// <summary>
 /// The node's package manager (apt or dnf): available and installed versions, pinned installs and

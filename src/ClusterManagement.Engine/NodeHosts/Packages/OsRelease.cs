@@ -1,6 +1,7 @@
 using ClusterManagement.Diagnostics;
+using ClusterManagement.NodeHosts;
 
-namespace ClusterManagement.NodeHosts.Packages;
+namespace ClusterManagement.Engine.NodeHosts.Packages;
 
 internal enum PackageFamily
 {

@@ -1,8 +1,9 @@
 using System.Text.RegularExpressions;
 using ClusterManagement.Diagnostics;
-using ClusterManagement.NodeHosts.Ssh;
+using ClusterManagement.Engine.NodeHosts.Ssh;
+using ClusterManagement.NodeHosts;
 
-namespace ClusterManagement.NodeHosts.Packages;
+namespace ClusterManagement.Engine.NodeHosts.Packages;
 
 /// <summary>
 /// Version lists from the package manager and the prefix matching users know from

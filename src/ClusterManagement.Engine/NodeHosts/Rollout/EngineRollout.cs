@@ -1,13 +1,16 @@
 using ClusterManagement.Common;
-using System.Diagnostics;
+using ClusterManagement.Engine.Common;
 using ClusterManagement.Diagnostics;
-using ClusterManagement.NodeHosts.Engine;
-using ClusterManagement.NodeHosts.Packages;
-using ClusterManagement.Kubernetes;
+using ClusterManagement.Engine.NodeHosts.Docker;
+using ClusterManagement.Engine.NodeHosts.Packages;
+using ClusterManagement.Engine.Kubernetes;
 using ClusterManagement.Nodes;
-using ClusterManagement.Rollout;
+using ClusterManagement.Engine.Nodes;
+using ClusterManagement.Engine.Rollout;
+using ClusterManagement.NodeHosts;
+using System.Diagnostics;
 
-namespace ClusterManagement.NodeHosts.Rollout;
+namespace ClusterManagement.Engine.NodeHosts.Rollout;
 
 /// <summary>One node's part of a rollout, decided before anything changes.</summary>
 /// <param name="LegacyListener">The node still has the TCP listener drop-in of earlier module versions, which the upgrade removes.</param>

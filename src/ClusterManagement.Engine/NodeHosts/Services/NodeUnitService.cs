@@ -1,8 +1,9 @@
 using System.Text.RegularExpressions;
 using ClusterManagement.Diagnostics;
-using ClusterManagement.NodeHosts.Ssh;
+using ClusterManagement.Engine.NodeHosts.Ssh;
+using ClusterManagement.NodeHosts;
 
-namespace ClusterManagement.NodeHosts.Services;
+namespace ClusterManagement.Engine.NodeHosts.Services;
 
 internal enum UnitAction
 {

@@ -1,6 +1,8 @@
 using System.Globalization;
 
-namespace ClusterManagement.NodeHosts.Services;
+using ClusterManagement.NodeHosts;
+
+namespace ClusterManagement.Engine.NodeHosts.Services;
 
 /// <summary>Parses `systemctl show --timestamp=unix -p ...` output: one KEY=VALUE block per unit, blank-line separated.</summary>
 internal static class SystemctlShow

@@ -1,6 +1,8 @@
 using Renci.SshNet;
 
-namespace ClusterManagement.NodeHosts.Ssh;
+using ClusterManagement.NodeHosts;
+
+namespace ClusterManagement.Engine.NodeHosts.Ssh;
 
 /// <summary>
 /// A command's stdin and stdout on one SSH exec channel as a single two-way stream, for commands

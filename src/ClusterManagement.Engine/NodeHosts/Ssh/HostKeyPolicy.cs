@@ -1,6 +1,7 @@
 using ClusterManagement.Diagnostics;
+using ClusterManagement.NodeHosts;
 
-namespace ClusterManagement.NodeHosts.Ssh;
+namespace ClusterManagement.Engine.NodeHosts.Ssh;
 
 /// <summary>What the policy decided about a presented host key.</summary>
 internal enum HostKeyVerdict

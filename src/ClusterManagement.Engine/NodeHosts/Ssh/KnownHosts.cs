@@ -2,8 +2,9 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using ClusterManagement.Diagnostics;
+using ClusterManagement.NodeHosts;
 
-namespace ClusterManagement.NodeHosts.Ssh;
+namespace ClusterManagement.Engine.NodeHosts.Ssh;
 
 /// <summary>One host key from a known_hosts file.</summary>
 internal sealed record KnownHostKey(string KeyType, byte[] Blob)

@@ -2,10 +2,11 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using ClusterManagement.Diagnostics;
+using ClusterManagement.NodeHosts;
 using Renci.SshNet;
 using Renci.SshNet.Common;
 
-namespace ClusterManagement.NodeHosts.Ssh;
+namespace ClusterManagement.Engine.NodeHosts.Ssh;
 
 /// <summary>
 /// One verified SSH connection to a node host. Commands run with a bounded timeout; privileged

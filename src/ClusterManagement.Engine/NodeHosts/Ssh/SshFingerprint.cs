@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 
-namespace ClusterManagement.NodeHosts.Ssh;
+using ClusterManagement.NodeHosts;
+
+namespace ClusterManagement.Engine.NodeHosts.Ssh;
 
 /// <summary>Host key fingerprints as OpenSSH prints them (<c>ssh-keygen -lf</c>): SHA256:base64, unpadded.</summary>
 internal static class SshFingerprint

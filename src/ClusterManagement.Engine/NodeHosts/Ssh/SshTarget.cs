@@ -1,4 +1,5 @@
-namespace ClusterManagement.NodeHosts.Ssh;
+using ClusterManagement.NodeHosts;
+namespace ClusterManagement.Engine.NodeHosts.Ssh;
 
 /// <summary>Where a node's SSH server is and whom to log in as.</summary>
 internal sealed record SshTarget(string Host, int Port, string User)

@@ -1,9 +1,10 @@
 using System.Net;
 using ClusterManagement.Diagnostics;
+using ClusterManagement.NodeHosts;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 
-namespace ClusterManagement.NodeHosts.Engine;
+namespace ClusterManagement.Engine.NodeHosts.Docker;
 
 /// <summary>The engine's network endpoints; the engine's refusals keep their meaning (not found, conflict) instead of all reading as "not answering".</summary>
 internal sealed partial class EngineClient

@@ -1,7 +1,9 @@
 using Docker.DotNet.Handler.Abstractions;
 using Microsoft.Extensions.Logging;
 
-namespace ClusterManagement.NodeHosts.Engine;
+using ClusterManagement.NodeHosts;
+
+namespace ClusterManagement.Engine.NodeHosts.Docker;
 
 /// <summary>
 /// A Docker.DotNet transport whose connections are streams a dial function opens: for node engines,
@@ -45,5 +47,5 @@ internal sealed class ChannelTransport : IDockerHandlerFactory<Func<Cancellation
 
     /// <summary>An upgraded connection of a SocketsHttpHandler, which is what the native HTTP transport hijacks too.</summary>
     public Task<WriteClosableStream> HijackStreamAsync(HttpContent content) =>
-        Docker.DotNet.NativeHttp.DockerHandlerFactory.Instance.HijackStreamAsync(content);
+        global::Docker.DotNet.NativeHttp.DockerHandlerFactory.Instance.HijackStreamAsync(content);
 }

@@ -1,10 +1,11 @@
 using ClusterManagement.Diagnostics;
-using ClusterManagement.NodeHosts.Ssh;
+using ClusterManagement.Engine.NodeHosts.Ssh;
+using ClusterManagement.NodeHosts;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Version = System.Version;
 
-namespace ClusterManagement.NodeHosts.Engine;
+namespace ClusterManagement.Engine.NodeHosts.Docker;
 
 /// <summary>
 /// The Docker Engine API of one node, over exec channels of its verified SSH connection

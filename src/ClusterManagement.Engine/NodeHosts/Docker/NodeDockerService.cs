@@ -1,7 +1,9 @@
 using ClusterManagement.Diagnostics;
 using ClusterManagement.Nodes;
+using ClusterManagement.Engine.Nodes;
+using ClusterManagement.NodeHosts;
 
-namespace ClusterManagement.NodeHosts.Engine;
+namespace ClusterManagement.Engine.NodeHosts.Docker;
 
 /// <summary>Probes node engines; a probe never throws for trouble on the host, it reports it in the result.</summary>
 internal sealed class NodeDockerService(NodeConnector connector)

@@ -1,9 +1,10 @@
 using System.Net;
 using ClusterManagement.Diagnostics;
-using ClusterManagement.NodeHosts.Packages;
-using ClusterManagement.NodeHosts.Ssh;
+using ClusterManagement.Engine.NodeHosts.Packages;
+using ClusterManagement.Engine.NodeHosts.Ssh;
+using ClusterManagement.NodeHosts;
 
-namespace ClusterManagement.NodeHosts.Engine;
+namespace ClusterManagement.Engine.NodeHosts.Docker;
 
 /// <summary>
 /// The script behind -EngineInstallUrl, docker-machine's --engine-install-url: get.docker.com and

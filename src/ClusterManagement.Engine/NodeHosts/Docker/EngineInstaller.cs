@@ -1,10 +1,11 @@
 using System.Text.Json;
 using ClusterManagement.Diagnostics;
-using ClusterManagement.NodeHosts.Packages;
-using ClusterManagement.NodeHosts.Services;
-using ClusterManagement.NodeHosts.Ssh;
+using ClusterManagement.Engine.NodeHosts.Packages;
+using ClusterManagement.Engine.NodeHosts.Services;
+using ClusterManagement.Engine.NodeHosts.Ssh;
+using ClusterManagement.NodeHosts;
 
-namespace ClusterManagement.NodeHosts.Engine;
+namespace ClusterManagement.Engine.NodeHosts.Docker;
 
 /// <summary>What to install: the engine at a version prefix, optionally containerd at its own.</summary>
 internal sealed record EngineTarget(EngineSource Source, string EngineVersion, string? ContainerdVersion)

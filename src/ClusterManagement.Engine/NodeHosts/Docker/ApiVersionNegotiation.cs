@@ -1,6 +1,7 @@
 using ClusterManagement.Diagnostics;
+using ClusterManagement.NodeHosts;
 
-namespace ClusterManagement.NodeHosts.Engine;
+namespace ClusterManagement.Engine.NodeHosts.Docker;
 
 /// <summary>
 /// Docker.DotNet does not negotiate: the module asks the server's /version and pins
@@ -9,7 +10,7 @@ namespace ClusterManagement.NodeHosts.Engine;
 /// </summary>
 internal static class ApiVersionNegotiation
 {
-    /// <summary>The newest API whose models Docker.DotNet.Enhanced 4.3.3 carries (Engine 29).</summary>
+    /// <summary>The newest API whose models global::Docker.DotNet.Enhanced 4.3.3 carries (Engine 29).</summary>
     public static readonly Version ClientMaximum = new(1, 54);
 
     public static Version Negotiate(string? serverApiVersion, string? serverMinimumApiVersion, string target)
