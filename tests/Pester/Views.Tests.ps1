@@ -27,6 +27,9 @@ BeforeDiscovery {
                     IP = '10.244.1.12'; ControllerKind = 'ReplicaSet'; ControllerName = 'web-7d4b9c6f5'; IsMirror = $false; HasLocalStorage = $false; IsTerminating = $false; Uid = '0f1e2d3c'; Labels = @{ app = 'web' } }
                 [ClusterManagement.Nodes.NodePod]@{ Namespace = 'kube-system'; Name = 'kube-proxy-9kq2w'; Node = 'worker-1'; Phase = 'Running'; Ready = '1/1'; Restarts = 2; Age = 'P44D'; Created = $days44
                     IP = '10.0.0.11'; ControllerKind = 'DaemonSet'; ControllerName = 'kube-proxy'; IsMirror = $false; HasLocalStorage = $false; IsTerminating = $false; Uid = '4b5a6978'; Labels = @{} }
+                # A name as long as the ones Helm charts give their jobs: cut at 80 columns, whole at 160.
+                [ClusterManagement.Nodes.NodePod]@{ Namespace = 'ingress-nginx'; Name = 'ingress-nginx-admission-create-controller-7d4b9c6f5-wx5tq'; Node = 'worker-1'; Phase = 'Succeeded'; Ready = '0/1'; Restarts = 0; Age = 'PT3H12M'; Created = $hours3
+                    IP = '10.244.1.31'; ControllerKind = 'Job'; ControllerName = 'ingress-nginx-admission-create'; IsMirror = $false; HasLocalStorage = $false; IsTerminating = $false; Uid = '8c7b6a59'; Labels = @{} }
             }
         }
         @{ Type = 'ClusterManagement.Nodes.NodeDrainResult'; Build = {
@@ -121,6 +124,9 @@ BeforeAll {
     Import-Module (Get-ModuleUnderTest) -Force
     # Whole seconds, as creationTimestamps are; far enough from a unit boundary that the age text cannot tick during the test.
     $now = [datetime]::UtcNow
+    # PowerShell wraps table cells at spaces only in some cultures (en, de, fr, es, it, pt) and mid-word in all
+    # others, the invariant one of a C locale included: the expected text is what an English console shows.
+    [cultureinfo]::CurrentCulture = 'en-US'
     $script:days44 = $now.AddTicks(-($now.Ticks % [timespan]::TicksPerSecond)).AddDays(-44).AddHours(-2)
     $script:hours3 = $now.AddTicks(-($now.Ticks % [timespan]::TicksPerSecond)).AddMinutes(-192).AddSeconds(-20)
 
@@ -138,6 +144,11 @@ Describe '<Type> default table' -ForEach $fixtures {
         $expectedFile | Should -Exist
         $text = & $Build | Format-Table | Out-String -Width $width
         Get-NormalText $text | Should -BeExactly (Get-NormalText (Get-Content $expectedFile -Raw))
+    }
+
+    It 'shows every value whole at 160 columns' {
+        $text = & $Build | Format-Table | Out-String -Width 160
+        $text | Should -Not -Match '…' -Because "every value of these objects fits in 160 columns:`n$text"
     }
 }
 
