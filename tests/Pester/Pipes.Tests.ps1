@@ -275,7 +275,7 @@ Describe 'Confirmation in a non-interactive session' {
         $script = $script:import + '$ConfirmPreference = ''Low''; try { Suspend-ClusterNode -Name worker-2 -ErrorAction Stop } catch { $_.FullyQualifiedErrorId; $_.Exception.Message; exit 3 }'
         $run = Invoke-FreshPwsh -Script $script -Environment $script:environment
         $run.ExitCode | Should -Be 3 -Because "stdout: $($run.Output) stderr: $($run.Error)"
-        $run.Output | Should -Match 'ConfirmationNotPossible,ClusterManagement\.Nodes\.SuspendClusterNodeCommand'
+        $run.Output | Should -Match 'ConfirmationNotPossible,ClusterManagement\.Commands\.Nodes\.SuspendClusterNodeCommand'
         $run.Output | Should -Match 'Suspend-ClusterNode needs confirmation to Cordon on Node worker-2'
         $run.Output | Should -Match 'Add -Force or -Confirm:\$false'
         $run.Output | Should -Not -Match 'NonInteractive mode'
