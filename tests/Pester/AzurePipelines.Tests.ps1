@@ -122,21 +122,81 @@ Describe 'A drain in a pipeline job' {
 BeforeDiscovery {
     Import-Module (Join-Path $PSScriptRoot 'TestSetup.psm1') -Force
     Import-Module (Get-ModuleUnderTest) -Force
-    $longCmdlets = @(Get-LongCmdletName | ForEach-Object { @{ Cmdlet = $_; Confirms = (Get-Command $_).Parameters.ContainsKey('Confirm') } })
+    # Node-host cmdlets that read the host before they ask (their plan shows what is there): the sandbox has no
+    # SSH hosts, so they stop at the missing host access; their confirmation runs on the fleet.
+    $hostFirst = 'Add-NodeRoute', 'Remove-NodeRoute', 'New-NodeNetwork', 'Remove-NodeNetwork', 'Update-NodeDocker'
+    $longCmdlets = @(Get-LongCmdletName | ForEach-Object { @{ Cmdlet = $_; Confirms = (Get-Command $_).Parameters.ContainsKey('Confirm'); HostFirst = $_ -in $hostFirst } })
+    # One successful long cmdlet per output type the sandbox can produce, each checked on its JSON.
+    $outputTypes = @(
+        @{ Type = 'AppRollout'; Check = { param($o) $o.App | Should -Be 'pipeline-app'; $o.Status | Should -Be 'Complete'; $o.Images | Should -Be @('nginx:1.29'); $o.Duration | Should -Match '^P' } }
+        @{ Type = 'ClusterApp'; Check = { param($o) $o.Name | Should -Be 'pipeline-app'; $o.Replicas | Should -Be 2; $o.Created.Kind | Should -Be 'Utc' -Because 'times are UTC in the JSON' } }
+        @{ Type = 'CsiVolumeClaim'; Check = { param($o) $o.Name | Should -Be 'pipeline-new'; $o.Status | Should -Be 'Bound'; $o.RequestedSize | Should -Be '1Gi' } }
+        @{ Type = 'CsiDriver'; Check = { param($o) $o.Name | Should -Be 'dsp.csi.daterainc.io'; $o.StorageClasses.Count | Should -BeGreaterThan 0 } }
+        @{ Type = 'AppliedObject'; Check = { param($o) $o.Kind | Should -Be 'ConfigMap'; $o.Name | Should -Be 'pipeline-config'; $o.Action | Should -Be 'Created' } }
+        @{ Type = 'NodeDrainResult'; Check = { param($o) $o.Node | Should -Be 'worker-1'; $o.Failed.Count | Should -Be 0; $o.Duration | Should -Match '^P' } }
+        @{ Type = 'ClusterNode'; Check = { param($o) $o.Name | Should -Be 'worker-2'; $o.Unschedulable | Should -BeTrue } }
+    )
 }
 
 Describe 'Every long cmdlet as PowerShell@2 runs it' {
     BeforeAll {
         Import-Module (Get-ModuleUnderTest) -Force
-        # A value for each mandatory parameter, by name: what matters is that each cmdlet runs, not what it is given.
-        $sample = @{ Name = 'pipeline-missing'; Node = 'pipeline-missing'; Image = 'nginx:1.27'; Size = '1Gi'; Replicas = 1; Path = '/nonexistent/pipeline.yaml'
-            Address = '127.0.0.1'; Destination = '10.250.0.0/24'; Subnet = '10.250.0.0/24'; Version = '5:27.0.0' }
-        $calls = foreach ($name in Get-LongCmdletName) {
-            $command = Get-Command $name
-            $set = $command.ParameterSets | Where-Object { 'Name' -in $_.Parameters.Name -or -not ($_.Parameters | Where-Object IsMandatory) } | Select-Object -First 1
-            $set ??= $command.ParameterSets[0]
-            $arguments = ($set.Parameters | Where-Object IsMandatory | ForEach-Object { "-$($_.Name) '$($sample[$_.Name])'" }) -join ' '
-            [pscustomobject]@{ Cmdlet = $name; Line = "$name $arguments -Timeout 20$(if ($command.Parameters.ContainsKey('Confirm')) { ' -Confirm' })" }
+        Import-Module (Join-Path (Get-RepoRoot) 'tests/DateraManifests.psm1') -Force
+        # Real targets, so that each cmdlet gets as far as its prompt: an app with a revision to roll back to,
+        # a bound claim, a manifest, a CSI driver's manifests, the sandbox's nodes.
+        $work = Join-Path $TestDrive 'targets'
+        $datera = New-DateraManifestSet -Path (Join-Path $work 'datera')
+        $appManifest = Join-Path $work 'pipeline-app.yaml'
+        Set-Content $appManifest "apiVersion: apps/v1`nkind: Deployment`nmetadata: { name: pipeline-app, namespace: default }`nspec:`n  replicas: 1`n  selector: { matchLabels: { app: pipeline-app } }`n  template:`n    metadata: { labels: { app: pipeline-app } }`n    spec: { containers: [ { name: main, image: nginx:1.27 } ] }`n"
+        $configManifest = Join-Path $work 'pipeline-config.yaml'
+        Set-Content $configManifest "apiVersion: v1`nkind: ConfigMap`nmetadata: { name: pipeline-config, namespace: default }`ndata: { a: b }`n"
+        $env:KUBECONFIG = $cluster.KubeConfig
+        try {
+            Publish-ClusterManifest -Path $appManifest -Wait -Timeout 60 -Force | Out-Null
+            Publish-AppVersion pipeline-app -Image nginx:1.28 -Wait -Timeout 60 -Force | Out-Null
+            New-CsiVolumeClaim -Name pipeline-claim -Size 1Gi -Wait -Timeout 60 -Force | Out-Null
+        }
+        finally { Remove-Item Env:KUBECONFIG }
+
+        $targets = @{
+            'Add-NodeRoute'           = '-Node worker-1 -Destination 10.250.0.0/24 -Gateway 10.0.0.5'
+            'Backup-ClusterNode'      = "-Node worker-1 -Destination '$work/backup'"
+            'Get-NodeDocker'          = '-Node worker-1'
+            'Get-NodeNetwork'         = '-Node worker-1'
+            'Get-NodeRoute'           = '-Node worker-1'
+            'Get-NodeService'         = '-Node worker-1'
+            'Install-CsiDriver'       = "-Path '$datera'"
+            'Invoke-AppRollback'      = '-Name pipeline-app'
+            'New-ClusterNode'         = '-Name pipeline-node -Address 127.0.0.1'
+            'New-CsiVolumeClaim'      = '-Name pipeline-new -Size 1Gi'
+            'New-NodeNetwork'         = '-Node worker-1 -Name pipeline-net -Subnet 10.250.0.0/24'
+            'Publish-AppVersion'      = '-Name pipeline-app -Image nginx:1.29'
+            'Publish-ClusterManifest' = "-Path '$configManifest'"
+            'Remove-ClusterNode'      = '-Name worker-3'
+            'Remove-NodeNetwork'      = '-Node worker-1 -Name pipeline-net'
+            'Remove-NodeRoute'        = '-Node worker-1 -Destination 10.250.0.0/24'
+            'Resize-CsiVolumeClaim'   = '-Name pipeline-claim -Size 2Gi'
+            'Restart-App'             = '-Name pipeline-app'
+            'Restart-NodeService'     = '-Node worker-1 -Name kubelet'
+            'Set-AppReplicaCount'     = '-Name pipeline-app -Replicas 2'
+            'Start-NodeService'       = '-Node worker-1 -Name kubelet'
+            'Stop-NodeService'        = '-Node worker-1 -Name kubelet'
+            'Suspend-ClusterNode'     = '-Name worker-1 -Drain -IgnoreDaemonSets -DeleteEmptyDirData'
+            'Update-NodeDocker'       = '-Node worker-1 -Version latest'
+            'Wait-AppRollout'         = '-Name pipeline-app'
+        }
+        # Run after the rows above, which change nothing: each one's output goes through ConvertTo-Json as a step would hand it on.
+        $successes = [ordered]@{
+            'AppRollout'      = 'Publish-AppVersion pipeline-app -Image nginx:1.29 -Wait -Timeout 60 -Force'
+            'ClusterApp'      = 'Set-AppReplicaCount pipeline-app -Replicas 2 -Timeout 60 -PassThru -Force'
+            'CsiVolumeClaim'  = 'New-CsiVolumeClaim -Name pipeline-new -Size 1Gi -Wait -Timeout 60 -Force'
+            'CsiDriver'       = "Install-CsiDriver -Path '$datera' -Timeout 60 -Force"
+            'AppliedObject'   = "Publish-ClusterManifest -Path '$configManifest' -Timeout 60 -Force"
+            'NodeDrainResult' = 'Suspend-ClusterNode -Name worker-1 -Drain -IgnoreDaemonSets -DeleteEmptyDirData -GracePeriod 1 -Timeout 60 -Force'
+            'ClusterNode'     = 'Suspend-ClusterNode -Name worker-2 -Timeout 60 -PassThru -Force'
+        }
+        $calls = foreach ($name in Get-LongCmdletName | Where-Object { $targets.ContainsKey($_) }) {
+            [pscustomobject]@{ Cmdlet = $name; Line = "$name $($targets[$name]) -Timeout 20$(if ((Get-Command $name).Parameters.ContainsKey('Confirm')) { ' -Confirm' })" }
         }
         # One job step for all of them (a fresh pwsh each would cost seconds apiece): each call's outcome is
         # marked; the last one is left uncaught, as a step's failing command is.
@@ -144,7 +204,12 @@ Describe 'Every long cmdlet as PowerShell@2 runs it' {
             "Write-Host '=== $($call.Cmdlet)'"
             "try { `$out = $($call.Line); Write-Host ('RESULT ok ' + (`$out | ConvertTo-Json -Depth 4 -Compress)) } catch { Write-Host ('RESULT error ' + `$_.FullyQualifiedErrorId) }"
         }
-        $lines += "Write-Host '=== uncaught'", $calls[-1].Line
+        $lines += foreach ($type in $successes.Keys) {
+            "Write-Host '=== output $type'"
+            "`$out = $($successes[$type]); Write-Host ('JSON ' + (`$out | ConvertTo-Json -Depth 4 -Compress -EnumsAsStrings))"
+        }
+        $lines += 'Resume-ClusterNode -Name worker-1, worker-2 -Force | Out-Null'
+        $lines += "Write-Host '=== uncaught'", ($calls | Where-Object Cmdlet -eq 'Restart-App').Line
         $step = [pscustomobject]@{ Script = ($lines -join "`n"); Environment = @{} }
         $watch = [Diagnostics.Stopwatch]::StartNew()
         $run = Invoke-PowerShellTask $step @{} -KubeConfig $cluster.KubeConfig -WorkDir $TestDrive -TimeoutSeconds 120
@@ -161,28 +226,41 @@ Describe 'Every long cmdlet as PowerShell@2 runs it' {
         $run.Error | Should -Not -Match 'NonInteractive mode|Read and Prompt functionality is not available'
     }
 
+    It 'names a target for every long cmdlet' {
+        Get-LongCmdletName | Where-Object { -not $targets.ContainsKey($_) } | Should -BeNullOrEmpty -Because 'each row needs real objects to get as far as its prompt'
+    }
+
     It '<Cmdlet>: a prompt it would show fails at once with ConfirmationNotPossible, else its failure is the module''s, as a logissue error' -ForEach $longCmdlets {
         $section = $sections[$Cmdlet]
         $section | Should -Not -BeNullOrEmpty -Because "stdout: $($run.Output)"
         $section | Should -Match 'RESULT (ok|error)'
-        if ($section -match 'RESULT error (\S+)') {
-            $id = $Matches[1]
-            $id | Should -Match ',ClusterManagement\.' -Because 'the error is the module''s own record, with its id'
-            if ($Confirms -and $id -like 'ConfirmationNotPossible*') {
-                $section | Should -Match '##vso\[task\.logissue type=error[^\]]*\].*(-Force or -Confirm:\$false|-Confirm:\$false)'
-            }
-            else {
-                $section | Should -Match '##vso\[task\.logissue type=error'
-            }
+        if ($Confirms -and -not $HostFirst) {
+            $section | Should -Match 'RESULT error ConfirmationNotPossible,ClusterManagement\.' -Because 'its target exists, so it reaches its prompt'
+            $section | Should -Match '##vso\[task\.logissue type=error;code=ConfirmationNotPossible\].*-Force or -Confirm:\$false'
+        }
+        elseif ($HostFirst) {
+            $section | Should -Match 'RESULT error NodeHostAccessMissing,ClusterManagement\.'
+            $section | Should -Match '##vso\[task\.logissue type=error;code=NodeHostAccessMissing\]'
+        }
+        elseif ($section -match 'RESULT error (\S+)') {
+            $Matches[1] | Should -Match ',ClusterManagement\.' -Because 'the error is the module''s own record, with its id'
+            $section | Should -Match '##vso\[task\.logissue type=error'
         }
         else {
-            $section | Should -Match 'RESULT ok' -Because 'a cmdlet that succeeds serializes with ConvertTo-Json'
+            $section | Should -Match 'RESULT ok [\[{]' -Because 'a cmdlet that succeeds serializes with ConvertTo-Json'
         }
+    }
+
+    It 'a successful <Type> serializes with ConvertTo-Json and reads back' -ForEach $outputTypes {
+        $section = $sections["output $Type"]
+        $section | Should -Match '(?m)^JSON [\[{]' -Because "stdout: $($run.Output) stderr: $($run.Error)"
+        $object = @($section -split '\r?\n' | Where-Object { $_ -like 'JSON *' })[0].Substring(5) | ConvertFrom-Json
+        & $Check $object
     }
 
     It 'a failure the script does not catch fails the step: non-zero exit code and a logissue error line' {
         $run.ExitCode | Should -Not -Be 0
-        $sections['uncaught'] | Should -Match '##vso\[task\.logissue type=error'
+        $sections['uncaught'] | Should -Match '##vso\[task\.logissue type=error;code=ConfirmationNotPossible\]'
     }
 }
 

@@ -657,9 +657,9 @@ catch { $failure = $_ }
 '@
 
             function Start-ModuleRun {
-                param([string]$Command)
+                param([string]$Command, [string]$Runner = $script:moduleRun, [string[]]$ExtraArgument = @())
                 $start = [System.Diagnostics.ProcessStartInfo]::new((Get-PwshPath))
-                foreach ($argument in '-NoLogo', '-NoProfile', '-NonInteractive', '-File', $script:moduleRun, '-Module', (Get-ModuleUnderTest), '-Command', $Command, '-Key', $script:key, '-KnownHosts', $script:knownHosts) {
+                foreach ($argument in @('-NoLogo', '-NoProfile', '-NonInteractive', '-File', $Runner, '-Module', (Get-ModuleUnderTest), '-Command', $Command, '-Key', $script:key, '-KnownHosts', $script:knownHosts) + $ExtraArgument) {
                     $start.ArgumentList.Add($argument)
                 }
                 $start.Environment['KUBECONFIG'] = $script:cluster.KubeConfig
@@ -694,6 +694,50 @@ catch { $failure = $_ }
                     if ([DateTime]::UtcNow -gt $deadline) { throw "The apt run on $Name did not take the lock: $(Invoke-Container $Name 'cat /root/holder.log')" }
                     Start-Sleep -Milliseconds 300
                 }
+            }
+
+            # dpkg's post-invoke hook, once apt's unpack of containerd is done: it tells the test (/root/dpkg-unpacked)
+            # and waits, so whatever the test does next lands between unpack and configure.
+            function Set-UnpackPause {
+                param([string]$Name, [int]$Seconds)
+                Invoke-Container $Name @"
+set -e
+rm -f /root/dpkg-unpacked
+cat > /usr/local/sbin/fault-unpack-pause <<'HOOK'
+#!/bin/sh
+if [ ! -e /root/dpkg-unpacked ] && dpkg-query -W -f '`${db:Status-Abbrev}' containerd | grep -q '^.U'; then
+  touch /root/dpkg-unpacked; sleep $Seconds
+fi
+HOOK
+chmod 0755 /usr/local/sbin/fault-unpack-pause
+echo 'post-invoke=/usr/local/sbin/fault-unpack-pause' > /etc/dpkg/dpkg.cfg.d/zz-fault-unpack-pause
+"@ | Out-Null
+            }
+
+            function Clear-UnpackPause {
+                param([string]$Name)
+                Invoke-Container $Name 'rm -f /etc/dpkg/dpkg.cfg.d/zz-fault-unpack-pause /usr/local/sbin/fault-unpack-pause /root/dpkg-unpacked' | Out-Null
+            }
+
+            # tar in root's PATH ahead of the real one: it archives, tells the test (/root/tar-done), and waits.
+            function Set-SlowTar {
+                param([string]$Name, [int]$Seconds)
+                Invoke-Container $Name @"
+set -e
+rm -f /root/tar-done
+cat > /usr/local/bin/tar <<'WRAPPER'
+#!/bin/sh
+/bin/tar "`$@"; rc=`$?
+touch /root/tar-done; sleep $Seconds
+exit `$rc
+WRAPPER
+chmod 0755 /usr/local/bin/tar
+"@ | Out-Null
+            }
+
+            function Clear-SlowTar {
+                param([string]$Name)
+                Invoke-Container $Name 'rm -f /usr/local/bin/tar /root/tar-done' | Out-Null
             }
 
             function Stop-AptHolder {
@@ -822,20 +866,7 @@ catch { $failure = $_ }
 
         It 'reports a connection dropped in the middle of apt-get install as Failed and cordoned; the re-run completes the interrupted dpkg run' {
             $target = Get-OtherContainerd worker-1
-            # dpkg's post-invoke hook, once apt's unpack of containerd is done: it tells the test and waits,
-            # so the drop lands between unpack and configure.
-            Invoke-Container worker-1 @'
-set -e
-rm -f /root/dpkg-unpacked
-cat > /usr/local/sbin/fault-drop-hook <<'HOOK'
-#!/bin/sh
-if [ ! -e /root/dpkg-unpacked ] && dpkg-query -W -f '${db:Status-Abbrev}' containerd | grep -q '^.U'; then
-  touch /root/dpkg-unpacked; sleep 47
-fi
-HOOK
-chmod 0755 /usr/local/sbin/fault-drop-hook
-echo 'post-invoke=/usr/local/sbin/fault-drop-hook' > /etc/dpkg/dpkg.cfg.d/zz-fault-drop
-'@ | Out-Null
+            Set-UnpackPause worker-1 -Seconds 47
             try {
                 $script:run = Start-ModuleRun "Update-NodeDocker -Node worker-1 -Version latest -ContainerdVersion '$target' -SkipDrain -Force -Timeout 150"
                 Wait-NodeFile worker-1 /root/dpkg-unpacked
@@ -844,7 +875,7 @@ echo 'post-invoke=/usr/local/sbin/fault-drop-hook' > /etc/dpkg/dpkg.cfg.d/zz-fau
                 $outcome = Wait-ModuleRun $script:run
             }
             finally {
-                Invoke-Container worker-1 'rm -f /etc/dpkg/dpkg.cfg.d/zz-fault-drop /usr/local/sbin/fault-drop-hook /root/dpkg-unpacked' | Out-Null
+                Clear-UnpackPause worker-1
             }
 
             $outcome.Output.Status | Should -Be 'Failed'
@@ -863,18 +894,7 @@ echo 'post-invoke=/usr/local/sbin/fault-drop-hook' > /etc/dpkg/dpkg.cfg.d/zz-fau
         }
 
         It 'reports an sshd restart in the middle of Backup-ClusterNode, keeps no partial file and removes the node copy over a new connection' {
-            # tar in root's PATH ahead of the real one: it archives, tells the test, and waits for the restart.
-            Invoke-Container worker-1 @'
-set -e
-rm -f /root/tar-done
-cat > /usr/local/bin/tar <<'WRAPPER'
-#!/bin/sh
-/bin/tar "$@"; rc=$?
-touch /root/tar-done; sleep 43
-exit $rc
-WRAPPER
-chmod 0755 /usr/local/bin/tar
-'@ | Out-Null
+            Set-SlowTar worker-1 -Seconds 43
             $folder = Join-Path $TestDrive 'sshd-restarted'
             try {
                 $script:run = Start-ModuleRun "Backup-ClusterNode -Node worker-1 -Destination '$folder'"
@@ -883,7 +903,7 @@ chmod 0755 /usr/local/bin/tar
                 $outcome = Wait-ModuleRun $script:run
             }
             finally {
-                Invoke-Container worker-1 'rm -f /usr/local/bin/tar /root/tar-done' | Out-Null
+                Clear-SlowTar worker-1
             }
 
             $outcome.ErrorId | Should -BeLike 'NodeConnectionLost*'
@@ -945,6 +965,156 @@ echo 'post-invoke=/usr/local/sbin/fault-configured-hook' > /etc/dpkg/dpkg.cfg.d/
             $again = @(Update-NodeDocker -Node cp-1, worker-1 -Version latest -ContainerdVersion $target -SkipDrain -Force @script:access)
             $again.Status | Should -Not -Contain 'Failed'
             (Get-ClusterNode -Name cp-1, worker-1).Unschedulable | Should -Be @($false, $false)
+        }
+
+        Context 'Ctrl+C on node hosts' {
+            # Issue 15, item 8 on the fleet: each cmdlet runs in a runspace of a fresh pwsh whose console host
+            # shows the warnings written after the stop; the test stops it (PowerShell.Stop() is what Ctrl+C does)
+            # once the node shows it is genuinely mid-way, then counts the module user's sshd sessions on the node
+            # while that pwsh still lives, so a connection the stopped cmdlet kept open would still be counted.
+            BeforeAll {
+                $script:stopRun = Join-Path $TestDrive 'stop-run.ps1'
+                Set-Content $script:stopRun @'
+param([string]$Module, [string]$Command, [string]$Key, [string]$KnownHosts, [string]$Signal)
+$ErrorActionPreference = 'Stop'
+$runspace = [runspacefactory]::CreateRunspace($Host)
+$runspace.Open()
+$ps = [powershell]::Create()
+$ps.Runspace = $runspace
+$work = {
+    param($Module, $Command, $Key, $KnownHosts)
+    Import-Module $Module
+    $VerbosePreference = 'Continue'
+    $access = @{ SshUser = 'cmadmin'; SshKeyPath = $Key; KnownHostsPath = $KnownHosts }
+    & ([scriptblock]::Create("$Command @access"))
+}
+$null = $ps.AddScript($work.ToString()).AddArgument($Module).AddArgument($Command).AddArgument($Key).AddArgument($KnownHosts)
+$invocation = $ps.BeginInvoke()
+$deadline = [DateTime]::UtcNow.AddSeconds(170)
+while (-not (Test-Path $Signal)) {
+    if ($invocation.IsCompleted) { "It ended before it was stopped: $($ps.Streams.Error) $($ps.Streams.Warning)"; exit 3 }
+    if ([DateTime]::UtcNow -gt $deadline) { 'The test never said to stop.'; exit 4 }
+    Start-Sleep -Milliseconds 100
+}
+$watch = [Diagnostics.Stopwatch]::StartNew()
+$stop = $ps.BeginStop($null, $null)
+if (-not $stop.AsyncWaitHandle.WaitOne(15000)) { 'Stop() did not end the cmdlet within 15 s'; exit 5 }
+"STOPPED $($watch.ElapsedMilliseconds) $($ps.InvocationStateInfo.State)"
+$ps.Streams.Verbose | ForEach-Object { "VERBOSE: $($_.Message)" }
+$ps.Streams.Warning | ForEach-Object { "WARNING: $($_.Message)" }
+$null = New-Item "$Signal.stopped"
+$deadline = [DateTime]::UtcNow.AddSeconds(60)
+while (-not (Test-Path "$Signal.counted") -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+'@
+
+                function Get-SshSessionCount {
+                    param([string]$Name)
+                    [int](Invoke-Container $Name "pgrep -c -f '^sshd: cmadmin' || true")
+                }
+
+                function Invoke-StoppedOnNode {
+                    <# Runs $Command, stops it once $Midway returns, and counts the node's sshd sessions of the module's user before, mid-way and after. #>
+                    param([string]$Name, [string]$Command, [scriptblock]$Midway)
+                    $signal = Join-Path $TestDrive "stop-$([guid]::NewGuid().ToString('N'))"
+                    $idle = Get-SshSessionCount $Name
+                    $script:run = Start-ModuleRun $Command -Runner $script:stopRun -ExtraArgument '-Signal', $signal
+                    & $Midway
+                    $during = Get-SshSessionCount $Name
+                    $null = New-Item $signal
+                    $deadline = [DateTime]::UtcNow.AddSeconds(30)
+                    while (-not (Test-Path "$signal.stopped") -and -not $script:run.Process.HasExited) {
+                        if ([DateTime]::UtcNow -gt $deadline) { throw 'The stopped run did not report within 30 s.' }
+                        Start-Sleep -Milliseconds 100
+                    }
+                    # sshd ends a session as soon as its connection closes: a few seconds are plenty.
+                    $released = [DateTime]::UtcNow.AddSeconds(5)
+                    $after = Get-SshSessionCount $Name
+                    while ($after -gt $idle -and [DateTime]::UtcNow -lt $released) {
+                        Start-Sleep -Milliseconds 250
+                        $after = Get-SshSessionCount $Name
+                    }
+                    $null = New-Item "$signal.counted"
+                    if (-not $script:run.Process.WaitForExit(60000)) { throw 'The stopped run did not exit.' }
+                    [pscustomobject]@{ Output = $script:run.Output.Result; Error = $script:run.Error.Result; ExitCode = $script:run.Process.ExitCode; Idle = $idle; During = $during; After = $after }
+                }
+
+                function Assert-StoppedInTime {
+                    param($Stopped)
+                    $Stopped.ExitCode | Should -Be 0 -Because "stdout: $($Stopped.Output) stderr: $($Stopped.Error)"
+                    $Stopped.Output -match 'STOPPED (\d+) (\w+)' | Should -BeTrue -Because $Stopped.Output
+                    [int]$Matches[1] | Should -BeLessThan 5000
+                    $Matches[2] | Should -Be 'Stopped'
+                    $Stopped.During | Should -BeGreaterThan $Stopped.Idle -Because 'the module was connected to the node mid-way'
+                    $Stopped.After | Should -Be $Stopped.Idle -Because 'the stopped cmdlet closed its SSH connection'
+                }
+            }
+
+            It 'Ctrl+C in the middle of Update-NodeDocker while apt runs: ends within 5 s, says the node stays cordoned, closes its SSH session; the re-run finishes' {
+                $target = Get-OtherContainerd worker-1
+                Set-UnpackPause worker-1 -Seconds 53
+                try {
+                    $stopped = Invoke-StoppedOnNode worker-1 "Update-NodeDocker -Node worker-1 -Version latest -ContainerdVersion '$target' -SkipDrain -Force -Timeout 150" {
+                        Wait-NodeFile worker-1 /root/dpkg-unpacked
+                    }
+                }
+                finally {
+                    Invoke-Container worker-1 "pkill -KILL -f '^sleep 53$'; true" | Out-Null
+                    Clear-UnpackPause worker-1
+                }
+
+                Assert-StoppedInTime $stopped
+                $stopped.Output | Should -Match "WARNING: Stopped upgrading the engine of worker-1 while installing .*containerd $([regex]::Escape($target)), which may be half-done: worker-1 stays cordoned\. To finish, run Update-NodeDocker again"
+                (Get-ClusterNode -Name worker-1).Unschedulable | Should -BeTrue
+
+                $again = Update-NodeDocker -Node worker-1 -Version latest -ContainerdVersion $target -SkipDrain -Force @script:access
+                $again.Status | Should -Be 'Upgraded'
+                Get-Containerd worker-1 | Should -Match "^$([regex]::Escape($target)) hi"
+                (Get-ClusterNode -Name worker-1).Unschedulable | Should -BeFalse
+            }
+
+            It 'Ctrl+C in the middle of New-ClusterNode while its install waits for the package lock: ends within 5 s, names the steps done, leaves no apt run and no SSH session' {
+                $h = $script:hosts | Where-Object Name -eq worker-2
+                $before = Get-Containerd worker-2
+                # The module's own apt run, queued behind the holder's lock; the brackets keep the probe from matching itself.
+                $probe = "pgrep -f '[D]Pkg::Lock::Timeout=' >/dev/null && echo waiting || echo none"
+                try {
+                    Start-AptHolder worker-2 -Seconds 89
+                    $stopped = Invoke-StoppedOnNode worker-2 "New-ClusterNode -Name worker-2 -Address $($h.Address) -Port $($h.SshPort) -Force -ContainerdVersion '$(Get-OtherContainerd worker-2)' -KubernetesVersion 1.31 -Role worker -Timeout 120" {
+                        $deadline = [DateTime]::UtcNow.AddSeconds(90)
+                        while ((Invoke-Container worker-2 $probe) -ne 'waiting') {
+                            if ([DateTime]::UtcNow -gt $deadline) { throw 'New-ClusterNode never reached its package install.' }
+                            Start-Sleep -Milliseconds 300
+                        }
+                    }
+                    $leftover = Invoke-Container worker-2 $probe
+                }
+                finally {
+                    Stop-AptHolder worker-2
+                }
+
+                Assert-StoppedInTime $stopped
+                $stopped.Output | Should -Match 'WARNING: Stopped adding node worker-2 during step 4/9 \(Installing [^)]*containerd [^)]*\), which may be half-done\. Steps done before it: Preflight; Resolving versions; Configuring the engine\. Run New-ClusterNode again'
+                $leftover | Should -Be 'none' -Because 'the stop ends the apt run it started on the node'
+                Get-Containerd worker-2 | Should -Be $before
+                (Get-ClusterNode -Name worker-2).Readiness | Should -Be 'Ready'
+            }
+
+            It 'Ctrl+C in the middle of Backup-ClusterNode while it archives: ends within 5 s, keeps no partial file, removes the node copy and closes its SSH session' {
+                Set-SlowTar worker-1 -Seconds 41
+                $folder = Join-Path $TestDrive 'stopped-backup'
+                try {
+                    $stopped = Invoke-StoppedOnNode worker-1 "Backup-ClusterNode -Node worker-1 -Destination '$folder'" { Wait-NodeFile worker-1 /root/tar-done }
+                }
+                finally {
+                    Invoke-Container worker-1 "pkill -KILL -f '^sleep 41$'; true" | Out-Null
+                    Clear-SlowTar worker-1
+                }
+
+                Assert-StoppedInTime $stopped
+                $stopped.Output | Should -Match 'WARNING: Stopped backing up worker-1: no backup and no partial file was kept in .*; the staged copy /tmp/clustermanagement-backup\.\w{10} was removed from the node\.'
+                @(Get-ChildItem $folder -Force -ErrorAction SilentlyContinue).Count | Should -Be 0
+                Invoke-Container worker-1 'ls /tmp | grep -c clustermanagement-backup || true' | Should -Be '0'
+            }
         }
     }
 

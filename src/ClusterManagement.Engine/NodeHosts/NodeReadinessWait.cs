@@ -36,6 +36,12 @@ internal static class NodeReadinessWait
             timeout,
             log,
             cancellationToken).ConfigureAwait(false);
+        if (result.End == WatchEnd.Cancelled)
+        {
+            // Returning the last state seen would let the caller carry on as if the wait had ended.
+            throw new OperationCanceledException(cancellationToken);
+        }
+
         if (result.End == WatchEnd.TimedOut)
         {
             var state = result.Last is null ? "not registered" : NodeMapper.ReadinessOf(result.Last.Status?.Conditions).ToString();

@@ -58,6 +58,7 @@ internal static class NodeBackupService
 
         var stage = await CreateStageAsync(shell, timeout, cancellationToken).ConfigureAwait(false);
         var partial = Path.Combine(destinationFolder, $".{fileName}.{Guid.NewGuid():N}.partial");
+        var stopped = false;
         try
         {
             if (includeEtcd)
@@ -82,7 +83,7 @@ internal static class NodeBackupService
 
             File.Move(partial, localPath, overwrite: false);
         }
-        catch
+        catch (Exception e)
         {
             // A partial or unverified download is no backup; the folder itself may not exist yet.
             if (File.Exists(partial))
@@ -90,11 +91,18 @@ internal static class NodeBackupService
                 File.Delete(partial);
             }
 
+            stopped = e is OperationCanceledException && cancellationToken.IsCancellationRequested;
             throw;
         }
         finally
         {
-            await RemoveStageAsync(shell, connector, clusterNode, stage, timeout, log).ConfigureAwait(false);
+            var removed = await RemoveStageAsync(shell, connector, clusterNode, stage, timeout, log).ConfigureAwait(false);
+            if (stopped)
+            {
+                // Ctrl+C: no backup object comes back, so the warning says what was left where.
+                log.Warning($"Stopped backing up {node}: no backup and no partial file was kept in {destinationFolder}; "
+                    + (removed ? $"the staged copy {stage} was removed from the node." : $"the staged copy {stage} on the node could not be removed (see the warning before)."));
+            }
         }
 
         var (files, etcd) = Count(localPath);
@@ -116,8 +124,9 @@ internal static class NodeBackupService
     /// Removes the node's copy whatever ended the backup. The copy holds the cluster's keys, so a connection
     /// lost on the way (sshd restarted, the network gone) is opened again to remove it; only when that fails
     /// too is the admin told to remove it by hand. Never throws: the backup's own error is the one to report.
+    /// Returns whether the copy is gone.
     /// </summary>
-    private static async Task RemoveStageAsync(NodeShell shell, NodeConnector connector, ClusterNode node, string stage, TimeSpan timeout, IOperationLog log)
+    private static async Task<bool> RemoveStageAsync(NodeShell shell, NodeConnector connector, ClusterNode node, string stage, TimeSpan timeout, IOperationLog log)
     {
         var remove = $"rm -rf -- {NodeShell.Quote(stage)}";
         ClusterException? lastError = null;
@@ -137,7 +146,7 @@ internal static class NodeBackupService
                     log.Verbose($"{node.Name}: the connection was lost during the backup; removed {stage} over a new one.");
                 }
 
-                return;
+                return true;
             }
             catch (ClusterException e) when (e.Kind is ClusterErrorKind.Unreachable or ClusterErrorKind.Timeout)
             {
@@ -151,6 +160,7 @@ internal static class NodeBackupService
         }
 
         log.Warning($"The staged archive {stage} on {node.Name} could not be removed: {lastError?.Message} It holds the cluster's keys: remove it by hand.");
+        return false;
     }
 
     /// <summary>mktemp makes the folder 0700 with a name nobody can claim first, unlike a path the module would choose.</summary>

@@ -61,10 +61,30 @@ internal sealed class NodeProvisioner(ClusterConnection connection, NodeConnecto
     {
         NodeMetadataValidation.Require(request.Name, request.Roles, request.Labels, request.Taints);
         var steps = Plan(request).Count;
-        var step = 0;
-        void Step(string status) => log.Progress(new(1, $"Adding node {request.Name}", $"{++step}/{steps}: {status}", (step - 1) * 100 / steps));
+        var started = new List<string>();
+        void Step(string status)
+        {
+            started.Add(status);
+            log.Progress(new(1, $"Adding node {request.Name}", $"{started.Count}/{steps}: {status}", (started.Count - 1) * 100 / steps));
+        }
 
-        Step("Preflight");
+        try
+        {
+            return await ProvisionAsync(request, Step, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && started.Count > 0)
+        {
+            // Ctrl+C: no node comes back, so the warning is all that tells how far the host got.
+            var done = started.Count > 1 ? string.Join("; ", started.SkipLast(1)) : "nothing";
+            log.Warning($"Stopped adding node {request.Name} during step {started.Count}/{steps} ({started[^1]}), which may be half-done. Steps done before it: {done}. "
+                + "Run New-ClusterNode again to finish (each step checks what is already done), or Remove-ClusterNode to undo a join.");
+            throw;
+        }
+    }
+
+    private async Task<ClusterNode> ProvisionAsync(NewNodeRequest request, Action<string> step, CancellationToken cancellationToken)
+    {
+        step("Preflight");
         var installScript = request.EngineInstallUrl is { } installUrl
             ? await EngineInstallScript.FetchAsync(installUrl, StepTimeout, cancellationToken).ConfigureAwait(false)
             : null;
@@ -79,7 +99,7 @@ internal sealed class NodeProvisioner(ClusterConnection connection, NodeConnecto
 
         log.Verbose($"{request.Name}: {osRelease.PrettyName}, {family} packages.");
 
-        Step("Resolving versions");
+        step("Resolving versions");
         var packages = new NodePackages(shell, request.Name, family, log);
         if (installScript is not null)
         {
@@ -95,14 +115,14 @@ internal sealed class NodeProvisioner(ClusterConnection connection, NodeConnecto
             kubernetes[package] = PackageVersions.Resolve(package, request.KubernetesVersion, await packages.AvailableAsync(package, StepTimeout, cancellationToken).ConfigureAwait(false), request.Name);
         }
 
-        Step("Configuring the engine");
+        step("Configuring the engine");
         await installer.ConfigureAsync(request.EngineConfig, StepTimeout, cancellationToken).ConfigureAwait(false);
         await installer.RemoveLegacyListenerAsync(restartRunningEngine: true, StepTimeout, cancellationToken).ConfigureAwait(false);
 
-        Step($"Installing {string.Join(", ", engine.Versions.Select(v => $"{v.Key} {v.Value}"))}");
+        step($"Installing {string.Join(", ", engine.Versions.Select(v => $"{v.Key} {v.Value}"))}");
         await installer.InstallAsync(engine, StepTimeout, cancellationToken).ConfigureAwait(false);
 
-        Step("Verifying the engine");
+        step("Verifying the engine");
         NodeDocker docker;
         try
         {
@@ -115,16 +135,16 @@ internal sealed class NodeProvisioner(ClusterConnection connection, NodeConnecto
             docker = await installer.VerifyAsync(engine, TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
         }
 
-        Step($"Installing kubelet and kubeadm {kubernetes["kubeadm"]}");
+        step($"Installing kubelet and kubeadm {kubernetes["kubeadm"]}");
         await packages.InstallPinnedAsync(kubernetes, KubernetesPackages, StepTimeout, cancellationToken).ConfigureAwait(false);
 
-        Step("Joining the cluster");
+        step("Joining the cluster");
         await JoinAsync(shell, request, kubernetes["kubeadm"], cancellationToken).ConfigureAwait(false);
 
-        Step("Waiting for the Node to be Ready");
+        step("Waiting for the Node to be Ready");
         await NodeReadinessWait.UntilAsync(connection, request.Name, r => r == NodeReadiness.Ready, request.Timeout, log, cancellationToken).ConfigureAwait(false);
 
-        Step("Recording access data");
+        step("Recording access data");
         var labels = request.Roles.ToDictionary(r => $"node-role.kubernetes.io/{r}", _ => (string?)string.Empty);
         foreach (var label in request.Labels)
         {

@@ -149,6 +149,7 @@ internal sealed class EngineRollout(ClusterConnection connection, NodeConnector 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(Remaining(clock, name));
         var ct = deadline.Token;
+        var doing = "connecting to it";
         try
         {
             using var shell = await connector.ConnectAsync(item.Endpoint, ct).ConfigureAwait(false);
@@ -158,14 +159,24 @@ internal sealed class EngineRollout(ClusterConnection connection, NodeConnector 
             var packages = new NodePackages(shell, name, family, log) { LockWait = TimeSpan.FromTicks(Math.Min(NodePackages.DefaultLockWait.Ticks, (Remaining(clock, name) / 3).Ticks)) };
             var installer = new EngineInstaller(shell, name, packages, log);
             // The restart below starts the engine without the removed listener.
+            doing = "removing the old TCP listener";
             await installer.RemoveLegacyListenerAsync(restartRunningEngine: false, StepTimeout, ct).ConfigureAwait(false);
+            doing = $"installing {item.To}, which may be half-done";
             await installer.InstallAsync(item.Target, StepTimeout, ct).ConfigureAwait(false);
+            doing = $"restarting the engine after installing {item.To}";
             await installer.RestartAsync(StepTimeout, ct).ConfigureAwait(false);
+            doing = $"verifying the engine after installing {item.To}";
             await installer.VerifyAsync(item.Target, TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             throw TimedOut(name);
+        }
+        catch (OperationCanceledException)
+        {
+            // Ctrl+C: the rollout ends without a result for this node, so the warning is all that tells where it was left.
+            log.Warning($"Stopped upgrading the engine of {name} while {doing}: {name} stays cordoned. To finish, {RerunAdvice}");
+            throw;
         }
         catch (ClusterException e)
         {
