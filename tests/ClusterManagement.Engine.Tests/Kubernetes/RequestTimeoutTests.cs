@@ -65,6 +65,9 @@ public sealed class RequestTimeoutTests
     {
         await using var emulator = await KubeEmulator.StartAsync(new EmulatorOptions { Workers = 1 });
         var connection = Connect(emulator);
+        // Connected and TLS done before the clock starts: on a loaded machine the handshake alone can outlast
+        // the deadline, and then not even the first attempt reaches the server.
+        await ListNodes(connection, CancellationToken.None);
         emulator.Faults.Add(new FaultRule { Method = "GET", Path = "/api/v1/nodes", Hang = true, Times = 2 });
         using var bound = ApiRequestTimeout.Apply(TimeSpan.FromSeconds(1));
         // The first attempt times out at 1 s; the deadline falls inside the 200 ms pause before the retry.
