@@ -4,14 +4,16 @@
 Set-StrictMode -Version Latest
 
 function New-SuiteCounts {
-    param([int] $Passed, [int] $Failed, [int] $Skipped, [string] $RunFailure)
+    param([int] $Passed, [int] $Failed, [int] $Skipped, [string] $RunFailure, [string[]] $FailedTests = @())
     # A crash loses the results of the tests it interrupted (often all of them): the run itself is
     # then the failure, counted once beside whatever the results say.
     if ($RunFailure) {
         Write-Host $RunFailure -ForegroundColor Red
         $Failed++
     }
-    [pscustomobject]@{ Passed = $Passed; Failed = $Failed; Skipped = $Skipped }
+    # The names travel to the summary: CI shows only the end of the output, and a count alone
+    # does not say which test to look at.
+    [pscustomobject]@{ Passed = $Passed; Failed = $Failed; Skipped = $Skipped; FailedTests = @($FailedTests) + @($RunFailure | Where-Object { $_ }) }
 }
 
 function Get-XunitCounts {
@@ -27,14 +29,16 @@ function Get-XunitCounts {
 
     # Per result, not the summary's counters: those leave xunit's skipped tests out of notExecuted,
     # and are all zero after a crash.
-    $passed = 0; $failed = 0; $skipped = 0
+    $passed = 0; $skipped = 0
+    $failedTests = [System.Collections.Generic.List[string]]::new()
     foreach ($result in $trx.GetElementsByTagName('UnitTestResult')) {
         switch ($result.outcome) {
             'Passed' { $passed++ }
             'NotExecuted' { $skipped++ }
-            default { $failed++ }
+            default { $failedTests.Add("$($result.testName) ($($result.outcome))") }
         }
     }
+    $failed = $failedTests.Count
     $errors = @($trx.GetElementsByTagName('RunInfo') | Where-Object outcome -EQ 'Error' | ForEach-Object { ($_.Text -split '\r?\n')[0] })
     $outcome = $trx.TestRun.ResultSummary.outcome
     $runFailure = if ($errors) {
@@ -46,17 +50,23 @@ function Get-XunitCounts {
     elseif (($ExitCode -ne 0 -or $outcome -eq 'Failed') -and $failed -eq 0) {
         "$Name failed (outcome $outcome, dotnet test exit code $ExitCode) though no test result failed."
     }
-    New-SuiteCounts -Passed $passed -Failed $failed -Skipped $skipped -RunFailure $runFailure
+    New-SuiteCounts -Passed $passed -Failed $failed -Skipped $skipped -RunFailure $runFailure -FailedTests $failedTests
 }
 
 function Get-PesterCounts {
     <# From Invoke-Pester's result: a container or block that failed counts, and so does an inconclusive test (it did not pass). #>
     param([Parameter(Mandatory)] $Result)
+    $failedTests = @(
+        @($Result.Failed) + @($Result.Inconclusive) | Where-Object { $_ } | ForEach-Object { "$($_.ExpandedPath) ($($_.Result))" }
+        @($Result.FailedBlocks) | Where-Object { $_ } | ForEach-Object { "$($_.ExpandedPath) (block failed)" }
+        @($Result.FailedContainers) | Where-Object { $_ } | ForEach-Object { "$($_.Item) (container failed)" }
+    )
     [pscustomobject]@{
-        Passed  = $Result.PassedCount
-        Failed  = $Result.FailedCount + $Result.FailedBlocksCount + $Result.FailedContainersCount + $Result.InconclusiveCount
+        Passed      = $Result.PassedCount
+        Failed      = $Result.FailedCount + $Result.FailedBlocksCount + $Result.FailedContainersCount + $Result.InconclusiveCount
         # Not run: left out by -FullName.
-        Skipped = $Result.SkippedCount + $Result.NotRunCount
+        Skipped     = $Result.SkippedCount + $Result.NotRunCount
+        FailedTests = $failedTests
     }
 }
 
@@ -67,6 +77,11 @@ function Write-TestSummary {
     #>
     param([Parameter(Mandatory)] [System.Collections.IDictionary] $Suites)
     $passed = 0; $failed = 0; $skipped = 0
+    foreach ($suite in $Suites.GetEnumerator()) {
+        foreach ($name in @($suite.Value.PSObject.Properties['FailedTests']?.Value) | Where-Object { $_ }) {
+            Write-Host "FAILED $($suite.Key): $name" -ForegroundColor Red
+        }
+    }
     foreach ($suite in $Suites.GetEnumerator()) {
         Write-Host ('{0,-50} {1,5} passed {2,5} failed {3,5} skipped' -f $suite.Key, $suite.Value.Passed, $suite.Value.Failed, $suite.Value.Skipped)
         $passed += $suite.Value.Passed; $failed += $suite.Value.Failed; $skipped += $suite.Value.Skipped

@@ -34,7 +34,7 @@ function Invoke-PesterSuite {
     $exitCode = $LASTEXITCODE
     if (-not (Test-Path $resultFile)) { return New-SuiteCounts -RunFailure "Pester produced no results (exit code $exitCode)." }
     $counts = Get-Content $resultFile -Raw | ConvertFrom-Json
-    New-SuiteCounts -Passed $counts.Passed -Failed $counts.Failed -Skipped $counts.Skipped -RunFailure ($exitCode -ne 0 ? "The Pester run ended with exit code $exitCode." : $null)
+    New-SuiteCounts -Passed $counts.Passed -Failed $counts.Failed -Skipped $counts.Skipped -FailedTests @($counts.FailedTests) -RunFailure ($exitCode -ne 0 ? "The Pester run ended with exit code $exitCode." : $null)
 }
 
 function Invoke-AllTests {

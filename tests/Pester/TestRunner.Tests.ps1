@@ -51,6 +51,7 @@ Describe 'Counting an xunit suite from its .trx and dotnet test''s exit code' {
         $counts.Passed | Should -Be 2
         $counts.Failed | Should -Be 3
         $counts.Skipped | Should -Be 1
+        $counts.FailedTests | Should -Be @('T.Test4 (Inconclusive)', 'T.Test5 (Failed)', 'T.Test6 (Timeout)')
     }
 
     It 'counts a non-zero exit code as a failure when no result failed' {
@@ -88,6 +89,19 @@ Describe 'The summary''s last line and the exit code' {
         $output[-1] | Should -Be 1
         $lines = @($output | Where-Object { $_ -is [System.Management.Automation.InformationRecord] } | ForEach-Object { "$_" })
         $lines[-1] | Should -Be '5 passed, 1 failed, 2 skipped'
+        # CI shows only the end of the output: the reason comes again just above the counts.
+        $lines | Should -Contain 'FAILED xunit Sample.Tests: Sample.Tests was aborted (dotnet test exit code 1): The active test run was aborted.'
+    }
+
+    It 'names every failed test above the counts' {
+        $failing = Get-Counts (New-Trx -Outcome 'Failed' -Results 'Passed', 'Failed') 1
+        $pester = [pscustomobject]@{ Passed = 1; Failed = 1; Skipped = 0; FailedTests = @('Describe.It (Failed)') }
+
+        $lines = @(Write-TestSummary -Suites ([ordered]@{ 'xunit Sample.Tests' = $failing; 'Pester' = $pester }) 6>&1 |
+                Where-Object { $_ -is [System.Management.Automation.InformationRecord] } | ForEach-Object { "$_" })
+
+        $lines[0..1] | Should -Be @('FAILED xunit Sample.Tests: T.Test2 (Failed)', 'FAILED Pester: Describe.It (Failed)')
+        $lines[-1] | Should -Be '2 passed, 2 failed'
     }
 
     It 'passes the run with nothing failed, and leaves skipped out of the line when there are none' {
@@ -121,5 +135,8 @@ Describe 'm' {
         # The broken file's test (failed by its BeforeAll), its container, and the inconclusive test.
         $result.Failed | Should -Be 3
         $result.Skipped | Should -Be 1
+        $result.FailedTests | Should -Contain 'm.cannot decide (Inconclusive)'
+        $result.FailedTests | Should -Contain 'b.never runs (Failed)'
+        @($result.FailedTests -like '*Broken.Tests.ps1 (container failed)').Count | Should -Be 1
     }
 }
