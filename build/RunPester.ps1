@@ -7,7 +7,11 @@ param(
     [Parameter(Mandatory)] [string] $Root,
     [Parameter(Mandatory)] [string] $ResultFile,
     [string] $Configuration = 'Release',
-    [string] $FullName
+    [string] $FullName,
+    # The full run splits the files into two lanes that run at once (build/TestRunner.psm1): the
+    # fleet's node hosts spend most of their time waiting on apt and systemd, which leaves room for
+    # the emulator-only files beside them.
+    [ValidateSet('All', 'Fleet', 'Cluster')] [string] $Lane = 'All'
 )
 $ErrorActionPreference = 'Stop'
 Import-Module $PesterPath -Force
@@ -19,11 +23,17 @@ $env:CM_REPO_ROOT = $Root
 $env:CM_CONFIGURATION = $Configuration
 
 $pesterConfiguration = New-PesterConfiguration
-$pesterConfiguration.Run.Path = $TestsPath
+$pesterConfiguration.Run.Path = if ($Lane -eq 'All' -or (Test-Path $TestsPath -PathType Leaf)) { $TestsPath } else {
+    # A file belongs to the fleet lane when it starts node hosts; those use fixed loopback addresses,
+    # so they stay together in one process, one after the other.
+    $files = Get-ChildItem $TestsPath -Filter '*.Tests.ps1' -Recurse
+    $fleetFiles = @($files | Where-Object { Select-String -Path $_.FullName -Pattern 'Fleet/Fleet.psm1' -SimpleMatch -Quiet })
+    @(($Lane -eq 'Fleet' ? $fleetFiles : ($files | Where-Object FullName -NotIn $fleetFiles.FullName)).FullName)
+}
 $pesterConfiguration.Run.PassThru = $true
 $pesterConfiguration.Output.Verbosity = 'Detailed'
 $pesterConfiguration.TestResult.Enabled = $true
-$pesterConfiguration.TestResult.OutputPath = Join-Path (Split-Path $ResultFile) 'pester.xml'
+$pesterConfiguration.TestResult.OutputPath = [IO.Path]::ChangeExtension($ResultFile, '.xml')
 if ($FullName) { $pesterConfiguration.Filter.FullName = $FullName }
 
 $result = Invoke-Pester -Configuration $pesterConfiguration

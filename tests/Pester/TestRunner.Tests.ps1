@@ -140,3 +140,25 @@ Describe 'm' {
         @($result.FailedTests -like '*Broken.Tests.ps1 (container failed)').Count | Should -Be 1
     }
 }
+
+Describe 'build/RunPester.ps1 lanes' {
+    It 'runs the files that import the fleet module in the fleet lane and every other file in the emulator lane' {
+        $suite = Join-Path $TestDrive 'lanes'
+        $null = New-Item -ItemType Directory $suite
+        Set-Content (Join-Path $suite 'Hosts.Tests.ps1') "# Import-Module ../Fleet/Fleet.psm1`nDescribe 'h' { It 'one' { 1 | Should -Be 1 } }"
+        Set-Content (Join-Path $suite 'Api.Tests.ps1') "Describe 'a' { It 'one' { 1 | Should -Be 1 }; It 'two' { 1 | Should -Be 1 } }"
+        $runner = Join-Path (Get-RepoRoot) 'build/RunPester.ps1'
+        $pester = Join-Path (Get-Module Pester).ModuleBase 'Pester.psd1'
+        $counts = @{}
+        foreach ($lane in 'Fleet', 'Cluster') {
+            $file = Join-Path $TestDrive "$lane.json"
+            $run = Invoke-FreshPwsh -TimeoutSeconds 120 -Script "& '$runner' -PesterPath '$pester' -TestsPath '$suite' -ModulePath '$(Get-ModuleUnderTest)' -Root '$(Get-RepoRoot)' -ResultFile '$file' -Lane $lane"
+            $run.ExitCode | Should -Be 0 -Because "stdout: $($run.Output) stderr: $($run.Error)"
+            $counts[$lane] = Get-Content $file -Raw | ConvertFrom-Json
+        }
+
+        $counts.Fleet.Passed | Should -Be 1
+        $counts.Cluster.Passed | Should -Be 2
+        ($counts.Fleet.Skipped + $counts.Cluster.Skipped) | Should -Be 0
+    }
+}
