@@ -82,15 +82,33 @@ public sealed class ProtobufBodyTests
 
         var revision = decoder.Decode(".k8s.io.api.apps.v1.ControllerRevision", ByteString.CopyFrom(Build(".k8s.io.api.apps.v1.ControllerRevision")
             .Message("data", r => r.Bytes("raw", """{"spec":{"x":1}}"""u8.ToArray()))
-            .Varint("revision", 0)
+            .Varint("revision", 3)
             .ToBytes()));
-        // revision is sent although 0: a Go pointer set to 0 and a plain 0 look alike, and only keeping it is right for both.
-        Assert.Equal("""{"data":{"spec":{"x":1}},"revision":0}""", revision.ToJsonString());
+        Assert.Equal("""{"data":{"spec":{"x":1}},"revision":3}""", revision.ToJsonString());
 
         var lease = decoder.Decode(".k8s.io.api.coordination.v1.LeaseSpec", ByteString.CopyFrom(Build(".k8s.io.api.coordination.v1.LeaseSpec")
             .Message("renewTime", t => t.Varint("seconds", 1_700_000_000).Varint("nanos", 123_456_000))
             .ToBytes()));
         Assert.Equal("""{"renewTime":"2023-11-14T22:13:20.123456Z"}""", lease.ToJsonString());
+    }
+
+    [KubectlFact]
+    public void APointersZeroIsKeptAndAValueFieldsZeroIsUnset()
+    {
+        var decoder = new ProtoJsonDecoder(Schema);
+        // Go sends both; only the pointers were set on purpose (gogoproto.nullable tells them apart).
+        var spec = decoder.Decode(".k8s.io.api.apps.v1.DeploymentSpec", ByteString.CopyFrom(Build(".k8s.io.api.apps.v1.DeploymentSpec")
+            .Varint("replicas", 0)
+            .Varint("minReadySeconds", 0)
+            .Varint("paused", 0)
+            .ToBytes()));
+        Assert.Equal("""{"replicas":0}""", spec.ToJsonString());
+
+        var claim = decoder.Decode(".k8s.io.api.core.v1.PersistentVolumeClaimSpec", ByteString.CopyFrom(Build(".k8s.io.api.core.v1.PersistentVolumeClaimSpec")
+            .String("storageClassName", "")
+            .String("volumeName", "")
+            .ToBytes()));
+        Assert.Equal("""{"storageClassName":""}""", claim.ToJsonString());
     }
 
     [KubectlFact]

@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using Google.Protobuf;
 using Google.Protobuf.Reflection;
 
 namespace ClusterManagement.Emulator.Protobuf;
@@ -15,6 +16,16 @@ public sealed class KubeProtoSchema
     private static readonly byte[] GoGzipHeader = [0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0, 0x02, 0xff];
 
     private const string KubernetesFilePrefix = "k8s.io/";
+
+    /// <summary>
+    /// gogoproto.nullable (extension 65001 of FieldOptions in gogo.proto), which go-to-protobuf writes into
+    /// the registered descriptors: false marks a Go value field, absent (true) a pointer.
+    /// </summary>
+    private static readonly Extension<FieldOptions, bool> GogoNullable =
+        new(65001, FieldCodec.ForBool(WireFormat.MakeTag(65001, WireFormat.WireType.Varint), true));
+
+    private static readonly MessageParser<FileDescriptorProto> DescriptorParser =
+        FileDescriptorProto.Parser.WithExtensionRegistry([GogoNullable]);
 
     private static readonly Lazy<KubeProtoSchema?> FromInstalledKubectl = new(() =>
         FindOnPath("kubectl") is { } kubectl ? FromGoBinary(kubectl) : null);
@@ -42,6 +53,12 @@ public sealed class KubeProtoSchema
     /// <summary>A message by its full name with the leading dot, as descriptors name field types (<c>.k8s.io.api.core.v1.Secret</c>).</summary>
     public DescriptorProto? Message(string fullName) => messages.GetValueOrDefault(fullName);
 
+    /// <summary>
+    /// Whether the Go field behind <paramref name="field"/> is a pointer: its zero value was set on
+    /// purpose (<c>replicas: 0</c>, <c>storageClassName: ""</c>), while a value field's zero means unset.
+    /// </summary>
+    public static bool IsGoPointer(FieldDescriptorProto field) => field.Options?.GetExtension(GogoNullable) ?? true;
+
     public static KubeProtoSchema FromGoBinary(string path)
     {
         var binary = File.ReadAllBytes(path);
@@ -67,10 +84,10 @@ public sealed class KubeProtoSchema
         try
         {
             using var deflate = new DeflateStream(new MemoryStream(binary, deflateStart, binary.Length - deflateStart), CompressionMode.Decompress);
-            var file = FileDescriptorProto.Parser.ParseFrom(deflate);
+            var file = DescriptorParser.ParseFrom(deflate);
             return file.HasName ? file : null;
         }
-        catch (Exception e) when (e is InvalidDataException or Google.Protobuf.InvalidProtocolBufferException)
+        catch (Exception e) when (e is InvalidDataException or InvalidProtocolBufferException)
         {
             // Most gzip headers in a Go binary belong to other embedded data.
             return null;

@@ -11,9 +11,9 @@ namespace ClusterManagement.Emulator.Protobuf;
 /// Turns a k8s.io protobuf message into the JSON the API server would store for the same Go object:
 /// field names as in the JSON API (go-to-protobuf names fields by their JSON names), Quantity and
 /// IntOrString as their JSON forms, Time/MicroTime as RFC 3339 (the zero time, sent as an empty message, null), bytes as base64,
-/// RawExtension and FieldsV1 as embedded JSON. Go writes every non-pointer field, so an empty string
-/// means unset and is left out, while numbers and booleans are kept: a pointer set to 0
-/// (<c>replicas: 0</c>) arrives exactly like an unset plain int, and only keeping it is right for both.
+/// RawExtension and FieldsV1 as embedded JSON. Go writes every value field, so the zero of one is
+/// unset and left out (most carry omitempty), while a pointer's zero was set on purpose and kept
+/// (<c>replicas: 0</c>); the descriptors' gogoproto.nullable tells the two apart.
 /// </summary>
 public sealed class ProtoJsonDecoder(KubeProtoSchema schema)
 {
@@ -85,8 +85,9 @@ public sealed class ProtoJsonDecoder(KubeProtoSchema schema)
         {
             ArrayAt(result, field.Name).Add(read);
         }
-        else if (read is JsonValue v && v.TryGetValue<string>(out var s) && s.Length == 0)
+        else if (IsZero(read) && !KubeProtoSchema.IsGoPointer(field))
         {
+            // Go writes every value field; its zero means unset and omitempty leaves it out of the JSON.
             result.Remove(field.Name);
         }
         else
@@ -144,6 +145,13 @@ public sealed class ProtoJsonDecoder(KubeProtoSchema schema)
             throw new ProtobufFormatException($"embedded object is not JSON: {e.Message}", e);
         }
     }
+
+    private static bool IsZero(JsonNode? value) => value is JsonValue scalar && scalar.GetValue<object>() switch
+    {
+        string text => text.Length == 0,
+        bool flag => !flag,
+        var number => Convert.ToDouble(number, CultureInfo.InvariantCulture) == 0,
+    };
 
     private static JsonNode ReadScalar(FieldType type, CodedInputStream input) => type switch
     {
