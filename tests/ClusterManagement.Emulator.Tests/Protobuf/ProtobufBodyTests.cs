@@ -67,12 +67,15 @@ public sealed class ProtobufBodyTests
         var budget = decoder.Decode(".k8s.io.api.policy.v1.PodDisruptionBudget", ByteString.CopyFrom(Build(".k8s.io.api.policy.v1.PodDisruptionBudget")
             .Message("metadata", m => m
                 .Message("creationTimestamp", t => t.Varint("seconds", 1_700_000_000))
-                .Message("deletionTimestamp", _ => { }))
+                .Message("deletionTimestamp", _ => { })
+                .Message("managedFields", f => f
+                    .Message("time", t => t.Varint("seconds", 0).Varint("nanos", 0))
+                    .Message("fieldsV1", v => v.Bytes("Raw", """{"f:spec":{}}"""u8.ToArray()))))
             .Message("spec", s => s
                 .Message("minAvailable", i => i.Varint("type", 0).Varint("intVal", 2))
                 .Message("maxUnavailable", i => i.Varint("type", 1).String("strVal", "25%")))
             .ToBytes()));
-        Assert.Equal("""{"metadata":{"creationTimestamp":"2023-11-14T22:13:20Z","deletionTimestamp":null},"spec":{"minAvailable":2,"maxUnavailable":"25%"}}""",
+        Assert.Equal("""{"metadata":{"creationTimestamp":"2023-11-14T22:13:20Z","deletionTimestamp":null,"managedFields":[{"time":"1970-01-01T00:00:00Z","fieldsV1":{"f:spec":{}}}]},"spec":{"minAvailable":2,"maxUnavailable":"25%"}}""",
             budget.ToJsonString());
 
         var quota = decoder.Decode(".k8s.io.api.core.v1.ResourceQuotaSpec", ByteString.CopyFrom(Build(".k8s.io.api.core.v1.ResourceQuotaSpec")

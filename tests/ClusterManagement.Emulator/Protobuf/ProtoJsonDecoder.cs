@@ -43,7 +43,7 @@ public sealed class ProtoJsonDecoder(KubeProtoSchema schema)
                     input.SkipLastField();
                     continue;
                 }
-                ReadField(message, field, wireType, input, result);
+                ReadField(field, wireType, input, result);
             }
         }
         catch (InvalidProtocolBufferException e)
@@ -53,7 +53,7 @@ public sealed class ProtoJsonDecoder(KubeProtoSchema schema)
         return result;
     }
 
-    private void ReadField(DescriptorProto message, FieldDescriptorProto field, WireFormat.WireType wireType, CodedInputStream input, JsonObject result)
+    private void ReadField(FieldDescriptorProto field, WireFormat.WireType wireType, CodedInputStream input, JsonObject result)
     {
         var repeated = field.Label == FieldDescriptorProto.Types.Label.Repeated;
         if (repeated && wireType == WireFormat.WireType.LengthDelimited && ExpectedWireType(field.Type) != WireFormat.WireType.LengthDelimited)
@@ -106,8 +106,9 @@ public sealed class ProtoJsonDecoder(KubeProtoSchema schema)
             ".k8s.io.apimachinery.pkg.util.intstr.IntOrString" => LongOf(fields, "type") == 1
                 ? fields["strVal"]?.GetValue<string>() ?? ""
                 : LongOf(fields, "intVal"),
-            Meta + "Time" => Timestamp(fields, "yyyy'-'MM'-'dd'T'HH':'mm':'ss'Z'"),
-            Meta + "MicroTime" => Timestamp(fields, "yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'ffffff'Z'"),
+            // Go marshals the zero time as an empty message (the epoch has its fields), JSON null.
+            Meta + "Time" => data.IsEmpty ? null : Timestamp(fields, "yyyy'-'MM'-'dd'T'HH':'mm':'ss'Z'"),
+            Meta + "MicroTime" => data.IsEmpty ? null : Timestamp(fields, "yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'ffffff'Z'"),
             ".k8s.io.apimachinery.pkg.runtime.RawExtension" => EmbeddedJson(fields["raw"]),
             Meta + "FieldsV1" => EmbeddedJson(fields["Raw"]),
             _ => fields,
@@ -118,8 +119,7 @@ public sealed class ProtoJsonDecoder(KubeProtoSchema schema)
     {
         var seconds = LongOf(fields, "seconds");
         var nanos = LongOf(fields, "nanos");
-        // Go marshals a zero time as an empty message; either form decodes to the zero time, JSON null.
-        if (fields.Count == 0 || (seconds == GoZeroTimeSeconds && nanos == 0))
+        if (seconds == GoZeroTimeSeconds && nanos == 0)
         {
             return null;
         }
