@@ -53,6 +53,22 @@ public sealed class ProtobufBodyTests
         Assert.Equal(3, Build(".k8s.io.api.apps.v1.DeploymentSpec").Field("template").Number);
     }
 
+    [Fact]
+    public void AProgramThatRegistersNoKubernetesSchemasIsNotASchemaSource()
+    {
+        var script = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(script, "#!/bin/sh\nexec /opt/real/kubectl \"$@\"\n");
+            var error = Assert.Throws<InvalidDataException>(() => KubeProtoSchema.FromGoBinary(script));
+            Assert.EndsWith("registers no k8s.io protobuf descriptors; it is not a Kubernetes Go client", error.Message);
+        }
+        finally
+        {
+            File.Delete(script);
+        }
+    }
+
     [KubectlFact]
     public void ASecretBecomesTheJsonTheServerStores()
     {

@@ -28,8 +28,8 @@ public sealed class ApiRequest
     /// <summary>The body as a JSON object (protobuf decoded to the same JSON): 415 for other media types, 400 for malformed bodies.</summary>
     public JsonObject ReadObject()
     {
-        var schema = KubeProtoSchema.Installed;
-        if (MediaType == ProtobufBody.MediaType && schema is not null)
+        // Only a protobuf body pays for reading the schemas (kubectl's binary, once per process).
+        if (MediaType == ProtobufBody.MediaType && KubeProtoSchema.Installed is { } schema)
         {
             var subresource = Subresource is { } name && name != "status" ? Kind.FindSubresource(name) : null;
             var groupVersion = subresource?.Group is { } group ? $"{group}/{subresource.Version}" : Kind.GroupVersion;
@@ -37,7 +37,7 @@ public sealed class ApiRequest
         }
         if (MediaType != "application/json")
         {
-            throw Status.UnsupportedMediaType(MediaType, schema is null ? ["application/json"] : ["application/json", ProtobufBody.MediaType]);
+            throw Status.UnsupportedMediaType(MediaType, KubeProtoSchema.Installed is null ? ["application/json"] : ["application/json", ProtobufBody.MediaType]);
         }
         return ParseJson(Body) as JsonObject ?? throw Status.BadRequest("the request body must be a JSON object");
     }

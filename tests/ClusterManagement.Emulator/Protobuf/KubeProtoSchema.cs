@@ -28,7 +28,17 @@ public sealed class KubeProtoSchema
         FileDescriptorProto.Parser.WithExtensionRegistry([GogoNullable]);
 
     private static readonly Lazy<KubeProtoSchema?> FromInstalledKubectl = new(() =>
-        FindOnPath("kubectl") is { } kubectl ? FromGoBinary(kubectl) : null);
+    {
+        try
+        {
+            return FindOnPath("kubectl") is { } kubectl ? FromGoBinary(kubectl) : null;
+        }
+        catch (InvalidDataException)
+        {
+            // A kubectl that is a wrapper script carries no schemas: protobuf is then not accepted at all.
+            return null;
+        }
+    });
 
     private readonly Dictionary<string, DescriptorProto> messages = new(StringComparer.Ordinal);
 
@@ -44,7 +54,7 @@ public sealed class KubeProtoSchema
         }
     }
 
-    /// <summary>The schema of the kubectl on PATH, read once; null when there is none (protobuf bodies are then refused with 415).</summary>
+    /// <summary>The schema of the kubectl on PATH, read once; null when there is none or it is no Go client (protobuf bodies are then refused with 415).</summary>
     public static KubeProtoSchema? Installed => FromInstalledKubectl.Value;
 
     /// <summary>The generated.proto files found, by their import path (<c>k8s.io/api/core/v1/generated.proto</c>).</summary>
