@@ -4,9 +4,10 @@ namespace ClusterManagement.Emulator.Kinds;
 
 /// <summary>
 /// The kinds kubectl's generators create (<c>kubectl create job|cronjob|priorityclass|quota</c>) that no
-/// emulated controller or admission plugin acts on: stored and served only, with discovery's short
-/// names and status subresources. No Job runs, no CronJob schedules, no quota is counted or enforced
-/// and no pod priority is resolved; a test that needs one of those must add it here first.
+/// emulated controller acts on: stored and served, with discovery's short names and status
+/// subresources, and Job templates validated as the real server does first. No Job runs, no CronJob
+/// schedules, no Job gets its defaults or generated selector, no quota is counted or enforced and no
+/// pod priority is resolved; a test that needs one of those must add it here first.
 /// </summary>
 public sealed class GeneratedObjectKindsModule : IEmulatorModule
 {
@@ -40,5 +41,6 @@ public sealed class GeneratedObjectKindsModule : IEmulatorModule
         {
             builder.AddKind(kind);
         }
+        builder.AddAdmission(new JobTemplateAdmission());
     }
 }
