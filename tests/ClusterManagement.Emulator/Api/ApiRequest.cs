@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ClusterManagement.Emulator.Auth;
+using ClusterManagement.Emulator.Protobuf;
 using ClusterManagement.Emulator.Store;
 using Microsoft.AspNetCore.Http;
 
@@ -24,12 +25,19 @@ public sealed class ApiRequest
     /// <summary>The media type without parameters (the C# client appends "; charset=utf-8").</summary>
     public string MediaType => (Http.Request.ContentType ?? "application/json").Split(';')[0].Trim().ToLowerInvariant();
 
-    /// <summary>The body as a JSON object: 415 for non-JSON media types, 400 for malformed JSON.</summary>
+    /// <summary>The body as a JSON object (protobuf decoded to the same JSON): 415 for other media types, 400 for malformed bodies.</summary>
     public JsonObject ReadObject()
     {
+        // Only a protobuf body pays for reading the schemas (kubectl's binary, once per process).
+        if (MediaType == ProtobufBody.MediaType && KubeProtoSchema.Installed is { } schema)
+        {
+            var subresource = Subresource is { } name && name != "status" ? Kind.FindSubresource(name) : null;
+            var groupVersion = subresource?.Group is { } group ? $"{group}/{subresource.Version}" : Kind.GroupVersion;
+            return ProtobufBody.Decode(Body, schema, groupVersion, subresource?.Kind ?? Kind.Kind);
+        }
         if (MediaType != "application/json")
         {
-            throw Status.UnsupportedMediaType(MediaType, ["application/json", "application/vnd.kubernetes.protobuf"]);
+            throw Status.UnsupportedMediaType(MediaType, KubeProtoSchema.Installed is null ? ["application/json"] : ["application/json", ProtobufBody.MediaType]);
         }
         return ParseJson(Body) as JsonObject ?? throw Status.BadRequest("the request body must be a JSON object");
     }

@@ -1,5 +1,6 @@
 using ClusterManagement.Emulator.Admission;
 using ClusterManagement.Emulator.Auth;
+using ClusterManagement.Emulator.Protobuf;
 using ClusterManagement.Emulator.Watch;
 using Microsoft.AspNetCore.Http;
 
@@ -28,6 +29,7 @@ public sealed class ResourceApi(ApiServices services)
             Body = body,
         };
         CheckVerbServed(request);
+        ProtobufBody.RequireJsonAccepted(context.Request);
         Authorizer.Authorize(user, request.Verb, request.Kind, request.Subresource, request.Namespace, request.Name);
         var ct = context.RequestAborted;
         if (request.Verb == "watch")

@@ -89,6 +89,9 @@ public static class Status
         new(415, "UnsupportedMediaType",
             $"the body of the request was in an unknown format - accepted media types include: {string.Join(", ", accepted)}");
 
+    public static ApiException NotAcceptable(IEnumerable<string> served) =>
+        new(406, "NotAcceptable", $"only the following media types are accepted: {string.Join(", ", served)}");
+
     public static ApiException TooManyRequests(string message, JsonObject? details = null) => new(429, "TooManyRequests", message, details);
 
     public static ApiException InternalError(string message) =>
@@ -102,6 +105,7 @@ public static class Status
         403 => "Forbidden",
         404 => "NotFound",
         405 => "MethodNotAllowed",
+        406 => "NotAcceptable",
         409 => "Conflict",
         410 => "Expired",
         415 => "UnsupportedMediaType",

@@ -22,6 +22,11 @@ public sealed class CoreDefaultsAdmission : IAdmissionPlugin
             {
                 DefaultNamespace(obj);
             }
+            else if (request.Kind == CoreKinds.Secrets)
+            {
+                // SetDefaults_Secret; kubectl create secret generic sends no type.
+                obj["type"] ??= "Opaque";
+            }
         }
         return ValueTask.CompletedTask;
     }
