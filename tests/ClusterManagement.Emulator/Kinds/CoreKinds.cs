@@ -62,6 +62,22 @@ public static class CoreKinds
     {
         Group = "", Version = "v1", Plural = "events", Singular = "event", Kind = "Event",
         Namespaced = true, ShortNames = ["ev"],
+        Table = new EventTable(),
+        // The event registry's selectable fields; kubectl describe finds an object's events by involvedObject.*.
+        SelectableFields = new Dictionary<string, Func<JsonObject, string>>
+        {
+            ["involvedObject.kind"] = o => o.StringAt("involvedObject", "kind") ?? "",
+            ["involvedObject.namespace"] = o => o.StringAt("involvedObject", "namespace") ?? "",
+            ["involvedObject.name"] = o => o.StringAt("involvedObject", "name") ?? "",
+            ["involvedObject.uid"] = o => o.StringAt("involvedObject", "uid") ?? "",
+            ["involvedObject.apiVersion"] = o => o.StringAt("involvedObject", "apiVersion") ?? "",
+            ["involvedObject.resourceVersion"] = o => o.StringAt("involvedObject", "resourceVersion") ?? "",
+            ["involvedObject.fieldPath"] = o => o.StringAt("involvedObject", "fieldPath") ?? "",
+            ["reason"] = o => o.StringAt("reason") ?? "",
+            ["reportingComponent"] = o => o.StringAt("reportingComponent") ?? "",
+            ["source"] = o => o.StringAt("source", "component") ?? "",
+            ["type"] = o => o.StringAt("type") ?? "",
+        },
     };
 
     public static readonly ResourceKind Secrets = new()
