@@ -196,7 +196,12 @@ public sealed class KubectlUserCommandsTests(SampleAppFixture fixture) : IClassF
     public async Task YamlOfANodeIsTheStoredObject()
     {
         // -o yaml prints the object as the server returned it: apiVersion/kind first, then metadata.
-        var yaml = Lines((await Succeeds("get", "node", "worker-3", "-o", "yaml")).Output);
+        // The node registry strategy (pkg/registry/core/node/strategy.go) keeps no metadata.generation,
+        // unlike the apps strategies, which start it at 1.
+        var (nodeYaml, deploymentGeneration) = (Run("get", "node", "worker-3", "-o", "yaml"), Run("get", "deploy", "web", "-o", "jsonpath={.metadata.generation}"));
+        var yaml = Lines((await nodeYaml).Output);
+        Assert.DoesNotContain(yaml, l => l.StartsWith("  generation:", StringComparison.Ordinal));
+        Assert.Matches(@"^\d+$", (await deploymentGeneration).Output.Trim());
         Assert.Equal(["apiVersion: v1", "kind: Node", "metadata:"], yaml[..3]);
         Assert.Contains("  name: worker-3", yaml);
         Assert.Contains("    kubernetes.io/hostname: worker-3", yaml);

@@ -20,6 +20,7 @@ public sealed class NodeLeaseController : IEmulatorController
     public static readonly ResourceKind Leases = new()
     {
         Group = "coordination.k8s.io", Version = "v1", Plural = "leases", Singular = "lease", Kind = "Lease",
+        HasGeneration = false,
         Namespaced = true,
         Table = new LeaseTable(),
     };
