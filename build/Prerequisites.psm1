@@ -24,13 +24,15 @@ function Install-AptPackage {
 function Install-BuildPrerequisite {
     param([Parameter(Mandatory)] $Context)
     if (-not (Test-DebianRoot)) {
-        Write-Warning 'Not root on Debian/Ubuntu: skipping apt installs. kubectl fidelity tests and node-host tests need kubectl, docker.io and debootstrap.'
+        Write-Warning 'Not root on Debian/Ubuntu: skipping apt installs. kubectl fidelity tests and node-host tests need kubectl, python3-kubernetes, docker.io and debootstrap.'
         return
     }
 
     # The fidelity tests run the real kubectl. Debian images often ship a current one; otherwise
     # Debian's own package provides it.
     if (-not (Get-Command kubectl -ErrorAction Ignore)) { Install-AptPackage -Package kubernetes-client }
+    # The second-client tests run the official Python client, Debian's package, with the system python3.
+    Install-AptPackage -Package python3-kubernetes
     # GNU time measures the peak memory of kubectl in the benchmarks.
     Install-AptPackage -Package time
 

@@ -194,19 +194,25 @@ public sealed class ApiTests(EmulatorFixture fixture) : IClassFixture<EmulatorFi
     [Fact]
     public async Task PatchWithStrategicMergeBumpsGenerationOnlyOnSpecChange()
     {
-        await Api.PostAsync("/api/v1/namespaces/default/services", new JsonObject
+        const string Budget = "/apis/policy/v1/namespaces/default/poddisruptionbudgets/pdb-gen";
+        await Api.PostAsync("/apis/policy/v1/namespaces/default/poddisruptionbudgets", JsonNode.Parse("""
+            {"metadata":{"name":"pdb-gen"},"spec":{"minAvailable":1,"selector":{"matchLabels":{"app":"gen"}}}}
+            """)!);
+        var (_, service) = await Api.PostAsync("/api/v1/namespaces/default/services", new JsonObject
         {
             ["metadata"] = new JsonObject { ["name"] = "svc-gen" },
             ["spec"] = new JsonObject { ["ports"] = new JsonArray(new JsonObject { ["port"] = 80 }) },
         });
 
-        var (_, labelled) = await Api.PatchAsync("/api/v1/namespaces/default/services/svc-gen", """{"metadata":{"labels":{"a":"b"}}}""", "application/strategic-merge-patch+json; charset=utf-8");
-        var (_, specChanged) = await Api.PatchAsync("/api/v1/namespaces/default/services/svc-gen", """[{"op":"add","path":"/spec/ports/-","value":{"port":443}}]""", "application/json-patch+json");
-        var (conflict, _) = await Api.PatchAsync("/api/v1/namespaces/default/services/svc-gen", """{"metadata":{"resourceVersion":"1"}}""", "application/merge-patch+json");
+        var (_, labelled) = await Api.PatchAsync(Budget, """{"metadata":{"labels":{"a":"b"}}}""", "application/strategic-merge-patch+json; charset=utf-8");
+        var (_, specChanged) = await Api.PatchAsync(Budget, """[{"op":"replace","path":"/spec/minAvailable","value":2}]""", "application/json-patch+json");
+        var (conflict, _) = await Api.PatchAsync(Budget, """{"metadata":{"resourceVersion":"1"}}""", "application/merge-patch+json");
 
         Assert.Equal(1, labelled!["metadata"]!["generation"]!.GetValue<long>());
         Assert.Equal(2, specChanged!["metadata"]!["generation"]!.GetValue<long>());
         Assert.Equal(HttpStatusCode.Conflict, conflict);
+        // The Service strategy keeps no generation at all.
+        Assert.Null(service!["metadata"]!["generation"]);
     }
 
     [Fact]

@@ -20,7 +20,8 @@ public sealed class StoreTests
         Assert.Equal("2", b.StringAt("metadata", "resourceVersion"));
         Assert.True(Guid.TryParse(a.StringAt("metadata", "uid"), out _));
         Assert.NotNull(a.StringAt("metadata", "creationTimestamp"));
-        Assert.Equal(1, a.LongAt("metadata", "generation"));
+        // The ConfigMap strategy keeps no generation; only kinds with a spec that controllers observe do.
+        Assert.Null(a.At("metadata", "generation"));
         Assert.Equal("ConfigMap", a.StringAt("kind"));
         Assert.Equal(2, _store.ResourceVersion);
     }
@@ -52,15 +53,26 @@ public sealed class StoreTests
     [Fact]
     public void GenerationGrowsOnlyWhenSomethingOutsideMetadataAndStatusChanges()
     {
-        _store.Create(CoreKinds.Nodes, new JsonObject { ["metadata"] = new JsonObject { ["name"] = "n" }, ["spec"] = new JsonObject() });
+        var deployments = ClusterManagement.Emulator.Apps.AppsKinds.Deployments;
+        _store.Create(deployments, new JsonObject { ["metadata"] = new JsonObject { ["name"] = "d", ["namespace"] = "default" }, ["spec"] = new JsonObject { ["replicas"] = 1 } });
 
-        var labelled = _store.Mutate(CoreKinds.Nodes, null, "n", n => { n.Metadata()["labels"] = new JsonObject { ["a"] = "b" }; return true; });
-        var statusChanged = _store.Mutate(CoreKinds.Nodes, null, "n", n => { n["status"] = new JsonObject { ["phase"] = "x" }; return true; });
-        var specChanged = _store.Mutate(CoreKinds.Nodes, null, "n", n => { n.ObjectAt("spec")["unschedulable"] = true; return true; });
+        var labelled = _store.Mutate(deployments, "default", "d", d => { d.Metadata()["labels"] = new JsonObject { ["a"] = "b" }; return true; });
+        var statusChanged = _store.Mutate(deployments, "default", "d", d => { d["status"] = new JsonObject { ["replicas"] = 1 }; return true; });
+        var specChanged = _store.Mutate(deployments, "default", "d", d => { d.ObjectAt("spec")["replicas"] = 2; return true; });
 
         Assert.Equal(1, labelled.LongAt("metadata", "generation"));
         Assert.Equal(1, statusChanged.LongAt("metadata", "generation"));
         Assert.Equal(2, specChanged.LongAt("metadata", "generation"));
+    }
+
+    [Fact]
+    public void KindsWithoutGenerationNeverGetOne()
+    {
+        _store.Create(CoreKinds.Nodes, new JsonObject { ["metadata"] = new JsonObject { ["name"] = "n", ["generation"] = 7 }, ["spec"] = new JsonObject() });
+
+        var specChanged = _store.Mutate(CoreKinds.Nodes, null, "n", n => { n.ObjectAt("spec")["unschedulable"] = true; return true; });
+
+        Assert.Null(specChanged.At("metadata", "generation"));
     }
 
     [Fact]

@@ -247,6 +247,10 @@ internal sealed class DeploymentSync(EmulatorContext context, OwnerIndex replica
             }
             return (null, oldSets);
         }
+        if (Replicas(created) > 0)
+        {
+            context.Normal(d, "ScalingReplicaSet", $"Scaled up replica set {created.Name()} from 0 to {Replicas(created)}", "deployment-controller");
+        }
         if (HasProgressDeadline(d))
         {
             SetCondition(status, NewCondition(Progressing, "True", "NewReplicaSetCreated", $"Created new replica set \"{created.Name()}\"", Now));
@@ -447,8 +451,14 @@ internal sealed class DeploymentSync(EmulatorContext context, OwnerIndex replica
         {
             return null;
         }
+        var from = Replicas(copy);
         copy.ObjectAt("spec")["replicas"] = replicas;
-        return WriteReplicaSet(copy);
+        var written = WriteReplicaSet(copy);
+        if (written is not null && sizeChanged)
+        {
+            context.Normal(d, "ScalingReplicaSet", $"Scaled {(replicas > from ? "up" : "down")} replica set {rs.Name()} from {from} to {replicas}", "deployment-controller");
+        }
+        return written;
     }
 
     /// <summary>cleanupDeployment: the oldest revisions beyond revisionHistoryLimit go, if scaled to zero.</summary>

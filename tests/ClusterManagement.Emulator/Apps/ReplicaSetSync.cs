@@ -40,7 +40,9 @@ internal sealed class ReplicaSetSync(EmulatorContext context, OwnerIndex pods)
             var nodes = SchedulableNodes();
             for (var i = 0; i < Math.Min(-diff, Burst); i++)
             {
-                active.Add(CreatePod(rs, nodes));
+                var pod = CreatePod(rs, nodes);
+                context.Normal(rs, "SuccessfulCreate", $"Created pod: {pod.Name()}", "replicaset-controller");
+                active.Add(pod);
             }
         }
         else if (diff > 0)
@@ -50,6 +52,7 @@ internal sealed class ReplicaSetSync(EmulatorContext context, OwnerIndex pods)
                 try
                 {
                     store.Delete(CoreKinds.Pods, ns, doomed.Name(), doomed.StringAt("metadata", "uid"));
+                    context.Normal(rs, "SuccessfulDelete", $"Deleted pod: {doomed.Name()}", "replicaset-controller");
                 }
                 catch (ApiException e) when (e.Code is 404 or 409)
                 {
@@ -180,8 +183,8 @@ internal sealed class ReplicaSetSync(EmulatorContext context, OwnerIndex pods)
             {
                 ["metadata"] = meta.DeepClone(),
                 ["spec"] = spec.DeepClone(),
-                ["status"] = new JsonObject { ["phase"] = "Pending", ["qosClass"] = "BestEffort" },
             };
+            CoreDefaultsAdmission.DefaultPod(pod);
             try
             {
                 return context.Store.Create(CoreKinds.Pods, pod);

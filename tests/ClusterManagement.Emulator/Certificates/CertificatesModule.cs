@@ -26,6 +26,7 @@ public sealed class CertificatesModule : IEmulatorModule
     {
         Group = "certificates.k8s.io", Version = "v1", Plural = "certificatesigningrequests", Singular = "certificatesigningrequest",
         Kind = "CertificateSigningRequest", Namespaced = false, ShortNames = ["csr"],
+        HasGeneration = false,
     };
 
     public void Register(EmulatorBuilder builder) => builder

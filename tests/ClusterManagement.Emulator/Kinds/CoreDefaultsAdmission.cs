@@ -31,7 +31,11 @@ public sealed class CoreDefaultsAdmission : IAdmissionPlugin
         return ValueTask.CompletedTask;
     }
 
-    private static void DefaultPod(JsonObject pod)
+    /// <summary>
+    /// What defaulting and the default admission chain give a new pod; controllers that create pods
+    /// call this too, since their pods pass through the same API server on a real cluster.
+    /// </summary>
+    public static void DefaultPod(JsonObject pod)
     {
         var spec = pod.ObjectAt("spec");
         spec["restartPolicy"] ??= "Always";
@@ -39,7 +43,11 @@ public sealed class CoreDefaultsAdmission : IAdmissionPlugin
         spec["dnsPolicy"] ??= "ClusterFirst";
         spec["schedulerName"] ??= "default-scheduler";
         spec["serviceAccountName"] ??= "default";
+        // The v1 conversion still fills the deprecated alias from serviceAccountName.
+        spec["serviceAccount"] ??= spec.StringAt("serviceAccountName");
         spec["enableServiceLinks"] ??= true;
+        DefaultPriority(spec);
+        DefaultTolerationSeconds(spec);
         foreach (var container in spec.ObjectsAt("containers"))
         {
             // An untagged or :latest image is pulled every time; pinned ones only when missing.
@@ -51,6 +59,40 @@ public sealed class CoreDefaultsAdmission : IAdmissionPlugin
             container["terminationMessagePolicy"] ??= "File";
         }
         pod["status"] = new JsonObject { ["phase"] = "Pending", ["qosClass"] = "BestEffort" };
+    }
+
+    /// <summary>
+    /// The Priority admission plugin: a pod without a class gets priority 0 (no global default
+    /// class exists here), the two built-in system classes their fixed values.
+    /// </summary>
+    private static void DefaultPriority(JsonObject spec)
+    {
+        spec["priority"] ??= spec.StringAt("priorityClassName") switch
+        {
+            "system-node-critical" => 2000001000,
+            "system-cluster-critical" => 2000000000,
+            _ => 0,
+        };
+        spec["preemptionPolicy"] ??= "PreemptLowerPriority";
+    }
+
+    /// <summary>
+    /// The DefaultTolerationSeconds admission plugin: unless the pod already tolerates them, it may
+    /// stay 300 s on a node tainted not-ready or unreachable (NoExecute) before it is evicted.
+    /// </summary>
+    private static void DefaultTolerationSeconds(JsonObject spec)
+    {
+        var tolerations = spec.ObjectsAt("tolerations").ToList();
+        foreach (var key in (string[])["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"])
+        {
+            var tolerated = tolerations.Any(t => (t.StringAt("key") ?? "") is var k && (k == key || k.Length == 0)
+                && (t.StringAt("effect") ?? "") is "NoExecute" or "");
+            if (!tolerated)
+            {
+                var list = spec["tolerations"] as JsonArray ?? (JsonArray)(spec["tolerations"] = new JsonArray());
+                list.Add(new JsonObject { ["key"] = key, ["operator"] = "Exists", ["effect"] = "NoExecute", ["tolerationSeconds"] = 300 });
+            }
+        }
     }
 
     private static void DefaultNamespace(JsonObject ns)

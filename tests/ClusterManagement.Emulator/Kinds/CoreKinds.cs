@@ -10,6 +10,7 @@ public static class CoreKinds
     public static readonly ResourceKind Namespaces = new()
     {
         Group = "", Version = "v1", Plural = "namespaces", Singular = "namespace", Kind = "Namespace",
+        HasGeneration = false,
         Namespaced = false, ShortNames = ["ns"],
         Verbs = ["create", "delete", "get", "list", "patch", "update", "watch"],
         Subresources = [Subresource.Status("Namespace")],
@@ -23,6 +24,7 @@ public static class CoreKinds
     public static readonly ResourceKind Nodes = new()
     {
         Group = "", Version = "v1", Plural = "nodes", Singular = "node", Kind = "Node",
+        HasGeneration = false,
         Namespaced = false, ShortNames = ["no"],
         Subresources = [Subresource.Status("Node")],
         Table = new NodeTable(),
@@ -35,6 +37,7 @@ public static class CoreKinds
     public static readonly ResourceKind Pods = new()
     {
         Group = "", Version = "v1", Plural = "pods", Singular = "pod", Kind = "Pod",
+        HasGeneration = false,
         Namespaced = true, ShortNames = ["po"], Categories = ["all"],
         Subresources =
         [
@@ -53,6 +56,7 @@ public static class CoreKinds
     public static readonly ResourceKind Services = new()
     {
         Group = "", Version = "v1", Plural = "services", Singular = "service", Kind = "Service",
+        HasGeneration = false,
         Namespaced = true, ShortNames = ["svc"], Categories = ["all"],
         Verbs = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"],
         Subresources = [Subresource.Status("Service")],
@@ -61,18 +65,37 @@ public static class CoreKinds
     public static readonly ResourceKind Events = new()
     {
         Group = "", Version = "v1", Plural = "events", Singular = "event", Kind = "Event",
+        HasGeneration = false,
         Namespaced = true, ShortNames = ["ev"],
+        Table = new EventTable(),
+        // The event registry's selectable fields; kubectl describe finds an object's events by involvedObject.*.
+        SelectableFields = new Dictionary<string, Func<JsonObject, string>>
+        {
+            ["involvedObject.kind"] = o => o.StringAt("involvedObject", "kind") ?? "",
+            ["involvedObject.namespace"] = o => o.StringAt("involvedObject", "namespace") ?? "",
+            ["involvedObject.name"] = o => o.StringAt("involvedObject", "name") ?? "",
+            ["involvedObject.uid"] = o => o.StringAt("involvedObject", "uid") ?? "",
+            ["involvedObject.apiVersion"] = o => o.StringAt("involvedObject", "apiVersion") ?? "",
+            ["involvedObject.resourceVersion"] = o => o.StringAt("involvedObject", "resourceVersion") ?? "",
+            ["involvedObject.fieldPath"] = o => o.StringAt("involvedObject", "fieldPath") ?? "",
+            ["reason"] = o => o.StringAt("reason") ?? "",
+            ["reportingComponent"] = o => o.StringAt("reportingComponent") ?? "",
+            ["source"] = o => o.StringAt("source", "component") ?? "",
+            ["type"] = o => o.StringAt("type") ?? "",
+        },
     };
 
     public static readonly ResourceKind Secrets = new()
     {
         Group = "", Version = "v1", Plural = "secrets", Singular = "secret", Kind = "Secret",
+        HasGeneration = false,
         Namespaced = true,
     };
 
     public static readonly ResourceKind ConfigMaps = new()
     {
         Group = "", Version = "v1", Plural = "configmaps", Singular = "configmap", Kind = "ConfigMap",
+        HasGeneration = false,
         Namespaced = true, ShortNames = ["cm"],
     };
 

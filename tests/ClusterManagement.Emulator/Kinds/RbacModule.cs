@@ -11,6 +11,7 @@ public sealed class RbacModule : IEmulatorModule
     public static readonly ResourceKind ServiceAccounts = new()
     {
         Group = "", Version = "v1", Plural = "serviceaccounts", Singular = "serviceaccount", Kind = "ServiceAccount",
+        HasGeneration = false,
         Namespaced = true, ShortNames = ["sa"],
     };
 
@@ -30,5 +31,6 @@ public sealed class RbacModule : IEmulatorModule
     private static ResourceKind Rbac(string plural, string singular, string kind, bool namespaced) => new()
     {
         Group = "rbac.authorization.k8s.io", Version = "v1", Plural = plural, Singular = singular, Kind = kind, Namespaced = namespaced,
+        HasGeneration = false,
     };
 }

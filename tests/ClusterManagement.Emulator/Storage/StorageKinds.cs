@@ -9,6 +9,7 @@ public static class StorageKinds
     public static readonly ResourceKind StorageClasses = new()
     {
         Group = "storage.k8s.io", Version = "v1", Plural = "storageclasses", Singular = "storageclass", Kind = "StorageClass",
+        HasGeneration = false,
         Namespaced = false, ShortNames = ["sc"],
         Table = new StorageClassTable(),
     };
@@ -16,6 +17,7 @@ public static class StorageKinds
     public static readonly ResourceKind CsiDrivers = new()
     {
         Group = "storage.k8s.io", Version = "v1", Plural = "csidrivers", Singular = "csidriver", Kind = "CSIDriver",
+        HasGeneration = false,
         Namespaced = false,
         Table = new CsiDriverTable(),
     };
@@ -23,6 +25,7 @@ public static class StorageKinds
     public static readonly ResourceKind PersistentVolumes = new()
     {
         Group = "", Version = "v1", Plural = "persistentvolumes", Singular = "persistentvolume", Kind = "PersistentVolume",
+        HasGeneration = false,
         Namespaced = false, ShortNames = ["pv"],
         Subresources = [Subresource.Status("PersistentVolume")],
         Table = new PersistentVolumeTable(),
@@ -35,6 +38,7 @@ public static class StorageKinds
     public static readonly ResourceKind PersistentVolumeClaims = new()
     {
         Group = "", Version = "v1", Plural = "persistentvolumeclaims", Singular = "persistentvolumeclaim", Kind = "PersistentVolumeClaim",
+        HasGeneration = false,
         Namespaced = true, ShortNames = ["pvc"],
         Subresources = [Subresource.Status("PersistentVolumeClaim")],
         Table = new PersistentVolumeClaimTable(),

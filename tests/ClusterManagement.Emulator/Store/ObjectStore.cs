@@ -74,7 +74,10 @@ public sealed class ObjectStore
             }
             meta["uid"] = meta.StringAt("uid") ?? Guid.NewGuid().ToString();
             meta["creationTimestamp"] = meta.StringAt("creationTimestamp") ?? Timestamps.Format(_time.GetUtcNow());
-            meta["generation"] = 1;
+            if (kind.HasGeneration)
+            {
+                meta["generation"] = 1;
+            }
             Commit(kind, obj, WatchEventType.Added);
             return obj;
         }
@@ -207,8 +210,15 @@ public sealed class ObjectStore
         var meta = next.Metadata();
         meta["uid"] = current.Uid;
         meta["creationTimestamp"] = old.StringAt("metadata", "creationTimestamp");
-        var generation = old.LongAt("metadata", "generation") ?? 1;
-        meta["generation"] = SpecEquals(old, next) ? generation : generation + 1;
+        if (kind.HasGeneration)
+        {
+            var generation = old.LongAt("metadata", "generation") ?? 1;
+            meta["generation"] = SpecEquals(old, next) ? generation : generation + 1;
+        }
+        else
+        {
+            meta.Remove("generation");
+        }
         var finalized = meta["deletionTimestamp"] is not null
             && next.At("metadata", "finalizers") is not JsonArray { Count: > 0 }
             && (next.LongAt("metadata", "deletionGracePeriodSeconds") ?? 0) == 0;

@@ -32,6 +32,13 @@ public sealed record ResourceKind
     public IReadOnlyDictionary<string, Func<JsonObject, string>> SelectableFields { get; init; } =
         new Dictionary<string, Func<JsonObject, string>>();
 
+    /// <summary>
+    /// Whether the registry strategy keeps metadata.generation (starts at 1, grows on spec changes):
+    /// workload and policy kinds do, while Nodes, Pods (1.32), Namespaces, ConfigMaps, Secrets,
+    /// Services, Events, storage, RBAC, Lease and CSR objects have none.
+    /// </summary>
+    public bool HasGeneration { get; init; } = true;
+
     /// <summary>Seconds a DELETE without gracePeriodSeconds leaves the object terminating (pods: spec.terminationGracePeriodSeconds).</summary>
     public Func<JsonObject, long> DefaultGracePeriodSeconds { get; init; } = _ => 0;
 
