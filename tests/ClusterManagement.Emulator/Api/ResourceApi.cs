@@ -30,6 +30,7 @@ public sealed class ResourceApi(ApiServices services)
         CheckVerbServed(request);
         Authorizer.Authorize(user, request.Verb, request.Kind, request.Subresource, request.Namespace, request.Name);
         var ct = context.RequestAborted;
+        using var dryRun = DryRunOption.IsRequested(request) ? services.Store.BeginDryRun() : null;
         if (request.Verb == "watch")
         {
             await WatchStreamer.StreamAsync(request, ct);
