@@ -10,7 +10,7 @@ public static class CoreKinds
     public static readonly ResourceKind Namespaces = new()
     {
         Group = "", Version = "v1", Plural = "namespaces", Singular = "namespace", Kind = "Namespace",
-        Namespaced = false, ShortNames = ["ns"],
+        Namespaced = false, ShortNames = ["ns"], NameRule = NameRule.Dns1123Label,
         Verbs = ["create", "delete", "get", "list", "patch", "update", "watch"],
         Subresources = [Subresource.Status("Namespace")],
         Table = new NamespaceTable(),
@@ -53,7 +53,7 @@ public static class CoreKinds
     public static readonly ResourceKind Services = new()
     {
         Group = "", Version = "v1", Plural = "services", Singular = "service", Kind = "Service",
-        Namespaced = true, ShortNames = ["svc"], Categories = ["all"],
+        Namespaced = true, ShortNames = ["svc"], Categories = ["all"], NameRule = NameRule.Dns1035Label,
         Verbs = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"],
         Subresources = [Subresource.Status("Service")],
     };

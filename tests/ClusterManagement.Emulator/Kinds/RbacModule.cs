@@ -30,5 +30,6 @@ public sealed class RbacModule : IEmulatorModule
     private static ResourceKind Rbac(string plural, string singular, string kind, bool namespaced) => new()
     {
         Group = "rbac.authorization.k8s.io", Version = "v1", Plural = plural, Singular = singular, Kind = kind, Namespaced = namespaced,
+        NameRule = NameRule.PathSegment,
     };
 }
