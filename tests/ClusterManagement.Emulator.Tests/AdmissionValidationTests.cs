@@ -159,10 +159,10 @@ public sealed class AdmissionValidationTests(EmulatorFixture fixture) : IClassFi
     public async Task QuantitiesReadBackAsTheServerPrintsThem()
     {
         var (status, body) = await Api.PostAsync("/api/v1/namespaces/default/pods",
-            Pod("canonical", """{"limits":{"cpu":"0.5","memory":"1024Mi"},"requests":{"cpu":0.25,"memory":"1000000"}}"""));
+            Pod("canonical", """{"limits":{"cpu":"0.5","memory":"1024Mi"},"requests":{"cpu":0.25,"memory":"1000000","ephemeral-storage":"2000000u"}}"""));
 
         Assert.Equal(HttpStatusCode.Created, status);
-        Assert.Equal("""{"limits":{"cpu":"500m","memory":"1Gi"},"requests":{"cpu":"250m","memory":"1M"}}""",
+        Assert.Equal("""{"limits":{"cpu":"500m","memory":"1Gi"},"requests":{"cpu":"250m","memory":"1M","ephemeral-storage":"2"}}""",
             body!["spec"]!["containers"]![0]!["resources"]!.ToJsonString());
     }
 

@@ -7,8 +7,8 @@ using ClusterManagement.Emulator.Store;
 namespace ClusterManagement.Emulator.Storage;
 
 /// <summary>
-/// resource.Quantity as the apiserver reads and re-prints storage sizes: parsed to an exact number of
-/// bytes, printed canonically in the suffix family the client used (1024Mi reads back as 1Gi).
+/// resource.Quantity as the apiserver reads and re-prints it (sizes, CPU, memory): parsed to an exact
+/// number, printed canonically in the suffix family the client used (1024Mi reads back as 1Gi, 0.5 as 500m).
 /// </summary>
 public static partial class Quantities
 {
@@ -20,7 +20,7 @@ public static partial class Quantities
 
     private static readonly (string Suffix, decimal Factor)[] Fractions = [("m", 1e3m), ("u", 1e6m), ("n", 1e9m)];
 
-    [GeneratedRegex(@"^(?<number>[+-]?(\d+(\.\d*)?|\.\d+))(?<suffix>Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E|[eE][+-]?\d+)?$")]
+    [GeneratedRegex(@"^(?<number>[+-]?(\d+(\.\d*)?|\.\d+))(?<suffix>Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?\d+)?$")]
     private static partial Regex Syntax();
 
     public static bool TryParse(string? text, out decimal value, out bool binary)
@@ -38,6 +38,8 @@ public static partial class Quantities
         var factor = suffix switch
         {
             "" => 1m,
+            "n" => 0.000000001m,
+            "u" => 0.000001m,
             "m" => 0.001m,
             ['e' or 'E', .. var exponent] => (decimal)Math.Pow(10, int.Parse(exponent, CultureInfo.InvariantCulture)),
             _ => Binary.Concat(Decimal).First(s => s.Suffix == suffix).Factor,
@@ -78,10 +80,6 @@ public static partial class Quantities
     }
 
     public static decimal? Parse(string? text) => TryParse(text, out var value, out _) ? value : null;
-
-    /// <summary>The apiserver's canonical text for a quantity a client sent.</summary>
-    public static string Canonical(string text) =>
-        TryParse(text, out var value, out var binary) ? Format(value, binary) : text;
 
     public static string Format(decimal value, bool binary)
     {
