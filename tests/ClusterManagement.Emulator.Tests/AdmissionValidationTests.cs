@@ -122,6 +122,26 @@ public sealed class AdmissionValidationTests(EmulatorFixture fixture) : IClassFi
         Assert.Null(fixture.Emulator.Store.Get(CoreKinds.Nodes, null, "worker-1").At("spec", "taints"));
     }
 
+    [Fact]
+    public async Task ConfigMapAndSecretKeysAreConfigKeys()
+    {
+        var (configMap, configBody) = await Api.PostAsync("/api/v1/namespaces/default/configmaps",
+            JsonNode.Parse("""{"metadata":{"name":"bad-keys"},"data":{"ok.KEY_1":"v","bad key":"v","..hidden":"v"}}""")!);
+        var (secret, secretBody) = await Api.PostAsync("/api/v1/namespaces/default/secrets",
+            JsonNode.Parse("""{"metadata":{"name":"bad-keys"},"data":{"a/b":"dg=="}}""")!);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, configMap);
+        const string ConfigKey = "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')";
+        Assert.Equal(
+            [
+                ("data[bad key]", "FieldValueInvalid", $"Invalid value: \"bad key\": {ConfigKey}"),
+                ("data[..hidden]", "FieldValueInvalid", "Invalid value: \"..hidden\": must not start with '..'"),
+            ],
+            Causes(configBody));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, secret);
+        Assert.Equal([("data[a/b]", "FieldValueInvalid", $"Invalid value: \"a/b\": {ConfigKey}")], Causes(secretBody));
+    }
+
     private static JsonNode Pod(string name, string resources) => JsonNode.Parse($$$"""
         {"metadata":{"name":"{{{name}}}"},"spec":{"containers":[{"name":"c","image":"pause:3.10","resources":{{{resources}}}}]}}
         """)!;

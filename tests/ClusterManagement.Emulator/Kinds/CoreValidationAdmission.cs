@@ -8,7 +8,7 @@ namespace ClusterManagement.Emulator.Kinds;
 
 /// <summary>
 /// The parts of pkg/apis/core/validation a client meets most: node taints (qualified keys, label values,
-/// the three effects, unique by key and effect), container resource requests and limits in pods and in
+/// the three effects, unique by key and effect), ConfigMap and Secret data keys, container resource requests and limits in pods and in
 /// the pod templates of workloads (standard names, quantities that decode, not negative, requests within
 /// limits). Quantities are stored as the server re-prints them.
 /// </summary>
@@ -37,6 +37,10 @@ public sealed class CoreValidationAdmission : IAdmissionPlugin
         else if (kind == CoreKinds.Pods)
         {
             causes.AddRange(PodSpecErrors(kind, obj.At("spec") as JsonObject, "spec"));
+        }
+        else if (kind == CoreKinds.ConfigMaps || kind == CoreKinds.Secrets)
+        {
+            causes.AddRange(DataKeyErrors(obj));
         }
         else if (TemplateKinds.Contains(kind.Kind))
         {
@@ -83,6 +87,41 @@ public sealed class CoreValidationAdmission : IAdmissionPlugin
                 yield return (path, "FieldValueDuplicate",
                     $"Duplicate value: core.Taint{{Key:{ObjectValidation.GoQuote(key)}, Value:{ObjectValidation.GoQuote(value)}, Effect:{ObjectValidation.GoQuote(effect)}, TimeAdded:{timeAdded}}}: taints must be unique by key and effect pair");
             }
+        }
+    }
+
+    /// <summary>IsConfigMapKey for every key of a ConfigMap's or Secret's data (and a ConfigMap's binaryData).</summary>
+    private static IEnumerable<(string, string, string)> DataKeyErrors(JsonObject obj)
+    {
+        foreach (var field in new[] { "data", "binaryData" })
+        {
+            foreach (var (key, _) in obj[field] as JsonObject ?? [])
+            {
+                foreach (var message in ConfigKeyErrors(key))
+                {
+                    yield return ObjectValidation.Invalid($"{field}[{key}]", key, message);
+                }
+            }
+        }
+    }
+
+    private static IEnumerable<string> ConfigKeyErrors(string key)
+    {
+        if (key.Length > 253)
+        {
+            yield return "must be no more than 253 characters";
+        }
+        if (key.Length == 0 || key.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_')))
+        {
+            yield return "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')";
+        }
+        if (key is "." or "..")
+        {
+            yield return $"must not be '{key}'";
+        }
+        else if (key.StartsWith("..", StringComparison.Ordinal))
+        {
+            yield return "must not start with '..'";
         }
     }
 
