@@ -32,7 +32,9 @@ public sealed class NodeValidationTests(EmulatorFixture fixture) : IClassFixture
         var (status, body) = await Api.PostAsync("/api/v1/nodes", Node(name));
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
-        Assert.StartsWith($"Node \"{name}\" is invalid: metadata.name: Invalid value: \"{name}\": a lowercase RFC 1123 subdomain", body!["message"]!.GetValue<string>());
+        // The API server quotes names as Go's %q does, so a newline arrives escaped.
+        var quoted = $"\"{name.Replace("\n", "\\n")}\"";
+        Assert.StartsWith($"Node {quoted} is invalid: metadata.name: Invalid value: {quoted}: a lowercase RFC 1123 subdomain", body!["message"]!.GetValue<string>());
         var (missing, _) = await Api.GetAsync($"/api/v1/nodes/{Uri.EscapeDataString(name)}");
         Assert.Equal(HttpStatusCode.NotFound, missing);
     }

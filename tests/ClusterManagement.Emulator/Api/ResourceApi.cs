@@ -32,6 +32,7 @@ public sealed class ResourceApi(ApiServices services)
         ProtobufBody.RequireJsonAccepted(context.Request);
         Authorizer.Authorize(user, request.Verb, request.Kind, request.Subresource, request.Namespace, request.Name);
         var ct = context.RequestAborted;
+        using var dryRun = DryRunOption.IsRequested(request) ? services.Store.BeginDryRun() : null;
         if (request.Verb == "watch")
         {
             await WatchStreamer.StreamAsync(request, ct);

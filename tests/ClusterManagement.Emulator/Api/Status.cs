@@ -70,7 +70,7 @@ public static class Status
         var summary = string.Join(", ", causes.Select(c => $"{c.Field}: {c.Message}"));
         // The real message names the qualified kind: StorageClass.storage.k8s.io, PersistentVolumeClaim.
         var qualifiedKind = kind.Group.Length == 0 ? kind.Kind : $"{kind.Kind}.{kind.Group}";
-        return new ApiException(422, "Invalid", $"{qualifiedKind} \"{name}\" is invalid: {(causes.Length > 1 ? $"[{summary}]" : summary)}", details);
+        return new ApiException(422, "Invalid", $"{qualifiedKind} {ObjectValidation.GoQuote(name)} is invalid: {(causes.Length > 1 ? $"[{summary}]" : summary)}", details);
     }
 
     public static ApiException Forbidden(ResourceKind kind, string? name, string message) =>

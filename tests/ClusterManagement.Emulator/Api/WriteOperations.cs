@@ -36,8 +36,7 @@ public static class WriteOperations
         {
             meta["name"] = prefix + new string(Random.Shared.GetItems(NameAlphabet.AsSpan(), 5));
         }
-        ObjectValidation.ValidateName(request.Kind, obj.Name());
-        ObjectValidation.ValidateLabels(request.Kind, obj);
+        ObjectValidation.ValidateMetadata(request.Kind, obj, creating: true);
         foreach (var field in SystemMetadata)
         {
             meta.Remove(field);
@@ -215,7 +214,7 @@ public static class WriteOperations
         {
             next["status"] = old["status"]?.DeepClone();
         }
-        ObjectValidation.ValidateLabels(kind, next);
+        ObjectValidation.ValidateMetadata(kind, next, creating: false);
         var meta = next.Metadata();
         meta["deletionTimestamp"] = old.At("metadata", "deletionTimestamp")?.DeepClone();
         meta["deletionGracePeriodSeconds"] = old.At("metadata", "deletionGracePeriodSeconds")?.DeepClone();

@@ -11,7 +11,7 @@ public static class CoreKinds
     {
         Group = "", Version = "v1", Plural = "namespaces", Singular = "namespace", Kind = "Namespace",
         HasGeneration = false,
-        Namespaced = false, ShortNames = ["ns"],
+        Namespaced = false, ShortNames = ["ns"], NameRule = NameRule.Dns1123Label,
         Verbs = ["create", "delete", "get", "list", "patch", "update", "watch"],
         Subresources = [Subresource.Status("Namespace")],
         Table = new NamespaceTable(),
@@ -57,7 +57,7 @@ public static class CoreKinds
     {
         Group = "", Version = "v1", Plural = "services", Singular = "service", Kind = "Service",
         HasGeneration = false,
-        Namespaced = true, ShortNames = ["svc"], Categories = ["all"],
+        Namespaced = true, ShortNames = ["svc"], Categories = ["all"], NameRule = NameRule.Dns1035Label,
         Verbs = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"],
         Subresources = [Subresource.Status("Service")],
     };

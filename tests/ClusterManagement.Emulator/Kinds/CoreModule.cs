@@ -14,6 +14,7 @@ public sealed class CoreModule : IEmulatorModule
         }
         builder.SetSubresourceHandler(CoreKinds.Pods, "eviction", new PodEvictionHandler())
             .AddAdmission(new CoreDefaultsAdmission())
+            .AddAdmission(new CoreValidationAdmission())
             .AddAdmission(new ExternalHeartbeatAdmission())
             .AddController(new NodeHeartbeatController())
             .AddController(new NodeLifecycleController())

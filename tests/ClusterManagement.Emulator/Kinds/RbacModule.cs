@@ -32,5 +32,6 @@ public sealed class RbacModule : IEmulatorModule
     {
         Group = "rbac.authorization.k8s.io", Version = "v1", Plural = plural, Singular = singular, Kind = kind, Namespaced = namespaced,
         HasGeneration = false,
+        NameRule = NameRule.PathSegment,
     };
 }

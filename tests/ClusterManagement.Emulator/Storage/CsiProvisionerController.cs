@@ -155,13 +155,139 @@ public sealed class CsiProvisionerController : IEmulatorController
             }
             return;
         }
-        if (claim.StringAt("spec", "volumeName") is not { Length: > 0 })
+        if (claim.StringAt("status", "phase") == "Bound")
+        {
+            Expand(claim, context);
+        }
+        else if (claim.StringAt("spec", "volumeName") is { Length: > 0 } volumeName)
+        {
+            BindNamedVolume(claim, volumeName, context);
+        }
+        else if (!BindAvailableVolume(claim, context))
         {
             Provision(claim, context);
         }
-        else if (claim.StringAt("status", "phase") == "Bound")
+    }
+
+    /// <summary>A claim that names its volume (pre-bound) binds to it once the volume is free for it and fits; until then it stays Pending.</summary>
+    private static void BindNamedVolume(JsonObject claim, string volumeName, EmulatorContext context)
+    {
+        if (context.Store.Get(StorageKinds.PersistentVolumes, null, volumeName) is { } volume && IsFreeFor(volume, claim) && Fits(volume, claim))
         {
-            Expand(claim, context);
+            Bind(volume, claim, context);
+        }
+    }
+
+    /// <summary>
+    /// findBestMatchForClaim: before anything is provisioned, the smallest free volume of the claim's class
+    /// that fits its size, access modes and volume mode is bound to it (for WaitForFirstConsumer classes
+    /// only once a pod using the claim is on a node). A claim with a selector is left to provisioning.
+    /// </summary>
+    private static bool BindAvailableVolume(JsonObject claim, EmulatorContext context)
+    {
+        var store = context.Store;
+        if (claim.At("spec", "selector") is not null)
+        {
+            return false;
+        }
+        if (StorageKinds.ClassOf(claim) is { } className
+            && store.Get(StorageKinds.StorageClasses, null, className)?.StringAt("volumeBindingMode") == "WaitForFirstConsumer"
+            && !UsingPods(claim, store).Any(p => p.StringAt("spec", "nodeName") is { Length: > 0 }))
+        {
+            return false;
+        }
+        var volume = store.List(StorageKinds.PersistentVolumes).Items
+            .Select(v => v.ToJson())
+            .Where(v => v.At("metadata", "deletionTimestamp") is null && v.StringAt("status", "phase") == "Available" && IsFreeFor(v, claim) && Fits(v, claim))
+            .OrderBy(v => Quantities.Parse(v.StringAt("spec", "capacity", "storage")) ?? 0)
+            .ThenBy(v => v.Name(), StringComparer.Ordinal)
+            .FirstOrDefault();
+        if (volume is null)
+        {
+            return false;
+        }
+        Bind(volume, claim, context);
+        return true;
+    }
+
+    /// <summary>Unclaimed, or reserved for this claim by name (and by uid once bound).</summary>
+    private static bool IsFreeFor(JsonObject volume, JsonObject claim) =>
+        volume.At("spec", "claimRef") is not JsonObject claimRef
+        || (claimRef.StringAt("name") == claim.Name() && claimRef.StringAt("namespace") == claim.Namespace()
+            && (claimRef.StringAt("uid") is not { Length: > 0 } uid || uid == claim.StringAt("metadata", "uid")));
+
+    private static bool Fits(JsonObject volume, JsonObject claim)
+    {
+        var volumeModes = (volume.At("spec", "accessModes") as JsonArray ?? []).Select(m => m?.GetValue<string>()).ToHashSet();
+        return (volume.StringAt("spec", "storageClassName") ?? "") == (StorageKinds.ClassOf(claim) ?? "")
+            && (volume.StringAt("spec", "volumeMode") ?? "Filesystem") == (claim.StringAt("spec", "volumeMode") ?? "Filesystem")
+            && (claim.At("spec", "accessModes") as JsonArray ?? []).All(m => volumeModes.Contains(m?.GetValue<string>()))
+            && (Quantities.Parse(volume.StringAt("spec", "capacity", "storage")) ?? 0) >= (Quantities.Parse(claim.StringAt("spec", "resources", "requests", "storage")) ?? 0);
+    }
+
+    /// <summary>bindVolumeToClaim then bindClaimToVolume: the side the controller filled in gets bound-by-controller.</summary>
+    private static void Bind(JsonObject volume, JsonObject claim, EmulatorContext context)
+    {
+        var store = context.Store;
+        var now = context.Time.GetUtcNow();
+        var claimUid = claim.StringAt("metadata", "uid");
+        store.Mutate(StorageKinds.PersistentVolumes, null, volume.Name(), v =>
+        {
+            if (v.At("spec", "claimRef") is null)
+            {
+                v.Metadata().ObjectAt("annotations")[StorageKinds.BoundByControllerAnnotation] = "yes";
+            }
+            v.ObjectAt("spec")["claimRef"] = new JsonObject
+            {
+                ["kind"] = "PersistentVolumeClaim",
+                ["namespace"] = claim.Namespace(),
+                ["name"] = claim.Name(),
+                ["uid"] = claimUid,
+                ["apiVersion"] = "v1",
+                ["resourceVersion"] = claim.StringAt("metadata", "resourceVersion"),
+            };
+            SetPhase(v, "Bound", now);
+            return true;
+        });
+        store.Mutate(StorageKinds.PersistentVolumeClaims, claim.Namespace(), claim.Name(), c =>
+        {
+            if (c.StringAt("metadata", "uid") != claimUid)
+            {
+                return false;
+            }
+            var annotations = c.Metadata().ObjectAt("annotations");
+            if (c.StringAt("spec", "volumeName") is not { Length: > 0 })
+            {
+                c.ObjectAt("spec")["volumeName"] = volume.Name();
+                annotations[StorageKinds.BoundByControllerAnnotation] = "yes";
+            }
+            annotations[StorageKinds.BindCompletedAnnotation] = "yes";
+            c["status"] = new JsonObject
+            {
+                ["phase"] = "Bound",
+                ["accessModes"] = volume.At("spec", "accessModes")?.DeepClone(),
+                ["capacity"] = volume.At("spec", "capacity")?.DeepClone(),
+            };
+            return true;
+        });
+    }
+
+    /// <summary>The phase, with lastPhaseTransitionTime as the API server stamps it on every change of phase.</summary>
+    internal static void SetPhase(JsonObject volume, string phase, DateTimeOffset now, string? message = null)
+    {
+        var status = volume.ObjectAt("status");
+        if (status.StringAt("phase") != phase)
+        {
+            status["lastPhaseTransitionTime"] = Timestamps.Format(now);
+        }
+        status["phase"] = phase;
+        if (message is null)
+        {
+            status.Remove("message");
+        }
+        else
+        {
+            status["message"] = message;
         }
     }
 
@@ -234,9 +360,10 @@ public sealed class CsiProvisionerController : IEmulatorController
             };
             return true;
         });
+        var now = context.Time.GetUtcNow();
         store.Mutate(StorageKinds.PersistentVolumes, null, volumeName, v =>
         {
-            v["status"] = new JsonObject { ["phase"] = "Bound" };
+            SetPhase(v, "Bound", now);
             return true;
         });
     }
@@ -292,10 +419,13 @@ public sealed class CsiProvisionerController : IEmulatorController
                     ["volume.kubernetes.io/provisioner-deletion-secret-name"] = "",
                     ["volume.kubernetes.io/provisioner-deletion-secret-namespace"] = "",
                 },
-                ["finalizers"] = new JsonArray(StorageKinds.ProvisionerFinalizer, StorageKinds.PvProtectionFinalizer),
+                // The external-provisioner keeps its finalizer only where it must delete the backing volume (HonorPVReclaimPolicy).
+                ["finalizers"] = spec.StringAt("persistentVolumeReclaimPolicy") == "Delete"
+                    ? new JsonArray(StorageKinds.ProvisionerFinalizer, StorageKinds.PvProtectionFinalizer)
+                    : new JsonArray(StorageKinds.PvProtectionFinalizer),
             },
             ["spec"] = spec,
-            ["status"] = new JsonObject { ["phase"] = "Pending" },
+            ["status"] = new JsonObject { ["phase"] = "Pending", ["lastPhaseTransitionTime"] = Timestamps.Format(now) },
         };
     }
 
@@ -388,34 +518,77 @@ public sealed class CsiProvisionerController : IEmulatorController
         status["conditions"] = new JsonArray(condition);
     }
 
-    /// <summary>Released when the claim is gone; then Delete removes the volume and Retain keeps it for an administrator.</summary>
+    /// <summary>
+    /// syncVolume, the pv-protection controller and the external-provisioner's deleter: a deleted volume loses
+    /// its finalizers once no claim is bound to it; an unclaimed (or pre-bound, not yet bound) volume is
+    /// Available; one whose claim is gone is Released, then deleted (dynamically provisioned, Delete), Failed
+    /// (static, Delete: no plugin here can delete it) or kept for an administrator (Retain).
+    /// </summary>
     private static void ReconcileVolume(string name, EmulatorContext context)
     {
-        var store = context.Store;
-        if (store.Get(StorageKinds.PersistentVolumes, null, name) is not { } volume || volume.At("spec", "claimRef") is not JsonObject claimRef)
+        if (context.Store.Get(StorageKinds.PersistentVolumes, null, name) is not { } volume)
         {
             return;
+        }
+        volume = SyncPhase(volume, context);
+        if (volume.At("metadata", "deletionTimestamp") is not null && volume.StringAt("status", "phase") != "Bound")
+        {
+            context.Store.Mutate(StorageKinds.PersistentVolumes, null, name, v =>
+                RemoveFinalizer(v, StorageKinds.ProvisionerFinalizer) | RemoveFinalizer(v, StorageKinds.PvProtectionFinalizer));
+        }
+    }
+
+    private static JsonObject SyncPhase(JsonObject volume, EmulatorContext context)
+    {
+        var store = context.Store;
+        var name = volume.Name();
+        var now = context.Time.GetUtcNow();
+        var claimRef = volume.At("spec", "claimRef") as JsonObject;
+        if (claimRef?.StringAt("uid") is not { Length: > 0 } claimUid)
+        {
+            return store.Mutate(StorageKinds.PersistentVolumes, null, name, v => ChangePhase(v, "Available", now));
         }
         var claim = store.Get(StorageKinds.PersistentVolumeClaims, claimRef.StringAt("namespace"), claimRef.StringAt("name") ?? "");
-        var claimGone = claim is null || claim.StringAt("metadata", "uid") != claimRef.StringAt("uid");
-        if (!claimGone)
+        if (claim is not null && claim.StringAt("metadata", "uid") == claimUid)
         {
-            return;
+            return claim.StringAt("spec", "volumeName") == name
+                ? store.Mutate(StorageKinds.PersistentVolumes, null, name, v => ChangePhase(v, "Bound", now))
+                : volume;
         }
-        var phase = volume.StringAt("status", "phase");
-        if (phase is "Bound" or "Pending")
+        if (volume.StringAt("status", "phase") is not ("Released" or "Failed"))
         {
-            volume = store.Mutate(StorageKinds.PersistentVolumes, null, name, v =>
+            volume = store.Mutate(StorageKinds.PersistentVolumes, null, name, v => ChangePhase(v, "Released", now));
+        }
+        if (volume.StringAt("status", "phase") != "Released" || volume.StringAt("spec", "persistentVolumeReclaimPolicy") != "Delete")
+        {
+            return volume;
+        }
+        if (volume.StringAt("metadata", "annotations", StorageKinds.ProvisionedByAnnotation) is null)
+        {
+            return store.Mutate(StorageKinds.PersistentVolumes, null, name, v => ChangePhase(v, "Failed", now,
+                $"error getting deleter volume plugin for volume \"{name}\": no deletable volume plugin matched"));
+        }
+        // The external-provisioner deletes the backing volume, then the PV object, which goes Terminating until its finalizers are off.
+        return store.Mutate(StorageKinds.PersistentVolumes, null, name, v =>
+        {
+            if (v.At("metadata", "deletionTimestamp") is not null)
             {
-                v["status"] = new JsonObject { ["phase"] = "Released" };
-                return true;
-            });
-        }
-        if (volume.StringAt("status", "phase") == "Released" && volume.StringAt("spec", "persistentVolumeReclaimPolicy") == "Delete"
-            && volume.StringAt("metadata", "annotations", StorageKinds.ProvisionedByAnnotation) is not null)
+                return false;
+            }
+            v.Metadata()["deletionTimestamp"] = Timestamps.Format(now);
+            v.Metadata()["deletionGracePeriodSeconds"] = 0;
+            return true;
+        });
+    }
+
+    private static bool ChangePhase(JsonObject volume, string phase, DateTimeOffset now, string? message = null)
+    {
+        if (volume.StringAt("status", "phase") == phase && volume.StringAt("status", "message") == message)
         {
-            store.Delete(StorageKinds.PersistentVolumes, null, name);
+            return false;
         }
+        SetPhase(volume, phase, now, message);
+        return true;
     }
 
     /// <summary>Pods that reference the claim and have not finished, as the pvc-protection controller counts them.</summary>

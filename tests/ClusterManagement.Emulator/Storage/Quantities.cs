@@ -1,11 +1,14 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using ClusterManagement.Emulator.Api;
+using ClusterManagement.Emulator.Store;
 
 namespace ClusterManagement.Emulator.Storage;
 
 /// <summary>
-/// resource.Quantity as the apiserver reads and re-prints storage sizes: parsed to an exact number of
-/// bytes, printed canonically in the suffix family the client used (1024Mi reads back as 1Gi).
+/// resource.Quantity as the apiserver reads and re-prints it (sizes, CPU, memory): parsed to an exact
+/// number, printed canonically in the suffix family the client used (1024Mi reads back as 1Gi, 0.5 as 500m).
 /// </summary>
 public static partial class Quantities
 {
@@ -15,7 +18,9 @@ public static partial class Quantities
     private static readonly (string Suffix, decimal Factor)[] Decimal =
         [("E", 1e18m), ("P", 1e15m), ("T", 1e12m), ("G", 1e9m), ("M", 1e6m), ("k", 1e3m)];
 
-    [GeneratedRegex(@"^(?<number>[+-]?(\d+(\.\d*)?|\.\d+))(?<suffix>Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E|[eE][+-]?\d+)?$")]
+    private static readonly (string Suffix, decimal Factor)[] Fractions = [("m", 1e3m), ("u", 1e6m), ("n", 1e9m)];
+
+    [GeneratedRegex(@"^(?<number>[+-]?(\d+(\.\d*)?|\.\d+))(?<suffix>Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?\d+)?$")]
     private static partial Regex Syntax();
 
     public static bool TryParse(string? text, out decimal value, out bool binary)
@@ -33,6 +38,8 @@ public static partial class Quantities
         var factor = suffix switch
         {
             "" => 1m,
+            "n" => 0.000000001m,
+            "u" => 0.000001m,
             "m" => 0.001m,
             ['e' or 'E', .. var exponent] => (decimal)Math.Pow(10, int.Parse(exponent, CultureInfo.InvariantCulture)),
             _ => Binary.Concat(Decimal).First(s => s.Suffix == suffix).Factor,
@@ -41,17 +48,56 @@ public static partial class Quantities
         return true;
     }
 
-    public static decimal? Parse(string? text) => TryParse(text, out var value, out _) ? value : null;
+    /// <summary>
+    /// A quantity the server's JSON decoding refuses fails the whole request before validation, worded as
+    /// transformDecodeError words it.
+    /// </summary>
+    public static ApiException DecodeError(ResourceKind kind) =>
+        Status.BadRequest($"{kind.Kind} in version \"{kind.Version}\" cannot be handled as a {kind.Kind}: quantities must match the regular expression '{Pattern}'");
 
-    /// <summary>The apiserver's canonical text for a quantity a client sent.</summary>
-    public static string Canonical(string text) =>
-        TryParse(text, out var value, out var binary) ? Format(value, binary) : text;
+    /// <summary>resource.Quantity's own syntax check, as its error message quotes it.</summary>
+    public const string Pattern = "^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$";
+
+    /// <summary>
+    /// Decodes each quantity of a resource list (requests, limits, capacity) as the server's decoding does,
+    /// refusing the request when one does not parse, and writes it back in the form the server re-prints.
+    /// </summary>
+    public static Dictionary<string, (decimal Value, string Text)> ReadList(ResourceKind kind, JsonObject? list)
+    {
+        var result = new Dictionary<string, (decimal, string)>(StringComparer.Ordinal);
+        foreach (var (name, node) in (list ?? []).ToList())
+        {
+            var text = node is JsonValue v && v.TryGetValue<string>(out var s) ? s : node?.ToJsonString() ?? "";
+            if (!TryParse(text, out var value, out var binary))
+            {
+                throw DecodeError(kind);
+            }
+            var canonical = Format(value, binary);
+            list![name] = canonical;
+            result[name] = (value, canonical);
+        }
+        return result;
+    }
+
+    public static decimal? Parse(string? text) => TryParse(text, out var value, out _) ? value : null;
 
     public static string Format(decimal value, bool binary)
     {
-        if (value != decimal.Truncate(value) || value == 0)
+        if (value == 0)
         {
-            return value.ToString(CultureInfo.InvariantCulture);
+            return "0";
+        }
+        if (value != decimal.Truncate(value))
+        {
+            // Fractions print in the largest sub-unit that holds them whole, rounded up at nano as Quantity does (0.5 -> 500m).
+            foreach (var (suffix, factor) in Fractions)
+            {
+                if (value * factor == decimal.Truncate(value * factor))
+                {
+                    return (value * factor).ToString("0", CultureInfo.InvariantCulture) + suffix;
+                }
+            }
+            return decimal.Ceiling(value * 1e9m).ToString("0", CultureInfo.InvariantCulture) + "n";
         }
         foreach (var (suffix, factor) in binary ? Binary : Decimal)
         {

@@ -12,7 +12,6 @@ namespace ClusterManagement.Emulator.Storage;
 /// </summary>
 public sealed class StorageAdmission : IAdmissionPlugin
 {
-    private const string QuantityPattern = "^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$";
     private static readonly string[] AccessModes = ["ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod"];
 
     public ValueTask AdmitAsync(AdmissionRequest request, CancellationToken cancellationToken)
@@ -56,7 +55,7 @@ public sealed class StorageAdmission : IAdmissionPlugin
             }
             else if (request.Operation == AdmissionOperation.Update)
             {
-                NormalizeRequest(obj);
+                NormalizeQuantities(kind, obj);
                 ValidateClaimUpdate(kind, obj, request.OldObject!);
                 CheckResizeAllowed(kind, obj, request.OldObject!, request.Store);
             }
@@ -68,6 +67,11 @@ public sealed class StorageAdmission : IAdmissionPlugin
             spec["volumeMode"] ??= "Filesystem";
             AddFinalizer(obj, StorageKinds.PvProtectionFinalizer);
             obj["status"] = new JsonObject { ["phase"] = "Pending" };
+            ValidateVolume(kind, obj);
+        }
+        else if (kind == StorageKinds.PersistentVolumes && request.Operation == AdmissionOperation.Update)
+        {
+            ValidateVolume(kind, obj);
         }
         return ValueTask.CompletedTask;
     }
@@ -149,23 +153,16 @@ public sealed class StorageAdmission : IAdmissionPlugin
             }
         }
         spec["volumeMode"] ??= "Filesystem";
-        NormalizeRequest(pvc);
+        NormalizeQuantities(StorageKinds.PersistentVolumeClaims, pvc);
         AddFinalizer(pvc, StorageKinds.PvcProtectionFinalizer);
         pvc["status"] = new JsonObject { ["phase"] = "Pending" };
     }
 
     /// <summary>Sizes read back in canonical form, as the apiserver's quantity round trip prints them.</summary>
-    private static void NormalizeRequest(JsonObject pvc)
+    private static void NormalizeQuantities(ResourceKind kind, JsonObject pvc)
     {
-        if (pvc.At("spec", "resources", "requests") is JsonObject requests && requests["storage"] is JsonValue value)
-        {
-            var text = value.TryGetValue<string>(out var s) ? s : value.ToJsonString();
-            if (!Quantities.TryParse(text, out _, out _))
-            {
-                throw Status.BadRequest($"quantities must match the regular expression '{QuantityPattern}'");
-            }
-            requests["storage"] = Quantities.Canonical(text);
-        }
+        Quantities.ReadList(kind, pvc.At("spec", "resources", "requests") as JsonObject);
+        Quantities.ReadList(kind, pvc.At("spec", "resources", "limits") as JsonObject);
     }
 
     private static void ValidateClaim(ResourceKind kind, JsonObject pvc)
@@ -197,6 +194,36 @@ public sealed class StorageAdmission : IAdmissionPlugin
         if (errors.Count > 0)
         {
             throw Status.Invalid(kind, pvc.Name(), [.. errors]);
+        }
+    }
+
+    /// <summary>ValidatePersistentVolumeSpec's access modes and capacity: present, storage only, greater than zero.</summary>
+    private static void ValidateVolume(ResourceKind kind, JsonObject volume)
+    {
+        var errors = new List<(string, string, string)>();
+        if (volume.At("spec", "accessModes") is not JsonArray { Count: > 0 })
+        {
+            errors.Add(("spec.accessModes", "FieldValueRequired", "Required value"));
+        }
+        var capacity = Quantities.ReadList(kind, volume.At("spec", "capacity") as JsonObject);
+        if (capacity.Count == 0)
+        {
+            errors.Add(("spec.capacity", "FieldValueRequired", "Required value"));
+        }
+        foreach (var (name, quantity) in capacity)
+        {
+            if (name != "storage")
+            {
+                errors.Add(("spec.capacity", "FieldValueNotSupported", $"Unsupported value: {ObjectValidation.GoQuote(name)}: supported values: \"storage\""));
+            }
+            if (quantity.Value <= 0)
+            {
+                errors.Add(ObjectValidation.Invalid($"spec.capacity[{name}]", quantity.Text, "must be greater than zero"));
+            }
+        }
+        if (errors.Count > 0)
+        {
+            throw Status.Invalid(kind, volume.Name(), [.. errors]);
         }
     }
 

@@ -99,7 +99,7 @@ public sealed class StorageSeeder : IEmulatorSeeder
             });
             var volumeName = $"pvc-{claim.StringAt("metadata", "uid")}";
             var volume = CsiProvisionerController.NewVolume(claim, sc, volumeName, size, born);
-            volume["status"] = new JsonObject { ["phase"] = "Bound" };
+            CsiProvisionerController.SetPhase(volume, "Bound", born);
             store.Create(StorageKinds.PersistentVolumes, volume);
             store.Mutate(StorageKinds.PersistentVolumeClaims, claim.Namespace(), claim.Name(), c =>
             {

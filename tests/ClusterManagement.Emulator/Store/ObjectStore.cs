@@ -20,6 +20,7 @@ public sealed class ObjectStore
     private readonly Dictionary<ResourceKind, List<WatchSubscription>> _subscribers = [];
     private readonly EventHistory _history;
     private readonly TimeProvider _time;
+    private readonly AsyncLocal<bool> _dryRun = new();
     private long _resourceVersion;
     private int _expiredWatches;
 
@@ -32,6 +33,23 @@ public sealed class ObjectStore
     public long ResourceVersion
     {
         get { lock (_gate) { return _resourceVersion; } }
+    }
+
+    /// <summary>
+    /// dryRun=All for everything the calling flow writes until the scope ends: each write is checked and
+    /// answered as usual (uid, generation, the current resourceVersion of an existing object, none for a
+    /// new one, as the apiserver's DryRunnableStorage answers) but nothing is stored, no resourceVersion
+    /// is used up and no watcher (client or controller) sees an event.
+    /// </summary>
+    public IDisposable BeginDryRun()
+    {
+        _dryRun.Value = true;
+        return new DryRunScope(_dryRun);
+    }
+
+    private sealed class DryRunScope(AsyncLocal<bool> flag) : IDisposable
+    {
+        public void Dispose() => flag.Value = false;
     }
 
     public StoredObject? Find(ResourceKind kind, string? ns, string name)
@@ -231,6 +249,18 @@ public sealed class ObjectStore
         obj["apiVersion"] = kind.GroupVersion;
         obj["kind"] = kind.Kind;
         var meta = obj.Metadata();
+        if (_dryRun.Value)
+        {
+            if (Bucket(kind).GetValueOrDefault(StoredObject.KeyOf(Scope(kind, obj.Namespace()), obj.Name())) is { } existing)
+            {
+                meta["resourceVersion"] = existing.ResourceVersion.ToString();
+            }
+            else
+            {
+                meta.Remove("resourceVersion");
+            }
+            return;
+        }
         var rv = ++_resourceVersion;
         meta["resourceVersion"] = rv.ToString();
         var ns = Scope(kind, obj.Namespace());

@@ -42,6 +42,9 @@ public sealed record ResourceKind
     /// <summary>Seconds a DELETE without gracePeriodSeconds leaves the object terminating (pods: spec.terminationGracePeriodSeconds).</summary>
     public Func<JsonObject, long> DefaultGracePeriodSeconds { get; init; } = _ => 0;
 
+    /// <summary>How metadata.name is validated on create.</summary>
+    public NameRule NameRule { get; init; } = NameRule.Dns1123Subdomain;
+
     public string GroupVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
 
     /// <summary>The name error messages use: <c>nodes</c>, <c>deployments.apps</c>.</summary>
