@@ -175,11 +175,14 @@ public sealed class ManagedFieldsTests(EmulatorFixture fixture) : IClassFixture<
     }
 
     [Fact]
-    public async Task FieldsSetBeforeTheFirstApplyBelongToBeforeFirstApply()
+    public async Task UpdatesOfAnUntrackedObjectRecordNothingAndItsFirstApplyMeetsBeforeFirstApply()
     {
         var seeded = Deployment("mf-seeded", "nginx:1.27", 1);
         seeded.Metadata()["namespace"] = "default";
         fixture.Emulator.Store.Create(AppsKinds.Deployments, seeded);
+        // Nobody tracks an object without managedFields until it is first applied.
+        var (_, edited) = await Api.PatchAsync($"{Deployments}/mf-seeded?fieldManager=kubectl-edit", """{"metadata":{"labels":{"tier":"front"}}}""", Merge);
+        Assert.Null(edited.At("metadata", "managedFields"));
         var (status, body) = await Api.PatchAsync($"{Deployments}/mf-seeded?fieldManager=deployer", Deployment("mf-seeded", "nginx:1.27", 3).ToJsonString(), Apply);
         Assert.Equal(HttpStatusCode.Conflict, status);
         Assert.Equal("Apply failed with 1 conflict: conflict with \"before-first-apply\" using apps/v1: .spec.replicas", body.StringAt("message"));

@@ -65,6 +65,8 @@ public static class FieldOwnership
     /// <summary>
     /// Records a write that is not an apply (those record their own in <see cref="Apply"/>):
     /// <paramref name="old"/> is null for a create, which is compared with the kind's zero value.
+    /// Updates of an object without managedFields (seeded, or written by a controller) record
+    /// nothing, as on the API server; its first apply gives its fields to "before-first-apply".
     /// </summary>
     public static void RecordUpdate(ApiRequest request, JsonObject? old, JsonObject next)
     {
@@ -78,6 +80,12 @@ public static class FieldOwnership
         var entries = request.Subresource is null && next.At("metadata", "managedFields") is JsonArray { Count: > 0 }
             ? ManagedFieldsEntry.Decode(next)
             : ManagedFieldsEntry.Decode(old);
+        if (old is not null && entries.Count == 0)
+        {
+            // An object nobody tracks stays untracked until its first apply (skipNonAppliedManager).
+            SetEntries(next, entries);
+            return;
+        }
         var before = WithoutManagedFields(old) ?? FieldSchema.ZeroObject(kind);
         var comparison = ObjectFields.Compare(kind, before, WithoutManagedFields(next)!);
         TakeOver(entries, kind.GroupVersion, manager, ManagedFieldsEntry.Update, request.Subresource, Owned(kind, request.Subresource, comparison.Changed), comparison.Removed, Now(request));
