@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ClusterManagement.Emulator.Api;
-using ClusterManagement.Emulator.Store;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
