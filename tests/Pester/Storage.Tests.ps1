@@ -81,6 +81,35 @@ Describe 'Publish-ClusterManifest' {
         $data.PSObject.Properties.Name | Should -Not -Contain 'b'
     }
 
+    It 'stops at fields kubectl scale and kubectl edit changed, naming their managers, and takes them only with -ForceConflicts' {
+        $file = Join-Path $TestDrive 'shop.yaml'
+        "apiVersion: apps/v1`nkind: Deployment`nmetadata:`n  name: shop`nspec:`n  replicas: 1`n  selector:`n    matchLabels: {app: shop}`n  template:`n    metadata:`n      labels: {app: shop}`n    spec:`n      containers:`n      - {name: shop, image: nginx:1.27}" | Set-Content $file
+        (Publish-ClusterManifest -Path $file -Namespace team-a).Action | Should -Be 'Created'
+        Invoke-KubectlJson -KubeConfig $cluster.KubeConfig -Arguments 'scale', 'deployment/shop', '-n', 'team-a', '--replicas=3' | Out-Null
+        $env:KUBE_EDITOR = 'sed -i s/nginx:1.27/nginx:1.28/'
+        try {
+            Invoke-KubectlJson -KubeConfig $cluster.KubeConfig -Arguments 'edit', 'deployment/shop', '-n', 'team-a', '--validate=false' | Out-Null
+        }
+        finally {
+            Remove-Item Env:KUBE_EDITOR
+        }
+        $live = { Invoke-KubectlJson -KubeConfig $cluster.KubeConfig -Arguments 'get', 'deployment', 'shop', '-n', 'team-a', '-o', 'jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image}' }
+
+        foreach ($confirmOnly in @{}, @{ Force = $true }) {
+            $failure = { Publish-ClusterManifest -Path $file -Namespace team-a @confirmOnly } | Should -Throw -PassThru
+            $failure.FullyQualifiedErrorId | Should -BeLike 'ManifestFieldConflict*'
+            $failure.CategoryInfo.Category | Should -Be 'ResourceBusy'
+            $failure.Exception.Message | Should -Match ([regex]::Escape('conflicts with "kubectl" with subresource "scale" using apps/v1:') + '\s+- \.spec\.replicas')
+            $failure.Exception.Message | Should -Match ([regex]::Escape('conflicts with "kubectl-edit" using apps/v1:') + '\s+- \.spec\.template\.spec\.containers\[name="shop"\]\.image')
+            $failure.Exception.Message | Should -Match '-ForceConflicts'
+            & $live | Should -Be '3 nginx:1.28'
+        }
+
+        (Publish-ClusterManifest -Path $file -Namespace team-a -ForceConflicts).Action | Should -Be 'Configured'
+        & $live | Should -Be '1 nginx:1.27'
+        (Publish-ClusterManifest -Path $file -Namespace team-a).Action | Should -Be 'Unchanged'
+    }
+
     It 'rejects a missing path and an unreadable manifest before any request' {
         { Publish-ClusterManifest -Path (Join-Path $TestDrive 'absent.yaml') } | Should -Throw -ErrorId 'ManifestNotFound*'
         $bad = Join-Path $TestDrive 'bad.yaml'

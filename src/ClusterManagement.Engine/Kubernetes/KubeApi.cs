@@ -141,7 +141,9 @@ internal static class KubeApi
             // A PDB refusal explains itself only in its cause; keep it, the user needs to know which budget.
             if (root.TryGetProperty("details", out var details) && details.TryGetProperty("causes", out var causes) && causes.ValueKind == JsonValueKind.Array)
             {
+                // An apply conflict's message already lists every field and manager its causes name.
                 var reasons = causes.EnumerateArray()
+                    .Where(c => !(c.TryGetProperty("reason", out var r) && r.ValueKind == JsonValueKind.String && r.GetString() == "FieldManagerConflict"))
                     .Select(c => c.TryGetProperty("message", out var m) ? m.GetString() : null)
                     .Where(m => !string.IsNullOrEmpty(m));
                 var joined = string.Join("; ", reasons);

@@ -5,10 +5,18 @@ using ClusterManagement.Manifests;
 
 namespace ClusterManagement.Engine.Manifests;
 
-/// <summary>Server-side apply of manifest objects, field manager "clustermanagement", one object at a time in dependency order.</summary>
+/// <summary>
+/// Server-side apply of manifest objects, field manager "clustermanagement", one object at a time in
+/// dependency order. Fields another manager changed since (kubectl edit, scale, set image) stop the
+/// apply with a conflict unless the caller forces, as kubectl apply --server-side does without
+/// --force-conflicts.
+/// </summary>
 internal sealed class ManifestService(ClusterConnection connection, IOperationLog log)
 {
     public const string FieldManager = "clustermanagement";
+
+    /// <summary>How the API server begins the message of an apply conflict (409, causes of reason FieldManagerConflict).</summary>
+    private const string ApplyConflictPrefix = "Apply failed with ";
 
     /// <summary>What applying one object would do, before it is done.</summary>
     public sealed record PlannedApply(ManifestDocument Document, RawApi.ApiResource Resource, string? Namespace, bool Exists)
@@ -21,9 +29,11 @@ internal sealed class ManifestService(ClusterConnection connection, IOperationLo
     /// Applies each document; <paramref name="confirm"/> sees the plan of each and may skip it
     /// (-WhatIf, -Confirm). Yields each object as it is applied.
     /// </summary>
+    /// <param name="forceConflicts">Take over fields other managers own (-ForceConflicts) instead of failing with <see cref="ClusterErrors.ManifestFieldConflict"/>.</param>
     public async IAsyncEnumerable<AppliedObject> ApplyAsync(
         IReadOnlyList<ManifestDocument> documents,
         string? defaultNamespace,
+        bool forceConflicts,
         Func<PlannedApply, Task<bool>> confirm,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -45,10 +55,7 @@ internal sealed class ManifestService(ClusterConnection connection, IOperationLo
             {
                 meta["namespace"] = ns;
             }
-            var after = await KubeApi.Call(
-                ct => RawApi.SendAsync(connection, HttpMethod.Patch, $"{itemPath}?fieldManager={FieldManager}&force=true", "application/apply-patch+yaml", body.ToJsonString(), reference, ct),
-                reference,
-                cancellationToken).ConfigureAwait(false);
+            var after = await ApplyAsync($"{itemPath}?fieldManager={FieldManager}{(forceConflicts ? "&force=true" : "")}", body, reference, cancellationToken).ConfigureAwait(false);
             var action = before is null ? ManifestAction.Created
                 : ResourceVersion(before) == ResourceVersion(after) ? ManifestAction.Unchanged
                 : ManifestAction.Configured;
@@ -64,6 +71,30 @@ internal sealed class ManifestService(ClusterConnection connection, IOperationLo
             };
         }
         log.Progress(new OperationProgress(3, "Applying manifests", "Done", Completed: true));
+    }
+
+    private async Task<JsonNode?> ApplyAsync(string path, JsonObject body, ResourceRef reference, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await KubeApi.Call(
+                ct => RawApi.SendAsync(connection, HttpMethod.Patch, path, "application/apply-patch+yaml", body.ToJsonString(), reference, ct),
+                reference,
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (ClusterException e) when (e.StatusCode == 409 && e.ServerMessage?.StartsWith(ApplyConflictPrefix, StringComparison.Ordinal) == true)
+        {
+            throw new ClusterException(
+                ClusterErrors.ManifestFieldConflict,
+                $"{reference} was not applied: other field managers changed fields the manifest sets. {e.ServerMessage}\n" +
+                "Put the live values into the manifest, or use -ForceConflicts to take those fields over and overwrite their changes.",
+                reference.Name ?? reference.Kind,
+                e)
+            {
+                StatusCode = e.StatusCode,
+                ServerMessage = e.ServerMessage,
+            };
+        }
     }
 
     private async Task<JsonNode?> ReadAsync(string path, ResourceRef reference, CancellationToken cancellationToken)

@@ -58,6 +58,7 @@ public static class ClusterErrors
     public static readonly ClusterError ServerCertificateInvalid = new(nameof(ServerCertificateInvalid), ClusterErrorKind.CertificateInvalid);
 
     // Manifests
+    public static readonly ClusterError ManifestFieldConflict = new(nameof(ManifestFieldConflict), ClusterErrorKind.Conflict);
     public static readonly ClusterError ManifestInvalid = new(nameof(ManifestInvalid), ClusterErrorKind.Invalid);
     public static readonly ClusterError ManifestNotFound = new(nameof(ManifestNotFound), ClusterErrorKind.NotFound);
     public static readonly ClusterError ManifestWaitTimeout = new(nameof(ManifestWaitTimeout), ClusterErrorKind.Timeout);

@@ -20,6 +20,10 @@ public sealed class PublishClusterManifestCommand : ClusterCmdlet
 
     protected override bool ForceRequested => Force;
 
+    /// <summary>Takes over fields that other field managers own (kubectl's --force-conflicts); -Force only skips confirmation.</summary>
+    [Parameter]
+    public SwitchParameter ForceConflicts { get; set; }
+
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("FullName", "PSPath")]
     [SupportsWildcards]
@@ -62,7 +66,7 @@ public sealed class PublishClusterManifestCommand : ClusterCmdlet
             var connection = Connect();
             var applied = new List<AppliedObject>();
             var skipped = false;
-            await foreach (var result in new ManifestService(connection, writer).ApplyAsync(documents, Namespace ?? SessionNamespaceFor(connection), async plan =>
+            await foreach (var result in new ManifestService(connection, writer).ApplyAsync(documents, Namespace ?? SessionNamespaceFor(connection), ForceConflicts, async plan =>
             {
                 var go = await writer.ShouldProcessAsync(plan.Target, plan.Exists ? "Apply (server-side, update)" : "Apply (server-side, create)").ConfigureAwait(false);
                 skipped |= !go;

@@ -22,6 +22,10 @@ public sealed class InstallCsiDriverCommand : ClusterCmdlet
 
     protected override bool ForceRequested => Force;
 
+    /// <summary>Takes over fields that other field managers own (kubectl's --force-conflicts); -Force only skips confirmation.</summary>
+    [Parameter]
+    public SwitchParameter ForceConflicts { get; set; }
+
     [Parameter(Mandatory = true, Position = 0)]
     [Alias("FullName", "PSPath")]
     [SupportsWildcards]
@@ -61,7 +65,7 @@ public sealed class InstallCsiDriverCommand : ClusterCmdlet
             var connection = Connect();
             var applied = new List<AppliedObject>();
             var skipped = false;
-            await foreach (var result in new ManifestService(connection, writer).ApplyAsync(documents, SessionNamespaceFor(connection), async plan =>
+            await foreach (var result in new ManifestService(connection, writer).ApplyAsync(documents, SessionNamespaceFor(connection), ForceConflicts, async plan =>
             {
                 var go = await writer.ShouldProcessAsync(plan.Target, $"Apply for CSI driver {driver} ({(plan.Exists ? "update" : "create")})").ConfigureAwait(false);
                 skipped |= !go;

@@ -177,7 +177,7 @@ public sealed class StorageModuleTests(EmulatorFixture fixture) : IClassFixture<
         Assert.Equal("""{"a":"3"}""", third!["data"]!.ToJsonString());
 
         var (noManager, _) = await Api.PatchAsync("/api/v1/namespaces/default/configmaps/applied", "{}", Apply);
-        Assert.Equal(HttpStatusCode.BadRequest, noManager);
+        Assert.Equal((HttpStatusCode)422, noManager);
     }
 
     private static JsonObject Pod(string name, string claim, string node) => new()

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using ClusterManagement.Emulator.Admission;
+using ClusterManagement.Emulator.FieldManagement;
 using ClusterManagement.Emulator.Kinds;
 using ClusterManagement.Emulator.Patching;
 using ClusterManagement.Emulator.Selectors;
@@ -13,14 +14,13 @@ public static class WriteOperations
     private const int PatchAttempts = 5;
     private const string NameAlphabet = "bcdfghjklmnpqrstvwxz2456789";
 
-    /// <summary>Fields only the server sets; a client's values are ignored on create.</summary>
+    /// <summary>Fields only the server sets; a client's values are ignored on create (managedFields it may set, as on a real server).</summary>
     private static readonly string[] SystemMetadata =
-        ["uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation", "managedFields"];
+        ["uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation"];
 
-    public static Task<ApiResult> CreateAsync(ApiRequest request, CancellationToken ct) => CreateAsync(request, request.ReadObject(), null, ct);
+    public static Task<ApiResult> CreateAsync(ApiRequest request, CancellationToken ct) => CreateAsync(request, request.ReadObject(), ct);
 
-    /// <summary>Creates <paramref name="obj"/>; <paramref name="managedFields"/> is set after the client's metadata is cleaned (server-side apply).</summary>
-    private static async Task<ApiResult> CreateAsync(ApiRequest request, JsonObject obj, JsonNode? managedFields, CancellationToken ct)
+    private static async Task<ApiResult> CreateAsync(ApiRequest request, JsonObject obj, CancellationToken ct)
     {
         var meta = obj.Metadata();
         var ns = ScopeNamespace(request, obj);
@@ -41,12 +41,9 @@ public static class WriteOperations
         {
             meta.Remove(field);
         }
-        if (managedFields is not null)
-        {
-            meta["managedFields"] = managedFields;
-        }
         await request.Services.Admission.AdmitAsync(
             new AdmissionRequest(AdmissionOperation.Create, request.Kind, null, ns, obj.Name(), obj, null, request.User, request.Services.Store), ct);
+        FieldOwnership.RecordUpdate(request, null, obj);
         return new ApiResult(201, request.Services.Store.Create(request.Kind, obj));
     }
 
@@ -111,16 +108,14 @@ public static class WriteOperations
 
     /// <summary>
     /// Server-side apply: creates the object when it does not exist (201), otherwise merges the
-    /// applied configuration for the field manager; an apply that changes nothing writes nothing,
-    /// so the resourceVersion stays, as on a real server.
+    /// applied configuration for the field manager (409 on another manager's fields unless
+    /// ?force=true); an apply that changes nothing writes nothing, so the resourceVersion stays,
+    /// as on a real server.
     /// </summary>
     private static async Task<ApiResult> ApplyAsync(ApiRequest request, CancellationToken ct)
     {
-        var manager = request.Query("fieldManager");
-        if (string.IsNullOrEmpty(manager))
-        {
-            throw Status.BadRequest("PATCH requests with apply-patch must have fieldManager");
-        }
+        var manager = FieldOwnership.ManagerOf(request);
+        var force = request.Query("force") is "true" or "1" or "True";
         var applied = ApplyPatch.Parse(request.Body);
         var kind = request.Kind;
         if (applied.StringAt("apiVersion") != kind.GroupVersion || applied.StringAt("kind") != kind.Kind)
@@ -132,18 +127,16 @@ public static class WriteOperations
             throw Status.BadRequest($"the name of the object ({bodyName}) does not match the name on the URL ({request.Name})");
         }
         var store = request.Services.Store;
-        var now = request.Services.Time.GetUtcNow();
         for (var attempt = 1; ; attempt++)
         {
             var current = store.Find(kind, request.Namespace, request.Name!);
             if (current is null)
             {
-                var created = ApplyPatch.Apply(null, applied, manager, kind.GroupVersion, now, out _);
-                var fields = created.Metadata()["managedFields"]?.DeepClone();
+                var created = FieldOwnership.Apply(request, manager, null, applied, force, out _);
                 created.Metadata()["name"] = request.Name;
                 try
                 {
-                    return await CreateAsync(request, created, fields, ct);
+                    return await CreateAsync(request, created, ct);
                 }
                 catch (ApiException e) when (e.Reason == "AlreadyExists" && attempt < PatchAttempts)
                 {
@@ -151,7 +144,7 @@ public static class WriteOperations
                 }
             }
             var old = current.ToJson();
-            var result = ApplyPatch.Apply(old, applied, manager, kind.GroupVersion, now, out var changed);
+            var result = FieldOwnership.Apply(request, manager, old, applied, force, out var changed);
             if (!changed)
             {
                 return new ApiResult(200, old);
@@ -221,6 +214,7 @@ public static class WriteOperations
         RemoveNulls(meta, "deletionTimestamp", "deletionGracePeriodSeconds");
         await request.Services.Admission.AdmitAsync(
             new AdmissionRequest(AdmissionOperation.Update, kind, request.Subresource, request.Namespace, request.Name!, next, old, request.User, request.Services.Store), ct);
+        FieldOwnership.RecordUpdate(request, old, next);
         return request.Services.Store.Update(kind, next);
     }
 
