@@ -130,7 +130,9 @@ public sealed class DryRunTests(QuietEmulatorFixture fixture) : IClassFixture<Qu
         var created = await CreateConfigMapAsync(name);
         var rv = await fixture.SettledResourceVersionAsync();
 
-        var (status, body) = await Api.PatchAsync($"/api/v1/namespaces/default/configmaps/{name}?dryRun=All&fieldManager=dry-test",
+        // The creator owns data.k; an apply must force to take it (a conflict otherwise), other patches may not.
+        var force = contentType == "application/apply-patch+yaml" ? "&force=true" : "";
+        var (status, body) = await Api.PatchAsync($"/api/v1/namespaces/default/configmaps/{name}?dryRun=All&fieldManager=dry-test{force}",
             patch.Replace("NAME", name), contentType);
 
         Assert.Equal(HttpStatusCode.OK, status);

@@ -365,7 +365,7 @@ public sealed class KubectlUserCommandsTests(SampleAppFixture fixture) : IClassF
         Assert.Contains("kubectl:Apply", managers.Split(' '));
     }
 
-    [KubectlFact(Skip = "needs part C (server-side apply field ownership): the emulator applies as if --force-conflicts were given")]
+    [KubectlFact]
     public async Task ServerSideApplyConflictsWithAnotherManager()
     {
         // After `kubectl patch` (manager kubectl-patch, operation Update) owns .data.mode, a plain

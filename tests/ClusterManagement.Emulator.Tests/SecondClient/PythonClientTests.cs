@@ -31,7 +31,7 @@ public sealed class PythonClientTests(EmulatorFixture fixture) : IClassFixture<E
     [PythonClientFact]
     public Task ServerSideApplyThroughTheDynamicClient() => RunCaseAsync("server_side_apply");
 
-    [PythonClientFact(Skip = "needs part C (server-side apply field ownership): the emulator applies as if force=true, so a second manager is never refused with 409")]
+    [PythonClientFact]
     public Task ServerSideApplyConflictNamesTheOtherManager() => RunCaseAsync("server_side_apply_conflict");
 
     [PythonClientFact]

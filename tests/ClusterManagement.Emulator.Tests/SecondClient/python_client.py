@@ -190,7 +190,9 @@ def server_side_apply():
         resource.server_side_apply(body=json.dumps(body), name="applied", namespace=ns)
         raise AssertionError("an apply without a field manager was accepted")
     except ApiException as e:
-        expect(e.status == 400, "apply without fieldManager gave %s" % e.status)
+        # apiserver's ValidatePatchOptions: a missing manager is a field error of PatchOptions (422).
+        expect(e.status == 422, "apply without fieldManager gave %s" % e.status)
+        expect("fieldManager: Required value: is required for apply patch" in json.loads(e.body)["message"], "body %s" % e.body)
 
 
 def server_side_apply_conflict():
@@ -204,7 +206,7 @@ def server_side_apply_conflict():
         raise AssertionError("a second manager took a field without force")
     except ApiException as e:
         expect(e.status == 409, "conflict gave %s" % e.status)
-        expect('conflict with "first"' in e.body, "conflict body %s" % e.body)
+        expect('conflict with "first"' in json.loads(e.body)["message"], "conflict body %s" % e.body)
     forced = resource.server_side_apply(body=json.dumps(body), name="shared", namespace=ns, field_manager="second", force_conflicts=True)
     expect(forced.data.owner == "second", "forced apply %s" % forced.data)
 
