@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using ClusterManagement.Emulator.Admission;
 using ClusterManagement.Emulator.Kinds;
+using ClusterManagement.Emulator.OpenApi;
 using ClusterManagement.Emulator.Patching;
 using ClusterManagement.Emulator.Selectors;
 using ClusterManagement.Emulator.Store;
@@ -17,7 +18,7 @@ public static class WriteOperations
     private static readonly string[] SystemMetadata =
         ["uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation", "managedFields"];
 
-    public static Task<ApiResult> CreateAsync(ApiRequest request, CancellationToken ct) => CreateAsync(request, request.ReadObject(), null, ct);
+    public static Task<ApiResult> CreateAsync(ApiRequest request, CancellationToken ct) => CreateAsync(request, FieldValidation.ReadObject(request), null, ct);
 
     /// <summary>Creates <paramref name="obj"/>; <paramref name="managedFields"/> is set after the client's metadata is cleaned (server-side apply).</summary>
     private static async Task<ApiResult> CreateAsync(ApiRequest request, JsonObject obj, JsonNode? managedFields, CancellationToken ct)
@@ -53,7 +54,7 @@ public static class WriteOperations
 
     public static async Task<ApiResult> UpdateAsync(ApiRequest request, CancellationToken ct)
     {
-        var obj = request.ReadObject();
+        var obj = FieldValidation.ReadObject(request);
         var meta = obj.Metadata();
         if (obj.Name() is { Length: > 0 } bodyName && bodyName != request.Name)
         {
@@ -79,6 +80,7 @@ public static class WriteOperations
             return await ApplyAsync(request, ct);
         }
         var store = request.Services.Store;
+        var bodyProblems = FieldValidation.PatchBodyProblems(request);
         for (var attempt = 1; ; attempt++)
         {
             var current = store.Find(request.Kind, request.Namespace, request.Name!) ?? throw Status.NotFound(request.Kind, request.Name!);
@@ -87,6 +89,7 @@ public static class WriteOperations
             var target = old.DeepClone().AsObject();
             target.Metadata().Remove("resourceVersion");
             var patched = PatchApplier.Apply(target, request.Body, request.MediaType, request.Kind);
+            FieldValidation.CheckPatched(request, patched, bodyProblems);
             var requested = patched.StringAt("metadata", "resourceVersion");
             if (requested is not null && requested != current.ResourceVersion.ToString())
             {
