@@ -135,6 +135,7 @@ public static class WriteOperations
         {
             throw Status.BadRequest($"the name of the object ({bodyName}) does not match the name on the URL ({request.Name})");
         }
+        FieldValidation.CheckApplied(request, applied);
         var store = request.Services.Store;
         var now = request.Services.Time.GetUtcNow();
         for (var attempt = 1; ; attempt++)

@@ -64,11 +64,17 @@ public static class FieldValidation
         {
             return;
         }
-        var problems = directive == Ignore ? [] : bodyProblems.Concat(StrictDecodingProblems(schema, JsonSerializer.SerializeToUtf8Bytes(patched))).ToList();
+        // Strategic merge converts the patched map to the typed object (known fields in struct order, then the
+        // level's unknown ones) and shows the patch as Go prints a map; the JSON patch kinds decode the patched
+        // object as Go marshals a map, keys sorted, and show that.
+        var strategic = request.MediaType == PatchApplier.StrategicMergePatchType;
+        var sorted = strategic ? null : SortedKeys(patched);
+        List<string> problems = directive == Ignore ? []
+            : strategic ? [.. bodyProblems, .. ConversionProblems(schema, patched)]
+            : [.. bodyProblems, .. StrictDecodingProblems(schema, Encoding.UTF8.GetBytes(sorted!.ToJsonString()))];
         if (problems.Count > 0 && directive == Strict)
         {
-            // Strategic merge shows the patch as Go prints a map; the JSON patch kinds show the patched object.
-            var shown = request.MediaType == PatchApplier.StrategicMergePatchType ? GoValue(ApiRequest.ParseJson(request.Body)) : patched.ToJsonString();
+            var shown = strategic ? GoValue(ApiRequest.ParseJson(request.Body)) : sorted!.ToJsonString();
             var message = $"Invalid value: {GoQuote(shown)}: {StrictDecodingError(problems)}";
             throw new ApiException(422, "Invalid", $" \"\" is invalid: patch: {message}", new JsonObject
             {
@@ -78,6 +84,115 @@ public static class FieldValidation
         Report(request, directive, problems);
         Prune(schema, patched);
     }
+
+    /// <summary>
+    /// Server-side apply converts the applied configuration to its typed form before merging, whatever
+    /// the directive, and fails on any field the schema does not declare, in structured-merge-diff's
+    /// words (a 500 with no reason: the API server passes the converter's plain error through).
+    /// </summary>
+    public static void CheckApplied(ApiRequest request, JsonObject applied)
+    {
+        if (SchemaCatalog.Default.ForKind(request.Kind.Group, request.Kind.Version, request.Kind.Kind) is not { } schema)
+        {
+            return;
+        }
+        var problems = new List<string>();
+        UndeclaredFields(schema, applied, "", problems);
+        if (problems.Count == 0)
+        {
+            return;
+        }
+        var kind = request.Kind;
+        var target = $"{applied.Namespace()}/{applied.Name()}; {kind.Group}/{kind.Version}, Kind={kind.Kind}";
+        var errors = problems.Count == 1 ? problems[0] : string.Join("\n", ["errors:", .. problems.Select(p => "  " + p)]);
+        throw new ApiException(500, "", $"failed to create typed patch object ({target}): {errors}");
+    }
+
+    private static void UndeclaredFields(SchemaType schema, JsonObject obj, string path, List<string> problems)
+    {
+        foreach (var (key, value) in obj)
+        {
+            if (schema.Field(key) is { } field)
+            {
+                UndeclaredIn(field.Type, field.MergeKey, value, $"{path}.{key}", problems);
+            }
+            else
+            {
+                problems.Add($"{path}.{key}: field not declared in schema");
+            }
+        }
+    }
+
+    /// <summary>Keyed list items are named by their key as structured-merge-diff names them: containers[name="web"].</summary>
+    private static void UndeclaredIn(FieldType type, string? mergeKey, JsonNode? value, string path, List<string> problems)
+    {
+        switch (type, value)
+        {
+            case (FieldType.Named named, JsonObject obj):
+                UndeclaredFields(SchemaCatalog.Default.Resolve(named), obj, path, problems);
+                break;
+            case (FieldType.MapOf map, JsonObject entries):
+                foreach (var (key, entry) in entries)
+                {
+                    UndeclaredIn(map.Value, null, entry, $"{path}.{key}", problems);
+                }
+                break;
+            case (FieldType.ListOf list, JsonArray items):
+                for (var i = 0; i < items.Count; i++)
+                {
+                    var element = mergeKey is not null && items[i]?[mergeKey] is { } key ? $"[{mergeKey}={key.ToJsonString()}]" : $"[{i}]";
+                    UndeclaredIn(list.Item, null, items[i], path + element, problems);
+                }
+                break;
+        }
+    }
+
+    /// <summary>What runtime.DefaultUnstructuredConverter reports converting a map to the typed object: each level's declared fields first, then its unknown ones.</summary>
+    private static List<string> ConversionProblems(SchemaType schema, JsonObject obj)
+    {
+        var problems = new List<string>();
+        ConvertStructure(schema, obj, "", problems);
+        return problems;
+    }
+
+    private static void ConvertStructure(SchemaType schema, JsonObject obj, string path, List<string> problems)
+    {
+        string PathOf(string key) => path.Length == 0 ? key : $"{path}.{key}";
+        foreach (var field in schema.Fields.Where(f => obj.ContainsKey(f.Name)))
+        {
+            ConvertValue(field.Type, obj[field.Name], PathOf(field.Name), problems);
+        }
+        problems.AddRange(obj.Select(p => p.Key).Where(k => schema.Field(k) is null).Order(StringComparer.Ordinal).Select(k => $"unknown field \"{PathOf(k)}\""));
+    }
+
+    private static void ConvertValue(FieldType type, JsonNode? value, string path, List<string> problems)
+    {
+        switch (type, value)
+        {
+            case (FieldType.Named named, JsonObject obj):
+                ConvertStructure(SchemaCatalog.Default.Resolve(named), obj, path, problems);
+                break;
+            case (FieldType.MapOf map, JsonObject entries):
+                foreach (var (key, entry) in entries.OrderBy(e => e.Key, StringComparer.Ordinal))
+                {
+                    ConvertValue(map.Value, entry, $"{path}.{key}", problems);
+                }
+                break;
+            case (FieldType.ListOf list, JsonArray items):
+                for (var i = 0; i < items.Count; i++)
+                {
+                    ConvertValue(list.Item, items[i], $"{path}[{i}]", problems);
+                }
+                break;
+        }
+    }
+
+    private static JsonNode? SortedKeys(JsonNode? node) => node switch
+    {
+        JsonObject obj => new JsonObject(obj.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => KeyValuePair.Create(p.Key, SortedKeys(p.Value)))),
+        JsonArray list => new JsonArray([.. list.Select(SortedKeys)]),
+        _ => node?.DeepClone(),
+    };
 
     /// <summary>Unknown and duplicate fields in document order, worded as sigs.k8s.io/json words them.</summary>
     public static IReadOnlyList<string> StrictDecodingProblems(SchemaType schema, ReadOnlySpan<byte> json)
