@@ -82,7 +82,7 @@ public sealed class OpenApiFidelityTests(EmulatorFixture fixture) : IClassFixtur
         Assert.Equal(3, patches.Count);
         Assert.All(patches, p => Assert.Equal("application/strategic-merge-patch+json", p.ContentType));
         Assert.All(patches, p => Assert.Contains("fieldValidation=Strict", p.Path));
-        Assert.DoesNotContain(fixture.Emulator.Requests.All, r => r.Path.StartsWith("/openapi/v2"));
+        Assert.DoesNotContain(fixture.Emulator.Requests.Since(since), r => r.Path.StartsWith("/openapi/v2"));
     }
 
     [KubectlFact]
@@ -111,6 +111,31 @@ public sealed class OpenApiFidelityTests(EmulatorFixture fixture) : IClassFixtur
         Assert.StartsWith("The request is invalid: patch: Invalid value: \"map[metadata:map[annotations:map[kubectl.kubernetes.io/last-applied-configuration:", result.Error);
         Assert.EndsWith("spec:map[foo:bar replicas:2]]\": strict decoding error: unknown field \"spec.foo\"", result.Error.Trim());
         Assert.Equal(1, fixture.Emulator.Store.Get(AppsKinds.Deployments, "default", "apply-unknown")!.LongAt("spec", "replicas"));
+    }
+
+    [KubectlFact]
+    public async Task AListIsValidatedByKubectlFromTheV2Document()
+    {
+        // kubectl validates a v1 List itself, against /openapi/v2 read as protobuf, with its own wording.
+        var good = await ManifestAsync("list.json", """
+            {"apiVersion":"v1","kind":"List","items":[{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"listed"},"data":{"a":"b"}}]}
+            """);
+        var bad = await ManifestAsync("bad-list.json", """
+            {"apiVersion":"v1","kind":"List","items":[
+              {"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"bad-listed"},"foo":1},
+              {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"bad-listed"},"spec":{"selector":{"matchLabels":{"a":"b"}},
+               "template":{"metadata":{"labels":{"a":"b"}},"spec":{"containers":[{"name":"c","image":"i","bar":2}]}}}}]}
+            """);
+
+        var created = await Kubectl.RunAsync(Kubeconfig, "create", "-f", good);
+        var refused = await Kubectl.RunAsync(Kubeconfig, "create", "-f", bad);
+
+        Assert.True(created.ExitCode == 0, created.Error);
+        Assert.Equal("configmap/listed created", created.Output.Trim());
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Equal($"error: error validating \"{bad}\": error validating data: [ValidationError(ConfigMap): unknown field \"foo\" in io.k8s.api.core.v1.ConfigMap, ValidationError(Deployment.spec.template.spec.containers[0]): unknown field \"bar\" in io.k8s.api.core.v1.Container]; if you choose to ignore these errors, turn validation off with --validate=false",
+            refused.Error.Trim());
+        Assert.Null(fixture.Emulator.Store.Get(CoreKinds.ConfigMaps, "default", "bad-listed"));
     }
 
     [KubectlFact]

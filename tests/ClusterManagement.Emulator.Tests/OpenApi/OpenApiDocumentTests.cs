@@ -56,9 +56,24 @@ public sealed class OpenApiDocumentTests(EmulatorFixture fixture) : IClassFixtur
     }
 
     [Fact]
-    public async Task TheV2DocumentIsJsonWhateverTheClientAsksFor()
+    public async Task TheV2DocumentIsProtobufWhenClientGoAsksForIt()
     {
         var (status, body, response) = await GetAsync("/openapi/v2", "application/com.github.proto-openapi.spec.v2@v1.0+protobuf");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("application/com.github.proto-openapi.spec.v2.v1.0+protobuf", response.Content.Headers.ContentType!.MediaType);
+        // Field 1 (swagger), wire type 2, length 3, "2.0": a protobuf message, not JSON.
+        Assert.Equal(new byte[] { 0x0A, 3, (byte)'2', (byte)'.', (byte)'0' }, body[..5]);
+        Assert.True(Contains(body, "io.k8s.api.apps.v1.DeploymentSpec"));
+        Assert.True(Contains(body, "- group: apps\n  kind: Deployment\n  version: v1\n"));
+    }
+
+    private static bool Contains(byte[] body, string text) => body.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(text)) >= 0;
+
+    [Fact]
+    public async Task TheV2DocumentIsJsonOtherwise()
+    {
+        var (status, body, response) = await GetAsync("/openapi/v2", "application/json");
         var document = JsonNode.Parse(body)!;
 
         Assert.Equal(HttpStatusCode.OK, status);

@@ -15,7 +15,7 @@ namespace ClusterManagement.Emulator.OpenApi;
 /// /openapi/v3/&lt;api/v1|apis/group/version&gt; and /openapi/v2, built from the registry's kinds and the
 /// schema catalogue. kubectl reads the PATCH operations to learn that the server validates fields
 /// (then it leaves validation to the server), the component schemas for strategic merge patches and
-/// for explain. JSON only: the v2 document is JSON even when protobuf is asked for.
+/// for explain. The v2 document is JSON, or protobuf when asked for it (client-go asks for nothing else).
 /// </summary>
 public sealed class OpenApiDocuments(ResourceRegistry registry, SchemaCatalog catalog)
 {
@@ -28,8 +28,10 @@ public sealed class OpenApiDocuments(ResourceRegistry registry, SchemaCatalog ca
     public async Task<bool> TryHandleAsync(HttpContext context)
     {
         var path = (context.Request.Path.Value ?? "").TrimEnd('/');
+        var protobuf = path == "/openapi/v2" && context.Request.Headers.Accept.ToString().Contains(SwaggerProtobuf.AcceptedType, StringComparison.Ordinal);
         var body = path switch
         {
+            "/openapi/v2" when protobuf => _documents.GetOrAdd("/openapi/v2#protobuf", _ => SwaggerProtobuf.Encode(V2())),
             "/openapi/v2" => Cached(path, V2),
             "/openapi/v3" => Cached(path, Index),
             _ when path.StartsWith(V3Prefix, StringComparison.Ordinal) && GroupVersionDocument(path[V3Prefix.Length..]) is { } document => document,
@@ -40,7 +42,7 @@ public sealed class OpenApiDocuments(ResourceRegistry registry, SchemaCatalog ca
             return false;
         }
         context.Response.StatusCode = 200;
-        context.Response.ContentType = JsonResponse.ContentType;
+        context.Response.ContentType = protobuf ? SwaggerProtobuf.MediaType : JsonResponse.ContentType;
         context.Response.Headers.ETag = $"\"{Hash(body)}\"";
         await context.Response.Body.WriteAsync(body, context.RequestAborted);
         return true;
