@@ -25,7 +25,7 @@ public static class FieldValidation
     {
         var obj = request.ReadObject();
         var directive = Directive(request, request.Verb == "create" ? "CreateOptions" : "UpdateOptions");
-        if (SchemaCatalog.Default.ForKind(request.Kind.Group, request.Kind.Version, request.Kind.Kind) is not { } schema)
+        if (SchemaOf(request) is not { } schema)
         {
             return obj;
         }
@@ -60,7 +60,7 @@ public static class FieldValidation
     public static void CheckPatched(ApiRequest request, JsonObject patched, IReadOnlyList<string> bodyProblems)
     {
         var directive = Directive(request, "PatchOptions");
-        if (SchemaCatalog.Default.ForKind(request.Kind.Group, request.Kind.Version, request.Kind.Kind) is not { } schema)
+        if (SchemaOf(request) is not { } schema)
         {
             return;
         }
@@ -92,7 +92,7 @@ public static class FieldValidation
     /// </summary>
     public static void CheckApplied(ApiRequest request, JsonObject applied)
     {
-        if (SchemaCatalog.Default.ForKind(request.Kind.Group, request.Kind.Version, request.Kind.Kind) is not { } schema)
+        if (SchemaOf(request) is not { } schema)
         {
             return;
         }
@@ -272,6 +272,8 @@ public static class FieldValidation
             request.Http.Response.Headers.Append("Warning", $"299 - {GoQuote(problem)}");
         }
     }
+
+    private static SchemaType? SchemaOf(ApiRequest request) => SchemaCatalog.Default.ForKind(request.Kind.Group, request.Kind.Version, request.Kind.Kind);
 
     private static string StrictDecodingError(IEnumerable<string> problems) => "strict decoding error: " + string.Join(", ", problems);
 
