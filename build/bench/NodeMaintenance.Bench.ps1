@@ -18,7 +18,7 @@ try {
         }
         $file = Join-Path ([IO.Path]::GetTempPath()) "cm-bench-pods-$Node.json"
         @{ apiVersion = 'v1'; kind = 'List'; items = @($items) } | ConvertTo-Json -Depth 10 | Set-Content $file
-        $null = & kubectl --kubeconfig $cluster.KubeConfig --cache-dir $cache create -f $file --validate=false
+        $null = & kubectl --kubeconfig $cluster.KubeConfig --cache-dir $cache create -f $file
         if ($LASTEXITCODE -ne 0) { throw "creating pods on $Node failed" }
         Remove-Item $file
     }

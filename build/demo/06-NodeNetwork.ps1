@@ -14,7 +14,7 @@ try {
     $access = @{ SshUser = $dockerHost.User; SshKeyPath = $dockerHost.KeyPath; KnownHostsPath = (Join-Path (Split-Path $dockerHost.KnownHostsPath) 'demo_known_hosts') }
     New-ClusterNode -Name worker-8 -Address $dockerHost.Address -Port $dockerHost.SshPort @access -AcceptNewHostKey -KubernetesVersion 1.31 -Role worker -Force | Out-Null
     $routerNode = @{ apiVersion = 'v1'; kind = 'Node'; metadata = @{ name = 'router-9' } } | ConvertTo-Json -Depth 4
-    $routerNode | kubectl --kubeconfig $Demo.Cluster.KubeConfig create --validate=false -f - | Out-Null
+    $routerNode | kubectl --kubeconfig $Demo.Cluster.KubeConfig create -f - | Out-Null
     # Its host access data, as an admin records it for a node New-ClusterNode did not join: only admins write kube-system.
     $record = @{ host = $router.Address; port = $router.SshPort; user = $router.User; hostKey = $router.HostKeyFingerprint } | ConvertTo-Json -Compress
     kubectl --kubeconfig $Demo.Cluster.KubeConfig -n kube-system patch configmap clustermanagement-node-access --type merge `

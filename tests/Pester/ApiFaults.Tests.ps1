@@ -23,7 +23,7 @@ BeforeAll {
         param([Parameter(Mandatory)] [object[]] $Object)
         $file = Join-Path $TestDrive "objects-$([guid]::NewGuid().ToString('n')).json"
         @{ apiVersion = 'v1'; kind = 'List'; items = $Object } | ConvertTo-Json -Depth 12 | Set-Content $file
-        $null = kc create -f $file --validate=false
+        $null = kc create -f $file
     }
 
     function New-SlowPod {

@@ -26,7 +26,7 @@ BeforeAll {
         } | ConvertTo-Json -Depth 10
         $file = Join-Path ([IO.Path]::GetTempPath()) "cm-apps-$Name-$PID.json"
         Set-Content -Path $file -Value $manifest
-        try { $created = kc create -f $file --validate=false } finally { Remove-Item $file -ErrorAction Ignore }
+        try { $created = kc create -f $file } finally { Remove-Item $file -ErrorAction Ignore }
         if ($created.ExitCode -ne 0) { throw "kubectl create failed: $($created.Text)" }
         $null = Wait-AppRollout $Name -Timeout 60
     }

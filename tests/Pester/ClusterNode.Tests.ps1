@@ -230,7 +230,7 @@ Describe 'Node-host cmdlets refuse bad input before any host is contacted' {
                     'clustermanagement.io/ssh-host' = '127.0.0.1'; 'clustermanagement.io/ssh-port' = "$script:port"; 'clustermanagement.io/ssh-user' = 'cmadmin' } } }
         $file = Join-Path $TestDrive 'hostile-input.json'
         $node | ConvertTo-Json -Depth 5 | Set-Content $file
-        Invoke-KubectlJson -KubeConfig $cluster.KubeConfig -Arguments 'create', '--validate=false', '-f', $file | Out-Null
+        Invoke-KubectlJson -KubeConfig $cluster.KubeConfig -Arguments 'create', '-f', $file | Out-Null
         $script:nodesBefore = (Get-ClusterNode).Count
     }
 

@@ -43,7 +43,7 @@ Describe 'Get-ClusterNetwork' {
                 @{ apiVersion = 'v1'; kind = 'Node'; metadata = @{ name = 'extra-empty' }; spec = @{} }
             )
         } | ConvertTo-Json -Depth 6 | Set-Content $manifest
-        Invoke-KubectlJson -KubeConfig $cluster.KubeConfig -Arguments 'create', '-f', $manifest, '--validate=false' | Out-Null
+        Invoke-KubectlJson -KubeConfig $cluster.KubeConfig -Arguments 'create', '-f', $manifest | Out-Null
 
         $output = @(Get-ClusterNetwork -WarningVariable warnings -WarningAction SilentlyContinue)
         ($output | Where-Object Node -eq 'extra-empty').Problems | Should -Match 'no pod CIDR'

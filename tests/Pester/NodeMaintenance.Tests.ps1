@@ -41,7 +41,7 @@ BeforeAll {
         param([Parameter(Mandatory)] [object[]] $Object)
         $file = Join-Path $TestDrive "objects-$([guid]::NewGuid().ToString('n')).json"
         @{ apiVersion = 'v1'; kind = 'List'; items = $Object } | ConvertTo-Json -Depth 12 | Set-Content $file
-        $result = Invoke-Kubectl create -f $file --validate=false
+        $result = Invoke-Kubectl create -f $file
         if ($result.ExitCode -ne 0) { throw "kubectl create failed: $($result.Error)" }
     }
 

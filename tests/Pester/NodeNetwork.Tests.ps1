@@ -75,7 +75,7 @@ Describe 'Node networks and routes' -Skip:([bool]$script:fleetSkipReason) {
             if ($PodCidr) { $node.spec = [ordered]@{ podCIDR = $PodCidr; podCIDRs = @($PodCidr) } }
             $file = Join-Path $TestDrive "$($FleetHost.Name).json"
             $node | ConvertTo-Json -Depth 5 | Set-Content $file
-            Invoke-KubectlJson -KubeConfig $script:cluster.KubeConfig -Arguments 'create', '--validate=false', '-f', $file | Out-Null
+            Invoke-KubectlJson -KubeConfig $script:cluster.KubeConfig -Arguments 'create', '-f', $file | Out-Null
         }
 
         $w1 = $script:hosts | Where-Object Name -eq worker-1

@@ -24,7 +24,7 @@ spec:
       persistentVolumeClaim:
         claimName: $Claim
 "@ | Set-Content $file
-        Invoke-KubectlJson -KubeConfig $cluster.KubeConfig -Arguments 'create', '-f', $file, '--validate=false' | Out-Null
+        Invoke-KubectlJson -KubeConfig $cluster.KubeConfig -Arguments 'create', '-f', $file | Out-Null
     }
 
     function Wait-Until {

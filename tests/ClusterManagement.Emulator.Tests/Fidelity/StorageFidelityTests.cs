@@ -23,7 +23,7 @@ public sealed class StorageFidelityTests(EmulatorFixture fixture) : IClassFixtur
                 requests:
                   storage: {size}
             """);
-        var result = await Kubectl.RunAsync(Kubeconfig, "create", "-f", file, "--validate=false");
+        var result = await Kubectl.RunAsync(Kubeconfig, "create", "-f", file);
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.Equal($"persistentvolumeclaim/{name} created", result.Output.Trim());
         await Eventually.IsTrueAsync(() => fixture.Emulator.Store.Get(StorageKinds.PersistentVolumeClaims, "default", name)?.StringAt("status", "phase") == "Bound", $"{name} bound");

@@ -46,7 +46,7 @@ public sealed class ApiRequest
     {
         try
         {
-            return JsonNode.Parse(body);
+            return JsonBody.Parse(body);
         }
         catch (JsonException e)
         {

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using ClusterManagement.Emulator.Admission;
 using ClusterManagement.Emulator.FieldManagement;
 using ClusterManagement.Emulator.Kinds;
+using ClusterManagement.Emulator.OpenApi;
 using ClusterManagement.Emulator.Patching;
 using ClusterManagement.Emulator.Selectors;
 using ClusterManagement.Emulator.Store;
@@ -18,7 +19,7 @@ public static class WriteOperations
     private static readonly string[] SystemMetadata =
         ["uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation"];
 
-    public static Task<ApiResult> CreateAsync(ApiRequest request, CancellationToken ct) => CreateAsync(request, request.ReadObject(), ct);
+    public static Task<ApiResult> CreateAsync(ApiRequest request, CancellationToken ct) => CreateAsync(request, FieldValidation.ReadObject(request), ct);
 
     private static async Task<ApiResult> CreateAsync(ApiRequest request, JsonObject obj, CancellationToken ct)
     {
@@ -49,7 +50,7 @@ public static class WriteOperations
 
     public static async Task<ApiResult> UpdateAsync(ApiRequest request, CancellationToken ct)
     {
-        var obj = request.ReadObject();
+        var obj = FieldValidation.ReadObject(request);
         var meta = obj.Metadata();
         if (obj.Name() is { Length: > 0 } bodyName && bodyName != request.Name)
         {
@@ -75,6 +76,7 @@ public static class WriteOperations
             return await ApplyAsync(request, ct);
         }
         var store = request.Services.Store;
+        var bodyProblems = FieldValidation.PatchBodyProblems(request);
         for (var attempt = 1; ; attempt++)
         {
             var current = store.Find(request.Kind, request.Namespace, request.Name!) ?? throw Status.NotFound(request.Kind, request.Name!);
@@ -83,6 +85,7 @@ public static class WriteOperations
             var target = old.DeepClone().AsObject();
             target.Metadata().Remove("resourceVersion");
             var patched = PatchApplier.Apply(target, request.Body, request.MediaType, request.Kind);
+            FieldValidation.CheckPatched(request, patched, bodyProblems);
             var requested = patched.StringAt("metadata", "resourceVersion");
             if (requested is not null && requested != current.ResourceVersion.ToString())
             {
@@ -126,6 +129,7 @@ public static class WriteOperations
         {
             throw Status.BadRequest($"the name of the object ({bodyName}) does not match the name on the URL ({request.Name})");
         }
+        FieldValidation.CheckApplied(request, applied);
         var store = request.Services.Store;
         for (var attempt = 1; ; attempt++)
         {

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using ClusterManagement.Emulator.Api;
+using ClusterManagement.Emulator.OpenApi;
 using ClusterManagement.Emulator.Store;
 using Microsoft.AspNetCore.Http;
 
@@ -13,12 +14,18 @@ public sealed class DiscoveryApi(ResourceRegistry registry)
 {
     public const string GitVersion = "v1.32.4";
 
+    private readonly OpenApiDocuments _openApi = new(registry, SchemaCatalog.Default);
+
     public async Task<bool> TryHandleAsync(HttpContext context)
     {
         var path = (context.Request.Path.Value ?? "").TrimEnd('/');
         if (context.Request.Method != "GET")
         {
             return false;
+        }
+        if (path.StartsWith("/openapi/", StringComparison.Ordinal))
+        {
+            return await _openApi.TryHandleAsync(context);
         }
         var body = path.Split('/', StringSplitOptions.RemoveEmptyEntries) switch
         {
