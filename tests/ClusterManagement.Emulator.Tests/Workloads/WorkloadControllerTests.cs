@@ -219,4 +219,31 @@ public sealed class WorkloadControllerTests
         await Eventually.IsTrueAsync(() => emulator.Store.Get(WorkloadKinds.StatefulSets, "default", "par")?.LongAt("status", "replicas") == 1, "par scaled down");
         Assert.Equal("par-0", Assert.Single(PodsOf(emulator, "par")).Name());
     }
+
+    [Fact]
+    public async Task WritesAreDefaultedAndValidatedAsByTheAppsRegistry()
+    {
+        await using var emulator = await StartAsync();
+        using var api = new ApiClient(emulator.CreateClient());
+        var (_, ds) = await api.PostAsync("/apis/apps/v1/namespaces/default/daemonsets", Workload("defaulted", "agent:1"));
+        Assert.Equal("""{"type":"RollingUpdate","rollingUpdate":{"maxUnavailable":1,"maxSurge":0}}""", ds!["spec"]!["updateStrategy"]!.ToJsonString());
+        Assert.Equal(10, ds["spec"]!["revisionHistoryLimit"]!.GetValue<int>());
+
+        var (_, sts) = await api.PostAsync("/apis/apps/v1/namespaces/default/statefulsets", Workload("web", "web:1", s => s["serviceName"] = "web"));
+        Assert.Equal("OrderedReady", sts!["spec"]!["podManagementPolicy"]!.GetValue<string>());
+        Assert.Equal(0, sts["spec"]!["updateStrategy"]!["rollingUpdate"]!["partition"]!.GetValue<int>());
+        Assert.Equal(1, sts["spec"]!["replicas"]!.GetValue<int>());
+
+        sts["spec"]!["serviceName"] = "other";
+        var (code, invalid) = await api.PutAsync("/apis/apps/v1/namespaces/default/statefulsets/web", sts);
+        Assert.Equal(System.Net.HttpStatusCode.UnprocessableEntity, code);
+        Assert.Equal("StatefulSet.apps \"web\" is invalid: spec: Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden",
+            invalid!["message"]!.GetValue<string>());
+
+        var mismatched = Workload("mismatch", "agent:1");
+        mismatched["spec"]!["template"]!["metadata"]!["labels"] = new JsonObject { ["app"] = "other" };
+        var (refused, status) = await api.PostAsync("/apis/apps/v1/namespaces/default/daemonsets", mismatched);
+        Assert.Equal(System.Net.HttpStatusCode.UnprocessableEntity, refused);
+        Assert.Contains("`selector` does not match template `labels`", status!["message"]!.GetValue<string>());
+    }
 }

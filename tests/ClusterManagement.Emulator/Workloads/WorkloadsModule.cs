@@ -16,6 +16,7 @@ public sealed class WorkloadsModule : IEmulatorModule
         }
         builder.AddKind(WorkloadKinds.StatefulSets)
             .SetSubresourceHandler(WorkloadKinds.StatefulSets, "scale", new Apps.ScaleHandler(WorkloadKinds.StatefulSets))
+            .AddAdmission(new WorkloadsAdmission(daemonSets))
             .AddController(new WorkloadController(daemonSets, WorkloadKinds.StatefulSets));
     }
 }
