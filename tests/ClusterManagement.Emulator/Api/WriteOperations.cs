@@ -222,7 +222,7 @@ public static class WriteOperations
         RemoveNulls(meta, "deletionTimestamp", "deletionGracePeriodSeconds");
         await request.Services.Admission.AdmitAsync(
             new AdmissionRequest(AdmissionOperation.Update, kind, request.Subresource, request.Namespace, request.Name!, next, old, request.User, request.Services.Store), ct);
-        return request.Services.Store.Update(kind, next);
+        return NoOpUpdate.IsNoOp(old, next) ? old : request.Services.Store.Update(kind, next);
     }
 
     private static void RemoveNulls(JsonObject obj, params string[] names)
