@@ -241,8 +241,10 @@ public sealed class ObjectStore
         meta["creationTimestamp"] = old.StringAt("metadata", "creationTimestamp");
         var generation = old.LongAt("metadata", "generation") ?? 1;
         meta["generation"] = SpecEquals(old, next) ? generation : generation + 1;
+        // A namespace also waits for its spec.finalizers (the namespace controller's "kubernetes").
         var finalized = meta["deletionTimestamp"] is not null
             && next.At("metadata", "finalizers") is not JsonArray { Count: > 0 }
+            && next.At("spec", "finalizers") is not JsonArray { Count: > 0 }
             && (next.LongAt("metadata", "deletionGracePeriodSeconds") ?? 0) == 0;
         Commit(kind, next, finalized ? WatchEventType.Deleted : WatchEventType.Modified);
         return next;
