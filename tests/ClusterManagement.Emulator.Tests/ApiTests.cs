@@ -133,6 +133,7 @@ public sealed class ApiTests(EmulatorFixture fixture) : IClassFixture<EmulatorFi
 
             Assert.Equal(HttpStatusCode.Gone, status);
             Assert.Equal("Expired", body!["reason"]!.GetValue<string>());
+            Assert.NotNull(body["metadata"]!["continue"]);
         }
         finally
         {

@@ -111,7 +111,7 @@ public sealed class KubeEmulator : IAsyncDisposable
         var admission = new AdmissionChain(builder.Admission);
         var stopping = new CancellationTokenSource();
         var watches = new OpenWatches();
-        var services = new ApiServices(store, builder.Registry, admission, new ObjectDeleter(store, builder.Registry, admission, time), context.Settings, time, stopping.Token, watches);
+        var services = new ApiServices(store, builder.Registry, admission, new ObjectDeleter(store, admission, time), context.Settings, time, stopping.Token, watches);
 
         var web = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         web.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
@@ -148,7 +148,7 @@ public sealed class KubeEmulator : IAsyncDisposable
         app.Run(pipeline.HandleAsync);
         await app.StartAsync(cancellationToken);
 
-        emulator = new KubeEmulator(app, new ControllerHost(builder.Controllers, context), ca, adminCertificate, context, faults, requests, credentials, stateDirectory, ownsStateDirectory, stopping, connections, watches);
+        emulator = new KubeEmulator(app, new ControllerHost([.. builder.Controllers, new Deletion.GarbageCollector(services.Deleter)], context), ca, adminCertificate, context, faults, requests, credentials, stateDirectory, ownsStateDirectory, stopping, connections, watches);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         emulator.Url = $"https://127.0.0.1:{new Uri(address).Port}";
         await File.WriteAllTextAsync(emulator.KubeconfigPath, KubeconfigWriter.Render(emulator.Url, ca, adminCertificate, credentials), cancellationToken);

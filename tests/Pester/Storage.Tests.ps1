@@ -138,6 +138,39 @@ Describe 'Install-CsiDriver and Get-CsiDriver' {
         $problems[0].FullyQualifiedErrorId | Should -BeLike 'CsiDriverNotFound*'
     }
 
+    It 'returns from an upgrade only once every node runs the new node plugin, ready' {
+        $upgrade = New-DateraManifestSet -Path (Join-Path $TestDrive 'datera-upgrade')
+        $file = Join-Path $upgrade '10-csi-datera.yaml'
+        (Get-Content $file -Raw).Replace('dat-csi-plugin:1.0.13', 'dat-csi-plugin:1.0.14') | Set-Content $file
+        Install-CsiDriver -Path $upgrade -Timeout 60 | Out-Null
+
+        # The emulated DaemonSet controller replaces the pods node by node: old pods stay ready meanwhile, so a wait on readiness alone returns too early.
+        $ds = Invoke-KubectlJson -KubeConfig $cluster.KubeConfig -Arguments 'get', 'daemonset', 'csi-node', '-n', 'kube-system', '-o', 'json' | ConvertFrom-Json
+        $pods = @((Invoke-KubectlJson -KubeConfig $cluster.KubeConfig -Arguments 'get', 'pods', '-n', 'kube-system', '-l', 'app=csi-node', '-o', 'json' | ConvertFrom-Json).items)
+        $ds.status.desiredNumberScheduled | Should -Be 3
+        $ds.status.updatedNumberScheduled | Should -Be 3
+        $pods.Count | Should -Be 3
+        foreach ($pod in $pods) {
+            $pod.spec.containers.image | Should -Contain 'dateraiodev/dat-csi-plugin:1.0.14'
+            ($pod.status.conditions | Where-Object type -eq Ready).status | Should -Be 'True'
+        }
+    }
+
+    It 'times out naming the DaemonSet whose pods never become ready' {
+        $broken = New-DateraManifestSet -Path (Join-Path $TestDrive 'datera-broken')
+        $file = Join-Path $broken '10-csi-datera.yaml'
+        # Only the node plugin: a StatefulSet stuck on a broken pod needs that pod deleted by hand after the fix (the documented forced rollback).
+        (Get-Content $file -Raw).Replace('csi-node-driver-registrar:v2.9.0', 'csi-node-driver-registrar:broken') | Set-Content $file
+        try {
+            $failure = { Install-CsiDriver -Path $broken -Timeout 4 } | Should -Throw -PassThru
+            $failure.CategoryInfo.Category | Should -Be 'OperationTimeout'
+            $failure.Exception.Message | Should -Match "DaemonSet 'kube-system/csi-node'"
+        }
+        finally {
+            Install-CsiDriver -Path $datera -Timeout 60 | Out-Null
+        }
+    }
+
     It 'times out with a clear error when the manifests register no such driver' {
         $failure = { Install-CsiDriver -Path $datera -Name other.csi.example.com -Timeout 1 } | Should -Throw -PassThru
         $failure.CategoryInfo.Category | Should -Be 'OperationTimeout'

@@ -16,7 +16,7 @@ internal sealed class WorkloadReadiness(ClusterConnection connection, IOperation
     /// <summary>One progress bar for a whole install or apply, whichever wait it is in.</summary>
     public const int ProgressId = 4;
 
-    /// <summary>Waits until every Deployment, StatefulSet and DaemonSet among <paramref name="applied"/> reports its pods ready.</summary>
+    /// <summary>Waits until every Deployment, StatefulSet and DaemonSet among <paramref name="applied"/> has rolled out (<see cref="RolloutCompletion"/>).</summary>
     public async Task WaitAsync(IReadOnlyList<AppliedObject> applied, TimeSpan timeout, string activity, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
@@ -32,17 +32,17 @@ internal sealed class WorkloadReadiness(ClusterConnection connection, IOperation
                 "Deployment" => await UntilReadyAsync<V1Deployment>(workload, reference, Left(),
                     async (ns, sel, ct) => await connection.Client.AppsV1.ListNamespacedDeploymentAsync(ns, fieldSelector: sel, cancellationToken: ct).ConfigureAwait(false) is var l ? (l.Items.FirstOrDefault(), l.Metadata.ResourceVersion) : default,
                     (ns, sel, rv, onError, ct) => connection.Client.AppsV1.WatchListNamespacedDeploymentAsync(ns, fieldSelector: sel, resourceVersion: rv, onError: onError, cancellationToken: ct),
-                    d => d.Status?.ObservedGeneration >= d.Metadata.Generation && (d.Status?.ReadyReplicas ?? 0) >= (d.Spec?.Replicas ?? 1) && (d.Status?.UpdatedReplicas ?? 0) >= (d.Spec?.Replicas ?? 1),
+                    RolloutCompletion.IsComplete,
                     cancellationToken).ConfigureAwait(false),
                 "StatefulSet" => await UntilReadyAsync<V1StatefulSet>(workload, reference, Left(),
                     async (ns, sel, ct) => await connection.Client.AppsV1.ListNamespacedStatefulSetAsync(ns, fieldSelector: sel, cancellationToken: ct).ConfigureAwait(false) is var l ? (l.Items.FirstOrDefault(), l.Metadata.ResourceVersion) : default,
                     (ns, sel, rv, onError, ct) => connection.Client.AppsV1.WatchListNamespacedStatefulSetAsync(ns, fieldSelector: sel, resourceVersion: rv, onError: onError, cancellationToken: ct),
-                    s => s.Status?.ObservedGeneration >= s.Metadata.Generation && (s.Status?.ReadyReplicas ?? 0) >= (s.Spec?.Replicas ?? 1),
+                    RolloutCompletion.IsComplete,
                     cancellationToken).ConfigureAwait(false),
                 _ => await UntilReadyAsync<V1DaemonSet>(workload, reference, Left(),
                     async (ns, sel, ct) => await connection.Client.AppsV1.ListNamespacedDaemonSetAsync(ns, fieldSelector: sel, cancellationToken: ct).ConfigureAwait(false) is var l ? (l.Items.FirstOrDefault(), l.Metadata.ResourceVersion) : default,
                     (ns, sel, rv, onError, ct) => connection.Client.AppsV1.WatchListNamespacedDaemonSetAsync(ns, fieldSelector: sel, resourceVersion: rv, onError: onError, cancellationToken: ct),
-                    d => d.Status?.ObservedGeneration >= d.Metadata.Generation && d.Status.NumberReady >= d.Status.DesiredNumberScheduled,
+                    RolloutCompletion.IsComplete,
                     cancellationToken).ConfigureAwait(false),
             };
             Check(end, reference, timeout, "its pods were not ready");

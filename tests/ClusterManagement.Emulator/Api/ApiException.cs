@@ -12,5 +12,16 @@ public sealed class ApiException(int code, string reason, string message, JsonOb
     public string Reason { get; } = reason;
     public JsonObject? Details { get; } = details;
 
-    public JsonObject ToStatus() => Status.Failure(Code, Reason, Message, Details);
+    /// <summary>The Status's own list metadata: a 410 for an expired continue token carries a fresh token there.</summary>
+    public JsonObject? ListMeta { get; init; }
+
+    public JsonObject ToStatus()
+    {
+        var status = Status.Failure(Code, Reason, Message, Details);
+        if (ListMeta is not null)
+        {
+            status["metadata"] = ListMeta.DeepClone();
+        }
+        return status;
+    }
 }

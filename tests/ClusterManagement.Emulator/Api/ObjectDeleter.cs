@@ -2,16 +2,19 @@ using System.Text.Json.Nodes;
 using ClusterManagement.Emulator.Admission;
 using ClusterManagement.Emulator.Auth;
 using ClusterManagement.Emulator.Kinds;
+using ClusterManagement.Emulator.Deletion;
 using ClusterManagement.Emulator.Store;
 
 namespace ClusterManagement.Emulator.Api;
 
 /// <summary>
-/// DELETE semantics shared by the verb handler, evictions and cascades: objects with finalizers or
-/// a grace period only get deletionTimestamp (the caller receives the object), others go at once
-/// (the caller receives Status Success) and take their dependents with them unless orphaned.
+/// DELETE semantics shared by the verb handler, evictions and the garbage collector: objects with
+/// finalizers or a grace period only get deletionTimestamp (the caller receives the object), others
+/// go at once (the caller receives Status Success); Foreground and Orphan add the garbage collector's
+/// finalizer, and a namespace turns Terminating. Dependents and namespace content are the
+/// <see cref="Deletion.GarbageCollector"/>'s.
 /// </summary>
-public sealed class ObjectDeleter(ObjectStore store, ResourceRegistry registry, AdmissionChain admission, TimeProvider time)
+public sealed class ObjectDeleter(ObjectStore store, AdmissionChain admission, TimeProvider time)
 {
     public async Task<ApiResult> DeleteAsync(ResourceKind kind, string? ns, string name, DeleteOptions options, EmulatorUser user, CancellationToken cancellationToken)
     {
@@ -33,6 +36,21 @@ public sealed class ObjectDeleter(ObjectStore store, ResourceRegistry registry, 
         {
             return new ApiResult(200, ShortenGrace(kind, obj, grace));
         }
+        if (kind == CoreKinds.Namespaces)
+        {
+            return new ApiResult(200, store.Update(kind, NamespaceTermination.Begin(obj, time.GetUtcNow())));
+        }
+        // Foreground and Orphan leave the work to the garbage collector through a finalizer, as the real registry does.
+        if (options.PropagationPolicy is "Foreground" or "Orphan")
+        {
+            var finalizer = options.PropagationPolicy == "Foreground" ? GarbageCollectorFinalizers.Foreground : GarbageCollectorFinalizers.Orphan;
+            var finalizers = meta["finalizers"] as JsonArray ?? [];
+            if (!finalizers.Any(f => f?.GetValue<string>() == finalizer))
+            {
+                finalizers.Add(finalizer);
+            }
+            meta["finalizers"] = finalizers;
+        }
         var hasFinalizers = meta["finalizers"] is JsonArray { Count: > 0 };
         if (grace > 0 || hasFinalizers)
         {
@@ -40,11 +58,8 @@ public sealed class ObjectDeleter(ObjectStore store, ResourceRegistry registry, 
             meta["deletionGracePeriodSeconds"] = grace;
             return new ApiResult(200, store.Update(kind, obj));
         }
+        // Dependents are the garbage collector's (background propagation): it sees this deletion.
         store.Delete(kind, ns, name, current.Uid);
-        if (options.PropagationPolicy != "Orphan")
-        {
-            await DeleteDependentsAsync(kind, current, user, cancellationToken);
-        }
         return new ApiResult(200, Status.Success(kind, name, current.Uid));
     }
 
@@ -59,33 +74,5 @@ public sealed class ObjectDeleter(ObjectStore store, ResourceRegistry registry, 
         meta["deletionTimestamp"] = Timestamps.Format(time.GetUtcNow().AddSeconds(grace));
         meta["deletionGracePeriodSeconds"] = grace;
         return store.Update(kind, obj);
-    }
-
-    /// <summary>The garbage collector's background propagation, done synchronously: owned objects, and a namespace's contents.</summary>
-    private async Task DeleteDependentsAsync(ResourceKind ownerKind, StoredObject owner, EmulatorUser user, CancellationToken cancellationToken)
-    {
-        foreach (var kind in registry.Kinds)
-        {
-            var inNamespace = ownerKind == CoreKinds.Namespaces && kind.Namespaced;
-            foreach (var dependent in store.List(kind, inNamespace ? owner.Name : null).Items)
-            {
-                if (inNamespace || dependent.OwnerUids.Contains(owner.Uid))
-                {
-                    await DeleteIfPresentAsync(kind, dependent, user, cancellationToken);
-                }
-            }
-        }
-    }
-
-    private async Task DeleteIfPresentAsync(ResourceKind kind, StoredObject dependent, EmulatorUser user, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await DeleteAsync(kind, dependent.Namespace, dependent.Name, DeleteOptions.Default with { PreconditionUid = dependent.Uid }, user, cancellationToken);
-        }
-        catch (ApiException e) when (e.Code is 404 or 409)
-        {
-            // Gone or replaced meanwhile: nothing of the owner's is left to collect.
-        }
     }
 }

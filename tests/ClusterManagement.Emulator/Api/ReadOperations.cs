@@ -59,13 +59,19 @@ public static class ReadOperations
         var limit = long.TryParse(request.Query("limit"), out var l) && l > 0 ? l : long.MaxValue;
         var token = ContinueToken.Decode(request.Query("continue"));
         var now = request.Services.Time.GetUtcNow();
-        if (token is not null && now - token.IssuedAt > request.Services.Settings.ContinueTokenLifetime)
+        var store = request.Services.Store;
+        var fromLatest = token is null || token.ResourceVersion == ContinueToken.Latest;
+        var snapshot = fromLatest
+            ? store.List(request.Kind, request.Namespace)
+            : now - token!.IssuedAt > request.Services.Settings.ContinueTokenLifetime
+                ? null
+                : store.ListAt(request.Kind, request.Namespace, token.ResourceVersion);
+        if (snapshot is null)
         {
-            throw Status.Gone(ContinueToken.ExpiredMessage);
+            throw token!.Expired(now);
         }
-
-        var snapshot = request.Services.Store.List(request.Kind, request.Namespace);
-        var listVersion = token?.ResourceVersion ?? snapshot.ResourceVersion;
+        // Later pages read the first page's revision, so objects created or deleted meanwhile neither appear nor vanish.
+        var listVersion = snapshot.ResourceVersion;
         var candidates = snapshot.Items.Where(o => token is null || string.CompareOrdinal(o.Key, token.StartAfter) > 0);
         if (filtered)
         {
@@ -82,7 +88,7 @@ public static class ReadOperations
             {
                 // Like the real server: the remaining count is only known (and given) without selectors.
                 long? remaining = filtered ? null : snapshot.Items.Count(o => string.CompareOrdinal(o.Key, items[^1].Key) > 0);
-                return new ListPage(items, listVersion, new ContinueToken(listVersion, items[^1].Key, token?.IssuedAt ?? now).Encode(), remaining);
+                return new ListPage(items, listVersion, new ContinueToken(listVersion, items[^1].Key, fromLatest ? now : token!.IssuedAt).Encode(), remaining);
             }
             items.Add(candidate);
         }

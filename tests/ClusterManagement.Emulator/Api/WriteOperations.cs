@@ -219,7 +219,7 @@ public static class WriteOperations
         await request.Services.Admission.AdmitAsync(
             new AdmissionRequest(AdmissionOperation.Update, kind, request.Subresource, request.Namespace, request.Name!, next, old, request.User, request.Services.Store), ct);
         FieldOwnership.RecordUpdate(request, old, next);
-        return request.Services.Store.Update(kind, next);
+        return NoOpUpdate.IsNoOp(old, next) ? old : request.Services.Store.Update(kind, next);
     }
 
     private static void RemoveNulls(JsonObject obj, params string[] names)

@@ -43,6 +43,12 @@ public sealed class AppsAdmission : IAdmissionPlugin
             spec["revisionHistoryLimit"] ??= 10;
             spec["progressDeadlineSeconds"] ??= 600;
         }
+        DefaultPodTemplate(spec);
+    }
+
+    /// <summary>SetDefaults_PodSpec and SetDefaults_Container on a workload's pod template.</summary>
+    internal static void DefaultPodTemplate(JsonObject spec)
+    {
         // Go serializes the template's zero creationTimestamp as null; clients read it back that way.
         spec.ObjectAt("template").ObjectAt("metadata")["creationTimestamp"] = null;
         var podSpec = spec.ObjectAt("template").ObjectAt("spec");
@@ -65,7 +71,16 @@ public sealed class AppsAdmission : IAdmissionPlugin
 
     private static void Validate(ResourceKind kind, JsonObject obj, JsonObject? old)
     {
-        var name = obj.Name();
+        var causes = ValidateWorkload(obj, old);
+        if (causes.Count > 0)
+        {
+            throw Status.Invalid(kind, obj.Name(), [.. causes]);
+        }
+    }
+
+    /// <summary>What ValidateDeployment, ValidateReplicaSet, ValidateDaemonSet and ValidateStatefulSet share: replicas, selector, template.</summary>
+    internal static List<(string Field, string Reason, string Message)> ValidateWorkload(JsonObject obj, JsonObject? old)
+    {
         var causes = new List<(string, string, string)>();
         if (obj.LongAt("spec", "replicas") is < 0 and var replicas)
         {
@@ -101,9 +116,6 @@ public sealed class AppsAdmission : IAdmissionPlugin
                 causes.Add(($"spec.template.spec.containers[{i}].image", "FieldValueRequired", "Required value"));
             }
         }
-        if (causes.Count > 0)
-        {
-            throw Status.Invalid(kind, name, [.. causes]);
-        }
+        return causes;
     }
 }

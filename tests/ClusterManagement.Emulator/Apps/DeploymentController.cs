@@ -123,7 +123,7 @@ public sealed class DeploymentController : IEmulatorController
         }
     }
 
-    private static async Task ForwardAsync(WatchSubscription subscription, ChannelWriter<WatchEvent> writer, CancellationToken cancellationToken)
+    internal static async Task ForwardAsync(WatchSubscription subscription, ChannelWriter<WatchEvent> writer, CancellationToken cancellationToken)
     {
         await foreach (var e in subscription.Events.ReadAllAsync(cancellationToken))
         {

@@ -37,7 +37,7 @@ internal sealed class ReplicaSetSync(EmulatorContext context, OwnerIndex pods)
         var diff = active.Count - DeploymentUtil.Replicas(rs);
         if (diff < 0)
         {
-            var nodes = SchedulableNodes();
+            var nodes = SchedulableNodes(store);
             for (var i = 0; i < Math.Min(-diff, Burst); i++)
             {
                 var pod = CreatePod(rs, nodes);
@@ -124,10 +124,10 @@ internal sealed class ReplicaSetSync(EmulatorContext context, OwnerIndex pods)
         }
     }
 
-    private static bool IsActive(JsonObject pod) =>
+    internal static bool IsActive(JsonObject pod) =>
         pod.At("metadata", "deletionTimestamp") is null && pod.StringAt("status", "phase") is not ("Succeeded" or "Failed");
 
-    private static DateTimeOffset? ReadySince(JsonObject pod) =>
+    internal static DateTimeOffset? ReadySince(JsonObject pod) =>
         pod.Condition("Ready") is { } ready && ready.StringAt("status") == "True"
             ? Timestamps.Parse(ready.StringAt("lastTransitionTime")) ?? DateTimeOffset.MinValue
             : null;
@@ -139,9 +139,10 @@ internal sealed class ReplicaSetSync(EmulatorContext context, OwnerIndex pods)
         .ThenBy(p => ReadySince(p) is null ? 0 : 1)
         .ThenByDescending(p => p.StringAt("metadata", "creationTimestamp"), StringComparer.Ordinal);
 
-    private List<string> SchedulableNodes() =>
+    /// <summary>The scheduler's view for pods without tolerations: schedulable, Ready and untainted nodes.</summary>
+    internal static List<string> SchedulableNodes(ObjectStore store) =>
     [
-        .. context.Store.List(CoreKinds.Nodes).Items
+        .. store.List(CoreKinds.Nodes).Items
             .Select(n => n.ToJson())
             .Where(n => !n.BoolAt("spec", "unschedulable")
                 && n.Condition("Ready")?.StringAt("status") == "True"

@@ -15,7 +15,8 @@ public sealed class DaemonSetSeeder : IEmulatorSeeder
     {
         // Whichever module serves apps/v1 DaemonSets owns the kind; the store keys objects by it.
         var daemonSets = context.Registry.Find("apps", "v1", "daemonsets") ?? MaintenanceKinds.DaemonSets;
-        if (context.Store.Find(daemonSets, "kube-system", "kube-proxy") is not null)
+        // Without seeded pods (benchmarks) there is no kube-proxy either: its controller would start one on every node.
+        if (!context.Options.SeedPods || context.Store.Find(daemonSets, "kube-system", "kube-proxy") is not null)
         {
             return;
         }
@@ -39,6 +40,8 @@ public sealed class DaemonSetSeeder : IEmulatorSeeder
                     ["spec"] = new JsonObject
                     {
                         ["hostNetwork"] = true,
+                        // kubeadm's kube-proxy manifest: it runs on every node, control planes included.
+                        ["tolerations"] = new JsonArray(new JsonObject { ["operator"] = "Exists" }),
                         ["containers"] = new JsonArray(new JsonObject { ["name"] = "kube-proxy", ["image"] = $"registry.k8s.io/kube-proxy:{NodeFactory.KubeletVersion}" }),
                     },
                 },

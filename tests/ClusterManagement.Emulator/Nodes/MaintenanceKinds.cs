@@ -18,5 +18,6 @@ public static class MaintenanceKinds
         Group = "apps", Version = "v1", Plural = "daemonsets", Singular = "daemonset", Kind = "DaemonSet",
         Namespaced = true, ShortNames = ["ds"], Categories = ["all"],
         Subresources = [Subresource.Status("DaemonSet")],
+        Table = new Workloads.DaemonSetTable(),
     };
 }

@@ -77,6 +77,38 @@ public sealed class ObjectStore
         return new ListSnapshot(items, rv);
     }
 
+    /// <summary>
+    /// The objects of a kind as they were at <paramref name="resourceVersion"/>, as etcd reads a past
+    /// revision for a list's later pages: rebuilt from the current state by undoing the newer events.
+    /// Null once the history no longer reaches back that far (compacted), which the API answers with 410.
+    /// </summary>
+    public ListSnapshot? ListAt(ResourceKind kind, string? ns, long resourceVersion)
+    {
+        Dictionary<string, StoredObject> state;
+        lock (_gate)
+        {
+            if (!_history.Covers(resourceVersion) || resourceVersion > _resourceVersion)
+            {
+                return null;
+            }
+            state = new Dictionary<string, StoredObject>(Bucket(kind), StringComparer.Ordinal);
+            foreach (var e in _history.After(resourceVersion).Where(e => e.Object.Kind == kind).Reverse())
+            {
+                if (e.Previous is { } previous)
+                {
+                    state[previous.Key] = previous;
+                }
+                else
+                {
+                    state.Remove(e.Object.Key);
+                }
+            }
+        }
+        StoredObject[] items = [.. state.Values.Where(o => ns is null || o.Namespace == ns)];
+        Array.Sort(items, static (a, b) => string.CompareOrdinal(a.Key, b.Key));
+        return new ListSnapshot(items, resourceVersion);
+    }
+
     /// <summary>Stores a new object; fills uid, creationTimestamp (unless the caller set one), generation and resourceVersion.</summary>
     public JsonObject Create(ResourceKind kind, JsonObject obj)
     {
@@ -237,8 +269,10 @@ public sealed class ObjectStore
         {
             meta.Remove("generation");
         }
+        // A namespace also waits for its spec.finalizers (the namespace controller's "kubernetes").
         var finalized = meta["deletionTimestamp"] is not null
             && next.At("metadata", "finalizers") is not JsonArray { Count: > 0 }
+            && next.At("spec", "finalizers") is not JsonArray { Count: > 0 }
             && (next.LongAt("metadata", "deletionGracePeriodSeconds") ?? 0) == 0;
         Commit(kind, next, finalized ? WatchEventType.Deleted : WatchEventType.Modified);
         return next;

@@ -1,0 +1,155 @@
+using System.Text.Json.Nodes;
+using ClusterManagement.Emulator.Apps;
+using ClusterManagement.Emulator.Controllers;
+using ClusterManagement.Emulator.Kinds;
+using ClusterManagement.Emulator.Store;
+
+namespace ClusterManagement.Emulator.Workloads;
+
+/// <summary>
+/// pkg/controller/statefulset: pods <c>name-0..N-1</c>; with OrderedReady the next ordinal is made only
+/// once every lower one is Running and Ready and scale-down goes from the highest ordinal one at a
+/// time, with Parallel all at once; RollingUpdate replaces pods from the highest ordinal down to the
+/// partition, one at a time, each only after the ones above it are ready at the new revision.
+/// Revisions are named <c>name-hash</c> as ControllerRevisions are, and pods carry theirs in controller-revision-hash.
+/// </summary>
+internal sealed class StatefulSetSync(EmulatorContext context, ResourceKind kind)
+{
+    public const string PodNameLabel = "statefulset.kubernetes.io/pod-name";
+    public const string PodIndexLabel = "apps.kubernetes.io/pod-index";
+
+    private int _nextNode;
+
+    public DateTimeOffset? Sync(string ns, string name)
+    {
+        var store = context.Store;
+        if (store.Get(kind, ns, name) is not { } set || set.At("metadata", "deletionTimestamp") is not null)
+        {
+            return null;
+        }
+        var uid = set.StringAt("metadata", "uid")!;
+        var replicas = (int)(set.LongAt("spec", "replicas") ?? 1);
+        var parallel = set.StringAt("spec", "podManagementPolicy") == "Parallel";
+        var updateRevision = $"{name}-{PodTemplateHash.Compute(set.At("spec", "template") as JsonObject ?? [], set.LongAt("status", "collisionCount"))}";
+        var currentRevision = set.StringAt("status", "currentRevision") ?? updateRevision;
+        var now = context.Time.GetUtcNow();
+        DateTimeOffset? recheck = null;
+
+        var pods = new SortedDictionary<int, JsonObject>();
+        foreach (var stored in store.List(CoreKinds.Pods, ns).Items.Where(p => p.OwnerUids.Contains(uid)))
+        {
+            var pod = stored.ToJson();
+            if (OwnerIndex.ControllerOf(pod)?.StringAt("uid") == uid && Ordinal(name, pod.Name()) is { } ordinal)
+            {
+                pods[ordinal] = pod;
+            }
+        }
+
+        // Failed pods are replaced; surplus ordinals go highest first.
+        foreach (var (ordinal, pod) in pods.Where(p => p.Value.StringAt("status", "phase") == "Failed").ToList())
+        {
+            WorkloadPods.Delete(store, pod);
+            pods.Remove(ordinal);
+        }
+        var blocked = false;
+        for (var ordinal = 0; ordinal < replicas && !blocked; ordinal++)
+        {
+            if (!pods.ContainsKey(ordinal))
+            {
+                pods[ordinal] = CreatePod(set, ordinal, updateRevision);
+                blocked = !parallel;
+            }
+            else if (!parallel && !IsRunningAndReady(pods[ordinal]))
+            {
+                blocked = true;
+            }
+        }
+        foreach (var ordinal in pods.Keys.Where(o => o >= replicas).OrderDescending().ToList())
+        {
+            if (blocked)
+            {
+                break;
+            }
+            WorkloadPods.Delete(store, pods[ordinal]);
+            pods.Remove(ordinal);
+            blocked = !parallel;
+        }
+        if (!blocked && set.StringAt("spec", "updateStrategy", "type") != "OnDelete")
+        {
+            // One pod at a time from the top: the first not yet at the update revision goes, once all above it are ready.
+            foreach (var ordinal in pods.Keys.Where(o => o >= Partition(set) && o < replicas).OrderDescending())
+            {
+                var pod = pods[ordinal];
+                if (Revision(pod) != updateRevision)
+                {
+                    WorkloadPods.Delete(store, pod);
+                    pods.Remove(ordinal);
+                    break;
+                }
+                if (!IsRunningAndReady(pod))
+                {
+                    break;
+                }
+            }
+        }
+
+        var live = pods.Where(p => p.Key < replicas || p.Value.At("metadata", "deletionTimestamp") is null).Select(p => p.Value).ToList();
+        var status = new JsonObject
+        {
+            ["observedGeneration"] = set.LongAt("metadata", "generation") ?? 1,
+            ["replicas"] = live.Count,
+            ["readyReplicas"] = live.Count(WorkloadPods.IsReady),
+            ["currentReplicas"] = live.Count(p => Revision(p) == currentRevision),
+            ["updatedReplicas"] = live.Count(p => Revision(p) == updateRevision),
+            ["currentRevision"] = currentRevision,
+            ["updateRevision"] = updateRevision,
+            ["collisionCount"] = set.LongAt("status", "collisionCount") ?? 0,
+            ["availableReplicas"] = live.Count(p => WorkloadPods.IsAvailable(p, set, now, ref recheck)),
+        };
+        // completeRollingUpdate: once every replica is ready at the update revision, it becomes the current one.
+        if (status["updatedReplicas"]!.GetValue<int>() == replicas && status["readyReplicas"]!.GetValue<int>() == replicas && live.Count == replicas)
+        {
+            status["currentRevision"] = updateRevision;
+            status["currentReplicas"] = replicas;
+        }
+        foreach (var zero in new[] { "readyReplicas", "currentReplicas", "updatedReplicas", "availableReplicas" })
+        {
+            if (status[zero]!.GetValue<int>() == 0)
+            {
+                status.Remove(zero);
+            }
+        }
+        WorkloadPods.WriteStatus(context.Store, kind, set, status);
+        return recheck;
+    }
+
+    private static int Partition(JsonObject set) => (int)(set.LongAt("spec", "updateStrategy", "rollingUpdate", "partition") ?? 0);
+
+    private static string? Revision(JsonObject pod) => pod.StringAt("metadata", "labels", DaemonSetSync.RevisionLabel);
+
+    /// <summary>isRunningAndReady: phase Running and the Ready condition true (minReadySeconds aside).</summary>
+    private static bool IsRunningAndReady(JsonObject pod) =>
+        pod.StringAt("status", "phase") == "Running" && WorkloadPods.IsReady(pod) && pod.At("metadata", "deletionTimestamp") is null;
+
+    private static int? Ordinal(string setName, string podName) =>
+        podName.StartsWith(setName + "-", StringComparison.Ordinal) && int.TryParse(podName[(setName.Length + 1)..], out var ordinal) && ordinal >= 0
+            ? ordinal
+            : null;
+
+    private JsonObject CreatePod(JsonObject set, int ordinal, string revision)
+    {
+        var podName = $"{set.Name()}-{ordinal}";
+        var labels = WorkloadPods.TemplateLabels(set);
+        labels[DaemonSetSync.RevisionLabel] = revision;
+        labels[PodNameLabel] = podName;
+        labels[PodIndexLabel] = ordinal.ToString();
+        var spec = WorkloadPods.TemplateSpec(set);
+        spec["hostname"] = podName;
+        if (set.StringAt("spec", "serviceName") is { Length: > 0 } service)
+        {
+            spec["subdomain"] = service;
+        }
+        var nodes = ReplicaSetSync.SchedulableNodes(context.Store);
+        return WorkloadPods.Create(context.Store, set, spec, labels, podName, nodes.Count > 0 ? nodes[_nextNode++ % nodes.Count] : null);
+    }
+}
