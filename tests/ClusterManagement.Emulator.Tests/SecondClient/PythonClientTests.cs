@@ -37,7 +37,7 @@ public sealed class PythonClientTests(EmulatorFixture fixture) : IClassFixture<E
     [PythonClientFact]
     public Task DeleteWithOrphanAndBackgroundPropagation() => RunCaseAsync("delete_with_propagation");
 
-    [PythonClientFact(Skip = "needs part D (garbage collection): an orphaning delete leaves the deleted owner in its dependents' ownerReferences")]
+    [PythonClientFact]
     public Task OrphanDeleteStripsTheOwnerReference() => RunCaseAsync("orphan_strips_the_owner_reference");
 
     [PythonClientFact]
