@@ -154,7 +154,9 @@ internal static class CollectionWatch
                 }
             }
         }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        // Stopping closes the watch's stream under the reader (WatchStreams), which then fails with
+        // ObjectDisposedException or an IOException as often as with a cancellation.
+        catch (Exception e) when (deadline.IsCancellationRequested && e is OperationCanceledException or ObjectDisposedException or IOException or HttpRequestException)
         {
             if (cancellationToken.IsCancellationRequested)
             {
