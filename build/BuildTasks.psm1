@@ -73,7 +73,7 @@ function Start-Sandbox {
         # Hosts that are not yet in the cluster, for New-ClusterNode; the control-plane host runs etcd.
         Import-Module (Join-Path $Context.Root 'tests/Fleet/Fleet.psm1') -Force
         try {
-            $null = Start-Fleet -Count ($NodeHosts + 1) -ControlPlaneCount 1 -FirstOctet 190 -Variant Docker -Confirm:$false
+            $null = Start-Fleet -Count ($NodeHosts + 1) -ControlPlaneCount 1 -FirstOctet 190 -Variant Docker -CniConfig -Confirm:$false
             Export-FleetInventory -Path (Join-Path $Context.SandboxDir 'nodes.json') -Confirm:$false
         }
         catch {

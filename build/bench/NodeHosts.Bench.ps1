@@ -11,7 +11,7 @@ $cluster = Start-TestCluster -Root $Context.Root -Workers 0 -ControlPlanes 0 -Co
 $engine = Start-FleetEngine
 try {
     $hosts = foreach ($i in 1..8) {
-        Start-FleetNode -Engine $engine -Name "bench-$i" -Address "127.0.0.$(180 + $i)" -SshPort (2380 + $i) -Variant Docker
+        Start-FleetNode -Engine $engine -Name "bench-$i" -Address "127.0.0.$(180 + $i)" -SshPort (2380 + $i) -Variant Docker -CniConfig
     }
     $knownHosts = Join-Path $engine.WorkDir 'module_known_hosts'
     $setup = @"

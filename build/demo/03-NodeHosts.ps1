@@ -3,7 +3,7 @@ param($Demo)
 # A real host from the test fleet (a systemd + sshd container on its own loopback address, see
 # tests/Fleet), added to the demo cluster and its engine upgraded, all over SSH.
 Import-Module (Join-Path $PSScriptRoot '../../tests/Fleet/Fleet.psm1') -Force
-$fleetHost = Start-FleetNode -Engine (Start-FleetEngine) -Name demo-host -Address 127.0.0.189 -SshPort 2389 -Variant Docker
+$fleetHost = Start-FleetNode -Engine (Start-FleetEngine) -Name demo-host -Address 127.0.0.189 -SshPort 2389 -Variant Docker -CniConfig
 try {
     $access = @{ SshUser = $fleetHost.User; SshKeyPath = $fleetHost.KeyPath; KnownHostsPath = (Join-Path (Split-Path $fleetHost.KnownHostsPath) 'demo_known_hosts') }
     $node = @{ Name = 'worker-9'; Address = $fleetHost.Address; Port = $fleetHost.SshPort }

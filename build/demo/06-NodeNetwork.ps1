@@ -8,7 +8,7 @@ param($Demo)
 Import-Module (Join-Path $PSScriptRoot '../../tests/Fleet/Fleet.psm1') -Force
 $engine = Start-FleetEngine
 try {
-    $dockerHost = Start-FleetNode -Engine $engine -Name net-host -Address 127.0.0.228 -SshPort 2828 -Variant Docker
+    $dockerHost = Start-FleetNode -Engine $engine -Name net-host -Address 127.0.0.228 -SshPort 2828 -Variant Docker -CniConfig
     $router = Start-FleetNode -Engine $engine -Name router-9 -OwnNetwork -Address 198.18.201.2 -PeerAddress 198.18.201.1 `
         -Address6 fd00:198:18:201::2 -PeerAddress6 fd00:198:18:201::1 -SshPort 2829
     $access = @{ SshUser = $dockerHost.User; SshKeyPath = $dockerHost.KeyPath; KnownHostsPath = (Join-Path (Split-Path $dockerHost.KnownHostsPath) 'demo_known_hosts') }

@@ -595,6 +595,10 @@ function Start-FleetNode {
     The port sshd listens on at Address.
     .PARAMETER Variant
     Base (no docker.io) or Docker (docker.io pre-installed and running).
+    .PARAMETER CniConfig
+    Writes a CNI network configuration (Add-FleetCniConfig) once the node is up, as a cluster's
+    network add-on would: without one, a joined kubelet reports the node NotReady ("cni plugin
+    not initialized"), as a real one does.
     .PARAMETER OwnNetwork
     Gives the node its own network namespace instead of the host's, reached over a veth pair:
     the host end (named after the node, cm<Name>) gets PeerAddress, the node end (eth0 in the
@@ -629,6 +633,7 @@ function Start-FleetNode {
         [ValidateRange(1, 65535)][int]$EtcdClientPort = 2379,
         [ValidateRange(1, 65535)][int]$EtcdPeerPort = 2380,
         [ValidateSet('Base', 'Docker')][string]$Variant = 'Base',
+        [switch]$CniConfig,
         [switch]$OwnNetwork,
         [ValidatePattern('^198\.1[89]\.\d{1,3}\.\d{1,3}$')][string]$PeerAddress,
         [ValidateRange(8, 30)][int]$PrefixLength = 30,
@@ -653,7 +658,37 @@ function Start-FleetNode {
         if ($network) { Remove-FleetNodeNetwork -Engine $Engine -Name $Name }
         throw
     }
-    Wait-FleetNodeReady -Container $container -TimeoutSec $TimeoutSec
+    $node = Wait-FleetNodeReady -Container $container -TimeoutSec $TimeoutSec
+    if ($CniConfig) { Add-FleetCniConfig -Name $Name -Engine $Engine }
+    $node
+}
+
+function Add-FleetCniConfig {
+    <#
+    .SYNOPSIS
+    Writes a CNI network configuration on a node, as a cluster's network add-on does.
+    .DESCRIPTION
+    Puts /etc/cni/net.d/10-fleet.conflist (a bridge network without IP masquerading) on the
+    node. containerd's CRI plugin loads it and reports NetworkReady, so a joined kubelet turns
+    the node Ready; before, the node is NotReady with "cni plugin not initialized". Nothing
+    runs the plugins: the fleet's kubelet runs no pods, so no bridge is ever created.
+    .EXAMPLE
+    PS> Add-FleetCniConfig -Name worker-1
+    #>
+    [CmdletBinding(SupportsShouldProcess)]
+    param(
+        [Parameter(Mandatory, ValueFromPipelineByPropertyName)][string]$Name,
+        $Engine
+    )
+    process {
+        $Engine = Resolve-FleetEngine $Engine
+        if (-not $PSCmdlet.ShouldProcess($Name, 'Write /etc/cni/net.d/10-fleet.conflist')) { return }
+        $conflist = '{"cniVersion": "1.0.0", "name": "fleet", "plugins": [' +
+            '{"type": "bridge", "bridge": "cni0", "isGateway": false, "ipMasq": false, "ipam": {"type": "host-local", "ranges": [[{"subnet": "10.244.0.0/24"}]]}}, ' +
+            '{"type": "portmap", "capabilities": {"portMappings": true}}]}'
+        Invoke-FleetDocker -Engine $Engine -ArgumentList 'exec', $Name, 'sh', '-c',
+            "mkdir -p /etc/cni/net.d && printf '%s\n' '$conflist' > /etc/cni/net.d/10-fleet.conflist.tmp && mv /etc/cni/net.d/10-fleet.conflist.tmp /etc/cni/net.d/10-fleet.conflist" | Out-Null
+    }
 }
 
 function New-FleetNodeContainer {
@@ -695,6 +730,8 @@ function New-FleetNodeContainer {
         '--cgroupns=host', '--volume', '/sys/fs/cgroup:/sys/fs/cgroup:rw',
         # overlay2 for the inner engine needs a data root that is not itself on overlayfs.
         '--volume', '/var/lib/docker',
+        # containerd's overlayfs snapshotter likewise; without it containerd's CRI plugin does not load.
+        '--volume', '/var/lib/containerd',
         '--tmpfs', '/run', '--tmpfs', '/run/lock', '--stop-signal', 'SIGRTMIN+3',
         '--env', 'container=docker',
         '--volume', "${nodeDir}:/etc/fleet:ro", '--volume', "${repo}:/srv/fleet-apt:ro",
@@ -884,6 +921,8 @@ function Start-Fleet {
     How many nodes in all.
     .PARAMETER ControlPlaneCount
     How many of them are control planes (run etcd).
+    .PARAMETER CniConfig
+    Gives every node a CNI network configuration (Add-FleetCniConfig), so joined nodes turn Ready.
     .OUTPUTS
     ClusterManagement.Fleet.Node, one per node.
     .EXAMPLE
@@ -898,6 +937,7 @@ function Start-Fleet {
         [ValidateRange(0, 50)][int]$ControlPlaneCount = 0,
         [ValidateSet('Base', 'Docker')][string]$Variant = 'Base',
         [ValidateRange(2, 200)][int]$FirstOctet = 11,
+        [switch]$CniConfig,
         $Engine
     )
     if ($ControlPlaneCount -gt $Count) { throw '-ControlPlaneCount cannot exceed -Count.' }
@@ -912,7 +952,10 @@ function Start-Fleet {
             New-FleetNodeContainer -Engine $Engine -Name $nodeName -Address "127.0.0.$octet" -SshPort (2200 + $octet) `
                 -ControlPlane:$isControlPlane -EtcdClientPort (2400 + $octet) -EtcdPeerPort (2500 + $octet) -Variant $Variant
         }
-        foreach ($container in $containers) { Wait-FleetNodeReady -Container $container }
+        foreach ($container in $containers) {
+            Wait-FleetNodeReady -Container $container
+            if ($CniConfig) { Add-FleetCniConfig -Name $container.Name -Engine $Engine }
+        }
     }
     catch {
         if ($ownEngine) { Stop-Fleet -Engine $Engine -Confirm:$false }
@@ -991,5 +1034,5 @@ function Export-FleetInventory {
 #endregion
 
 Export-ModuleMember -Function Test-FleetPrerequisite, Install-FleetPrerequisite, Start-FleetEngine, Stop-FleetEngine,
-    Build-FleetImage, Import-FleetImage, Build-FleetAptRepository, Start-FleetNode, Get-FleetNode, Stop-FleetNode,
+    Build-FleetImage, Import-FleetImage, Build-FleetAptRepository, Start-FleetNode, Add-FleetCniConfig, Get-FleetNode, Stop-FleetNode,
     Start-Fleet, Stop-Fleet, Export-FleetInventory

@@ -209,9 +209,26 @@ Describe 'Node-host fleet' -Skip:([bool]$script:fleetSkipReason) {
             $node.metadata.annotations.'emulator.clustermanagement.io/external-heartbeat' | Should -Be 'true'
             ($node.status.addresses | Where-Object type -EQ InternalIP).address | Should -Be $script:joiner.Address
             $node.status.nodeInfo.kubeletVersion | Should -Be 'v1.32.4'
-            $node.status.nodeInfo.containerRuntimeVersion | Should -Match '^docker://20\.10\.'
+            # No dockershim: the kubelet runs pods on what answers CRI on its socket, containerd's CRI plugin (on in Debian's containerd).
+            $node.status.nodeInfo.containerRuntimeVersion | Should -Match '^containerd://1\.6\.20'
             $node.status.nodeInfo.osImage | Should -Be 'Debian GNU/Linux 12 (bookworm)'
+            $ready = $node.status.conditions | Where-Object type -EQ Ready
+            $ready.status | Should -Be 'False'
+            $ready.reason | Should -Be 'KubeletNotReady'
+            $ready.message | Should -Be 'container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized'
+
+            Add-FleetCniConfig -Name $script:joiner.Name
+            $deadline = [DateTime]::UtcNow.AddSeconds(30)
+            while ((& $script:readyStatus) -ne 'True' -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 500 }
             & $script:readyStatus | Should -Be 'True'
+        }
+
+        It 'never starts a kubelet whose CRI socket does not answer, with the real kubelet''s error in its journal' {
+            $result = Invoke-NodeCommand -Node $script:joiner -Command "sudo sed -i 's|^containerRuntimeEndpoint: .*|containerRuntimeEndpoint: unix:///run/cri-dockerd.sock|' /var/lib/kubelet/config.yaml && sudo systemctl restart kubelet; sleep 2; sudo journalctl -u kubelet --no-pager -n 5; sudo systemctl is-active kubelet"
+            $result.Output | Should -Match ([regex]::Escape('"command failed" err="failed to run Kubelet: validate service connection: validate CRI v1 runtime API for endpoint \"unix:///run/cri-dockerd.sock\": rpc error: code = Unavailable desc = connection error: desc = \"transport: Error while dialing: dial unix /run/cri-dockerd.sock: connect: no such file or directory\""'))
+            $result.Output | Should -Match '(?m)^(activating|failed)$'
+            $restore = Invoke-NodeCommand -Node $script:joiner -Command "sudo sed -i 's|^containerRuntimeEndpoint: .*|containerRuntimeEndpoint: unix:///var/run/containerd/containerd.sock|' /var/lib/kubelet/config.yaml && sudo systemctl restart kubelet"
+            $restore.ExitCode | Should -Be 0 -Because $restore.Output
         }
 
         It 'goes NotReady once its kubelet stops, and kubeadm reset keeps the Node object' {

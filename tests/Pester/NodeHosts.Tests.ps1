@@ -26,9 +26,10 @@ Describe 'Node hosts' -Skip:([bool]$script:fleetSkipReason) {
         $script:engine = Start-FleetEngine
         # Addresses apart from other suites' fleets (Start-Fleet uses 127.0.0.11 upwards).
         $script:hosts = @(
-            Start-FleetNode -Name cp-1 -Address 127.0.0.171 -SshPort 2371 -ControlPlane -EtcdClientPort 2571 -EtcdPeerPort 2671 -Variant Docker
-            Start-FleetNode -Name worker-1 -Address 127.0.0.172 -SshPort 2372 -Variant Docker
-            Start-FleetNode -Name worker-2 -Address 127.0.0.173 -SshPort 2373 -Variant Docker
+            # -CniConfig: the cluster's network add-on is there, so joined kubelets report Ready (worker-3 below has none).
+            Start-FleetNode -Name cp-1 -Address 127.0.0.171 -SshPort 2371 -ControlPlane -EtcdClientPort 2571 -EtcdPeerPort 2671 -Variant Docker -CniConfig
+            Start-FleetNode -Name worker-1 -Address 127.0.0.172 -SshPort 2372 -Variant Docker -CniConfig
+            Start-FleetNode -Name worker-2 -Address 127.0.0.173 -SshPort 2373 -Variant Docker -CniConfig
         )
         $script:key = $script:engine.KeyPath
         # The module's own known_hosts starts empty: the first contact trusts with -AcceptNewHostKey.
@@ -119,6 +120,37 @@ Describe 'Node hosts' -Skip:([bool]$script:fleetSkipReason) {
             $installed | Should -Match '(?m)^docker\.io$'
             $installed | Should -Match '(?m)^containerd$'
             $installed | Should -Match '(?m)^kubelet$'
+        }
+
+        It 'gives the kubelet containerd''s CRI plugin with systemd cgroups and kubeadm''s pause image, as containerd itself reports them' {
+            foreach ($h in $script:hosts) {
+                (Get-ClusterNode -Name $h.Name).ContainerRuntime | Should -Match '^containerd://1\.6\.20'
+            }
+            # crictl asks containerd through the CRI (the kubelet's own path), so this is what containerd loaded, not what a file says.
+            $info = Invoke-Node worker-1 'sudo -n crictl --runtime-endpoint unix:///var/run/containerd/containerd.sock info' | ConvertFrom-Json
+            $info.config.containerd.runtimes.runc.options.SystemdCgroup | Should -BeTrue
+            $info.config.sandboxImage | Should -Be 'registry.k8s.io/pause:3.10'
+            Invoke-Node worker-1 'sudo -n cat /var/lib/kubelet/config.yaml' | Should -Match '(?m)^containerRuntimeEndpoint: unix:///var/run/containerd/containerd\.sock$'
+            $docker = Get-NodeDocker -Node worker-1 @script:access
+            $docker.PodRuntime | Should -Match '^containerd://1\.6\.20'
+            $docker.Version | Should -Match '^20\.10\.'
+        }
+
+        It 'refuses -ContainerRuntime Docker without cri-dockerd before contacting the host' {
+            $err = { New-ClusterNode -Name nh-docker -Address 127.0.0.199 -Port 2399 @script:access -Force -ContainerRuntime Docker -ErrorAction Stop } | Should -Throw -PassThru
+            $err.FullyQualifiedErrorId | Should -BeLike 'CriDockerdPackageMissing*'
+            (Get-Content $script:knownHosts) -join "`n" | Should -Not -Match '127\.0\.0\.199'
+        }
+
+        It 'refuses a cri-dockerd package the host''s sources lack before anything changes' {
+            $h = $script:hosts | Where-Object Name -eq worker-1
+            $before = Invoke-Node worker-1 'sudo -n md5sum /etc/containerd/config.toml'
+            $err = { New-ClusterNode -Name worker-1 -Address $h.Address -Port $h.SshPort @script:access -Force -ContainerdVersion $script:oldContainerd -KubernetesVersion 1.31 `
+                    -ContainerRuntime Docker -CriDockerdPackage cri-dockerd -ErrorAction Stop } | Should -Throw -PassThru
+            $err.FullyQualifiedErrorId | Should -BeLike 'PackageNotAvailable*'
+            $err.Exception.Message | Should -Match 'cri-dockerd'
+            Invoke-Node worker-1 'sudo -n md5sum /etc/containerd/config.toml' | Should -Be $before
+            (Get-ClusterNode -Name worker-1).ContainerRuntime | Should -Match '^containerd://'
         }
 
         It 'records the host key it accepted in the known_hosts file' {
@@ -1093,7 +1125,7 @@ while (-not (Test-Path "$Signal.counted") -and [DateTime]::UtcNow -lt $deadline)
                 }
 
                 Assert-StoppedInTime $stopped
-                $stopped.Output | Should -Match 'WARNING: Stopped adding node worker-2 during step 4/9 \(Installing [^)]*containerd [^)]*\), which may be half-done\. Steps done before it: Preflight; Resolving versions; Configuring the engine\. Run New-ClusterNode again'
+                $stopped.Output | Should -Match 'WARNING: Stopped adding node worker-2 during step 4/10 \(Installing [^)]*containerd [^)]*\), which may be half-done\. Steps done before it: Preflight; Resolving versions; Configuring the engine\. Run New-ClusterNode again'
                 $leftover | Should -Be 'none' -Because 'the stop ends the apt run it started on the node'
                 Get-Containerd worker-2 | Should -Be $before
                 (Get-ClusterNode -Name worker-2).Readiness | Should -Be 'Ready'
@@ -1309,12 +1341,23 @@ while (-not (Test-Path "$Signal.counted") -and [DateTime]::UtcNow -lt $deadline)
             Invoke-Node worker-3 "dpkg-query -W -f '`${db:Status-Abbrev}' docker.io 2>/dev/null || echo absent" | Should -Match 'absent|^un'
         }
 
-        It 'runs the script with VERSION, then installs the engine pinned and held, and joins' {
-            $node = New-ClusterNode @script:bareJoin @script:access -AcceptNewHostKey -EngineVersion 20.10 -EngineInstallUrl "$script:scriptBase/install.sh"
-            $node.Readiness | Should -Be 'Ready'
+        It 'runs the script with VERSION, then installs the engine pinned and held, and joins; without a CNI configuration the node is NotReady and the warning says why' {
+            $node = New-ClusterNode @script:bareJoin @script:access -AcceptNewHostKey -EngineVersion 20.10 -EngineInstallUrl "$script:scriptBase/install.sh" -WarningVariable warnings
+            $node.Readiness | Should -Be 'NotReady'
+            $ready = $node.Conditions | Where-Object Type -eq Ready
+            $ready.Reason | Should -Be 'KubeletNotReady'
+            $ready.Message | Should -Be 'container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized'
+            ($warnings -join "`n") | Should -Match 'worker-3 joined the cluster but stays NotReady .* No CNI network configuration is loaded from /etc/cni/net\.d on worker-3'
             Invoke-Node worker-3 'cat /var/log/engine-install-script.log' | Should -Be 'VERSION=20.10'
             Invoke-Node worker-3 "dpkg-query -W -f '`${Version} `${db:Status-Abbrev}' docker.io" | Should -Match '^20\.10\.\S+ hi'
             (Get-NodeDocker -Node worker-3 @script:access).Version | Should -Match '^20\.10\.'
+        }
+
+        It 'turns Ready once a CNI configuration appears, as the kubelet reports containerd''s network' {
+            Add-FleetCniConfig -Engine $script:engine -Name worker-3
+            $deadline = [DateTime]::UtcNow.AddSeconds(30)
+            while ((Get-ClusterNode -Name worker-3).Readiness -ne 'Ready' -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 500 }
+            (Get-ClusterNode -Name worker-3).Readiness | Should -Be 'Ready'
         }
 
         It 'does not run the script again once the engine is installed' {

@@ -29,7 +29,7 @@ Describe 'Node networks and routes' -Skip:([bool]$script:fleetSkipReason) {
         $script:engine = Start-FleetEngine
         # Addresses and ports apart from the other fleet suites (127.0.0.11+, 127.0.0.171-199).
         $script:hosts = @(
-            Start-FleetNode -Name worker-1 -Address 127.0.0.221 -SshPort 2821 -Variant Docker
+            Start-FleetNode -Name worker-1 -Address 127.0.0.221 -SshPort 2821 -Variant Docker -CniConfig
             Start-FleetNode -Name worker-2 -Address 127.0.0.222 -SshPort 2822 -Variant Docker
             Start-FleetNode -Name router-1 -OwnNetwork -Address 198.18.200.2 -PeerAddress 198.18.200.1 -PrefixLength 30 `
                 -Address6 fd00:198:18:200::2 -PeerAddress6 fd00:198:18:200::1 -SshPort 2823

@@ -35,7 +35,7 @@ BeforeDiscovery {
         # check these come back from real hosts); here they are built with the values those hosts report.
         @{ Type = 'ClusterManagement.NodeHosts.NodeDocker'; Built = ' (fleet-only: built in the test)'; Produce = {
                 [ClusterManagement.NodeHosts.NodeDocker]@{ Node = 'worker-1'; State = 'Running'; Version = '20.10.24+dfsg1'; ApiVersion = '1.41'; Containerd = '1.6.20~ds1'
-                    ContainerdBuild = '1.6.20~ds1-1+deb12u2'; Runc = '1.1.5'; Os = 'linux'; Kernel = '6.1.0-27-amd64'; StorageDriver = 'overlay2'; CgroupDriver = 'systemd'
+                    ContainerdBuild = '1.6.20~ds1-1+deb12u2'; Runc = '1.1.5'; Os = 'linux'; Kernel = '6.1.0-27-amd64'; StorageDriver = 'overlay2'; CgroupDriver = 'systemd'; PodRuntime = 'containerd://1.6.20~ds1'
                     Endpoint = 'ssh://cmadmin@127.0.0.172:2372/var/run/docker.sock' }
             }
         }

@@ -12,8 +12,13 @@ namespace ClusterManagement.Engine.NodeHosts;
 /// <summary>Waits (watching, not polling) for a Node's Ready condition to reach a state.</summary>
 internal static class NodeReadinessWait
 {
-    public static async Task<ClusterNode?> UntilAsync(
-        ClusterConnection connection, string nodeName, Func<NodeReadiness?, bool> isDone, TimeSpan timeout, IOperationLog log, CancellationToken cancellationToken)
+    public static Task<ClusterNode?> UntilAsync(
+        ClusterConnection connection, string nodeName, Func<NodeReadiness?, bool> isDone, TimeSpan timeout, IOperationLog log, CancellationToken cancellationToken) =>
+        UntilNodeAsync(connection, nodeName, node => isDone(node?.Readiness), timeout, log, cancellationToken);
+
+    /// <summary>Waits until the Node (null while it is not registered) is what <paramref name="isDone"/> wants, its conditions included.</summary>
+    public static async Task<ClusterNode?> UntilNodeAsync(
+        ClusterConnection connection, string nodeName, Func<ClusterNode?, bool> isDone, TimeSpan timeout, IOperationLog log, CancellationToken cancellationToken)
     {
         var resource = new ResourceRef("Node", nodeName);
         var result = await ObjectWatch.UntilAsync<V1Node>(
@@ -31,7 +36,7 @@ internal static class NodeReadinessWait
                 }
             },
             (rv, onError, ct) => connection.Client.CoreV1.WatchListNodeAsync(fieldSelector: $"metadata.name={nodeName}", resourceVersion: rv, onError: onError, cancellationToken: ct),
-            node => isDone(node is null ? null : NodeMapper.ReadinessOf(node.Status?.Conditions)),
+            node => isDone(node is null ? null : NodeMapper.ToClusterNode(node)),
             resource,
             timeout,
             log,

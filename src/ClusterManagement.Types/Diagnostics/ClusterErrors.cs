@@ -100,7 +100,11 @@ public static class ClusterErrors
     public static readonly ClusterError BackupChecksumMismatch = new(nameof(BackupChecksumMismatch), ClusterErrorKind.OperationFailed);
     public static readonly ClusterError BackupExists = new(nameof(BackupExists), ClusterErrorKind.Conflict);
     public static readonly ClusterError ClusterCaUnknown = new(nameof(ClusterCaUnknown), ClusterErrorKind.ConfigurationInvalid);
+    public static readonly ClusterError ContainerRuntimeMismatch = new(nameof(ContainerRuntimeMismatch), ClusterErrorKind.OperationFailed);
+    public static readonly ClusterError ContainerRuntimeNotReady = new(nameof(ContainerRuntimeNotReady), ClusterErrorKind.OperationFailed);
     public static readonly ClusterError ControlPlaneRemovalBlocked = new(nameof(ControlPlaneRemovalBlocked), ClusterErrorKind.OperationFailed);
+    public static readonly ClusterError CriDockerdPackageInvalid = new(nameof(CriDockerdPackageInvalid), ClusterErrorKind.InvalidArgument);
+    public static readonly ClusterError CriDockerdPackageMissing = new(nameof(CriDockerdPackageMissing), ClusterErrorKind.InvalidArgument);
     public static readonly ClusterError EngineApiUnsupported = new(nameof(EngineApiUnsupported), ClusterErrorKind.OperationFailed);
     public static readonly ClusterError EngineRefused = new(nameof(EngineRefused), ClusterErrorKind.Forbidden);
     public static readonly ClusterError EngineInstallScriptInvalid = new(nameof(EngineInstallScriptInvalid), ClusterErrorKind.Invalid);

@@ -33,6 +33,13 @@ public sealed class NodeDocker
     public string? StorageDriver { get; init; }
     public string? CgroupDriver { get; init; }
 
+    /// <summary>
+    /// What the kubelet runs the node's pods on, as its Node reports it: containerd://VERSION when it uses
+    /// containerd's CRI plugin (the engine then only runs beside the pods), docker://VERSION through
+    /// cri-dockerd. Null while the node reports none.
+    /// </summary>
+    public string? PodRuntime { get; init; }
+
     /// <summary>How the module reaches the engine: the SSH login and the engine's unix socket, e.g. ssh://admin@10.0.0.5:22/var/run/docker.sock.</summary>
     public string? Endpoint { get; init; }
 

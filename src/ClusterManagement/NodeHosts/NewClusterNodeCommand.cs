@@ -5,6 +5,7 @@ using ClusterManagement.Commands.Infrastructure;
 using ClusterManagement.Engine.NodeHosts.Docker;
 using ClusterManagement.Engine.NodeHosts.Join;
 using ClusterManagement.Engine.NodeHosts.Packages;
+using ClusterManagement.Engine.NodeHosts.Runtime;
 using ClusterManagement.Engine.NodeHosts.Ssh;
 using ClusterManagement.Nodes;
 using ClusterManagement.Engine.Nodes;
@@ -50,6 +51,13 @@ public sealed class NewClusterNodeCommand : NodeHostCmdlet
     public Hashtable? EngineConfig { get; set; }
 
     [Parameter]
+    public ContainerRuntimeKind ContainerRuntime { get; set; } = ContainerRuntimeKind.Containerd;
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? CriDockerdPackage { get; set; }
+
+    [Parameter]
     [ValidateNotNullOrEmpty]
     public string KubernetesVersion { get; set; } = PackageVersions.Latest;
 
@@ -85,6 +93,7 @@ public sealed class NewClusterNodeCommand : NodeHostCmdlet
                 Ssh = new SshTarget(Address, Port, SshUserFor()),
                 Engine = new EngineTarget(EngineSource, EngineVersion, ContainerdVersion),
                 EngineInstallUrl = EngineInstallUrl,
+                Runtime = RuntimeTarget.Create(ContainerRuntime, CriDockerdPackage is null ? null : ResolvedCriDockerdPackage(CriDockerdPackage)),
                 EngineConfig = EngineConfig?.Cast<DictionaryEntry>().ToDictionary(e => e.Key.ToString()!, e => e.Value is PSObject o ? o.BaseObject : e.Value),
                 KubernetesVersion = KubernetesVersion,
                 Roles = Role,
@@ -125,6 +134,10 @@ public sealed class NewClusterNodeCommand : NodeHostCmdlet
             writer.Object(await new NodeProvisioner(connection, Connector(writer), writer).RunAsync(request, ct).ConfigureAwait(false));
         });
     }
+
+    /// <summary>A file path is relative to the current PowerShell location, not to the process's directory; a package name stays as it is.</summary>
+    private string ResolvedCriDockerdPackage(string package) =>
+        new RuntimeTarget(ContainerRuntimeKind.Docker, package).CriDockerdIsFile ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(package) : package;
 
     private string SshUserFor() =>
         SshUser ?? (Credential?.UserName is { Length: > 0 } name ? name : null)

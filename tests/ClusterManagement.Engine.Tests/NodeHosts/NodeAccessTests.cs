@@ -160,7 +160,7 @@ public sealed class JoinTokenTests
     [Fact]
     public void TheTokenIsInTheConfigurationAndNeverInTheScript()
     {
-        var json = JsonNode.Parse(KubeadmJoinConfiguration.Render("kubeadm.k8s.io/v1beta4", "127.0.0.1:6443", "abcdef.0123456789abcdef", "sha256:00", "worker-9"))!;
+        var json = JsonNode.Parse(KubeadmJoinConfiguration.Render("kubeadm.k8s.io/v1beta4", "127.0.0.1:6443", "abcdef.0123456789abcdef", "sha256:00", "worker-9", "unix:///var/run/containerd/containerd.sock"))!;
 
         Assert.Equal("JoinConfiguration", (string?)json["kind"]);
         Assert.Equal("abcdef.0123456789abcdef", (string?)json["discovery"]!["bootstrapToken"]!["token"]);

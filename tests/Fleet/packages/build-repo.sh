@@ -1,7 +1,8 @@
 #!/bin/bash
 # Builds the fleet's apt repository: build-repo.sh OUTDIR
 # Stand-in kubelet and kubeadm packages, two versions each, so tests make real apt
-# installs, upgrades and downgrades of Kubernetes node components.
+# installs, upgrades and downgrades of Kubernetes node components; and cri-tools (crictl), which
+# Debian 12 does not package and the kubelet stand-in makes its CRI calls with.
 set -euo pipefail
 out=$1
 here=$(cd "$(dirname "$0")" && pwd)
@@ -11,12 +12,13 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$out"
 
-# package NAME VERSION DEPENDS DESCRIPTION: lays out $work/NAME-VERSION as a package tree.
+# package NAME VERSION DEPENDS DESCRIPTION [PROGRAM]: lays out $work/NAME-VERSION as a package
+# tree with NAME/PROGRAM (default NAME) as /usr/bin/PROGRAM.
 package() {
-    local name=$1 version=$2 depends=$3 description=$4 root="$work/$1-$2"
+    local name=$1 version=$2 depends=$3 description=$4 program=${5:-$1} root="$work/$1-$2"
     install -d "$root/DEBIAN" "$root/usr/bin"
-    sed "s/@VERSION@/$version/" "$here/$name/$name" > "$root/usr/bin/$name"
-    chmod 0755 "$root/usr/bin/$name"
+    sed "s/@VERSION@/$version/" "$here/$name/$program" > "$root/usr/bin/$program"
+    chmod 0755 "$root/usr/bin/$program"
     cat > "$root/DEBIAN/control" <<CONTROL
 Package: $name
 Version: $version-1.1
@@ -32,8 +34,12 @@ CONTROL
     echo "$root"
 }
 
+readonly CRI_TOOLS_VERSION=1.31.1
+root=$(package cri-tools "$CRI_TOOLS_VERSION" 'bash, curl, jq' 'Command-line utility for interacting with a container runtime' crictl)
+dpkg-deb --root-owner-group -Zxz --build "$root" "$out/cri-tools_${CRI_TOOLS_VERSION}-1.1_${architecture}.deb" > /dev/null
+
 for version in "${VERSIONS[@]}"; do
-    root=$(package kubelet "$version" 'bash, curl, jq, openssl, iproute2, ca-certificates' 'Kubernetes Node Agent')
+    root=$(package kubelet "$version" 'bash, curl, jq, openssl, iproute2, ca-certificates, cri-tools' 'Kubernetes Node Agent')
     install -d "$root/lib/systemd/system"
     install -m 0644 "$here/kubelet/kubelet.service" "$root/lib/systemd/system/kubelet.service"
     install -m 0755 "$here/kubelet/postinst" "$here/kubelet/prerm" "$root/DEBIAN/"

@@ -25,7 +25,7 @@ internal sealed class NodeDockerService(NodeConnector connector)
             }
             catch (ClusterException e) when (e.Error == ClusterErrors.EngineNotAnswering || e.Error == ClusterErrors.EngineResponseTimeout)
             {
-                return Failed(node.Name, NodeDockerState.Stopped, endpoint, e.Message);
+                return Failed(node, NodeDockerState.Stopped, endpoint, e.Message);
             }
 
             using (engine)
@@ -44,24 +44,26 @@ internal sealed class NodeDockerService(NodeConnector connector)
                     Kernel = info.KernelVersion,
                     StorageDriver = info.Driver,
                     CgroupDriver = info.CgroupDriver,
+                    PodRuntime = node.ContainerRuntime,
                     Endpoint = EngineClient.Endpoint(endpoint.Ssh),
                 };
             }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return Failed(node.Name, NodeDockerState.Timeout, endpoint, $"No answer within {timeout}.");
+            return Failed(node, NodeDockerState.Timeout, endpoint, $"No answer within {timeout}.");
         }
         catch (ClusterException e)
         {
-            return Failed(node.Name, e.Kind == ClusterErrorKind.Timeout ? NodeDockerState.Timeout : NodeDockerState.Unreachable, endpoint, e.Message);
+            return Failed(node, e.Kind == ClusterErrorKind.Timeout ? NodeDockerState.Timeout : NodeDockerState.Unreachable, endpoint, e.Message);
         }
     }
 
-    private static NodeDocker Failed(string node, NodeDockerState state, NodeEndpoint endpoint, string error) => new()
+    private static NodeDocker Failed(ClusterNode node, NodeDockerState state, NodeEndpoint endpoint, string error) => new()
     {
-        Node = node,
+        Node = node.Name,
         State = state,
+        PodRuntime = node.ContainerRuntime,
         Endpoint = EngineClient.Endpoint(endpoint.Ssh),
         Error = error,
     };

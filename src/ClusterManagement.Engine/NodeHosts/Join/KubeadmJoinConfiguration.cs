@@ -35,7 +35,7 @@ internal static class KubeadmJoinConfiguration
         };
     }
 
-    public static string Render(string apiVersion, string apiServerEndpoint, string token, string caCertHash, string nodeName) =>
+    public static string Render(string apiVersion, string apiServerEndpoint, string token, string caCertHash, string nodeName, string criSocket) =>
         JsonSerializer.Serialize(new
         {
             apiVersion,
@@ -45,6 +45,7 @@ internal static class KubeadmJoinConfiguration
                 bootstrapToken = new { apiServerEndpoint, token, caCertHashes = new[] { caCertHash } },
                 tlsBootstrapToken = token,
             },
-            nodeRegistration = new { name = nodeName },
+            // Named, not detected: kubeadm refuses a host where it finds two CRI sockets (containerd's and cri-dockerd's).
+            nodeRegistration = new { name = nodeName, criSocket },
         });
 }

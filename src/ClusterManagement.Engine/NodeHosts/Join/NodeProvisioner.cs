@@ -2,6 +2,7 @@ using ClusterManagement.Diagnostics;
 using ClusterManagement.Engine.Kubernetes;
 using ClusterManagement.Engine.NodeHosts.Docker;
 using ClusterManagement.Engine.NodeHosts.Packages;
+using ClusterManagement.Engine.NodeHosts.Runtime;
 using ClusterManagement.Engine.NodeHosts.Ssh;
 using ClusterManagement.Nodes;
 using ClusterManagement.Engine.Nodes;
@@ -17,6 +18,7 @@ internal sealed class NewNodeRequest
     public required EngineTarget Engine { get; init; }
     public IReadOnlyDictionary<string, object?>? EngineConfig { get; init; }
     public Uri? EngineInstallUrl { get; init; }
+    public RuntimeTarget Runtime { get; init; } = new(ContainerRuntimeKind.Containerd, null);
     public string KubernetesVersion { get; init; } = PackageVersions.Latest;
     public string[] Roles { get; init; } = [];
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
@@ -48,14 +50,19 @@ internal sealed class NodeProvisioner(ClusterConnection connection, NodeConnecto
             $"Configure the engine: {(request.EngineConfig is null ? string.Empty : "write daemon.json; ")}remove {EngineInstaller.LegacyListenerDropIn} (the TCP listener of earlier module versions) if present, restarting a running engine without it",
             $"Install {engine.EnginePackage}{containerd} at the resolved versions and hold {string.Join(", ", engine.HeldPackages)}",
             $"Restart the engine and verify its version through the Engine API (docker system dial-stdio over SSH to {EngineClient.SocketPath})",
+            RuntimePlan(request.Runtime),
             "Install kubelet and kubeadm at the resolved version and hold them",
-            $"Create a bootstrap token and run kubeadm join against {{API server}} as node {request.Name}",
-            "Wait for the Node to be Ready",
+            $"Create a bootstrap token and run kubeadm join against {{API server}} as node {request.Name}, the kubelet on CRI socket {request.Runtime.CriSocket}",
+            "Wait for the Node to be Ready, or NotReady for want of a CNI network configuration only (a warning: the cluster's network add-on provides it)",
             $"Record access data (host, port, user, host key) in {NodeAccessRecords.Namespace}/{NodeAccessRecords.Name}"
                 + (labels.Count > 0 ? $", labels {string.Join(", ", labels)}" : string.Empty)
                 + (request.Taints.Length > 0 ? $", taints {string.Join(", ", request.Taints.Select(t => t.ToString()))}" : string.Empty),
         ];
     }
+
+    private static string RuntimePlan(RuntimeTarget runtime) => runtime.Kind == ContainerRuntimeKind.Docker
+        ? $"Install cri-dockerd ({runtime.CriDockerdPackage}) and hold it, start {ContainerRuntimeSetup.CriDockerdUnit}, and check through the CRI on {runtime.CriSocket} that the Docker Engine answers there"
+        : $"Configure containerd's CRI plugin for the kubelet in {RuntimeTarget.ContainerdConfigPath} (SystemdCgroup = true for runc, the pause image of the Kubernetes version), restart containerd when that changes it, and check through the CRI on {runtime.CriSocket} that it runs so";
 
     public async Task<ClusterNode> RunAsync(NewNodeRequest request, CancellationToken cancellationToken)
     {
@@ -109,6 +116,8 @@ internal sealed class NodeProvisioner(ClusterConnection connection, NodeConnecto
         await packages.RefreshAsync(StepTimeout, cancellationToken).ConfigureAwait(false);
         var installer = new EngineInstaller(shell, request.Name, packages, log);
         var engine = await installer.ResolveAsync(request.Engine, StepTimeout, cancellationToken).ConfigureAwait(false);
+        var runtime = new ContainerRuntimeSetup(shell, request.Name, packages, log);
+        var criDockerdVersion = await runtime.ResolveCriDockerdAsync(request.Runtime, StepTimeout, cancellationToken).ConfigureAwait(false);
         var kubernetes = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var package in KubernetesPackages)
         {
@@ -135,6 +144,10 @@ internal sealed class NodeProvisioner(ClusterConnection connection, NodeConnecto
             docker = await installer.VerifyAsync(engine, TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
         }
 
+        step(request.Runtime.Kind == ContainerRuntimeKind.Docker ? "Setting up cri-dockerd" : "Configuring containerd's CRI plugin");
+        await runtime.ConfigureAsync(request.Runtime, request.Engine.Source, RuntimeTarget.PauseImageFor(kubernetes["kubeadm"], request.Name), criDockerdVersion, StepTimeout, cancellationToken)
+            .ConfigureAwait(false);
+
         step($"Installing kubelet and kubeadm {kubernetes["kubeadm"]}");
         await packages.InstallPinnedAsync(kubernetes, KubernetesPackages, StepTimeout, cancellationToken).ConfigureAwait(false);
 
@@ -142,7 +155,15 @@ internal sealed class NodeProvisioner(ClusterConnection connection, NodeConnecto
         await JoinAsync(shell, request, kubernetes["kubeadm"], cancellationToken).ConfigureAwait(false);
 
         step("Waiting for the Node to be Ready");
-        await NodeReadinessWait.UntilAsync(connection, request.Name, r => r == NodeReadiness.Ready, request.Timeout, log, cancellationToken).ConfigureAwait(false);
+        var joined = (await NodeReadinessWait.UntilNodeAsync(connection, request.Name, n => n is not null && (n.Readiness == NodeReadiness.Ready || NodeNetworkMissing(n) is not null),
+            request.Timeout, log, cancellationToken).ConfigureAwait(false))!;
+        RequireRuntime(joined, request.Runtime);
+        if (NodeNetworkMissing(joined) is { } why)
+        {
+            log.Warning($"{request.Name} joined the cluster but stays NotReady until it has a pod network: the kubelet reports \"{why}\". "
+                + $"No CNI network configuration is loaded from /etc/cni/net.d on {request.Name}: install the cluster's network add-on (a CNI plugin such as Calico, Cilium or Flannel); "
+                + "if one runs already, its pod on this node writes the configuration shortly. Until then the node runs no pods.");
+        }
 
         step("Recording access data");
         var labels = request.Roles.ToDictionary(r => $"node-role.kubernetes.io/{r}", _ => (string?)string.Empty);
@@ -155,7 +176,7 @@ internal sealed class NodeProvisioner(ClusterConnection connection, NodeConnecto
         // The access data earlier versions kept on the Node goes: nobody should take it for the record.
         var annotations = NodeAnnotations.Legacy.ToDictionary(a => a, _ => (string?)null);
         var node = await NodeRecord.ApplyAsync(connection, request.Name, annotations, labels, request.Taints, log, cancellationToken).ConfigureAwait(false);
-        log.Verbose($"{request.Name} is Ready with Docker {docker.Version} (containerd {docker.ContainerdBuild ?? docker.Containerd}).");
+        log.Verbose($"{request.Name} is {node.Readiness}, its pods on {node.ContainerRuntime}, with Docker {docker.Version} (containerd {docker.ContainerdBuild ?? docker.Containerd}) beside them.");
         log.Progress(new(1, $"Adding node {request.Name}", "Done", 100, Completed: true));
         return node;
     }
@@ -190,7 +211,7 @@ internal sealed class NodeProvisioner(ClusterConnection connection, NodeConnecto
         {
             await BootstrapTokens.SignClusterInfoAsync(connection, token, log, cancellationToken).ConfigureAwait(false);
             var server = new Uri(connection.Server);
-            var configuration = KubeadmJoinConfiguration.Render(apiVersion, $"{server.Host}:{server.Port}", token, hash, request.Name);
+            var configuration = KubeadmJoinConfiguration.Render(apiVersion, $"{server.Host}:{server.Port}", token, hash, request.Name, request.Runtime.CriSocket);
             var result = await shell.SudoAsync(KubeadmJoinConfiguration.JoinScript, request.Timeout, cancellationToken, configuration).ConfigureAwait(false);
             if (!result.Succeeded)
             {
@@ -202,6 +223,23 @@ internal sealed class NodeProvisioner(ClusterConnection connection, NodeConnecto
         {
             // The kubelet has its own client certificate once the join is done; a failed join starts over with a new token.
             await BootstrapTokens.DeleteAsync(connection, token, log).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The kubelet's reason when its only complaint is the missing pod network (containerd's NetworkReady=false), else null.</summary>
+    internal static string? NodeNetworkMissing(ClusterNode node) =>
+        node.Readiness == NodeReadiness.NotReady && node.Conditions.FirstOrDefault(c => c.Type == "Ready") is { Message: { } message }
+            && message.StartsWith("container runtime network not ready:", StringComparison.Ordinal) && !message.Contains(", ", StringComparison.Ordinal)
+            ? message
+            : null;
+
+    /// <summary>What the kubelet reports it runs pods with is the runtime that answered on its CRI socket: it must be the one set up.</summary>
+    private static void RequireRuntime(ClusterNode node, RuntimeTarget runtime)
+    {
+        if (node.ContainerRuntime is not { } reported || !reported.StartsWith(runtime.ReportedName + "://", StringComparison.Ordinal))
+        {
+            throw new ClusterException(ClusterErrors.ContainerRuntimeMismatch,
+                $"The kubelet on {node.Name} runs pods on {node.ContainerRuntime ?? "(nothing reported)"}, not on {runtime.ReportedName} through {runtime.CriSocket}: check its containerRuntimeEndpoint in /var/lib/kubelet/config.yaml.", node.Name);
         }
     }
 

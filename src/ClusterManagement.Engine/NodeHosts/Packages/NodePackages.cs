@@ -69,13 +69,34 @@ internal sealed class NodePackages(NodeShell shell, string node, PackageFamily f
     /// <summary>Installs exactly these versions (downgrading when needed) and holds the packages there.</summary>
     public async Task InstallPinnedAsync(IReadOnlyDictionary<string, string> versions, IEnumerable<string> hold, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var script = InstallScript(family, versions, hold, LockWait, node);
-        var wanted = string.Join(' ', versions.Select(v => $"{v.Key}={v.Value}"));
         log.Verbose($"Installing {string.Join(", ", versions.Select(v => $"{v.Key}={v.Value}"))} on {node} and holding them.");
+        await InstallAsync(InstallScript(family, versions, hold, LockWait, node), string.Join(' ', versions.Select(v => $"{v.Key}={v.Value}")), null, timeout, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Installs a package file from this machine: its bytes go through stdin into a private folder on the
+    /// node, apt installs it (pulling its dependencies from the node's sources) and holds it, and the copy goes.
+    /// </summary>
+    public async Task InstallFileAsync(string localPath, string package, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (family != PackageFamily.Apt)
+        {
+            throw new ClusterException(ClusterErrors.PackageInstallFailed, $"{node} installs rpm packages; {Path.GetFileName(localPath)} is a .deb.", node);
+        }
+
+        var script = "set -e; dir=$(mktemp -d); trap 'rm -rf \"$dir\"' EXIT; base64 -d > \"$dir/package.deb\"; " +
+                     AptInstall(LockWait, "\"$dir/package.deb\"") + $" && apt-mark hold {NodeShell.Quote(PackageVersions.RequirePackageName(package))} >/dev/null";
+        log.Verbose($"Copying {localPath} to {node} and installing it.");
+        var content = Convert.ToBase64String(await File.ReadAllBytesAsync(localPath, cancellationToken).ConfigureAwait(false), Base64FormattingOptions.InsertLineBreaks);
+        await InstallAsync(script, Path.GetFileName(localPath), content, timeout, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task InstallAsync(string script, string wanted, string? standardInput, TimeSpan timeout, CancellationToken cancellationToken)
+    {
         CommandResult result;
         try
         {
-            result = await shell.SudoAsync(script, timeout + LockWait, cancellationToken).ConfigureAwait(false);
+            result = await shell.SudoAsync(script, timeout + LockWait, cancellationToken, standardInput).ConfigureAwait(false);
         }
         catch (ClusterException e) when (e.Error == ClusterErrors.NodeConnectionLost)
         {
@@ -141,13 +162,16 @@ internal sealed class NodePackages(NodeShell shell, string node, PackageFamily f
         if (family == PackageFamily.Apt)
         {
             var specs = string.Join(' ', versions.Select(v => NodeShell.Quote($"{v.Key}={v.Value}")));
-            // An earlier run cut off mid-install (a dropped connection) leaves dpkg half-configured; finish that first.
-            return "export DEBIAN_FRONTEND=noninteractive; dpkg --configure -a >/dev/null 2>&1 || true; " +
-                   $"apt-get install -y -q --no-install-recommends --allow-downgrades --allow-change-held-packages -o DPkg::Lock::Timeout={(int)lockWait.TotalSeconds} " +
-                   $"-o Dpkg::Options::=--force-confold {specs} && apt-mark hold {held} >/dev/null";
+            return AptInstall(lockWait, specs) + $" && apt-mark hold {held} >/dev/null";
         }
 
         var rpmSpecs = string.Join(' ', versions.Select(v => NodeShell.Quote($"{v.Key}-{PackageVersions.WithoutEpoch(v.Value)}")));
         return $"dnf versionlock delete {held} >/dev/null 2>&1; dnf install -y -q --allowerasing {rpmSpecs} && dnf versionlock add {held} >/dev/null";
     }
+
+    private static string AptInstall(TimeSpan lockWait, string specs) =>
+        // An earlier run cut off mid-install (a dropped connection) leaves dpkg half-configured; finish that first.
+        "export DEBIAN_FRONTEND=noninteractive; dpkg --configure -a >/dev/null 2>&1 || true; " +
+        $"apt-get install -y -q --no-install-recommends --allow-downgrades --allow-change-held-packages -o DPkg::Lock::Timeout={(int)lockWait.TotalSeconds} " +
+        $"-o Dpkg::Options::=--force-confold {specs}";
 }
