@@ -99,6 +99,7 @@ public static class ClusterErrors
     public static readonly ClusterError BackupChecksumMismatch = new(nameof(BackupChecksumMismatch), ClusterErrorKind.OperationFailed);
     public static readonly ClusterError BackupExists = new(nameof(BackupExists), ClusterErrorKind.Conflict);
     public static readonly ClusterError ClusterCaUnknown = new(nameof(ClusterCaUnknown), ClusterErrorKind.ConfigurationInvalid);
+    public static readonly ClusterError ClusterInfoNotFound = new(nameof(ClusterInfoNotFound), ClusterErrorKind.NotFound);
     public static readonly ClusterError ControlPlaneRemovalBlocked = new(nameof(ControlPlaneRemovalBlocked), ClusterErrorKind.OperationFailed);
     public static readonly ClusterError EngineApiUnsupported = new(nameof(EngineApiUnsupported), ClusterErrorKind.OperationFailed);
     public static readonly ClusterError EngineRefused = new(nameof(EngineRefused), ClusterErrorKind.Forbidden);
@@ -120,6 +121,7 @@ public static class ClusterErrors
     public static readonly ClusterError HostKeyUnknown = new(nameof(HostKeyUnknown), ClusterErrorKind.OperationFailed);
     public static readonly ClusterError KnownHostsLocked = new(nameof(KnownHostsLocked), ClusterErrorKind.OperationFailed);
     public static readonly ClusterError KnownHostsUnavailable = new(nameof(KnownHostsUnavailable), ClusterErrorKind.OperationFailed);
+    public static readonly ClusterError KubeadmConfigNotFound = new(nameof(KubeadmConfigNotFound), ClusterErrorKind.NotFound);
     public static readonly ClusterError KubeadmJoinFailed = new(nameof(KubeadmJoinFailed), ClusterErrorKind.OperationFailed);
     public static readonly ClusterError KubeadmTooOld = new(nameof(KubeadmTooOld), ClusterErrorKind.OperationFailed);
     public static readonly ClusterError KubeadmVersionUnknown = new(nameof(KubeadmVersionUnknown), ClusterErrorKind.OperationFailed);

@@ -43,7 +43,7 @@ internal sealed class NodeProvisioner(ClusterConnection connection, NodeConnecto
             : string.Empty;
         return
         [
-            $"Connect to {request.Ssh} (host key checked against known_hosts) and check os-release, sudo -n and the package family",
+            $"Check that the cluster has what kubeadm join reads (kube-public/cluster-info, kube-system/kubeadm-config); connect to {request.Ssh} (host key checked against known_hosts) and check os-release, sudo -n and the package family",
             $"{script}{(script.Length > 0 ? "r" : "R")}esolve {engine.EnginePackage} {engine.EngineVersion}{containerd}, kubelet/kubeadm {request.KubernetesVersion} against the host's package sources (nothing changes if one is missing)",
             $"Configure the engine: {(request.EngineConfig is null ? string.Empty : "write daemon.json; ")}remove {EngineInstaller.LegacyListenerDropIn} (the TCP listener of earlier module versions) if present, restarting a running engine without it",
             $"Install {engine.EnginePackage}{containerd} at the resolved versions and hold {string.Join(", ", engine.HeldPackages)}",
@@ -85,6 +85,8 @@ internal sealed class NodeProvisioner(ClusterConnection connection, NodeConnecto
     private async Task<ClusterNode> ProvisionAsync(NewNodeRequest request, Action<string> step, CancellationToken cancellationToken)
     {
         step("Preflight");
+        // Read-only, and first: a cluster kubeadm join cannot join is refused before the host is touched.
+        await KubeadmCluster.ReadAsync(connection, cancellationToken).ConfigureAwait(false);
         var installScript = request.EngineInstallUrl is { } installUrl
             ? await EngineInstallScript.FetchAsync(installUrl, StepTimeout, cancellationToken).ConfigureAwait(false)
             : null;
@@ -188,7 +190,6 @@ internal sealed class NodeProvisioner(ClusterConnection connection, NodeConnecto
         log.Secret(token);
         try
         {
-            await BootstrapTokens.SignClusterInfoAsync(connection, token, log, cancellationToken).ConfigureAwait(false);
             var server = new Uri(connection.Server);
             var configuration = KubeadmJoinConfiguration.Render(apiVersion, $"{server.Host}:{server.Port}", token, hash, request.Name);
             var result = await shell.SudoAsync(KubeadmJoinConfiguration.JoinScript, request.Timeout, cancellationToken, configuration).ConfigureAwait(false);
