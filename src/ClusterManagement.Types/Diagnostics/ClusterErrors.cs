@@ -116,11 +116,14 @@ public static class ClusterErrors
     public static readonly ClusterError EngineVersionMismatch = new(nameof(EngineVersionMismatch), ClusterErrorKind.OperationFailed);
     public static readonly ClusterError EngineVersionUnreadable = new(nameof(EngineVersionUnreadable), ClusterErrorKind.OperationFailed);
     public static readonly ClusterError HostCertificateUnsupported = new(nameof(HostCertificateUnsupported), ClusterErrorKind.OperationFailed);
+    public static readonly ClusterError HostSwapEnabled = new(nameof(HostSwapEnabled), ClusterErrorKind.OperationFailed);
+    public static readonly ClusterError HostSysctlReadOnly = new(nameof(HostSysctlReadOnly), ClusterErrorKind.OperationFailed);
     public static readonly ClusterError HostKeyChanged = new(nameof(HostKeyChanged), ClusterErrorKind.OperationFailed);
     public static readonly ClusterError HostKeyRevoked = new(nameof(HostKeyRevoked), ClusterErrorKind.OperationFailed);
     public static readonly ClusterError HostKeyUnknown = new(nameof(HostKeyUnknown), ClusterErrorKind.OperationFailed);
     public static readonly ClusterError KnownHostsLocked = new(nameof(KnownHostsLocked), ClusterErrorKind.OperationFailed);
     public static readonly ClusterError KnownHostsUnavailable = new(nameof(KnownHostsUnavailable), ClusterErrorKind.OperationFailed);
+    public static readonly ClusterError KubeletPortInUse = new(nameof(KubeletPortInUse), ClusterErrorKind.Conflict);
     public static readonly ClusterError KubeadmConfigNotFound = new(nameof(KubeadmConfigNotFound), ClusterErrorKind.NotFound);
     public static readonly ClusterError KubeadmJoinFailed = new(nameof(KubeadmJoinFailed), ClusterErrorKind.OperationFailed);
     public static readonly ClusterError KubeadmTooOld = new(nameof(KubeadmTooOld), ClusterErrorKind.OperationFailed);

@@ -43,12 +43,12 @@ internal sealed class NodeProvisioner(ClusterConnection connection, NodeConnecto
             : string.Empty;
         return
         [
-            $"Check that the cluster has what kubeadm join reads (kube-public/cluster-info, kube-system/kubeadm-config); connect to {request.Ssh} (host key checked against known_hosts) and check os-release, sudo -n and the package family",
+            $"Check that the cluster has what kubeadm join reads (kube-public/cluster-info, kube-system/kubeadm-config); connect to {request.Ssh} (host key checked against known_hosts) and check os-release, sudo -n, the package family, swap, port 10250 and IPv4 forwarding",
             $"{script}{(script.Length > 0 ? "r" : "R")}esolve {engine.EnginePackage} {engine.EngineVersion}{containerd}, kubelet/kubeadm {request.KubernetesVersion} against the host's package sources (nothing changes if one is missing)",
             $"Configure the engine: {(request.EngineConfig is null ? string.Empty : "write daemon.json; ")}remove {EngineInstaller.LegacyListenerDropIn} (the TCP listener of earlier module versions) if present, restarting a running engine without it",
             $"Install {engine.EnginePackage}{containerd} at the resolved versions and hold {string.Join(", ", engine.HeldPackages)}",
             $"Restart the engine and verify its version through the Engine API (docker system dial-stdio over SSH to {EngineClient.SocketPath})",
-            "Install kubelet and kubeadm at the resolved version and hold them",
+            $"Install kubelet and kubeadm at the resolved version and hold them; load overlay and br_netfilter (/etc/modules-load.d) and set net.ipv4.ip_forward and bridge-nf-call-iptables to 1 (/etc/sysctl.d/{KubeletHostPreflight.FileName}, sysctl --system)",
             $"Create a bootstrap token and run kubeadm join against {{API server}} as node {request.Name}",
             "Wait for the Node to be Ready",
             $"Record access data (host, port, user, host key) in {NodeAccessRecords.Namespace}/{NodeAccessRecords.Name}"
@@ -99,6 +99,7 @@ internal sealed class NodeProvisioner(ClusterConnection connection, NodeConnecto
             throw new ClusterException(ClusterErrors.SystemdMissing, $"{request.Ssh} does not run systemd; the module manages kubelet and the engine as systemd units.", request.Name);
         }
 
+        KubeletHostPreflight.Require(request.Name, (await shell.SudoCheckedAsync(KubeletHostPreflight.ReadScript, StepTimeout, "kubeadm preflight checks", cancellationToken).ConfigureAwait(false)));
         log.Verbose($"{request.Name}: {osRelease.PrettyName}, {family} packages.");
 
         step("Resolving versions");
@@ -139,6 +140,7 @@ internal sealed class NodeProvisioner(ClusterConnection connection, NodeConnecto
 
         step($"Installing kubelet and kubeadm {kubernetes["kubeadm"]}");
         await packages.InstallPinnedAsync(kubernetes, KubernetesPackages, StepTimeout, cancellationToken).ConfigureAwait(false);
+        KubeletHostPreflight.RequireForwarding(request.Name, await shell.SudoCheckedAsync(KubeletHostPreflight.ApplyScript, StepTimeout, "kernel settings for Kubernetes", cancellationToken).ConfigureAwait(false));
 
         step("Joining the cluster");
         await JoinAsync(shell, request, kubernetes["kubeadm"], cancellationToken).ConfigureAwait(false);
