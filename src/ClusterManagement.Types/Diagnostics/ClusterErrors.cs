@@ -98,8 +98,12 @@ public static class ClusterErrors
     // NodeHosts
     public static readonly ClusterError BackupChecksumMismatch = new(nameof(BackupChecksumMismatch), ClusterErrorKind.OperationFailed);
     public static readonly ClusterError BackupExists = new(nameof(BackupExists), ClusterErrorKind.Conflict);
+    public static readonly ClusterError CertificateKeyInvalid = new(nameof(CertificateKeyInvalid), ClusterErrorKind.InvalidArgument);
+    public static readonly ClusterError CertificateKeyMissing = new(nameof(CertificateKeyMissing), ClusterErrorKind.InvalidArgument);
     public static readonly ClusterError ClusterCaUnknown = new(nameof(ClusterCaUnknown), ClusterErrorKind.ConfigurationInvalid);
     public static readonly ClusterError ClusterInfoNotFound = new(nameof(ClusterInfoNotFound), ClusterErrorKind.NotFound);
+    public static readonly ClusterError ControlPlaneCertificatesNotFound = new(nameof(ControlPlaneCertificatesNotFound), ClusterErrorKind.NotFound);
+    public static readonly ClusterError ControlPlaneEndpointMissing = new(nameof(ControlPlaneEndpointMissing), ClusterErrorKind.ConfigurationInvalid);
     public static readonly ClusterError ControlPlaneRemovalBlocked = new(nameof(ControlPlaneRemovalBlocked), ClusterErrorKind.OperationFailed);
     public static readonly ClusterError EngineApiUnsupported = new(nameof(EngineApiUnsupported), ClusterErrorKind.OperationFailed);
     public static readonly ClusterError EngineRefused = new(nameof(EngineRefused), ClusterErrorKind.Forbidden);

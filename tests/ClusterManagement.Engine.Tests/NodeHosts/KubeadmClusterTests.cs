@@ -78,4 +78,57 @@ public sealed class KubeadmClusterTests
         Assert.NotEqual(ClusterErrors.ClusterInfoNotFound, e.Error);
         Assert.NotEqual(ClusterErrors.KubeadmConfigNotFound, e.Error);
     }
+
+    private static NewNodeRequest ControlPlane(string? key) => new()
+    {
+        Name = "cp-9",
+        Ssh = new SshTarget("127.0.0.1", 9, "cmadmin"),
+        Engine = new EngineTarget(EngineSource.Distribution, "latest", null),
+        Roles = ["control-plane"],
+        CertificateKey = key,
+    };
+
+    [Fact]
+    public void AControlPlaneJoinNeedsAKeyOfKubeadmsFormAndAKeyNeedsAControlPlaneJoin()
+    {
+        var missing = Assert.Throws<ClusterException>(() => KubeadmCluster.RequireCertificateKeyForm(ControlPlane(null)));
+        var malformed = Assert.Throws<ClusterException>(() => KubeadmCluster.RequireCertificateKeyForm(ControlPlane("abc123")));
+        var worker = Assert.Throws<ClusterException>(() => KubeadmCluster.RequireCertificateKeyForm(new NewNodeRequest { Name = "worker-9", Ssh = new SshTarget("127.0.0.1", 9, "cmadmin"), Engine = new EngineTarget(EngineSource.Distribution, "latest", null), CertificateKey = new string('a', 64) }));
+        KubeadmCluster.RequireCertificateKeyForm(ControlPlane(new string('0', 64)));
+
+        Assert.Equal(ClusterErrors.CertificateKeyMissing, missing.Error);
+        Assert.Contains("kubeadm init phase upload-certs --upload-certs", missing.Message);
+        Assert.Equal(ClusterErrors.CertificateKeyInvalid, malformed.Error);
+        Assert.Equal(ClusterErrors.CertificateKeyInvalid, worker.Error);
+    }
+
+    [Fact]
+    public async Task AControlPlaneJoinIsRefusedBeforeTheHostWithoutUploadedCertificatesOrAStableEndpoint()
+    {
+        await using var emulator = await KubeEmulator.StartAsync(new EmulatorOptions { Workers = 0, SeedPods = false });
+        var connection = Connect(emulator);
+
+        var noCertificates = await Assert.ThrowsAsync<ClusterException>(() => Provisioner(connection).RunAsync(ControlPlane(new string('0', 64)), CancellationToken.None));
+        emulator.Store.Mutate(CoreKinds.ConfigMaps, "kube-system", "kubeadm-config", c =>
+        {
+            c["data"]!["ClusterConfiguration"] = c["data"]!["ClusterConfiguration"]!.GetValue<string>().Replace("controlPlaneEndpoint: ", "controlPlaneEndpoint: \"\"\n#", StringComparison.Ordinal);
+            return true;
+        });
+        var noEndpoint = await Assert.ThrowsAsync<ClusterException>(() => Provisioner(connection).RunAsync(ControlPlane(new string('0', 64)), CancellationToken.None));
+
+        Assert.Equal(ClusterErrors.ControlPlaneCertificatesNotFound, noCertificates.Error);
+        Assert.Contains("kube-system/kubeadm-certs does not exist", noCertificates.Message);
+        Assert.Equal(ClusterErrors.ControlPlaneEndpointMissing, noEndpoint.Error);
+        Assert.DoesNotContain(emulator.Requests.All, r => r.Method != "GET");
+    }
+
+    [Fact]
+    public void TheControlPlaneJoinConfigurationCarriesTheKeyAndAWorkersDoesNot()
+    {
+        var controlPlane = System.Text.Json.Nodes.JsonNode.Parse(KubeadmJoinConfiguration.Render("kubeadm.k8s.io/v1beta4", "127.0.0.1:6443", "abcdef.0123456789abcdef", "sha256:00", "cp-9", new string('f', 64)))!;
+        var worker = System.Text.Json.Nodes.JsonNode.Parse(KubeadmJoinConfiguration.Render("kubeadm.k8s.io/v1beta4", "127.0.0.1:6443", "abcdef.0123456789abcdef", "sha256:00", "worker-9"))!;
+
+        Assert.Equal(new string('f', 64), (string?)controlPlane["controlPlane"]!["certificateKey"]);
+        Assert.Null(worker["controlPlane"]);
+    }
 }

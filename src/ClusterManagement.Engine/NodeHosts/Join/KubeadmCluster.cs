@@ -12,6 +12,49 @@ namespace ClusterManagement.Engine.NodeHosts.Join;
 /// </summary>
 internal sealed record KubeadmCluster(string? ControlPlaneEndpoint, string? KubernetesVersion)
 {
+    public const string ControlPlaneRole = "control-plane";
+
+    /// <summary>kubeadm's certificate key: 32 bytes, hex (what upload-certs prints); refused before anything is contacted.</summary>
+    public static void RequireCertificateKeyForm(NewNodeRequest request)
+    {
+        if (request.JoinsControlPlane && request.CertificateKey is null)
+        {
+            throw new ClusterException(ClusterErrors.CertificateKeyMissing,
+                $"-Role {ControlPlaneRole} joins {request.Name} as a control plane, which needs the certificates the control planes share: run 'kubeadm init phase upload-certs --upload-certs' on a control-plane node "
+                + "(it uploads them to kube-system/kubeadm-certs for two hours) and pass the key it prints as -CertificateKey.", request.Name);
+        }
+
+        if (request.CertificateKey is { } key && (key.Length != 64 || !key.All(char.IsAsciiHexDigit)))
+        {
+            throw new ClusterException(ClusterErrors.CertificateKeyInvalid, "-CertificateKey is not a kubeadm certificate key: 64 hexadecimal characters, as 'kubeadm init phase upload-certs --upload-certs' prints it.", request.Name);
+        }
+
+        if (!request.JoinsControlPlane && request.CertificateKey is not null)
+        {
+            throw new ClusterException(ClusterErrors.CertificateKeyInvalid, $"-CertificateKey is for a control-plane join only: add -Role {ControlPlaneRole}, or leave the key out.", request.Name);
+        }
+    }
+
+    /// <summary>What kubeadm join --control-plane needs from the cluster, checked before anything changes: a stable endpoint and the uploaded certificates.</summary>
+    public async Task RequireControlPlaneJoinAsync(ClusterConnection connection, string node, CancellationToken cancellationToken)
+    {
+        if (ControlPlaneEndpoint is null)
+        {
+            throw new ClusterException(ClusterErrors.ControlPlaneEndpointMissing,
+                $"{node} cannot join as a control plane: the ClusterConfiguration in kube-system/kubeadm-config has no controlPlaneEndpoint, and kubeadm adds control planes only to a cluster with a stable endpoint. Nothing was changed.", node);
+        }
+
+        try
+        {
+            await KubeApi.Call(ct => connection.Client.CoreV1.ReadNamespacedSecretAsync("kubeadm-certs", "kube-system", cancellationToken: ct), new ResourceRef("Secret", "kubeadm-certs", "kube-system"), cancellationToken).ConfigureAwait(false);
+        }
+        catch (ClusterException e) when (e.Kind == ClusterErrorKind.NotFound)
+        {
+            throw new ClusterException(ClusterErrors.ControlPlaneCertificatesNotFound,
+                $"{node} cannot join as a control plane: kube-system/kubeadm-certs does not exist (it is deleted two hours after upload). Run 'kubeadm init phase upload-certs --upload-certs' on a control-plane node again and pass the new key as -CertificateKey. Nothing was changed.", node, e);
+        }
+    }
+
     public static async Task<KubeadmCluster> ReadAsync(ClusterConnection connection, CancellationToken cancellationToken)
     {
         var info = await ReadConfigMapAsync(connection, "kube-public", "cluster-info", cancellationToken).ConfigureAwait(false);

@@ -22,6 +22,11 @@ internal sealed class NewNodeRequest
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
     public NodeTaint[] Taints { get; init; } = [];
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>What kubeadm init phase upload-certs --upload-certs printed on a control-plane node: decrypts kube-system/kubeadm-certs for a control-plane join.</summary>
+    public string? CertificateKey { get; init; }
+
+    public bool JoinsControlPlane => Roles.Contains(KubeadmCluster.ControlPlaneRole, StringComparer.Ordinal);
 }
 
 /// <summary>
@@ -49,7 +54,8 @@ internal sealed class NodeProvisioner(ClusterConnection connection, NodeConnecto
             $"Install {engine.EnginePackage}{containerd} at the resolved versions and hold {string.Join(", ", engine.HeldPackages)}",
             $"Restart the engine and verify its version through the Engine API (docker system dial-stdio over SSH to {EngineClient.SocketPath})",
             $"Install kubelet and kubeadm at the resolved version and hold them; load overlay and br_netfilter (/etc/modules-load.d) and set net.ipv4.ip_forward and bridge-nf-call-iptables to 1 (/etc/sysctl.d/{KubeletHostPreflight.FileName}, sysctl --system)",
-            $"Create a bootstrap token and run kubeadm join against {{API server}} as node {request.Name}",
+            $"Create a bootstrap token and run kubeadm join against {{API server}} as node {request.Name}"
+                + (request.JoinsControlPlane ? " with --control-plane and the certificate key (kubeadm downloads kube-system/kubeadm-certs and marks the node control-plane)" : string.Empty),
             "Wait for the Node to be Ready",
             $"Record access data (host, port, user, host key) in {NodeAccessRecords.Namespace}/{NodeAccessRecords.Name}"
                 + (labels.Count > 0 ? $", labels {string.Join(", ", labels)}" : string.Empty)
@@ -60,6 +66,7 @@ internal sealed class NodeProvisioner(ClusterConnection connection, NodeConnecto
     public async Task<ClusterNode> RunAsync(NewNodeRequest request, CancellationToken cancellationToken)
     {
         NodeMetadataValidation.Require(request.Name, request.Roles, request.Labels, request.Taints);
+        KubeadmCluster.RequireCertificateKeyForm(request);
         var steps = Plan(request).Count;
         var started = new List<string>();
         void Step(string status)
@@ -86,7 +93,12 @@ internal sealed class NodeProvisioner(ClusterConnection connection, NodeConnecto
     {
         step("Preflight");
         // Read-only, and first: a cluster kubeadm join cannot join is refused before the host is touched.
-        await KubeadmCluster.ReadAsync(connection, cancellationToken).ConfigureAwait(false);
+        var cluster = await KubeadmCluster.ReadAsync(connection, cancellationToken).ConfigureAwait(false);
+        if (request.JoinsControlPlane)
+        {
+            await cluster.RequireControlPlaneJoinAsync(connection, request.Name, cancellationToken).ConfigureAwait(false);
+        }
+
         var installScript = request.EngineInstallUrl is { } installUrl
             ? await EngineInstallScript.FetchAsync(installUrl, StepTimeout, cancellationToken).ConfigureAwait(false)
             : null;
@@ -190,14 +202,20 @@ internal sealed class NodeProvisioner(ClusterConnection connection, NodeConnecto
         // Deleted when the join ends; the expiry only bounds a token whose deletion failed.
         var token = await BootstrapTokens.CreateAsync(connection, $"ClusterManagement New-ClusterNode {request.Name}", request.Timeout + TimeSpan.FromMinutes(5), cancellationToken).ConfigureAwait(false);
         log.Secret(token);
+        if (request.CertificateKey is { } key)
+        {
+            log.Secret(key);
+        }
+
         try
         {
             var server = new Uri(connection.Server);
-            var configuration = KubeadmJoinConfiguration.Render(apiVersion, $"{server.Host}:{server.Port}", token, hash, request.Name);
+            var configuration = KubeadmJoinConfiguration.Render(apiVersion, $"{server.Host}:{server.Port}", token, hash, request.Name, request.JoinsControlPlane ? request.CertificateKey : null);
             var result = await shell.SudoAsync(KubeadmJoinConfiguration.JoinScript, request.Timeout, cancellationToken, configuration).ConfigureAwait(false);
             if (!result.Succeeded)
             {
-                throw new ClusterException(ClusterErrors.KubeadmJoinFailed, $"kubeadm join failed on {request.Name}: {BootstrapTokens.Redact(NodeShell.Tail(result.Error.Length > 0 ? result.Error : result.Output), token)}",
+                var output = BootstrapTokens.Redact(NodeShell.Tail(result.Error.Length > 0 ? result.Error : result.Output), token);
+                throw new ClusterException(ClusterErrors.KubeadmJoinFailed, $"kubeadm join failed on {request.Name}: {(request.CertificateKey is { } secret ? output.Replace(secret, "<certificate-key>", StringComparison.OrdinalIgnoreCase) : output)}",
                     request.Name);
             }
         }
