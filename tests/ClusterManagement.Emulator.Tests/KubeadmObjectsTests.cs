@@ -148,6 +148,8 @@ public sealed class KubeadmObjectsTests(EmulatorFixture fixture) : IClassFixture
 
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/namespaces/kube-system/configmaps/kubeadm-config")).Status);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/nodes/worker-1")).Status);
+        // kubeadm:kubeadm-certs lets a joining control plane download the certificates; none were uploaded here.
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/v1/namespaces/kube-system/secrets/kubeadm-certs")).Status);
         Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/api/v1/nodes")).Status);
         Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/api/v1/namespaces/kube-system/secrets")).Status);
     }

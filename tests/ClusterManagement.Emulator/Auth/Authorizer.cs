@@ -35,7 +35,8 @@ public static class Authorizer
             AccessLevel.Node => ReadVerbs.Contains(verb) || NodeWritable.Contains(resource),
             AccessLevel.Bootstrap => resource == "certificatesigningrequests" ? verb == "create" || ReadVerbs.Contains(verb)
                 : (verb == "get" && resource == "nodes") || (verb == "get" && resource == "configmaps" && IsPublicClusterInfo(ns, name))
-                    || (verb == "get" && resource == "configmaps" && ns == "kube-system" && name is "kubeadm-config" or "kubelet-config" or "kube-proxy"),
+                    || (verb == "get" && resource == "configmaps" && ns == "kube-system" && name is "kubeadm-config" or "kubelet-config" or "kube-proxy")
+                    || (verb == "get" && resource == "secrets" && ns == "kube-system" && name == "kubeadm-certs"),
             AccessLevel.Anonymous => verb == "get" && resource == "configmaps" && IsPublicClusterInfo(ns, name),
             _ => ReadVerbs.Contains(verb),
         };

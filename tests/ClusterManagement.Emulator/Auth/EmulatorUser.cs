@@ -15,7 +15,7 @@ public enum AccessLevel
     /// <summary>
     /// A bootstrap token, with the roles kubeadm binds to its group: system:node-bootstrapper (create and
     /// read CertificateSigningRequests), kubeadm:get-nodes, and reading the kubeadm-config, kubelet-config
-    /// and kube-proxy ConfigMaps in kube-system. It writes no Node.
+    /// and kube-proxy ConfigMaps and the kubeadm-certs Secret (kubeadm:kubeadm-certs) in kube-system. It writes no Node.
     /// </summary>
     Bootstrap,
 
