@@ -44,7 +44,7 @@ Describe 'kubeadm preflight on a fleet host' -Skip:([bool]$script:fleetSkipReaso
                 data       = @{ 'token-id' = (& $b64 $Id); 'token-secret' = (& $b64 '0123456789abcdef'); 'usage-bootstrap-authentication' = (& $b64 'true')
                     'usage-bootstrap-signing' = (& $b64 'true'); 'auth-extra-groups' = (& $b64 'system:bootstrappers:kubeadm:default-node-token') }
             } | ConvertTo-Json -Depth 4 | Set-Content (Join-Path $TestDrive "token-$Id.json")
-            & $script:kubectl 'create', '-f', (Join-Path $TestDrive "token-$Id.json") | Out-Null
+            & $script:kubectl 'create', '--validate=false', '-f', (Join-Path $TestDrive "token-$Id.json") | Out-Null
             "$Id.0123456789abcdef"
         }
     }
@@ -71,8 +71,8 @@ Describe 'kubeadm preflight on a fleet host' -Skip:([bool]$script:fleetSkipReaso
     }
 
     It 'the stand-in kubeadm refuses as kubeadm does, and --ignore-preflight-errors turns a check into a warning' {
-        # The packages only, straight from the fleet's repository: nothing else is set up on the host.
-        Invoke-Node 'sudo dpkg -i /srv/fleet-apt/kubelet_1.32.4-1.1_*.deb /srv/fleet-apt/kubeadm_1.32.4-1.1_*.deb >/dev/null 2>&1; echo exit=$?' | Should -Match 'exit=0'
+        # The packages only, from the fleet's repository: nothing else is set up on the host.
+        Invoke-Node 'sudo apt-get update -qq >/dev/null 2>&1; sudo apt-get install -y -qq kubelet=1.32.4-1.1 kubeadm=1.32.4-1.1 >/dev/null 2>&1; echo exit=$?' | Should -Match 'exit=0'
         $unknownToken = @{ apiServerEndpoint = $script:endpoint; token = 'nosuch.0123456789abcdef'; unsafeSkipCAVerification = $true }
 
         $refused = Invoke-Join $unknownToken
@@ -106,7 +106,7 @@ Describe 'kubeadm preflight on a fleet host' -Skip:([bool]$script:fleetSkipReaso
             $restored.metadata.PSObject.Properties.Remove('resourceVersion')
             $restored.metadata.PSObject.Properties.Remove('uid')
             $restored | ConvertTo-Json -Depth 5 | Set-Content $saved
-            & $script:kubectl 'create', '-f', $saved | Out-Null
+            & $script:kubectl 'create', '--validate=false', '-f', $saved | Out-Null
         }
         $noConfig | Should -Match 'error execution phase preflight: unable to fetch the kubeadm-config ConfigMap: failed to get config map: configmaps "kubeadm-config" not found'
 
@@ -131,7 +131,7 @@ Describe 'kubeadm preflight on a fleet host' -Skip:([bool]$script:fleetSkipReaso
             $info.metadata.PSObject.Properties.Remove('resourceVersion')
             $info.metadata.PSObject.Properties.Remove('uid')
             $info | ConvertTo-Json -Depth 5 | Set-Content $savedInfo
-            & $script:kubectl 'create', '-f', $savedInfo | Out-Null
+            & $script:kubectl 'create', '--validate=false', '-f', $savedInfo | Out-Null
         }
         $noInfo | Should -Match 'couldn''t validate the identity of the API Server: failed to request the cluster-info ConfigMap: configmaps "cluster-info" not found'
         $err.FullyQualifiedErrorId | Should -BeLike 'ClusterInfoNotFound,*'

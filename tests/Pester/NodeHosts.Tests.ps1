@@ -86,7 +86,7 @@ Describe 'Node hosts' -Skip:([bool]$script:fleetSkipReason) {
         }
         $certsFile = Join-Path $TestDrive 'kubeadm-certs.json'
         @{ apiVersion = 'v1'; kind = 'Secret'; type = 'Opaque'; metadata = @{ name = 'kubeadm-certs'; namespace = 'kube-system' }; data = $sealed } | ConvertTo-Json -Depth 3 | Set-Content $certsFile
-        Invoke-KubectlJson -KubeConfig $script:cluster.KubeConfig -Arguments 'create', '-f', $certsFile | Out-Null
+        Invoke-KubectlJson -KubeConfig $script:cluster.KubeConfig -Arguments 'create', '--validate=false', '-f', $certsFile | Out-Null
 
         $joined = $script:hosts | ForEach-Object -ThrottleLimit 3 -Parallel {
             Import-Module $using:module
