@@ -696,7 +696,7 @@ function Set-FleetNodeCondition {
             'Port10250Taken' {
                 if ($Clear) { 'systemctl stop fleet-port-10250' }
                 else {
-                    "systemd-run --quiet --unit fleet-port-10250 perl -MIO::Socket::INET -e 'IO::Socket::INET->new(LocalAddr => q($($node.Address)), LocalPort => 10250, Listen => 5, ReuseAddr => 1) or die qq(listen: `$!); sleep' && " +
+                    "systemd-run --quiet --unit fleet-port-10250 perl -MIO::Socket::INET -e 'my `$socket = IO::Socket::INET->new(LocalAddr => q($($node.Address)), LocalPort => 10250, Listen => 5, ReuseAddr => 1) or die qq(listen: `$!); sleep' && " +
                     "( for i in `$(seq 50); do ss -Htln 'sport = :10250' | grep -q . && exit 0; sleep 0.1; done; exit 1 )"
                 }
             }
