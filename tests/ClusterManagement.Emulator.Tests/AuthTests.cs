@@ -64,6 +64,7 @@ public sealed class AuthTests(EmulatorFixture fixture) : IClassFixture<EmulatorF
                 ["token-id"] = Convert.ToBase64String(Encoding.UTF8.GetBytes("abcdef")),
                 ["token-secret"] = Convert.ToBase64String(Encoding.UTF8.GetBytes("0123456789abcdef")),
                 ["auth-extra-groups"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(CertificatesModule.KubeadmNodeTokenGroup)),
+                ["usage-bootstrap-authentication"] = Convert.ToBase64String(Encoding.UTF8.GetBytes("true")),
             },
         });
         using var http = fixture.Emulator.CreateClient("sandbox-badtoken");

@@ -7,7 +7,7 @@ internal static class CommandLine
 {
     public const string Usage =
         "usage: ClusterManagement.Emulator --state-dir <dir> [--workers N] [--control-planes N] [--port P] " +
-        "[--heartbeat-seconds S] [--node-grace-seconds S] [--pod-ready-seconds S] [--no-pods] [--sample-app] [--apps N] [--claims N] " +
+        "[--heartbeat-seconds S] [--node-grace-seconds S] [--pod-ready-seconds S] [--no-pods] [--no-kubeadm-objects] [--sample-app] [--apps N] [--claims N] " +
         "[--serving-certificate valid|other-authority|other-address|expired]";
 
     /// <summary>Null when an argument is unknown or malformed, or --state-dir is missing.</summary>
@@ -19,6 +19,11 @@ internal static class CommandLine
             if (args[i] == "--no-pods")
             {
                 options = options with { SeedPods = false };
+                continue;
+            }
+            if (args[i] == "--no-kubeadm-objects")
+            {
+                options = options with { KubeadmObjects = false };
                 continue;
             }
             if (args[i] == "--sample-app")

@@ -33,6 +33,12 @@ public sealed record EmulatorOptions
     /// <summary>Extra one-replica Deployments to seed (benchmarks), 100 per namespace bench-01, bench-02...</summary>
     public int SampleApps { get; init; }
 
+    /// <summary>
+    /// kube-public/cluster-info and kube-system/kubeadm-config, as kubeadm init creates them; off for a
+    /// cluster made some other way, which kubeadm join (and New-ClusterNode) cannot join.
+    /// </summary>
+    public bool KubeadmObjects { get; init; } = true;
+
     /// <summary>Where kubeconfig (and, standalone, emulator.json) go; null = a temporary directory removed on dispose.</summary>
     public string? StateDirectory { get; init; }
 
@@ -47,7 +53,7 @@ public sealed record EmulatorOptions
 
     /// <summary>Kinds, admission plugins, subresource handlers, controllers and seeders, applied in order.</summary>
     public IReadOnlyList<IEmulatorModule> Modules { get; init; } =
-        [new CoreModule(), new Network.NetworkModule(), new NodesModule(), new AppsModule(), new RbacModule(), new StorageModule(), new Workloads.WorkloadsModule(), new Certificates.CertificatesModule(), new GeneratedObjectKindsModule(), new Deletion.DeletionModule(), new Autoscaling.AutoscalingModule()];
+        [new CoreModule(), new Network.NetworkModule(), new NodesModule(), new AppsModule(), new RbacModule(), new StorageModule(), new Workloads.WorkloadsModule(), new Certificates.CertificatesModule(), new GeneratedObjectKindsModule(), new Deletion.DeletionModule(), new Autoscaling.AutoscalingModule(), new Kubeadm.KubeadmModule()];
 }
 
 /// <summary>What the server's TLS certificate is, to test clients against the three ways verification fails.</summary>

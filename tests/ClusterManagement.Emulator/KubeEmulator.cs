@@ -139,7 +139,7 @@ public sealed class KubeEmulator : IAsyncDisposable
         var pipeline = new RequestPipeline(
             new ControlApi(credentials.ControlToken, faults, store, context.Heartbeats, requests, context.Settings, () => emulator!.Describe()),
             faults,
-            new Authenticator(ca, credentials, store),
+            new Authenticator(ca, credentials, store, time),
             new DiscoveryApi(builder.Registry),
             new ResourceApi(services),
             requests,
@@ -151,6 +151,7 @@ public sealed class KubeEmulator : IAsyncDisposable
         emulator = new KubeEmulator(app, new ControllerHost([.. builder.Controllers, new Deletion.GarbageCollector(services.Deleter)], context), ca, adminCertificate, context, faults, requests, credentials, stateDirectory, ownsStateDirectory, stopping, connections, watches);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         emulator.Url = $"https://127.0.0.1:{new Uri(address).Port}";
+        Kubeadm.KubeadmModule.Publish(context, emulator.Url);
         await File.WriteAllTextAsync(emulator.KubeconfigPath, KubeconfigWriter.Render(emulator.Url, ca, adminCertificate, credentials), cancellationToken);
         emulator._controllers.Start();
         return emulator;

@@ -639,6 +639,7 @@ function Start-FleetNode {
         [ValidateRange(8, 30)][int]$PrefixLength = 30,
         [ValidatePattern('^fd00:198:18:[0-9a-f:]+$')][string]$Address6,
         [ValidatePattern('^fd00:198:18:[0-9a-f:]+$')][string]$PeerAddress6,
+        [ValidateSet('SwapOn', 'IpForwardOff', 'Port10250Taken')][string[]]$Condition = @(),
         $Engine,
         [int]$TimeoutSec = 60
     )
@@ -659,6 +660,7 @@ function Start-FleetNode {
         throw
     }
     $node = Wait-FleetNodeReady -Container $container -TimeoutSec $TimeoutSec
+    if ($Condition) { Set-FleetNodeCondition -Name $Name -Condition $Condition -Engine $Engine }
     if ($CniConfig) { Add-FleetCniConfig -Name $Name -Engine $Engine }
     $node
 }
@@ -688,6 +690,54 @@ function Add-FleetCniConfig {
             '{"type": "portmap", "capabilities": {"portMappings": true}}]}'
         Invoke-FleetDocker -Engine $Engine -ArgumentList 'exec', $Name, 'sh', '-c',
             "mkdir -p /etc/cni/net.d && printf '%s\n' '$conflist' > /etc/cni/net.d/10-fleet.conflist.tmp && mv /etc/cni/net.d/10-fleet.conflist.tmp /etc/cni/net.d/10-fleet.conflist" | Out-Null
+    }
+}
+
+function Set-FleetNodeCondition {
+    <#
+    .SYNOPSIS
+    Puts a running node into a state kubeadm join's preflight refuses, or back (-Clear).
+    .DESCRIPTION
+    Each state is in the very file or socket that kubeadm, the kubelet and the module read on the
+    node, in the node's own mount namespace; nothing of the machine's own kernel settings changes:
+    - SwapOn: /proc/swaps lists a swap file (a file bind-mounted over it, as lxcfs does);
+    - IpForwardOff: /proc/sys/net/ipv4/ip_forward reads 0 (a writable file bind-mounted over it,
+      so sysctl on the node really sets it to 1 again: the fleet's /proc/sys is otherwise
+      read-only and shows the machine's value);
+    - Port10250Taken: a process (perl, as the unit fleet-port-10250) listens on ADDRESS:10250.
+      Nodes share the machine's network namespace, so every node then sees the port in use.
+    #>
+    [CmdletBinding(SupportsShouldProcess)]
+    param(
+        [Parameter(Mandatory)][string]$Name,
+        [Parameter(Mandatory)][ValidateSet('SwapOn', 'IpForwardOff', 'Port10250Taken')][string[]]$Condition,
+        [switch]$Clear,
+        $Engine
+    )
+    $Engine = Resolve-FleetEngine $Engine
+    $node = Get-FleetNode -Name $Name -Engine $Engine
+    if (-not $node) { throw "No fleet node $Name." }
+    $scripts = foreach ($state in $Condition) {
+        switch ($state) {
+            'SwapOn' {
+                if ($Clear) { 'umount /proc/swaps' }
+                else { "printf 'Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n/swapfile                               file\t\t1048572\t\t0\t\t-2\n' > /run/fleet-swaps && mount --bind /run/fleet-swaps /proc/swaps" }
+            }
+            'IpForwardOff' {
+                if ($Clear) { 'umount /proc/sys/net/ipv4/ip_forward' }
+                else { "printf '0\n' > /run/fleet-ip_forward && mount --bind /run/fleet-ip_forward /proc/sys/net/ipv4/ip_forward" }
+            }
+            'Port10250Taken' {
+                if ($Clear) { 'systemctl stop fleet-port-10250' }
+                else {
+                    "systemd-run --quiet --unit fleet-port-10250 perl -MIO::Socket::INET -e 'my `$socket = IO::Socket::INET->new(LocalAddr => q($($node.Address)), LocalPort => 10250, Listen => 5, ReuseAddr => 1) or die qq(listen: `$!); sleep' && " +
+                    "( for i in `$(seq 50); do ss -Htln 'sport = :10250' | grep -q . && exit 0; sleep 0.1; done; exit 1 )"
+                }
+            }
+        }
+    }
+    if ($PSCmdlet.ShouldProcess($Name, "$(if ($Clear) { 'Clear' } else { 'Set' }) fleet node condition $($Condition -join ', ')")) {
+        Invoke-FleetDocker -Engine $Engine -ArgumentList 'exec', $node.ContainerId, 'sh', '-c', ($scripts -join ' && ') | Out-Null
     }
 }
 
@@ -1034,5 +1084,5 @@ function Export-FleetInventory {
 #endregion
 
 Export-ModuleMember -Function Test-FleetPrerequisite, Install-FleetPrerequisite, Start-FleetEngine, Stop-FleetEngine,
-    Build-FleetImage, Import-FleetImage, Build-FleetAptRepository, Start-FleetNode, Add-FleetCniConfig, Get-FleetNode, Stop-FleetNode,
+    Build-FleetImage, Import-FleetImage, Build-FleetAptRepository, Start-FleetNode, Add-FleetCniConfig, Set-FleetNodeCondition, Get-FleetNode, Stop-FleetNode,
     Start-Fleet, Stop-Fleet, Export-FleetInventory

@@ -156,28 +156,19 @@ Describe 'Node-host fleet' -Skip:([bool]$script:fleetSkipReason) {
             $userToken = [regex]::Match($kubeconfig, '(?ms)- name: team-a\s+user:\s+token:\s*(\S+)').Groups[1].Value
             $script:api = @{ Headers = @{ Authorization = "Bearer $userToken" }; SkipCertificateCheck = $true; ContentType = 'application/json' }
 
-            # What kubeadm init and the bootstrap signer do on a real control plane: a bootstrap
-            # token Secret, and cluster-info in kube-public signed (detached JWS, HS256) with it.
+            # What kubeadm token create does: a bootstrap token Secret for authentication and signing.
+            # The emulator has cluster-info as kubeadm init left it, and its bootstrap signer signs it
+            # for this token (detached JWS, HS256), as kube-controller-manager does.
             $script:tokenId = 'fleet1'
             $tokenSecret = 'abcdef0123456789'
             $script:joinToken = "$script:tokenId.$tokenSecret"
-            $utf8 = [Text.Encoding]::UTF8
-            $b64 = { param([string]$text) [Convert]::ToBase64String($utf8.GetBytes($text)) }
-            $b64url = { param([byte[]]$bytes) [Convert]::ToBase64String($bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_') }
+            $b64 = { param([string]$text) [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes($text)) }
             Invoke-RestMethod @script:api -Method Post -Uri "$($script:cluster.Url)/api/v1/namespaces/kube-system/secrets" -Body (@{
                     apiVersion = 'v1'; kind = 'Secret'; type = 'bootstrap.kubernetes.io/token'
                     metadata   = @{ name = "bootstrap-token-$script:tokenId"; namespace = 'kube-system' }
                     # kubeadm's group, which its CSR auto-approval binds: the kubelet trades the token for a client certificate.
                     data       = @{ 'token-id' = (& $b64 $script:tokenId); 'token-secret' = (& $b64 $tokenSecret); 'usage-bootstrap-authentication' = (& $b64 'true')
-                        'auth-extra-groups' = (& $b64 'system:bootstrappers:kubeadm:default-node-token') }
-                } | ConvertTo-Json) | Out-Null
-            $clusterInfo = "apiVersion: v1`nclusters:`n- cluster:`n    certificate-authority-data: $(& $b64 $caPem)`n    server: $($script:cluster.Url)`n  name: `"`"`nkind: Config`n"
-            $header = & $b64url $utf8.GetBytes("{`"alg`":`"HS256`",`"kid`":`"$script:tokenId`"}")
-            $hmac = [Security.Cryptography.HMACSHA256]::new($utf8.GetBytes($tokenSecret))
-            $signature = & $b64url $hmac.ComputeHash($utf8.GetBytes("$header.$(& $b64url $utf8.GetBytes($clusterInfo))"))
-            Invoke-RestMethod @script:api -Method Post -Uri "$($script:cluster.Url)/api/v1/namespaces/kube-public/configmaps" -Body (@{
-                    apiVersion = 'v1'; kind = 'ConfigMap'; metadata = @{ name = 'cluster-info'; namespace = 'kube-public' }
-                    data       = @{ kubeconfig = $clusterInfo; "jws-kubeconfig-$script:tokenId" = "$header..$signature" }
+                        'usage-bootstrap-signing' = (& $b64 'true'); 'auth-extra-groups' = (& $b64 'system:bootstrappers:kubeadm:default-node-token') }
                 } | ConvertTo-Json) | Out-Null
 
             $ca = [Security.Cryptography.X509Certificates.X509Certificate2]::CreateFromPem($caPem)

@@ -72,13 +72,30 @@ Describe 'Node hosts' -Skip:([bool]$script:fleetSkipReason) {
             $run.Output
         }
 
+        # What 'kubeadm init phase upload-certs --upload-certs' leaves on a control-plane cluster: the
+        # certificates control planes share in kube-system/kubeadm-certs, each AES-GCM sealed with the
+        # key it prints (nonce first, as kubeadm's crypto.EncryptBytes). cp-1 joins as a control plane with it.
+        $script:certificateKey = [Convert]::ToHexString([Security.Cryptography.RandomNumberGenerator]::GetBytes(32)).ToLowerInvariant()
+        $sealed = @{}
+        foreach ($file in 'ca.crt', 'ca.key', 'sa.key', 'sa.pub', 'front-proxy-ca.crt', 'front-proxy-ca.key', 'etcd-ca.crt', 'etcd-ca.key') {
+            $plain = [Text.Encoding]::ASCII.GetBytes("stand-in $file`n")
+            $nonce = [Security.Cryptography.RandomNumberGenerator]::GetBytes(12)
+            $cipher = [byte[]]::new($plain.Length); $tag = [byte[]]::new(16)
+            $aes = [Security.Cryptography.AesGcm]::new([Convert]::FromHexString($script:certificateKey), 16)
+            $aes.Encrypt($nonce, $plain, $cipher, $tag); $aes.Dispose()
+            $sealed[$file] = [Convert]::ToBase64String($nonce + $cipher + $tag)
+        }
+        $certsFile = Join-Path $TestDrive 'kubeadm-certs.json'
+        @{ apiVersion = 'v1'; kind = 'Secret'; type = 'Opaque'; metadata = @{ name = 'kubeadm-certs'; namespace = 'kube-system' }; data = $sealed } | ConvertTo-Json -Depth 3 | Set-Content $certsFile
+        Invoke-KubectlJson -KubeConfig $script:cluster.KubeConfig -Arguments 'create', '--validate=false', '-f', $certsFile | Out-Null
+
         $joined = $script:hosts | ForEach-Object -ThrottleLimit 3 -Parallel {
             Import-Module $using:module
             $env:KUBECONFIG = $using:cluster.KubeConfig
             $h = $_
             $access = $using:access
             $role = if ($h.ControlPlane) { 'control-plane' } else { 'worker' }
-            $taint = if ($h.ControlPlane) { @{ Taint = 'node-role.kubernetes.io/control-plane:NoSchedule' } } else { @{} }
+            $taint = if ($h.ControlPlane) { @{ Taint = 'node-role.kubernetes.io/control-plane:NoSchedule'; CertificateKey = $using:certificateKey } } else { @{} }
             $node = New-ClusterNode -Name $h.Name -Address $h.Address -Port $h.SshPort @access @taint -AcceptNewHostKey -Force `
                 -ContainerdVersion $using:oldContainerd -KubernetesVersion 1.31 `
                 -Role $role -Label @{ 'fleet.test/host' = $h.Name } -Timeout 120 -ErrorAction Stop
@@ -111,6 +128,8 @@ Describe 'Node hosts' -Skip:([bool]$script:fleetSkipReason) {
             }
             (Get-ClusterNode -Name cp-1).Roles | Should -Be @('control-plane')
             (Get-ClusterNode -Name cp-1).Taints.ForEach('ToString') | Should -Contain 'node-role.kubernetes.io/control-plane:NoSchedule'
+            # kubeadm join --control-plane's own mark (the module sets no such label): cp-1 joined as a control plane.
+            (Get-ClusterNode -Name cp-1).Labels.ContainsKey('node.kubernetes.io/exclude-from-external-load-balancers') | Should -BeTrue
             (Get-ClusterNode -Name worker-1).Roles | Should -Be @('worker')
         }
 

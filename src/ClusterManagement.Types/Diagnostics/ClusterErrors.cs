@@ -99,9 +99,14 @@ public static class ClusterErrors
     // NodeHosts
     public static readonly ClusterError BackupChecksumMismatch = new(nameof(BackupChecksumMismatch), ClusterErrorKind.OperationFailed);
     public static readonly ClusterError BackupExists = new(nameof(BackupExists), ClusterErrorKind.Conflict);
+    public static readonly ClusterError CertificateKeyInvalid = new(nameof(CertificateKeyInvalid), ClusterErrorKind.InvalidArgument);
+    public static readonly ClusterError CertificateKeyMissing = new(nameof(CertificateKeyMissing), ClusterErrorKind.InvalidArgument);
     public static readonly ClusterError ClusterCaUnknown = new(nameof(ClusterCaUnknown), ClusterErrorKind.ConfigurationInvalid);
     public static readonly ClusterError ContainerRuntimeMismatch = new(nameof(ContainerRuntimeMismatch), ClusterErrorKind.OperationFailed);
     public static readonly ClusterError ContainerRuntimeNotReady = new(nameof(ContainerRuntimeNotReady), ClusterErrorKind.OperationFailed);
+    public static readonly ClusterError ClusterInfoNotFound = new(nameof(ClusterInfoNotFound), ClusterErrorKind.NotFound);
+    public static readonly ClusterError ControlPlaneCertificatesNotFound = new(nameof(ControlPlaneCertificatesNotFound), ClusterErrorKind.NotFound);
+    public static readonly ClusterError ControlPlaneEndpointMissing = new(nameof(ControlPlaneEndpointMissing), ClusterErrorKind.ConfigurationInvalid);
     public static readonly ClusterError ControlPlaneRemovalBlocked = new(nameof(ControlPlaneRemovalBlocked), ClusterErrorKind.OperationFailed);
     public static readonly ClusterError CriDockerdPackageInvalid = new(nameof(CriDockerdPackageInvalid), ClusterErrorKind.InvalidArgument);
     public static readonly ClusterError CriDockerdPackageMissing = new(nameof(CriDockerdPackageMissing), ClusterErrorKind.InvalidArgument);
@@ -120,11 +125,15 @@ public static class ClusterErrors
     public static readonly ClusterError EngineVersionMismatch = new(nameof(EngineVersionMismatch), ClusterErrorKind.OperationFailed);
     public static readonly ClusterError EngineVersionUnreadable = new(nameof(EngineVersionUnreadable), ClusterErrorKind.OperationFailed);
     public static readonly ClusterError HostCertificateUnsupported = new(nameof(HostCertificateUnsupported), ClusterErrorKind.OperationFailed);
+    public static readonly ClusterError HostSwapEnabled = new(nameof(HostSwapEnabled), ClusterErrorKind.OperationFailed);
+    public static readonly ClusterError HostSysctlReadOnly = new(nameof(HostSysctlReadOnly), ClusterErrorKind.OperationFailed);
     public static readonly ClusterError HostKeyChanged = new(nameof(HostKeyChanged), ClusterErrorKind.OperationFailed);
     public static readonly ClusterError HostKeyRevoked = new(nameof(HostKeyRevoked), ClusterErrorKind.OperationFailed);
     public static readonly ClusterError HostKeyUnknown = new(nameof(HostKeyUnknown), ClusterErrorKind.OperationFailed);
     public static readonly ClusterError KnownHostsLocked = new(nameof(KnownHostsLocked), ClusterErrorKind.OperationFailed);
     public static readonly ClusterError KnownHostsUnavailable = new(nameof(KnownHostsUnavailable), ClusterErrorKind.OperationFailed);
+    public static readonly ClusterError KubeletPortInUse = new(nameof(KubeletPortInUse), ClusterErrorKind.Conflict);
+    public static readonly ClusterError KubeadmConfigNotFound = new(nameof(KubeadmConfigNotFound), ClusterErrorKind.NotFound);
     public static readonly ClusterError KubeadmJoinFailed = new(nameof(KubeadmJoinFailed), ClusterErrorKind.OperationFailed);
     public static readonly ClusterError KubeadmTooOld = new(nameof(KubeadmTooOld), ClusterErrorKind.OperationFailed);
     public static readonly ClusterError KubeadmVersionUnknown = new(nameof(KubeadmVersionUnknown), ClusterErrorKind.OperationFailed);

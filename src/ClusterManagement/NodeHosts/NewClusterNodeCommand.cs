@@ -67,6 +67,10 @@ public sealed class NewClusterNodeCommand : NodeHostCmdlet
     public string[] Role { get; set; } = [];
 
     [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? CertificateKey { get; set; }
+
+    [Parameter]
     public Hashtable? Label { get; set; }
 
     [Parameter]
@@ -100,9 +104,11 @@ public sealed class NewClusterNodeCommand : NodeHostCmdlet
                 Labels = ParameterMaps.Strings(Label),
                 Taints = Taint.Select(NodeRecord.ParseTaint).ToArray(),
                 Timeout = Timeout,
+                CertificateKey = CertificateKey,
             };
             // Everything the API server or the host would refuse is refused here, before the host is contacted.
             NodeMetadataValidation.Require(request.Name, request.Roles, request.Labels, request.Taints);
+            KubeadmCluster.RequireCertificateKeyForm(request);
             PackageVersions.RequireVersionRequest(EngineVersion, nameof(EngineVersion));
             PackageVersions.RequireVersionRequest(KubernetesVersion, nameof(KubernetesVersion));
             if (ContainerdVersion is not null)

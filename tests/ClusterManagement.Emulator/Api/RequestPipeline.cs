@@ -47,8 +47,10 @@ public sealed class RequestPipeline(
             }
             var authenticated = authenticator.Authenticate(context);
             user = authenticated.Name;
-            if (!await discovery.TryHandleAsync(context) && !await resources.TryHandleAsync(context, authenticated, body))
+            var discoverable = authenticated.Access != AccessLevel.Anonymous || request.Path == "/version";
+            if (!(discoverable && await discovery.TryHandleAsync(context)) && !await resources.TryHandleAsync(context, authenticated, body))
             {
+                Authorizer.AuthorizePath(authenticated, request.Path.Value ?? "/");
                 throw Status.UnknownResource();
             }
         }

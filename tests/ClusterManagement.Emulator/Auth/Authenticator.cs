@@ -1,8 +1,8 @@
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.RegularExpressions;
 using ClusterManagement.Emulator.Api;
-using ClusterManagement.Emulator.Kinds;
 using ClusterManagement.Emulator.Store;
 using Microsoft.AspNetCore.Http;
 
@@ -10,11 +10,14 @@ namespace ClusterManagement.Emulator.Auth;
 
 /// <summary>
 /// Client certificates signed by the cluster CA, the static tokens of the kubeconfig, and
-/// bootstrap tokens backed by kube-system Secrets. Anything else is 401, as on a cluster with
-/// anonymous auth disabled.
+/// bootstrap tokens backed by kube-system Secrets. A request without credentials is
+/// system:anonymous, as on a kubeadm cluster (anonymous auth on, RBAC lets it read cluster-info
+/// only); a credential that does not authenticate is 401.
 /// </summary>
-public sealed partial class Authenticator(CertificateAuthority ca, EmulatorCredentials credentials, ObjectStore store)
+public sealed partial class Authenticator(CertificateAuthority ca, EmulatorCredentials credentials, ObjectStore store, TimeProvider time)
 {
+    public const string AnonymousUser = "system:anonymous";
+
     public const string TeamAUser = "team-a";
     public const string ReadonlyUser = "readonly";
 
@@ -41,6 +44,10 @@ public sealed partial class Authenticator(CertificateAuthority ca, EmulatorCrede
                 return bootstrap;
             }
         }
+        if (header.Length == 0 && context.Connection.ClientCertificate is null)
+        {
+            return new EmulatorUser(AnonymousUser, ["system:unauthenticated"], AccessLevel.Anonymous);
+        }
         throw Status.Unauthorized();
     }
 
@@ -57,35 +64,19 @@ public sealed partial class Authenticator(CertificateAuthority ca, EmulatorCrede
         return new EmulatorUser(name, [.. groups, "system:authenticated"], access);
     }
 
-    /// <summary>kubeadm-style bootstrap token <c>&lt;id&gt;.&lt;secret&gt;</c> matched against Secret bootstrap-token-&lt;id&gt;.</summary>
+    /// <summary>
+    /// kubeadm-style bootstrap token <c>&lt;id&gt;.&lt;secret&gt;</c> matched against Secret bootstrap-token-&lt;id&gt;,
+    /// which must allow authentication and be neither expired nor deleted.
+    /// </summary>
     private EmulatorUser? BootstrapUser(string token)
     {
-        if (BootstrapToken().Match(token) is not { Success: true } match)
+        if (BootstrapToken().Match(token) is not { Success: true } match
+            || BootstrapTokenSecret.Find(store, match.Groups["id"].Value, time.GetUtcNow()) is not { Authentication: true } secret
+            || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(secret.Secret), Encoding.UTF8.GetBytes(match.Groups["secret"].Value)))
         {
             return null;
         }
-        var id = match.Groups["id"].Value;
-        var secret = store.Get(CoreKinds.Secrets, "kube-system", $"bootstrap-token-{id}");
-        if (secret?.StringAt("type") != "bootstrap.kubernetes.io/token"
-            || Decode(secret.StringAt("data", "token-id")) != id
-            || Decode(secret.StringAt("data", "token-secret")) != match.Groups["secret"].Value)
-        {
-            return null;
-        }
-        var extraGroups = (Decode(secret.StringAt("data", "auth-extra-groups")) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return new EmulatorUser($"system:bootstrap:{id}", ["system:bootstrappers", .. extraGroups, "system:authenticated"], AccessLevel.Bootstrap);
-    }
-
-    private static string? Decode(string? base64)
-    {
-        try
-        {
-            return base64 is null ? null : Encoding.UTF8.GetString(Convert.FromBase64String(base64));
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
+        return new EmulatorUser($"system:bootstrap:{secret.Id}", ["system:bootstrappers", .. secret.ExtraGroups, "system:authenticated"], AccessLevel.Bootstrap);
     }
 
     [GeneratedRegex("^(?<id>[a-z0-9]{6})\\.(?<secret>[a-z0-9]{16})$")]

@@ -25,7 +25,7 @@ public sealed class CertificatesModule : IEmulatorModule
     public static readonly ResourceKind CertificateSigningRequests = new()
     {
         Group = "certificates.k8s.io", Version = "v1", Plural = "certificatesigningrequests", Singular = "certificatesigningrequest",
-        Kind = "CertificateSigningRequest", Namespaced = false, ShortNames = ["csr"],
+        Kind = "CertificateSigningRequest", Namespaced = false, ShortNames = ["csr"], Table = new CertificateSigningRequestTable(),
         HasGeneration = false,
     };
 

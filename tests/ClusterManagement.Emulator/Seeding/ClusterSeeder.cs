@@ -13,7 +13,7 @@ namespace ClusterManagement.Emulator.Seeding;
 public sealed class ClusterSeeder : IEmulatorSeeder
 {
     private const string SuffixAlphabet = "bcdfghjklmnpqrstvwxz2456789";
-    private static readonly TimeSpan ClusterAge = TimeSpan.FromDays(45);
+    public static readonly TimeSpan ClusterAge = TimeSpan.FromDays(45);
     public const string KubeProxyDaemonSetUid = "6f1c2a8e-2d7b-4c1e-9a51-0d3b7f2e8c41";
     private static readonly string CoreDnsReplicaSetUid = "3b9e0f4d-8a27-4e63-b1c5-7d2f6a9e0b18";
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text.Json;
+using System.Text.Json.Nodes;
 using ClusterManagement.Diagnostics;
 using ClusterManagement.NodeHosts;
 
@@ -35,17 +35,26 @@ internal static class KubeadmJoinConfiguration
         };
     }
 
-    public static string Render(string apiVersion, string apiServerEndpoint, string token, string caCertHash, string nodeName, string criSocket) =>
-        JsonSerializer.Serialize(new
+    /// <summary>A control-plane join (controlPlane.certificateKey) when <paramref name="certificateKey"/> is given, else a worker's.</summary>
+    public static string Render(string apiVersion, string apiServerEndpoint, string token, string caCertHash, string nodeName, string criSocket, string? certificateKey = null)
+    {
+        var configuration = new JsonObject
         {
-            apiVersion,
-            kind = "JoinConfiguration",
-            discovery = new
+            ["apiVersion"] = apiVersion,
+            ["kind"] = "JoinConfiguration",
+            ["discovery"] = new JsonObject
             {
-                bootstrapToken = new { apiServerEndpoint, token, caCertHashes = new[] { caCertHash } },
-                tlsBootstrapToken = token,
+                ["bootstrapToken"] = new JsonObject { ["apiServerEndpoint"] = apiServerEndpoint, ["token"] = token, ["caCertHashes"] = new JsonArray(caCertHash) },
+                ["tlsBootstrapToken"] = token,
             },
             // Named, not detected: kubeadm refuses a host where it finds two CRI sockets (containerd's and cri-dockerd's).
-            nodeRegistration = new { name = nodeName, criSocket },
-        });
+            ["nodeRegistration"] = new JsonObject { ["name"] = nodeName, ["criSocket"] = criSocket },
+        };
+        if (certificateKey is not null)
+        {
+            configuration["controlPlane"] = new JsonObject { ["certificateKey"] = certificateKey };
+        }
+
+        return configuration.ToJsonString();
+    }
 }

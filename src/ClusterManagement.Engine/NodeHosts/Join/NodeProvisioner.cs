@@ -24,6 +24,11 @@ internal sealed class NewNodeRequest
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
     public NodeTaint[] Taints { get; init; } = [];
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>What kubeadm init phase upload-certs --upload-certs printed on a control-plane node: decrypts kube-system/kubeadm-certs for a control-plane join.</summary>
+    public string? CertificateKey { get; init; }
+
+    public bool JoinsControlPlane => Roles.Contains(KubeadmCluster.ControlPlaneRole, StringComparer.Ordinal);
 }
 
 /// <summary>
@@ -45,14 +50,15 @@ internal sealed class NodeProvisioner(ClusterConnection connection, NodeConnecto
             : string.Empty;
         return
         [
-            $"Connect to {request.Ssh} (host key checked against known_hosts) and check os-release, sudo -n and the package family",
+            $"Check that the cluster has what kubeadm join reads (kube-public/cluster-info, kube-system/kubeadm-config); connect to {request.Ssh} (host key checked against known_hosts) and check os-release, sudo -n, the package family, swap, port 10250 and IPv4 forwarding",
             $"{script}{(script.Length > 0 ? "r" : "R")}esolve {engine.EnginePackage} {engine.EngineVersion}{containerd}, kubelet/kubeadm {request.KubernetesVersion} against the host's package sources (nothing changes if one is missing)",
             $"Configure the engine: {(request.EngineConfig is null ? string.Empty : "write daemon.json; ")}remove {EngineInstaller.LegacyListenerDropIn} (the TCP listener of earlier module versions) if present, restarting a running engine without it",
             $"Install {engine.EnginePackage}{containerd} at the resolved versions and hold {string.Join(", ", engine.HeldPackages)}",
             $"Restart the engine and verify its version through the Engine API (docker system dial-stdio over SSH to {EngineClient.SocketPath})",
             RuntimePlan(request.Runtime),
-            "Install kubelet and kubeadm at the resolved version and hold them",
-            $"Create a bootstrap token and run kubeadm join against {{API server}} as node {request.Name}, the kubelet on CRI socket {request.Runtime.CriSocket}",
+            $"Install kubelet and kubeadm at the resolved version and hold them; load overlay and br_netfilter (/etc/modules-load.d) and set net.ipv4.ip_forward and bridge-nf-call-iptables to 1 (/etc/sysctl.d/{KubeletHostPreflight.FileName}, sysctl --system)",
+            $"Create a bootstrap token and run kubeadm join against {{API server}} as node {request.Name}, the kubelet on CRI socket {request.Runtime.CriSocket}"
+                + (request.JoinsControlPlane ? " with --control-plane and the certificate key (kubeadm downloads kube-system/kubeadm-certs and marks the node control-plane)" : string.Empty),
             "Wait for the Node to be Ready, or NotReady for want of a CNI network configuration only (a warning: the cluster's network add-on provides it)",
             $"Record access data (host, port, user, host key) in {NodeAccessRecords.Namespace}/{NodeAccessRecords.Name}"
                 + (labels.Count > 0 ? $", labels {string.Join(", ", labels)}" : string.Empty)
@@ -67,6 +73,7 @@ internal sealed class NodeProvisioner(ClusterConnection connection, NodeConnecto
     public async Task<ClusterNode> RunAsync(NewNodeRequest request, CancellationToken cancellationToken)
     {
         NodeMetadataValidation.Require(request.Name, request.Roles, request.Labels, request.Taints);
+        KubeadmCluster.RequireCertificateKeyForm(request);
         var steps = Plan(request).Count;
         var started = new List<string>();
         void Step(string status)
@@ -92,6 +99,13 @@ internal sealed class NodeProvisioner(ClusterConnection connection, NodeConnecto
     private async Task<ClusterNode> ProvisionAsync(NewNodeRequest request, Action<string> step, CancellationToken cancellationToken)
     {
         step("Preflight");
+        // Read-only, and first: a cluster kubeadm join cannot join is refused before the host is touched.
+        var cluster = await KubeadmCluster.ReadAsync(connection, cancellationToken).ConfigureAwait(false);
+        if (request.JoinsControlPlane)
+        {
+            await cluster.RequireControlPlaneJoinAsync(connection, request.Name, cancellationToken).ConfigureAwait(false);
+        }
+
         var installScript = request.EngineInstallUrl is { } installUrl
             ? await EngineInstallScript.FetchAsync(installUrl, StepTimeout, cancellationToken).ConfigureAwait(false)
             : null;
@@ -104,6 +118,7 @@ internal sealed class NodeProvisioner(ClusterConnection connection, NodeConnecto
             throw new ClusterException(ClusterErrors.SystemdMissing, $"{request.Ssh} does not run systemd; the module manages kubelet and the engine as systemd units.", request.Name);
         }
 
+        KubeletHostPreflight.Require(request.Name, (await shell.SudoCheckedAsync(KubeletHostPreflight.ReadScript, StepTimeout, "kubeadm preflight checks", cancellationToken).ConfigureAwait(false)));
         log.Verbose($"{request.Name}: {osRelease.PrettyName}, {family} packages.");
 
         step("Resolving versions");
@@ -150,6 +165,7 @@ internal sealed class NodeProvisioner(ClusterConnection connection, NodeConnecto
 
         step($"Installing kubelet and kubeadm {kubernetes["kubeadm"]}");
         await packages.InstallPinnedAsync(kubernetes, KubernetesPackages, StepTimeout, cancellationToken).ConfigureAwait(false);
+        KubeletHostPreflight.RequireForwarding(request.Name, await shell.SudoCheckedAsync(KubeletHostPreflight.ApplyScript, StepTimeout, "kernel settings for Kubernetes", cancellationToken).ConfigureAwait(false));
 
         step("Joining the cluster");
         await JoinAsync(shell, request, kubernetes["kubeadm"], cancellationToken).ConfigureAwait(false);
@@ -207,15 +223,20 @@ internal sealed class NodeProvisioner(ClusterConnection connection, NodeConnecto
         // Deleted when the join ends; the expiry only bounds a token whose deletion failed.
         var token = await BootstrapTokens.CreateAsync(connection, $"ClusterManagement New-ClusterNode {request.Name}", request.Timeout + TimeSpan.FromMinutes(5), cancellationToken).ConfigureAwait(false);
         log.Secret(token);
+        if (request.CertificateKey is { } key)
+        {
+            log.Secret(key);
+        }
+
         try
         {
-            await BootstrapTokens.SignClusterInfoAsync(connection, token, log, cancellationToken).ConfigureAwait(false);
             var server = new Uri(connection.Server);
-            var configuration = KubeadmJoinConfiguration.Render(apiVersion, $"{server.Host}:{server.Port}", token, hash, request.Name, request.Runtime.CriSocket);
+            var configuration = KubeadmJoinConfiguration.Render(apiVersion, $"{server.Host}:{server.Port}", token, hash, request.Name, request.Runtime.CriSocket, request.JoinsControlPlane ? request.CertificateKey : null);
             var result = await shell.SudoAsync(KubeadmJoinConfiguration.JoinScript, request.Timeout, cancellationToken, configuration).ConfigureAwait(false);
             if (!result.Succeeded)
             {
-                throw new ClusterException(ClusterErrors.KubeadmJoinFailed, $"kubeadm join failed on {request.Name}: {BootstrapTokens.Redact(NodeShell.Tail(result.Error.Length > 0 ? result.Error : result.Output), token)}",
+                var output = BootstrapTokens.Redact(NodeShell.Tail(result.Error.Length > 0 ? result.Error : result.Output), token);
+                throw new ClusterException(ClusterErrors.KubeadmJoinFailed, $"kubeadm join failed on {request.Name}: {(request.CertificateKey is { } secret ? output.Replace(secret, "<certificate-key>", StringComparison.OrdinalIgnoreCase) : output)}",
                     request.Name);
             }
         }
