@@ -78,6 +78,65 @@ public sealed class KubeConfigTests : IDisposable
         Assert.Contains("one, shared", error.Message);
     }
 
+    private const string EveryField = """
+        apiVersion: v1
+        kind: Config
+        preferences: {}
+        current-context: full
+        clusters:
+        - name: c1
+          cluster:
+            server: https://127.0.0.1:6443
+            certificate-authority-data: Q0EgZGF0YQ==
+            insecure-skip-tls-verify: true
+            tls-server-name: api.example
+            proxy-url: http://proxy.example:3128
+        - name: "8080"
+          cluster: { server: "https://127.0.0.1:8080", certificate-authority: ca/ca.crt }
+        users:
+        - name: cert
+          user: { client-certificate: pki/user.crt, client-key: pki/user.key }
+        - name: exec
+          user:
+            exec:
+              apiVersion: client.authentication.k8s.io/v1
+              command: get-token
+              args: [--cluster, "8080", "true"]
+              env: [{ name: REGION, value: "1.10" }]
+              interactiveMode: Never
+        - name: basic
+          user: { username: admin, password: "0123", token: null }
+        contexts:
+        - name: full
+          context: { cluster: c1, user: exec, namespace: team-a }
+        - name: "8080"
+          context: { cluster: "8080", user: cert }
+        """;
+
+    [Fact]
+    public void TheKubeconfigReadsAsKubernetesClientReadsIt()
+    {
+        var path = Write("every-field", EveryField);
+        var ours = MergedKubeConfig.Load([path]).Configuration;
+        var library = k8s.KubernetesClientConfiguration.LoadKubeConfig(new FileInfo(path), useRelativePaths: true);
+
+        // Compared as JSON: every property, nested ones too, must hold the same value.
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(library.Clusters), System.Text.Json.JsonSerializer.Serialize(ours.Clusters));
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(library.Users), System.Text.Json.JsonSerializer.Serialize(ours.Users));
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(library.Contexts), System.Text.Json.JsonSerializer.Serialize(ours.Contexts));
+        Assert.Equal(library.CurrentContext, ours.CurrentContext);
+        Assert.Equal("1.10", ours.Users.Single(u => u.Name == "exec").UserCredentials.ExternalExecution.EnvironmentVariables.Single()["value"]);
+    }
+
+    [Fact]
+    public void AnEmptyFileIsNamed()
+    {
+        var empty = Write("empty", "");
+        var error = Assert.Throws<ClusterException>(() => MergedKubeConfig.Load([empty]));
+        Assert.Equal("KubeConfigInvalid", error.ErrorId);
+        Assert.Contains(empty, error.Message);
+    }
+
     [Fact]
     public void AMissingFileAndABrokenFileAreNamed()
     {

@@ -163,6 +163,19 @@ Describe 'Completion of <Line> from the kubeconfig alone' -ForEach ($rows | Wher
     }
 }
 
+Describe 'The first Tab of a fresh session' {
+    It 'completes node names although it also loads the client' {
+        # TabExpansion2 is the session's first command and the module loads on demand, as at a prompt:
+        # the completer pays for loading the client and must still answer within its budget.
+        $line = 'Get-ClusterNode -Name worker-'
+        $environment = @{ KUBECONFIG = $cluster.KubeConfig; PSModulePath = (Split-Path (Get-ModuleUnderTest)) + [IO.Path]::PathSeparator + $env:PSModulePath }
+        $run = Invoke-FreshPwsh -Script "(TabExpansion2 -inputScript '$line' -cursorColumn $($line.Length)).CompletionMatches.CompletionText" -Environment $environment
+        $run.ExitCode | Should -Be 0 -Because $run.Error
+        $run.Error | Should -BeNullOrEmpty
+        @($run.Output -split '\r?\n' | Where-Object { $_ }) | Should -Be @('worker-1', 'worker-2', 'worker-3')
+    }
+}
+
 Describe 'Use-ClusterContext -Namespace' {
     It 'completes from the context -Name chooses, not the current one' {
         # sandbox-badtoken's credentials are refused: its namespaces cannot be listed, the current context's can.

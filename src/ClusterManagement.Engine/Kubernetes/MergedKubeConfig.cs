@@ -1,8 +1,10 @@
 using ClusterManagement.Connection;
 using ClusterManagement.Engine.Connection;
 using ClusterManagement.Diagnostics;
-using k8s;
 using k8s.KubeConfigModels;
+using YamlDotNet.Core;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
 
 namespace ClusterManagement.Engine.Kubernetes;
 
@@ -12,6 +14,15 @@ namespace ClusterManagement.Engine.Kubernetes;
 /// </summary>
 internal sealed class MergedKubeConfig
 {
+    // KubernetesClient's own reader (KubernetesYaml) first maps every API model type of the library for
+    // YAML: 1-4 s in a fresh process, the largest part of a pipeline step's first call. A kubeconfig
+    // needs only its own few types, read with the same naming and scalar rules.
+    private static readonly Lazy<IDeserializer> KubeConfigReader = new(() => new DeserializerBuilder()
+        .WithNamingConvention(CamelCaseNamingConvention.Instance)
+        .WithAttemptingUnquotedStringTypeDeserialization()
+        .IgnoreUnmatchedProperties()
+        .Build());
+
     private MergedKubeConfig(K8SConfiguration configuration, IReadOnlyDictionary<string, string> contextSources)
     {
         Configuration = configuration;
@@ -104,7 +115,12 @@ internal sealed class MergedKubeConfig
 
         try
         {
-            return KubernetesClientConfiguration.LoadKubeConfig(new FileInfo(path), useRelativePaths: true);
+            using var reader = File.OpenText(path);
+            var configuration = KubeConfigReader.Value.Deserialize<K8SConfiguration?>(new MergingParser(new Parser(reader)))
+                ?? throw new ClusterException(ClusterErrors.KubeConfigInvalid, $"The kubeconfig file '{path}' is empty.", path);
+            // Certificate and key paths in the file are relative to the file, as kubectl reads them.
+            configuration.FileName = Path.GetFullPath(path);
+            return configuration;
         }
         catch (Exception e) when (e is not ClusterException)
         {

@@ -13,6 +13,14 @@ public abstract class ClusterNameCompleter : IArgumentCompleter
 {
     private static readonly TimeSpan Budget = TimeSpan.FromSeconds(2);
 
+    // The first completion in a process also loads the client: the engine and its dependencies, the
+    // kubeconfig, and the JIT of the TLS and JSON paths. That costs seconds on a loaded machine, is paid
+    // once, and is no sign of a slow cluster; without this allowance the first Tab of a session came
+    // back empty. Once any completion has finished, the plain budget applies again.
+    private static readonly TimeSpan ColdStartAllowance = TimeSpan.FromSeconds(6);
+
+    private static int clientLoaded;
+
     public IEnumerable<CompletionResult> CompleteArgument(
         string commandName,
         string parameterName,
@@ -24,10 +32,12 @@ public abstract class ClusterNameCompleter : IArgumentCompleter
         IReadOnlyList<string> names;
         try
         {
-            using var timeout = new CancellationTokenSource(Budget);
+            var budget = Volatile.Read(ref clientLoaded) == 1 ? Budget : Budget + ColdStartAllowance;
+            using var timeout = new CancellationTokenSource(budget);
             var options = ClusterCmdlet.Resolve(null, fakeBoundParameters["KubeConfig"] as string, fakeBoundParameters[ContextParameter] as string, SessionDefaults.Current);
             var task = Task.Run(() => ListNamesAsync(ClusterConnection.Open(options), fakeBoundParameters, timeout.Token), timeout.Token);
-            names = task.Wait(Budget) ? task.Result : [];
+            _ = task.ContinueWith(_ => Volatile.Write(ref clientLoaded, 1), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            names = task.Wait(budget) ? task.Result : [];
         }
         catch (Exception)
         {

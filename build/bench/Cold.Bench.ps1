@@ -1,0 +1,64 @@
+<#
+A pipeline step as Azure DevOps runs it: a fresh pwsh that imports the module and makes one call, against
+the same step done with kubectl and ConvertFrom-Json, on a 5-node cluster. Whole processes are timed from
+the outside; the two sides alternate (module, kubectl, module, ...) so load on the machine falls on both.
+#>
+param([Parameter(Mandatory)] $Context)
+
+$runs = 5
+# Pods become ready at once: the rows compare the clients, not the emulator's simulated start-up.
+$cluster = Start-TestCluster -Root $Context.Root -Workers 4 -ControlPlanes 1 -ExtraArgument '--sample-app', '--pod-ready-seconds', '0' -Configuration $Context.Configuration
+try {
+    $pwsh = Join-Path $PSHOME 'pwsh'
+    $cache = Join-Path ([IO.Path]::GetTempPath()) "cm-bench-kubectl-$PID"
+    $prefix = "`$ErrorActionPreference = 'Stop'; `$ProgressPreference = 'SilentlyContinue'; `$env:KUBECONFIG = '$($cluster.KubeConfig)'; "
+    $import = "Import-Module '$($Context.ModulePath)'; "
+
+    function Measure-Step {
+        param([string] $Script)
+        $elapsed = Measure-Command { $null = & $pwsh -NoLogo -NoProfile -NonInteractive -Command ($prefix + $Script) }
+        if ($LASTEXITCODE -ne 0) { throw "The step failed ($LASTEXITCODE): $Script" }
+        $elapsed.TotalMilliseconds
+    }
+
+    $steps = @(
+        @{
+            Scenario = 'Cold step: Get-ClusterNode, 5 nodes'
+            Module   = { $import + '$null = Get-ClusterNode' }
+            Kubectl  = { "`$null = kubectl get nodes -o json --cache-dir '$cache' | ConvertFrom-Json" }
+        }
+        @{
+            Scenario = 'Cold step: Get-ClusterApp'
+            Module   = { $import + '$null = Get-ClusterApp' }
+            Kubectl  = { "`$null = kubectl get deployments -o json --cache-dir '$cache' | ConvertFrom-Json" }
+        }
+        @{
+            # Each run releases a new image, so every step really rolls the Deployment out.
+            Scenario = 'Cold step: Publish-AppVersion -Wait'
+            Module   = { param($Run) $import + "`$null = Publish-AppVersion web -Image nginx:1.$Run.1 -Wait -Timeout 120 -Force" }
+            Kubectl  = {
+                param($Run)
+                "kubectl set image deployment/web web=nginx:1.$Run.2 --cache-dir '$cache' | Out-Null; " +
+                "kubectl rollout status deployment/web --timeout=120s --cache-dir '$cache' | Out-Null; " +
+                "`$null = kubectl get deployment web -o json --cache-dir '$cache' | ConvertFrom-Json"
+            }
+        }
+    )
+    foreach ($step in $steps) {
+        $module = [Collections.Generic.List[double]]::new()
+        $kubectl = [Collections.Generic.List[double]]::new()
+        # One unmeasured round first: the first process of all also pays for the disk cache.
+        foreach ($run in 0..$runs) {
+            $moduleTime = Measure-Step (& $step.Module $run)
+            $kubectlTime = Measure-Step (& $step.Kubectl $run)
+            if ($run -gt 0) { $module.Add($moduleTime); $kubectl.Add($kubectlTime) }
+        }
+        $moduleMedian = Get-MedianOf $module.ToArray()
+        $kubectlMedian = Get-MedianOf $kubectl.ToArray()
+        $load = (Get-Content /proc/loadavg).Split(' ')[0]
+        New-BenchResult -Scenario $step.Scenario -Metric "fresh pwsh, whole process (median of $runs, load $load)" -Module $moduleMedian -Kubectl $kubectlMedian -Target 'ratio <= 0.8' -Met ($moduleMedian / $kubectlMedian -le 0.8)
+    }
+}
+finally {
+    Stop-TestCluster $cluster
+}
