@@ -58,19 +58,7 @@ public sealed class DeploymentController : IEmulatorController
                         timers.Enqueue((true, key.Item1, key.Item2), due);
                     }
                 }
-                if (!merged.Reader.TryPeek(out _))
-                {
-                    using var wake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                    var delay = timers.TryPeek(out _, out var next) ? next - context.Time.GetUtcNow() : Timeout.InfiniteTimeSpan;
-                    if (delay != Timeout.InfiniteTimeSpan && delay < TimeSpan.Zero)
-                    {
-                        delay = TimeSpan.Zero;
-                    }
-                    var timer = Task.Delay(delay, context.Time, wake.Token);
-                    await Task.WhenAny(merged.Reader.WaitToReadAsync(wake.Token).AsTask(), timer);
-                    await wake.CancelAsync();
-                    cancellationToken.ThrowIfCancellationRequested();
-                }
+                await ControllerWake.WaitAsync(merged.Reader, timers, context.Time, cancellationToken);
                 while (merged.Reader.TryRead(out var e))
                 {
                     Route(e);
