@@ -4,14 +4,8 @@
 # skipped with the reason.
 
 BeforeDiscovery {
-    Import-Module (Join-Path $PSScriptRoot '../Fleet/Fleet.psm1') -Force
-    $check = Test-FleetPrerequisite
-    if (-not $check.Ready -and $check.IsRoot -and $check.IsDebian) { $check = Install-FleetPrerequisite }
-    $script:fleetSkipReason = if ($check.Ready) { $null } else { $check.Problems -join ' ' }
-    if ($script:fleetSkipReason -and $env:CI) {
-        throw "The fleet cannot run on this CI machine: $script:fleetSkipReason"
-    }
-    if ($script:fleetSkipReason) { Write-Warning "Skipping the node-host fleet tests: $script:fleetSkipReason" }
+    Import-Module (Join-Path $PSScriptRoot 'TestSetup.psm1') -Force
+    $script:fleetSkipReason = Get-FleetSkipReason -Suite 'the node-host fleet tests'
     # build.ps1 -Task Test builds the emulator before the Pester suites run.
     Import-Module (Join-Path $PSScriptRoot '../TestCluster.psm1') -Force
     $script:emulatorConfiguration = @('Release', 'Debug') | Where-Object {

@@ -5,12 +5,8 @@
 # owns (IPv4 forwarding) before it joins. Starts fleet nodes: run under /tmp/cm-fleet-tests.lock.
 
 BeforeDiscovery {
-    Import-Module (Join-Path $PSScriptRoot '../Fleet/Fleet.psm1') -Force
-    $check = Test-FleetPrerequisite
-    if (-not $check.Ready -and $check.IsRoot -and $check.IsDebian) { $check = Install-FleetPrerequisite }
-    $script:fleetSkipReason = if ($check.Ready) { $null } else { $check.Problems -join ' ' }
-    if ($script:fleetSkipReason -and $env:CI) { throw "The fleet cannot run on this CI machine: $script:fleetSkipReason" }
-    if ($script:fleetSkipReason) { Write-Warning "Skipping the kubeadm preflight tests: $script:fleetSkipReason" }
+    Import-Module (Join-Path $PSScriptRoot 'TestSetup.psm1') -Force
+    $script:fleetSkipReason = Get-FleetSkipReason -Suite 'the kubeadm preflight tests'
 }
 
 Describe 'kubeadm preflight on a fleet host' -Skip:([bool]$script:fleetSkipReason) {

@@ -4,12 +4,8 @@
 # Under CI a missing prerequisite fails the run; elsewhere the tests are skipped with the reason.
 
 BeforeDiscovery {
-    Import-Module (Join-Path $PSScriptRoot '../Fleet/Fleet.psm1') -Force
-    $check = Test-FleetPrerequisite
-    if (-not $check.Ready -and $check.IsRoot -and $check.IsDebian) { $check = Install-FleetPrerequisite }
-    $script:fleetSkipReason = if ($check.Ready) { $null } else { $check.Problems -join ' ' }
-    if ($script:fleetSkipReason -and $env:CI) { throw "The fleet cannot run on this CI machine: $script:fleetSkipReason" }
-    if ($script:fleetSkipReason) { Write-Warning "Skipping the node-host tests: $script:fleetSkipReason" }
+    Import-Module (Join-Path $PSScriptRoot 'TestSetup.psm1') -Force
+    $script:fleetSkipReason = Get-FleetSkipReason -Suite 'the node-host tests'
 }
 
 Describe 'Node hosts' -Skip:([bool]$script:fleetSkipReason) {

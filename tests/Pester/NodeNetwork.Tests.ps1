@@ -7,12 +7,8 @@
 # masquerading, carries no traffic, and is removed in AfterAll with the fleet.
 
 BeforeDiscovery {
-    Import-Module (Join-Path $PSScriptRoot '../Fleet/Fleet.psm1') -Force
-    $check = Test-FleetPrerequisite
-    if (-not $check.Ready -and $check.IsRoot -and $check.IsDebian) { $check = Install-FleetPrerequisite }
-    $script:fleetSkipReason = if ($check.Ready) { $null } else { $check.Problems -join ' ' }
-    if ($script:fleetSkipReason -and $env:CI) { throw "The fleet cannot run on this CI machine: $script:fleetSkipReason" }
-    if ($script:fleetSkipReason) { Write-Warning "Skipping the node network tests: $script:fleetSkipReason" }
+    Import-Module (Join-Path $PSScriptRoot 'TestSetup.psm1') -Force
+    $script:fleetSkipReason = Get-FleetSkipReason -Suite 'the node network tests'
     $script:docPages = @(Get-ChildItem (Join-Path $PSScriptRoot '../../docs') -Filter '*-*.md' |
             Where-Object { (Get-Content $_.FullName -TotalCount 2) -match '<!-- examples: node network -->' } | ForEach-Object BaseName)
 }

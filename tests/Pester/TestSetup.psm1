@@ -150,5 +150,21 @@ function Invoke-PowerShellTask {
     Invoke-FreshPwsh -Script ". '$($file -replace "'", "''")'" -Environment $environment -TimeoutSeconds $TimeoutSeconds
 }
 
-Export-ModuleMember -Function Get-ModuleUnderTest, Get-RepoRoot, Start-SuiteCluster, Invoke-FreshPwsh, Invoke-KubectlJson, Get-PwshPath, Get-LongCmdletName,
+function Get-FleetSkipReason {
+    <#
+        Why the fleet cannot run here, or $null. What is missing is installed first when root on
+        Debian; under CI a missing prerequisite fails the run instead of skipping the suite.
+    #>
+    param([Parameter(Mandatory)] [string] $Suite)
+    Import-Module (Join-Path $RepoRoot 'tests/Fleet/Fleet.psm1') -Force
+    $check = Test-FleetPrerequisite
+    if (-not $check.Ready -and $check.IsRoot -and $check.IsDebian) { $check = Install-FleetPrerequisite }
+    if ($check.Ready) { return $null }
+    $reason = $check.Problems -join ' '
+    if ($env:CI) { throw "The fleet cannot run on this CI machine: $reason" }
+    Write-Warning "Skipping $Suite`: $reason"
+    $reason
+}
+
+Export-ModuleMember -Function Get-FleetSkipReason, Get-ModuleUnderTest, Get-RepoRoot, Start-SuiteCluster, Invoke-FreshPwsh, Invoke-KubectlJson, Get-PwshPath, Get-LongCmdletName,
     Start-TestCluster, Stop-TestCluster, Invoke-EmulatorControl, Invoke-FleetDocsExample, Invoke-FleetHostCommand, Get-PipelineStep, Invoke-PowerShellTask
