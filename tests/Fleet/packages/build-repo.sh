@@ -45,7 +45,8 @@ for version in "${VERSIONS[@]}"; do
     install -m 0755 "$here/kubelet/postinst" "$here/kubelet/prerm" "$root/DEBIAN/"
     dpkg-deb --root-owner-group -Zxz --build "$root" "$out/kubelet_${version}-1.1_${architecture}.deb" > /dev/null
 
-    root=$(package kubeadm "$version" 'bash, curl, jq, openssl, ca-certificates' 'Kubernetes Cluster Bootstrapping Tool')
+    # As the real kubeadm package: its preflight needs crictl.
+    root=$(package kubeadm "$version" 'bash, curl, jq, openssl, ca-certificates, cri-tools' 'Kubernetes Cluster Bootstrapping Tool')
     dpkg-deb --root-owner-group -Zxz --build "$root" "$out/kubeadm_${version}-1.1_${architecture}.deb" > /dev/null
 done
 
