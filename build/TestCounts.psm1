@@ -39,7 +39,10 @@ function Get-XunitCounts {
         }
     }
     $failed = $failedTests.Count
-    $errors = @($trx.GetElementsByTagName('RunInfo') | Where-Object outcome -EQ 'Error' | ForEach-Object { ($_.Text -split '\r?\n')[0] })
+    # The logger also files each failed test's console line ("[xUnit.net ...] Name [FAIL]") as an
+    # Error RunInfo; those are counted as the failed results they are, not as an aborted run.
+    $errors = @($trx.GetElementsByTagName('RunInfo') | Where-Object outcome -EQ 'Error' |
+            ForEach-Object { ($_.Text -split '\r?\n')[0] } | Where-Object { $_ -notmatch '^\s*\[xUnit\.net [^\]]*\]\s.*\[FAIL\]\s*$' })
     $outcome = $trx.TestRun.ResultSummary.outcome
     $runFailure = if ($errors) {
         "$Name was aborted (dotnet test exit code $ExitCode): $($errors -join ' ')"

@@ -54,6 +54,15 @@ Describe 'Counting an xunit suite from its .trx and dotnet test''s exit code' {
         $counts.FailedTests | Should -Be @('T.Test4 (Inconclusive)', 'T.Test5 (Failed)', 'T.Test6 (Timeout)')
     }
 
+    It 'counts a failed test once, though the logger also files its [FAIL] line as an error of the run' {
+        $trx = New-Trx -Outcome 'Failed' -Results 'Passed', 'Failed' -RunErrors '[xUnit.net 00:01:02.78]     Sample.Tests.T.Test2 [FAIL]'
+
+        $counts = Get-Counts $trx 1
+
+        $counts.Failed | Should -Be 1
+        $counts.FailedTests | Should -Be @('T.Test2 (Failed)')
+    }
+
     It 'counts a non-zero exit code as a failure when no result failed' {
         $trx = New-Trx -Outcome 'Completed' -Results 'Passed', 'Passed'
 
