@@ -688,5 +688,21 @@ public static class CoreDefinitions
           lastTransitionTime time | lastTransitionTime is the time the condition transitioned from one status to another.
           reason string | reason is a unique, this should be a short, machine understandable string that gives the reason for condition's last transition.
           message string | message is the human-readable message indicating details about last transition.
+        ResourceQuota kind=v1 | ResourceQuota sets aggregate quota restrictions enforced per namespace
+          spec ResourceQuotaSpec | Spec defines the desired quota.
+          status ResourceQuotaStatus | Status defines the actual enforced quota and its current usage.
+        ResourceQuotaSpec | ResourceQuotaSpec defines the desired hard limits to enforce for Quota.
+          hard {}quantity | hard is the set of desired hard limits for each named resource.
+          scopes []string | A collection of filters that must match each object tracked by a quota. If not specified, the quota matches all objects.
+          scopeSelector ScopeSelector | scopeSelector is also a collection of filters like scopes that must match each object tracked by a quota but expressed using ScopeSelectorOperator in combination with possible values.
+        ScopeSelector | A scope selector represents the AND of the selectors represented by the scoped-resource selector requirements.
+          matchExpressions []ScopedResourceSelectorRequirement | A list of scope selector requirements by scope of the resources.
+        ScopedResourceSelectorRequirement | A scoped-resource selector requirement is a selector that contains values, a scope name, and an operator that relates the scope name and values.
+          scopeName string required | The name of the scope that the selector applies to.
+          operator string required | Represents a scope's relationship to a set of values. Valid operators are In, NotIn, Exists, DoesNotExist.
+          values []string | An array of string values. If the operator is In or NotIn, the values array must be non-empty.
+        ResourceQuotaStatus | ResourceQuotaStatus defines the enforced hard limits and observed use.
+          hard {}quantity | Hard is the set of enforced hard limits for each named resource.
+          used {}quantity | Used is the current observed total usage of the resource in the namespace.
         """;
 }
