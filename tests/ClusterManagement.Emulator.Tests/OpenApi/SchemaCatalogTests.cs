@@ -1,0 +1,42 @@
+using ClusterManagement.Emulator.OpenApi;
+
+namespace ClusterManagement.Emulator.Tests.OpenApi;
+
+/// <summary>How the catalog names structures and resolves references when two API versions publish the same short names.</summary>
+public sealed class SchemaCatalogTests
+{
+    private const string TwoPackages = """
+        package a
+        Shared | one
+          x string | x
+        User | uses a's Shared
+          shared Shared | a's
+        package b
+        Shared | two
+          y string | y
+        """;
+
+    [Fact]
+    public void EachTypeKeepsThePackageItIsWrittenInAndReferencesReachTheirOwnPackagesType()
+    {
+        var catalog = new SchemaCatalog(TwoPackages);
+
+        var user = catalog.Closure(catalog.Resolve(new FieldType.Named("User", "a")));
+
+        Assert.Equal(["a.Shared", "a.User"], user.Order());
+        Assert.NotNull(catalog.Resolve(new FieldType.Named("Shared", "b")).Field("y"));
+    }
+
+    [Fact]
+    public void ANameTwoPackagesDefineCannotBeUsedFromAThird()
+    {
+        var ambiguous = () => new SchemaCatalog(TwoPackages + """
+
+            package c
+            Other | uses Shared from neither a nor b
+              shared Shared | which one?
+            """);
+
+        Assert.Contains("Shared is used in c but not defined there", Assert.Throws<InvalidOperationException>(ambiguous).Message);
+    }
+}
