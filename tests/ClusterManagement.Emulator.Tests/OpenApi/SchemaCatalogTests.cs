@@ -39,4 +39,21 @@ public sealed class SchemaCatalogTests
 
         Assert.Contains("Shared is used in c but not defined there", Assert.Throws<InvalidOperationException>(ambiguous).Message);
     }
+
+    [Fact]
+    public void AutoscalingV1AndV2EachReachTheirOwnSpec()
+    {
+        SchemaType Spec(string version) =>
+            SchemaCatalog.Default.Resolve((FieldType.Named)SchemaCatalog.Default.ForKind("autoscaling", version, "HorizontalPodAutoscaler")!.Field("spec")!.Type);
+
+        var v2 = Spec("v2");
+        var v1 = Spec("v1");
+
+        Assert.Equal("io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerSpec", v2.FullName);
+        Assert.NotNull(v2.Field("metrics"));
+        Assert.Null(v2.Field("targetCPUUtilizationPercentage"));
+        Assert.Equal("io.k8s.api.autoscaling.v1.HorizontalPodAutoscalerSpec", v1.FullName);
+        Assert.NotNull(v1.Field("targetCPUUtilizationPercentage"));
+        Assert.Equal("io.k8s.api.autoscaling.v1.CrossVersionObjectReference", SchemaCatalog.Default.Resolve((FieldType.Named)v1.Field("scaleTargetRef")!.Type).FullName);
+    }
 }
