@@ -1,4 +1,5 @@
 using ClusterManagement.Emulator.OpenApi;
+using ClusterManagement.Emulator.Tests.Infrastructure;
 
 namespace ClusterManagement.Emulator.Tests.OpenApi;
 
@@ -56,4 +57,28 @@ public sealed class SchemaCatalogTests
         Assert.NotNull(v1.Field("targetCPUUtilizationPercentage"));
         Assert.Equal("io.k8s.api.autoscaling.v1.CrossVersionObjectReference", SchemaCatalog.Default.Resolve((FieldType.Named)v1.Field("scaleTargetRef")!.Type).FullName);
     }
+
+    [KubectlFact]
+    public void EveryStructureHasTheFieldsOfKubectlsOwnGeneratedProto()
+    {
+        // kubectl carries the k8s.io/api descriptors of its version (v1.32): a schema line missing, misspelt or
+        // invented shows as a difference here. Kinds' apiVersion and kind are TypeMeta, which the proto leaves out.
+        var proto = ClusterManagement.Emulator.Protobuf.KubeProtoSchema.Installed!;
+        var differences = SchemaCatalog.Default.Types
+            .Select(type => (type, message: proto.Message("." + type.FullName.Replace("io.k8s.", "k8s.io.", StringComparison.Ordinal))))
+            .Where(x => x.message is not null)
+            .Select(x => (x.type.FullName,
+                Missing: JsonNames(proto, x.message!, x.type).Except(x.type.Fields.Select(f => f.Name)).ToList(),
+                Invented: x.type.Fields.Select(f => f.Name).Except(JsonNames(proto, x.message!, x.type)).Except(x.type.Kind is null ? [] : (string[])["apiVersion", "kind"]).ToList()))
+            .Where(d => d.Missing.Count + d.Invented.Count > 0)
+            .Select(d => $"{d.FullName}: missing [{string.Join(", ", d.Missing)}] invented [{string.Join(", ", d.Invented)}]");
+
+        Assert.Empty(differences);
+    }
+
+    /// <summary>A message's JSON field names, with the fields of Go structs embedded inline (LocalObjectReference's name, VolumeSource's kinds) in place of the embedding field.</summary>
+    private static IEnumerable<string> JsonNames(ClusterManagement.Emulator.Protobuf.KubeProtoSchema proto, Google.Protobuf.Reflection.DescriptorProto message, SchemaType type) =>
+        message.Field.SelectMany(f => type.Field(f.JsonName) is null && f.TypeName is { Length: > 0 } inner && proto.Message(inner) is { } embedded
+            ? embedded.Field.Select(e => e.JsonName)
+            : [f.JsonName]);
 }

@@ -40,6 +40,8 @@ public sealed class SchemaCatalog
         }
     }
 
+    public IEnumerable<SchemaType> Types => _byFullName.Values;
+
     public SchemaType? ForKind(string group, string version, string kind) => _byKind.GetValueOrDefault(new KindId(group, version, kind));
 
     public SchemaType Resolve(FieldType.Named named) => Find(named)!;

@@ -42,7 +42,6 @@ public static class ClusterDefinitions
           tokenRequests []TokenRequest | tokenRequests indicates the CSI driver needs pods' service account tokens it is mounting volume for to do necessary authentication.
           requiresRepublish boolean | requiresRepublish indicates the CSI driver wants `NodePublishVolume` being periodically called to reflect any possible change in the mounted volume.
           seLinuxMount boolean | seLinuxMount specifies if the CSI driver supports "-o context" mount option.
-          nodeAllocatableUpdatePeriodSeconds int64 | nodeAllocatableUpdatePeriodSeconds specifies the interval between periodic updates of the CSINode allocatable capacity for this driver.
         TokenRequest | TokenRequest contains parameters of a service account token.
           audience string required | audience is the intended audience of the token in "TokenRequestSpec".
           expirationSeconds int64 | expirationSeconds is the duration of validity of the token in "TokenRequestSpec".

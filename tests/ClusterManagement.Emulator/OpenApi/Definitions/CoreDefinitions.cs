@@ -78,7 +78,6 @@ public static class CoreDefinitions
           kubeProxyVersion string required | Deprecated: KubeProxy Version reported by the node.
           operatingSystem string required | The Operating System reported by the node
           architecture string required | The Architecture reported by the node
-          swap object | Swap Info reported by the node.
         ContainerImage | Describe a container image
           names []string | Names by which this image is known.
           sizeBytes int64 | The size of the image in bytes.
@@ -446,7 +445,6 @@ public static class CoreDefinitions
           path string required | path that is exported by the NFS server.
           readOnly boolean | readOnly here will force the NFS export to be mounted with read-only permissions. Defaults to false.
         PodStatus | PodStatus represents information about the status of a pod.
-          observedGeneration int64 | If set, this represents the .metadata.generation that the pod status was set based upon.
           phase string | The phase of a Pod is a simple, high-level summary of where the Pod is in its lifecycle.
           conditions []PodCondition merge=type strategy=merge | Current service state of pod.
           message string | A human readable message indicating details about why the pod is in this condition.
@@ -465,7 +463,6 @@ public static class CoreDefinitions
           resourceClaimStatuses []object merge=name strategy=merge,retainKeys | Status of resource claims.
         PodCondition | PodCondition contains details for the current condition of this pod.
           type string required | Type is the type of the condition.
-          observedGeneration int64 | If set, this represents the .metadata.generation that the pod condition was set based upon.
           status string required | Status is the status of the condition. Can be True, False, Unknown.
           lastProbeTime time | Last time we probed the condition.
           lastTransitionTime time | Last time the condition transitioned from one status to another.
