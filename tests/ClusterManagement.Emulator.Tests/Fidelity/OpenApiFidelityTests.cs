@@ -168,4 +168,40 @@ public sealed class OpenApiFidelityTests(EmulatorFixture fixture) : IClassFixtur
         Assert.Contains("  name\t<string> -required-", containers.Output);
         Assert.Contains("  volumeMounts\t<[]VolumeMount>", containers.Output);
     }
+
+    [KubectlFact]
+    public async Task KindsOtherModulesServeAreExplainedAndValidatedToo()
+    {
+        const string job = """
+            apiVersion: batch/v1
+            kind: Job
+            metadata:
+              name: {0}
+            spec:
+              {1}: 2
+              template:
+                spec:
+                  restartPolicy: Never
+                  containers:
+                  - name: pi
+                    image: perl:5.34
+            """;
+        var good = await ManifestAsync("job.yaml", string.Format(job, "explained-job", "backoffLimit"));
+        var misspelt = await ManifestAsync("misspelt-job.yaml", string.Format(job, "misspelt-job", "backofLimit"));
+
+        var template = await Kubectl.RunAsync(Kubeconfig, "explain", "job.spec.template");
+        var lease = await Kubectl.RunAsync(Kubeconfig, "explain", "lease.spec");
+        var created = await Kubectl.RunAsync(Kubeconfig, "create", "-f", good);
+        var refused = await Kubectl.RunAsync(Kubeconfig, "create", "-f", misspelt);
+
+        Assert.True(template.ExitCode == 0, template.Error);
+        Assert.Equal(["GROUP:      batch", "KIND:       Job", "VERSION:    v1", "", "FIELD: template <PodTemplateSpec>"], template.Output.Split('\n').Take(5).Select(l => l.TrimEnd()));
+        Assert.True(lease.ExitCode == 0, lease.Error);
+        Assert.Contains("  renewTime\t<string>", lease.Output);
+        Assert.Equal((0, "job.batch/explained-job created"), (created.ExitCode, created.Output.Trim()));
+        Assert.Equal(2, fixture.Emulator.Store.Get(GeneratedObjectKindsModule.Jobs, "default", "explained-job")!.LongAt("spec", "backoffLimit"));
+        Assert.Equal($"Error from server (BadRequest): error when creating \"{misspelt}\": Job in version \"v1\" cannot be handled as a Job: strict decoding error: unknown field \"spec.backofLimit\"",
+            refused.Error.Trim());
+        Assert.Null(fixture.Emulator.Store.Get(GeneratedObjectKindsModule.Jobs, "default", "misspelt-job"));
+    }
 }

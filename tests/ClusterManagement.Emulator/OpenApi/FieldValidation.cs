@@ -270,9 +270,10 @@ public static class FieldValidation
         {
             return;
         }
-        foreach (var problem in problems)
+        // The apiserver's warning recorder keeps each text once, so a patch retried after a concurrent write still warns once.
+        foreach (var warning in problems.Select(p => $"299 - {GoQuote(p)}").Where(w => !request.Http.Response.Headers.Warning.Contains(w)))
         {
-            request.Http.Response.Headers.Append("Warning", $"299 - {GoQuote(problem)}");
+            request.Http.Response.Headers.Append("Warning", warning);
         }
     }
 

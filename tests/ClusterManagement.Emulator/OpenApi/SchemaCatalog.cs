@@ -11,33 +11,45 @@ namespace ClusterManagement.Emulator.OpenApi;
 /// </summary>
 public sealed class SchemaCatalog
 {
-    public static SchemaCatalog Default { get; } = new(MetaDefinitions.Text, CoreDefinitions.Text, AppsDefinitions.Text, ClusterDefinitions.Text);
+    public static SchemaCatalog Default { get; } = new(MetaDefinitions.Text, CoreDefinitions.Text, AppsDefinitions.Text, BatchDefinitions.Text, ClusterDefinitions.Text, AutoscalingDefinitions.Text);
 
-    private readonly Dictionary<string, SchemaType> _byShortName = [];
+    private readonly Dictionary<string, SchemaType> _byFullName = [];
+    private readonly ILookup<string, SchemaType> _byShortName;
     private readonly Dictionary<KindId, SchemaType> _byKind = [];
 
     public SchemaCatalog(params string[] definitions)
     {
         foreach (var type in definitions.SelectMany(SchemaNotation.Parse))
         {
-            if (!_byShortName.TryAdd(type.ShortName, type))
+            if (!_byFullName.TryAdd(type.FullName, type))
             {
-                throw new InvalidOperationException($"schema type {type.ShortName} is defined twice");
+                throw new InvalidOperationException($"schema type {type.FullName} is defined twice");
             }
             if (type.Kind is { } kind)
             {
                 _byKind[kind] = type;
             }
         }
-        foreach (var missing in _byShortName.Values.SelectMany(t => t.Fields).Select(f => Innermost(f.Type)).OfType<FieldType.Named>().Where(n => !_byShortName.ContainsKey(n.ShortName)))
+        _byShortName = _byFullName.Values.ToLookup(t => t.ShortName);
+        foreach (var named in _byFullName.Values.SelectMany(t => t.Fields).Select(f => Innermost(f.Type)).OfType<FieldType.Named>())
         {
-            throw new InvalidOperationException($"schema type {missing.ShortName} is used but not defined");
+            if (Find(named) is null)
+            {
+                throw new InvalidOperationException($"schema type {named.ShortName} is used in {named.Package} but not defined there, nor once elsewhere");
+            }
         }
     }
 
+    public IEnumerable<SchemaType> Types => _byFullName.Values;
+
     public SchemaType? ForKind(string group, string version, string kind) => _byKind.GetValueOrDefault(new KindId(group, version, kind));
 
-    public SchemaType Resolve(FieldType.Named named) => _byShortName[named.ShortName];
+    public SchemaType Resolve(FieldType.Named named) => Find(named)!;
+
+    /// <summary>The reference's own package's type of that name, else the only one of that name (references across packages, ObjectMeta above all).</summary>
+    private SchemaType? Find(FieldType.Named named) =>
+        _byFullName.GetValueOrDefault($"{named.Package}.{named.ShortName}")
+        ?? (_byShortName[named.ShortName].ToList() is [var only] ? only : null);
 
     /// <summary>The component names a kind's schema reaches, itself included: what its group-version document must carry.</summary>
     public IEnumerable<string> Closure(SchemaType root)
@@ -68,7 +80,7 @@ public sealed class SchemaCatalog
     /// <summary>A component's schema, with references in the form the document uses (<c>#/components/schemas/</c> or <c>#/definitions/</c>).</summary>
     public JsonObject Component(string fullName, string refPrefix)
     {
-        if (_byShortName.Values.FirstOrDefault(t => t.FullName == fullName) is not { } type)
+        if (_byFullName.GetValueOrDefault(fullName) is not { } type)
         {
             var scalar = ScalarComponents().First(s => s.Component == fullName);
             return WithFormat(new JsonObject { ["description"] = scalar.Description, ["type"] = scalar.JsonType }, scalar.Format);
@@ -93,7 +105,7 @@ public sealed class SchemaCatalog
     public static JsonObject GroupVersionKind(KindId kind) => new() { ["group"] = kind.Group, ["kind"] = kind.Kind, ["version"] = kind.Version };
 
     private IEnumerable<FieldType.Scalar> ScalarComponents() =>
-        _byShortName.Values.SelectMany(t => t.Fields).Select(f => Innermost(f.Type)).OfType<FieldType.Scalar>().Where(s => s.Component is not null);
+        _byFullName.Values.SelectMany(t => t.Fields).Select(f => Innermost(f.Type)).OfType<FieldType.Scalar>().Where(s => s.Component is not null);
 
     private JsonObject FieldSchema(SchemaField field, string refPrefix)
     {

@@ -48,7 +48,7 @@ public static class SchemaNotation
     public static IEnumerable<SchemaType> Parse(string text)
     {
         string? package = null;
-        (string Short, string Description, KindId? Kind, List<SchemaField> Fields)? current = null;
+        (string Short, string FullName, string Description, KindId? Kind, List<SchemaField> Fields)? current = null;
         foreach (var raw in text.Split('\n'))
         {
             var line = raw.TrimEnd();
@@ -65,21 +65,22 @@ public static class SchemaNotation
             else if (line.StartsWith(' '))
             {
                 var fields = current?.Fields ?? throw new FormatException($"field before any type: '{line}'");
-                fields.Add(Field(words, description));
+                fields.Add(Field(words, description, package));
             }
             else
             {
                 if (current is { } done)
                 {
-                    yield return new SchemaType($"{package}.{done.Short}", done.Short, done.Description, done.Fields, done.Kind);
+                    yield return new SchemaType(done.FullName, done.Short, done.Description, done.Fields, done.Kind);
                 }
                 var kind = words.Skip(1).FirstOrDefault(w => w.StartsWith("kind=")) is { } k ? KindOf(k["kind=".Length..], words[0]) : null;
-                current = (words[0], description, kind, kind is null ? [] : [.. KindHeader]);
+                // The type belongs to the package it is written in, not to one a later line opens.
+                current = (words[0], $"{package}.{words[0]}", description, kind, kind is null ? [] : [.. KindHeader]);
             }
         }
         if (current is { } last)
         {
-            yield return new SchemaType($"{package}.{last.Short}", last.Short, last.Description, last.Fields, last.Kind);
+            yield return new SchemaType(last.FullName, last.Short, last.Description, last.Fields, last.Kind);
         }
     }
 
@@ -95,16 +96,16 @@ public static class SchemaNotation
         return slash < 0 ? new KindId("", groupVersion, kind) : new KindId(groupVersion[..slash], groupVersion[(slash + 1)..], kind);
     }
 
-    private static SchemaField Field(string[] words, string description)
+    private static SchemaField Field(string[] words, string description, string? package)
     {
         string? Flag(string name) => words.Skip(2).FirstOrDefault(w => w.StartsWith(name + "="))?[(name.Length + 1)..];
-        return new SchemaField(words[0], TypeOf(words[1]), words.Skip(2).Contains("required"), description, Flag("merge"), Flag("strategy"));
+        return new SchemaField(words[0], TypeOf(words[1], package), words.Skip(2).Contains("required"), description, Flag("merge"), Flag("strategy"));
     }
 
-    private static FieldType TypeOf(string notation) => notation switch
+    private static FieldType TypeOf(string notation, string? package) => notation switch
     {
-        _ when notation.StartsWith("[]") => new FieldType.ListOf(TypeOf(notation[2..])),
-        _ when notation.StartsWith("{}") => new FieldType.MapOf(TypeOf(notation[2..])),
-        _ => Scalars.GetValueOrDefault(notation) ?? new FieldType.Named(notation),
+        _ when notation.StartsWith("[]") => new FieldType.ListOf(TypeOf(notation[2..], package)),
+        _ when notation.StartsWith("{}") => new FieldType.MapOf(TypeOf(notation[2..], package)),
+        _ => Scalars.GetValueOrDefault(notation) ?? new FieldType.Named(notation, package),
     };
 }

@@ -6,7 +6,8 @@ public abstract record FieldType
     /// <summary>A JSON scalar; <see cref="Component"/> names the apimachinery type it is published as (Quantity, Time, IntOrString).</summary>
     public sealed record Scalar(string JsonType, string? Format, string? Component = null, string? Description = null) : FieldType;
 
-    public sealed record Named(string ShortName) : FieldType;
+    /// <summary>A structure by its short name; <see cref="Package"/> is where the reference was written, whose own type of that name wins (autoscaling v1 and v2 both have a HorizontalPodAutoscalerSpec).</summary>
+    public sealed record Named(string ShortName, string? Package = null) : FieldType;
 
     public sealed record ListOf(FieldType Item) : FieldType;
 

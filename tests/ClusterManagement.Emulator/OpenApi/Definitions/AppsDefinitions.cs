@@ -30,7 +30,6 @@ public static class AppsDefinitions
           readyReplicas int32 | Total number of non-terminating pods targeted by this Deployment with a Ready Condition.
           availableReplicas int32 | Total number of available non-terminating pods (ready for at least minReadySeconds) targeted by this deployment.
           unavailableReplicas int32 | Total number of unavailable pods targeted by this deployment.
-          terminatingReplicas int32 | Total number of terminating pods targeted by this deployment.
           conditions []DeploymentCondition merge=type strategy=merge | Represents the latest available observations of a deployment's current state.
           collisionCount int32 | Count of hash collisions for the Deployment. The Deployment controller uses this field as a collision avoidance mechanism when it needs to create the name for the newest ReplicaSet.
         DeploymentCondition | DeploymentCondition describes the state of a deployment at a certain point.
@@ -54,7 +53,6 @@ public static class AppsDefinitions
           fullyLabeledReplicas int32 | The number of non-terminating pods that have labels matching the labels of the pod template of the replicaset.
           readyReplicas int32 | The number of non-terminating pods targeted by this ReplicaSet with a Ready Condition.
           availableReplicas int32 | The number of available non-terminating pods (ready for at least minReadySeconds) for this replica set.
-          terminatingReplicas int32 | The number of terminating pods for this replica set.
           observedGeneration int64 | ObservedGeneration reflects the generation of the most recently observed ReplicaSet.
           conditions []ReplicaSetCondition merge=type strategy=merge | Represents the latest available observations of a replica set's current state.
         ReplicaSetCondition | ReplicaSetCondition describes the state of a replica set at a certain point.

@@ -1,6 +1,6 @@
 namespace ClusterManagement.Emulator.OpenApi.Definitions;
 
-/// <summary>policy, storage, RBAC, certificates and networking kinds the emulator serves, from the Kubernetes API reference.</summary>
+/// <summary>policy, storage, RBAC, certificates, networking, coordination and scheduling kinds the emulator serves, from the Kubernetes API reference.</summary>
 public static class ClusterDefinitions
 {
     public const string Text = """
@@ -42,7 +42,6 @@ public static class ClusterDefinitions
           tokenRequests []TokenRequest | tokenRequests indicates the CSI driver needs pods' service account tokens it is mounting volume for to do necessary authentication.
           requiresRepublish boolean | requiresRepublish indicates the CSI driver wants `NodePublishVolume` being periodically called to reflect any possible change in the mounted volume.
           seLinuxMount boolean | seLinuxMount specifies if the CSI driver supports "-o context" mount option.
-          nodeAllocatableUpdatePeriodSeconds int64 | nodeAllocatableUpdatePeriodSeconds specifies the interval between periodic updates of the CSINode allocatable capacity for this driver.
         TokenRequest | TokenRequest contains parameters of a service account token.
           audience string required | audience is the intended audience of the token in "TokenRequestSpec".
           expirationSeconds int64 | expirationSeconds is the duration of validity of the token in "TokenRequestSpec".
@@ -116,5 +115,23 @@ public static class ClusterDefinitions
           cidrs []string | CIDRs defines the IP blocks in CIDR notation (e.g. "192.168.0.0/24" or "2001:db8::/64") from which to assign service cluster IPs.
         ServiceCIDRStatus | ServiceCIDRStatus describes the current state of the ServiceCIDR.
           conditions []Condition merge=type strategy=merge | conditions holds an array of metav1.Condition that describe the state of the ServiceCIDR.
+        package io.k8s.api.coordination.v1
+        Lease kind=coordination.k8s.io/v1 | Lease defines a lease concept.
+          spec LeaseSpec | spec contains the specification of the Lease.
+        LeaseSpec | LeaseSpec is a specification of a Lease.
+          holderIdentity string | holderIdentity contains the identity of the holder of a current lease.
+          leaseDurationSeconds int32 | leaseDurationSeconds is a duration that candidates for a lease need to wait to force acquire it. This is measured against the time of last observed renewTime.
+          acquireTime microtime | acquireTime is a time when the current lease was acquired.
+          renewTime microtime | renewTime is a time when the current holder of a lease has last updated the lease.
+          leaseTransitions int32 | leaseTransitions is the number of transitions of a lease between holders.
+          strategy string | Strategy indicates the strategy for picking the leader for coordinated leader election. (Alpha) Using this field requires the CoordinatedLeaderElection feature gate to be enabled.
+          preferredHolder string | PreferredHolder signals to a lease holder that the lease has a more optimal holder and should be given up. This field can only be set if Strategy is also set.
+
+        package io.k8s.api.scheduling.v1
+        PriorityClass kind=scheduling.k8s.io/v1 | PriorityClass defines mapping from a priority class name to the priority integer value. The value can be any valid integer.
+          value int32 required | value represents the integer value of this priority class. This is the actual priority that pods receive when they have the name of this class in their pod spec.
+          globalDefault boolean | globalDefault specifies whether this PriorityClass should be considered as the default priority for pods that do not have any priority class.
+          description string | description is an arbitrary string that usually provides guidelines on when this priority class should be used.
+          preemptionPolicy string | preemptionPolicy is the Policy for preempting pods with lower priority. One of Never, PreemptLowerPriority. Defaults to PreemptLowerPriority if unset.
         """;
 }

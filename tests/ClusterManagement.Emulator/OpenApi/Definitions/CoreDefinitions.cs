@@ -78,7 +78,6 @@ public static class CoreDefinitions
           kubeProxyVersion string required | Deprecated: KubeProxy Version reported by the node.
           operatingSystem string required | The Operating System reported by the node
           architecture string required | The Architecture reported by the node
-          swap object | Swap Info reported by the node.
         ContainerImage | Describe a container image
           names []string | Names by which this image is known.
           sizeBytes int64 | The size of the image in bytes.
@@ -446,7 +445,6 @@ public static class CoreDefinitions
           path string required | path that is exported by the NFS server.
           readOnly boolean | readOnly here will force the NFS export to be mounted with read-only permissions. Defaults to false.
         PodStatus | PodStatus represents information about the status of a pod.
-          observedGeneration int64 | If set, this represents the .metadata.generation that the pod status was set based upon.
           phase string | The phase of a Pod is a simple, high-level summary of where the Pod is in its lifecycle.
           conditions []PodCondition merge=type strategy=merge | Current service state of pod.
           message string | A human readable message indicating details about why the pod is in this condition.
@@ -465,7 +463,6 @@ public static class CoreDefinitions
           resourceClaimStatuses []object merge=name strategy=merge,retainKeys | Status of resource claims.
         PodCondition | PodCondition contains details for the current condition of this pod.
           type string required | Type is the type of the condition.
-          observedGeneration int64 | If set, this represents the .metadata.generation that the pod condition was set based upon.
           status string required | Status is the status of the condition. Can be True, False, Unknown.
           lastProbeTime time | Last time we probed the condition.
           lastTransitionTime time | Last time the condition transitioned from one status to another.
@@ -688,5 +685,21 @@ public static class CoreDefinitions
           lastTransitionTime time | lastTransitionTime is the time the condition transitioned from one status to another.
           reason string | reason is a unique, this should be a short, machine understandable string that gives the reason for condition's last transition.
           message string | message is the human-readable message indicating details about last transition.
+        ResourceQuota kind=v1 | ResourceQuota sets aggregate quota restrictions enforced per namespace
+          spec ResourceQuotaSpec | Spec defines the desired quota.
+          status ResourceQuotaStatus | Status defines the actual enforced quota and its current usage.
+        ResourceQuotaSpec | ResourceQuotaSpec defines the desired hard limits to enforce for Quota.
+          hard {}quantity | hard is the set of desired hard limits for each named resource.
+          scopes []string | A collection of filters that must match each object tracked by a quota. If not specified, the quota matches all objects.
+          scopeSelector ScopeSelector | scopeSelector is also a collection of filters like scopes that must match each object tracked by a quota but expressed using ScopeSelectorOperator in combination with possible values.
+        ScopeSelector | A scope selector represents the AND of the selectors represented by the scoped-resource selector requirements.
+          matchExpressions []ScopedResourceSelectorRequirement | A list of scope selector requirements by scope of the resources.
+        ScopedResourceSelectorRequirement | A scoped-resource selector requirement is a selector that contains values, a scope name, and an operator that relates the scope name and values.
+          scopeName string required | The name of the scope that the selector applies to.
+          operator string required | Represents a scope's relationship to a set of values. Valid operators are In, NotIn, Exists, DoesNotExist.
+          values []string | An array of string values. If the operator is In or NotIn, the values array must be non-empty.
+        ResourceQuotaStatus | ResourceQuotaStatus defines the enforced hard limits and observed use.
+          hard {}quantity | Hard is the set of enforced hard limits for each named resource.
+          used {}quantity | Used is the current observed total usage of the resource in the namespace.
         """;
 }
