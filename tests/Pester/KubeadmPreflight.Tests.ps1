@@ -18,7 +18,7 @@ Describe 'kubeadm preflight on a fleet host' -Skip:([bool]$script:fleetSkipReaso
         $env:KUBECONFIG = $script:cluster.KubeConfig
         $script:engine = Start-FleetEngine
         # An address apart from the other suites' fleets.
-        $script:node = Start-FleetNode -Name kp-1 -Address 127.0.0.181 -SshPort 2381 -Variant Docker -Condition SwapOn, IpForwardOff, Port10250Taken
+        $script:node = Start-FleetNode -Name kp-1 -Address 127.0.0.181 -SshPort 2381 -Variant Docker -CniConfig -Condition SwapOn, IpForwardOff, Port10250Taken
         $script:access = @{ SshUser = 'cmadmin'; SshKeyPath = $script:engine.KeyPath; KnownHostsPath = (Join-Path $TestDrive 'known_hosts') }
         $script:endpoint = ([uri]$script:cluster.Url).Authority
         $script:kubectl = { param([string[]]$Arguments) Invoke-KubectlJson -KubeConfig $script:cluster.KubeConfig -Arguments $Arguments }
