@@ -20,7 +20,13 @@ public sealed class NoOpUpdateTests(EmulatorFixture fixture) : IClassFixture<Emu
         var (created, first) = await fixture.Admin.PatchAsync(path, manifest, "application/apply-patch+yaml");
         Assert.Equal(HttpStatusCode.Created, created);
         // The controller writes status meanwhile; wait until it has, then compare with a settled object.
-        await Eventually.IsTrueAsync(() => fixture.Emulator.Store.Get(fixture.Emulator.Registry.Find("apps", "v1", "daemonsets")!, "default", "noop")?.LongAt("status", "observedGeneration") == 1, "status observed");
+        // Settled means every pod ready and available too: each pod turning ready writes status again.
+        await Eventually.IsTrueAsync(() => fixture.Emulator.Store.Get(fixture.Emulator.Registry.Find("apps", "v1", "daemonsets")!, "default", "noop") is { } ds
+            && ds.LongAt("status", "observedGeneration") == 1
+            && ds.LongAt("status", "desiredNumberScheduled") is { } desired
+            && ds.LongAt("status", "numberReady") == desired
+            && ds.LongAt("status", "numberAvailable") == desired
+            && ds.LongAt("status", "updatedNumberScheduled") == desired, "status settled");
         var (_, settled) = await fixture.Admin.GetAsync("/apis/apps/v1/namespaces/default/daemonsets/noop");
 
         var (_, again) = await fixture.Admin.PatchAsync(path, manifest, "application/apply-patch+yaml");
