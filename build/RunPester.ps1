@@ -27,7 +27,7 @@ $pesterConfiguration.Run.Path = if ($Lane -eq 'All' -or (Test-Path $TestsPath -P
     # A file belongs to the fleet lane when it starts node hosts; those use fixed loopback addresses,
     # so they stay together in one process, one after the other.
     $files = Get-ChildItem $TestsPath -Filter '*.Tests.ps1' -Recurse
-    $fleetFiles = @($files | Where-Object { Select-String -Path $_.FullName -Pattern 'Fleet/Fleet.psm1' -SimpleMatch -Quiet })
+    $fleetFiles = @($files | Where-Object { Select-String -Path $_.FullName -Pattern '^\s*Import-Module\b.*Fleet/Fleet\.psm1' -Quiet })
     @(($Lane -eq 'Fleet' ? $fleetFiles : ($files | Where-Object FullName -NotIn $fleetFiles.FullName)).FullName)
 }
 $pesterConfiguration.Run.PassThru = $true
