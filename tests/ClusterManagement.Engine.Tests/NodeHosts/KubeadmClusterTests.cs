@@ -7,6 +7,7 @@ using ClusterManagement.Engine.Kubernetes;
 using ClusterManagement.Engine.NodeHosts;
 using ClusterManagement.Engine.NodeHosts.Docker;
 using ClusterManagement.Engine.NodeHosts.Join;
+using ClusterManagement.Engine.NodeHosts.Runtime;
 using ClusterManagement.Engine.NodeHosts.Ssh;
 using ClusterManagement.NodeHosts;
 using Xunit;
@@ -125,10 +126,11 @@ public sealed class KubeadmClusterTests
     [Fact]
     public void TheControlPlaneJoinConfigurationCarriesTheKeyAndAWorkersDoesNot()
     {
-        var controlPlane = System.Text.Json.Nodes.JsonNode.Parse(KubeadmJoinConfiguration.Render("kubeadm.k8s.io/v1beta4", "127.0.0.1:6443", "abcdef.0123456789abcdef", "sha256:00", "cp-9", new string('f', 64)))!;
-        var worker = System.Text.Json.Nodes.JsonNode.Parse(KubeadmJoinConfiguration.Render("kubeadm.k8s.io/v1beta4", "127.0.0.1:6443", "abcdef.0123456789abcdef", "sha256:00", "worker-9"))!;
+        var controlPlane = System.Text.Json.Nodes.JsonNode.Parse(KubeadmJoinConfiguration.Render("kubeadm.k8s.io/v1beta4", "127.0.0.1:6443", "abcdef.0123456789abcdef", "sha256:00", "cp-9", RuntimeTarget.ContainerdSocket, certificateKey: new string('f', 64)))!;
+        var worker = System.Text.Json.Nodes.JsonNode.Parse(KubeadmJoinConfiguration.Render("kubeadm.k8s.io/v1beta4", "127.0.0.1:6443", "abcdef.0123456789abcdef", "sha256:00", "worker-9", RuntimeTarget.ContainerdSocket))!;
 
         Assert.Equal(new string('f', 64), (string?)controlPlane["controlPlane"]!["certificateKey"]);
         Assert.Null(worker["controlPlane"]);
+        Assert.Equal(RuntimeTarget.ContainerdSocket, (string?)controlPlane["nodeRegistration"]!["criSocket"]);
     }
 }
