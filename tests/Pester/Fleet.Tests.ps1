@@ -216,6 +216,23 @@ Describe 'Node-host fleet' -Skip:([bool]$script:fleetSkipReason) {
             $restore.ExitCode | Should -Be 0 -Because $restore.Output
         }
 
+        It 'never starts a kubelet on a host with swap on unless failSwapOn is false, as the real kubelet' {
+            Set-FleetNodeCondition -Name $script:joiner.Name -Condition SwapOn
+            try {
+                $refused = Invoke-NodeCommand -Node $script:joiner -Command 'sudo systemctl restart kubelet; sleep 2; sudo journalctl -u kubelet --no-pager -n 5; sudo systemctl is-active kubelet'
+                $refused.Output | Should -Match ([regex]::Escape('"command failed" err="failed to run Kubelet: running with swap on is not supported, please disable swap or set --fail-swap-on flag to false. /proc/swaps contained: [/swapfile'))
+                $refused.Output | Should -Match '(?m)^(activating|failed)$'
+
+                $allowed = Invoke-NodeCommand -Node $script:joiner -Command "printf '\nfailSwapOn: false\n' | sudo tee -a /var/lib/kubelet/config.yaml > /dev/null && sudo systemctl restart kubelet; sleep 2; sudo systemctl is-active kubelet"
+                $allowed.Output | Should -Match '(?m)^active$'
+            }
+            finally {
+                Set-FleetNodeCondition -Name $script:joiner.Name -Condition SwapOn -Clear
+                $restore = Invoke-NodeCommand -Node $script:joiner -Command "sudo sed -i '/^failSwapOn: false$/d' /var/lib/kubelet/config.yaml && sudo systemctl restart kubelet"
+                $restore.ExitCode | Should -Be 0 -Because $restore.Output
+            }
+        }
+
         It 'goes NotReady once its kubelet stops, and kubeadm reset keeps the Node object' {
             (Invoke-NodeCommand -Node $script:joiner -Command 'sudo systemctl stop kubelet').ExitCode | Should -Be 0
             $status = 'True'
