@@ -125,7 +125,9 @@ public sealed class WatchTests : IAsyncLifetime
     {
         _emulator.Settings.BookmarkInterval = TimeSpan.FromMilliseconds(200);
         var from = _emulator.Store.ResourceVersion;
-        await using var watch = await WatchReader.OpenAsync(_http, $"/api/v1/nodes?watch=true&resourceVersion={from}&allowWatchBookmarks=true&timeoutSeconds=1");
+        // The server's timeout leaves room for a starved thread pool on a loaded CI machine: with one
+        // second, the bookmark's 200 ms delay could outlast the watch and the stream ended empty.
+        await using var watch = await WatchReader.OpenAsync(_http, $"/api/v1/nodes?watch=true&resourceVersion={from}&allowWatchBookmarks=true&timeoutSeconds=4");
 
         var bookmark = await watch.NextAsync();
 
@@ -133,9 +135,11 @@ public sealed class WatchTests : IAsyncLifetime
         // A bookmark carries the store's current version, which node Leases renewing in the background
         // may already have moved past the one the watch started from.
         Assert.InRange(long.Parse(bookmark!["object"]!["metadata"]!["resourceVersion"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture), (long)from, long.MaxValue);
-        while (await watch.NextAsync(5) is not null)
+        var drained = 0;
+        while (await watch.NextAsync(20) is { } next)
         {
-            // Drain bookmarks until the server closes the watch at timeoutSeconds.
+            Assert.Equal("BOOKMARK", Type(next));
+            Assert.True(++drained < 1000, "the server never closed the watch at timeoutSeconds");
         }
     }
 
