@@ -545,7 +545,24 @@ internal sealed class DeploymentSync(EmulatorContext context, OwnerIndex replica
                 SetCondition(status, NewCondition(Progressing, "False", "ProgressDeadlineExceeded", $"{subject} has timed out progressing.", Now));
             }
         }
+        CopyReplicaFailure(status, all, newRs);
         WriteStatus(d, status);
+    }
+
+    /// <summary>progress.go getReplicaFailures: the new set's ReplicaFailure (else an old one's) becomes the Deployment's.</summary>
+    private static void CopyReplicaFailure(JsonObject status, List<JsonObject> all, JsonObject? newRs)
+    {
+        var failure = (newRs is null ? all : all.Prepend(newRs))
+            .Select(rs => ConditionOf(rs["status"] as JsonObject, ReplicaSetSync.ReplicaFailure))
+            .FirstOrDefault(c => c is not null);
+        if (failure is null)
+        {
+            RemoveCondition(status, ReplicaSetSync.ReplicaFailure);
+            return;
+        }
+        var condition = NewCondition(ReplicaSetSync.ReplicaFailure, failure.StringAt("status")!, failure.StringAt("reason")!, failure.StringAt("message")!, default);
+        condition["lastUpdateTime"] = condition["lastTransitionTime"] = failure.StringAt("lastTransitionTime");
+        SetCondition(status, condition);
     }
 
     private static bool DeploymentComplete(JsonObject d, JsonObject? status) =>

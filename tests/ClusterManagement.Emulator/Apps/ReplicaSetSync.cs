@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using ClusterManagement.Emulator.Api;
 using ClusterManagement.Emulator.Controllers;
 using ClusterManagement.Emulator.Kinds;
+using ClusterManagement.Emulator.Quota;
 using ClusterManagement.Emulator.Store;
 
 namespace ClusterManagement.Emulator.Apps;
@@ -16,6 +17,9 @@ internal sealed class ReplicaSetSync(EmulatorContext context, OwnerIndex pods)
     /// <summary>The real controller's burstReplicas: at most this many creations or deletions per sync.</summary>
     private const int Burst = 500;
     private const string NameAlphabet = "bcdfghjklmnpqrstvwxz2456789";
+
+    /// <summary>The work queue's backoff for a set whose pods are refused, by uid: how many syncs in a row failed.</summary>
+    private readonly Dictionary<string, int> _failedSyncs = [];
 
     private int _nextNode;
 
@@ -35,12 +39,24 @@ internal sealed class ReplicaSetSync(EmulatorContext context, OwnerIndex pods)
             .ToList();
         var active = owned.Where(IsActive).ToList();
         var diff = active.Count - DeploymentUtil.Replicas(rs);
+        string? createError = null;
         if (diff < 0)
         {
             var nodes = SchedulableNodes(store);
             for (var i = 0; i < Math.Min(-diff, Burst); i++)
             {
-                var pod = CreatePod(rs, nodes);
+                JsonObject pod;
+                try
+                {
+                    pod = CreatePod(rs, nodes);
+                }
+                catch (ApiException e) when (e.Code == 403)
+                {
+                    // controller_utils.go CreatePodsWithGenerateName: the refusal becomes an event, the batch stops.
+                    createError = e.Message;
+                    context.Warning(rs, "FailedCreate", $"Error creating: {e.Message}", "replicaset-controller");
+                    break;
+                }
                 context.Normal(rs, "SuccessfulCreate", $"Created pod: {pod.Name()}", "replicaset-controller");
                 active.Add(pod);
             }
@@ -61,10 +77,21 @@ internal sealed class ReplicaSetSync(EmulatorContext context, OwnerIndex pods)
                 active.Remove(doomed);
             }
         }
-        return WriteStatus(rs, active);
+        var recheck = WriteStatus(rs, active, createError);
+        if (createError is null)
+        {
+            _failedSyncs.Remove(uid);
+            return recheck;
+        }
+        var failures = _failedSyncs[uid] = _failedSyncs.GetValueOrDefault(uid) + 1;
+        var retry = context.Time.GetUtcNow() + TimeSpan.FromSeconds(Math.Min(MaxRetrySeconds, 1 << Math.Min(failures - 1, 5)));
+        return recheck is { } at && at < retry ? at : retry;
     }
 
-    private DateTimeOffset? WriteStatus(JsonObject rs, List<JsonObject> active)
+    /// <summary>Retries of a refused create back off from 1 s, doubling, as the controller's rate-limited queue does (capped sooner here).</summary>
+    private const int MaxRetrySeconds = 30;
+
+    private DateTimeOffset? WriteStatus(JsonObject rs, List<JsonObject> active, string? createError)
     {
         var now = context.Time.GetUtcNow();
         var minReady = TimeSpan.FromSeconds(rs.LongAt("spec", "minReadySeconds") ?? 0);
@@ -94,6 +121,7 @@ internal sealed class ReplicaSetSync(EmulatorContext context, OwnerIndex pods)
         NonZero(status, "readyReplicas", ready);
         NonZero(status, "availableReplicas", available);
         status["observedGeneration"] = rs.LongAt("metadata", "generation") ?? 1;
+        KeepReplicaFailure(rs, status, createError, now);
         if (PodTemplateHash.Canonical(status) != PodTemplateHash.Canonical(rs["status"]))
         {
             try
@@ -115,6 +143,32 @@ internal sealed class ReplicaSetSync(EmulatorContext context, OwnerIndex pods)
         }
         return recheck;
     }
+
+    /// <summary>
+    /// replica_set_utils.go calculateStatus: a failed create sets ReplicaFailure (reason FailedCreate, the
+    /// API's message) once and keeps it while creates fail; a sync without a failure removes it.
+    /// </summary>
+    private static void KeepReplicaFailure(JsonObject rs, JsonObject status, string? createError, DateTimeOffset now)
+    {
+        var current = DeploymentUtil.ConditionOf(rs["status"] as JsonObject, ReplicaFailure);
+        if (createError is not null && current is null)
+        {
+            status["conditions"] = new JsonArray(new JsonObject
+            {
+                ["type"] = ReplicaFailure,
+                ["status"] = "True",
+                ["lastTransitionTime"] = Timestamps.Format(now),
+                ["reason"] = "FailedCreate",
+                ["message"] = createError,
+            });
+        }
+        else if (createError is not null)
+        {
+            status["conditions"] = new JsonArray(current!.DeepClone());
+        }
+    }
+
+    public const string ReplicaFailure = "ReplicaFailure";
 
     internal static void NonZero(JsonObject obj, string name, long value)
     {
@@ -177,6 +231,9 @@ internal sealed class ReplicaSetSync(EmulatorContext context, OwnerIndex pods)
             ["controller"] = true,
             ["blockOwnerDeletion"] = true,
         });
+        var admitted = new JsonObject { ["metadata"] = meta.DeepClone(), ["spec"] = spec.DeepClone() };
+        CoreDefaultsAdmission.DefaultPod(admitted);
+        ResourceQuotaAdmission.Charge(context.Store, GeneratedObjectKindsModule.ResourceQuotas, CoreKinds.Pods, admitted, null);
         while (true)
         {
             meta["name"] = rs.Name() + "-" + new string(Random.Shared.GetItems(NameAlphabet.AsSpan(), 5));

@@ -12,7 +12,13 @@ namespace ClusterManagement.Emulator.Controllers;
 /// </summary>
 public static class EventRecorder
 {
-    public static void Normal(this EmulatorContext context, JsonObject involved, string reason, string message, string component)
+    public static void Normal(this EmulatorContext context, JsonObject involved, string reason, string message, string component) =>
+        Record(context, involved, "Normal", reason, message, component);
+
+    public static void Warning(this EmulatorContext context, JsonObject involved, string reason, string message, string component) =>
+        Record(context, involved, "Warning", reason, message, component);
+
+    private static void Record(EmulatorContext context, JsonObject involved, string type, string reason, string message, string component)
     {
         var now = context.Time.GetUtcNow();
         var ns = involved.Namespace() ?? "default";
@@ -40,7 +46,7 @@ public static class EventRecorder
             ["firstTimestamp"] = Timestamps.Format(now),
             ["lastTimestamp"] = Timestamps.Format(now),
             ["count"] = 1,
-            ["type"] = "Normal",
+            ["type"] = type,
             ["reportingComponent"] = component,
             ["reportingInstance"] = "",
         });

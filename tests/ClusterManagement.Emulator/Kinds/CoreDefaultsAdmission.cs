@@ -57,8 +57,30 @@ public sealed class CoreDefaultsAdmission : IAdmissionPlugin
             container["imagePullPolicy"] ??= pinned ? "IfNotPresent" : "Always";
             container["terminationMessagePath"] ??= "/dev/termination-log";
             container["terminationMessagePolicy"] ??= "File";
+            DefaultRequestsFromLimits(container);
+        }
+        foreach (var container in spec.ObjectsAt("initContainers"))
+        {
+            DefaultRequestsFromLimits(container);
         }
         pod["status"] = new JsonObject { ["phase"] = "Pending", ["qosClass"] = "BestEffort" };
+    }
+
+    /// <summary>SetDefaults_Pod: a container that states only a limit requests that much (quota admission counts on it).</summary>
+    private static void DefaultRequestsFromLimits(JsonObject container)
+    {
+        if (container.At("resources", "limits") is not JsonObject { Count: > 0 } limits)
+        {
+            return;
+        }
+        var requests = container.ObjectAt("resources").ObjectAt("requests");
+        foreach (var (name, value) in limits)
+        {
+            if (!requests.ContainsKey(name))
+            {
+                requests[name] = value?.DeepClone();
+            }
+        }
     }
 
     /// <summary>

@@ -33,6 +33,7 @@ public sealed class GeneratedObjectKindsModule : IEmulatorModule
     {
         Group = "", Version = "v1", Plural = "resourcequotas", Singular = "resourcequota", Kind = "ResourceQuota",
         Namespaced = true, ShortNames = ["quota"], Subresources = [Subresource.Status("ResourceQuota")],
+        Table = new Quota.ResourceQuotaTable(),
     };
 
     public void Register(EmulatorBuilder builder)
