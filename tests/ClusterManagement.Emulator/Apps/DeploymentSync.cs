@@ -561,7 +561,8 @@ internal sealed class DeploymentSync(EmulatorContext context, OwnerIndex replica
             return;
         }
         var condition = NewCondition(ReplicaSetSync.ReplicaFailure, failure.StringAt("status")!, failure.StringAt("reason")!, failure.StringAt("message")!, default);
-        condition["lastUpdateTime"] = condition["lastTransitionTime"] = failure.StringAt("lastTransitionTime");
+        condition["lastUpdateTime"] = failure.StringAt("lastTransitionTime");
+        condition["lastTransitionTime"] = failure.StringAt("lastTransitionTime");
         SetCondition(status, condition);
     }
 
