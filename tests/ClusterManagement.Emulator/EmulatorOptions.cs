@@ -53,7 +53,7 @@ public sealed record EmulatorOptions
 
     /// <summary>Kinds, admission plugins, subresource handlers, controllers and seeders, applied in order.</summary>
     public IReadOnlyList<IEmulatorModule> Modules { get; init; } =
-        [new CoreModule(), new Network.NetworkModule(), new NodesModule(), new AppsModule(), new RbacModule(), new StorageModule(), new Workloads.WorkloadsModule(), new Certificates.CertificatesModule(), new GeneratedObjectKindsModule(), new Deletion.DeletionModule(), new Autoscaling.AutoscalingModule(), new Kubeadm.KubeadmModule(), new Quota.ResourceQuotaModule()];
+        [new CoreModule(), new Network.NetworkModule(), new NodesModule(), new AppsModule(), new RbacModule(), new StorageModule(), new Workloads.WorkloadsModule(), new Certificates.CertificatesModule(), new GeneratedObjectKindsModule(), new Deletion.DeletionModule(), new Autoscaling.AutoscalingModule(), new Kubeadm.KubeadmModule(), new Batch.BatchModule(), new Quota.ResourceQuotaModule()];
 }
 
 /// <summary>What the server's TLS certificate is, to test clients against the three ways verification fails.</summary>

@@ -15,6 +15,7 @@ public sealed class GeneratedObjectKindsModule : IEmulatorModule
     {
         Group = "batch", Version = "v1", Plural = "jobs", Singular = "job", Kind = "Job",
         Namespaced = true, Categories = ["all"], Subresources = [Subresource.Status("Job")],
+        Table = new Batch.JobTable(),
     };
 
     public static readonly ResourceKind CronJobs = new()
