@@ -33,6 +33,12 @@ public sealed class EmulatorBuilder
         return this;
     }
 
+    public EmulatorBuilder SetVersionView(ResourceKind kind, IVersionView view)
+    {
+        Registry.SetVersionView(kind, view);
+        return this;
+    }
+
     public EmulatorBuilder AddController(IEmulatorController controller)
     {
         _controllers.Add(controller);

@@ -33,6 +33,12 @@ public sealed class ResourceApi(ApiServices services)
         Authorizer.Authorize(user, request.Verb, request.Kind, request.Subresource, request.Namespace, request.Name);
         var ct = context.RequestAborted;
         using var dryRun = DryRunOption.IsRequested(request) ? services.Store.BeginDryRun() : null;
+        if (services.Registry.VersionView(request.Kind) is { } view)
+        {
+            var viewed = await view.HandleAsync(request, ct);
+            await JsonResponse.WriteAsync(context, viewed.StatusCode, viewed.Body);
+            return true;
+        }
         if (request.Verb == "watch")
         {
             await WatchStreamer.StreamAsync(request, ct);

@@ -7,6 +7,7 @@ public sealed class ResourceRegistry
 {
     private readonly List<ResourceKind> _kinds = [];
     private readonly Dictionary<(ResourceKind, string), ISubresourceHandler> _subresourceHandlers = [];
+    private readonly Dictionary<ResourceKind, IVersionView> _versionViews = [];
 
     public IReadOnlyList<ResourceKind> Kinds => _kinds;
 
@@ -31,6 +32,11 @@ public sealed class ResourceRegistry
 
     public ISubresourceHandler? SubresourceHandler(ResourceKind kind, string subresource) =>
         _subresourceHandlers.GetValueOrDefault((kind, subresource));
+
+    /// <summary>Serves every verb of <paramref name="kind"/> through a conversion of another version's objects.</summary>
+    public void SetVersionView(ResourceKind kind, IVersionView view) => _versionViews[kind] = view;
+
+    public IVersionView? VersionView(ResourceKind kind) => _versionViews.GetValueOrDefault(kind);
 
     public ResourceKind? Find(string group, string version, string plural) =>
         _kinds.FirstOrDefault(k => k.Group == group && k.Version == version && k.Plural == plural);
