@@ -82,10 +82,11 @@ public sealed class KubeEmulator : IAsyncDisposable
         {
             module.Register(builder);
         }
-        var time = TimeProvider.System;
+        var settings = EmulatorSettings.From(options);
+        var time = new EmulatorClock(settings);
         var store = new ObjectStore(options.WatchHistorySize, time);
         var ca = CertificateAuthority.Create();
-        var context = new EmulatorContext(store, builder.Registry, EmulatorSettings.From(options), new NodeHeartbeats(), options, time, ca);
+        var context = new EmulatorContext(store, builder.Registry, settings, new NodeHeartbeats(), options, time, ca);
         foreach (var seeder in builder.Seeders)
         {
             seeder.Seed(context);

@@ -12,5 +12,6 @@ public sealed class BatchModule : IEmulatorModule
     public void Register(EmulatorBuilder builder) => builder
         .AddAdmission(new JobAdmission())
         .AddController(new JobController())
+        .AddController(new CronJobController())
         .AddController(new ContainerExitController());
 }

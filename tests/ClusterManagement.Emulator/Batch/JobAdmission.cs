@@ -34,14 +34,19 @@ public sealed class JobAdmission : IAdmissionPlugin
             }
             Validate(request.Kind, obj, obj.ObjectAt("spec"), "spec");
         }
-        else if (request.Kind == GeneratedObjectKindsModule.CronJobs && request.Operation == AdmissionOperation.Create)
+        else if (request.Kind == GeneratedObjectKindsModule.CronJobs)
         {
-            DefaultCronJob(obj);
+            if (request.Operation == AdmissionOperation.Create)
+            {
+                DefaultCronJob(obj);
+            }
+            ValidateCronJob(obj);
         }
         return ValueTask.CompletedTask;
     }
 
-    private static void DefaultJob(JsonObject job)
+    /// <summary>A new Job's defaults and generated selector; the cronjob controller's Jobs get them as its API requests would.</summary>
+    internal static void DefaultJob(JsonObject job)
     {
         var spec = job.ObjectAt("spec");
         DefaultJobSpec(spec);
@@ -87,6 +92,33 @@ public sealed class JobAdmission : IAdmissionPlugin
         spec["successfulJobsHistoryLimit"] ??= 3;
         spec["failedJobsHistoryLimit"] ??= 1;
         DefaultJobSpec(spec.ObjectAt("jobTemplate").ObjectAt("spec"));
+    }
+
+    /// <summary>validation.go validateCronJobSpec: a schedule robfig/cron parses, no TZ= in it, a time zone the zone database knows.</summary>
+    private static void ValidateCronJob(JsonObject cronJob)
+    {
+        var causes = new List<(string, string, string)>();
+        var schedule = cronJob.StringAt("spec", "schedule") ?? "";
+        if (schedule.Length == 0)
+        {
+            causes.Add(("spec.schedule", "FieldValueRequired", "Required value"));
+        }
+        else if (schedule.Contains("TZ", StringComparison.Ordinal))
+        {
+            causes.Add(("spec.schedule", "FieldValueInvalid", $"Invalid value: {ObjectValidation.GoQuote(schedule)}: cannot use TZ or CRON_TZ in schedule, use timeZone field instead"));
+        }
+        else if (CronSchedule.TryParse(schedule, out var error) is null)
+        {
+            causes.Add(("spec.schedule", "FieldValueInvalid", $"Invalid value: {ObjectValidation.GoQuote(schedule)}: {error}"));
+        }
+        if (cronJob.StringAt("spec", "timeZone") is { } zone && CronJobSync.Zone(cronJob.ObjectAt("spec")) is null)
+        {
+            causes.Add(("spec.timeZone", "FieldValueInvalid", $"Invalid value: {ObjectValidation.GoQuote(zone)}: unknown time zone {zone}"));
+        }
+        if (causes.Count > 0)
+        {
+            throw Status.Invalid(GeneratedObjectKindsModule.CronJobs, cronJob.Name(), [.. causes]);
+        }
     }
 
     /// <summary>validation.go ValidateJobSpec: the counts a Job runs by may not be negative.</summary>

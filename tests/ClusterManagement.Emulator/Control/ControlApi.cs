@@ -116,6 +116,7 @@ public sealed class ControlApi(string controlToken, FaultInjector faults, Object
         ["bookmarkSeconds"] = settings.BookmarkInterval.TotalSeconds,
         ["continueTokenLifetimeSeconds"] = settings.ContinueTokenLifetime.TotalSeconds,
         ["provisioningSeconds"] = settings.ProvisioningDelay.TotalSeconds,
+        ["clockOffsetSeconds"] = settings.ClockOffset.TotalSeconds,
         ["stoppedHeartbeats"] = new JsonArray(heartbeats.Stopped.Select(n => (JsonNode)n).ToArray()),
     };
 
@@ -130,6 +131,7 @@ public sealed class ControlApi(string controlToken, FaultInjector faults, Object
         settings.BookmarkInterval = Seconds("bookmarkSeconds") ?? settings.BookmarkInterval;
         settings.ContinueTokenLifetime = Seconds("continueTokenLifetimeSeconds") ?? settings.ContinueTokenLifetime;
         settings.ProvisioningDelay = Seconds("provisioningSeconds") ?? settings.ProvisioningDelay;
+        settings.ClockOffset = Seconds("clockOffsetSeconds") ?? settings.ClockOffset;
         return Settings();
     }
 }

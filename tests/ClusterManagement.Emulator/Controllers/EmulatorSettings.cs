@@ -19,6 +19,9 @@ public sealed class EmulatorSettings
     /// <summary>How long the simulated CSI driver takes to provision a volume once a claim can be provisioned.</summary>
     public TimeSpan ProvisioningDelay { get; set; }
 
+    /// <summary>How far the cluster's clock (<see cref="EmulatorClock"/>) is ahead of the machine's.</summary>
+    public TimeSpan ClockOffset { get; set; }
+
     /// <summary>How often the node lifecycle controller looks for silent nodes.</summary>
     public TimeSpan NodeMonitorPeriod { get; set; }
 

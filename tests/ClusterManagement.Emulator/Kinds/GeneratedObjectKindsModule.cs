@@ -22,6 +22,7 @@ public sealed class GeneratedObjectKindsModule : IEmulatorModule
     {
         Group = "batch", Version = "v1", Plural = "cronjobs", Singular = "cronjob", Kind = "CronJob",
         Namespaced = true, ShortNames = ["cj"], Categories = ["all"], Subresources = [Subresource.Status("CronJob")],
+        Table = new Batch.CronJobTable(),
     };
 
     public static readonly ResourceKind PriorityClasses = new()
