@@ -5,6 +5,7 @@ using ClusterManagement.Emulator.Controllers;
 using ClusterManagement.Emulator.Kinds;
 using ClusterManagement.Emulator.Quota;
 using ClusterManagement.Emulator.Store;
+using ClusterManagement.Emulator.Workloads;
 
 namespace ClusterManagement.Emulator.Batch;
 
@@ -82,7 +83,7 @@ internal sealed class CronJobSync(EmulatorContext context, OwnerIndex jobs)
         {
             status.Remove("active");
         }
-        WriteStatus(cronJob, status);
+        WorkloadPods.WriteStatus(context.Store, GeneratedObjectKindsModule.CronJobs, cronJob, status);
         CleanUpHistory(cronJob, owned);
         return next;
     }
@@ -205,30 +206,6 @@ internal sealed class CronJobSync(EmulatorContext context, OwnerIndex jobs)
         catch (ApiException e) when (e.Code is 404 or 409)
         {
             // Gone already.
-        }
-    }
-
-    private void WriteStatus(JsonObject cronJob, JsonObject status)
-    {
-        if (PodTemplateHash.Canonical(status) == PodTemplateHash.Canonical(cronJob["status"]))
-        {
-            return;
-        }
-        try
-        {
-            context.Store.Mutate(GeneratedObjectKindsModule.CronJobs, cronJob.Namespace(), cronJob.Name(), current =>
-            {
-                if (current.StringAt("metadata", "uid") != cronJob.StringAt("metadata", "uid"))
-                {
-                    return false;
-                }
-                current["status"] = status;
-                return true;
-            });
-        }
-        catch (ApiException e) when (e.Code == 404)
-        {
-            // Deleted meanwhile.
         }
     }
 }

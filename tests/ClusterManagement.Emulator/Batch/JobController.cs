@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using ClusterManagement.Emulator.Apps;
 using ClusterManagement.Emulator.Controllers;
 using ClusterManagement.Emulator.Kinds;
@@ -16,56 +15,13 @@ public sealed class JobController : IEmulatorController
 {
     public string Name => "job";
 
-    public async Task RunAsync(EmulatorContext context, CancellationToken cancellationToken)
+    public Task RunAsync(EmulatorContext context, CancellationToken cancellationToken)
     {
         var store = context.Store;
         var podOwners = new OwnerIndex();
         var jobs = new JobSync(context, podOwners);
-        var dirty = new HashSet<(string Namespace, string Name)>();
-        var timers = new PriorityQueue<(string Namespace, string Name), DateTimeOffset>();
-        var merged = Channel.CreateUnbounded<WatchEvent>(new UnboundedChannelOptions { SingleReader = true });
-        var subscriptions = new[] { GeneratedObjectKindsModule.Jobs, CoreKinds.Pods }.Select(k => store.Watch(k)).ToList();
-        try
-        {
-            var forwarders = subscriptions.Select(s => DeploymentController.ForwardAsync(s, merged.Writer, cancellationToken)).ToList();
-            foreach (var kind in new[] { CoreKinds.Pods, GeneratedObjectKindsModule.Jobs })
-            {
-                foreach (var stored in store.List(kind).Items)
-                {
-                    Route(new WatchEvent(WatchEventType.Added, stored, null));
-                }
-            }
-            while (true)
-            {
-                foreach (var key in dirty.ToList())
-                {
-                    dirty.Remove(key);
-                    if (jobs.Sync(key.Namespace, key.Name) is { } due)
-                    {
-                        timers.Enqueue(key, due);
-                    }
-                }
-                await ControllerWake.WaitAsync(merged.Reader, timers, context.Time, cancellationToken);
-                while (merged.Reader.TryRead(out var e))
-                {
-                    Route(e);
-                }
-                var now = context.Time.GetUtcNow();
-                while (timers.TryPeek(out var key, out var due) && due <= now)
-                {
-                    timers.Dequeue();
-                    dirty.Add(key);
-                }
-                if (forwarders.FirstOrDefault(f => f.IsFaulted) is { } failed)
-                {
-                    await failed;
-                }
-            }
-        }
-        finally
-        {
-            subscriptions.ForEach(s => s.Dispose());
-        }
+        var queue = new WorkQueue<(string Namespace, string Name)>(context);
+        return queue.RunAsync([CoreKinds.Pods, GeneratedObjectKindsModule.Jobs], Route, key => jobs.Sync(key.Namespace, key.Name), null, cancellationToken);
 
         void Route(WatchEvent e)
         {
@@ -74,7 +30,7 @@ public sealed class JobController : IEmulatorController
             {
                 if (e.Type != WatchEventType.Deleted)
                 {
-                    dirty.Add((ns, e.Object.Name));
+                    queue.Add((ns, e.Object.Name));
                     return;
                 }
                 foreach (var (podNs, podName) in podOwners.Owned(e.Object.Uid))
@@ -90,7 +46,7 @@ public sealed class JobController : IEmulatorController
                 var pod = e.Object.ToJson();
                 if (store.Find(GeneratedObjectKindsModule.Jobs, ns, owner) is { } job && job.Uid == OwnerIndex.ControllerOf(pod)?.StringAt("uid"))
                 {
-                    dirty.Add((ns, owner));
+                    queue.Add((ns, owner));
                 }
                 else if (JobSync.HasFinalizer(pod))
                 {

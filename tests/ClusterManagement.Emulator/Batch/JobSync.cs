@@ -5,6 +5,7 @@ using ClusterManagement.Emulator.Controllers;
 using ClusterManagement.Emulator.Kinds;
 using ClusterManagement.Emulator.Quota;
 using ClusterManagement.Emulator.Store;
+using ClusterManagement.Emulator.Workloads;
 
 namespace ClusterManagement.Emulator.Batch;
 
@@ -117,7 +118,7 @@ internal sealed class JobSync(EmulatorContext context, OwnerIndex pods)
                 status.Remove(zero);
             }
         }
-        WriteStatus(job, status);
+        WorkloadPods.WriteStatus(context.Store, GeneratedObjectKindsModule.Jobs, job, status);
         ended.ForEach(ReleaseFinalizer);
         return recheck;
     }
@@ -322,30 +323,6 @@ internal sealed class JobSync(EmulatorContext context, OwnerIndex pods)
         catch (ApiException e) when (e.Code == 404)
         {
             // Gone already.
-        }
-    }
-
-    private void WriteStatus(JsonObject job, JsonObject status)
-    {
-        if (PodTemplateHash.Canonical(status) == PodTemplateHash.Canonical(job["status"]))
-        {
-            return;
-        }
-        try
-        {
-            context.Store.Mutate(GeneratedObjectKindsModule.Jobs, job.Namespace(), job.Name(), current =>
-            {
-                if (current.StringAt("metadata", "uid") != job.StringAt("metadata", "uid"))
-                {
-                    return false;
-                }
-                current["status"] = status;
-                return true;
-            });
-        }
-        catch (ApiException e) when (e.Code == 404)
-        {
-            // Deleted meanwhile.
         }
     }
 }

@@ -3,11 +3,9 @@ using ClusterManagement.Emulator.Store;
 namespace ClusterManagement.Emulator.Kinds;
 
 /// <summary>
-/// The kinds kubectl's generators create (<c>kubectl create job|cronjob|priorityclass|quota</c>) that no
-/// emulated controller acts on: stored and served, with discovery's short names and status
-/// subresources, and Job templates validated as the real server does first. No Job runs, no CronJob
-/// schedules, no Job gets its defaults or generated selector, no quota is counted or enforced and no
-/// pod priority is resolved; a test that needs one of those must add it here first.
+/// The kinds kubectl's generators create (<c>kubectl create job|cronjob|priorityclass|quota</c>): stored and
+/// served, with discovery's short names, status subresources and printers, and Job templates validated as the
+/// real server does first. The Batch and Quota modules run them; no pod priority is resolved.
 /// </summary>
 public sealed class GeneratedObjectKindsModule : IEmulatorModule
 {

@@ -1,6 +1,4 @@
 using System.Text.Json.Nodes;
-using System.Threading.Channels;
-using ClusterManagement.Emulator.Apps;
 using ClusterManagement.Emulator.Controllers;
 using ClusterManagement.Emulator.Kinds;
 using ClusterManagement.Emulator.Store;
@@ -19,46 +17,21 @@ public sealed class ResourceQuotaController(ResourceKind quotas) : IEmulatorCont
 {
     public string Name => "resourcequota";
 
-    public async Task RunAsync(EmulatorContext context, CancellationToken cancellationToken)
+    public Task RunAsync(EmulatorContext context, CancellationToken cancellationToken)
     {
-        var store = context.Store;
         var kinds = context.Registry.Kinds.Where(k => k.Namespaced && k != CoreKinds.Events).ToList();
-        var merged = Channel.CreateUnbounded<WatchEvent>(new UnboundedChannelOptions { SingleReader = true });
-        var subscriptions = kinds.Select(k => store.Watch(k)).ToList();
-        var dirty = new HashSet<string>(StringComparer.Ordinal);
-        var never = new PriorityQueue<string, DateTimeOffset>();
-        try
+        var queue = new WorkQueue<string>(context);
+        return queue.RunAsync(kinds, e =>
         {
-            var forwarders = subscriptions.Select(s => DeploymentController.ForwardAsync(s, merged.Writer, cancellationToken)).ToList();
-            foreach (var quota in store.List(quotas).Items)
+            if (e.Object.Namespace is { } ns && context.Store.List(quotas, ns).Items.Count > 0 && MayLowerOrReset(e))
             {
-                dirty.Add(quota.Namespace ?? "");
+                queue.Add(ns);
             }
-            while (true)
-            {
-                foreach (var ns in dirty)
-                {
-                    Recount(context, ns);
-                }
-                dirty.Clear();
-                await ControllerWake.WaitAsync(merged.Reader, never, context.Time, cancellationToken);
-                while (merged.Reader.TryRead(out var e))
-                {
-                    if (e.Object.Namespace is { } ns && MayLowerOrReset(e) && store.List(quotas, ns).Items.Count > 0)
-                    {
-                        dirty.Add(ns);
-                    }
-                }
-                if (forwarders.FirstOrDefault(f => f.IsFaulted) is { } failed)
-                {
-                    await failed;
-                }
-            }
-        }
-        finally
+        }, ns =>
         {
-            subscriptions.ForEach(s => s.Dispose());
-        }
+            Recount(context, ns);
+            return null;
+        }, null, cancellationToken);
 
         bool MayLowerOrReset(WatchEvent e)
         {
