@@ -104,6 +104,22 @@ public sealed class ProtobufResponseTests
         var items = Fields(listRaw)[Number(".k8s.io.api.core.v1.SecretList", "items")];
         Assert.Equal("s", new ProtoJsonDecoder(Schema).Decode(".k8s.io.api.core.v1.Secret", Assert.Single(items)).StringAt("metadata", "name"));
 
+        // Go structs embedded inline (a Volume's VolumeSource, a key selector's LocalObjectReference) are fields of their own in protobuf.
+        emulator.Store.Create(CoreKinds.Pods, JsonNode.Parse("""
+            {"metadata":{"name":"p","namespace":"default"},"spec":{"volumes":[{"name":"scratch","emptyDir":{}}],
+             "containers":[{"name":"c","image":"pause:3.10","env":[{"name":"E","valueFrom":{"secretKeyRef":{"name":"s","key":"a"}}}]}]}}
+            """)!.AsObject());
+        var pod = Fields(Unwrap((await GetAsync(http, "/api/v1/namespaces/default/pods/p", Protobuf)).Body).Raw);
+        var podSpec = Fields(pod[Number(".k8s.io.api.core.v1.Pod", "spec")].Single());
+        var volume = Fields(podSpec[Number(".k8s.io.api.core.v1.PodSpec", "volumes")].Single());
+        var source = Fields(volume[Number(".k8s.io.api.core.v1.Volume", "volumeSource")].Single());
+        Assert.True(source.ContainsKey(Number(".k8s.io.api.core.v1.VolumeSource", "emptyDir")));
+        var container = Fields(podSpec[Number(".k8s.io.api.core.v1.PodSpec", "containers")].Single());
+        var env = Fields(container[Number(".k8s.io.api.core.v1.Container", "env")].Single());
+        var selector = Fields(Fields(env[Number(".k8s.io.api.core.v1.EnvVar", "valueFrom")].Single())[Number(".k8s.io.api.core.v1.EnvVarSource", "secretKeyRef")].Single());
+        var reference = Fields(selector[Number(".k8s.io.api.core.v1.SecretKeySelector", "localObjectReference")].Single());
+        Assert.Equal("s", reference[Number(".k8s.io.api.core.v1.LocalObjectReference", "name")].Single().ToStringUtf8());
+
         var json = await GetAsync(http, "/api/v1/namespaces/default/secrets/s", $"application/json, {Protobuf}");
         Assert.Equal((HttpStatusCode.OK, "application/json"), (json.Status, json.ContentType));
         Assert.Equal("s", JsonNode.Parse(json.Body).StringAt("metadata", "name"));
@@ -131,5 +147,36 @@ public sealed class ProtobufResponseTests
             var stored = emulator.Store.Get(kind, "default", name)!;
             Assert.True(JsonNode.DeepEquals(stored, printed), $"{stored.ToJsonString()}\n{printed.ToJsonString()}");
         }
+    }
+
+    [KubectlFact]
+    public async Task AWatchInProtobufSendsLengthPrefixedWatchEventFrames()
+    {
+        await using var emulator = await KubeEmulator.StartAsync(new EmulatorOptions { Workers = 1 });
+        using var http = emulator.CreateClient();
+        emulator.Store.Create(CoreKinds.ConfigMaps, JsonNode.Parse("""{"metadata":{"name":"first","namespace":"default"},"data":{"k":"v"}}""")!.AsObject());
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/namespaces/default/configmaps?watch=true&timeoutSeconds=2");
+        request.Headers.TryAddWithoutValidation("Accept", $"{Protobuf}, application/json");
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal("application/vnd.kubernetes.protobuf;stream=watch", response.Content.Headers.ContentType?.ToString().Replace(" ", ""));
+        await Task.Delay(300);
+        emulator.Store.Create(CoreKinds.ConfigMaps, JsonNode.Parse("""{"metadata":{"name":"second","namespace":"default"}}""")!.AsObject());
+        var stream = await response.Content.ReadAsByteArrayAsync();
+
+        const string WatchEvent = ".k8s.io.apimachinery.pkg.apis.meta.v1.WatchEvent";
+        var events = new List<(string Type, string Name)>();
+        for (var at = 0; at < stream.Length;)
+        {
+            var length = (stream[at] << 24) | (stream[at + 1] << 16) | (stream[at + 2] << 8) | stream[at + 3];
+            var frame = Fields(ByteString.CopyFrom(stream, at + 4, length));
+            at += 4 + length;
+            var type = frame[Number(WatchEvent, "type")].Single().ToStringUtf8();
+            var raw = Fields(frame[Number(WatchEvent, "object")].Single())[Number(".k8s.io.apimachinery.pkg.runtime.RawExtension", "raw")].Single();
+            var (apiVersion, kind, message) = Unwrap(raw.ToByteArray());
+            Assert.Equal(("v1", "ConfigMap"), (apiVersion, kind));
+            events.Add((type, new ProtoJsonDecoder(Schema).Decode(".k8s.io.api.core.v1.ConfigMap", message).StringAt("metadata", "name")!));
+        }
+        Assert.Equal([("ADDED", "first"), ("ADDED", "second")], events);
     }
 }

@@ -35,7 +35,7 @@ public sealed class ResourceApi(ApiServices services)
         using var dryRun = DryRunOption.IsRequested(request) ? services.Store.BeginDryRun() : null;
         if (request.Verb == "watch")
         {
-            await WatchStreamer.StreamAsync(request, ct);
+            await WatchStreamer.StreamAsync(request, protobuf, ct);
             return true;
         }
         var result = request.Subresource is { } sub && sub != "status"

@@ -10,12 +10,19 @@ namespace ClusterManagement.Emulator.Protobuf;
 /// The inverse of <see cref="ProtoJsonDecoder"/>: a stored object's JSON as the k8s.io message the API
 /// server's protobuf serializer writes for it. Fields by their JSON names and numbers from the
 /// descriptors, in field-number order as generated Marshal code writes them; Quantity, IntOrString,
-/// Time/MicroTime, RawExtension and FieldsV1 from their JSON forms; maps as key/value entries; JSON the
-/// schema does not know is left out, as a typed Go object would drop it.
+/// Time/MicroTime, RawExtension and FieldsV1 from their JSON forms; maps as key/value entries; embedded
+/// Go structs from the outer object's keys; JSON the schema does not know is left out, as a typed Go
+/// object would drop it.
 /// </summary>
 public sealed class ProtoJsonEncoder(KubeProtoSchema schema)
 {
     private const string Meta = ".k8s.io.apimachinery.pkg.apis.meta.v1.";
+    private const string Quantity = ".k8s.io.apimachinery.pkg.api.resource.Quantity";
+    private const string IntOrString = ".k8s.io.apimachinery.pkg.util.intstr.IntOrString";
+    private const string RawExtension = ".k8s.io.apimachinery.pkg.runtime.RawExtension";
+
+    /// <summary>Messages whose JSON form is a scalar or embedded JSON, not their fields.</summary>
+    private static readonly HashSet<string> JsonForms = [Quantity, IntOrString, RawExtension, Meta + "Time", Meta + "MicroTime", Meta + "FieldsV1"];
 
     public ByteString Encode(string messageName, JsonObject obj)
     {
@@ -29,7 +36,7 @@ public sealed class ProtoJsonEncoder(KubeProtoSchema schema)
         var output = new CodedOutputStream(buffer);
         foreach (var field in message.Field.OrderBy(f => f.Number))
         {
-            if (obj[field.Name] is not { } value)
+            if ((obj[field.Name] ?? Embedded(message, field, obj)) is not { } value)
             {
                 continue;
             }
@@ -56,6 +63,17 @@ public sealed class ProtoJsonEncoder(KubeProtoSchema schema)
         output.Flush();
         return ByteString.CopyFrom(buffer.ToArray());
     }
+
+    /// <summary>
+    /// A Go struct embedded inline (Volume's VolumeSource, a selector's LocalObjectReference) has its
+    /// own field in the message but no key in the JSON: its fields sit in the outer object.
+    /// </summary>
+    private JsonObject? Embedded(DescriptorProto outer, FieldDescriptorProto field, JsonObject obj) =>
+        field.Type == FieldType.Message && field.Label != FieldDescriptorProto.Types.Label.Repeated && !JsonForms.Contains(field.TypeName)
+        && schema.Message(field.TypeName) is { } inner && inner.Options?.MapEntry != true
+        && inner.Field.Any(f => obj.ContainsKey(f.Name) && outer.Field.All(o => o.Name != f.Name))
+            ? obj
+            : null;
 
     private void WriteValue(CodedOutputStream output, FieldDescriptorProto field, JsonNode? value)
     {
@@ -98,12 +116,12 @@ public sealed class ProtoJsonEncoder(KubeProtoSchema schema)
 
     private ByteString MessageOf(string typeName, JsonNode? value) => typeName switch
     {
-        ".k8s.io.apimachinery.pkg.api.resource.Quantity" => Fields((1, value?.ToString() ?? "")),
-        ".k8s.io.apimachinery.pkg.util.intstr.IntOrString" => value is JsonValue v && v.TryGetValue<string>(out var text)
+        Quantity => Fields((1, value?.ToString() ?? "")),
+        IntOrString => value is JsonValue v && v.TryGetValue<string>(out var text)
             ? Fields((1, 1L), (3, text))
             : Fields((2, Integer((JsonValue)value!))),
         Meta + "Time" or Meta + "MicroTime" => Timestamp(value),
-        ".k8s.io.apimachinery.pkg.runtime.RawExtension" or Meta + "FieldsV1" => Fields((1, ByteString.CopyFromUtf8(value?.ToJsonString() ?? "null"))),
+        RawExtension or Meta + "FieldsV1" => Fields((1, ByteString.CopyFromUtf8(value?.ToJsonString() ?? "null"))),
         _ when value is JsonObject obj => Write(schema.Message(typeName) ?? throw new ProtobufFormatException($"no message {typeName} in the schema"), obj),
         _ => ByteString.Empty,
     };

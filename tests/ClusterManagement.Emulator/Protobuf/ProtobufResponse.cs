@@ -14,8 +14,9 @@ namespace ClusterManagement.Emulator.Protobuf;
 /// Protobuf is written as the apiserver's serializer writes it (k8s.io/apimachinery/pkg/runtime/serializer/protobuf):
 /// <c>k8s\0</c>, then a runtime.Unknown with the object's apiVersion and kind and its message as raw
 /// bytes, for every kind whose message the schema has (lists as their List message, Status as
-/// meta/v1 Status). A kind without one is answered in JSON when the client also takes JSON, 406
-/// otherwise. Error Status bodies and watch streams stay JSON, which client-go reads by their content type.
+/// meta/v1 Status), watch events as length-prefixed WatchEvent frames. A kind without one is answered
+/// in JSON when the client also takes JSON, 406 otherwise. Error Status bodies stay JSON, which client-go
+/// reads by their content type.
 /// </summary>
 public static class ProtobufResponse
 {
@@ -73,6 +74,27 @@ public static class ProtobufResponse
             ["contentType"] = "",
         };
         return [.. ProtobufBody.Prefix, .. encoder.Encode(ProtobufBody.UnknownMessage, envelope).ToByteArray()];
+    }
+
+    /// <summary>
+    /// One watch event as the protobuf stream serializer frames it: a 4-byte big-endian length, then a
+    /// meta/v1 WatchEvent (type = 1, object = 2 as a RawExtension whose raw = 1 holds the enveloped object).
+    /// </summary>
+    public static byte[] WatchFrame(KubeProtoSchema schema, string type, JsonObject obj)
+    {
+        var message = MessageOf(schema, obj) ?? throw new ProtobufFormatException($"no message for {obj.StringAt("kind")} in the schema");
+        using var buffer = new MemoryStream();
+        var output = new CodedOutputStream(buffer);
+        output.WriteTag(1, WireFormat.WireType.LengthDelimited);
+        output.WriteString(type);
+        var raw = ByteString.CopyFrom(Encode(schema, message, obj));
+        output.WriteTag(2, WireFormat.WireType.LengthDelimited);
+        output.WriteLength(CodedOutputStream.ComputeBytesSize(raw) + 1);
+        output.WriteTag(1, WireFormat.WireType.LengthDelimited);
+        output.WriteBytes(raw);
+        output.Flush();
+        var length = (int)buffer.Length;
+        return [(byte)(length >> 24), (byte)(length >> 16), (byte)(length >> 8), (byte)length, .. buffer.ToArray()];
     }
 
     private static string? MessageOf(KubeProtoSchema schema, JsonObject obj) =>
