@@ -9,11 +9,15 @@ $rounds = 3
 $cluster = Start-TestCluster -Root $Context.Root -Workers ($rounds * 2) -ControlPlanes 1 -ExtraArgument '--no-pods' -Configuration $Context.Configuration
 try {
     $cache = Join-Path ([IO.Path]::GetTempPath()) "cm-bench-drain-$PID"
+    # The pods' controller must exist (the garbage collector deletes pods whose owner does not); a
+    # ConfigMap stands in for an operator's object, which no controller here replaces pods for.
+    $ownerUid = & kubectl --kubeconfig $cluster.KubeConfig --cache-dir $cache create configmap pod-owner -o 'jsonpath={.metadata.uid}'
+    if ($LASTEXITCODE -ne 0) { throw 'creating the pods'' owner failed' }
     function New-Pods([string] $Node) {
         $items = foreach ($i in 1..$podCount) {
             @{ apiVersion = 'v1'; kind = 'Pod'
                 metadata = @{ name = "$Node-app-$i"; namespace = 'default'; labels = @{ app = "$Node-app" }
-                    ownerReferences = @(@{ apiVersion = 'apps/v1'; kind = 'ReplicaSet'; name = "$Node-app"; uid = [guid]::NewGuid().ToString(); controller = $true }) }
+                    ownerReferences = @(@{ apiVersion = 'v1'; kind = 'ConfigMap'; name = 'pod-owner'; uid = $ownerUid; controller = $true }) }
                 spec = @{ nodeName = $Node; terminationGracePeriodSeconds = 0; containers = @(@{ name = 'app'; image = 'registry.k8s.io/pause:3.10' }) } }
         }
         $file = Join-Path ([IO.Path]::GetTempPath()) "cm-bench-pods-$Node.json"

@@ -256,7 +256,8 @@ public sealed class ApiTests(EmulatorFixture fixture) : IClassFixture<EmulatorFi
 
         await Api.DeleteAsync("/api/v1/namespaces/default/configmaps/owner", new JsonObject { ["propagationPolicy"] = "Background" });
 
-        Assert.Null(fixture.Emulator.Store.Find(CoreKinds.ConfigMaps, "default", "dependent"));
+        // The collector works after the DELETE has answered, as kube-controller-manager's does.
+        await Eventually.IsTrueAsync(() => fixture.Emulator.Store.Find(CoreKinds.ConfigMaps, "default", "dependent") is null, "dependent collected");
     }
 
     private static JsonObject ConfigMap(string name) => new()

@@ -26,13 +26,17 @@ BeforeAll {
         $null = kc create -f $file
     }
 
+    # The slow pods' controller: an object that exists (the garbage collector deletes pods whose owner
+    # does not) and that no controller reconciles, so an evicted pod is not replaced.
+    $podOwnerUid = kc create configmap pod-owner -o 'jsonpath={.metadata.uid}'
+
     function New-SlowPod {
-        <# A ReplicaSet-owned pod on a node that takes $Grace seconds to go once evicted. #>
+        <# A controller-owned pod on a node that takes $Grace seconds to go once evicted. #>
         param([string] $Name, [string] $Node, [int] $Grace = 0, [hashtable] $Labels = @{})
         [ordered]@{
             apiVersion = 'v1'; kind = 'Pod'
             metadata   = [ordered]@{ name = $Name; namespace = 'default'; labels = $Labels
-                ownerReferences = @(@{ apiVersion = 'apps/v1'; kind = 'ReplicaSet'; name = "$Name-rs"; uid = [guid]::NewGuid().ToString(); controller = $true }) }
+                ownerReferences = @(@{ apiVersion = 'v1'; kind = 'ConfigMap'; name = 'pod-owner'; uid = $podOwnerUid; controller = $true }) }
             spec       = [ordered]@{ nodeName = $Node; terminationGracePeriodSeconds = $Grace; containers = @(@{ name = 'main'; image = 'registry.k8s.io/pause:3.10' }) }
         }
     }

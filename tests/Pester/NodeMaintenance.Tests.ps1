@@ -17,18 +17,23 @@ BeforeAll {
         finally { Remove-Item $errorFile -ErrorAction Ignore }
     }
 
+    # Managed pods are controlled by this ConfigMap, as an operator's object controls its pods: the
+    # garbage collector deletes pods whose owner does not exist, no controller replaces an evicted
+    # one, and drain treats every controller kind but DaemonSet alike (kubectl's unreplicatedFilter).
+    $podOwnerUid = (Invoke-Kubectl create configmap pod-owner -o 'jsonpath={.metadata.uid}').Output
+    if (-not $podOwnerUid) { throw 'the pods'' owner could not be created' }
+
     function New-PodSpec {
-        <# A pod bound to a node, owned as drain cares about: by a ReplicaSet, a DaemonSet, nothing, or mirrored. #>
+        <# A pod bound to a node, owned as drain cares about: by a controller, a DaemonSet, nothing, or mirrored. #>
         param(
             [string] $Name, [string] $Node, [string] $Namespace = 'default',
-            [ValidateSet('ReplicaSet', 'DaemonSet', 'None', 'Mirror', 'OrphanDaemonSet')] [string] $Owner = 'ReplicaSet',
+            [ValidateSet('Controller', 'DaemonSet', 'None', 'Mirror')] [string] $Owner = 'Controller',
             [hashtable] $Labels = @{}, [switch] $EmptyDir, [int] $Grace = 0, [string[]] $Finalizers = @()
         )
         $metadata = [ordered]@{ name = $Name; namespace = $Namespace; labels = $Labels }
         switch ($Owner) {
-            'ReplicaSet' { $metadata.ownerReferences = @(@{ apiVersion = 'apps/v1'; kind = 'ReplicaSet'; name = "$Name-rs"; uid = [guid]::NewGuid().ToString(); controller = $true }) }
+            'Controller' { $metadata.ownerReferences = @(@{ apiVersion = 'v1'; kind = 'ConfigMap'; name = 'pod-owner'; uid = $podOwnerUid; controller = $true }) }
             'DaemonSet' { $metadata.ownerReferences = @(@{ apiVersion = 'apps/v1'; kind = 'DaemonSet'; name = 'kube-proxy'; uid = '6f1c2a8e-2d7b-4c1e-9a51-0d3b7f2e8c41'; controller = $true }) }
-            'OrphanDaemonSet' { $metadata.ownerReferences = @(@{ apiVersion = 'apps/v1'; kind = 'DaemonSet'; name = 'gone-agent'; uid = [guid]::NewGuid().ToString(); controller = $true }) }
             'Mirror' { $metadata.annotations = @{ 'kubernetes.io/config.mirror' = 'abc123'; 'kubernetes.io/config.source' = 'file' } }
         }
         if ($Finalizers) { $metadata.finalizers = $Finalizers }
@@ -167,7 +172,8 @@ Describe 'Get-NodePod' {
     It 'shows what drain decides on: controller, mirror pod, local storage' {
         $pods = Get-NodePod -Node worker-5
         $web = $pods | Where-Object Name -eq 'list-web'
-        $web.ControllerKind | Should -Be 'ReplicaSet'
+        $web.ControllerKind | Should -Be 'ConfigMap'
+        $web.ControllerName | Should -Be 'pod-owner'
         $web.Ready | Should -Be '1/1'
         $bare = $pods | Where-Object Name -eq 'list-bare'
         $bare.ControllerKind | Should -BeNullOrEmpty
@@ -319,13 +325,30 @@ Describe 'Suspend-ClusterNode -Drain' {
     }
 
     It 'agrees with kubectl drain on the same pods, with and without the switches' {
+        # A DaemonSet whose pods lose it: the garbage collector deletes them and they stay for their
+        # grace period, as on a cluster, while drain finds their DaemonSet gone.
         foreach ($node in 'worker-2', 'worker-3') {
+            (Invoke-Kubectl label node $node example.com/agent=on).ExitCode | Should -Be 0
             New-ClusterObject @(
                 New-PodSpec -Name "same-$node-web" -Node $node
                 New-PodSpec -Name "same-$node-bare" -Node $node -Owner None
                 New-PodSpec -Name "same-$node-scratch" -Node $node -EmptyDir
-                New-PodSpec -Name "same-$node-orphan" -Node $node -Owner OrphanDaemonSet
             )
+        }
+        New-ClusterObject @([ordered]@{ apiVersion = 'apps/v1'; kind = 'DaemonSet'; metadata = @{ name = 'gone-agent'; namespace = 'default' }
+                spec = @{ selector = @{ matchLabels = @{ app = 'gone-agent' } }; updateStrategy = @{ type = 'OnDelete' }
+                    template = @{ metadata = @{ labels = @{ app = 'gone-agent' } }
+                        spec = @{ nodeSelector = @{ 'example.com/agent' = 'on' }; terminationGracePeriodSeconds = 60; containers = @(@{ name = 'agent'; image = 'registry.k8s.io/pause:3.10' }) } } } })
+        $deadline = [DateTime]::UtcNow.AddSeconds(15)
+        while (@((Invoke-Kubectl get pods -l app=gone-agent -o 'jsonpath={.items[*].spec.nodeName}').Output.Split(' ', [StringSplitOptions]::RemoveEmptyEntries)).Count -lt 2) {
+            if ([DateTime]::UtcNow -gt $deadline) { throw 'the DaemonSet did not start its pods' }
+            Start-Sleep -Milliseconds 200
+        }
+        (Invoke-Kubectl delete daemonset gone-agent).ExitCode | Should -Be 0
+        $deadline = [DateTime]::UtcNow.AddSeconds(15)
+        while (@((Invoke-Kubectl get pods -l app=gone-agent -o 'jsonpath={.items[*].metadata.deletionTimestamp}').Output.Split(' ', [StringSplitOptions]::RemoveEmptyEntries)).Count -lt 2) {
+            if ([DateTime]::UtcNow -gt $deadline) { throw 'the orphaned DaemonSet pods were not deleted' }
+            Start-Sleep -Milliseconds 200
         }
         $kubectl = Invoke-Kubectl drain worker-2
         $kubectl.ExitCode | Should -Be 1
@@ -337,26 +360,31 @@ Describe 'Suspend-ClusterNode -Drain' {
             $kubectl.Error | Should -Match ([regex]::Escape($pair[0]) + '.*' + ($pair[1] -replace 'NODE', 'worker-2'))
             $problems[0].Exception.Message | Should -Match ([regex]::Escape($pair[0]) + '.*' + ($pair[1] -replace 'NODE', 'worker-3'))
         }
-        $kubectl.Error | Should -Match 'daemonsets.apps "gone-agent" not found: default/same-worker-2-orphan'
-        $problems[0].Exception.Message | Should -Match 'daemonsets.apps "gone-agent" not found: default/same-worker-3-orphan'
+        $kubectl.Error | Should -Match 'daemonsets.apps "gone-agent" not found: default/gone-agent-\w{5}'
+        $problems[0].Exception.Message | Should -Match 'daemonsets.apps "gone-agent" not found: default/gone-agent-\w{5}'
 
-        $kubectl = Invoke-Kubectl drain worker-2 --ignore-daemonsets --delete-emptydir-data --force
+        # A grace period of 1 s ends the orphans' long one (an eviction may only bring the end closer).
+        $kubectl = Invoke-Kubectl drain worker-2 --ignore-daemonsets --delete-emptydir-data --force --grace-period 1
         $kubectl.ExitCode | Should -Be 0
         $kubectl.Output | Should -Match 'node/worker-2 drained'
-        $moduleRun = Suspend-ClusterNode -Name worker-3 -Drain -IgnoreDaemonSets -DeleteEmptyDirData -DeleteUnmanagedPods -Force -WarningAction SilentlyContinue -Verbose 4>&1
+        $moduleRun = Suspend-ClusterNode -Name worker-3 -Drain -IgnoreDaemonSets -DeleteEmptyDirData -DeleteUnmanagedPods -GracePeriod 1 -Force -WarningAction SilentlyContinue -Verbose 4>&1
         $module = $moduleRun | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }
         # Each eviction is logged in kubectl's words: the same lines, node name aside.
         $kubectlLines = @(($kubectl.Output + "`n" + $kubectl.Error) -split '\r?\n' | Where-Object { $_ -match '^(evicting pod default/same-|pod/same-\S+ evicted$)' } | ForEach-Object { $_ -replace 'worker-2', 'NODE' } | Sort-Object -Unique)
         $moduleLines = @($moduleRun | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message | Where-Object { $_ -match '^(evicting pod default/same-|pod/same-\S+ evicted$)' } | ForEach-Object { $_ -replace 'worker-3', 'NODE' } | Sort-Object -Unique)
-        $kubectlLines.Count | Should -Be 8
+        $kubectlLines.Count | Should -Be 6
         $moduleLines | Should -Be $kubectlLines
-        # Only the pods made for this test: the seeded CoreDNS runs on worker-2 alone.
+        # Only the pods made for this test: the seeded CoreDNS runs on worker-2, and its ReplicaSet may start the replacement anywhere.
         $kubectlEvicted = @([regex]::Matches($kubectl.Output, 'pod/(same-\S+) evicted') | ForEach-Object { $_.Groups[1].Value -replace 'worker-2', 'NODE' } | Sort-Object)
-        $moduleEvicted = @($module.Evicted | ForEach-Object { ($_ -split '/')[1] -replace 'worker-3', 'NODE' } | Sort-Object)
-        $kubectlEvicted.Count | Should -Be 4
+        $moduleEvicted = @($module.Evicted | Where-Object { $_ -like 'default/same-*' } | ForEach-Object { ($_ -split '/')[1] -replace 'worker-3', 'NODE' } | Sort-Object)
+        $kubectlEvicted.Count | Should -Be 3
         $moduleEvicted | Should -Be $kubectlEvicted
+        # The orphans go with the switches, under the names their DaemonSet gave them.
+        $kubectl.Output | Should -Match 'pod/gone-agent-\w{5} evicted'
+        @($module.Evicted | Where-Object { $_ -like 'default/gone-agent-*' }).Count | Should -Be 1
         $kubectl.Error | Should -Match 'ignoring DaemonSet-managed Pods: kube-system/kube-proxy-'
         (Get-ClusterNode worker-2).Status | Should -Be (Get-ClusterNode worker-3).Status
+        foreach ($node in 'worker-2', 'worker-3') { (Invoke-Kubectl label node $node example.com/agent-).ExitCode | Should -Be 0 }
     }
 }
 

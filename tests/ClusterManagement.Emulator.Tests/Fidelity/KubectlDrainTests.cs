@@ -9,17 +9,24 @@ namespace ClusterManagement.Emulator.Tests.Fidelity;
 /// <summary>kubectl cordon, uncordon and drain against the emulator print what they print against a cluster.</summary>
 public sealed class KubectlDrainTests
 {
-    private static JsonObject Pod(string name, string node, string? owner = "ReplicaSet", bool emptyDir = false, string? app = null)
+    /// <summary>
+    /// A running pod; a managed one is controlled by a ConfigMap that exists, as an operator's object
+    /// would control it: the garbage collector deletes pods whose owner does not exist, no controller
+    /// here replaces an evicted one, and drain treats every controller kind but DaemonSet alike
+    /// (unreplicatedFilter in k8s.io/kubectl/pkg/drain/filters.go).
+    /// </summary>
+    private static void CreatePod(KubeEmulator emulator, string name, string node, bool managed = true, bool emptyDir = false, string? app = null)
     {
         var pod = JsonNode.Parse("""
             {"metadata":{"name":"NAME","namespace":"default","labels":{"app":"APP"}},
              "spec":{"nodeName":"NODE","terminationGracePeriodSeconds":0,"containers":[{"name":"c","image":"pause:3.10"}]}}
             """.Replace("NAME", name).Replace("APP", app ?? name).Replace("NODE", node))!.AsObject();
-        if (owner is not null)
+        if (managed)
         {
+            var owner = emulator.Store.Create(CoreKinds.ConfigMaps, new JsonObject { ["metadata"] = new JsonObject { ["name"] = $"{name}-owner", ["namespace"] = "default" } });
             pod.Metadata()["ownerReferences"] = new JsonArray(new JsonObject
             {
-                ["apiVersion"] = "apps/v1", ["kind"] = owner, ["name"] = $"{name}-rs", ["uid"] = Guid.NewGuid().ToString(), ["controller"] = true,
+                ["apiVersion"] = "v1", ["kind"] = "ConfigMap", ["name"] = owner.Name(), ["uid"] = owner.StringAt("metadata", "uid"), ["controller"] = true,
             });
         }
         if (emptyDir)
@@ -27,7 +34,7 @@ public sealed class KubectlDrainTests
             pod.ObjectAt("spec")["volumes"] = JsonNode.Parse("""[{"name":"scratch","emptyDir":{}}]""");
         }
         PodConditions.MarkRunning(pod, "127.1.0.12", "10.244.1.50", DateTimeOffset.UtcNow);
-        return pod;
+        emulator.Store.Create(CoreKinds.Pods, pod);
     }
 
     [KubectlFact]
@@ -46,8 +53,8 @@ public sealed class KubectlDrainTests
     public async Task DrainWithoutFlagsRefusesEachKindOfPodWithKubectlsOwnMessages()
     {
         await using var emulator = await KubeEmulator.StartAsync(new EmulatorOptions { Workers = 1 });
-        emulator.Store.Create(CoreKinds.Pods, Pod("bare", "worker-1", owner: null));
-        emulator.Store.Create(CoreKinds.Pods, Pod("cache", "worker-1", emptyDir: true));
+        CreatePod(emulator, "bare", "worker-1", managed: false);
+        CreatePod(emulator, "cache", "worker-1", emptyDir: true);
 
         var result = await Kubectl.RunAsync(emulator.KubeconfigPath, "drain", "worker-1");
 
@@ -65,8 +72,8 @@ public sealed class KubectlDrainTests
     public async Task DrainRetriesABudgetRefusalEvery5SecondsUntilTheBudgetAllowsIt()
     {
         await using var emulator = await KubeEmulator.StartAsync(new EmulatorOptions { Workers = 1 });
-        emulator.Store.Create(CoreKinds.Pods, Pod("web-1", "worker-1", app: "web"));
-        emulator.Store.Create(CoreKinds.Pods, Pod("bare", "worker-1", owner: null));
+        CreatePod(emulator, "web-1", "worker-1", app: "web");
+        CreatePod(emulator, "bare", "worker-1", managed: false);
         emulator.Store.Create(MaintenanceKinds.PodDisruptionBudgets, JsonNode.Parse("""
             {"metadata":{"name":"web","namespace":"default"},"spec":{"minAvailable":1,"selector":{"matchLabels":{"app":"web"}}}}
             """)!.AsObject());

@@ -17,13 +17,16 @@ public sealed class DisruptionBudgetTests(EmulatorFixture fixture) : IClassFixtu
 
     private async Task CreatePodsAsync(string app, int count, int grace = 0)
     {
+        // Controlled by an object that exists (the garbage collector deletes pods whose owner does not) and that no controller scales.
+        var (created, owner) = await Api.PostAsync("/api/v1/namespaces/default/configmaps", new JsonObject { ["metadata"] = new JsonObject { ["name"] = app } });
+        Assert.Equal(HttpStatusCode.Created, created);
         for (var i = 1; i <= count; i++)
         {
             var (status, _) = await Api.PostAsync("/api/v1/namespaces/default/pods", JsonNode.Parse("""
                 {"metadata":{"name":"APP-I","labels":{"app":"APP"},
-                 "ownerReferences":[{"apiVersion":"apps/v1","kind":"ReplicaSet","name":"APP","uid":"APP-uid","controller":true}]},
+                 "ownerReferences":[{"apiVersion":"v1","kind":"ConfigMap","name":"APP","uid":"OWNER","controller":true}]},
                  "spec":{"nodeName":"worker-1","terminationGracePeriodSeconds":GRACE,"containers":[{"name":"c","image":"pause:3.10"}]}}
-                """.Replace("APP", app).Replace("GRACE", grace.ToString()).Replace("-I\"", $"-{i}\""))!);
+                """.Replace("OWNER", owner!["metadata"]!["uid"]!.GetValue<string>()).Replace("APP", app).Replace("GRACE", grace.ToString()).Replace("-I\"", $"-{i}\""))!);
             Assert.Equal(HttpStatusCode.Created, status);
         }
         await Eventually.IsTrueAsync(() => Enumerable.Range(1, count).All(i =>

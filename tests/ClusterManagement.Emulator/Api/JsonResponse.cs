@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace ClusterManagement.Emulator.Api;
 
-/// <summary>Every answer is JSON (kubectl accepts JSON in place of protobuf; a client that accepts only protobuf gets 406 first).</summary>
+/// <summary>JSON answers: everything but the objects a client asked protobuf for (<see cref="Protobuf.ProtobufResponse"/>).</summary>
 public static class JsonResponse
 {
     public const string ContentType = "application/json";

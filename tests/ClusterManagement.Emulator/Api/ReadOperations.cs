@@ -22,8 +22,8 @@ public static class ReadOperations
     }
 
     /// <summary>
-    /// Writes the page itself: items are copied as stored UTF-8, so a 5,000-node list costs no
-    /// re-serialization; returns null because the response is already written.
+    /// Writes a JSON page itself: items are copied as stored UTF-8, so a 5,000-node list costs no
+    /// re-serialization; returns null because the response is already written. A protobuf page is returned for encoding.
     /// </summary>
     public static ApiResult? List(ApiRequest request)
     {
@@ -41,6 +41,17 @@ public static class ReadOperations
         {
             var objects = page.Items.Select(i => i.ToJson());
             return new ApiResult(200, TableWriter.Build(request.Kind, objects, table, metadata, request.Services.Time.GetUtcNow()));
+        }
+        if (Protobuf.ProtobufResponse.Negotiate(request.Http.Request, request.Kind))
+        {
+            // The caller encodes it; protobuf clients are few, so the list is built as a tree only for them.
+            return new ApiResult(200, new JsonObject
+            {
+                ["kind"] = request.Kind.Kind + "List",
+                ["apiVersion"] = request.Kind.GroupVersion,
+                ["metadata"] = metadata,
+                ["items"] = new JsonArray([.. page.Items.Select(i => (JsonNode)i.ToJson())]),
+            });
         }
         WriteList(request, page.Items, metadata);
         return null;

@@ -29,7 +29,7 @@ public sealed class ResourceApi(ApiServices services)
             Body = body,
         };
         CheckVerbServed(request);
-        ProtobufBody.RequireJsonAccepted(context.Request);
+        var protobuf = ProtobufResponse.Negotiate(context.Request, request.Kind);
         Authorizer.Authorize(user, request.Verb, request.Kind, request.Subresource, request.Namespace, request.Name);
         var ct = context.RequestAborted;
         using var dryRun = DryRunOption.IsRequested(request) ? services.Store.BeginDryRun() : null;
@@ -41,7 +41,7 @@ public sealed class ResourceApi(ApiServices services)
         }
         if (request.Verb == "watch")
         {
-            await WatchStreamer.StreamAsync(request, ct);
+            await WatchStreamer.StreamAsync(request, protobuf, ct);
             return true;
         }
         var result = request.Subresource is { } sub && sub != "status"
@@ -59,7 +59,7 @@ public sealed class ResourceApi(ApiServices services)
             };
         if (result is not null)
         {
-            await JsonResponse.WriteAsync(context, result.StatusCode, result.Body);
+            await ProtobufResponse.WriteAsync(context, result.StatusCode, result.Body, protobuf);
         }
         return true;
     }

@@ -12,6 +12,7 @@ public sealed class AppsModule : IEmulatorModule
         }
         builder.AddAdmission(new AppsAdmission())
             .AddController(new DeploymentController())
-            .AddSeeder(new AppsSeeder());
+            .AddSeeder(new AppsSeeder())
+            .AddSeeder(new CoreDnsSeeder());
     }
 }

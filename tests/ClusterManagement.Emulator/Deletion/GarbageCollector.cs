@@ -13,11 +13,14 @@ namespace ClusterManagement.Emulator.Deletion;
 /// <summary>
 /// kube-controller-manager's garbage collector and namespace controller. It keeps a graph of owners
 /// and dependents from every kind's events, so it also acts when an owner goes later than its DELETE
-/// (its finalizers cleared): dependents whose owners are all gone are deleted, references to a gone
-/// owner among live ones are dropped; an owner deleted in the foreground keeps its foregroundDeletion
-/// finalizer until no dependent that blocks owner deletion is left; one deleted with Orphan first has
-/// its dependents' references removed. A terminating namespace has its content deleted and goes once
-/// none is left.
+/// (its finalizers cleared). An owner it has not seen is looked up live, as the real collector does
+/// for its "virtual" nodes (<see cref="OwnerLookup"/>), so a reference to an owner that never existed,
+/// or to one of that name with another uid, counts as gone: dependents whose owners are all gone are
+/// deleted, references to a gone owner among live ones are dropped (attemptToDeleteItem in
+/// pkg/controller/garbagecollector/garbagecollector.go); an owner deleted in the foreground keeps its
+/// foregroundDeletion finalizer until no dependent that blocks owner deletion is left; one deleted
+/// with Orphan first has its dependents' references removed. A terminating namespace has its content
+/// deleted and goes once none is left.
 /// </summary>
 public sealed class GarbageCollector(ObjectDeleter deleter) : IEmulatorController
 {
@@ -26,13 +29,6 @@ public sealed class GarbageCollector(ObjectDeleter deleter) : IEmulatorControlle
     private readonly Dictionary<string, (ResourceKind Kind, string? Namespace, string Name)> _objects = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<string>> _dependents = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IReadOnlyList<string>> _ownersOf = new(StringComparer.Ordinal);
-
-    /// <summary>
-    /// Owners seen going. Only references to these count as gone: a reference to an owner that never
-    /// existed is left alone (the real collector would delete such a dependent; the drain suites build
-    /// pods with made-up owners).
-    /// </summary>
-    private readonly HashSet<string> _deleted = new(StringComparer.Ordinal);
 
     public string Name => "garbage-collector";
 
@@ -58,7 +54,7 @@ public sealed class GarbageCollector(ObjectDeleter deleter) : IEmulatorControlle
                 foreach (var uid in work.ToList())
                 {
                     work.Remove(uid);
-                    await ProcessAsync(uid, store, cancellationToken);
+                    await ProcessAsync(uid, context, cancellationToken);
                 }
                 foreach (var ns in terminating.ToList())
                 {
@@ -89,7 +85,6 @@ public sealed class GarbageCollector(ObjectDeleter deleter) : IEmulatorControlle
             if (e.Type == WatchEventType.Deleted)
             {
                 Forget(stored.Uid);
-                _deleted.Add(stored.Uid);
                 // Its dependents may now be orphans; its owners may be waiting for it (foreground).
                 work.UnionWith(_dependents.GetValueOrDefault(stored.Uid) ?? []);
                 work.UnionWith(stored.OwnerUids);
@@ -110,6 +105,11 @@ public sealed class GarbageCollector(ObjectDeleter deleter) : IEmulatorControlle
                 {
                     work.Add(stored.Uid);
                 }
+            }
+            else if (stored.OwnerUids.Any(owner => !_objects.ContainsKey(owner)))
+            {
+                // An owner not in the graph (yet): the real collector adds a virtual node and looks it up.
+                work.Add(stored.Uid);
             }
         }
     }
@@ -145,30 +145,19 @@ public sealed class GarbageCollector(ObjectDeleter deleter) : IEmulatorControlle
     }
 
     /// <summary>One object: collect it if all its owners are gone, otherwise finish its own foreground or orphan deletion.</summary>
-    private async Task ProcessAsync(string uid, ObjectStore store, CancellationToken cancellationToken)
+    private async Task ProcessAsync(string uid, EmulatorContext context, CancellationToken cancellationToken)
     {
+        var store = context.Store;
         if (!_objects.TryGetValue(uid, out var key) || store.Get(key.Kind, key.Namespace, key.Name) is not { } obj || obj.StringAt("metadata", "uid") != uid)
         {
             return;
         }
-        var owners = obj.ObjectsAt("metadata", "ownerReferences").ToList();
-        var gone = owners.Where(o => o.StringAt("uid") is { } owner && _deleted.Contains(owner)).ToList();
-        var live = owners.Count(o => o.StringAt("uid") is { } owner && _objects.ContainsKey(owner));
-        if (gone.Count > 0 && live == 0 && obj.At("metadata", "deletionTimestamp") is null)
-        {
-            await DeleteAsync(key.Kind, obj, cancellationToken);
-            return;
-        }
-        if (gone.Count > 0)
-        {
-            // Some owners live on: only the references to the gone ones are dropped.
-            Mutate(store, key.Kind, obj, o => RemoveOwnerReferences(o, gone.Select(g => g.StringAt("uid")).ToHashSet()));
-        }
-        var finalizers = (obj.At("metadata", "finalizers") as JsonArray ?? []).Select(f => f?.GetValue<string>()).ToList();
         if (obj.At("metadata", "deletionTimestamp") is null)
         {
+            await AttemptToDeleteAsync(key.Kind, obj, context, cancellationToken);
             return;
         }
+        var finalizers = (obj.At("metadata", "finalizers") as JsonArray ?? []).Select(f => f?.GetValue<string>()).ToList();
         var dependents = (_dependents.GetValueOrDefault(uid) ?? []).Select(d => _objects.GetValueOrDefault(d)).Where(d => d.Kind is not null)
             .Select(d => store.Get(d.Kind, d.Namespace, d.Name)).OfType<JsonObject>().ToList();
         if (finalizers.Contains(GarbageCollectorFinalizers.Orphan))
@@ -181,19 +170,51 @@ public sealed class GarbageCollector(ObjectDeleter deleter) : IEmulatorControlle
         }
         else if (finalizers.Contains(GarbageCollectorFinalizers.Foreground))
         {
+            // Each dependent as attemptToDeleteItem sees it: one with another solid owner only loses this reference.
             foreach (var dependent in dependents.Where(d => d.At("metadata", "deletionTimestamp") is null))
             {
-                await DeleteAsync(KindOf(dependent), dependent, cancellationToken);
+                await AttemptToDeleteAsync(KindOf(dependent), dependent, context, cancellationToken);
             }
             // Dependents without a grace period went at once; pods and objects with finalizers block until they are gone.
             var blocking = dependents.Any(d => store.Get(KindOf(d), d.Namespace(), d.Name()) is { } live
                 && live.StringAt("metadata", "uid") == d.StringAt("metadata", "uid")
-                && d.ObjectsAt("metadata", "ownerReferences").Any(o => o.StringAt("uid") == uid && o.BoolAt("blockOwnerDeletion")));
+                && live.ObjectsAt("metadata", "ownerReferences").Any(o => o.StringAt("uid") == uid && o.BoolAt("blockOwnerDeletion")));
             if (!blocking)
             {
                 Mutate(store, key.Kind, obj, o => RemoveFinalizer(o, GarbageCollectorFinalizers.Foreground));
             }
         }
+    }
+
+    /// <summary>
+    /// attemptToDeleteItem for an object not being deleted: with a solid owner it keeps living and loses
+    /// its references to gone owners and to owners waiting for their dependents; with none it is deleted,
+    /// in the foreground when an owner waits for it and it has dependents of its own, or as its own
+    /// finalizers ask. An owner that cannot be looked up leaves the object as it is.
+    /// </summary>
+    private async Task AttemptToDeleteAsync(ResourceKind kind, JsonObject obj, EmulatorContext context, CancellationToken cancellationToken)
+    {
+        var references = obj.ObjectsAt("metadata", "ownerReferences")
+            .Select(r => (Uid: r.StringAt("uid"), State: OwnerLookup.Classify(r, obj.Namespace(), context.Registry, context.Store))).ToList();
+        if (references.Count == 0 || references.Any(r => r.State == OwnerState.Unresolvable))
+        {
+            return;
+        }
+        var notSolid = references.Where(r => r.State != OwnerState.Solid).Select(r => r.Uid).ToHashSet();
+        if (notSolid.Count < references.Count)
+        {
+            if (notSolid.Count > 0)
+            {
+                Mutate(context.Store, kind, obj, o => RemoveOwnerReferences(o, notSolid));
+            }
+            return;
+        }
+        var finalizers = (obj.At("metadata", "finalizers") as JsonArray ?? []).Select(f => f?.GetValue<string>()).ToList();
+        var hasDependents = _dependents.ContainsKey(obj.StringAt("metadata", "uid")!);
+        var policy = finalizers.Contains(GarbageCollectorFinalizers.Orphan) ? "Orphan"
+            : finalizers.Contains(GarbageCollectorFinalizers.Foreground) || (hasDependents && references.Any(r => r.State == OwnerState.WaitingForDependents)) ? "Foreground"
+            : "Background";
+        await DeleteAsync(kind, obj, policy, cancellationToken);
     }
 
     private ResourceKind KindOf(JsonObject obj) => _objects[obj.StringAt("metadata", "uid")!].Kind;
@@ -219,7 +240,7 @@ public sealed class GarbageCollector(ObjectDeleter deleter) : IEmulatorControlle
                 var obj = stored.ToJson();
                 if (obj.At("metadata", "deletionTimestamp") is null)
                 {
-                    await DeleteAsync(kind, obj, cancellationToken);
+                    await DeleteAsync(kind, obj, "Background", cancellationToken);
                 }
             }
         }
@@ -245,11 +266,11 @@ public sealed class GarbageCollector(ObjectDeleter deleter) : IEmulatorControlle
         return done;
     }
 
-    private async Task DeleteAsync(ResourceKind kind, JsonObject obj, CancellationToken cancellationToken)
+    private async Task DeleteAsync(ResourceKind kind, JsonObject obj, string propagationPolicy, CancellationToken cancellationToken)
     {
         try
         {
-            await deleter.DeleteAsync(kind, obj.Namespace(), obj.Name(), DeleteOptions.Default with { PreconditionUid = obj.StringAt("metadata", "uid") }, User, cancellationToken);
+            await deleter.DeleteAsync(kind, obj.Namespace(), obj.Name(), DeleteOptions.Default with { PreconditionUid = obj.StringAt("metadata", "uid"), PropagationPolicy = propagationPolicy }, User, cancellationToken);
         }
         catch (ApiException e) when (e.Code is 404 or 409)
         {

@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using ClusterManagement.Emulator.Api;
 using ClusterManagement.Emulator.Store;
 using Google.Protobuf;
-using Microsoft.AspNetCore.Http;
 
 namespace ClusterManagement.Emulator.Protobuf;
 
@@ -16,9 +15,9 @@ public static class ProtobufBody
 {
     public const string MediaType = "application/vnd.kubernetes.protobuf";
 
-    private static readonly byte[] Prefix = "k8s\0"u8.ToArray();
+    internal static readonly byte[] Prefix = "k8s\0"u8.ToArray();
 
-    private const string UnknownMessage = ".k8s.io.apimachinery.pkg.runtime.Unknown";
+    internal const string UnknownMessage = ".k8s.io.apimachinery.pkg.runtime.Unknown";
 
     /// <summary>The scheme the kube-apiserver registers its built-in kinds in, named in its not-registered errors.</summary>
     private const string Scheme = "pkg/api/legacyscheme/scheme.go:30";
@@ -71,19 +70,6 @@ public static class ProtobufBody
         return obj;
     }
 
-    /// <summary>
-    /// The API server answers in the media types a client accepts; the emulator writes JSON only, so a
-    /// client that asks for protobuf and nothing it can read as JSON gets 406 instead of bytes it cannot decode.
-    /// </summary>
-    public static void RequireJsonAccepted(HttpRequest request)
-    {
-        var ranges = request.Headers.Accept.SelectMany(a => (a ?? "").Split(',')).Select(r => r.Split(';')[0].Trim().ToLowerInvariant()).ToList();
-        if (ranges.Contains(MediaType) && !ranges.Any(r => r is "application/json" or "application/*" or "*/*"))
-        {
-            throw Status.NotAcceptable(["application/json"]);
-        }
-    }
-
     private static ByteString Envelope(byte[] body)
     {
         if (body.Length == 0)
@@ -102,7 +88,7 @@ public static class ProtobufBody
     }
 
     /// <summary>k8s.io/api names its proto packages by the group's first label (rbac.authorization.k8s.io: k8s.io.api.rbac.v1), the core group "core".</summary>
-    private static string? MessageName(KubeProtoSchema schema, string apiVersion, string kind)
+    internal static string? MessageName(KubeProtoSchema schema, string apiVersion, string kind)
     {
         var name = $".k8s.io.api.{InternalPackage(apiVersion)}.{apiVersion[(apiVersion.IndexOf('/') + 1)..]}.{kind}";
         return schema.Message(name) is null ? null : name;

@@ -15,7 +15,7 @@ public sealed class ClusterSeeder : IEmulatorSeeder
     private const string SuffixAlphabet = "bcdfghjklmnpqrstvwxz2456789";
     public static readonly TimeSpan ClusterAge = TimeSpan.FromDays(45);
     public const string KubeProxyDaemonSetUid = "6f1c2a8e-2d7b-4c1e-9a51-0d3b7f2e8c41";
-    private static readonly string CoreDnsReplicaSetUid = "3b9e0f4d-8a27-4e63-b1c5-7d2f6a9e0b18";
+    public const string CoreDnsReplicaSetUid = "3b9e0f4d-8a27-4e63-b1c5-7d2f6a9e0b18";
 
     private readonly HashSet<string> _suffixes = [];
 
@@ -95,11 +95,11 @@ public sealed class ClusterSeeder : IEmulatorSeeder
     private JsonObject CoreDns(JsonObject node, Random random, int ordinal)
     {
         var podIp = NodeFactory.PodCidr(ordinal)[..^4] + "2";
-        var pod = Pod($"coredns-668d6bf9bc-{Suffix(random, 5)}", node, "registry.k8s.io/coredns/coredns:v1.11.3", "kube-dns", podIp,
+        var pod = Pod($"coredns-{Apps.CoreDnsSeeder.Hash}-{Suffix(random, 5)}", node, "registry.k8s.io/coredns/coredns:v1.11.3", "kube-dns", podIp,
             Timestamps.Parse(node.StringAt("metadata", "creationTimestamp"))!.Value.AddMinutes(1));
         var meta = pod.Metadata();
-        meta.ObjectAt("labels")["pod-template-hash"] = "668d6bf9bc";
-        meta["ownerReferences"] = new JsonArray(Owner("apps/v1", "ReplicaSet", "coredns-668d6bf9bc", CoreDnsReplicaSetUid));
+        meta.ObjectAt("labels")["pod-template-hash"] = Apps.CoreDnsSeeder.Hash;
+        meta["ownerReferences"] = new JsonArray(Owner("apps/v1", "ReplicaSet", $"coredns-{Apps.CoreDnsSeeder.Hash}", CoreDnsReplicaSetUid));
         return pod;
     }
 

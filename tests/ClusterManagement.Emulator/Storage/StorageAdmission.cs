@@ -131,8 +131,8 @@ public sealed class StorageAdmission : IAdmissionPlugin
 
     private static JsonNode? NonEmpty(JsonNode? map) => map is JsonObject { Count: > 0 } ? map : null;
 
-    /// <summary>DefaultStorageClass (the newest default class, as since 1.28) and StorageObjectInUseProtection.</summary>
-    private static void DefaultClaim(JsonObject pvc, ObjectStore store)
+    /// <summary>DefaultStorageClass (the newest default class, as since 1.28) and StorageObjectInUseProtection; the StatefulSet controller's claims pass them too.</summary>
+    internal static void DefaultClaim(JsonObject pvc, ObjectStore store)
     {
         var spec = pvc.ObjectAt("spec");
         if (!spec.ContainsKey("storageClassName") || spec["storageClassName"] is null)

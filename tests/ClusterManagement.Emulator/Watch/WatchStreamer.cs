@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ClusterManagement.Emulator.Api;
+using ClusterManagement.Emulator.Protobuf;
 using ClusterManagement.Emulator.Selectors;
 using ClusterManagement.Emulator.Store;
 using ClusterManagement.Emulator.Tables;
@@ -8,7 +9,7 @@ using ClusterManagement.Emulator.Tables;
 namespace ClusterManagement.Emulator.Watch;
 
 /// <summary>
-/// A watch response: one JSON event per line, flushed as it happens, until timeoutSeconds or the
+/// A watch response: one JSON event per line (or one protobuf frame, for a client that negotiated it), flushed as it happens, until timeoutSeconds or the
 /// client leaves. Events are filtered by namespace and selectors; an object that stops (or starts)
 /// matching is reported as DELETED (or ADDED), as the apiserver's watch cache does.
 /// </summary>
@@ -16,7 +17,8 @@ public static class WatchStreamer
 {
     private static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(30);
 
-    public static async Task StreamAsync(ApiRequest request, CancellationToken requestAborted)
+    /// <param name="protobuf">The client negotiated protobuf: events go out as length-prefixed frames (a Table watch stays JSON).</param>
+    public static async Task StreamAsync(ApiRequest request, bool protobuf, CancellationToken requestAborted)
     {
         using var open = request.Services.Watches.Open();
         var labels = LabelSelector.Parse(request.Query("labelSelector"));
@@ -29,8 +31,9 @@ public static class WatchStreamer
 
         var response = request.Http.Response;
         response.StatusCode = 200;
-        response.ContentType = JsonResponse.ContentType;
-        var writer = new EventWriter(request, table);
+        var frames = protobuf && table is null ? KubeProtoSchema.Installed : null;
+        response.ContentType = frames is null ? JsonResponse.ContentType : ProtobufBody.MediaType + ";stream=watch";
+        var writer = new EventWriter(request, table, frames);
 
         IEnumerable<StoredObject> initial = [];
         WatchSubscription subscription;
@@ -143,13 +146,18 @@ public static class WatchStreamer
         };
     }
 
-    /// <summary>Frames events as JSON lines; with a Table watch only the first event carries column definitions.</summary>
-    private sealed class EventWriter(ApiRequest request, TableRequest? table)
+    /// <summary>Frames events as JSON lines, or protobuf frames with a schema; with a Table watch only the first event carries column definitions.</summary>
+    private sealed class EventWriter(ApiRequest request, TableRequest? table, KubeProtoSchema? protobuf)
     {
         private bool _columnsSent;
 
         public async Task WriteAsync(string type, StoredObject stored, JsonObject json, CancellationToken ct)
         {
+            if (protobuf is not null)
+            {
+                await request.Http.Response.Body.WriteAsync(ProtobufResponse.WatchFrame(protobuf, type, json), ct);
+                return;
+            }
             if (table is null)
             {
                 await WriteLineAsync(type, w => w.WriteRawValue(stored.Utf8Json, skipInputValidation: true), ct);
@@ -176,7 +184,14 @@ public static class WatchStreamer
 
         private async Task WriteAndFlushAsync(string type, JsonObject obj, CancellationToken ct)
         {
-            await WriteLineAsync(type, w => obj.WriteTo(w), ct);
+            if (protobuf is not null)
+            {
+                await request.Http.Response.Body.WriteAsync(ProtobufResponse.WatchFrame(protobuf, type, obj), ct);
+            }
+            else
+            {
+                await WriteLineAsync(type, w => obj.WriteTo(w), ct);
+            }
             await request.Http.Response.Body.FlushAsync(ct);
         }
 

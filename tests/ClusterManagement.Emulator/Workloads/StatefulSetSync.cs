@@ -11,10 +11,15 @@ namespace ClusterManagement.Emulator.Workloads;
 /// once every lower one is Running and Ready and scale-down goes from the highest ordinal one at a
 /// time, with Parallel all at once; RollingUpdate replaces pods from the highest ordinal down to the
 /// partition, one at a time, each only after the ones above it are ready at the new revision.
-/// Revisions are named <c>name-hash</c> as ControllerRevisions are, and pods carry theirs in controller-revision-hash.
+/// Revisions are ControllerRevisions (<see cref="StatefulSetHistory"/>), pods carry theirs in
+/// controller-revision-hash and those below the partition are made from the current one; the claims of
+/// volumeClaimTemplates come before their pod (<see cref="StatefulSetClaims"/>).
 /// </summary>
 internal sealed class StatefulSetSync(EmulatorContext context, ResourceKind kind)
 {
+    private readonly StatefulSetHistory _history = new(context, kind);
+    private readonly StatefulSetClaims _claims = new(context, kind);
+
     public const string PodNameLabel = "statefulset.kubernetes.io/pod-name";
     public const string PodIndexLabel = "apps.kubernetes.io/pod-index";
 
@@ -30,8 +35,9 @@ internal sealed class StatefulSetSync(EmulatorContext context, ResourceKind kind
         var uid = set.StringAt("metadata", "uid")!;
         var replicas = (int)(set.LongAt("spec", "replicas") ?? 1);
         var parallel = set.StringAt("spec", "podManagementPolicy") == "Parallel";
-        var updateRevision = $"{name}-{PodTemplateHash.Compute(set.At("spec", "template") as JsonObject ?? [], set.LongAt("status", "collisionCount"))}";
-        var currentRevision = set.StringAt("status", "currentRevision") ?? updateRevision;
+        var revisions = _history.Sync(set);
+        var updateRevision = revisions.Update.Name();
+        var currentRevision = revisions.Current.Name();
         var now = context.Time.GetUtcNow();
         DateTimeOffset? recheck = null;
 
@@ -45,6 +51,12 @@ internal sealed class StatefulSetSync(EmulatorContext context, ResourceKind kind
             }
         }
 
+        // Claims change hands before any pod goes, so that a condemned pod takes its claims with it.
+        foreach (var (ordinal, pod) in pods)
+        {
+            _claims.Own(set, pod, ordinal, replicas);
+        }
+
         // Failed pods are replaced; surplus ordinals go highest first.
         foreach (var (ordinal, pod) in pods.Where(p => p.Value.StringAt("status", "phase") == "Failed").ToList())
         {
@@ -56,7 +68,11 @@ internal sealed class StatefulSetSync(EmulatorContext context, ResourceKind kind
         {
             if (!pods.ContainsKey(ordinal))
             {
-                pods[ordinal] = CreatePod(set, ordinal, updateRevision);
+                if (_claims.Prepare(set, ordinal))
+                {
+                    pods[ordinal] = CreatePod(set, ordinal, ordinal < Partition(set) ? revisions.Current : revisions.Update);
+                    _claims.Own(set, pods[ordinal], ordinal, replicas);
+                }
                 blocked = !parallel;
             }
             else if (!parallel && !IsRunningAndReady(pods[ordinal]))
@@ -103,7 +119,7 @@ internal sealed class StatefulSetSync(EmulatorContext context, ResourceKind kind
             ["updatedReplicas"] = live.Count(p => Revision(p) == updateRevision),
             ["currentRevision"] = currentRevision,
             ["updateRevision"] = updateRevision,
-            ["collisionCount"] = set.LongAt("status", "collisionCount") ?? 0,
+            ["collisionCount"] = revisions.CollisionCount,
             ["availableReplicas"] = live.Count(p => WorkloadPods.IsAvailable(p, set, now, ref recheck)),
         };
         // completeRollingUpdate: once every replica is ready at the update revision, it becomes the current one.
@@ -120,12 +136,13 @@ internal sealed class StatefulSetSync(EmulatorContext context, ResourceKind kind
             }
         }
         WorkloadPods.WriteStatus(context.Store, kind, set, status);
+        _history.Truncate(set, pods.Values, revisions);
         return recheck;
     }
 
     private static int Partition(JsonObject set) => (int)(set.LongAt("spec", "updateStrategy", "rollingUpdate", "partition") ?? 0);
 
-    private static string? Revision(JsonObject pod) => pod.StringAt("metadata", "labels", DaemonSetSync.RevisionLabel);
+    private static string? Revision(JsonObject pod) => pod.StringAt("metadata", "labels", StatefulSetHistory.HashLabel);
 
     /// <summary>isRunningAndReady: phase Running and the Ready condition true (minReadySeconds aside).</summary>
     private static bool IsRunningAndReady(JsonObject pod) =>
@@ -136,14 +153,17 @@ internal sealed class StatefulSetSync(EmulatorContext context, ResourceKind kind
             ? ordinal
             : null;
 
-    private JsonObject CreatePod(JsonObject set, int ordinal, string revision)
+    /// <summary>newVersionedStatefulSetPod: the pod of an ordinal from the template of <paramref name="revision"/>.</summary>
+    private JsonObject CreatePod(JsonObject set, int ordinal, JsonObject revision)
     {
         var podName = $"{set.Name()}-{ordinal}";
-        var labels = WorkloadPods.TemplateLabels(set);
-        labels[DaemonSetSync.RevisionLabel] = revision;
+        var template = StatefulSetHistory.Template(revision);
+        var labels = template.At("metadata", "labels")?.DeepClone() as JsonObject ?? [];
+        labels[StatefulSetHistory.HashLabel] = revision.Name();
         labels[PodNameLabel] = podName;
         labels[PodIndexLabel] = ordinal.ToString();
-        var spec = WorkloadPods.TemplateSpec(set);
+        var spec = template["spec"]?.DeepClone() as JsonObject ?? [];
+        StatefulSetClaims.Mount(set, spec, ordinal);
         spec["hostname"] = podName;
         if (set.StringAt("spec", "serviceName") is { Length: > 0 } service)
         {

@@ -2,7 +2,7 @@ using ClusterManagement.Emulator.Store;
 
 namespace ClusterManagement.Emulator.Workloads;
 
-/// <summary>apps/v1 StatefulSets (DaemonSets are registered with node maintenance, which drain needs even without these controllers).</summary>
+/// <summary>apps/v1 StatefulSets and ControllerRevisions (DaemonSets are registered with node maintenance, which drain needs even without these controllers).</summary>
 public static class WorkloadKinds
 {
     public static readonly ResourceKind StatefulSets = new()
@@ -15,5 +15,13 @@ public static class WorkloadKinds
             new Subresource("scale", "Scale", ["get", "patch", "update"]) { Group = "autoscaling", Version = "v1" },
         ],
         Table = new StatefulSetTable(),
+    };
+
+    /// <summary>Immutable snapshots of a StatefulSet's template (pkg/registry/apps/controllerrevision: no generation).</summary>
+    public static readonly ResourceKind ControllerRevisions = new()
+    {
+        Group = "apps", Version = "v1", Plural = "controllerrevisions", Singular = "controllerrevision", Kind = "ControllerRevision", Namespaced = true,
+        HasGeneration = false,
+        Table = new ControllerRevisionTable(),
     };
 }

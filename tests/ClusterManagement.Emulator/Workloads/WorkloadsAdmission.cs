@@ -89,6 +89,12 @@ public sealed class WorkloadsAdmission(ResourceKind daemonSets) : IAdmissionPlug
         var retention = spec.ObjectAt("persistentVolumeClaimRetentionPolicy");
         retention["whenDeleted"] ??= "Retain";
         retention["whenScaled"] ??= "Retain";
+        // SetObjectDefaults_StatefulSet runs the claim defaults on every template.
+        foreach (var template in spec.ObjectsAt("volumeClaimTemplates"))
+        {
+            template.ObjectAt("spec")["volumeMode"] ??= "Filesystem";
+            template.ObjectAt("status")["phase"] ??= "Pending";
+        }
     }
 
     private static bool ChangesFixedFields(JsonObject obj, JsonObject old)

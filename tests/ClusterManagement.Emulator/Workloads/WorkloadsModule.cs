@@ -2,7 +2,7 @@ using ClusterManagement.Emulator.Nodes;
 
 namespace ClusterManagement.Emulator.Workloads;
 
-/// <summary>apps/v1 DaemonSets and StatefulSets with the controllers that make their pods and status.</summary>
+/// <summary>apps/v1 DaemonSets and StatefulSets with the controllers that make their pods, claims, revisions and status.</summary>
 public sealed class WorkloadsModule : IEmulatorModule
 {
     public void Register(EmulatorBuilder builder)
@@ -15,6 +15,7 @@ public sealed class WorkloadsModule : IEmulatorModule
             daemonSets = MaintenanceKinds.DaemonSets;
         }
         builder.AddKind(WorkloadKinds.StatefulSets)
+            .AddKind(WorkloadKinds.ControllerRevisions)
             .SetSubresourceHandler(WorkloadKinds.StatefulSets, "scale", new Apps.ScaleHandler(WorkloadKinds.StatefulSets))
             .AddAdmission(new WorkloadsAdmission(daemonSets))
             .AddController(new WorkloadController(daemonSets, WorkloadKinds.StatefulSets));

@@ -132,6 +132,9 @@ public static class AppsDefinitions
           collisionCount int32 | collisionCount is the count of hash collisions for the StatefulSet.
           conditions []StatefulSetCondition merge=type strategy=merge | Represents the latest available observations of a statefulset's current state.
           availableReplicas int32 | Total number of available pods (ready for at least minReadySeconds) targeted by this statefulset.
+        ControllerRevision kind=apps/v1 | ControllerRevision implements an immutable snapshot of state data. Clients are responsible for serializing and deserializing the objects that contain their internal state. Once a ControllerRevision has been successfully created, it can not be updated.
+          data object | Data is the serialized representation of the state.
+          revision int64 required | Revision indicates the revision of the state represented by Data.
         StatefulSetCondition | StatefulSetCondition describes the state of a statefulset at a certain point.
           type string required | Type of statefulset condition.
           status string required | Status of the condition, one of True, False, Unknown.
