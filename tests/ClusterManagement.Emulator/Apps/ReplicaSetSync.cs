@@ -7,8 +7,8 @@ using ClusterManagement.Emulator.Store;
 namespace ClusterManagement.Emulator.Apps;
 
 /// <summary>
-/// The ReplicaSet controller and, for its pods, the scheduler: creates or deletes pods until the
-/// active ones match spec.replicas, places new pods on schedulable Ready nodes, and reports
+/// The ReplicaSet controller: creates or deletes pods until the active ones match spec.replicas
+/// (unbound: the emulated kube-scheduler places them), and reports
 /// replicas, readyReplicas and availableReplicas (ready for minReadySeconds).
 /// </summary>
 internal sealed class ReplicaSetSync(EmulatorContext context, OwnerIndex pods)
@@ -16,8 +16,6 @@ internal sealed class ReplicaSetSync(EmulatorContext context, OwnerIndex pods)
     /// <summary>The real controller's burstReplicas: at most this many creations or deletions per sync.</summary>
     private const int Burst = 500;
     private const string NameAlphabet = "bcdfghjklmnpqrstvwxz2456789";
-
-    private int _nextNode;
 
     /// <summary>Returns when the set should be looked at again (a pod reaching minReadySeconds), if ever.</summary>
     public DateTimeOffset? Sync(string ns, string name)
@@ -37,10 +35,9 @@ internal sealed class ReplicaSetSync(EmulatorContext context, OwnerIndex pods)
         var diff = active.Count - DeploymentUtil.Replicas(rs);
         if (diff < 0)
         {
-            var nodes = SchedulableNodes(store);
             for (var i = 0; i < Math.Min(-diff, Burst); i++)
             {
-                var pod = CreatePod(rs, nodes);
+                var pod = CreatePod(rs);
                 context.Normal(rs, "SuccessfulCreate", $"Created pod: {pod.Name()}", "replicaset-controller");
                 active.Add(pod);
             }
@@ -139,25 +136,10 @@ internal sealed class ReplicaSetSync(EmulatorContext context, OwnerIndex pods)
         .ThenBy(p => ReadySince(p) is null ? 0 : 1)
         .ThenByDescending(p => p.StringAt("metadata", "creationTimestamp"), StringComparer.Ordinal);
 
-    /// <summary>The scheduler's view for pods without tolerations: schedulable, Ready and untainted nodes.</summary>
-    internal static List<string> SchedulableNodes(ObjectStore store) =>
-    [
-        .. store.List(CoreKinds.Nodes).Items
-            .Select(n => n.ToJson())
-            .Where(n => !n.BoolAt("spec", "unschedulable")
-                && n.Condition("Ready")?.StringAt("status") == "True"
-                && !n.ObjectsAt("spec", "taints").Any(t => t.StringAt("effect") is "NoSchedule" or "NoExecute"))
-            .Select(n => n.Name()),
-    ];
-
-    private JsonObject CreatePod(JsonObject rs, List<string> nodes)
+    private JsonObject CreatePod(JsonObject rs)
     {
         var template = rs.At("spec", "template") as JsonObject ?? [];
         var spec = template["spec"]?.DeepClone() as JsonObject ?? [];
-        if (nodes.Count > 0)
-        {
-            spec["nodeName"] = nodes[_nextNode++ % nodes.Count];
-        }
         var meta = new JsonObject
         {
             ["generateName"] = rs.Name() + "-",
