@@ -187,6 +187,23 @@ Describe 'Publish-AppVersion' {
         (Get-ClusterApp pub-broken).Available | Should -Be 2
     }
 
+    It 'fails the same way for an image the registry does not have, which the cluster reports as the kubelet does' {
+        Invoke-EmulatorControl -Cluster $cluster -Method PUT -Path images -Body @{ image = 'registry.example/shop:2'; pull = 'NotFound' } | Out-Null
+        New-TestApp -Name pub-missing
+        (kc patch deploy pub-missing -p '{"spec":{"progressDeadlineSeconds":2}}').ExitCode | Should -Be 0
+        $null = Wait-AppRollout pub-missing
+        $rollout = Publish-AppVersion pub-missing registry.example/shop:2 -Wait -Timeout 60 -Force -ErrorVariable problems -ErrorAction SilentlyContinue
+        $rollout.Status | Should -Be 'Failed'
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'AppProgressDeadlineExceeded*'
+        # What a diagnosis will read: the new pod waits on the image, and the kubelet said why.
+        $pods = (kc get pods -l app=pub-missing -o json).Text | ConvertFrom-Json
+        $waiting = @($pods.items.status.containerStatuses | Where-Object image -eq 'registry.example/shop:2').state.waiting
+        $waiting.reason | Should -BeIn 'ErrImagePull', 'ImagePullBackOff'
+        $events = (kc get events --field-selector reason=Failed -o json).Text | ConvertFrom-Json
+        $events.items.message | Should -Contain ('Failed to pull image "registry.example/shop:2": rpc error: code = NotFound desc = failed to pull and unpack image "registry.example/shop:2": ' +
+            'failed to resolve reference "registry.example/shop:2": registry.example/shop:2: not found')
+    }
+
     It 'supports -WhatIf and asks before changing anything' {
         Invoke-EmulatorControl -Cluster $cluster -Method DELETE -Path requests | Out-Null
         Publish-AppVersion web nginx:1.99 -WhatIf

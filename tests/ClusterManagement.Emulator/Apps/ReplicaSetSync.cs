@@ -8,8 +8,8 @@ using ClusterManagement.Emulator.Store;
 namespace ClusterManagement.Emulator.Apps;
 
 /// <summary>
-/// The ReplicaSet controller and, for its pods, the scheduler: creates or deletes pods until the
-/// active ones match spec.replicas, places new pods on schedulable Ready nodes, and reports
+/// The ReplicaSet controller: creates or deletes pods until the active ones match spec.replicas
+/// (unbound: the emulated kube-scheduler places them), and reports
 /// replicas, readyReplicas and availableReplicas (ready for minReadySeconds).
 /// </summary>
 internal sealed class ReplicaSetSync(EmulatorContext context, OwnerIndex pods)
@@ -20,8 +20,6 @@ internal sealed class ReplicaSetSync(EmulatorContext context, OwnerIndex pods)
 
     /// <summary>The work queue's backoff for a set whose pods are refused, by uid: how many syncs in a row failed.</summary>
     private readonly Dictionary<string, int> _failedSyncs = [];
-
-    private int _nextNode;
 
     /// <summary>Returns when the set should be looked at again (a pod reaching minReadySeconds), if ever.</summary>
     public DateTimeOffset? Sync(string ns, string name)
@@ -42,13 +40,12 @@ internal sealed class ReplicaSetSync(EmulatorContext context, OwnerIndex pods)
         string? createError = null;
         if (diff < 0)
         {
-            var nodes = SchedulableNodes(store);
             for (var i = 0; i < Math.Min(-diff, Burst); i++)
             {
                 JsonObject pod;
                 try
                 {
-                    pod = CreatePod(rs, nodes);
+                    pod = CreatePod(rs);
                 }
                 catch (ApiException e) when (e.Code == 403)
                 {
@@ -193,25 +190,10 @@ internal sealed class ReplicaSetSync(EmulatorContext context, OwnerIndex pods)
         .ThenBy(p => ReadySince(p) is null ? 0 : 1)
         .ThenByDescending(p => p.StringAt("metadata", "creationTimestamp"), StringComparer.Ordinal);
 
-    /// <summary>The scheduler's view for pods without tolerations: schedulable, Ready and untainted nodes.</summary>
-    internal static List<string> SchedulableNodes(ObjectStore store) =>
-    [
-        .. store.List(CoreKinds.Nodes).Items
-            .Select(n => n.ToJson())
-            .Where(n => !n.BoolAt("spec", "unschedulable")
-                && n.Condition("Ready")?.StringAt("status") == "True"
-                && !n.ObjectsAt("spec", "taints").Any(t => t.StringAt("effect") is "NoSchedule" or "NoExecute"))
-            .Select(n => n.Name()),
-    ];
-
-    private JsonObject CreatePod(JsonObject rs, List<string> nodes)
+    private JsonObject CreatePod(JsonObject rs)
     {
         var template = rs.At("spec", "template") as JsonObject ?? [];
         var spec = template["spec"]?.DeepClone() as JsonObject ?? [];
-        if (nodes.Count > 0)
-        {
-            spec["nodeName"] = nodes[_nextNode++ % nodes.Count];
-        }
         var meta = new JsonObject
         {
             ["generateName"] = rs.Name() + "-",

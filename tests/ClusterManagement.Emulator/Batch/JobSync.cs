@@ -27,7 +27,6 @@ internal sealed class JobSync(EmulatorContext context, OwnerIndex pods)
     private static readonly TimeSpan MaxPodFailureBackoff = TimeSpan.FromMinutes(6);
 
     private readonly Dictionary<string, (int Failures, DateTimeOffset Last)> _backoff = [];
-    private int _nextNode;
 
     /// <summary>Returns when the Job should be looked at again (backoff over, deadline), if ever.</summary>
     public DateTimeOffset? Sync(string ns, string name)
@@ -210,12 +209,11 @@ internal sealed class JobSync(EmulatorContext context, OwnerIndex pods)
                 return backoff.Last + delay;
             }
         }
-        var nodes = ReplicaSetSync.SchedulableNodes(context.Store);
         while (active.Count < want)
         {
             try
             {
-                var pod = CreatePod(job, nodes);
+                var pod = CreatePod(job);
                 context.Normal(job, "SuccessfulCreate", $"Created pod: {pod.Name()}", Component);
                 active.Add(pod);
             }
@@ -230,14 +228,10 @@ internal sealed class JobSync(EmulatorContext context, OwnerIndex pods)
         return null;
     }
 
-    private JsonObject CreatePod(JsonObject job, List<string> nodes)
+    private JsonObject CreatePod(JsonObject job)
     {
         var template = job.At("spec", "template") as JsonObject ?? [];
         var spec = template["spec"]?.DeepClone() as JsonObject ?? [];
-        if (nodes.Count > 0)
-        {
-            spec["nodeName"] = nodes[_nextNode++ % nodes.Count];
-        }
         var meta = new JsonObject
         {
             ["generateName"] = job.Name() + "-",

@@ -19,6 +19,11 @@ public sealed class ControlApi(string controlToken, FaultInjector faults, Object
     public const string Prefix = "/_emulator";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions ImageJson = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+    };
 
     public async Task HandleAsync(HttpContext context, byte[] body)
     {
@@ -45,6 +50,9 @@ public sealed class ControlApi(string controlToken, FaultInjector faults, Object
                 ("DELETE", ["requests"]) => Done(log.Clear),
                 ("GET", ["settings"]) => (200, Settings()),
                 ("PATCH" or "PUT", ["settings"]) => (200, ChangeSettings(body)),
+                ("GET", ["images"]) => (200, Images()),
+                ("PUT", ["images"]) => (200, DeclareImage(body)),
+                ("DELETE", ["images"]) => Done(settings.Images.Clear),
                 _ => throw Status.UnknownResource(),
             };
             await JsonResponse.WriteAsync(context, code, result);
@@ -117,6 +125,7 @@ public sealed class ControlApi(string controlToken, FaultInjector faults, Object
         ["continueTokenLifetimeSeconds"] = settings.ContinueTokenLifetime.TotalSeconds,
         ["provisioningSeconds"] = settings.ProvisioningDelay.TotalSeconds,
         ["clockOffsetSeconds"] = settings.ClockOffset.TotalSeconds,
+        ["kubeletTimeScale"] = settings.KubeletTimeScale,
         ["stoppedHeartbeats"] = new JsonArray(heartbeats.Stopped.Select(n => (JsonNode)n).ToArray()),
     };
 
@@ -132,6 +141,36 @@ public sealed class ControlApi(string controlToken, FaultInjector faults, Object
         settings.ContinueTokenLifetime = Seconds("continueTokenLifetimeSeconds") ?? settings.ContinueTokenLifetime;
         settings.ProvisioningDelay = Seconds("provisioningSeconds") ?? settings.ProvisioningDelay;
         settings.ClockOffset = Seconds("clockOffsetSeconds") ?? settings.ClockOffset;
+        if (change.TryGetPropertyValue("kubeletTimeScale", out var scale) && scale is not null)
+        {
+            settings.KubeletTimeScale = scale.GetValue<double>() is > 0 and var value ? value : throw Status.BadRequest("kubeletTimeScale must be a positive number");
+        }
         return Settings();
     }
+
+    private JsonNode Images() => JsonSerializer.SerializeToNode(settings.Images.Declared, ImageJson)!;
+
+    /// <summary>Declares how one image pulls and runs; `{"image": "...", "forget": true}` returns it to the default.</summary>
+    private JsonNode DeclareImage(byte[] body)
+    {
+        var change = JsonNode.Parse(body) as JsonObject ?? throw Status.BadRequest("an image declaration must be a JSON object");
+        if (change["image"] is not JsonValue image || image.GetValue<string>() is not { Length: > 0 } reference)
+        {
+            throw Status.BadRequest("image: Required value: the image reference as pod specs name it");
+        }
+        if (change["forget"]?.GetValue<bool>() == true)
+        {
+            settings.Images.Forget(reference);
+            return Images();
+        }
+        change.Remove("forget");
+        var behaviour = change.Deserialize<Kubelet.ImageBehaviour>(ImageJson) ?? throw Status.BadRequest("empty body");
+        if (behaviour.RunSeconds < 0)
+        {
+            throw Status.BadRequest("runSeconds must not be negative");
+        }
+        settings.Images.Declare(behaviour);
+        return Images();
+    }
+
 }

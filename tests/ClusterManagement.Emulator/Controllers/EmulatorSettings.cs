@@ -1,8 +1,8 @@
 namespace ClusterManagement.Emulator.Controllers;
 
 /// <summary>
-/// Timings that tests and the control API change while the emulator runs; controllers read them
-/// on every pass, so a change applies from the next pass.
+/// Timings (and the emulated registry's images) that tests and the control API change while the
+/// emulator runs; controllers read them on every pass, so a change applies from the next pass.
 /// </summary>
 public sealed class EmulatorSettings
 {
@@ -24,6 +24,12 @@ public sealed class EmulatorSettings
 
     /// <summary>How often the node lifecycle controller looks for silent nodes.</summary>
     public TimeSpan NodeMonitorPeriod { get; set; }
+
+    /// <summary>Emulated kubelets' back-offs and probe periods are the real ones times this (0.1: a 10s back-off takes 1s).</summary>
+    public double KubeletTimeScale { get; set; } = 0.1;
+
+    /// <summary>What pulling and running each image does on the emulated nodes.</summary>
+    public Kubelet.ImageRegistry Images { get; } = new();
 
     internal static EmulatorSettings From(EmulatorOptions options) => new()
     {

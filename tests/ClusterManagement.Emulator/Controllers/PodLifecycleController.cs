@@ -1,15 +1,17 @@
 using System.Text.Json.Nodes;
 using ClusterManagement.Emulator.Api;
 using ClusterManagement.Emulator.Kinds;
+using ClusterManagement.Emulator.Kubelet;
 using ClusterManagement.Emulator.Store;
 using ClusterManagement.Emulator.Watch;
 
 namespace ClusterManagement.Emulator.Controllers;
 
 /// <summary>
-/// Plays the kubelet for pods: a pod bound to an existing node starts Running after the pod-ready
-/// delay, unless one of its images cannot be pulled (see <see cref="PodConditions.IsUnpullable"/>),
-/// which leaves it Pending in ImagePullBackOff, never Ready; a terminating pod is released (grace set to 0, so the store removes it once no
+/// Plays the kubelet for pods: a pod bound to an existing node is first synced after the pod-ready
+/// delay, and from then on as <see cref="EmulatedKubelet"/> asks (image pull back-off, crash loops,
+/// failing readiness probes; a pod with none of these runs and is Ready at the first sync), with
+/// the kubelet's events; a terminating pod is released (grace set to 0, so the store removes it once no
 /// finalizers are left) when its grace period has passed. Work is kept in a due-time queue fed by
 /// a watch, so thousands of pods cost nothing while nothing is due.
 /// </summary>
@@ -18,18 +20,21 @@ public sealed class PodLifecycleController : IEmulatorController
     private enum Action
     {
         Start,
+        Sync,
         Release,
     }
 
     private sealed record Work(string? Namespace, string Name, string Uid, Action Action);
 
     private readonly Dictionary<string, int> _nextAddress = [];
+    private EmulatedKubelet _kubelet = new();
 
     public string Name => "pod-lifecycle";
 
     public async Task RunAsync(EmulatorContext context, CancellationToken cancellationToken)
     {
         var queue = new PriorityQueue<Work, DateTimeOffset>();
+        _kubelet = new EmulatedKubelet();
         var snapshot = context.Store.List(CoreKinds.Pods);
         using var subscription = context.Store.Watch(CoreKinds.Pods, snapshot.ResourceVersion);
         foreach (var pod in snapshot.Items)
@@ -43,7 +48,7 @@ public sealed class PodLifecycleController : IEmulatorController
             if (queue.TryPeek(out var work, out var due) && due <= now)
             {
                 queue.Dequeue();
-                Perform(work, context);
+                Perform(work, context, queue);
                 continue;
             }
             using (var wake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
@@ -66,6 +71,10 @@ public sealed class PodLifecycleController : IEmulatorController
                 if (e.Type != WatchEventType.Deleted)
                 {
                     Schedule(e.Object, queue, context);
+                }
+                else
+                {
+                    _kubelet.Forget(e.Object.Uid);
                 }
             }
             pending = subscription.Events.WaitToReadAsync(cancellationToken).AsTask();
@@ -94,12 +103,15 @@ public sealed class PodLifecycleController : IEmulatorController
         pod.StringAt("spec", "nodeName") is { Length: > 0 } && pod.StringAt("status", "phase") is null or "Pending"
         && pod.At("status", "containerStatuses") is null;
 
-    private void Perform(Work work, EmulatorContext context)
+    private void Perform(Work work, EmulatorContext context, PriorityQueue<Work, DateTimeOffset> queue)
     {
-        var node = work.Action == Action.Start ? context.Store.Get(CoreKinds.Nodes, null, NodeOf(work, context) ?? "") : null;
+        var node = work.Action == Action.Release ? null : context.Store.Get(CoreKinds.Nodes, null, NodeOf(work, context) ?? "");
+        List<KubeletEvent> events = [];
+        DateTimeOffset? next = null;
+        JsonObject synced;
         try
         {
-            context.Store.Mutate(CoreKinds.Pods, work.Namespace, work.Name, pod =>
+            synced = context.Store.Mutate(CoreKinds.Pods, work.Namespace, work.Name, pod =>
             {
                 if (pod.StringAt("metadata", "uid") != work.Uid)
                 {
@@ -114,22 +126,38 @@ public sealed class PodLifecycleController : IEmulatorController
                     pod.Metadata()["deletionGracePeriodSeconds"] = 0;
                     return true;
                 }
-                if (node is null || !IsWaitingToStart(pod) || pod.At("metadata", "deletionTimestamp") is not null)
+                if (node is null || pod.At("metadata", "deletionTimestamp") is not null
+                    || (work.Action == Action.Start ? !IsWaitingToStart(pod) : pod.StringAt("status", "phase") is "Succeeded" or "Failed"))
                 {
                     return false;
                 }
-                if (pod.ObjectsAt("spec", "containers").Any(c => PodConditions.IsUnpullable(c.StringAt("image"))))
+                var before = pod["status"]?.ToJsonString();
+                if (work.Action == Action.Start)
                 {
-                    PodConditions.MarkImagePullBackOff(pod, HostIp(node), context.Time.GetUtcNow());
-                    return true;
+                    // The sandbox comes first: the pod has its IP while images are still being pulled.
+                    var status = pod.ObjectAt("status");
+                    status["hostIP"] = HostIp(node);
+                    status["hostIPs"] = new JsonArray(new JsonObject { ["ip"] = HostIp(node) });
+                    var podIp = NextPodIp(node);
+                    status["podIP"] = podIp;
+                    status["podIPs"] = new JsonArray(new JsonObject { ["ip"] = podIp });
                 }
-                PodConditions.MarkRunning(pod, HostIp(node), NextPodIp(node), context.Time.GetUtcNow());
-                return true;
+                (events, next) = _kubelet.Sync(pod, node.Name(), context.Settings, context.Settings.Images, context.Time.GetUtcNow());
+                return pod["status"]?.ToJsonString() != before;
             });
         }
         catch (ApiException e) when (e.Code == 404)
         {
             // Gone already.
+            return;
+        }
+        foreach (var e in events)
+        {
+            context.Record(synced, e.Type, e.Reason, e.Message, new EventSource("kubelet", node!.Name(), $"spec.containers{{{e.Container}}}"));
+        }
+        if (next is { } due)
+        {
+            queue.Enqueue(work with { Action = Action.Sync }, due);
         }
     }
 

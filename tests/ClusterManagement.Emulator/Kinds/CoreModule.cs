@@ -18,6 +18,7 @@ public sealed class CoreModule : IEmulatorModule
             .AddAdmission(new ExternalHeartbeatAdmission())
             .AddController(new NodeHeartbeatController())
             .AddController(new NodeLifecycleController())
+            .AddController(new Scheduling.PodScheduler())
             .AddController(new PodLifecycleController())
             .AddSeeder(new ClusterSeeder());
     }

@@ -6,7 +6,8 @@ namespace ClusterManagement.Emulator.Tables;
 /// <summary>
 /// printers.go printEvent (1.32): LAST SEEN TYPE REASON OBJECT MESSAGE, and with -o wide also
 /// SUBOBJECT, SOURCE, FIRST SEEN, COUNT and NAME. OBJECT is the lower-cased kind/name; the last-seen
-/// time falls back to the first, and a singleton event counts 1.
+/// time falls back to the first, and a singleton event counts 1; an events.k8s.io series gives both
+/// the last-seen time and the count.
 /// </summary>
 public sealed class EventTable : ITableConverter
 {
@@ -27,7 +28,8 @@ public sealed class EventTable : ITableConverter
     public JsonArray Cells(JsonObject obj, DateTimeOffset now)
     {
         var first = HumanDuration.Since(obj.StringAt("firstTimestamp") ?? obj.StringAt("eventTime"), now);
-        var last = obj.StringAt("lastTimestamp") is { } lastTimestamp ? HumanDuration.Since(lastTimestamp, now) : first;
+        var last = obj.StringAt("series", "lastObservedTime") is { } observed ? HumanDuration.Since(observed, now)
+            : obj.StringAt("lastTimestamp") is { } lastTimestamp ? HumanDuration.Since(lastTimestamp, now) : first;
         var kind = (obj.StringAt("involvedObject", "kind") ?? "").ToLowerInvariant();
         var name = obj.StringAt("involvedObject", "name");
         var component = FirstNonEmpty(obj.StringAt("source", "component"), obj.StringAt("reportingController"));
@@ -42,7 +44,7 @@ public sealed class EventTable : ITableConverter
             instance.Length == 0 ? component : $"{component}, {instance}",
             (obj.StringAt("message") ?? "").Trim(),
             first,
-            obj.LongAt("count") is { } count and not 0 ? count : 1,
+            obj.LongAt("series", "count") ?? (obj.LongAt("count") is { } count and not 0 ? count : 1),
             obj.Name(),
         ];
     }

@@ -23,8 +23,6 @@ internal sealed class StatefulSetSync(EmulatorContext context, ResourceKind kind
     public const string PodNameLabel = "statefulset.kubernetes.io/pod-name";
     public const string PodIndexLabel = "apps.kubernetes.io/pod-index";
 
-    private int _nextNode;
-
     public DateTimeOffset? Sync(string ns, string name)
     {
         var store = context.Store;
@@ -169,7 +167,6 @@ internal sealed class StatefulSetSync(EmulatorContext context, ResourceKind kind
         {
             spec["subdomain"] = service;
         }
-        var nodes = ReplicaSetSync.SchedulableNodes(context.Store);
-        return WorkloadPods.Create(context.Store, set, spec, labels, podName, nodes.Count > 0 ? nodes[_nextNode++ % nodes.Count] : null);
+        return WorkloadPods.Create(context.Store, set, spec, labels, podName, null);
     }
 }

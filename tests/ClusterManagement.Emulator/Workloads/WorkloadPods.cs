@@ -11,7 +11,7 @@ internal static class WorkloadPods
 {
     private const string NameAlphabet = "bcdfghjklmnpqrstvwxz2456789";
 
-    /// <summary>A pod of <paramref name="owner"/>'s template, bound to <paramref name="nodeName"/> (the emulator schedules at creation).</summary>
+    /// <summary>A pod of <paramref name="owner"/>'s template, bound to <paramref name="nodeName"/> (DaemonSets), or left to the scheduler (null).</summary>
     public static JsonObject Create(ObjectStore store, JsonObject owner, JsonObject spec, JsonObject labels, string? name, string? nodeName)
     {
         var template = owner.At("spec", "template") as JsonObject ?? [];
