@@ -108,6 +108,24 @@ Describe 'Node-host fleet' -Skip:([bool]$script:fleetSkipReason) {
         $listeners.Output | Should -Not -Match 'dockerd'
     }
 
+    It 'runs that engine with Debian''s stock configuration: no daemon.json, only the network flags of the fleet''s drop-in on node <_>' -ForEach 0, 1 {
+        $node = $script:nodes[$_]
+        $state = Invoke-NodeCommand -Node $node -Command ('test -e /etc/docker/daemon.json && echo daemon.json || echo none; ls /etc/systemd/system/docker.service.d; ' +
+            'systemctl show docker.service -p ExecStart --value; ' +
+            'dpkg-query -W -f=''${Conffiles}\n'' docker.io containerd runc | awk ''NF >= 2 { print $2 "  " $1 }'' | sudo -n md5sum -c --quiet && echo unmodified; ' +
+            'sudo -n curl -sf --max-time 5 --unix-socket /run/docker.sock http://docker/networks')
+        $state.ExitCode | Should -Be 0 -Because $state.Output
+        $lines = $state.Output -split "`n"
+        $lines[0] | Should -Be 'none'
+        $lines[1] | Should -Be '10-fleet-network.conf'
+        # The package's own command line plus the three flags, nothing else.
+        $lines[2] | Should -Match '; argv\[\]=\S*dockerd -H fd:// --containerd=/run/containerd/containerd\.sock --bridge=none --iptables=false --ip-masq=false ;'
+        # Every configuration file of the engine's packages (/etc/default/docker, containerd's config.toml ...) as they shipped it.
+        $lines[3] | Should -Be 'unmodified'
+        # No default bridge: only the engine's host and none networks exist.
+        @(($lines[4] | ConvertFrom-Json).Name | Sort-Object) | Should -Be @('host', 'none')
+    }
+
     It 'installs kubelet 1.31.4 from the fleet repository and upgrades it to 1.32.4' {
         $node = $script:nodes[0]
         $install = Invoke-NodeCommand -Node $node -Command 'sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq kubelet=1.31.4-1.1 kubeadm=1.31.4-1.1 && kubelet --version && kubeadm version -o short'

@@ -92,8 +92,10 @@ Describe 'Node hosts' -Skip:([bool]$script:fleetSkipReason) {
             $access = $using:access
             $role = if ($h.ControlPlane) { 'control-plane' } else { 'worker' }
             $taint = if ($h.ControlPlane) { @{ Taint = 'node-role.kubernetes.io/control-plane:NoSchedule'; CertificateKey = $using:certificateKey } } else { @{} }
+            # The fleet's engines run Debian's stock configuration (cgroupfs on a cgroup v1 machine): the systemd
+            # cgroup driver the kubelet and containerd use comes from the module writing daemon.json here.
             $node = New-ClusterNode -Name $h.Name -Address $h.Address -Port $h.SshPort @access @taint -AcceptNewHostKey -Force `
-                -ContainerdVersion $using:oldContainerd -KubernetesVersion 1.31 `
+                -ContainerdVersion $using:oldContainerd -KubernetesVersion 1.31 -EngineConfig @{ 'exec-opts' = @('native.cgroupdriver=systemd') } `
                 -Role $role -Label @{ 'fleet.test/host' = $h.Name } -Timeout 120 -ErrorAction Stop
             $node
         }
@@ -217,6 +219,51 @@ Describe 'Node hosts' -Skip:([bool]$script:fleetSkipReason) {
         }
     }
 
+    Context '-EngineConfig on a host whose docker.service passes dockerd flags (the fleet''s stock engine)' {
+        BeforeAll {
+            $script:worker1 = $script:hosts | Where-Object Name -eq worker-1
+            $script:rejoin = @{
+                Name = 'worker-1'; Address = $script:worker1.Address; Port = $script:worker1.SshPort; Force = $true
+                ContainerdVersion = $script:oldContainerd; KubernetesVersion = '1.31'; Role = 'worker'; Timeout = 120
+            }
+            function Get-EngineState {
+                Invoke-Node worker-1 'sudo -n md5sum /etc/docker/daemon.json; systemctl show docker.service -p MainPID --value'
+            }
+        }
+
+        It 'refuses a directive the unit already gives as a flag, naming it and the drop-in, before anything changes; dockerd itself refuses that pair' {
+            # The fault is real: the fleet's drop-in passes --iptables=false, and the real dockerd stops on a daemon.json that names iptables too.
+            Invoke-Node worker-1 'systemctl show docker.service -p ExecStart --value' | Should -Match ' --iptables=false '
+            $probe = Invoke-Node worker-1 ('echo ''{"iptables": false}'' > /tmp/conflict.json; sudo -n timeout 20 dockerd --config-file /tmp/conflict.json --iptables=false --bridge=none --ip-masq=false ' +
+                '-H unix:///run/cm-probe.sock --pidfile /run/cm-probe.pid --data-root /tmp/cm-probe --exec-root /run/cm-probe; echo "exit $?"; rm -f /tmp/conflict.json')
+            $probe | Should -Match ([regex]::Escape('the following directives are specified both as a flag and in the configuration file: iptables: (from flag: false, from file: false)'))
+            $probe | Should -Match 'exit [1-9]'
+            $before = Get-EngineState
+
+            $err = { New-ClusterNode @script:rejoin @script:access -EngineConfig @{ iptables = $false; 'exec-opts' = @('native.cgroupdriver=systemd') } -ErrorAction Stop } | Should -Throw -PassThru
+            $err.FullyQualifiedErrorId | Should -BeLike 'EngineConfigConflict*'
+            $err.Exception.Message | Should -Match ([regex]::Escape('iptables (--iptables=false)'))
+            $err.Exception.Message | Should -Match ([regex]::Escape('/etc/systemd/system/docker.service.d/10-fleet-network.conf'))
+            $err.Exception.Message | Should -Not -Match 'exec-opts'
+            Get-EngineState | Should -Be $before
+        }
+
+        It 'applies a changed daemon.json to the running engine, which reports it through its API' {
+            # Debian's stock engine picks cgroupfs on this machine's cgroup v1 and systemd on v2; the join set systemd.
+            (Get-NodeDocker -Node worker-1 @script:access).CgroupDriver | Should -Be 'systemd'
+            $pidBefore = Invoke-Node worker-1 'systemctl show docker.service -p MainPID --value'
+            try {
+                (New-ClusterNode @script:rejoin @script:access -EngineConfig @{ 'exec-opts' = @('native.cgroupdriver=cgroupfs') }).Readiness | Should -Be 'Ready'
+                (Get-NodeDocker -Node worker-1 @script:access).CgroupDriver | Should -Be 'cgroupfs'
+                Invoke-Node worker-1 'systemctl show docker.service -p MainPID --value' | Should -Not -Be $pidBefore
+            }
+            finally {
+                New-ClusterNode @script:rejoin @script:access -EngineConfig @{ 'exec-opts' = @('native.cgroupdriver=systemd') } | Out-Null
+            }
+            (Get-NodeDocker -Node worker-1 @script:access).CgroupDriver | Should -Be 'systemd'
+        }
+    }
+
     Context 'No TCP listener for the Docker Engine' {
         BeforeAll {
             $script:legacyDropIn = '/etc/systemd/system/docker.service.d/20-clustermanagement.conf'
@@ -229,11 +276,13 @@ Describe 'Node hosts' -Skip:([bool]$script:fleetSkipReason) {
             }
 
             # The drop-in earlier module versions wrote (tcp on the node's address, as the fleet tests
-            # passed it), applied and running: the state of a node joined before this change.
+            # passed it), applied and running: the state of a node joined before this change. Its ExecStart
+            # replaces the fleet's, so it carries the fleet's network flags: without them a stock dockerd
+            # would add a bridge and iptables rules to the network namespace every node shares.
             function Set-LegacyListener {
                 param([string]$Name, [int]$Port)
                 $address = ($script:hosts | Where-Object Name -eq $Name).Address
-                Invoke-Node $Name ("sudo -n mkdir -p /etc/systemd/system/docker.service.d && printf '[Service]\nExecStart=\nExecStart=/usr/sbin/dockerd -H fd:// -H tcp://${address}:$Port --containerd=/run/containerd/containerd.sock\n' | sudo -n tee $script:legacyDropIn >/dev/null" +
+                Invoke-Node $Name ("sudo -n mkdir -p /etc/systemd/system/docker.service.d && printf '[Service]\nExecStart=\nExecStart=/usr/sbin/dockerd -H fd:// -H tcp://${address}:$Port --containerd=/run/containerd/containerd.sock --bridge=none --iptables=false --ip-masq=false\n' | sudo -n tee $script:legacyDropIn >/dev/null" +
                     ' && sudo -n systemctl daemon-reload && sudo -n systemctl reset-failed docker.service && sudo -n systemctl restart docker.service') | Out-Null
                 $deadline = [DateTime]::UtcNow.AddSeconds(30)
                 while (-not (Get-EngineListener $Name) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 500 }
@@ -429,6 +478,7 @@ Describe 'Node hosts' -Skip:([bool]$script:fleetSkipReason) {
             $entries = & tar -tzf $backup.Path
             $entries | Should -Contain './host/etc/kubernetes/kubelet.conf'
             $entries | Should -Contain './host/etc/docker/daemon.json'
+            $entries | Should -Contain './host/etc/systemd/system/docker.service.d/10-fleet-network.conf'
             $entries | Should -Contain './packages.tsv'
             @($entries | Where-Object { $_ -notmatch '/$' }).Count | Should -Be $backup.Files
             $packages = & tar -xzOf $backup.Path ./packages.tsv

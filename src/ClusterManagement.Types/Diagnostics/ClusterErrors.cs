@@ -111,6 +111,7 @@ public static class ClusterErrors
     public static readonly ClusterError CriDockerdPackageInvalid = new(nameof(CriDockerdPackageInvalid), ClusterErrorKind.InvalidArgument);
     public static readonly ClusterError CriDockerdPackageMissing = new(nameof(CriDockerdPackageMissing), ClusterErrorKind.InvalidArgument);
     public static readonly ClusterError EngineApiUnsupported = new(nameof(EngineApiUnsupported), ClusterErrorKind.OperationFailed);
+    public static readonly ClusterError EngineConfigConflict = new(nameof(EngineConfigConflict), ClusterErrorKind.Conflict);
     public static readonly ClusterError EngineRefused = new(nameof(EngineRefused), ClusterErrorKind.Forbidden);
     public static readonly ClusterError EngineInstallScriptInvalid = new(nameof(EngineInstallScriptInvalid), ClusterErrorKind.Invalid);
     public static readonly ClusterError EngineInstallScriptUnavailable = new(nameof(EngineInstallScriptUnavailable), ClusterErrorKind.Unreachable);

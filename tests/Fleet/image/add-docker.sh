@@ -1,8 +1,8 @@
 #!/bin/bash
 # Turns a base node rootfs into the "docker" variant: add-docker.sh ROOTFS
 # Installing docker.io costs ~8 s per node; sandboxes and demos that only need a running
-# engine start from this variant instead. daemon.json is already in place, so the engine
-# comes up without a bridge or iptables rules when the node boots.
+# engine start from this variant instead. The overlay's docker.service drop-in is already in
+# place, so the engine comes up without a bridge or iptables rules when the node boots.
 set -euo pipefail
 rootfs=$1
 # No service may start inside the build chroot.

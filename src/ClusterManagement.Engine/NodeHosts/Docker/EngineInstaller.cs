@@ -42,6 +42,8 @@ internal sealed class EngineInstaller(NodeShell shell, string node, NodePackages
     /// </summary>
     public const string LegacyListenerDropIn = "/etc/systemd/system/docker.service.d/20-clustermanagement.conf";
 
+    public const string DaemonConfigPath = "/etc/docker/daemon.json";
+
     /// <summary>Resolves version prefixes against what the node's sources offer; nothing changes on the node.</summary>
     public async Task<ResolvedEngine> ResolveAsync(EngineTarget target, TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -63,17 +65,39 @@ internal sealed class EngineInstaller(NodeShell shell, string node, NodePackages
     }
 
     /// <summary>
-    /// Writes daemon.json (when given) before the packages, so the engine's very first start already has
-    /// it: on hosts that share a network namespace an engine must never come up with its default bridge
-    /// and iptables rules.
+    /// Read-only, before anything changes: refuses a daemon.json that names a directive docker.service already
+    /// passes to dockerd as a flag (<see cref="DockerdFlags"/>), since dockerd would then refuse to start.
     /// </summary>
-    public async Task ConfigureAsync(IReadOnlyDictionary<string, object?>? daemonConfig, TimeSpan timeout, CancellationToken cancellationToken)
+    public async Task RequireConfigFitsFlagsAsync(IReadOnlyDictionary<string, object?>? daemonConfig, TimeSpan timeout, CancellationToken cancellationToken)
     {
         if (daemonConfig is not null)
         {
-            var json = JsonSerializer.Serialize(daemonConfig, new JsonSerializerOptions { WriteIndented = true });
-            await shell.WriteFileAsync("/etc/docker/daemon.json", json + "\n", "0644", timeout, cancellationToken).ConfigureAwait(false);
+            var unit = await shell.SudoCheckedAsync(DockerdFlags.ReadScript, timeout, "Reading docker.service's dockerd flags", cancellationToken).ConfigureAwait(false);
+            DockerdFlags.RequireNoConflicts(node, daemonConfig.Keys, DockerdFlags.Parse(unit));
         }
+    }
+
+    /// <summary>
+    /// Writes daemon.json (when given) before the packages, so the engine's very first start already has
+    /// it: on hosts that share a network namespace an engine must never come up with its default bridge
+    /// and iptables rules. Returns whether the file changed: a running engine reads it only when it restarts.
+    /// </summary>
+    public async Task<bool> ConfigureAsync(IReadOnlyDictionary<string, object?>? daemonConfig, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (daemonConfig is null)
+        {
+            return false;
+        }
+
+        var json = JsonSerializer.Serialize(daemonConfig, new JsonSerializerOptions { WriteIndented = true }) + "\n";
+        var current = await shell.SudoAsync($"cat {NodeShell.Quote(DaemonConfigPath)}", timeout, cancellationToken).ConfigureAwait(false);
+        if (current.Succeeded && current.Output == json)
+        {
+            return false;
+        }
+
+        await shell.WriteFileAsync(DaemonConfigPath, json, "0644", timeout, cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
     public async Task<bool> HasLegacyListenerAsync(TimeSpan timeout, CancellationToken cancellationToken) =>

@@ -50,9 +50,10 @@ internal sealed class NodeProvisioner(ClusterConnection connection, NodeConnecto
             : string.Empty;
         return
         [
-            $"Check that the cluster has what kubeadm join reads (kube-public/cluster-info, kube-system/kubeadm-config); connect to {request.Ssh} (host key checked against known_hosts) and check os-release, sudo -n, the package family, swap, port 10250 and IPv4 forwarding",
+            $"Check that the cluster has what kubeadm join reads (kube-public/cluster-info, kube-system/kubeadm-config); connect to {request.Ssh} (host key checked against known_hosts) and check os-release, sudo -n, the package family, swap, port 10250 and IPv4 forwarding"
+                + (request.EngineConfig is null ? string.Empty : ", and that no -EngineConfig directive is already a dockerd flag in docker.service (dockerd refuses both)"),
             $"{script}{(script.Length > 0 ? "r" : "R")}esolve {engine.EnginePackage} {engine.EngineVersion}{containerd}, kubelet/kubeadm {request.KubernetesVersion} against the host's package sources (nothing changes if one is missing)",
-            $"Configure the engine: {(request.EngineConfig is null ? string.Empty : "write daemon.json; ")}remove {EngineInstaller.LegacyListenerDropIn} (the TCP listener of earlier module versions) if present, restarting a running engine without it",
+            $"Configure the engine: {(request.EngineConfig is null ? string.Empty : $"write {EngineInstaller.DaemonConfigPath} (the engine restarts after the install when it changes); ")}remove {EngineInstaller.LegacyListenerDropIn} (the TCP listener of earlier module versions) if present, restarting a running engine without it",
             $"Install {engine.EnginePackage}{containerd} at the resolved versions and hold {string.Join(", ", engine.HeldPackages)}",
             $"Restart the engine and verify its version through the Engine API (docker system dial-stdio over SSH to {EngineClient.SocketPath})",
             RuntimePlan(request.Runtime),
@@ -119,17 +120,18 @@ internal sealed class NodeProvisioner(ClusterConnection connection, NodeConnecto
         }
 
         KubeletHostPreflight.Require(request.Name, (await shell.SudoCheckedAsync(KubeletHostPreflight.ReadScript, StepTimeout, "kubeadm preflight checks", cancellationToken).ConfigureAwait(false)));
+        var packages = new NodePackages(shell, request.Name, family, log);
+        var installer = new EngineInstaller(shell, request.Name, packages, log);
+        await installer.RequireConfigFitsFlagsAsync(request.EngineConfig, StepTimeout, cancellationToken).ConfigureAwait(false);
         log.Verbose($"{request.Name}: {osRelease.PrettyName}, {family} packages.");
 
         step("Resolving versions");
-        var packages = new NodePackages(shell, request.Name, family, log);
         if (installScript is not null)
         {
             await installScript.RunAsync(shell, packages, request.Engine, StepTimeout, log, cancellationToken).ConfigureAwait(false);
         }
 
         await packages.RefreshAsync(StepTimeout, cancellationToken).ConfigureAwait(false);
-        var installer = new EngineInstaller(shell, request.Name, packages, log);
         var engine = await installer.ResolveAsync(request.Engine, StepTimeout, cancellationToken).ConfigureAwait(false);
         var runtime = new ContainerRuntimeSetup(shell, request.Name, packages, log);
         var criDockerdVersion = await runtime.ResolveCriDockerdAsync(request.Runtime, StepTimeout, cancellationToken).ConfigureAwait(false);
@@ -140,11 +142,16 @@ internal sealed class NodeProvisioner(ClusterConnection connection, NodeConnecto
         }
 
         step("Configuring the engine");
-        await installer.ConfigureAsync(request.EngineConfig, StepTimeout, cancellationToken).ConfigureAwait(false);
+        var configChanged = await installer.ConfigureAsync(request.EngineConfig, StepTimeout, cancellationToken).ConfigureAwait(false);
         await installer.RemoveLegacyListenerAsync(restartRunningEngine: true, StepTimeout, cancellationToken).ConfigureAwait(false);
 
         step($"Installing {string.Join(", ", engine.Versions.Select(v => $"{v.Key} {v.Value}"))}");
         await installer.InstallAsync(engine, StepTimeout, cancellationToken).ConfigureAwait(false);
+        if (configChanged)
+        {
+            // An engine that was running already still has the old daemon.json loaded.
+            await installer.RestartAsync(StepTimeout, cancellationToken).ConfigureAwait(false);
+        }
 
         step("Verifying the engine");
         NodeDocker docker;
