@@ -226,6 +226,27 @@ Describe 'Node-host fleet' -Skip:([bool]$script:fleetSkipReason) {
             & $script:readyStatus | Should -Be 'True'
         }
 
+        It 'keeps its Lease, renewed every 10 s, and posts an unchanged status only every 5 minutes, as a 1.32 kubelet does' {
+            $lease = { Invoke-RestMethod @script:api -Uri "$($script:cluster.Url)/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/$script:joinedName" }
+            $readyHeartbeat = { ((& $script:getNode).status.conditions | Where-Object type -EQ Ready).lastHeartbeatTime }
+            $first = & $lease
+            $first.spec.holderIdentity | Should -Be $script:joinedName
+            $first.spec.leaseDurationSeconds | Should -Be 40
+            $first.metadata.ownerReferences[0].kind | Should -Be 'Node'
+            $first.metadata.ownerReferences[0].uid | Should -Be (& $script:getNode).metadata.uid
+            $heartbeat = & $readyHeartbeat
+
+            $deadline = [DateTime]::UtcNow.AddSeconds(25)
+            do {
+                Start-Sleep -Seconds 1
+                $renewed = & $lease
+            } while ($renewed.spec.renewTime -eq $first.spec.renewTime -and [DateTime]::UtcNow -lt $deadline)
+
+            $renewed.spec.renewTime | Should -Not -Be $first.spec.renewTime
+            & $readyHeartbeat | Should -Be $heartbeat
+            & $script:readyStatus | Should -Be 'True'
+        }
+
         It 'never starts a kubelet whose CRI socket does not answer, with the real kubelet''s error in its journal' {
             $result = Invoke-NodeCommand -Node $script:joiner -Command "sudo sed -i 's|^containerRuntimeEndpoint: .*|containerRuntimeEndpoint: unix:///run/cri-dockerd.sock|' /var/lib/kubelet/config.yaml && sudo systemctl restart kubelet; sleep 2; sudo journalctl -u kubelet --no-pager -n 5; sudo systemctl is-active kubelet"
             $result.Output | Should -Match ([regex]::Escape('"command failed" err="failed to run Kubelet: validate service connection: validate CRI v1 runtime API for endpoint \"unix:///run/cri-dockerd.sock\": rpc error: code = Unavailable desc = connection error: desc = \"transport: Error while dialing: dial unix /run/cri-dockerd.sock: connect: no such file or directory\""'))

@@ -113,6 +113,39 @@ Describe 'kubeadm preflight on a fleet host' -Skip:([bool]$script:fleetSkipReaso
         $badKey = Invoke-Join $discovery -Extra @{ controlPlane = @{ certificateKey = 'a' * 64 } } -Flags '--ignore-preflight-errors=all'
         $badKey | Should -Match 'error execution phase control-plane-prepare/download-certs: error downloading certs: error downloading the secret: secrets "kubeadm-certs" not found'
 
+        # kubeadm-certs sealed with one key, one entry neither a key nor a certificate. A control plane
+        # about to join needs its ports free and no static Pod manifests (RunInitNodeChecks).
+        $key = [Convert]::ToHexString([Security.Cryptography.RandomNumberGenerator]::GetBytes(32)).ToLowerInvariant()
+        $wrongKey = [Convert]::ToHexString([Security.Cryptography.RandomNumberGenerator]::GetBytes(32)).ToLowerInvariant()
+        $certsFile = Join-Path $TestDrive 'kubeadm-certs.json'
+        New-KubeadmCertsSecret -CertificateKey $key -KubeConfig $script:cluster.KubeConfig -Path $certsFile -Unreadable 'etcd-ca.key'
+        & $script:kubectl 'create', '--validate=false', '-f', $certsFile | Out-Null
+        $listen = "IO::Socket::INET->new(LocalAddr => q{$($script:node.Address):10259}, Listen => 1, ReuseAddr => 1) or die; sleep 600"
+        Invoke-Node "sudo install -d /etc/kubernetes/manifests && sudo touch /etc/kubernetes/manifests/etcd.yaml && sudo systemd-run -q --unit kp-port-10259 perl -MIO::Socket::INET -e '$listen' && sleep 1 && ss -Htln 'sport = :10259' | wc -l" |
+            Should -Be '1'
+        try {
+            $hostConditions = '--ignore-preflight-errors=Port-10250,FileContent--proc-sys-net-ipv4-ip_forward'
+            $busy = Invoke-Join $discovery -Extra @{ controlPlane = @{ certificateKey = $key } } -Flags $hostConditions
+            $wrong = Invoke-Join $discovery -Extra @{ controlPlane = @{ certificateKey = $wrongKey } } -Flags '--ignore-preflight-errors=all'
+            $unreadable = Invoke-Join $discovery -Extra @{ controlPlane = @{ certificateKey = $key } } -Flags "$hostConditions,Port-10259,FileAvailable--etc-kubernetes-manifests-etcd.yaml"
+        }
+        finally {
+            Invoke-Node 'sudo systemctl stop kp-port-10259; sudo rm -rf /etc/kubernetes/manifests; sudo kubeadm reset -f >/dev/null 2>&1' | Out-Null
+            & $script:kubectl '-n', 'kube-system', 'delete', 'secret', 'kubeadm-certs' | Out-Null
+        }
+        $busy | Should -Match '\[preflight\] Running pre-flight checks before initializing the new control plane instance'
+        $busy | Should -Match '\t\[ERROR Port-10259\]: Port 10259 is in use'
+        $busy | Should -Match '\t\[ERROR FileAvailable--etc-kubernetes-manifests-etcd\.yaml\]: /etc/kubernetes/manifests/etcd\.yaml already exists'
+        $busy | Should -Match 'error execution phase preflight: preflight checks failed'
+        $busy | Should -Not -Match 'download-certs'
+        # A key of the right form that did not seal the Secret fails as gcm.Open does, before anything is written.
+        $wrong | Should -Match 'error execution phase control-plane-prepare/download-certs: error downloading certs: error decoding secret data with provided key: cipher: message authentication failed'
+        $wrong | Should -Match 'exit=1'
+        # The right key opens every entry; the one that is neither a key nor a certificate stops the join.
+        $unreadable | Should -Match '\[WARNING Port-10259\]: Port 10259 is in use'
+        $unreadable | Should -Match '\[download-certs\] Saving the certificates to the folder: "/etc/kubernetes/pki"'
+        $unreadable | Should -Match 'error execution phase control-plane-prepare/download-certs: unknown data found in Secret entry'
+
         # Node and module without cluster-info: the module refuses before it touches the host.
         $savedInfo = Join-Path $TestDrive 'cluster-info.json'
         & $script:kubectl '-n', 'kube-public', 'get', 'configmap', 'cluster-info', '-o', 'json' | Set-Content $savedInfo
@@ -145,5 +178,22 @@ Describe 'kubeadm preflight on a fleet host' -Skip:([bool]$script:fleetSkipReaso
         Invoke-Node 'cat /proc/sys/net/ipv4/ip_forward' | Should -Be '1'
         Invoke-Node 'cat /etc/sysctl.d/99-clustermanagement-kubernetes.conf /etc/modules-load.d/99-clustermanagement-kubernetes.conf' |
             Should -Match '(?s)net\.ipv4\.ip_forward = 1.*br_netfilter'
+    }
+
+    It 'refuses a join over the Ready node of the same name, the stand-in kubeadm as kubeadm does and New-ClusterNode before it touches any host' {
+        $token = New-BootstrapToken 'kpagain'
+        $tokensBefore = @((& $script:kubectl '-n', 'kube-system', 'get', 'secrets', '-o', 'json' | ConvertFrom-Json).items | Where-Object type -EQ 'bootstrap.kubernetes.io/token').Count
+
+        $again = Invoke-Join @{ apiServerEndpoint = $script:endpoint; token = $token; unsafeSkipCAVerification = $true } -Flags '--ignore-preflight-errors=all --node-name kp-1'
+        $err = { New-ClusterNode -Name kp-1 -Address 127.0.0.182 -Port 2382 @script:access -Force -KubernetesVersion 1.32 -Timeout 60 } | Should -Throw -PassThru
+
+        $again | Should -Match 'error execution phase kubelet-start: a Node with name "kp-1" and status "Ready" already exists in the cluster\. You must delete the existing Node or change the name of this new joining Node'
+        $again | Should -Match 'exit=1'
+        Invoke-Node 'ls /etc/kubernetes' | Should -Not -Match 'bootstrap-kubelet\.conf'
+        (Get-ClusterNode -Name kp-1).Readiness | Should -Be 'Ready'
+        $err.FullyQualifiedErrorId | Should -BeLike 'NodeAlreadyExists,*'
+        $err.TargetObject | Should -Be 'kp-1'
+        $err.Exception.Message | Should -BeLike "*A Ready Node named kp-1 (*$($script:node.Address)*) already exists and is not the host 127.0.0.182:2382*Nothing was changed.*"
+        @((& $script:kubectl '-n', 'kube-system', 'get', 'secrets', '-o', 'json' | ConvertFrom-Json).items | Where-Object type -EQ 'bootstrap.kubernetes.io/token').Count | Should -Be $tokensBefore
     }
 }

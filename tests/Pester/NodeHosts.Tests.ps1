@@ -15,9 +15,10 @@ Describe 'Node hosts' -Skip:([bool]$script:fleetSkipReason) {
         $module = Get-ModuleUnderTest
         Import-Module $module -Force
         # No seeded nodes: every Node in this cluster is a real fleet host, so "all nodes" never means
-        # an address outside loopback. A 12 s grace (six heartbeats) keeps a loaded machine from turning
-        # nodes NotReady by accident and still lets the kubelet test see NotReady quickly.
-        $script:cluster = Start-SuiteCluster -Workers 0 -ControlPlanes 0 -ExtraArgument '--heartbeat-seconds', '2', '--node-grace-seconds', '12'
+        # an address outside loopback. The fleet's kubelets renew their Leases every 10 s as real ones
+        # do; a 30 s grace (three renewals) keeps a loaded machine from turning nodes NotReady by
+        # accident and still lets the kubelet test see NotReady well within its minute.
+        $script:cluster = Start-SuiteCluster -Workers 0 -ControlPlanes 0 -ExtraArgument '--node-grace-seconds', '30'
         $env:KUBECONFIG = $script:cluster.KubeConfig
         $script:engine = Start-FleetEngine
         # Addresses apart from other suites' fleets (Start-Fleet uses 127.0.0.11 upwards).
@@ -68,21 +69,11 @@ Describe 'Node hosts' -Skip:([bool]$script:fleetSkipReason) {
             $run.Output
         }
 
-        # What 'kubeadm init phase upload-certs --upload-certs' leaves on a control-plane cluster: the
-        # certificates control planes share in kube-system/kubeadm-certs, each AES-GCM sealed with the
-        # key it prints (nonce first, as kubeadm's crypto.EncryptBytes). cp-1 joins as a control plane with it.
+        # What 'kubeadm init phase upload-certs --upload-certs' leaves on a control-plane cluster, sealed
+        # with the key it prints; cp-1 joins as a control plane with it (the stand-in kubeadm opens every entry).
         $script:certificateKey = [Convert]::ToHexString([Security.Cryptography.RandomNumberGenerator]::GetBytes(32)).ToLowerInvariant()
-        $sealed = @{}
-        foreach ($file in 'ca.crt', 'ca.key', 'sa.key', 'sa.pub', 'front-proxy-ca.crt', 'front-proxy-ca.key', 'etcd-ca.crt', 'etcd-ca.key') {
-            $plain = [Text.Encoding]::ASCII.GetBytes("stand-in $file`n")
-            $nonce = [Security.Cryptography.RandomNumberGenerator]::GetBytes(12)
-            $cipher = [byte[]]::new($plain.Length); $tag = [byte[]]::new(16)
-            $aes = [Security.Cryptography.AesGcm]::new([Convert]::FromHexString($script:certificateKey), 16)
-            $aes.Encrypt($nonce, $plain, $cipher, $tag); $aes.Dispose()
-            $sealed[$file] = [Convert]::ToBase64String($nonce + $cipher + $tag)
-        }
         $certsFile = Join-Path $TestDrive 'kubeadm-certs.json'
-        @{ apiVersion = 'v1'; kind = 'Secret'; type = 'Opaque'; metadata = @{ name = 'kubeadm-certs'; namespace = 'kube-system' }; data = $sealed } | ConvertTo-Json -Depth 3 | Set-Content $certsFile
+        New-KubeadmCertsSecret -CertificateKey $script:certificateKey -KubeConfig $script:cluster.KubeConfig -Path $certsFile
         Invoke-KubectlJson -KubeConfig $script:cluster.KubeConfig -Arguments 'create', '--validate=false', '-f', $certsFile | Out-Null
 
         $joined = $script:hosts | ForEach-Object -ThrottleLimit 3 -Parallel {

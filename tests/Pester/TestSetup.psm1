@@ -85,6 +85,48 @@ function Invoke-FleetHostCommand {
     ($out | ForEach-Object { "$_" }) -join "`n"
 }
 
+function New-KubeadmCertsSecret {
+    <#
+    What 'kubeadm init phase upload-certs --upload-certs' leaves on a cluster, as a Secret manifest file:
+    kube-system/kubeadm-certs, every certificate and key control planes share AES-256-GCM sealed with
+    the certificate key (nonce first, tag last: kubeadm's crypto.EncryptBytes). ca.crt is the cluster's
+    CA; the other CAs and keys are fresh. -Unreadable seals text that is neither a key nor a certificate
+    under that entry (kubeadm's "unknown data found in Secret entry").
+    #>
+    param([Parameter(Mandatory)] [string] $CertificateKey, [Parameter(Mandatory)] [string] $KubeConfig, [Parameter(Mandatory)] [string] $Path, [string] $Unreadable)
+    $caData = & kubectl --kubeconfig $KubeConfig config view --raw --minify -o 'jsonpath={.clusters[0].cluster.certificate-authority-data}'
+    $newCa = {
+        param([string]$Name)
+        $key = [Security.Cryptography.ECDsa]::Create()
+        $request = [Security.Cryptography.X509Certificates.CertificateRequest]::new("CN=$Name", $key, [Security.Cryptography.HashAlgorithmName]::SHA256)
+        $request.CertificateExtensions.Add([Security.Cryptography.X509Certificates.X509BasicConstraintsExtension]::new($true, $false, 0, $true))
+        $certificate = $request.CreateSelfSigned([DateTimeOffset]::UtcNow.AddMinutes(-5), [DateTimeOffset]::UtcNow.AddYears(1))
+        @($certificate.ExportCertificatePem(), $key.ExportPkcs8PrivateKeyPem())
+    }
+    $serviceAccount = [Security.Cryptography.RSA]::Create(2048)
+    $frontProxy = & $newCa 'front-proxy-ca'
+    $etcd = & $newCa 'etcd-ca'
+    $plain = [ordered]@{
+        'ca.crt' = [Text.Encoding]::ASCII.GetString([Convert]::FromBase64String($caData)); 'ca.key' = [Security.Cryptography.ECDsa]::Create().ExportPkcs8PrivateKeyPem()
+        'sa.key' = $serviceAccount.ExportRSAPrivateKeyPem(); 'sa.pub' = $serviceAccount.ExportSubjectPublicKeyInfoPem()
+        'front-proxy-ca.crt' = $frontProxy[0]; 'front-proxy-ca.key' = $frontProxy[1]; 'etcd-ca.crt' = $etcd[0]; 'etcd-ca.key' = $etcd[1]
+    }
+    if ($Unreadable) { $plain[$Unreadable] = "neither a key nor a certificate`n" }
+    $sealed = @{}
+    $aes = [Security.Cryptography.AesGcm]::new([Convert]::FromHexString($CertificateKey), 16)
+    try {
+        foreach ($name in $plain.Keys) {
+            $bytes = [Text.Encoding]::ASCII.GetBytes($plain[$name])
+            $nonce = [Security.Cryptography.RandomNumberGenerator]::GetBytes(12)
+            $cipher = [byte[]]::new($bytes.Length); $tag = [byte[]]::new(16)
+            $aes.Encrypt($nonce, $bytes, $cipher, $tag)
+            $sealed[$name] = [Convert]::ToBase64String($nonce + $cipher + $tag)
+        }
+    }
+    finally { $aes.Dispose() }
+    @{ apiVersion = 'v1'; kind = 'Secret'; type = 'Opaque'; metadata = @{ name = 'kubeadm-certs'; namespace = 'kube-system' }; data = $sealed } | ConvertTo-Json -Depth 3 | Set-Content $Path
+}
+
 function Get-PipelineStep {
     <# The script: and env: of the docs/azure-pipelines.md step with this displayName, as Azure reads them (block scalar, indentation stripped). #>
     param([Parameter(Mandatory)] [string] $DisplayName)
@@ -167,4 +209,4 @@ function Get-FleetSkipReason {
 }
 
 Export-ModuleMember -Function Get-FleetSkipReason, Get-ModuleUnderTest, Get-RepoRoot, Start-SuiteCluster, Invoke-FreshPwsh, Invoke-KubectlJson, Get-PwshPath, Get-LongCmdletName,
-    Start-TestCluster, Stop-TestCluster, Invoke-EmulatorControl, Invoke-FleetDocsExample, Invoke-FleetHostCommand, Get-PipelineStep, Invoke-PowerShellTask
+    Start-TestCluster, Stop-TestCluster, Invoke-EmulatorControl, Invoke-FleetDocsExample, Invoke-FleetHostCommand, Get-PipelineStep, Invoke-PowerShellTask, New-KubeadmCertsSecret

@@ -172,6 +172,7 @@ public static class ClusterErrors
     public static readonly ClusterError DrainIncomplete = new(nameof(DrainIncomplete), ClusterErrorKind.OperationFailed);
     public static readonly ClusterError LabelKeyInvalid = new(nameof(LabelKeyInvalid), ClusterErrorKind.Invalid);
     public static readonly ClusterError LabelValueInvalid = new(nameof(LabelValueInvalid), ClusterErrorKind.Invalid);
+    public static readonly ClusterError NodeAlreadyExists = new(nameof(NodeAlreadyExists), ClusterErrorKind.AlreadyExists);
     public static readonly ClusterError NodeNameInvalid = new(nameof(NodeNameInvalid), ClusterErrorKind.Invalid);
     public static readonly ClusterError PodNotScheduled = new(nameof(PodNotScheduled), ClusterErrorKind.InvalidArgument);
     public static readonly ClusterError RoleInvalid = new(nameof(RoleInvalid), ClusterErrorKind.Invalid);

@@ -119,6 +119,7 @@ public sealed class ControlApi(string controlToken, FaultInjector faults, Object
     {
         ["heartbeatSeconds"] = settings.HeartbeatInterval.TotalSeconds,
         ["nodeGraceSeconds"] = settings.NodeGracePeriod.TotalSeconds,
+        ["nodeStatusReportSeconds"] = settings.NodeStatusReportFrequency.TotalSeconds,
         ["podReadySeconds"] = settings.PodReadyDelay.TotalSeconds,
         ["nodeMonitorSeconds"] = settings.NodeMonitorPeriod.TotalSeconds,
         ["bookmarkSeconds"] = settings.BookmarkInterval.TotalSeconds,
@@ -135,6 +136,7 @@ public sealed class ControlApi(string controlToken, FaultInjector faults, Object
         TimeSpan? Seconds(string name) => change.TryGetPropertyValue(name, out var v) && v is not null ? TimeSpan.FromSeconds(v.GetValue<double>()) : null;
         settings.HeartbeatInterval = Seconds("heartbeatSeconds") ?? settings.HeartbeatInterval;
         settings.NodeGracePeriod = Seconds("nodeGraceSeconds") ?? settings.NodeGracePeriod;
+        settings.NodeStatusReportFrequency = Seconds("nodeStatusReportSeconds") ?? settings.NodeStatusReportFrequency;
         settings.PodReadyDelay = Seconds("podReadySeconds") ?? settings.PodReadyDelay;
         settings.NodeMonitorPeriod = Seconds("nodeMonitorSeconds") ?? settings.NodeMonitorPeriod;
         settings.BookmarkInterval = Seconds("bookmarkSeconds") ?? settings.BookmarkInterval;

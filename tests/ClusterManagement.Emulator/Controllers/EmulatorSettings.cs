@@ -6,7 +6,11 @@ namespace ClusterManagement.Emulator.Controllers;
 /// </summary>
 public sealed class EmulatorSettings
 {
+    /// <summary>The kubelets' nodeStatusUpdateFrequency and Lease renew interval.</summary>
     public TimeSpan HeartbeatInterval { get; set; }
+
+    /// <summary>The kubelets' nodeStatusReportFrequency: an unchanged status is posted this often.</summary>
+    public TimeSpan NodeStatusReportFrequency { get; set; } = TimeSpan.FromMinutes(5);
     public TimeSpan NodeGracePeriod { get; set; }
     public TimeSpan PodReadyDelay { get; set; }
 

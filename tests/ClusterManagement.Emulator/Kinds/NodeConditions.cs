@@ -73,28 +73,36 @@ public static class NodeConditions
         }
     }
 
-    /// <summary>Heartbeats came back: restore what the kubelet would post and lift the unreachable taints.</summary>
-    public static void MarkHealthy(JsonObject node, DateTimeOffset now)
+    /// <summary>
+    /// What a healthy kubelet posts once its status differs from the stored one (the lifecycle controller
+    /// marked it Unknown): its own conditions, heartbeat and transition now.
+    /// </summary>
+    public static void Report(JsonObject node, DateTimeOffset now) => node.ObjectAt("status")["conditions"] = HealthyConditions(now, now);
+
+    /// <summary>
+    /// The lifecycle controller's markNodeAsReachable: the unreachable taints go once the kubelet posts
+    /// Ready=True again.
+    /// </summary>
+    public static void LiftUnreachableTaints(JsonObject node)
     {
-        var lastHeartbeat = node.Condition("Ready")?.StringAt("lastHeartbeatTime");
-        var conditions = HealthyConditions(now, now);
-        foreach (var condition in conditions.OfType<JsonObject>())
+        if (node.At("spec", "taints") is not JsonArray taints)
         {
-            condition["lastHeartbeatTime"] = lastHeartbeat ?? Timestamps.Format(now);
+            return;
         }
-        node.ObjectAt("status")["conditions"] = conditions;
-        if (node.At("spec", "taints") is JsonArray taints)
+        foreach (var taint in taints.OfType<JsonObject>().Where(t => t.StringAt("key") == UnreachableTaint).ToList())
         {
-            foreach (var taint in taints.OfType<JsonObject>().Where(t => t.StringAt("key") == UnreachableTaint).ToList())
-            {
-                taints.Remove(taint);
-            }
-            if (taints.Count == 0)
-            {
-                node.ObjectAt("spec").Remove("taints");
-            }
+            taints.Remove(taint);
+        }
+        if (taints.Count == 0)
+        {
+            node.ObjectAt("spec").Remove("taints");
         }
     }
+
+    public static bool HasUnreachableTaint(JsonObject node) =>
+        node.At("spec", "taints") is JsonArray taints && taints.OfType<JsonObject>().Any(t => t.StringAt("key") == UnreachableTaint);
+
+    public static bool IsReady(JsonObject node) => node.Condition("Ready")?.StringAt("status") == "True";
 
     public static bool IsMarkedUnknown(JsonObject node) => node.Condition("Ready")?.StringAt("reason") == StatusUnknownReason;
 

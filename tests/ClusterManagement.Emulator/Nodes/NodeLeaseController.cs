@@ -11,7 +11,9 @@ namespace ClusterManagement.Emulator.Nodes;
 /// The node Leases every kubelet keeps in kube-node-lease (component-helpers lease controller):
 /// named after the node, holderIdentity the node, leaseDurationSeconds 40, owned by the Node, and
 /// renewTime refreshed every renew interval (a quarter of the duration, 10 s). `kubectl describe node`
-/// reads it for its Lease section. Nodes whose heartbeat the tests stopped stop renewing too.
+/// reads it for its Lease section, the node lifecycle controller judges nodes by it. Nodes whose
+/// heartbeat the tests stopped stop renewing too, and so do nodes whose kubelet is a real client
+/// (it keeps its own Lease).
 /// </summary>
 public sealed class NodeLeaseController : IEmulatorController
 {
@@ -27,9 +29,15 @@ public sealed class NodeLeaseController : IEmulatorController
 
     public string Name => "node-lease";
 
+    /// <summary>When the node's Lease was last renewed; null when it has none.</summary>
+    public static DateTimeOffset? RenewTime(EmulatorContext context, string node) =>
+        Timestamps.Parse(context.Store.Get(LeasesOf(context), LeaseNamespace, node)?.StringAt("spec", "renewTime"));
+
+    private static ResourceKind LeasesOf(EmulatorContext context) => context.Registry.Find("coordination.k8s.io", "v1", "leases") ?? Leases;
+
     public async Task RunAsync(EmulatorContext context, CancellationToken cancellationToken)
     {
-        var leases = context.Registry.Find("coordination.k8s.io", "v1", "leases") ?? Leases;
+        var leases = LeasesOf(context);
         while (true)
         {
             var now = context.Time.GetUtcNow();

@@ -124,6 +124,34 @@ public sealed class KubeadmClusterTests
     }
 
     [Fact]
+    public async Task AReadyNodeOfTheNameIsRefusedBeforeTheHostWhileANotReadyLeftoverIsTakenOverAsKubeadmDoes()
+    {
+        // kubeadm's kubelet-start phase refuses only a Ready Node of the joining name (phases/join/kubelet.go).
+        await using var emulator = await KubeEmulator.StartAsync(new EmulatorOptions { Workers = 1, SeedPods = false });
+        var connection = Connect(emulator);
+        var request = new NewNodeRequest { Name = "worker-1", Ssh = new SshTarget("127.0.0.1", 9, "cmadmin"), Engine = new EngineTarget(EngineSource.Distribution, "latest", null) };
+
+        var ready = await Assert.ThrowsAsync<ClusterException>(() => Provisioner(connection).RunAsync(request, CancellationToken.None));
+
+        Assert.Equal(ClusterErrors.NodeAlreadyExists, ready.Error);
+        Assert.Equal("worker-1", ready.Target);
+        Assert.Contains("A Ready Node named worker-1", ready.Message);
+        Assert.Contains("Nothing was changed", ready.Message);
+        Assert.DoesNotContain(emulator.Requests.All, r => r.Method != "GET");
+
+        emulator.Heartbeats.Stop("worker-1");
+        emulator.Store.Mutate(CoreKinds.Nodes, null, "worker-1", n =>
+        {
+            Emulator.Kinds.NodeConditions.MarkUnknown(n, DateTimeOffset.UtcNow);
+            return true;
+        });
+        var leftover = await Assert.ThrowsAsync<ClusterException>(() => Provisioner(connection).RunAsync(request, CancellationToken.None));
+
+        // Past the check: the join goes on to the host, and stops at the SSH key this test does not have.
+        Assert.Equal(ClusterErrors.SshKeyUnreadable, leftover.Error);
+    }
+
+    [Fact]
     public void TheControlPlaneJoinConfigurationCarriesTheKeyAndAWorkersDoesNot()
     {
         var controlPlane = System.Text.Json.Nodes.JsonNode.Parse(KubeadmJoinConfiguration.Render("kubeadm.k8s.io/v1beta4", "127.0.0.1:6443", "abcdef.0123456789abcdef", "sha256:00", "cp-9", RuntimeTarget.ContainerdSocket, certificateKey: new string('f', 64)))!;

@@ -106,6 +106,7 @@ internal sealed class NodeProvisioner(ClusterConnection connection, NodeConnecto
         {
             await cluster.RequireControlPlaneJoinAsync(connection, request.Name, cancellationToken).ConfigureAwait(false);
         }
+        await ExistingNode.RequireJoinableAsync(connection, request, log, cancellationToken).ConfigureAwait(false);
 
         var installScript = request.EngineInstallUrl is { } installUrl
             ? await EngineInstallScript.FetchAsync(installUrl, StepTimeout, cancellationToken).ConfigureAwait(false)
