@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using ClusterManagement.Connection;
 using ClusterManagement.Emulator;
 using ClusterManagement.Emulator.Faults;
@@ -11,10 +12,11 @@ using ClusterManagement.Tests.Kubernetes;
 namespace ClusterManagement.Tests.Storage;
 
 /// <summary>
-/// Listing claims streams: a claim is written once its page and its volume are in, while the volume
-/// list is still being read, and the output is the same join as when every volume was read first.
+/// Storage lists stream: a claim is written once its page and its volume are in, while the volume
+/// list is still being read, and the output is the same join as when every volume was read first;
+/// classes and drivers are written page by page.
 /// </summary>
-public sealed class ClaimListStreamingTests
+public sealed class StorageListStreamingTests
 {
     private const int ClaimCount = Paging.PageSize + 100;
     private const string VolumeList = "/api/v1/persistentvolumes";
@@ -77,6 +79,57 @@ public sealed class ClaimListStreamingTests
         AssertJoined(claims);
     }
 
+    [Fact]
+    public async Task StorageClassesAreWrittenBeforeTheirLastPageIsAsked()
+    {
+        await using var emulator = await KubeEmulator.StartAsync(new EmulatorOptions { Workers = 1, SeedPods = false });
+        for (var i = 0; i < Paging.PageSize; i++)
+        {
+            emulator.Store.Create(StorageKinds.StorageClasses, new JsonObject { ["metadata"] = new JsonObject { ["name"] = $"class-{i:000}" }, ["provisioner"] = StorageSeeder.Driver });
+        }
+        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+
+        var pagesBeforeFirst = -1;
+        var names = new List<string>();
+        await foreach (var sc in new StorageClassService(Connect(emulator), new RecordingLog()).ListAsync(limit.Token))
+        {
+            pagesBeforeFirst = pagesBeforeFirst < 0 ? PagesAsked(emulator, "/apis/storage.k8s.io/v1/storageclasses") : pagesBeforeFirst;
+            names.Add(sc.Name);
+        }
+
+        Assert.Equal(1, pagesBeforeFirst);
+        Assert.Equal(2, PagesAsked(emulator, "/apis/storage.k8s.io/v1/storageclasses"));
+        Assert.Equal(Paging.PageSize + 1, names.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task CsiDriversAreWrittenBeforeTheirLastPageIsAskedWithTheClassesThatUseThem()
+    {
+        await using var emulator = await KubeEmulator.StartAsync(new EmulatorOptions { Workers = 1, SeedPods = false });
+        for (var i = 0; i < Paging.PageSize; i++)
+        {
+            emulator.Store.Create(StorageKinds.CsiDrivers, new JsonObject { ["metadata"] = new JsonObject { ["name"] = $"driver-{i:000}.example.com" }, ["spec"] = new JsonObject() });
+        }
+        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+
+        var pagesBeforeFirst = -1;
+        var drivers = new List<CsiDriver>();
+        await foreach (var driver in new CsiDriverService(Connect(emulator)).ListAsync(limit.Token))
+        {
+            pagesBeforeFirst = pagesBeforeFirst < 0 ? PagesAsked(emulator, "/apis/storage.k8s.io/v1/csidrivers") : pagesBeforeFirst;
+            drivers.Add(driver);
+        }
+
+        Assert.Equal(1, pagesBeforeFirst);
+        Assert.Equal(2, PagesAsked(emulator, "/apis/storage.k8s.io/v1/csidrivers"));
+        Assert.Equal(Paging.PageSize + 1, drivers.Count);
+        Assert.Equal(["standard"], drivers.Single(d => d.Name == StorageSeeder.Driver).StorageClasses);
+        Assert.All(drivers.Where(d => d.Name != StorageSeeder.Driver), d => Assert.Empty(d.StorageClasses));
+    }
+
+    private static int PagesAsked(KubeEmulator emulator, string path) =>
+        emulator.Requests.All.Count(r => r.Method == "GET" && r.Path.StartsWith(path + "?", StringComparison.Ordinal));
+
     private static async Task<KubeEmulator> StartAsync()
     {
         var emulator = await KubeEmulator.StartAsync(new EmulatorOptions { Workers = 1, SeedPods = false, SeedClaims = ClaimCount });
@@ -97,7 +150,7 @@ public sealed class ClaimListStreamingTests
         return emulator;
     }
 
-    private static string VolumeOf(System.Text.Json.Nodes.JsonObject claim) => claim["spec"]!["volumeName"]!.GetValue<string>();
+    private static string VolumeOf(JsonObject claim) => claim["spec"]!["volumeName"]!.GetValue<string>();
 
     private static void AssertJoined(List<CsiVolumeClaim> claims)
     {
