@@ -49,7 +49,7 @@ internal sealed class VolumeClaimService(ClusterConnection connection, IOperatio
         string? labelSelector,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await using var volumes = VolumeFactsLookup.Start(connection, cancellationToken);
+        await using var volumes = new VolumeFactsLookup(connection, cancellationToken);
         var classes = (await StorageClassService.ListRawAsync(connection, cancellationToken).ConfigureAwait(false)).ToDictionary(c => c.Metadata.Name);
         var pages = Paging.ListAll<V1PersistentVolumeClaimList, V1PersistentVolumeClaim>(
             (token, ct) => ns is null

@@ -8,44 +8,39 @@ namespace ClusterManagement.Engine.Storage;
 /// first claim waits for one small GET instead of for every volume of the cluster. Once the list is
 /// in, every answer comes from it, as when the list was read first.
 /// </summary>
-internal sealed class VolumeFactsLookup : IAsyncDisposable
+internal sealed class VolumeFactsLookup(ClusterConnection connection, CancellationToken cancellationToken) : IAsyncDisposable
 {
-    private readonly ClusterConnection _connection;
-    private readonly CancellationTokenSource _stop;
-    private readonly Task<Dictionary<string, VolumeFacts>> _all;
-
-    private VolumeFactsLookup(ClusterConnection connection, CancellationToken cancellationToken)
-    {
-        _connection = connection;
-        _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        _all = Task.Run(() => ReadAllAsync(_stop.Token));
-    }
-
-    public static VolumeFactsLookup Start(ClusterConnection connection, CancellationToken cancellationToken) => new(connection, cancellationToken);
+    private readonly CancellationTokenSource _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+    private Task<Dictionary<string, VolumeFacts>>? _all;
 
     /// <summary>Null when no volume of that name exists.</summary>
     public async ValueTask<VolumeFacts?> FindAsync(string name, CancellationToken cancellationToken)
     {
+        // Started by the first claim that has a volume, so that it does not compete with the first page of claims.
+        _all ??= Task.Run(() => ReadAllAsync(_stop.Token));
         if (_all.IsCompleted)
         {
             // A failed volume list fails the listing, as it did when it was read first.
             return (await _all.ConfigureAwait(false)).GetValueOrDefault(name);
         }
-        return await VolumeService.FindFactsAsync(_connection, name, cancellationToken).ConfigureAwait(false);
+        return await VolumeService.FindFactsAsync(connection, name, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);
-        // Whatever the unfinished list met after the claims were written no longer matters.
-        await ((Task)_all).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (_all is not null)
+        {
+            // Whatever the unfinished list met after the claims were written no longer matters.
+            await ((Task)_all).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
         _stop.Dispose();
     }
 
     private async Task<Dictionary<string, VolumeFacts>> ReadAllAsync(CancellationToken cancellationToken)
     {
         var volumes = new Dictionary<string, VolumeFacts>(StringComparer.Ordinal);
-        await foreach (var pv in VolumeService.ListRawAsync(_connection, cancellationToken).ConfigureAwait(false))
+        await foreach (var pv in VolumeService.ListRawAsync(connection, cancellationToken).ConfigureAwait(false))
         {
             volumes[pv.Metadata.Name] = StorageMapper.FactsOf(pv);
         }
