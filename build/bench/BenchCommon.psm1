@@ -18,6 +18,55 @@ function Get-MedianOf {
     [math]::Round($sorted[[int][math]::Floor($sorted.Count / 2)], 1)
 }
 
+function Measure-Interleaved {
+    <#
+    Times two script blocks in turns (A, B, A, B ...) after one warm-up each and returns the median
+    wall time of each in milliseconds: on a loaded machine both sides of a ratio then see the same load.
+    #>
+    param([Parameter(Mandatory)] [scriptblock] $A, [Parameter(Mandatory)] [scriptblock] $B, [int] $Runs = 5)
+    $null = & $A
+    $null = & $B
+    $timesA = [Collections.Generic.List[double]]::new()
+    $timesB = [Collections.Generic.List[double]]::new()
+    foreach ($i in 1..$Runs) {
+        $timesA.Add((Measure-Command { $null = & $A }).TotalMilliseconds)
+        $timesB.Add((Measure-Command { $null = & $B }).TotalMilliseconds)
+    }
+    [pscustomobject]@{ A = Get-MedianOf $timesA.ToArray(); B = Get-MedianOf $timesB.ToArray() }
+}
+
+function Read-NativeOutput {
+    <#
+    Runs a program with its standard output read straight into a string, as a console would take it
+    (no pwsh line splitting on the way), and returns the milliseconds until its first byte of output
+    (-FirstByte) or until the whole output was read and the program ended.
+    #>
+    param([Parameter(Mandatory)] [string] $FilePath, [string[]] $ArgumentList = @(), [switch] $FirstByte)
+    $start = [Diagnostics.ProcessStartInfo]::new($FilePath)
+    foreach ($argument in $ArgumentList) { $start.ArgumentList.Add($argument) }
+    $start.RedirectStandardOutput = $true
+    $start.UseShellExecute = $false
+    $clock = [Diagnostics.Stopwatch]::StartNew()
+    $process = [Diagnostics.Process]::Start($start)
+    try {
+        if ($FirstByte) {
+            if ($process.StandardOutput.Read() -lt 0) { throw "$FilePath wrote nothing." }
+            $elapsed = $clock.Elapsed.TotalMilliseconds
+            $null = $process.StandardOutput.ReadToEnd()
+        }
+        else {
+            $null = $process.StandardOutput.ReadToEnd()
+        }
+        $process.WaitForExit()
+        if (-not $FirstByte) { $elapsed = $clock.Elapsed.TotalMilliseconds }
+        if ($process.ExitCode -ne 0) { throw "$FilePath $ArgumentList failed with exit code $($process.ExitCode)." }
+        $elapsed
+    }
+    finally {
+        $process.Dispose()
+    }
+}
+
 function Invoke-FreshPwsh {
     <# Runs a script in a new pwsh process and returns the JSON its last output line holds. #>
     param([Parameter(Mandatory)] [string] $Script)
@@ -61,4 +110,4 @@ function New-BenchResult {
     }
 }
 
-Export-ModuleMember -Function Measure-Median, Get-MedianOf, Invoke-FreshPwsh, Get-PeakMemorySnippet, New-BenchResult
+Export-ModuleMember -Function Measure-Median, Measure-Interleaved, Read-NativeOutput, Get-MedianOf, Invoke-FreshPwsh, Get-PeakMemorySnippet, New-BenchResult

@@ -17,15 +17,28 @@ internal sealed class CsiDriverService(ClusterConnection connection)
         return StorageMapper.ToCsiDriver(driver, await StorageClassService.ListRawAsync(connection, cancellationToken).ConfigureAwait(false));
     }
 
-    public async Task<IReadOnlyList<CsiDriver>> ListAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Every driver, page by page. A driver names the classes that use it, so the classes (a short list
+    /// in any cluster) are read first; the drivers are written as their pages come.
+    /// </summary>
+    public async IAsyncEnumerable<CsiDriver> ListAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var drivers = await ListRawAsync(connection, cancellationToken).ConfigureAwait(false);
         var classes = await StorageClassService.ListRawAsync(connection, cancellationToken).ConfigureAwait(false);
-        return [.. drivers.Select(d => StorageMapper.ToCsiDriver(d, classes))];
+        await foreach (var driver in PagesAsync(connection, cancellationToken).ConfigureAwait(false))
+        {
+            yield return StorageMapper.ToCsiDriver(driver, classes);
+        }
     }
 
-    public async Task<IReadOnlyList<string>> ListNamesAsync(CancellationToken cancellationToken) =>
-        [.. (await ListRawAsync(connection, cancellationToken).ConfigureAwait(false)).Select(d => d.Metadata.Name)];
+    /// <summary>Driver names, for tab completion; one page is plenty for a completion list.</summary>
+    public async Task<IReadOnlyList<string>> ListNamesAsync(CancellationToken cancellationToken)
+    {
+        var list = await KubeApi.Call(
+            ct => connection.Client.StorageV1.ListCSIDriverAsync(limit: Paging.PageSize, cancellationToken: ct),
+            new ResourceRef("CsiDriver", null),
+            cancellationToken).ConfigureAwait(false);
+        return [.. list.Items.Select(d => d.Metadata.Name)];
+    }
 
     /// <summary>Null when no CSIDriver of that name is registered.</summary>
     internal static async Task<V1CSIDriver?> FindAsync(ClusterConnection connection, string name, CancellationToken cancellationToken)
@@ -37,12 +50,11 @@ internal sealed class CsiDriverService(ClusterConnection connection)
         return list.Items.FirstOrDefault();
     }
 
-    private static async Task<IReadOnlyList<V1CSIDriver>> ListRawAsync(ClusterConnection connection, CancellationToken cancellationToken)
-    {
-        var list = await KubeApi.Call(
-            ct => connection.Client.StorageV1.ListCSIDriverAsync(cancellationToken: ct),
+    private static IAsyncEnumerable<V1CSIDriver> PagesAsync(ClusterConnection connection, CancellationToken cancellationToken) =>
+        Paging.ListAll<V1CSIDriverList, V1CSIDriver>(
+            (token, ct) => connection.Client.StorageV1.ListCSIDriverAsync(continueParameter: token, limit: Paging.PageSize, cancellationToken: ct),
+            list => list.Items,
+            list => list.Metadata?.ContinueProperty,
             new ResourceRef("CsiDriver", null),
-            cancellationToken).ConfigureAwait(false);
-        return [.. list.Items];
-    }
+            cancellationToken);
 }

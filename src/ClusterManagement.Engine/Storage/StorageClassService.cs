@@ -23,8 +23,14 @@ internal sealed class StorageClassService(ClusterConnection connection, IOperati
     public async Task<StorageClass> GetAsync(string name, CancellationToken cancellationToken) =>
         StorageMapper.ToStorageClass(await ReadAsync(name, cancellationToken).ConfigureAwait(false));
 
-    public async Task<IReadOnlyList<StorageClass>> ListAsync(CancellationToken cancellationToken) =>
-        [.. (await ListRawAsync(connection, cancellationToken).ConfigureAwait(false)).Select(StorageMapper.ToStorageClass)];
+    /// <summary>Every class, page by page, each written as its page comes.</summary>
+    public async IAsyncEnumerable<StorageClass> ListAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var sc in PagesAsync(connection, cancellationToken).ConfigureAwait(false))
+        {
+            yield return StorageMapper.ToStorageClass(sc);
+        }
+    }
 
     public async Task<IReadOnlyList<string>> ListNamesAsync(CancellationToken cancellationToken) =>
         [.. (await ListRawAsync(connection, cancellationToken).ConfigureAwait(false)).Select(c => c.Metadata.Name)];
@@ -99,18 +105,20 @@ internal sealed class StorageClassService(ClusterConnection connection, IOperati
     internal static async Task<IReadOnlyList<V1StorageClass>> ListRawAsync(ClusterConnection connection, CancellationToken cancellationToken)
     {
         var classes = new List<V1StorageClass>();
-        var pages = Paging.ListAll<V1StorageClassList, V1StorageClass>(
-            (token, ct) => connection.Client.StorageV1.ListStorageClassAsync(continueParameter: token, limit: Paging.PageSize, cancellationToken: ct),
-            list => list.Items,
-            list => list.Metadata?.ContinueProperty,
-            new ResourceRef("StorageClass", null),
-            cancellationToken);
-        await foreach (var sc in pages.ConfigureAwait(false))
+        await foreach (var sc in PagesAsync(connection, cancellationToken).ConfigureAwait(false))
         {
             classes.Add(sc);
         }
         return classes;
     }
+
+    private static IAsyncEnumerable<V1StorageClass> PagesAsync(ClusterConnection connection, CancellationToken cancellationToken) =>
+        Paging.ListAll<V1StorageClassList, V1StorageClass>(
+            (token, ct) => connection.Client.StorageV1.ListStorageClassAsync(continueParameter: token, limit: Paging.PageSize, cancellationToken: ct),
+            list => list.Items,
+            list => list.Metadata?.ContinueProperty,
+            new ResourceRef("StorageClass", null),
+            cancellationToken);
 
     private async Task<V1StorageClass> PatchAsync(string name, Dictionary<string, object?> patch, CancellationToken cancellationToken) =>
         await Conflicts.RetryAsync(

@@ -40,18 +40,17 @@ internal sealed class VolumeClaimService(ClusterConnection connection, IOperatio
     public async Task<CsiVolumeClaim> GetAsync(string ns, string name, CancellationToken cancellationToken) =>
         await ToClaimAsync(await ReadAsync(ns, name, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
 
-    /// <summary>All claims of a namespace, or of every namespace when <paramref name="ns"/> is null, page by page.</summary>
+    /// <summary>
+    /// All claims of a namespace, or of every namespace when <paramref name="ns"/> is null, page by page:
+    /// each claim is written as soon as its page and its volume are in, not after every volume is read.
+    /// </summary>
     public async IAsyncEnumerable<CsiVolumeClaim> ListAsync(
         string? ns,
         string? labelSelector,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        await using var volumes = new VolumeFactsLookup(connection, cancellationToken);
         var classes = (await StorageClassService.ListRawAsync(connection, cancellationToken).ConfigureAwait(false)).ToDictionary(c => c.Metadata.Name);
-        var volumes = new Dictionary<string, VolumeFacts>(StringComparer.Ordinal);
-        await foreach (var pv in VolumeService.ListRawAsync(connection, cancellationToken).ConfigureAwait(false))
-        {
-            volumes[pv.Metadata.Name] = StorageMapper.FactsOf(pv);
-        }
         var pages = Paging.ListAll<V1PersistentVolumeClaimList, V1PersistentVolumeClaim>(
             (token, ct) => ns is null
                 ? connection.Client.CoreV1.ListPersistentVolumeClaimForAllNamespacesAsync(continueParameter: token, labelSelector: labelSelector, limit: Paging.PageSize, cancellationToken: ct)
@@ -62,7 +61,7 @@ internal sealed class VolumeClaimService(ClusterConnection connection, IOperatio
             cancellationToken);
         await foreach (var pvc in pages.ConfigureAwait(false))
         {
-            var volume = pvc.Spec?.VolumeName is { Length: > 0 } v ? volumes.GetValueOrDefault(v) : null;
+            var volume = pvc.Spec?.VolumeName is { Length: > 0 } v ? await volumes.FindAsync(v, cancellationToken).ConfigureAwait(false) : null;
             var sc = pvc.Spec?.StorageClassName is { Length: > 0 } c ? classes.GetValueOrDefault(c) : null;
             yield return StorageMapper.ToClaim(pvc, volume, sc);
         }
@@ -365,18 +364,9 @@ internal sealed class VolumeClaimService(ClusterConnection connection, IOperatio
 
     private async Task<CsiVolumeClaim> ToClaimAsync(V1PersistentVolumeClaim pvc, CancellationToken cancellationToken)
     {
-        VolumeFacts? volume = null;
-        if (pvc.Spec?.VolumeName is { Length: > 0 } volumeName)
-        {
-            try
-            {
-                volume = StorageMapper.FactsOf(await VolumeService.ReadRawAsync(connection, volumeName, cancellationToken).ConfigureAwait(false));
-            }
-            catch (ClusterException e) when (e.Kind == ClusterErrorKind.NotFound)
-            {
-                // A claim can outlive its volume (Lost); it is reported without one.
-            }
-        }
+        var volume = pvc.Spec?.VolumeName is { Length: > 0 } volumeName
+            ? await VolumeService.FindFactsAsync(connection, volumeName, cancellationToken).ConfigureAwait(false)
+            : null;
         V1StorageClass? sc = null;
         if (volume is null && pvc.Spec?.StorageClassName is { Length: > 0 } className)
         {

@@ -1,3 +1,4 @@
+using ClusterManagement.Diagnostics;
 using ClusterManagement.Engine.Kubernetes;
 using ClusterManagement.Storage;
 using k8s;
@@ -43,6 +44,19 @@ internal sealed class VolumeService(ClusterConnection connection)
 
     internal static Task<V1PersistentVolume> ReadRawAsync(ClusterConnection connection, string name, CancellationToken cancellationToken) =>
         KubeApi.Call(ct => connection.Client.CoreV1.ReadPersistentVolumeAsync(name, cancellationToken: ct), new ResourceRef("CsiVolume", name), cancellationToken);
+
+    /// <summary>What a claim needs of its volume; null when there is no such volume, as a claim can outlive its volume (Lost).</summary>
+    internal static async Task<VolumeFacts?> FindFactsAsync(ClusterConnection connection, string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return StorageMapper.FactsOf(await ReadRawAsync(connection, name, cancellationToken).ConfigureAwait(false));
+        }
+        catch (ClusterException e) when (e.Kind == ClusterErrorKind.NotFound)
+        {
+            return null;
+        }
+    }
 
     internal static IAsyncEnumerable<V1PersistentVolume> ListRawAsync(ClusterConnection connection, CancellationToken cancellationToken) =>
         Paging.ListAll<V1PersistentVolumeList, V1PersistentVolume>(

@@ -34,9 +34,12 @@ public sealed class GetCsiDriverCommand : ClusterCmdlet
         }
         if (filter.ListNeeded)
         {
-            foreach (var driver in (await drivers.ListAsync(ct).ConfigureAwait(false)).Where(d => filter.MatchesListed(d.Name)))
+            await foreach (var driver in drivers.ListAsync(ct).ConfigureAwait(false))
             {
-                writer.Object(driver);
+                if (filter.MatchesListed(driver.Name))
+                {
+                    writer.Object(driver);
+                }
             }
         }
     });

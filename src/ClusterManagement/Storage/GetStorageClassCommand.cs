@@ -44,7 +44,7 @@ public sealed class GetStorageClassCommand : ClusterCmdlet
         {
             return;
         }
-        foreach (var sc in await classes.ListAsync(ct).ConfigureAwait(false))
+        await foreach (var sc in classes.ListAsync(ct).ConfigureAwait(false))
         {
             if (filter.MatchesListed(sc.Name) && (!Default || sc.IsDefault))
             {
