@@ -200,7 +200,7 @@ internal sealed class EngineRollout(ClusterConnection connection, NodeConnector 
     /// Cordons, and drains unless told not to. The drain has its own timeout, taken from the node's budget: it
     /// ends with the pods, budgets and "stays cordoned" in its error, where a cancelled token would only say "canceled".
     /// </summary>
-    private async Task TakeOutOfServiceAsync(string name, Stopwatch clock, CancellationToken cancellationToken)
+    internal async Task TakeOutOfServiceAsync(string name, Stopwatch clock, CancellationToken cancellationToken)
     {
         try
         {
