@@ -37,7 +37,7 @@ public sealed class NodeDockerUpgrade
     /// <summary>
     /// How long the node was out of service: from its cordon to its uncordon (ISO 8601, whole seconds). The packages were
     /// downloaded before the cordon, so this holds the drain, install, restart and verification only. Null when the node was
-    /// not cordoned by this run (Current, NotStarted, a failure before the cordon) or stays cordoned (Failed after it).
+    /// not cordoned by this run (Current, NotStarted, a failure before the cordon) or is left cordoned (Failed after the cordon, or cordoned by someone else).
     /// </summary>
     public string? UnavailableFor { get; init; }
 

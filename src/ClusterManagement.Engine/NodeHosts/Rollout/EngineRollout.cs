@@ -192,7 +192,7 @@ internal sealed class EngineRollout(ClusterConnection connection, NodeConnector 
             }
 
             log.Verbose(uncordoned ? $"{name}: engine verified; uncordoned after {unavailable.Elapsed}." : $"{name}: engine verified; it is cordoned by someone else and stays cordoned.");
-            return Result(item, batch, options.Drain is not null, clock.Elapsed, NodeDockerUpgradeStatus.Upgraded, unavailableFor: unavailable.Elapsed);
+            return Result(item, batch, options.Drain is not null, clock.Elapsed, NodeDockerUpgradeStatus.Upgraded, unavailableFor: uncordoned ? unavailable.Elapsed : null);
         }
     }
 
@@ -202,12 +202,13 @@ internal sealed class EngineRollout(ClusterConnection connection, NodeConnector 
     /// </summary>
     internal async Task TakeOutOfServiceAsync(string name, Stopwatch clock, CancellationToken cancellationToken)
     {
+        var left = Remaining(clock, name, cordoned: false);
         try
         {
             if (options.Drain is { } drain)
             {
                 log.Verbose($"{name}: cordoning and draining.");
-                await new NodeDrain(maintenance, log).RunAsync(name, drain with { Timeout = Remaining(clock, name, cordoned: true) }, CordonMark, cancellationToken).ConfigureAwait(false);
+                await new NodeDrain(maintenance, log).RunAsync(name, drain with { Timeout = left }, CordonMark, cancellationToken).ConfigureAwait(false);
             }
             else
             {
