@@ -415,6 +415,25 @@ Describe 'Node hosts' -Skip:([bool]$script:fleetSkipReason) {
             }
             $run.Output.Trim() | Should -Be 'Running'
         }
+
+        It 'leaves the thread pool of the process it runs in as it found it, probing every node at once' {
+            # A fresh pwsh: in this one, earlier tests (and module versions that raised the minimum) already ran.
+            $script = @"
+`$workers = 0; `$ports = 0
+[Threading.ThreadPool]::GetMinThreads([ref]`$workers, [ref]`$ports)
+Import-Module '$(Get-ModuleUnderTest)'
+`$states = (Get-NodeDocker -KnownHostsPath '$($script:knownHosts)').State -join ','
+`$afterWorkers = 0; `$afterPorts = 0
+[Threading.ThreadPool]::GetMinThreads([ref]`$afterWorkers, [ref]`$afterPorts)
+"`$states `$workers/`$ports `$afterWorkers/`$afterPorts"
+"@
+            $run = Invoke-FreshPwsh -Script $script -Environment @{
+                KUBECONFIG = $script:cluster.KubeConfig; CLUSTERMANAGEMENT_SSH_USER = 'cmadmin'; CLUSTERMANAGEMENT_SSH_KEY_PATH = $script:key
+            }
+            $states, $before, $after = $run.Output.Trim() -split ' '
+            $states | Should -Be 'Running,Running,Running' -Because $run.Error
+            $after | Should -Be $before
+        }
     }
 
     Context 'Node services' {
@@ -689,6 +708,71 @@ systemctl restart ssh.service
             }
         }
 
+        It 'downloads the packages while the node still serves: a refused cordon finds them in its apt cache with nothing installed; the re-run reports the time out of service' {
+            $target = if ((Invoke-Node worker-1 "dpkg-query -W -f '`${Version}' containerd") -eq $script:oldContainerd) { '1.6.20~ds1-1+deb12u3' } else { $script:oldContainerd }
+            $deb = "/var/cache/apt/archives/containerd_$($target)_*.deb"
+            Invoke-Node worker-1 "sudo -n apt-get clean; ls $deb 2>/dev/null || echo none" | Should -Be 'none'
+            # The API server refuses the cordon: whatever the module did on the node before it, it did before the cordon.
+            $fault = Invoke-EmulatorControl -Cluster $script:cluster -Method POST -Path faults -Body @{ method = 'PATCH'; path = '/api/v1/nodes/worker-1'; statusCode = 403; message = 'cordon refused by the test'; times = 100 }
+            try {
+                $results = [Collections.Generic.List[object]]::new()
+                $err = $null
+                try {
+                    Update-NodeDocker -Node worker-1 -Version latest -ContainerdVersion $target -SkipDrain -Force @script:access | ForEach-Object { $results.Add($_) }
+                }
+                catch { $err = $_ }
+                $hits = (Invoke-EmulatorControl -Cluster $script:cluster -Path "faults/$($fault.id)").hits
+            }
+            finally {
+                Invoke-EmulatorControl -Cluster $script:cluster -Method DELETE -Path faults | Out-Null
+            }
+
+            $hits | Should -BeGreaterThan 0 -Because 'the API server refused the cordon'
+            $results.Status | Should -Be 'Failed'
+            "$err" | Should -Match 'cordon refused by the test'
+            Invoke-Node worker-1 "ls $deb" | Should -Match "containerd_$([regex]::Escape($target))_" -Because 'the package was downloaded before the cordon was asked for'
+            Invoke-Node worker-1 "dpkg-query -W -f '`${Version}' containerd" | Should -Not -Be $target
+            (Get-ClusterNode -Name worker-1).Unschedulable | Should -BeFalse
+
+            $result = Update-NodeDocker -Node worker-1 -Version latest -ContainerdVersion $target -SkipDrain -Force @script:access
+            $result.Status | Should -Be 'Upgraded'
+            $unavailable = [Xml.XmlConvert]::ToTimeSpan($result.UnavailableFor)
+            $unavailable | Should -BeGreaterThan ([TimeSpan]::Zero)
+            $unavailable | Should -BeLessOrEqual ([Xml.XmlConvert]::ToTimeSpan($result.Duration))
+            ($result | Format-List | Out-String) | Should -Match 'UnavailableFor : \d+s'
+        }
+
+        It 'fails a node whose download fails before its cordon, with apt''s error; the rest of its batch is upgraded, the next batch not started' {
+            $target = if ((Invoke-Node worker-1 "dpkg-query -W -f '`${Version}' containerd") -eq $script:oldContainerd) { '1.6.20~ds1-1+deb12u3' } else { $script:oldContainerd }
+            $before = Invoke-Node worker-1 "dpkg-query -W -f '`${Version}' containerd"
+            # apt fetches into archives/partial: a file in its place fails the download and nothing else (the lists have their own).
+            Invoke-Container worker-1 'apt-get clean; rm -rf /var/cache/apt/archives/partial; touch /var/cache/apt/archives/partial' | Out-Null
+            try {
+                $results = [Collections.Generic.List[object]]::new()
+                $err = $null
+                try {
+                    Update-NodeDocker -Node worker-1, worker-2, cp-1 -Version latest -ContainerdVersion $target -MaxUnavailable 2 -SkipDrain -Force @script:access | ForEach-Object { $results.Add($_) }
+                }
+                catch { $err = $_ }
+            }
+            finally {
+                Invoke-Container worker-1 'rm -f /var/cache/apt/archives/partial; install -d -o _apt -g root -m 0700 /var/cache/apt/archives/partial' | Out-Null
+            }
+
+            $failed = $results | Where-Object Node -eq worker-1
+            $failed.Status | Should -Be 'Failed'
+            $failed.Error | Should -Match 'Downloading containerd=\S+ failed on worker-1; nothing was installed'
+            $failed.Error | Should -Match '/var/cache/apt/archives/partial' -Because "apt's own error names what failed"
+            $failed.Error | Should -Match 'worker-1 was not cordoned'
+            $failed.UnavailableFor | Should -BeNullOrEmpty
+            (Get-ClusterNode -Name worker-1).Unschedulable | Should -BeFalse
+            (Get-ClusterNode -Name worker-1).Annotations.ContainsKey('clustermanagement.io/engine-upgrade-cordoned') | Should -BeFalse
+            Invoke-Node worker-1 "dpkg-query -W -f '`${Version}' containerd" | Should -Be $before
+            ($results | Where-Object Node -eq worker-2).Status | Should -BeIn 'Upgraded', 'Current'
+            ($results | Where-Object Node -eq cp-1).Status | Should -Be 'NotStarted'
+            "$err" | Should -Match 'Done: worker-2; failed: worker-1; not started: cp-1\.'
+        }
+
         It 'converges when a re-run follows a connection dropped mid-upgrade' {
             # dpkg interrupted half-way is what a dropped session leaves behind.
             Invoke-Node worker-1 "cd /tmp && apt-get download -q containerd=1.6.20~ds1-1+deb12u2 >/dev/null 2>&1 && sudo -n dpkg --unpack /tmp/containerd_1.6.20~ds1-1+deb12u2_*.deb >/dev/null 2>&1; dpkg-query -W -f '`${db:Status-Abbrev}' containerd" | Should -Match '^iU'
@@ -943,10 +1027,10 @@ chmod 0755 /usr/local/bin/tar
             $err.FullyQualifiedErrorId | Should -BeLike 'PackageLockBusy*'
             "$err" | Should -Match '/var/lib/dpkg/lock-frontend: pid \d+ \(apt-get install -y -q --reinstall --allow-change-held-packages -o DPkg::Pre-Invoke::=sleep 97 kubeadm=\S+\)'
             "$err" | Should -Match 'nothing was installed'
-            "$err" | Should -Match 'worker-1 stays cordoned'
+            "$err" | Should -Match 'worker-1 was not cordoned' -Because 'the download before the cordon waited for the lock'
             $clock.Elapsed.TotalSeconds | Should -BeLessThan 45
             Get-Containerd worker-1 | Should -Be $before
-            (Get-ClusterNode -Name worker-1).Unschedulable | Should -BeTrue
+            (Get-ClusterNode -Name worker-1).Unschedulable | Should -BeFalse
 
             (Update-NodeDocker -Node worker-1 -Version latest -ContainerdVersion $target -SkipDrain -Force @script:access).Status | Should -Be 'Upgraded'
             (Get-ClusterNode -Name worker-1).Unschedulable | Should -BeFalse

@@ -41,7 +41,7 @@ BeforeDiscovery {
         }
         @{ Type = 'ClusterManagement.NodeHosts.NodeDockerUpgrade'; Built = ' (fleet-only: built in the test)'; Produce = {
                 [ClusterManagement.NodeHosts.NodeDockerUpgrade]@{ Node = 'worker-1'; Batch = 1; From = 'docker.io 20.10.24+dfsg1-1+deb12u1+b6, containerd 1.6.20~ds1-1+deb12u2'
-                    To = 'docker.io 20.10.24+dfsg1-1+deb12u1+b6, containerd 1.6.20~ds1-1+deb12u3'; Drained = $true; Duration = 'PT21S'; Status = 'Upgraded' }
+                    To = 'docker.io 20.10.24+dfsg1-1+deb12u1+b6, containerd 1.6.20~ds1-1+deb12u3'; Drained = $true; Duration = 'PT21S'; UnavailableFor = 'PT9S'; Status = 'Upgraded' }
             }
         }
         @{ Type = 'ClusterManagement.NodeHosts.NodeUnit'; Built = ' (fleet-only: built in the test)'; Produce = {

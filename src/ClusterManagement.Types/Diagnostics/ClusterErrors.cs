@@ -150,6 +150,7 @@ public static class ClusterErrors
     public static readonly ClusterError NodeServiceNotFound = new(nameof(NodeServiceNotFound), ClusterErrorKind.NotFound);
     public static readonly ClusterError NodeUnreachable = new(nameof(NodeUnreachable), ClusterErrorKind.Unreachable);
     public static readonly ClusterError OperatingSystemUnsupported = new(nameof(OperatingSystemUnsupported), ClusterErrorKind.OperationFailed);
+    public static readonly ClusterError PackageDownloadFailed = new(nameof(PackageDownloadFailed), ClusterErrorKind.OperationFailed);
     public static readonly ClusterError PackageInstallFailed = new(nameof(PackageInstallFailed), ClusterErrorKind.OperationFailed);
     public static readonly ClusterError PackageLockBusy = new(nameof(PackageLockBusy), ClusterErrorKind.Timeout);
     public static readonly ClusterError PackageNameInvalid = new(nameof(PackageNameInvalid), ClusterErrorKind.Invalid);

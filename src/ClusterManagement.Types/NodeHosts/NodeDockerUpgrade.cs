@@ -34,6 +34,13 @@ public sealed class NodeDockerUpgrade
     /// <summary>How long it took, as an ISO 8601 duration in whole seconds (PT21S); [System.Xml.XmlConvert]::ToTimeSpan reads it.</summary>
     public required string Duration { get; init; }
 
+    /// <summary>
+    /// How long the node was out of service: from its cordon to its uncordon (ISO 8601, whole seconds). The packages were
+    /// downloaded before the cordon, so this holds the drain, install, restart and verification only. Null when the node was
+    /// not cordoned by this run (Current, NotStarted, a failure before the cordon) or is left cordoned (Failed after the cordon, or cordoned by someone else).
+    /// </summary>
+    public string? UnavailableFor { get; init; }
+
     public required NodeDockerUpgradeStatus Status { get; init; }
 
     public string? Error { get; init; }

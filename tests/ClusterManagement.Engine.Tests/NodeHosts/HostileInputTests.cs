@@ -89,6 +89,8 @@ public sealed class HostileInputTests
             var error = Assert.Throws<ClusterException>(() =>
                 NodePackages.InstallScript(family, new Dictionary<string, string> { ["containerd"] = version }, ["containerd"], TimeSpan.FromMinutes(2), "worker-1"));
             Assert.Equal("PackageVersionInvalid", error.ErrorId);
+            Assert.Equal("PackageVersionInvalid", Assert.Throws<ClusterException>(() =>
+                NodePackages.DownloadScript(family, new Dictionary<string, string> { ["containerd"] = version }, TimeSpan.FromMinutes(2), "worker-1")).ErrorId);
         }
 
         var resolved = Assert.Throws<ClusterException>(() => PackageVersions.Resolve("containerd", PackageVersions.Latest, [version], "worker-1"));
@@ -119,6 +121,24 @@ public sealed class HostileInputTests
 
         using var dnf = ShellStub.Run(NodePackages.InstallScript(PackageFamily.Dnf, versions, ["docker-ce"], TimeSpan.FromSeconds(120), "worker-1"), "dnf");
         Assert.Equal(["docker-ce-27.5.1-1~debian.12~bookworm", "containerd-1.6.20~ds1-1+deb12u2"], dnf.Calls.Single(c => c.Contains("install"))[^2..]);
+    }
+
+    [Fact]
+    public void DownloadsTheResolvedVersionsWithoutInstallingOrReleasingAHold()
+    {
+        var versions = new Dictionary<string, string> { ["docker-ce"] = "5:27.5.1-1~debian.12~bookworm", ["containerd"] = "1.6.20~ds1-1+deb12u2" };
+        using var apt = ShellStub.Run(NodePackages.DownloadScript(PackageFamily.Apt, versions, TimeSpan.FromSeconds(6), "worker-1"), "dpkg", "apt-get", "apt-mark");
+        var download = Assert.Single(apt.Calls);
+        Assert.Equal("apt-get", download[0]);
+        Assert.Contains("--download-only", download);
+        Assert.Equal(["docker-ce=5:27.5.1-1~debian.12~bookworm", "containerd=1.6.20~ds1-1+deb12u2"], download[^2..]);
+        Assert.Empty(apt.Files);
+
+        using var dnf = ShellStub.Run(NodePackages.DownloadScript(PackageFamily.Dnf, versions, TimeSpan.FromSeconds(6), "worker-1"), "dnf");
+        var fetch = Assert.Single(dnf.Calls);
+        Assert.Contains("--downloadonly", fetch);
+        Assert.Contains("--disableplugin=versionlock", fetch);
+        Assert.Equal(["docker-ce-27.5.1-1~debian.12~bookworm", "containerd-1.6.20~ds1-1+deb12u2"], fetch[^2..]);
     }
 
     [Fact]

@@ -63,17 +63,34 @@ public sealed class NodeDrainTests
     }
 
     [Fact]
-    public async Task AnEngineRolloutWhoseDrainABudgetBlocksReportsEveryNodeAndNamesTheBudget()
+    public async Task AnEngineRolloutWhoseDrainABudgetBlocksEndsWithTheBudgetNotACancellation()
     {
-        await using var emulator = await KubeEmulator.StartAsync(new EmulatorOptions { Workers = 3 });
+        await using var emulator = await KubeEmulator.StartAsync(new EmulatorOptions { Workers = 1 });
         var connection = Open(emulator);
         await GuardedPodAsync(connection, "worker-1", "guarded");
         var log = new RecordingLog();
         // The node's budget is short, as in the issue: the drain used to be cancelled by it and said only "canceled".
         var work = new EngineRollout(connection, new NodeConnector(connection, new NodeAccessOptions(), log), new EngineUpgradeOptions(Options with { Timeout = null }, TimeSpan.FromSeconds(3)), log);
+
+        var error = await Assert.ThrowsAsync<ClusterException>(() => work.TakeOutOfServiceAsync("worker-1", System.Diagnostics.Stopwatch.StartNew(), CancellationToken.None));
+
+        Assert.Equal("DrainIncomplete", error.ErrorId);
+        Assert.StartsWith("Node worker-1 cannot be drained. The node stays cordoned", error.Message, StringComparison.Ordinal);
+        Assert.Matches("default/guarded: not evicted before the timeout: .*disruption budget guarded", error.Message);
+        Assert.True((await connection.Client.CoreV1.ReadNodeAsync("worker-1")).Spec.Unschedulable);
+    }
+
+    [Fact]
+    public async Task AnEngineRolloutReachesTheHostBeforeItCordonsAndReportsEveryNode()
+    {
+        await using var emulator = await KubeEmulator.StartAsync(new EmulatorOptions { Workers = 3 });
+        var connection = Open(emulator);
+        var log = new RecordingLog();
+        var work = new EngineRollout(connection, new NodeConnector(connection, new NodeAccessOptions(), log), new EngineUpgradeOptions(Options, TimeSpan.FromSeconds(10)), log);
         var nodes = new NodeService(connection);
         async Task<EngineUpgradeItem> Item(string name, bool needsChange) => new(
             await nodes.GetAsync(name, CancellationToken.None),
+            // Nothing listens on the discard port: the host cannot be reached for the download that comes before the cordon.
             new NodeEndpoint(name, new SshTarget("127.0.0.1", 9, "nobody"), null),
             new ResolvedEngine(new EngineTarget(EngineSource.Distribution, "20.10", null), new Dictionary<string, string> { ["docker.io"] = "20.10.24" }),
             "docker.io 20.10.5",
@@ -91,11 +108,15 @@ public sealed class NodeDrainTests
         });
 
         Assert.Equal(["worker-1 Failed 1", "worker-2 Current 1", "worker-3 NotStarted 2"], results.Select(r => $"{r.Node} {r.Status} {r.Batch}"));
-        Assert.Equal("DrainIncomplete", error.ErrorId);
-        Assert.StartsWith("The rollout stopped after batch 1: Node worker-1 cannot be drained. The node stays cordoned", error.Message, StringComparison.Ordinal);
-        Assert.Matches("default/guarded: not evicted before the timeout: .*disruption budget guarded", results[0].Error);
-        Assert.True((await connection.Client.CoreV1.ReadNodeAsync("worker-1")).Spec.Unschedulable);
-        Assert.NotEqual(true, (await connection.Client.CoreV1.ReadNodeAsync("worker-3")).Spec.Unschedulable);
+        Assert.StartsWith("The rollout stopped after batch 1: ", error.Message, StringComparison.Ordinal);
+        Assert.Contains("worker-1 was not cordoned and nothing was installed on it.", results[0].Error, StringComparison.Ordinal);
+        Assert.All(results, r => Assert.Null(r.UnavailableFor));
+        foreach (var name in new[] { "worker-1", "worker-3" })
+        {
+            var node = await connection.Client.CoreV1.ReadNodeAsync(name);
+            Assert.NotEqual(true, node.Spec.Unschedulable);
+            Assert.False(node.Metadata.Annotations?.ContainsKey(Mark) ?? false);
+        }
     }
 
     [Fact]

@@ -59,11 +59,19 @@ internal sealed class NodePackages(NodeShell shell, string node, PackageFamily f
             return "dnf makecache -q";
         }
 
-        // apt-get update takes the lists lock, which DPkg::Lock::Timeout does not cover: retry, bounded.
-        // Its log goes to a file of its own (mktemp): a fixed name in /tmp is one any local user can
-        // plant a symlink at for root to write through.
+        // apt-get update takes the lists lock, which DPkg::Lock::Timeout does not cover.
+        return RetriedWhileLocked("apt-get update -q", lockWait);
+    }
+
+    /// <summary>
+    /// Runs an apt command again while another run holds a lock DPkg::Lock::Timeout does not cover (the lists,
+    /// the archives), bounded by <paramref name="lockWait"/>. Its log goes to a file of its own (mktemp): a
+    /// fixed name in /tmp is one any local user can plant a symlink at for root to write through.
+    /// </summary>
+    private static string RetriedWhileLocked(string command, TimeSpan lockWait)
+    {
         var attempts = Math.Max(1, (int)(lockWait.TotalSeconds / 3));
-        return $"log=$(mktemp) || exit 1; trap 'rm -f \"$log\"' EXIT; for i in $(seq {attempts}); do apt-get update -q >\"$log\" 2>&1 && exit 0; grep -q 'Could not get lock' \"$log\" || break; sleep 3; done; cat \"$log\" >&2; exit 1";
+        return $"log=$(mktemp) || exit 1; trap 'rm -f \"$log\"' EXIT; for i in $(seq {attempts}); do {command} >\"$log\" 2>&1 && exit 0; grep -q 'Could not get lock' \"$log\" || break; sleep 3; done; cat \"$log\" >&2; exit 1";
     }
 
     /// <summary>Installs exactly these versions (downgrading when needed) and holds the packages there.</summary>
@@ -71,6 +79,16 @@ internal sealed class NodePackages(NodeShell shell, string node, PackageFamily f
     {
         log.Verbose($"Installing {string.Join(", ", versions.Select(v => $"{v.Key}={v.Value}"))} on {node} and holding them.");
         await InstallAsync(InstallScript(family, versions, hold, LockWait, node), string.Join(' ', versions.Select(v => $"{v.Key}={v.Value}")), null, timeout, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Fetches exactly these versions and what they depend on into the package cache, installing
+    /// nothing, so that a later <see cref="InstallPinnedAsync"/> has nothing left to download.
+    /// </summary>
+    public async Task DownloadPinnedAsync(IReadOnlyDictionary<string, string> versions, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        log.Verbose($"Downloading {string.Join(", ", versions.Select(v => $"{v.Key}={v.Value}"))} on {node}; nothing is installed yet.");
+        await InstallAsync(DownloadScript(family, versions, LockWait, node), string.Join(' ', versions.Select(v => $"{v.Key}={v.Value}")), null, timeout, cancellationToken, downloadOnly: true).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -91,12 +109,16 @@ internal sealed class NodePackages(NodeShell shell, string node, PackageFamily f
         await InstallAsync(script, Path.GetFileName(localPath), content, timeout, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task InstallAsync(string script, string wanted, string? standardInput, TimeSpan timeout, CancellationToken cancellationToken)
+    private async Task InstallAsync(string script, string wanted, string? standardInput, TimeSpan timeout, CancellationToken cancellationToken, bool downloadOnly = false)
     {
         CommandResult result;
         try
         {
             result = await shell.SudoAsync(script, timeout + LockWait, cancellationToken, standardInput).ConfigureAwait(false);
+        }
+        catch (ClusterException e) when (e.Error == ClusterErrors.NodeConnectionLost && downloadOnly)
+        {
+            throw new ClusterException(e.Error, $"The SSH connection to {node} was lost while downloading {wanted}; nothing was installed. ({e.InnerException?.Message})", node, e);
         }
         catch (ClusterException e) when (e.Error == ClusterErrors.NodeConnectionLost)
         {
@@ -119,10 +141,9 @@ internal sealed class NodePackages(NodeShell shell, string node, PackageFamily f
                     node);
             }
 
-            throw new ClusterException(
-                ClusterErrors.PackageInstallFailed,
-                $"Installing {wanted} failed on {node}: {NodeShell.Tail(text)}",
-                node);
+            throw downloadOnly
+                ? new ClusterException(ClusterErrors.PackageDownloadFailed, $"Downloading {wanted} failed on {node}; nothing was installed: {NodeShell.Tail(text)}", node)
+                : new ClusterException(ClusterErrors.PackageInstallFailed, $"Installing {wanted} failed on {node}: {NodeShell.Tail(text)}", node);
         }
     }
 
@@ -146,11 +167,33 @@ internal sealed class NodePackages(NodeShell shell, string node, PackageFamily f
         return holders.Length > 0 ? holders : "(no holder left: the lock was released as the wait ended)";
     }
 
-    /// <summary>
-    /// The install-and-hold script. Versions come from the node's package lists: they are checked
-    /// like names, so neither is read as an option or breaks out of its quotes.
-    /// </summary>
+    /// <summary>The install-and-hold script.</summary>
     internal static string InstallScript(PackageFamily family, IReadOnlyDictionary<string, string> versions, IEnumerable<string> hold, TimeSpan lockWait, string node)
+    {
+        var specs = Specs(family, versions, node);
+        var held = string.Join(' ', hold.Select(p => NodeShell.Quote(PackageVersions.RequirePackageName(p))));
+        return family == PackageFamily.Apt
+            ? AptInstall(lockWait, specs) + $" && apt-mark hold {held} >/dev/null"
+            : $"dnf versionlock delete {held} >/dev/null 2>&1; dnf install -y -q --allowerasing {specs} && dnf versionlock add {held} >/dev/null";
+    }
+
+    /// <summary>
+    /// The download-only form of <see cref="InstallScript"/>: the same solver run, so it fetches what the
+    /// install will need, but it changes neither installed packages nor holds (dnf's version locks are
+    /// bypassed for the run, not lifted). apt downloads without taking dpkg's lock, so a dpkg left
+    /// half-configured is left for the install to finish; it takes the archives' lock, which another apt run
+    /// holds to its end, so a busy lock is waited for as for <see cref="RefreshAsync"/>.
+    /// </summary>
+    internal static string DownloadScript(PackageFamily family, IReadOnlyDictionary<string, string> versions, TimeSpan lockWait, string node)
+    {
+        var specs = Specs(family, versions, node);
+        return family == PackageFamily.Apt
+            ? "export DEBIAN_FRONTEND=noninteractive; " + RetriedWhileLocked($"{AptGetInstall(lockWait)} --download-only {specs}", lockWait)
+            : $"dnf install -y -q --downloadonly --allowerasing --disableplugin=versionlock {specs}";
+    }
+
+    /// <summary>Versions come from the node's package lists: they are checked like names, so neither is read as an option or breaks out of its quotes.</summary>
+    private static string Specs(PackageFamily family, IReadOnlyDictionary<string, string> versions, string node)
     {
         foreach (var (package, version) in versions)
         {
@@ -158,20 +201,14 @@ internal sealed class NodePackages(NodeShell shell, string node, PackageFamily f
             PackageVersions.RequireVersion(version, package, node);
         }
 
-        var held = string.Join(' ', hold.Select(p => NodeShell.Quote(PackageVersions.RequirePackageName(p))));
-        if (family == PackageFamily.Apt)
-        {
-            var specs = string.Join(' ', versions.Select(v => NodeShell.Quote($"{v.Key}={v.Value}")));
-            return AptInstall(lockWait, specs) + $" && apt-mark hold {held} >/dev/null";
-        }
-
-        var rpmSpecs = string.Join(' ', versions.Select(v => NodeShell.Quote($"{v.Key}-{PackageVersions.WithoutEpoch(v.Value)}")));
-        return $"dnf versionlock delete {held} >/dev/null 2>&1; dnf install -y -q --allowerasing {rpmSpecs} && dnf versionlock add {held} >/dev/null";
+        return string.Join(' ', versions.Select(v => NodeShell.Quote(family == PackageFamily.Apt ? $"{v.Key}={v.Value}" : $"{v.Key}-{PackageVersions.WithoutEpoch(v.Value)}")));
     }
 
     private static string AptInstall(TimeSpan lockWait, string specs) =>
         // An earlier run cut off mid-install (a dropped connection) leaves dpkg half-configured; finish that first.
         "export DEBIAN_FRONTEND=noninteractive; dpkg --configure -a >/dev/null 2>&1 || true; " +
-        $"apt-get install -y -q --no-install-recommends --allow-downgrades --allow-change-held-packages -o DPkg::Lock::Timeout={(int)lockWait.TotalSeconds} " +
-        $"-o Dpkg::Options::=--force-confold {specs}";
+        $"{AptGetInstall(lockWait)} -o Dpkg::Options::=--force-confold {specs}";
+
+    private static string AptGetInstall(TimeSpan lockWait) =>
+        $"apt-get install -y -q --no-install-recommends --allow-downgrades --allow-change-held-packages -o DPkg::Lock::Timeout={(int)lockWait.TotalSeconds}";
 }

@@ -3,6 +3,7 @@ using ClusterManagement.Engine.Common;
 using ClusterManagement.Diagnostics;
 using ClusterManagement.Engine.NodeHosts.Docker;
 using ClusterManagement.Engine.NodeHosts.Packages;
+using ClusterManagement.Engine.NodeHosts.Ssh;
 using ClusterManagement.Engine.Kubernetes;
 using ClusterManagement.Nodes;
 using ClusterManagement.Engine.Nodes;
@@ -35,9 +36,10 @@ internal sealed record EngineRolloutPlan(IReadOnlyList<EngineUpgradeItem> Items,
 
 /// <summary>
 /// Rolling engine upgrades, one node's part of a <see cref="RolloutRunner{TItem, TResult}"/>: every node is
-/// resolved first (a missing version fails the whole rollout before any node changes), then each node is
-/// cordoned and drained, upgraded, restarted, verified through the Engine API and uncordoned. A node that
-/// fails stays cordoned and its error says so.
+/// resolved first (a missing version fails the whole rollout before any node changes), then each node
+/// downloads its packages while it still serves, is cordoned and drained, upgraded, restarted, verified
+/// through the Engine API and uncordoned. A node that fails after its cordon stays cordoned and its error
+/// says so; one that fails before it (the download) is left untouched and its error says that.
 /// </summary>
 internal sealed class EngineRollout(ClusterConnection connection, NodeConnector connector, EngineUpgradeOptions options, IOperationLog log)
     : IRolloutWork<EngineUpgradeItem, NodeDockerUpgrade>
@@ -115,6 +117,12 @@ internal sealed class EngineRollout(ClusterConnection connection, NodeConnector 
 
     public string NameOf(EngineUpgradeItem item) => item.Node.Name;
 
+    /// <summary>
+    /// Set to 1 only by build/bench (issue 18, goal 6): the cycle then downloads inside the unavailable window,
+    /// as module versions before it did, so the bench can measure both orders in one run.
+    /// </summary>
+    internal const string BenchDownloadInWindowVariable = "CLUSTERMANAGEMENT_BENCH_DOWNLOAD_IN_WINDOW";
+
     public async Task<NodeDockerUpgrade> RunAsync(EngineUpgradeItem item, int batch, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
@@ -124,14 +132,83 @@ internal sealed class EngineRollout(ClusterConnection connection, NodeConnector 
             return Result(item, batch, false, clock.Elapsed, NodeDockerUpgradeStatus.Current);
         }
 
-        // The drain has its own timeout, taken from the node's budget: it ends with the pods, budgets and
-        // "stays cordoned" in its error, where a cancelled token would only say "canceled".
+        // The packages are fetched while the node still serves, so its unavailable window holds only the
+        // install, the restart and the verification; a download that fails leaves it untouched.
+        NodeShell shell;
+        EngineInstaller installer;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(Remaining(clock, name, cordoned: false));
+        var ct = deadline.Token;
+        try
+        {
+            shell = await connector.ConnectAsync(item.Endpoint, ct).ConfigureAwait(false);
+        }
+        catch (ClusterException e)
+        {
+            throw Untouched(name, e);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw TimedOut(name, cordoned: false);
+        }
+
+        using (shell)
+        {
+            try
+            {
+                var family = OsRelease.Parse((await shell.RunAsync("cat /etc/os-release", StepTimeout, ct).ConfigureAwait(false)).Output).Family(name);
+                // A busy package lock is waited for within the node's budget, leaving time to report its holder
+                // instead of ending as a bare timeout.
+                var packages = new NodePackages(shell, name, family, log) { LockWait = TimeSpan.FromTicks(Math.Min(NodePackages.DefaultLockWait.Ticks, (Remaining(clock, name, cordoned: false) / 3).Ticks)) };
+                installer = new EngineInstaller(shell, name, packages, log);
+                if (Environment.GetEnvironmentVariable(BenchDownloadInWindowVariable) != "1")
+                {
+                    await packages.DownloadPinnedAsync(item.Target.Versions, StepTimeout, ct).ConfigureAwait(false);
+                }
+            }
+            catch (ClusterException e)
+            {
+                throw Untouched(name, e);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw TimedOut(name, cordoned: false);
+            }
+
+            var unavailable = Stopwatch.StartNew();
+            await TakeOutOfServiceAsync(name, clock, cancellationToken).ConfigureAwait(false);
+            await UpgradeAsync(item, installer, ct, cancellationToken).ConfigureAwait(false);
+
+            // Only the holder of the mark uncordons, decided now on a fresh read: see SetUnschedulableAsync.
+            bool uncordoned;
+            try
+            {
+                (_, uncordoned) = await maintenance.SetUnschedulableAsync(name, false, CordonMark, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ClusterException e)
+            {
+                throw new ClusterException(e.Error,
+                    $"{e.Message}\n{name}: the engine was upgraded and verified, but the node could not be uncordoned and stays cordoned: {RerunAdvice}", name, e);
+            }
+
+            log.Verbose(uncordoned ? $"{name}: engine verified; uncordoned after {unavailable.Elapsed}." : $"{name}: engine verified; it is cordoned by someone else and stays cordoned.");
+            return Result(item, batch, options.Drain is not null, clock.Elapsed, NodeDockerUpgradeStatus.Upgraded, unavailableFor: uncordoned ? unavailable.Elapsed : null);
+        }
+    }
+
+    /// <summary>
+    /// Cordons, and drains unless told not to. The drain has its own timeout, taken from the node's budget: it
+    /// ends with the pods, budgets and "stays cordoned" in its error, where a cancelled token would only say "canceled".
+    /// </summary>
+    internal async Task TakeOutOfServiceAsync(string name, Stopwatch clock, CancellationToken cancellationToken)
+    {
+        var left = Remaining(clock, name, cordoned: false);
         try
         {
             if (options.Drain is { } drain)
             {
                 log.Verbose($"{name}: cordoning and draining.");
-                await new NodeDrain(maintenance, log).RunAsync(name, drain with { Timeout = Remaining(clock, name) }, CordonMark, cancellationToken).ConfigureAwait(false);
+                await new NodeDrain(maintenance, log).RunAsync(name, drain with { Timeout = left }, CordonMark, cancellationToken).ConfigureAwait(false);
             }
             else
             {
@@ -145,21 +222,16 @@ internal sealed class EngineRollout(ClusterConnection connection, NodeConnector 
             throw new ClusterException(e.Error,
                 $"{e.Message}\n{name}: nothing was changed on the host; the API server failed while taking the node out of service, so it may be left cordoned: {RerunAdvice}", name, e);
         }
+    }
 
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(Remaining(clock, name));
-        var ct = deadline.Token;
-        var doing = "connecting to it";
+    /// <summary>Install, restart and verify on the cordoned node: every failure says it stays cordoned.</summary>
+    private async Task UpgradeAsync(EngineUpgradeItem item, EngineInstaller installer, CancellationToken ct, CancellationToken cancellationToken)
+    {
+        var name = item.Node.Name;
+        var doing = "removing the old TCP listener";
         try
         {
-            using var shell = await connector.ConnectAsync(item.Endpoint, ct).ConfigureAwait(false);
-            var family = OsRelease.Parse((await shell.RunAsync("cat /etc/os-release", StepTimeout, ct).ConfigureAwait(false)).Output).Family(name);
-            // A busy package lock is waited for within the node's budget, leaving time to report its holder
-            // instead of ending as a bare timeout.
-            var packages = new NodePackages(shell, name, family, log) { LockWait = TimeSpan.FromTicks(Math.Min(NodePackages.DefaultLockWait.Ticks, (Remaining(clock, name) / 3).Ticks)) };
-            var installer = new EngineInstaller(shell, name, packages, log);
             // The restart below starts the engine without the removed listener.
-            doing = "removing the old TCP listener";
             await installer.RemoveLegacyListenerAsync(restartRunningEngine: false, StepTimeout, ct).ConfigureAwait(false);
             doing = $"installing {item.To}, which may be half-done";
             await installer.InstallAsync(item.Target, StepTimeout, ct).ConfigureAwait(false);
@@ -170,7 +242,7 @@ internal sealed class EngineRollout(ClusterConnection connection, NodeConnector 
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw TimedOut(name);
+            throw TimedOut(name, cordoned: true);
         }
         catch (OperationCanceledException)
         {
@@ -182,22 +254,11 @@ internal sealed class EngineRollout(ClusterConnection connection, NodeConnector 
         {
             throw new ClusterException(e.Error, $"{e.Message}\n{name} stays cordoned; fix the engine, then {RerunAdvice}", name, e);
         }
-
-        // Only the holder of the mark uncordons, decided now on a fresh read: see SetUnschedulableAsync.
-        bool uncordoned;
-        try
-        {
-            (_, uncordoned) = await maintenance.SetUnschedulableAsync(name, false, CordonMark, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ClusterException e)
-        {
-            throw new ClusterException(e.Error,
-                $"{e.Message}\n{name}: the engine was upgraded and verified, but the node could not be uncordoned and stays cordoned: {RerunAdvice}", name, e);
-        }
-
-        log.Verbose(uncordoned ? $"{name}: engine verified; uncordoned." : $"{name}: engine verified; it is cordoned by someone else and stays cordoned.");
-        return Result(item, batch, options.Drain is not null, clock.Elapsed, NodeDockerUpgradeStatus.Upgraded);
     }
+
+    /// <summary>A failure before the cordon: the node still serves, and nothing on it changed but its package cache.</summary>
+    private static ClusterException Untouched(string name, ClusterException e) =>
+        new(e.Error, $"{e.Message}\n{name} was not cordoned and nothing was installed on it.", name, e);
 
     public NodeDockerUpgrade Failed(EngineUpgradeItem item, int batch, TimeSpan elapsed, ClusterException error) =>
         Result(item, batch, false, elapsed, NodeDockerUpgradeStatus.Failed, error.Message);
@@ -205,13 +266,13 @@ internal sealed class EngineRollout(ClusterConnection connection, NodeConnector 
     public NodeDockerUpgrade NotStarted(EngineUpgradeItem item, int batch) =>
         Result(item, batch, false, TimeSpan.Zero, NodeDockerUpgradeStatus.NotStarted);
 
-    private TimeSpan Remaining(Stopwatch clock, string name) =>
-        options.Timeout - clock.Elapsed is { } left && left > TimeSpan.Zero ? left : throw TimedOut(name);
+    private TimeSpan Remaining(Stopwatch clock, string name, bool cordoned) =>
+        options.Timeout - clock.Elapsed is { } left && left > TimeSpan.Zero ? left : throw TimedOut(name, cordoned);
 
-    private ClusterException TimedOut(string name) =>
-        new(ClusterErrors.EngineUpgradeTimeout, $"The engine upgrade of {name} did not finish within {options.Timeout}; the node stays cordoned.", name);
+    private ClusterException TimedOut(string name, bool cordoned) =>
+        new(ClusterErrors.EngineUpgradeTimeout, $"The engine upgrade of {name} did not finish within {options.Timeout}; " + (cordoned ? "the node stays cordoned." : "the node was not cordoned and nothing was installed on it."), name);
 
-    private static NodeDockerUpgrade Result(EngineUpgradeItem item, int batch, bool drained, TimeSpan duration, NodeDockerUpgradeStatus status, string? error = null) => new()
+    private static NodeDockerUpgrade Result(EngineUpgradeItem item, int batch, bool drained, TimeSpan duration, NodeDockerUpgradeStatus status, string? error = null, TimeSpan? unavailableFor = null) => new()
     {
         Node = item.Node.Name,
         Batch = batch,
@@ -219,6 +280,7 @@ internal sealed class EngineRollout(ClusterConnection connection, NodeConnector 
         To = item.To,
         Drained = drained,
         Duration = IsoDuration.Format(duration),
+        UnavailableFor = unavailableFor is { } window ? IsoDuration.Format(window) : null,
         Status = status,
         Error = error,
     };

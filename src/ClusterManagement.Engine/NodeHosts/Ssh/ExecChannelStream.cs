@@ -41,9 +41,10 @@ internal sealed class ExecChannelStream : Stream
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        // SSH.NET's output pipe blocks a thread until data arrives and ignores the token; WaitAsync
-        // lets the HTTP client give up on it, and disposing the channel ends the abandoned read.
-        var read = await command.OutputStream.ReadAsync(buffer, CancellationToken.None).AsTask().WaitAsync(cancellationToken).ConfigureAwait(false);
+        // SSH.NET's output pipe blocks a thread until data arrives and ignores the token: the read
+        // blocks a thread of its own, not a pool thread; WaitAsync lets the HTTP client give up on it,
+        // and disposing the channel ends the abandoned read.
+        var read = await NodeShell.OffPool(() => command.OutputStream.Read(buffer.Span)).WaitAsync(cancellationToken).ConfigureAwait(false);
         if (read == 0 && buffer.Length > 0)
         {
             await ThrowIfFailedAsync().ConfigureAwait(false);

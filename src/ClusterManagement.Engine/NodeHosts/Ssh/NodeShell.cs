@@ -32,17 +32,16 @@ internal sealed class NodeShell : IDisposable
     public string HostKeyFingerprint { get; }
 
     /// <summary>
-    /// SSH.NET waits synchronously inside a connection (key exchange, channel requests), holding a pool
-    /// thread per node. With the pool's default minimum of one thread per core, nodes worked on at once
-    /// queued behind its slow thread injection, and probing eight nodes together took longer than one
-    /// after another. The pool may start as many threads as -ThrottleLimit allows right away.
+    /// SSH.NET waits synchronously inside a connection (authentication, opening a channel, the exec
+    /// request, reading a command's output) for replies its own listener thread receives. Such a call
+    /// runs here on a thread of its own, started for it and gone with it, never on the thread pool: a
+    /// pool thread held per node starves the pool (one thread per core at first, then slow injection),
+    /// so nodes worked on at once queued behind each other, and raising the pool's minimum instead
+    /// would change the thread pool of whatever host process the module is loaded into. The number of
+    /// such threads is bounded by the nodes an operation works on at once (-ThrottleLimit) and their channels.
     /// </summary>
-    private static readonly Lazy<bool> PoolSized = new(() =>
-    {
-        const int MostNodesAtOnce = 64;
-        ThreadPool.GetMinThreads(out var workers, out var completionPorts);
-        return workers >= MostNodesAtOnce * 2 || ThreadPool.SetMinThreads(MostNodesAtOnce * 2, completionPorts);
-    });
+    internal static Task<T> OffPool<T>(Func<T> blockingCall) =>
+        Task.Factory.StartNew(blockingCall, CancellationToken.None, TaskCreationOptions.LongRunning | TaskCreationOptions.DenyChildAttach, TaskScheduler.Default);
 
     public static async Task<NodeShell> ConnectAsync(
         SshTarget target,
@@ -52,7 +51,6 @@ internal sealed class NodeShell : IDisposable
         IOperationLog log,
         CancellationToken cancellationToken)
     {
-        _ = PoolSized.Value;
         log.Verbose($"Connecting to {target}.");
         var connection = new ConnectionInfo(target.Host, target.Port, target.User, Authentication(target, credential)) { Timeout = connectTimeout };
 
@@ -86,15 +84,25 @@ internal sealed class NodeShell : IDisposable
 
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(connectTimeout);
-            await client.ConnectAsync(timeout.Token).ConfigureAwait(false);
+            // Connect, not ConnectAsync: the latter returns to the pool after its first await and then
+            // authenticates there synchronously. The connection's own Timeout bounds every wait inside it.
+            await OffPool(() =>
+            {
+                client.Connect();
+                return true;
+            }).WaitAsync(connectTimeout, cancellationToken).ConfigureAwait(false);
             return new NodeShell(target, client, fingerprint!);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             client.Dispose();
             throw rejected ?? Translate(e, target, connectTimeout);
+        }
+        catch (OperationCanceledException)
+        {
+            // Disposing ends the abandoned connect on its own thread.
+            client.Dispose();
+            throw;
         }
     }
 
@@ -132,7 +140,7 @@ internal sealed class NodeShell : IDisposable
         {
             var buffer = new byte[81920];
             int read;
-            while ((read = await ssh.OutputStream.ReadAsync(buffer, token).ConfigureAwait(false)) > 0)
+            while ((read = await OffPool(() => ssh.OutputStream.Read(buffer, 0, buffer.Length)).WaitAsync(token).ConfigureAwait(false)) > 0)
             {
                 hash.AppendData(buffer, 0, read);
                 try
@@ -164,7 +172,7 @@ internal sealed class NodeShell : IDisposable
         Task execution = Task.CompletedTask;
         try
         {
-            execution = ssh.ExecuteAsync(deadline.Token);
+            execution = await OffPool(() => ssh.ExecuteAsync(deadline.Token)).WaitAsync(deadline.Token).ConfigureAwait(false);
             await whileRunning(deadline.Token).ConfigureAwait(false);
             await execution.WaitAsync(deadline.Token).ConfigureAwait(false);
         }
@@ -249,18 +257,16 @@ internal sealed class NodeShell : IDisposable
     /// <summary>
     /// Starts <paramref name="command"/> on its own exec channel of this verified connection and returns
     /// its stdin and stdout as one stream; nothing listens on either machine. Opening the channel waits
-    /// for the server, so it runs off the caller's thread and gives up with <paramref name="cancellationToken"/>.
+    /// for the server, so it runs on a thread of its own (<see cref="OffPool"/>) and gives up with <paramref name="cancellationToken"/>.
     /// </summary>
     public async Task<Stream> OpenStreamAsync(string command, CancellationToken cancellationToken)
     {
         var ssh = client.CreateCommand(command);
-        var opening = Task.Run(
-            () =>
-            {
-                var execution = ssh.ExecuteAsync(CancellationToken.None);
-                return (Stream)new ExecChannelStream(ssh, execution, ssh.CreateInputStream(), Target);
-            },
-            CancellationToken.None);
+        var opening = OffPool(() =>
+        {
+            var execution = ssh.ExecuteAsync(CancellationToken.None);
+            return (Stream)new ExecChannelStream(ssh, execution, ssh.CreateInputStream(), Target);
+        });
         try
         {
             return await opening.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -346,7 +352,7 @@ internal sealed class NodeShell : IDisposable
     private static ClusterException Translate(Exception e, SshTarget target, TimeSpan timeout) => e switch
     {
         SshAuthenticationException => new ClusterException(ClusterErrors.SshAuthenticationFailed, $"{target} did not accept the SSH credential: {e.Message}", target.Host, e),
-        SshOperationTimeoutException or OperationCanceledException => new ClusterException(ClusterErrors.NodeResponseTimeout, $"{target} did not answer SSH within {timeout}.", target.Host, e),
+        SshOperationTimeoutException or OperationCanceledException or TimeoutException => new ClusterException(ClusterErrors.NodeResponseTimeout, $"{target} did not answer SSH within {timeout}.", target.Host, e),
         SocketException or SshConnectionException or IOException => new ClusterException(ClusterErrors.NodeUnreachable, $"Cannot reach {target} over SSH: {e.Message}", target.Host, e),
         _ => new ClusterException(ClusterErrors.SshFailed, $"SSH to {target} failed: {e.Message}", target.Host, e),
     };
