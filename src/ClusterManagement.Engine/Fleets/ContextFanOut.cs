@@ -8,13 +8,14 @@ namespace ClusterManagement.Engine.Fleets;
 /// started in the order given. The operation writes its results itself as they come, so a slow or dead cluster
 /// holds back no other cluster's results. A context that cannot be opened or whose operation fails is that
 /// context's failure alone: one <see cref="ClusterException"/> naming the context goes to <paramref name="failed"/>
-/// and the others go on. With <paramref name="stopOnFirstFailure"/> (a staged change: staging before production)
+/// and the others go on. An operation that reports failures of its own and goes on (one node of several) returns
+/// the first of them, so that the context still counts as failed. With <paramref name="stopOnFirstFailure"/> (a staged change: staging before production)
 /// no further context starts after a failure, the running ones finish, and the run then ends with one error
 /// that says which contexts were done, failed and not started, as the rollout runner ends a failed rollout.
 /// </summary>
 internal sealed class ContextFanOut(Func<string, ClusterConnection> open, int throttleLimit, bool stopOnFirstFailure, Action<ClusterException> failed)
 {
-    public async Task RunAsync(IReadOnlyList<string> contexts, Func<ClusterConnection, CancellationToken, Task> operation, CancellationToken cancellationToken)
+    public async Task RunAsync(IReadOnlyList<string> contexts, Func<ClusterConnection, CancellationToken, Task<ClusterException?>> operation, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(throttleLimit, 1);
         using var slots = new SemaphoreSlim(throttleLimit);
@@ -35,11 +36,14 @@ internal sealed class ContextFanOut(Func<string, ClusterConnection> open, int th
             {
                 try
                 {
-                    var failure = await RunOneAsync(context, operation, cancellationToken).ConfigureAwait(false);
+                    var (failure, reported) = await RunOneAsync(context, operation, cancellationToken).ConfigureAwait(false);
                     if (failure is not null)
                     {
                         Volatile.Write(ref anyFailed, 1);
-                        failed(failure);
+                        if (!reported)
+                        {
+                            failed(failure);
+                        }
                     }
 
                     return failure;
@@ -64,21 +68,22 @@ internal sealed class ContextFanOut(Func<string, ClusterConnection> open, int th
         }
     }
 
-    private async Task<ClusterException?> RunOneAsync(string context, Func<ClusterConnection, CancellationToken, Task> operation, CancellationToken cancellationToken)
+    private async Task<(ClusterException? Failure, bool Reported)> RunOneAsync(string context, Func<ClusterConnection, CancellationToken, Task<ClusterException?>> operation, CancellationToken cancellationToken)
     {
         try
         {
-            await operation(open(context), cancellationToken).ConfigureAwait(false);
-            return null;
+            return await operation(open(context), cancellationToken).ConfigureAwait(false) is { } reported
+                ? (new ClusterException(reported.Error, $"Context '{context}': {reported.Message}", context, reported), true)
+                : (null, false);
         }
         catch (ClusterException e)
         {
-            return new ClusterException(e.Error, $"Context '{context}': {e.Message}", context, e);
+            return (new ClusterException(e.Error, $"Context '{context}': {e.Message}", context, e), false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             // A deadline of the operation's own that it did not turn into an error: still this context's failure.
-            return new ClusterException(ClusterErrors.ApiRequestTimeout, $"Context '{context}': a request did not finish in time; see the verbose log for where it stopped.", context);
+            return (new ClusterException(ClusterErrors.ApiRequestTimeout, $"Context '{context}': a request did not finish in time; see the verbose log for where it stopped.", context), false);
         }
     }
 

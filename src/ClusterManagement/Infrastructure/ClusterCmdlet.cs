@@ -141,7 +141,12 @@ public abstract class ClusterCmdlet : AsyncCmdlet, IDynamicParameters
             var fanOut = new ContextFanOut(Open, parameters.ThrottleLimit, parameters is ContextChangeParameters { StopOnFirstFailure.IsPresent: true }, failure => writer.Error(ErrorRecords.From(failure)));
             await fanOut.RunAsync(
                 contexts,
-                (connection, token) => work(connection, writer.For(connection.ContextName, connection.ClusterName, amongSeveral: true), token),
+                async (connection, token) =>
+                {
+                    var contextWriter = writer.For(connection.ContextName, connection.ClusterName, amongSeveral: true);
+                    await work(connection, contextWriter, token).ConfigureAwait(false);
+                    return contextWriter.FirstFailure;
+                },
                 ct).ConfigureAwait(false);
         });
     }

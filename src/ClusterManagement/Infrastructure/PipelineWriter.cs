@@ -40,8 +40,18 @@ internal sealed class PipelineWriter : IOperationLog
         Post(c => c.WriteObject(marked));
     }
 
+    /// <summary>The first engine failure this writer reported, if any: a context whose work reported one has failed.</summary>
+    public ClusterException? FirstFailure => Volatile.Read(ref firstFailure);
+
+    private ClusterException? firstFailure;
+
     public void Error(ErrorRecord record)
     {
+        if (record.Exception is ClusterException failure)
+        {
+            Interlocked.CompareExchange(ref firstFailure, failure, null);
+        }
+
         if (origin is { AmongSeveral: true })
         {
             record.ErrorDetails = new ErrorDetails(Located(record.ErrorDetails?.Message ?? record.Exception.Message))
