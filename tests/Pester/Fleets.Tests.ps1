@@ -199,3 +199,19 @@ Describe 'Changes across contexts' {
         (Get-ClusterNode -Context west -Name worker-1).Unschedulable | Should -BeFalse
     }
 }
+
+Describe 'Publishing an app across contexts' {
+    It 'publishes to every named context, and a piped app goes back to its own context' {
+        Use-ClusterContext east
+        try {
+            Get-ClusterApp -Context north -Namespace default -Name web | Publish-AppVersion -Image nginx:1.28 -Force | Out-Null
+            (Get-ClusterApp -Context north -Namespace default -Name web).Images | Should -Be 'nginx:1.28'
+            (Get-ClusterApp -Namespace default -Name web).Images | Should -Be 'nginx:1.27' -Because 'the session context (east) was not named'
+
+            $rollouts = Publish-AppVersion -Context east, west -Namespace default -Name web -Image nginx:1.29 -Force
+            $rollouts.Context | Sort-Object | Should -Be 'east', 'west'
+            (Get-ClusterApp -Context east, west, north -Namespace default -Name web | Sort-Object Context | ForEach-Object { "$($_.Context) $($_.Images)" }) |
+                Should -Be 'east nginx:1.29', 'north nginx:1.28', 'west nginx:1.29'
+        } finally { Use-ClusterContext -Reset }
+    }
+}

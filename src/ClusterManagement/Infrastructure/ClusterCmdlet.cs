@@ -135,7 +135,12 @@ public abstract class ClusterCmdlet : AsyncCmdlet, IDynamicParameters
             return;
         }
 
-        var parameters = fanOutParameters ?? throw new InvalidOperationException($"{GetType().Name} reaches one context only.");
+        if (fanOutParameters is not { } parameters)
+        {
+            ThrowErrorRecord(ErrorRecords.From(OneContextOnly($"-Context selects {string.Join(", ", contexts)}")));
+            return;
+        }
+
         Run(async (writer, ct) =>
         {
             var fanOut = new ContextFanOut(Open, parameters.ThrottleLimit, parameters is ContextChangeParameters { StopOnFirstFailure.IsPresent: true }, failure => writer.Error(ErrorRecords.From(failure)));
@@ -237,14 +242,15 @@ public abstract class ClusterCmdlet : AsyncCmdlet, IDynamicParameters
         var contexts = SelectedContexts();
         if (several || contexts is { Count: > 1 })
         {
-            var which = several ? "objects from several contexts were piped in" : $"-Context selects {string.Join(", ", contexts!)}";
-            throw new ClusterException(ClusterErrors.ContextAmbiguous,
-                $"{MyInvocation.MyCommand.Name} works on one context at a time, but {which}: run it once per context (ForEach-Object), or name one with -Context.",
-                Context);
+            throw OneContextOnly(several ? "objects from several contexts were piped in" : $"-Context selects {string.Join(", ", contexts!)}");
         }
 
         return Open(contexts?[0]);
     }
+
+    private ClusterException OneContextOnly(string which) => new(ClusterErrors.ContextAmbiguous,
+        $"{MyInvocation.MyCommand.Name} works on one context at a time, but {which}: run it once per context (ForEach-Object), or name one with -Context.",
+        Context);
 
     /// <summary>The namespace session defaults give for <paramref name="connection"/>, if any.</summary>
     /// <summary>-Namespace, defaulting as kubectl does: the session's (Use-ClusterContext), then the context's.</summary>
