@@ -7,37 +7,6 @@ BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestSetup.psm1') -Force
     Import-Module (Get-ModuleUnderTest) -Force
 
-    # Each emulator names its contexts sandbox*, its cluster sandbox and its users admin, team-a, ...:
-    # renamed per cluster so that the merge keeps them all.
-    function ConvertTo-NamedKubeConfig {
-        param([string] $Path, [string] $Prefix)
-        (Get-Content $Path -Raw) `
-            -replace '(?m)\b(name|cluster|user|current-context): sandbox', "`$1: $Prefix" `
-            -replace '(?m)\b(name|user): (admin|team-a|readonly|badtoken)$', "`$1: $Prefix-`$2"
-    }
-
-    function New-UnreachableKubeConfig {
-        param([string] $Name, [int] $Port)
-        @"
-apiVersion: v1
-kind: Config
-clusters:
-- name: $Name
-  cluster:
-    server: https://127.0.0.1:$Port
-    insecure-skip-tls-verify: true
-contexts:
-- name: $Name
-  context:
-    cluster: $Name
-    user: $Name
-users:
-- name: $Name
-  user:
-    token: nobody-checks-this
-"@
-    }
-
     $script:clusters = [ordered]@{}
     foreach ($entry in @(@{ Name = 'east'; Workers = 1 }, @{ Name = 'west'; Workers = 2 }, @{ Name = 'north'; Workers = 3 })) {
         $script:clusters[$entry.Name] = Start-SuiteCluster -Workers $entry.Workers -ExtraArgument '--sample-app'
@@ -52,13 +21,13 @@ users:
 
     $files = foreach ($name in $script:clusters.Keys) {
         $path = Join-Path $TestDrive "$name.kubeconfig"
-        Set-Content -Path $path -Value (ConvertTo-NamedKubeConfig -Path $script:clusters[$name].KubeConfig -Prefix $name)
+        Set-Content -Path $path -Value (Get-NamedKubeConfig -Cluster $script:clusters[$name] -Prefix $name)
         $path
     }
     $deadFile = Join-Path $TestDrive 'dead.kubeconfig'
-    Set-Content -Path $deadFile -Value (New-UnreachableKubeConfig -Name 'dead' -Port $deadPort)
+    Set-Content -Path $deadFile -Value (Get-UnreachableKubeConfig -Name 'dead' -Port $deadPort)
     $silentFile = Join-Path $TestDrive 'silent.kubeconfig'
-    Set-Content -Path $silentFile -Value (New-UnreachableKubeConfig -Name 'silent' -Port $script:silent.LocalEndpoint.Port)
+    Set-Content -Path $silentFile -Value (Get-UnreachableKubeConfig -Name 'silent' -Port $script:silent.LocalEndpoint.Port)
     $env:KUBECONFIG = (@($files) + $deadFile + $silentFile) -join [IO.Path]::PathSeparator
 
     # Nodes per cluster: its workers and one control plane.
