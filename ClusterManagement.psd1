@@ -18,6 +18,7 @@
         'Formats/Network.Format.ps1xml'
         'Formats/Apps.Format.ps1xml'
         'Formats/NodeHosts.Format.ps1xml'
+        'Formats/Fleets.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Get-ClusterContext'

@@ -109,4 +109,40 @@ function Invoke-EmulatorControl {
     Invoke-RestMethod @parameters
 }
 
-Export-ModuleMember -Function Build-Emulator, Get-EmulatorAssembly, Start-TestCluster, Stop-TestCluster, Wait-TestCluster, Invoke-EmulatorControl
+function Get-NamedKubeConfig {
+    <#
+    .SYNOPSIS
+        The emulator's kubeconfig with its names made the cluster's own, for merging several clusters into one
+        $env:KUBECONFIG: context sandbox becomes <Prefix>, sandbox-token <Prefix>-token and so on, cluster sandbox
+        becomes <Prefix>, and user admin <Prefix>-admin. Every emulator names them alike, and a merge keeps only the first.
+    #>
+    param([Parameter(Mandatory)] $Cluster, [Parameter(Mandatory)] [string] $Prefix)
+    (Get-Content $Cluster.KubeConfig -Raw) `
+        -replace '(?m)\b(name|cluster|user|current-context): sandbox', "`$1: $Prefix" `
+        -replace '(?m)\b(name|user): (admin|team-a|readonly|badtoken)$', "`$1: $Prefix-`$2"
+}
+
+function Get-UnreachableKubeConfig {
+    <# A kubeconfig of one context, <Name>, whose server is https://127.0.0.1:<Port> (a port that refuses, or one that never answers). #>
+    param([Parameter(Mandatory)] [string] $Name, [Parameter(Mandatory)] [int] $Port)
+    @"
+apiVersion: v1
+kind: Config
+clusters:
+- name: $Name
+  cluster:
+    server: https://127.0.0.1:$Port
+    insecure-skip-tls-verify: true
+contexts:
+- name: $Name
+  context:
+    cluster: $Name
+    user: $Name
+users:
+- name: $Name
+  user:
+    token: nobody-checks-this
+"@
+}
+
+Export-ModuleMember -Function Build-Emulator, Get-EmulatorAssembly, Start-TestCluster, Stop-TestCluster, Wait-TestCluster, Invoke-EmulatorControl, Get-NamedKubeConfig, Get-UnreachableKubeConfig

@@ -8,7 +8,9 @@ BeforeDiscovery {
     $pages = @(Get-ChildItem $docsPath -Filter '*-*.md' | Where-Object { $_.BaseName -match '^\w+-\w+$' -and (Get-Verb ($_.BaseName -split '-')[0]) } |
         # Joined: -notmatch on the array of lines would keep any page whose first line lacks the marker.
         Where-Object { ((Get-Content $_.FullName -TotalCount 2) -join "`n") -notmatch '<!-- examples: node (hosts|network) -->' } |
-        ForEach-Object { @{ Page = $_.FullName; Name = $_.BaseName } })
+        ForEach-Object { @{ Page = $_.FullName; Name = $_.BaseName; AllSections = $false } })
+    # An about topic whose every code block runs against one cluster's contexts: its examples run as a cmdlet page's do.
+    $pages += @{ Page = Join-Path $docsPath 'about_ClusterManagement_Fleets.md'; Name = 'about_ClusterManagement_Fleets'; AllSections = $true }
     $abouts = @(Get-ChildItem $docsPath -Filter 'about_*.md' | ForEach-Object { @{ Topic = $_.BaseName } })
 }
 
@@ -21,9 +23,9 @@ BeforeAll {
 
     function Get-ExampleCode {
         <# The powershell fences under "## EXAMPLES", in order: what the docs page shows users. #>
-        param([string] $Path)
+        param([string] $Path, [switch] $AllSections)
         $text = Get-Content $Path -Raw
-        $examples = ($text -split '(?m)^## ')[1..99] | Where-Object { $_ -like 'EXAMPLES*' }
+        $examples = ($text -split '(?m)^## ')[1..99] | Where-Object { $AllSections -or $_ -like 'EXAMPLES*' }
         [regex]::Matches([string] $examples, '(?ms)^```powershell\s*\n(.*?)^```') | ForEach-Object { $_.Groups[1].Value.Trim() }
     }
 }
@@ -98,7 +100,8 @@ Describe 'Generated help' {
         $files = @(Get-ChildItem $helpDir -File)
         $files.Count | Should -BeGreaterThan 1
         $hits = foreach ($file in $files) {
-            Select-String -Path $file.FullName -Pattern 'emulat', 'Pester', 'tests/', 'test suite', '\bbroken\b', 'fleet' -AllMatches |
+            # '\bfleet\b': the test hosts; fleets of clusters (about_ClusterManagement_Fleets) are a user's own.
+            Select-String -Path $file.FullName -Pattern 'emulat', 'Pester', 'tests/', 'test suite', '\bbroken\b', '\bfleet\b' -AllMatches |
                 ForEach-Object { "$($file.Name):$($_.LineNumber): $($_.Line.Trim())" }
         }
         $hits | Should -BeNullOrEmpty
@@ -142,7 +145,7 @@ Describe 'Help from -?' {
 Describe 'About topics' {
     It 'has one topic per area, each reachable with Get-Help in a fresh pwsh' {
         $areas = 'about_ClusterManagement', 'about_ClusterManagement_Nodes', 'about_ClusterManagement_NodeHosts',
-            'about_ClusterManagement_Storage', 'about_ClusterManagement_Network', 'about_ClusterManagement_Applications'
+            'about_ClusterManagement_Storage', 'about_ClusterManagement_Network', 'about_ClusterManagement_Applications', 'about_ClusterManagement_Fleets'
         # Get-Help finds about topics of imported modules only through their en-US folder: what a user's session sees.
         $script = "Import-Module '$modulePath'; foreach (`$topic in '$($areas -join "','")') { '=== ' + `$topic; Get-Help `$topic | Out-String -Width 200 }"
         $run = Invoke-FreshPwsh -Script $script
@@ -168,7 +171,7 @@ Describe 'Examples of <Name> run against the emulator' -ForEach $pages {
     }
 
     It 'runs every example without an error' {
-        $examples = @(Get-ExampleCode -Path $Page)
+        $examples = @(Get-ExampleCode -Path $Page -AllSections:$AllSections)
         $examples.Count | Should -BeGreaterOrEqual 2
         # A fresh runspace per page: examples may change session defaults (Use-ClusterContext).
         $runspace = [powershell]::Create()

@@ -209,4 +209,4 @@ function Get-FleetSkipReason {
 }
 
 Export-ModuleMember -Function Get-FleetSkipReason, Get-ModuleUnderTest, Get-RepoRoot, Start-SuiteCluster, Invoke-FreshPwsh, Invoke-KubectlJson, Get-PwshPath, Get-LongCmdletName,
-    Start-TestCluster, Stop-TestCluster, Invoke-EmulatorControl, Invoke-FleetDocsExample, Invoke-FleetHostCommand, Get-PipelineStep, Invoke-PowerShellTask, New-KubeadmCertsSecret
+    Start-TestCluster, Stop-TestCluster, Invoke-EmulatorControl, Get-NamedKubeConfig, Get-UnreachableKubeConfig, Invoke-FleetDocsExample, Invoke-FleetHostCommand, Get-PipelineStep, Invoke-PowerShellTask, New-KubeadmCertsSecret

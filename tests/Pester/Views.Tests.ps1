@@ -117,6 +117,23 @@ BeforeDiscovery {
             }
         }
     )
+    # Output read from several contexts: the same objects from two clusters, marked as the module marks them,
+    # selecting the views with a Context column (Fleets.Format.ps1xml).
+    $fixtures += foreach ($fixture in @($fixtures | Where-Object Type -in 'ClusterManagement.Nodes.ClusterNode', 'ClusterManagement.Apps.ClusterApp',
+            'ClusterManagement.Storage.CsiVolumeClaim', 'ClusterManagement.Storage.CsiVolume', 'ClusterManagement.Storage.StorageClass', 'ClusterManagement.Storage.CsiDriver')) {
+        @{ Type = "$($fixture.Type)#Contexts"; Single = $fixture.Build; Build = {
+                foreach ($context in 'prod-eu', 'prod-us') {
+                    foreach ($object in & $Single) {
+                        $object.Context = $context
+                        $object.Cluster = $context
+                        $shown = [psobject]::AsPSObject($object)
+                        $shown.PSObject.TypeNames.Insert(0, "$($object.GetType().FullName)#Contexts")
+                        $shown
+                    }
+                }
+            }
+        }
+    }
 }
 
 BeforeAll {

@@ -10,16 +10,21 @@ namespace ClusterManagement.Engine.Kubernetes;
 
 /// <summary>
 /// A client for one kubeconfig context, with the namespace that context defaults to.
-/// Connections are cached per kubeconfig content and context, so a pipeline of commands
-/// reuses one HTTP connection pool instead of paying TLS set-up on every command.
+/// Connections are cached per kubeconfig and context, so a pipeline of commands (or a fan-out over many
+/// contexts) reuses one HTTP connection pool per cluster instead of paying TLS set-up on every command.
 /// </summary>
 internal sealed class ClusterConnection
 {
     private static readonly ConcurrentDictionary<string, ClusterConnection> Cache = new(StringComparer.Ordinal);
+    private static readonly object CacheSwap = new();
 
-    private ClusterConnection(IKubernetes client, string contextName, string server, string contextNamespace, X509Certificate2Collection? certificateAuthorities)
+    /// <summary>When the kubeconfig files were last written as this connection read them.</summary>
+    private string Stamp { get; set; } = "";
+
+    private ClusterConnection(IKubernetes client, string contextName, string? clusterName, string server, string contextNamespace, X509Certificate2Collection? certificateAuthorities)
     {
         Client = client;
+        ClusterName = clusterName;
         CertificateAuthorities = certificateAuthorities;
         ContextName = contextName;
         Server = server;
@@ -27,6 +32,9 @@ internal sealed class ClusterConnection
     }
 
     public string ContextName { get; }
+
+    /// <summary>The cluster the context names in the kubeconfig; null in a pod's own cluster.</summary>
+    public string? ClusterName { get; }
 
     public string Server { get; }
 
@@ -47,7 +55,29 @@ internal sealed class ClusterConnection
         }
 
         var key = CacheKey(paths, options.Context);
-        return Cache.GetOrAdd(key, _ => OpenFromFiles(paths, options.Context));
+        var stamp = WriteStamp(paths);
+        if (Cache.TryGetValue(key, out var cached) && cached.Stamp == stamp)
+        {
+            return cached;
+        }
+
+        var fresh = OpenFromFiles(paths, options.Context);
+        fresh.Stamp = stamp;
+        lock (CacheSwap)
+        {
+            if (Cache.TryGetValue(key, out cached) && cached.Stamp == stamp)
+            {
+                fresh.Client.Dispose();
+                return cached;
+            }
+
+            Cache[key] = fresh;
+        }
+
+        // A kubeconfig that changed on disk (a rotated token, a new server) must not be served from the cache,
+        // and the connections of its old content would otherwise stay open for the life of the session.
+        cached?.Client.Dispose();
+        return fresh;
     }
 
     /// <summary>Lists the contexts of the kubeconfig that <paramref name="kubeConfig"/> (or the environment) selects.</summary>
@@ -83,7 +113,7 @@ internal sealed class ClusterConnection
                 e);
         }
 
-        return Create(configuration, contextName, MergedKubeConfig.NamespaceOf(context));
+        return Create(configuration, contextName, context.ContextDetails?.Cluster, MergedKubeConfig.NamespaceOf(context));
     }
 
     private static ClusterConnection OpenInCluster()
@@ -94,18 +124,20 @@ internal sealed class ClusterConnection
         }
 
         var configuration = KubernetesClientConfiguration.InClusterConfig();
-        return Create(configuration, "in-cluster", configuration.Namespace ?? "default");
+        return Create(configuration, "in-cluster", null, configuration.Namespace ?? "default");
     }
 
-    private static ClusterConnection Create(KubernetesClientConfiguration configuration, string contextName, string contextNamespace)
+    private static ClusterConnection Create(KubernetesClientConfiguration configuration, string contextName, string? clusterName, string contextNamespace)
     {
         // ApiTransport bounds each request itself, per command; KubernetesClient's own 100 s bound would cut a longer -RequestTimeout.
         configuration.HttpClientTimeout = Timeout.InfiniteTimeSpan;
         var client = new k8s.Kubernetes(configuration, new ApiRequestLog(), new ApiTransport(configuration));
-        return new ClusterConnection(client, contextName, configuration.Host, contextNamespace, configuration.SslCaCerts);
+        return new ClusterConnection(client, contextName, clusterName, configuration.Host, contextNamespace, configuration.SslCaCerts);
     }
 
-    // A kubeconfig that changed on disk (a rotated token, a new server) must not be served from the cache.
     private static string CacheKey(IReadOnlyList<string> paths, string? context) =>
-        string.Join('|', paths.Select(p => $"{Path.GetFullPath(p)}@{File.GetLastWriteTimeUtc(p).Ticks}")) + "#" + context;
+        string.Join('|', paths.Select(Path.GetFullPath)) + "#" + context;
+
+    private static string WriteStamp(IReadOnlyList<string> paths) =>
+        string.Join('|', paths.Select(p => File.GetLastWriteTimeUtc(p).Ticks));
 }

@@ -1,3 +1,5 @@
+using ClusterManagement.Connection;
+
 namespace ClusterManagement.Apps;
 
 // long-backed so that plain ConvertTo-Json writes the name, not a number (it does so only for 64-bit enums).
@@ -17,8 +19,11 @@ public enum AppRolloutStatus : long
 }
 
 /// <summary>The outcome of a release, rollback, scale or wait.</summary>
-public sealed class AppRollout
+public sealed class AppRollout : IClusterObject
 {
+    public string? Context { get; set; }
+    public string? Cluster { get; set; }
+
     public required string App { get; init; }
     public required string Namespace { get; init; }
     public long? FromRevision { get; init; }

@@ -1,8 +1,13 @@
+using ClusterManagement.Connection;
+
 namespace ClusterManagement.Apps;
 
 /// <summary>A Deployment, with the columns of kubectl get deploy -o wide and what lies behind them.</summary>
-public sealed class ClusterApp
+public sealed class ClusterApp : IClusterObject
 {
+    public string? Context { get; set; }
+    public string? Cluster { get; set; }
+
     public required string Name { get; init; }
     public required string Namespace { get; init; }
 

@@ -50,6 +50,8 @@ public static class ClusterErrors
     public static readonly ClusterError ApiConnectionLost = new(nameof(ApiConnectionLost), ClusterErrorKind.Unreachable);
     public static readonly ClusterError ApiRequestTimeout = new(nameof(ApiRequestTimeout), ClusterErrorKind.Timeout);
     public static readonly ClusterError ApiServerUnreachable = new(nameof(ApiServerUnreachable), ClusterErrorKind.Unreachable);
+    public static readonly ClusterError ContextAmbiguous = new(nameof(ContextAmbiguous), ClusterErrorKind.InvalidArgument);
+    public static readonly ClusterError ContextInputIncomplete = new(nameof(ContextInputIncomplete), ClusterErrorKind.InvalidArgument);
     public static readonly ClusterError ContextNotFound = new(nameof(ContextNotFound), ClusterErrorKind.ContextNotFound);
     public static readonly ClusterError CurrentContextMissing = new(nameof(CurrentContextMissing), ClusterErrorKind.ConfigurationInvalid);
     public static readonly ClusterError KindNotServed = new(nameof(KindNotServed), ClusterErrorKind.NotFound);

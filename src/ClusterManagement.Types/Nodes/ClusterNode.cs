@@ -1,11 +1,16 @@
+using ClusterManagement.Connection;
+
 namespace ClusterManagement.Nodes;
 
 /// <summary>
 /// A Kubernetes node with everything <c>kubectl get nodes -o wide</c> shows, derived the way kubectl
 /// derives it, plus the details behind those columns. Values kubectl prints as &lt;none&gt; are null here.
 /// </summary>
-public sealed class ClusterNode
+public sealed class ClusterNode : IClusterObject
 {
+    public string? Context { get; set; }
+    public string? Cluster { get; set; }
+
     public required string Name { get; init; }
 
     /// <summary>kubectl's STATUS text: Ready, NotReady or Unknown, with ",SchedulingDisabled" when cordoned.</summary>

@@ -1,8 +1,13 @@
+using ClusterManagement.Connection;
+
 namespace ClusterManagement.Storage;
 
 /// <summary>A registered CSI driver (CSIDriver object) and the storage classes that provision with it.</summary>
-public sealed class CsiDriver
+public sealed class CsiDriver : IClusterObject
 {
+    public string? Context { get; set; }
+    public string? Cluster { get; set; }
+
     public required string Name { get; init; }
     public required bool AttachRequired { get; init; }
     public required bool PodInfoOnMount { get; init; }

@@ -1,8 +1,13 @@
+using ClusterManagement.Connection;
+
 namespace ClusterManagement.Storage;
 
 /// <summary>A PersistentVolume, with its CSI source.</summary>
-public sealed class CsiVolume
+public sealed class CsiVolume : IClusterObject
 {
+    public string? Context { get; set; }
+    public string? Cluster { get; set; }
+
     public required string Name { get; init; }
 
     /// <summary>As a quantity (2Gi).</summary>

@@ -1,11 +1,16 @@
+using ClusterManagement.Connection;
+
 namespace ClusterManagement.Storage;
 
 /// <summary>
 /// A PersistentVolumeClaim with what an administrator asks about it: is it bound, to which volume,
 /// how big, through which driver, and what happens to the volume when the claim goes.
 /// </summary>
-public sealed class CsiVolumeClaim
+public sealed class CsiVolumeClaim : IClusterObject
 {
+    public string? Context { get; set; }
+    public string? Cluster { get; set; }
+
     public required string Name { get; init; }
     public required string Namespace { get; init; }
 

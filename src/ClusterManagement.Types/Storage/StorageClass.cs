@@ -1,8 +1,13 @@
+using ClusterManagement.Connection;
+
 namespace ClusterManagement.Storage;
 
 /// <summary>A StorageClass: how claims of this class get their volumes.</summary>
-public sealed class StorageClass
+public sealed class StorageClass : IClusterObject
 {
+    public string? Context { get; set; }
+    public string? Cluster { get; set; }
+
     public required string Name { get; init; }
     public required string Provisioner { get; init; }
 

@@ -2,6 +2,7 @@ using ClusterManagement.Common;
 using ClusterManagement.Engine.Common;
 using ClusterManagement.Apps;
 using ClusterManagement.Engine.Apps;
+using ClusterManagement.Engine.Kubernetes;
 using ClusterManagement.Diagnostics;
 using ClusterManagement.Commands.Infrastructure;
 using System.Management.Automation;
@@ -21,11 +22,11 @@ public abstract class AppCmdlet : ClusterCmdlet
     /// Runs the work for one app: what goes wrong with that app (not found, paused, bad revision) is a
     /// non-terminating error, so a pipeline of apps carries on; a broken connection or configuration still stops it.
     /// </summary>
-    private protected void RunForApp(Func<PipelineWriter, CancellationToken, Task> work) => Run(async (writer, ct) =>
+    private protected void RunForApp(Func<ClusterConnection, PipelineWriter, CancellationToken, Task> work) => RunInContexts(async (connection, writer, ct) =>
     {
         try
         {
-            await work(writer, ct).ConfigureAwait(false);
+            await work(connection, writer, ct).ConfigureAwait(false);
         }
         catch (ClusterException e) when (e.Kind is not (ClusterErrorKind.Unreachable or ClusterErrorKind.Unauthorized
             or ClusterErrorKind.ConfigurationInvalid or ClusterErrorKind.ContextNotFound or ClusterErrorKind.Forbidden))
@@ -93,9 +94,8 @@ public abstract class AppCmdlet : ClusterCmdlet
     }
 
     /// <summary>Suspend-AppRollout and Resume-AppRollout: the same change with the opposite value.</summary>
-    private protected void SetPaused(string? requestedNamespace, string name, bool pause, bool passThru) => RunForApp(async (writer, ct) =>
+    private protected void SetPaused(string? requestedNamespace, string name, bool pause, bool passThru) => RunForApp(async (connection, writer, ct) =>
     {
-        var connection = Connect();
         var ns = NamespaceFor(connection, requestedNamespace);
         var apps = new AppService(connection);
         if (!await writer.ShouldProcessAsync($"app {ns}/{name}", pause ? "Pause rollouts" : "Resume rollouts").ConfigureAwait(false))

@@ -10,6 +10,8 @@ namespace ClusterManagement.Commands.Apps;
 [OutputType(typeof(ClusterApp))]
 public sealed class GetClusterAppCommand : ClusterCmdlet
 {
+    private protected override ContextReach Reach => ContextReach.Reads;
+
     private const string InNamespace = "InNamespace";
     private const string Everywhere = "AllNamespaces";
 
@@ -34,9 +36,8 @@ public sealed class GetClusterAppCommand : ClusterCmdlet
     [Alias("Selector", "l")]
     public string? LabelSelector { get; set; }
 
-    protected override void ProcessRecord() => Run(async (writer, ct) =>
+    protected override void ProcessRecord() => RunInContexts(async (connection, writer, ct) =>
     {
-        var connection = Connect();
         var apps = new AppService(connection);
         var ns = AllNamespaces ? null : NamespaceFor(connection, Namespace);
         var filter = new NameFilter(Name);

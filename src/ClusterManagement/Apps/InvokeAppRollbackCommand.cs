@@ -45,9 +45,8 @@ public sealed class InvokeAppRollbackCommand : AppCmdlet
     [Parameter]
     public SwitchParameter Wait { get; set; }
 
-    protected override void ProcessRecord() => RunForApp(async (writer, ct) =>
+    protected override void ProcessRecord() => RunForApp(async (connection, writer, ct) =>
     {
-        var connection = Connect();
         var name = InputObject?.Name ?? Name;
         var ns = InputObject?.Namespace ?? NamespaceFor(connection, Namespace);
         var apps = new AppService(connection);

@@ -11,6 +11,8 @@ namespace ClusterManagement.Commands.Apps;
 [OutputType(typeof(AppRollout))]
 public sealed class PublishAppVersionCommand : AppCmdlet
 {
+    private protected override ContextReach Reach => ContextReach.Changes;
+
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(NamespaceCompleter))]
@@ -55,9 +57,8 @@ public sealed class PublishAppVersionCommand : AppCmdlet
         {
             return;
         }
-        RunForApp(async (writer, ct) =>
+        RunForApp(async (connection, writer, ct) =>
         {
-            var connection = Connect();
             var ns = NamespaceFor(connection, Namespace);
             var apps = new AppService(connection);
             var what = string.Join(", ", images.Select(i => i.Key is null ? i.Value : $"{i.Key}={i.Value}"));

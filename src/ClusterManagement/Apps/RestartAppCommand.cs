@@ -34,9 +34,8 @@ public sealed class RestartAppCommand : AppCmdlet
     [Parameter]
     public SwitchParameter Wait { get; set; }
 
-    protected override void ProcessRecord() => RunForApp(async (writer, ct) =>
+    protected override void ProcessRecord() => RunForApp(async (connection, writer, ct) =>
     {
-        var connection = Connect();
         var ns = NamespaceFor(connection, Namespace);
         var apps = new AppService(connection);
         if (!await writer.ShouldProcessAsync($"app {ns}/{Name}", "Restart (replace every pod)").ConfigureAwait(false))

@@ -43,9 +43,8 @@ public sealed class SetAppReplicaCountCommand : AppCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    protected override void ProcessRecord() => RunForApp(async (writer, ct) =>
+    protected override void ProcessRecord() => RunForApp(async (connection, writer, ct) =>
     {
-        var connection = Connect();
         var ns = NamespaceFor(connection, Namespace);
         var apps = new AppService(connection);
         var condition = CurrentReplicas is { } current ? $" (if it has {current} now)" : "";

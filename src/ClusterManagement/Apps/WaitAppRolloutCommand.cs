@@ -24,9 +24,8 @@ public sealed class WaitAppRolloutCommand : AppCmdlet
     [ArgumentCompleter(typeof(AppNameCompleter))]
     public string Name { get; set; } = "";
 
-    protected override void ProcessRecord() => RunForApp(async (writer, ct) =>
+    protected override void ProcessRecord() => RunForApp(async (connection, writer, ct) =>
     {
-        var connection = Connect();
         writer.Object(await FollowAsync(new AppService(connection), writer, NamespaceFor(connection, Namespace), Name, null, Timeout, ct).ConfigureAwait(false));
     });
 }

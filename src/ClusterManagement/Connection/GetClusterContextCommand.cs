@@ -44,8 +44,7 @@ public sealed class GetClusterContextCommand : AsyncCmdlet
 
         foreach (var name in Name)
         {
-            var pattern = WildcardPattern.Get(name, WildcardOptions.IgnoreCase);
-            var matches = contexts.Where(c => pattern.IsMatch(c.Name)).ToList();
+            var matches = ContextPatterns.Matching(contexts, name).ToList();
             if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
             {
                 WriteErrorRecord(ErrorRecords.From(new ClusterException(ClusterErrors.ContextNotFound, $"The kubeconfig has no context named '{name}'.", name)));

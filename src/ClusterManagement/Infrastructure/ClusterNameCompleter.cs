@@ -34,7 +34,9 @@ public abstract class ClusterNameCompleter : IArgumentCompleter
         {
             var budget = Volatile.Read(ref clientLoaded) == 1 ? Budget : Budget + ColdStartAllowance;
             using var timeout = new CancellationTokenSource(budget);
-            var options = ClusterCmdlet.Resolve(null, fakeBoundParameters["KubeConfig"] as string, fakeBoundParameters[ContextParameter] as string, SessionDefaults.Current);
+            // Of several contexts (-Context a, b) the first one's names: completion must answer within its budget.
+            var context = fakeBoundParameters[ContextParameter] is object[] several ? several.FirstOrDefault() as string : fakeBoundParameters[ContextParameter] as string;
+            var options = ClusterCmdlet.Resolve(null, fakeBoundParameters["KubeConfig"] as string, context, SessionDefaults.Current);
             var task = Task.Run(() => ListNamesAsync(ClusterConnection.Open(options), fakeBoundParameters, timeout.Token), timeout.Token);
             _ = task.ContinueWith(_ => Volatile.Write(ref clientLoaded, 1), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             names = task.Wait(budget) ? task.Result : [];

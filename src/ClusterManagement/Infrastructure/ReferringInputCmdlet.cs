@@ -17,7 +17,10 @@ public abstract class ReferringInputCmdlet<TInput> : ClusterCmdlet
     protected const string ByName = "ByName";
     protected const string ByInputObject = "ByInputObject";
 
-    /// <summary>Each object is worked on once, however many piped objects refer to it (all the pods of one node).</summary>
+    /// <summary>
+    /// Each object is worked on once, however many piped objects refer to it (all the pods of one node); by
+    /// context as well, since the pods of two clusters may name nodes of the same name.
+    /// </summary>
     private readonly HashSet<string> referred = new(StringComparer.Ordinal);
 
     [Parameter(Mandatory = true, ParameterSetName = ByInputObject, ValueFromPipeline = true)]
@@ -47,6 +50,6 @@ public abstract class ReferringInputCmdlet<TInput> : ClusterCmdlet
             return [];
         }
 
-        return referred.Add(name) ? [name] : [];
+        return referred.Add($"{string.Join(",", Context ?? [])}/{name}") ? [name] : [];
     }
 }

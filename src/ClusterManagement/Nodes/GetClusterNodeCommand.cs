@@ -10,6 +10,8 @@ namespace ClusterManagement.Commands.Nodes;
 [OutputType(typeof(ClusterNode))]
 public sealed class GetClusterNodeCommand : PodNodeCmdlet
 {
+    private protected override ContextReach Reach => ContextReach.Reads;
+
     [Parameter(ParameterSetName = ByName, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("NodeName", "Node")]
     [SupportsWildcards]
@@ -30,9 +32,9 @@ public sealed class GetClusterNodeCommand : PodNodeCmdlet
     [Alias("Selector", "l")]
     public string? LabelSelector { get; set; }
 
-    protected override void ProcessRecord() => Run(async (writer, ct) =>
+    protected override void ProcessRecord() => RunInContexts(async (connection, writer, ct) =>
     {
-        var nodes = new NodeService(Connect());
+        var nodes = new NodeService(connection);
         var names = RequestedNames(Name, writer);
         // A pod that names no node (unscheduled, or its node already written) asks for none, not for all.
         if (names is { Length: 0 })

@@ -11,6 +11,8 @@ namespace ClusterManagement.Commands.Nodes;
 [OutputType(typeof(NodeDrainResult), typeof(ClusterNode))]
 public sealed class SuspendClusterNodeCommand : PodNodeCmdlet
 {
+    private protected override ContextReach Reach => ContextReach.Changes;
+
     [Parameter(Mandatory = true, ParameterSetName = ByName, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("NodeName", "Node")]
     [ValidateNotNullOrEmpty]
@@ -49,9 +51,8 @@ public sealed class SuspendClusterNodeCommand : PodNodeCmdlet
 
     protected override bool ForceRequested => Force;
 
-    protected override void ProcessRecord() => Run(async (writer, ct) =>
+    protected override void ProcessRecord() => RunInContexts(async (connection, writer, ct) =>
     {
-        var connection = Connect();
         var maintenance = new NodeMaintenance(connection, writer);
         var drain = new NodeDrain(maintenance, writer);
         var nodes = new NodeService(connection);

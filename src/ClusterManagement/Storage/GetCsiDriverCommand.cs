@@ -10,6 +10,8 @@ namespace ClusterManagement.Commands.Storage;
 [OutputType(typeof(CsiDriver))]
 public sealed class GetCsiDriverCommand : ClusterCmdlet
 {
+    private protected override ContextReach Reach => ContextReach.Reads;
+
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Driver", "Provisioner")]
     [SupportsWildcards]
@@ -17,9 +19,9 @@ public sealed class GetCsiDriverCommand : ClusterCmdlet
     [ArgumentCompleter(typeof(CsiDriverNameCompleter))]
     public string[]? Name { get; set; }
 
-    protected override void ProcessRecord() => Run(async (writer, ct) =>
+    protected override void ProcessRecord() => RunInContexts(async (connection, writer, ct) =>
     {
-        var drivers = new CsiDriverService(Connect());
+        var drivers = new CsiDriverService(connection);
         var filter = new NameFilter(Name);
         foreach (var name in filter.Exact)
         {

@@ -10,6 +10,8 @@ namespace ClusterManagement.Commands.Storage;
 [OutputType(typeof(CsiVolume))]
 public sealed class GetCsiVolumeCommand : ClaimVolumeCmdlet
 {
+    private protected override ContextReach Reach => ContextReach.Reads;
+
     [Parameter(ParameterSetName = ByName, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Volume", "VolumeName")]
     [SupportsWildcards]
@@ -22,9 +24,9 @@ public sealed class GetCsiVolumeCommand : ClaimVolumeCmdlet
     [ValidateSet("Pending", "Available", "Bound", "Released", "Failed")]
     public string? Status { get; set; }
 
-    protected override void ProcessRecord() => Run(async (writer, ct) =>
+    protected override void ProcessRecord() => RunInContexts(async (connection, writer, ct) =>
     {
-        var volumes = new VolumeService(Connect());
+        var volumes = new VolumeService(connection);
         var names = RequestedNames(Name, writer);
         // A claim that names no volume (pending, or its volume already written) asks for none, not for all.
         if (names is { Length: 0 })

@@ -10,6 +10,8 @@ namespace ClusterManagement.Commands.Storage;
 [OutputType(typeof(StorageClass))]
 public sealed class GetStorageClassCommand : ClusterCmdlet
 {
+    private protected override ContextReach Reach => ContextReach.Reads;
+
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("StorageClass")]
     [SupportsWildcards]
@@ -21,9 +23,9 @@ public sealed class GetStorageClassCommand : ClusterCmdlet
     [Parameter]
     public SwitchParameter Default { get; set; }
 
-    protected override void ProcessRecord() => Run(async (writer, ct) =>
+    protected override void ProcessRecord() => RunInContexts(async (connection, writer, ct) =>
     {
-        var classes = new StorageClassService(Connect(), writer);
+        var classes = new StorageClassService(connection, writer);
         var filter = new NameFilter(Name);
         foreach (var name in filter.Exact)
         {

@@ -1,0 +1,186 @@
+# Fleets of clusters (issue 19): one command across several kubeconfig contexts. Three emulators of
+# different sizes, merged with kubectl's rules from one file each, plus contexts that fail in their own
+# ways: a port nobody listens on (refused), a rejected token (401) and a server that accepts the
+# connection and never answers until the test lets it go (to prove by order that a dead cluster holds
+# back no other cluster's results).
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestSetup.psm1') -Force
+    Import-Module (Get-ModuleUnderTest) -Force
+
+    $script:clusters = [ordered]@{}
+    foreach ($entry in @(@{ Name = 'east'; Workers = 1 }, @{ Name = 'west'; Workers = 2 }, @{ Name = 'north'; Workers = 3 })) {
+        $script:clusters[$entry.Name] = Start-SuiteCluster -Workers $entry.Workers -ExtraArgument '--sample-app'
+    }
+
+    # A port that refuses: bound, then released, so nothing listens on it.
+    $probe = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+    $probe.Start(); $deadPort = $probe.LocalEndpoint.Port; $probe.Stop()
+    # A server that never answers: the kernel completes the handshake into the backlog, nothing reads it.
+    $script:silent = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+    $script:silent.Start()
+
+    $files = foreach ($name in $script:clusters.Keys) {
+        $path = Join-Path $TestDrive "$name.kubeconfig"
+        Set-Content -Path $path -Value (Get-NamedKubeConfig -Cluster $script:clusters[$name] -Prefix $name)
+        $path
+    }
+    $deadFile = Join-Path $TestDrive 'dead.kubeconfig'
+    Set-Content -Path $deadFile -Value (Get-UnreachableKubeConfig -Name 'dead' -Port $deadPort)
+    $silentFile = Join-Path $TestDrive 'silent.kubeconfig'
+    Set-Content -Path $silentFile -Value (Get-UnreachableKubeConfig -Name 'silent' -Port $script:silent.LocalEndpoint.Port)
+    $env:KUBECONFIG = (@($files) + $deadFile + $silentFile) -join [IO.Path]::PathSeparator
+
+    # Nodes per cluster: its workers and one control plane.
+    $script:nodeCount = @{ east = 2; west = 3; north = 4 }
+}
+
+AfterAll {
+    Use-ClusterContext -Reset
+    $script:silent.Stop()
+    $script:clusters.Values | Stop-TestCluster
+    Remove-Item Env:KUBECONFIG -ErrorAction Ignore
+}
+
+Describe 'Reading across contexts' {
+    It 'reads the nodes of every named context, each node naming its context and cluster' {
+        $nodes = Get-ClusterNode -Context east, west, north
+        foreach ($name in 'east', 'west', 'north') {
+            $own = @($nodes | Where-Object Context -eq $name)
+            $own.Count | Should -Be $script:nodeCount[$name] -Because "context $name has $($script:nodeCount[$name]) nodes"
+            $own.Cluster | Sort-Object -Unique | Should -Be $name
+        }
+        $nodes.Count | Should -Be 9
+    }
+
+    It 'resolves wildcards against the merged kubeconfig and takes contexts piped from Get-ClusterContext' {
+        $byWildcard = Get-ClusterNode -Context 'e?st', 'w*st' -Name worker-1
+        $byWildcard.Context | Sort-Object | Should -Be 'east', 'west'
+        $piped = Get-ClusterContext -Name east, north | Get-ClusterNode -Name worker-1
+        $piped.Context | Sort-Object | Should -Be 'east', 'north'
+        $piped.Name | Sort-Object -Unique | Should -Be 'worker-1' -Because "the context's own Name must not be taken for a node name"
+    }
+
+    It 'behaves as before without -Context: the session context, no Context column' {
+        Use-ClusterContext west
+        try {
+            $nodes = Get-ClusterNode
+            $nodes.Count | Should -Be $script:nodeCount.west
+            $nodes.Context | Sort-Object -Unique | Should -Be 'west'
+            ($nodes | Out-String -Width 160) | Should -Not -Match '\bContext\b'
+        } finally { Use-ClusterContext -Reset }
+    }
+
+    It 'shows a Context column only when the output comes from several contexts' {
+        $one = Get-ClusterNode -Context east | Out-String -Width 160
+        $one | Should -Not -Match '\bContext\b'
+        $several = Get-ClusterNode -Context east, west | Out-String -Width 160
+        ($several -split "`n" | Where-Object { $_ -match '\bName\b' } | Select-Object -First 1) | Should -Match '^Context\s+Name\b'
+        $several | Should -Match '(?m)^west\s+worker-2\b'
+    }
+
+    It 'reads apps and storage of several contexts the same way' {
+        @(Get-StorageClass -Context east, west).Context | Sort-Object -Unique | Should -Be 'east', 'west'
+        @(Get-CsiDriver -Context east, north).Context | Sort-Object -Unique | Should -Be 'east', 'north'
+        @(Get-ClusterApp -Context west, north -AllNamespaces).Context | Sort-Object -Unique | Should -Be 'north', 'west'
+        @(Get-CsiVolumeClaim -Context east, west -AllNamespaces) | Should -BeNullOrEmpty
+        @(Get-CsiVolume -Context east, west) | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Per-context failures' {
+    It 'gives one error per failing context, naming it, and the other contexts still answer' {
+        $nodes = Get-ClusterNode -Context east, dead, east-badtoken, west -RequestTimeout 10 -ErrorVariable failures -ErrorAction SilentlyContinue
+        $nodes.Count | Should -Be ($script:nodeCount.east + $script:nodeCount.west)
+        $failures.Count | Should -Be 2
+        $dead = $failures | Where-Object TargetObject -eq 'dead'
+        $dead.FullyQualifiedErrorId | Should -BeLike 'ApiServerUnreachable*'
+        $dead.ToString() | Should -BeLike "Context 'dead':*"
+        $rejected = $failures | Where-Object TargetObject -eq 'east-badtoken'
+        $rejected.CategoryInfo.Category | Should -Be 'AuthenticationError'
+        $rejected.ToString() | Should -BeLike "Context 'east-badtoken':*"
+    }
+
+    It 'streams the answering contexts while a silent one still hangs' {
+        # The silent server answers nothing until the first node of another context has come through the
+        # pipeline; only then is it closed. Run one context after the other and that node would never
+        # come first: the silent context would have to fail (at -RequestTimeout, 60 s) before it.
+        $events = [System.Collections.Generic.List[string]]::new()
+        $listener = $script:silent
+        Get-ClusterNode -Context silent, north -ThrottleLimit 4 -RequestTimeout 60 -ErrorAction Continue 2>&1 |
+            ForEach-Object {
+                if ($_ -is [System.Management.Automation.ErrorRecord]) {
+                    $events.Add("error $($_.TargetObject): $_")
+                } else {
+                    $events.Add("node $($_.Context)")
+                    if ($events.Count -eq 1) { $listener.Stop() }
+                }
+            }
+        $events[0] | Should -Be 'node north'
+        @($events | Where-Object { $_ -eq 'node north' }).Count | Should -Be $script:nodeCount.north
+        $events.Count | Should -Be ($script:nodeCount.north + 1)
+        $events[-1] | Should -BeLike "error silent: Context 'silent':*"
+    }
+
+    It 'refuses several contexts on a cmdlet that works on one at a time' {
+        { Get-NodePod -Context east, west -Name worker-1 -ErrorAction Stop } | Should -Throw -ErrorId 'ContextAmbiguous*'
+    }
+
+    It 'refuses a piped context when the cmdlet needs a name it does not give' {
+        { Get-ClusterContext -Name east | Suspend-ClusterNode -Force -ErrorAction Stop } | Should -Throw -ErrorId 'ContextInputIncomplete*'
+    }
+}
+
+Describe 'Changes across contexts' {
+    AfterEach {
+        Resume-ClusterNode -Context east, west, north -Name worker-1 -Force
+    }
+
+    It 'sends a piped node back to its own context whatever the session default' {
+        Use-ClusterContext east
+        try {
+            Get-ClusterNode -Context west -Name worker-1 | Suspend-ClusterNode -Force
+            (Get-ClusterNode -Context west -Name worker-1).Unschedulable | Should -BeTrue
+            (Get-ClusterNode -Name worker-1).Unschedulable | Should -BeFalse -Because 'the session context (east) has its own worker-1'
+        } finally { Use-ClusterContext -Reset }
+    }
+
+    It 'changes every context named, with -WhatIf listing each cluster and changing none' {
+        $run = Invoke-FreshPwsh -Script "Import-Module '$(Get-ModuleUnderTest)'; Suspend-ClusterNode -Context east, west, north -Name worker-1 -WhatIf" -Environment @{ KUBECONFIG = $env:KUBECONFIG }
+        $run.ExitCode | Should -Be 0 -Because $run.Error
+        foreach ($name in 'east', 'west', 'north') {
+            $run.Output | Should -Match "What if: .*Node worker-1 in context '$name'"
+        }
+        @(Get-ClusterNode -Context east, west, north -Name worker-1 | Where-Object Unschedulable) | Should -BeNullOrEmpty
+
+        Suspend-ClusterNode -Context east, west -Name worker-1 -Force
+        (Get-ClusterNode -Context east, west, north -Name worker-1 | Where-Object Unschedulable).Context | Sort-Object | Should -Be 'east', 'west'
+    }
+
+    It 'stops after the first failing context with -StopOnFirstFailure, starting no later one' {
+        $stop = $null
+        try {
+            Suspend-ClusterNode -Context east, dead, west -Name worker-1 -Force -ThrottleLimit 1 -StopOnFirstFailure -RequestTimeout 10 -ErrorAction SilentlyContinue -ErrorVariable failures
+        } catch { $stop = $_ }
+        $failures[0].ToString() | Should -BeLike "Context 'dead':*"
+        $stop | Should -Not -BeNullOrEmpty -Because 'the stop ends the command'
+        $stop.ToString() | Should -Match 'Done: east; failed: dead; not started: west'
+        (Get-ClusterNode -Context east -Name worker-1).Unschedulable | Should -BeTrue
+        (Get-ClusterNode -Context west -Name worker-1).Unschedulable | Should -BeFalse
+    }
+}
+
+Describe 'Publishing an app across contexts' {
+    It 'publishes to every named context, and a piped app goes back to its own context' {
+        Use-ClusterContext east
+        try {
+            Get-ClusterApp -Context north -Namespace default -Name web | Publish-AppVersion -Image nginx:1.28 -Force | Out-Null
+            (Get-ClusterApp -Context north -Namespace default -Name web).Images | Should -Be 'nginx:1.28'
+            (Get-ClusterApp -Namespace default -Name web).Images | Should -Be 'nginx:1.27' -Because 'the session context (east) was not named'
+
+            $rollouts = Publish-AppVersion -Context east, west -Namespace default -Name web -Image nginx:1.29 -Force
+            $rollouts.Context | Sort-Object | Should -Be 'east', 'west'
+            (Get-ClusterApp -Context east, west, north -Namespace default -Name web | Sort-Object Context | ForEach-Object { "$($_.Context) $($_.Images)" }) |
+                Should -Be 'east nginx:1.29', 'north nginx:1.28', 'west nginx:1.29'
+        } finally { Use-ClusterContext -Reset }
+    }
+}
