@@ -132,6 +132,25 @@ public sealed class ResourceQuotaTests(EmulatorFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task AScopedQuotaCountsOnlyThePodsInItsScope()
+    {
+        var ns = await NamespaceAsync("quota-scopes");
+        var (status, body) = await fixture.Admin.PostAsync($"/api/v1/namespaces/{ns}/resourcequotas",
+            JsonNode.Parse("""{"metadata":{"name":"besteffort"},"spec":{"hard":{"pods":"1"},"scopes":["BestEffort"]}}""")!);
+        Assert.True(status == HttpStatusCode.Created, body?.ToJsonString());
+        await Eventually.IsTrueAsync(() => Used(ns, "besteffort") is not null, "quota counted");
+        var requests = new JsonObject { ["requests"] = new JsonObject { ["cpu"] = "100m" } };
+
+        Assert.Equal(HttpStatusCode.Created, (await fixture.Admin.PostAsync($"/api/v1/namespaces/{ns}/pods", Pod("burstable-1", requests.DeepClone().AsObject()))).Status);
+        Assert.Equal(HttpStatusCode.Created, (await fixture.Admin.PostAsync($"/api/v1/namespaces/{ns}/pods", Pod("besteffort-1"))).Status);
+        Assert.Equal(HttpStatusCode.Created, (await fixture.Admin.PostAsync($"/api/v1/namespaces/{ns}/pods", Pod("burstable-2", requests.DeepClone().AsObject()))).Status);
+        (status, body) = await fixture.Admin.PostAsync($"/api/v1/namespaces/{ns}/pods", Pod("besteffort-2"));
+
+        Assert.Equal(HttpStatusCode.Forbidden, status);
+        Assert.Equal("pods \"besteffort-2\" is forbidden: exceeded quota: besteffort, requested: pods=1, used: pods=1, limited: pods=1", body.StringAt("message"));
+    }
+
+    [Fact]
     public void AQuotaTheControllerHasNotCountedRefusesWhatItLimits()
     {
         // Without a controller, as in the moment between a quota's creation and its first count.

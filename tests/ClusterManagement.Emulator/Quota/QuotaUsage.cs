@@ -57,6 +57,45 @@ public static class QuotaUsage
             || (kind.Group.Length == 0 && kind.Plural == "resourcequotas" && resource == "resourcequotas");
     }
 
+    /// <summary>
+    /// Whether a quota's scopes (spec.scopes, spec.scopeSelector) take in the object (Evaluator.Matches): only
+    /// pods have scopes (pods.go podMatchesScopeFunc); a scoped quota counts no other kind.
+    /// </summary>
+    public static bool InScope(JsonObject quota, ResourceKind kind, JsonObject obj)
+    {
+        var requirements = quota.ObjectsAt("spec", "scopeSelector", "matchExpressions")
+            .Select(e => (Scope: e.StringAt("scopeName") ?? "", Operator: e.StringAt("operator") ?? "", Values: (e["values"] as JsonArray ?? []).Select(v => v?.GetValue<string>() ?? "").ToList()))
+            .Concat((quota.At("spec", "scopes") as JsonArray ?? []).Select(s => (Scope: s?.GetValue<string>() ?? "", Operator: "Exists", Values: new List<string>())))
+            .ToList();
+        if (requirements.Count == 0)
+        {
+            return true;
+        }
+        return kind == CoreKinds.Pods && requirements.All(r => PodInScope(obj, r.Scope, r.Operator, r.Values));
+    }
+
+    private static bool PodInScope(JsonObject pod, string scope, string op, List<string> values)
+    {
+        var bestEffort = pod.ObjectsAt("spec", "containers").Concat(pod.ObjectsAt("spec", "initContainers"))
+            .All(c => !ContainerResources(c, "requests").Any() && !ContainerResources(c, "limits").Any());
+        var matches = scope switch
+        {
+            "Terminating" => pod.LongAt("spec", "activeDeadlineSeconds") is >= 0,
+            "NotTerminating" => pod.LongAt("spec", "activeDeadlineSeconds") is not >= 0,
+            "BestEffort" => bestEffort,
+            "NotBestEffort" => !bestEffort,
+            "PriorityClass" => op switch
+            {
+                "In" => values.Contains(pod.StringAt("spec", "priorityClassName") ?? ""),
+                "NotIn" => !values.Contains(pod.StringAt("spec", "priorityClassName") ?? ""),
+                "DoesNotExist" => pod.StringAt("spec", "priorityClassName") is null or "",
+                _ => pod.StringAt("spec", "priorityClassName") is { Length: > 0 },
+            },
+            _ => false,
+        };
+        return scope == "PriorityClass" || op is "Exists" or "In" ? matches : !matches;
+    }
+
     /// <summary>The object's usage (Evaluator.Usage); the caller masks it with the quota's resources.</summary>
     public static Dictionary<string, QuotaAmount> Of(ResourceKind kind, JsonObject obj, DateTimeOffset now)
     {

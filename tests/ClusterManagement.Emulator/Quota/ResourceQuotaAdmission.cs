@@ -58,7 +58,7 @@ public sealed class ResourceQuotaAdmission(ResourceKind quotas) : IAdmissionPlug
             {
                 var hard = Amounts(quota.At("status", "hard"));
                 var restricted = hard.Keys.Where(r => QuotaUsage.Measures(kind, r)).Order(StringComparer.Ordinal).ToList();
-                if (restricted.Count == 0)
+                if (restricted.Count == 0 || !QuotaUsage.InScope(quota, kind, obj))
                 {
                     continue;
                 }

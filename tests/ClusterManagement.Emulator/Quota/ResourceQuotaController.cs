@@ -68,9 +68,9 @@ public sealed class ResourceQuotaController(ResourceKind quotas) : IEmulatorCont
                 var used = hard.Keys.ToDictionary(r => r, _ => new QuotaAmount(0, false), StringComparer.Ordinal);
                 foreach (var kind in context.Registry.Kinds.Where(k => k.Namespaced && hard.Keys.Any(r => QuotaUsage.Measures(k, r))))
                 {
-                    foreach (var item in context.Store.List(kind, ns).Items)
+                    foreach (var item in context.Store.List(kind, ns).Items.Select(i => i.ToJson()).Where(i => QuotaUsage.InScope(quota, kind, i)))
                     {
-                        foreach (var (name, amount) in QuotaUsage.Of(kind, item.ToJson(), now))
+                        foreach (var (name, amount) in QuotaUsage.Of(kind, item, now))
                         {
                             if (used.TryGetValue(name, out var sum))
                             {
