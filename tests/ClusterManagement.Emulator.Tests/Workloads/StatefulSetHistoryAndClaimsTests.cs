@@ -176,6 +176,42 @@ public sealed class StatefulSetHistoryAndClaimsTests
         await Eventually.IsTrueAsync(() => Claim(emulator, "data-gone-0") is null, "claim collected with its set");
     }
 
+    [Fact]
+    public async Task APodWaitsWhileItsClaimIsBeingDeletedAndComesWithANewClaimOnceItIsGone()
+    {
+        await using var emulator = await StartAsync();
+        using var api = Api(emulator);
+        var (created, _) = await api.PostAsync("/apis/apps/v1/namespaces/default/statefulsets", Set("wait", 1, "db:1", claims: "data"));
+        Assert.Equal(HttpStatusCode.Created, created);
+        await ReadyAsync(emulator, "wait", 1, "db:1");
+        void Scale(int replicas) => emulator.Store.Mutate(WorkloadKinds.StatefulSets, "default", "wait", s =>
+        {
+            s["spec"]!["replicas"] = replicas;
+            return true;
+        });
+        Scale(0);
+        await Eventually.IsTrueAsync(() => emulator.Store.Find(CoreKinds.Pods, "default", "wait-0") is null, "wait-0 scaled down");
+        var old = Claim(emulator, "data-wait-0")!.StringAt("metadata", "uid");
+        emulator.Store.Mutate(StorageKinds.PersistentVolumeClaims, "default", "data-wait-0", c =>
+        {
+            c["metadata"]!["finalizers"]!.AsArray().Add("example.com/hold");
+            return true;
+        });
+        await api.DeleteAsync("/api/v1/namespaces/default/persistentvolumeclaims/data-wait-0");
+
+        Scale(1);
+        await Task.Delay(1500);
+        Assert.Null(emulator.Store.Find(CoreKinds.Pods, "default", "wait-0"));
+
+        emulator.Store.Mutate(StorageKinds.PersistentVolumeClaims, "default", "data-wait-0", c =>
+        {
+            c["metadata"]!["finalizers"] = new JsonArray(c["metadata"]!["finalizers"]!.AsArray().Where(f => f!.GetValue<string>() != "example.com/hold").Select(f => (JsonNode)f!.GetValue<string>()).ToArray());
+            return true;
+        });
+        await ReadyAsync(emulator, "wait", 1, "db:1");
+        Assert.NotEqual(old, Claim(emulator, "data-wait-0")!.StringAt("metadata", "uid"));
+    }
+
     [KubectlFact]
     public async Task KubectlRolloutHistoryAndUndoWorkOnTheRevisions()
     {

@@ -17,6 +17,8 @@ namespace ClusterManagement.Emulator.Workloads;
 /// </summary>
 internal sealed class StatefulSetSync(EmulatorContext context, ResourceKind kind)
 {
+    private static readonly TimeSpan ClaimRetry = TimeSpan.FromSeconds(1);
+
     private readonly StatefulSetHistory _history = new(context, kind);
     private readonly StatefulSetClaims _claims = new(context, kind);
 
@@ -70,6 +72,11 @@ internal sealed class StatefulSetSync(EmulatorContext context, ResourceKind kind
                 {
                     pods[ordinal] = CreatePod(set, ordinal, ordinal < Partition(set) ? revisions.Current : revisions.Update);
                     _claims.Own(set, pods[ordinal], ordinal, replicas);
+                }
+                else
+                {
+                    // Claims are not watched here: the real controller's sync fails and is retried after a backoff.
+                    recheck = now + ClaimRetry;
                 }
                 blocked = !parallel;
             }
