@@ -21,6 +21,9 @@ public sealed class PodScheduler : IEmulatorController
 {
     public const string SchedulerName = "default-scheduler";
 
+    /// <summary>The recorder's reportingInstance: the scheduler's name and its host, the emulated control plane.</summary>
+    private const string Instance = SchedulerName + "-emulator";
+
     private readonly Dictionary<(string? Namespace, string Name), long> _waiting = [];
     private readonly Dictionary<string, string> _nodeShapes = [];
     private long _clusterChanges;
@@ -54,31 +57,31 @@ public sealed class PodScheduler : IEmulatorController
             }
             await Task.WhenAny(podsChanged, nodesChanged);
             cancellationToken.ThrowIfCancellationRequested();
-            if (podsChanged.IsCompleted)
+            if (!Drain(podWatch, ref podsChanged, e => Observe(e.Type, e.Object.ToJson()), cancellationToken)
+                || !Drain(nodeWatch, ref nodesChanged, e => ObserveNode(e.Type, e.Object.ToJson()), cancellationToken))
             {
-                if (!await podsChanged)
-                {
-                    return;
-                }
-                while (podWatch.Events.TryRead(out var e))
-                {
-                    Observe(e.Type, e.Object.ToJson());
-                }
-                podsChanged = podWatch.Events.WaitToReadAsync(cancellationToken).AsTask();
-            }
-            if (nodesChanged.IsCompleted)
-            {
-                if (!await nodesChanged)
-                {
-                    return;
-                }
-                while (nodeWatch.Events.TryRead(out var e))
-                {
-                    ObserveNode(e.Type, e.Object.ToJson());
-                }
-                nodesChanged = nodeWatch.Events.WaitToReadAsync(cancellationToken).AsTask();
+                return;
             }
         }
+    }
+
+    /// <summary>Takes what a watch has ready once its wait completed; false when the watch has ended.</summary>
+    private static bool Drain(WatchSubscription watch, ref Task<bool> pending, Action<WatchEvent> observe, CancellationToken cancellationToken)
+    {
+        if (!pending.IsCompleted)
+        {
+            return true;
+        }
+        if (!pending.GetAwaiter().GetResult())
+        {
+            return false;
+        }
+        while (watch.Events.TryRead(out var e))
+        {
+            observe(e);
+        }
+        pending = watch.Events.WaitToReadAsync(cancellationToken).AsTask();
+        return true;
     }
 
     private static bool Unbound(JsonObject pod) =>
@@ -252,9 +255,6 @@ public sealed class PodScheduler : IEmulatorController
             // Deleted while it waited.
         }
     }
-
-    /// <summary>The recorder's reportingInstance: the scheduler's name and its host, the emulated control plane.</summary>
-    private const string Instance = SchedulerName + "-emulator";
 
     private static void SetScheduledCondition(JsonObject pod, JsonObject condition)
     {
