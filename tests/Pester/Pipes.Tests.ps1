@@ -29,8 +29,9 @@ BeforeDiscovery {
     )
     $hostPairs = foreach ($p in $nodeProducers) { foreach ($c in $hostConsumers) { $p + $c } }
     # Remove-NodeNetwork and Remove-NodeRoute take -Node by property name only, beside the network or
-    # route: Get-NodeNetwork's and Get-NodeRoute's objects. A pod's Node binds; a plain name or a
-    # ClusterNode binds nothing.
+    # route: Get-NodeNetwork's and Get-NodeRoute's objects. A pod's Node binds; a plain name binds
+    # nothing, and a ClusterNode only its Context (-Context, which routes objects back to their own
+    # cluster), so it lacks the mandatory -Node.
     $removeConsumers = @(
         @{ Consumer = 'Remove-NodeNetwork'; With = @{ Name = 'test-net'; Force = $true } }
         @{ Consumer = 'Remove-NodeRoute'; With = @{ Destination = '198.18.0.0/24'; Force = $true } }
@@ -141,7 +142,12 @@ Describe 'Pipes into the node cmdlets' {
     It '<Producer> | <Consumer> binds nothing: the input is refused before any node is worked on' -ForEach $unboundPairs {
         $stream = @(& $Produce | & $Consumer @With @script:access -ErrorAction Continue 2>&1)
         @($stream).Count | Should -Be 1
-        $stream[0].FullyQualifiedErrorId | Should -BeLike 'InputObjectNotBound*'
+        if ($Producer -like 'Get-ClusterNode*') {
+            $stream[0].FullyQualifiedErrorId | Should -BeLike 'InputObjectMissingMandatory*'
+            $stream[0].ToString() | Should -Match 'Node'
+        } else {
+            $stream[0].FullyQualifiedErrorId | Should -BeLike 'InputObjectNotBound*'
+        }
     }
 }
 
