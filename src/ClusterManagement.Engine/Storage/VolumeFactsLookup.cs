@@ -16,8 +16,13 @@ internal sealed class VolumeFactsLookup(ClusterConnection connection, Cancellati
     /// <summary>Null when no volume of that name exists.</summary>
     public async ValueTask<VolumeFacts?> FindAsync(string name, CancellationToken cancellationToken)
     {
-        // Started by the first claim that has a volume, so that it does not compete with the first page of claims.
-        _all ??= Task.Run(() => ReadAllAsync(_stop.Token));
+        if (_all is null)
+        {
+            // The list starts once the first claim's volume is in, so that nothing competes with the first object.
+            var first = await VolumeService.FindFactsAsync(connection, name, cancellationToken).ConfigureAwait(false);
+            _all = Task.Run(() => ReadAllAsync(_stop.Token));
+            return first;
+        }
         if (_all.IsCompleted)
         {
             // A failed volume list fails the listing, as it did when it was read first.
