@@ -120,9 +120,10 @@ Describe 'kubeadm preflight on a fleet host' -Skip:([bool]$script:fleetSkipReaso
         $certsFile = Join-Path $TestDrive 'kubeadm-certs.json'
         New-KubeadmCertsSecret -CertificateKey $key -KubeConfig $script:cluster.KubeConfig -Path $certsFile -Unreadable 'etcd-ca.key'
         & $script:kubectl 'create', '--validate=false', '-f', $certsFile | Out-Null
-        $listen = "IO::Socket::INET->new(LocalAddr => q{$($script:node.Address):10259}, Listen => 1, ReuseAddr => 1) or die; sleep 600"
-        Invoke-Node "sudo install -d /etc/kubernetes/manifests && sudo touch /etc/kubernetes/manifests/etcd.yaml && sudo systemd-run -q --unit kp-port-10259 perl -MIO::Socket::INET -e '$listen' && sleep 1 && ss -Htln 'sport = :10259' | wc -l" |
-            Should -Be '1'
+        $listen = "IO::Socket::INET->new(LocalAddr => q($($script:node.Address)), LocalPort => 10259, Listen => 5, ReuseAddr => 1) or die qq(listen: `$!); sleep 600"
+        Invoke-Node ("sudo install -d /etc/kubernetes/manifests && sudo touch /etc/kubernetes/manifests/etcd.yaml && sudo systemd-run --quiet --unit kp-port-10259 perl -MIO::Socket::INET -e '$listen'; " +
+            "for i in `$(seq 1 40); do [ -n `"`$(ss -Htln 'sport = :10259')`" ] && break; sleep 0.5; done; ss -Htln 'sport = :10259' | wc -l; sudo systemctl is-active kp-port-10259") |
+            Should -Match '^1\nactive$'
         try {
             $hostConditions = '--ignore-preflight-errors=Port-10250,FileContent--proc-sys-net-ipv4-ip_forward'
             $busy = Invoke-Join $discovery -Extra @{ controlPlane = @{ certificateKey = $key } } -Flags $hostConditions
@@ -181,7 +182,7 @@ Describe 'kubeadm preflight on a fleet host' -Skip:([bool]$script:fleetSkipReaso
     }
 
     It 'refuses a join over the Ready node of the same name, the stand-in kubeadm as kubeadm does and New-ClusterNode before it touches any host' {
-        $token = New-BootstrapToken 'kpagain'
+        $token = New-BootstrapToken 'kpredo'
         $tokensBefore = @((& $script:kubectl '-n', 'kube-system', 'get', 'secrets', '-o', 'json' | ConvertFrom-Json).items | Where-Object type -EQ 'bootstrap.kubernetes.io/token').Count
 
         $again = Invoke-Join @{ apiServerEndpoint = $script:endpoint; token = $token; unsafeSkipCAVerification = $true } -Flags '--ignore-preflight-errors=all --node-name kp-1'
