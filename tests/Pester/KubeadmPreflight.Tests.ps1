@@ -122,7 +122,7 @@ Describe 'kubeadm preflight on a fleet host' -Skip:([bool]$script:fleetSkipReaso
         & $script:kubectl 'create', '--validate=false', '-f', $certsFile | Out-Null
         $listen = "IO::Socket::INET->new(LocalAddr => q($($script:node.Address)), LocalPort => 10259, Listen => 5, ReuseAddr => 1) or die qq(listen: `$!); sleep 600"
         Invoke-Node ("sudo install -d /etc/kubernetes/manifests && sudo touch /etc/kubernetes/manifests/etcd.yaml && sudo systemd-run --quiet --unit kp-port-10259 perl -MIO::Socket::INET -e '$listen'; " +
-            "for i in `$(seq 1 40); do [ -n `"`$(ss -Htln 'sport = :10259')`" ] && break; sleep 0.5; done; ss -Htln 'sport = :10259' | wc -l; sudo systemctl is-active kp-port-10259") |
+            "for i in `$(seq 1 40); do [ -n `"`$(sudo ss -Htln 'sport = :10259')`" ] && break; sleep 0.5; done; sudo ss -Htln 'sport = :10259' | wc -l; sudo systemctl is-active kp-port-10259") |
             Should -Match '^1\nactive$'
         try {
             $hostConditions = '--ignore-preflight-errors=Port-10250,FileContent--proc-sys-net-ipv4-ip_forward'
