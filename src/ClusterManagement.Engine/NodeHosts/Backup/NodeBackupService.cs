@@ -221,7 +221,9 @@ internal static class NodeBackupService
         # etcdctl refuses a flag whose environment variable is also set.
         unset ETCDCTL_ENDPOINTS
         set -- --endpoints "$endpoints" --dial-timeout 10s
-        if [ -r /etc/kubernetes/pki/etcd/ca.crt ]; then
+        # kubeadm's stacked etcd serves TLS and its certs phase writes the healthcheck client; a plain-HTTP
+        # etcd needs no client files, even where a control-plane join has saved the etcd CA.
+        if [ "${endpoints#https://}" != "$endpoints" ] && [ -r /etc/kubernetes/pki/etcd/ca.crt ]; then
           set -- "$@" --cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/healthcheck-client.crt --key /etc/kubernetes/pki/etcd/healthcheck-client.key
         fi
         etcdctl "$@" snapshot save {{NodeShell.Quote(stage + "/content/etcd/snapshot.db")}}
