@@ -99,7 +99,12 @@ Describe 'Get-ClusterEvent' {
             $same = @($mine | Where-Object Name -eq $event.metadata.name)
             if (-not $same) { continue } # recorded between the two reads
             $same.Count | Should -Be 1
-            if ($event.count) {
+            if ($event.series) {
+                # The scheduler's events.k8s.io events: the series counts, eventTime is the first.
+                $same[0].Count | Should -BeGreaterOrEqual $event.series.count
+                $same[0].FirstSeen | Should -Be ([datetime]$event.eventTime).ToUniversalTime()
+            }
+            elseif ($event.count) {
                 $same[0].Count | Should -BeGreaterOrEqual $event.count
                 $same[0].FirstSeen | Should -Be ([datetime]$event.firstTimestamp).ToUniversalTime()
             }
@@ -146,9 +151,15 @@ Describe 'Get-ClusterEvent' {
         $failure.FullyQualifiedErrorId | Should -BeLike 'EventWatchTimeoutInvalid*'
     }
 
-    It 'refuses an object of another kind with EventObjectUnsupported' {
-        $failure = { 'shop' | Get-ClusterEvent -ErrorAction Stop } | Should -Throw -PassThru
+    It 'refuses a module object it has no events for (an event itself) with EventObjectUnsupported' {
+        $event = @(Get-ClusterEvent)[0]
+        $failure = { $event | Get-ClusterEvent -ErrorAction Stop } | Should -Throw -PassThru
         $failure.FullyQualifiedErrorId | Should -BeLike 'EventObjectUnsupported*'
+    }
+
+    It 'takes no plain name from the pipeline: -Object wants a module object' {
+        $failure = { 'shop' | Get-ClusterEvent -ErrorAction Stop } | Should -Throw -PassThru
+        $failure.Exception | Should -BeOfType ([System.Management.Automation.ParameterBindingException])
     }
 
     It 'refuses -AllNamespaces with -Namespace as a binding error' {

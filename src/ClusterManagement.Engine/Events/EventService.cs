@@ -1,4 +1,5 @@
 using ClusterManagement.Apps;
+using ClusterManagement.Connection;
 using ClusterManagement.Diagnostics;
 using ClusterManagement.Engine.Apps;
 using ClusterManagement.Engine.Kubernetes;
@@ -139,7 +140,7 @@ internal sealed class EventService(ClusterConnection connection, IOperationLog l
     /// The objects whose events a module object stands for, and the namespace to read (null: every
     /// namespace, where the events of cluster-scoped objects are).
     /// </summary>
-    public async Task<(string? Namespace, IReadOnlyList<EventSubject> Subjects)> SubjectsOfAsync(object input, CancellationToken cancellationToken) => input switch
+    public async Task<(string? Namespace, IReadOnlyList<EventSubject> Subjects)> SubjectsOfAsync(IClusterObject input, CancellationToken cancellationToken) => input switch
     {
         ClusterApp app => (app.Namespace, await SubjectsOfAppAsync(app.Namespace, app.Name, cancellationToken).ConfigureAwait(false)),
         AppRevision revision => (revision.Namespace, await SubjectsOfRevisionAsync(revision, cancellationToken).ConfigureAwait(false)),

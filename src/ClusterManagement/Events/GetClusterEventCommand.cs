@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using ClusterManagement.Commands.Infrastructure;
+using ClusterManagement.Connection;
 using ClusterManagement.Diagnostics;
 using ClusterManagement.Engine.Events;
 using ClusterManagement.Events;
@@ -29,7 +30,7 @@ public sealed class GetClusterEventCommand : ClusterCmdlet
     [Parameter(Mandatory = true, ParameterSetName = AboutObject, Position = 0, ValueFromPipeline = true)]
     [Alias("InputObject")]
     [ValidateNotNull]
-    public PSObject? Object { get; set; }
+    public IClusterObject? Object { get; set; }
 
     [Parameter]
     public ClusterEventType? Type { get; set; }
@@ -66,7 +67,7 @@ public sealed class GetClusterEventCommand : ClusterCmdlet
     {
         var events = new EventService(connection, writer);
         var reasons = new NameFilter(Reason);
-        var (ns, subjects) = Object is { BaseObject: { } input }
+        var (ns, subjects) = Object is { } input
             ? await events.SubjectsOfAsync(input, ct).ConfigureAwait(false)
             : (AllNamespaces ? null : NamespaceFor(connection, Namespace), null);
 
