@@ -17,6 +17,7 @@
         'Formats/Storage.Format.ps1xml'
         'Formats/Network.Format.ps1xml'
         'Formats/Apps.Format.ps1xml'
+        'Formats/Events.Format.ps1xml'
         'Formats/NodeHosts.Format.ps1xml'
         'Formats/Fleets.Format.ps1xml'
     )
@@ -48,6 +49,7 @@
         'Add-NodeRoute'
         'Remove-NodeRoute'
         'Get-ClusterApp'
+        'Get-ClusterEvent'
         'Publish-AppVersion'
         'Get-AppRevision'
         'Invoke-AppRollback'

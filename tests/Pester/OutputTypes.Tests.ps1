@@ -21,6 +21,7 @@ BeforeDiscovery {
         @{ Type = 'ClusterManagement.Apps.ClusterApp'; Built = ''; Produce = { Get-ClusterApp } }
         @{ Type = 'ClusterManagement.Apps.AppRollout'; Built = ''; Produce = { Publish-AppVersion -Name web -Image nginx:1.28 -Wait -Force } }
         @{ Type = 'ClusterManagement.Apps.AppRevision'; Built = ''; Produce = { Get-AppRevision -Name web } }
+        @{ Type = 'ClusterManagement.Events.ClusterEvent'; Built = ''; Produce = { Get-ClusterEvent } }
         @{ Type = 'ClusterManagement.Manifests.AppliedObject'; Built = ''; Produce = {
                 $file = Join-Path $TestDrive 'settings.yaml'
                 Set-Content $file "apiVersion: v1`nkind: ConfigMap`nmetadata:`n  name: json-settings`ndata:`n  mode: fast"

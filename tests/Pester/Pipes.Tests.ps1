@@ -254,13 +254,13 @@ Describe 'Pipes into the app and context cmdlets' {
 }
 
 Describe 'Parameters that exclude each other' {
-    It '<_> refuses -AllNamespaces with -Namespace as a binding error' -ForEach @('Get-ClusterApp', 'Get-CsiVolumeClaim') {
+    It '<_> refuses -AllNamespaces with -Namespace as a binding error' -ForEach @('Get-ClusterApp', 'Get-CsiVolumeClaim', 'Get-ClusterEvent') {
         $failure = { & $_ -AllNamespaces -Namespace kube-system } | Should -Throw -PassThru
         $failure.Exception | Should -BeOfType ([System.Management.Automation.ParameterBindingException])
         $failure.FullyQualifiedErrorId | Should -BeLike 'AmbiguousParameterSet*'
     }
 
-    It '<_> still takes -AllNamespaces or -Namespace alone' -ForEach @('Get-ClusterApp', 'Get-CsiVolumeClaim') {
+    It '<_> still takes -AllNamespaces or -Namespace alone' -ForEach @('Get-ClusterApp', 'Get-CsiVolumeClaim', 'Get-ClusterEvent') {
         { & $_ -AllNamespaces } | Should -Not -Throw
         { & $_ -Namespace kube-system } | Should -Not -Throw
     }

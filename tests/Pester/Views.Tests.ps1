@@ -60,6 +60,16 @@ BeforeDiscovery {
                 [ClusterManagement.Apps.AppRevision]@{ App = 'web'; Namespace = 'default'; Revision = 2; Images = @('nginx:1.27'); ChangeCause = 'nginx 1.27'; Created = $hours3; ReplicaSet = 'web-7d4b9c6f5'; Replicas = 3; IsCurrent = $true; PreviousRevisions = @() }
             }
         }
+        @{ Type = 'ClusterManagement.Events.ClusterEvent'; Build = {
+                [ClusterManagement.Events.ClusterEvent]@{ Name = 'web.187a3c2f1b0d9e8a'; Namespace = 'default'; LastSeen = $hours3; FirstSeen = $hours3; Count = 1; Type = 'Normal'; Reason = 'ScalingReplicaSet'
+                    Object = 'deployment/web'; Message = 'Scaled up replica set web-7d4b9c6f5 from 0 to 3'; Source = 'deployment-controller'
+                    InvolvedObject = [ClusterManagement.Events.ClusterEventObject]@{ Kind = 'Deployment'; Name = 'web'; Namespace = 'default'; ApiVersion = 'apps/v1'; Uid = '0f1e2d3c' } }
+                # A series: the kubelet retrying a pull, with the long message the kubelet writes (cut at 80 columns, whole at 160).
+                [ClusterManagement.Events.ClusterEvent]@{ Name = 'web-7d4b9c6f5-x2x8q.187a3c2f1b0d9e8b'; Namespace = 'default'; LastSeen = $hours3; FirstSeen = $days44; Count = 12; Type = 'Warning'; Reason = 'Failed'
+                    Object = 'pod/web-7d4b9c6f5-x2x8q'; Message = 'Failed to pull image "registry.example/shop:2": not found'; Source = 'kubelet, worker-1'
+                    InvolvedObject = [ClusterManagement.Events.ClusterEventObject]@{ Kind = 'Pod'; Name = 'web-7d4b9c6f5-x2x8q'; Namespace = 'default'; ApiVersion = 'v1'; Uid = '4b5a6978'; FieldPath = 'spec.containers{web}' } }
+            }
+        }
         @{ Type = 'ClusterManagement.Manifests.AppliedObject'; Build = {
                 [ClusterManagement.Manifests.AppliedObject]@{ Kind = 'ConfigMap'; Name = 'settings'; Namespace = 'default'; ApiVersion = 'v1'; Action = 'Created'; Source = 'settings.yaml' }
                 [ClusterManagement.Manifests.AppliedObject]@{ Kind = 'ClusterRole'; Name = 'reader'; ApiVersion = 'rbac.authorization.k8s.io/v1'; Action = 'Unchanged'; Source = 'rbac.yaml' }

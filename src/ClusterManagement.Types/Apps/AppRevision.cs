@@ -1,8 +1,13 @@
+using ClusterManagement.Connection;
+
 namespace ClusterManagement.Apps;
 
 /// <summary>One row of kubectl rollout history: a ReplicaSet of the app and the revision it holds.</summary>
-public sealed class AppRevision
+public sealed class AppRevision : IClusterObject
 {
+    public string? Context { get; set; }
+    public string? Cluster { get; set; }
+
     public required string App { get; init; }
     public required string Namespace { get; init; }
     public required long Revision { get; init; }

@@ -42,6 +42,10 @@ public static class ClusterErrors
     public static readonly ClusterError ImageReferenceInvalid = new(nameof(ImageReferenceInvalid), ClusterErrorKind.Invalid);
     public static readonly ClusterError ReplicaCountInvalid = new(nameof(ReplicaCountInvalid), ClusterErrorKind.Invalid);
 
+    // Events
+    public static readonly ClusterError EventObjectUnsupported = new(nameof(EventObjectUnsupported), ClusterErrorKind.InvalidArgument);
+    public static readonly ClusterError EventWatchTimeoutInvalid = new(nameof(EventWatchTimeoutInvalid), ClusterErrorKind.InvalidArgument);
+
     // Cmdlets
     public static readonly ClusterError ConfirmationNotPossible = new(nameof(ConfirmationNotPossible), ClusterErrorKind.OperationFailed);
     public static readonly ClusterError RequestTimeoutInvalid = new(nameof(RequestTimeoutInvalid), ClusterErrorKind.InvalidArgument);

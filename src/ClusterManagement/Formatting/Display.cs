@@ -12,6 +12,10 @@ public static class Display
     /// <summary>kubectl's AGE of an object created then; computed when shown, so a table printed later is not stale.</summary>
     public static string Age(DateTime created) => HumanDuration.Format(Clock.AgeOf(created));
 
+    /// <summary>kubectl events' LAST SEEN: the age of the last occurrence, and of a repeated event's first ("2m (x3 over 5m)").</summary>
+    public static string Seen(DateTime last, int count, DateTime first) =>
+        count > 1 ? $"{Age(last)} (x{count} over {Age(first)})" : Age(last);
+
     /// <summary>An ISO 8601 duration as kubectl prints ages (PT3M12S as 3m12s).</summary>
     public static string Duration(string? duration) =>
         string.IsNullOrEmpty(duration) ? "<none>" : HumanDuration.Format(IsoDuration.Parse(duration));

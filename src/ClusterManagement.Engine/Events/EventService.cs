@@ -1,0 +1,231 @@
+using ClusterManagement.Apps;
+using ClusterManagement.Connection;
+using ClusterManagement.Diagnostics;
+using ClusterManagement.Engine.Apps;
+using ClusterManagement.Engine.Kubernetes;
+using ClusterManagement.Events;
+using ClusterManagement.Nodes;
+using ClusterManagement.Storage;
+using k8s;
+using k8s.Models;
+
+namespace ClusterManagement.Engine.Events;
+
+/// <summary>
+/// Reads the cluster's events as kubectl events does: from events.k8s.io/v1 where the server serves it,
+/// else from core/v1 (both hold the same Event objects), sorted by when they were last seen.
+/// </summary>
+internal sealed class EventService(ClusterConnection connection, IOperationLog log)
+{
+    private static ResourceRef Ref(string? ns) => new("Event", null, ns ?? "*");
+
+    private bool? eventsV1Served;
+
+    /// <param name="ns">Null for every namespace.</param>
+    public async Task<IReadOnlyList<ClusterEvent>> ListAsync(string? ns, Func<ClusterEvent, bool> wanted, CancellationToken cancellationToken)
+    {
+        var events = new List<ClusterEvent>();
+        if (await ServesEventsV1Async(ns, cancellationToken).ConfigureAwait(false))
+        {
+            var pages = Paging.ListAll<Eventsv1EventList, Eventsv1Event>(
+                (token, ct) => ns is null
+                    ? connection.Client.EventsV1.ListEventForAllNamespacesAsync(continueParameter: token, limit: Paging.PageSize, cancellationToken: ct)
+                    : connection.Client.EventsV1.ListNamespacedEventAsync(ns, continueParameter: token, limit: Paging.PageSize, cancellationToken: ct),
+                list => list.Items, list => list.Metadata?.ContinueProperty, Ref(ns), cancellationToken);
+            await foreach (var e in pages.ConfigureAwait(false))
+            {
+                Keep(EventMapper.FromEventsV1(e));
+            }
+        }
+        else
+        {
+            var pages = Paging.ListAll<Corev1EventList, Corev1Event>(
+                (token, ct) => ns is null
+                    ? connection.Client.CoreV1.ListEventForAllNamespacesAsync(continueParameter: token, limit: Paging.PageSize, cancellationToken: ct)
+                    : connection.Client.CoreV1.ListNamespacedEventAsync(ns, continueParameter: token, limit: Paging.PageSize, cancellationToken: ct),
+                list => list.Items, list => list.Metadata?.ContinueProperty, Ref(ns), cancellationToken);
+            await foreach (var e in pages.ConfigureAwait(false))
+            {
+                Keep(EventMapper.FromCore(e));
+            }
+        }
+
+        return Sorted(events);
+
+        void Keep(ClusterEvent e)
+        {
+            if (wanted(e))
+            {
+                events.Add(e);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The wanted events there are now, sorted, then each new or repeated one as it happens, until
+    /// <paramref name="timeout"/> or cancellation. A repeat of a series comes again with its new count.
+    /// </summary>
+    public async Task WatchAsync(string? ns, Func<ClusterEvent, bool> wanted, Action<ClusterEvent> seen, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (await ServesEventsV1Async(ns, cancellationToken).ConfigureAwait(false))
+        {
+            await FollowAsync<Eventsv1Event>(
+                async ct =>
+                {
+                    var list = ns is null
+                        ? await connection.Client.EventsV1.ListEventForAllNamespacesAsync(cancellationToken: ct).ConfigureAwait(false)
+                        : await connection.Client.EventsV1.ListNamespacedEventAsync(ns, cancellationToken: ct).ConfigureAwait(false);
+                    return (list.Items.ToList(), list.Metadata.ResourceVersion);
+                },
+                (rv, onError, ct) => ns is null
+                    ? connection.Client.EventsV1.WatchListEventForAllNamespacesAsync(resourceVersion: rv, allowWatchBookmarks: true, onError: onError, cancellationToken: ct)
+                    : connection.Client.EventsV1.WatchListNamespacedEventAsync(ns, resourceVersion: rv, allowWatchBookmarks: true, onError: onError, cancellationToken: ct),
+                EventMapper.FromEventsV1, ns, wanted, seen, timeout, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await FollowAsync<Corev1Event>(
+                async ct =>
+                {
+                    var list = ns is null
+                        ? await connection.Client.CoreV1.ListEventForAllNamespacesAsync(cancellationToken: ct).ConfigureAwait(false)
+                        : await connection.Client.CoreV1.ListNamespacedEventAsync(ns, cancellationToken: ct).ConfigureAwait(false);
+                    return (list.Items.ToList(), list.Metadata.ResourceVersion);
+                },
+                (rv, onError, ct) => ns is null
+                    ? connection.Client.CoreV1.WatchListEventForAllNamespacesAsync(resourceVersion: rv, allowWatchBookmarks: true, onError: onError, cancellationToken: ct)
+                    : connection.Client.CoreV1.WatchListNamespacedEventAsync(ns, resourceVersion: rv, allowWatchBookmarks: true, onError: onError, cancellationToken: ct),
+                EventMapper.FromCore, ns, wanted, seen, timeout, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Rides on <see cref="CollectionWatch"/> (reconnects, relists on 410) with a condition that never holds:
+    /// it only tells, on every look at the set, the events whose resourceVersion it has not told yet, so a
+    /// relist repeats none.
+    /// </summary>
+    private async Task FollowAsync<T>(
+        CollectionWatch.ReadAll<T> read, ObjectWatch.WatchFrom<T> watch, Func<T, ClusterEvent> map,
+        string? ns, Func<ClusterEvent, bool> wanted, Action<ClusterEvent> seen, TimeSpan timeout, CancellationToken cancellationToken)
+        where T : class, IMetadata<V1ObjectMeta>
+    {
+        var told = new Dictionary<string, string?>(StringComparer.Ordinal);
+        await CollectionWatch.UntilAsync(
+            read,
+            watch,
+            set =>
+            {
+                var fresh = set
+                    .Where(pair => !told.TryGetValue(pair.Key, out var version) || version != pair.Value.Metadata.ResourceVersion)
+                    .ToList();
+                foreach (var (uid, item) in fresh)
+                {
+                    told[uid] = item.Metadata.ResourceVersion;
+                }
+
+                foreach (var e in Sorted(fresh.Select(pair => map(pair.Value)).Where(wanted).ToList()))
+                {
+                    seen(e);
+                }
+
+                return false;
+            },
+            Ref(ns),
+            timeout,
+            log,
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The objects whose events a module object stands for, and the namespace to read (null: every
+    /// namespace, where the events of cluster-scoped objects are).
+    /// </summary>
+    public async Task<(string? Namespace, IReadOnlyList<EventSubject> Subjects)> SubjectsOfAsync(IClusterObject input, CancellationToken cancellationToken) => input switch
+    {
+        ClusterApp app => (app.Namespace, await SubjectsOfAppAsync(app.Namespace, app.Name, cancellationToken).ConfigureAwait(false)),
+        AppRevision revision => (revision.Namespace, await SubjectsOfRevisionAsync(revision, cancellationToken).ConfigureAwait(false)),
+        CsiVolumeClaim claim => (claim.Namespace, [new EventSubject("PersistentVolumeClaim", claim.Name, claim.Namespace)]),
+        ClusterNode node => (null, [new EventSubject("Node", node.Name, null)]),
+        CsiVolume volume => (null, [new EventSubject("PersistentVolume", volume.Name, null)]),
+        StorageClass storageClass => (null, [new EventSubject("StorageClass", storageClass.Name, null)]),
+        CsiDriver driver => (null, [new EventSubject("CSIDriver", driver.Name, null)]),
+        _ => throw new ClusterException(
+            ClusterErrors.EventObjectUnsupported,
+            $"-Object takes an object of this module (ClusterNode, ClusterApp, AppRevision, CsiVolumeClaim, CsiVolume, StorageClass, CsiDriver), not {input.GetType().FullName}.",
+            input),
+    };
+
+    /// <summary>
+    /// The Deployment, its ReplicaSets and their pods: what kubectl describe deployment and describe pod
+    /// would show events for.
+    /// </summary>
+    private async Task<IReadOnlyList<EventSubject>> SubjectsOfAppAsync(string ns, string name, CancellationToken cancellationToken)
+    {
+        var (deployment, owned) = await new AppService(connection).ReadWithReplicaSetsAsync(ns, name, cancellationToken).ConfigureAwait(false);
+        var subjects = new List<EventSubject> { new("Deployment", name, ns) };
+        subjects.AddRange(owned.Select(rs => new EventSubject("ReplicaSet", rs.Metadata.Name, ns)));
+        subjects.AddRange(await PodsOfAsync(ns, LabelSelectorText.Format(deployment.Spec.Selector), owned.Select(rs => rs.Metadata.Uid), cancellationToken).ConfigureAwait(false));
+        return subjects;
+    }
+
+    /// <summary>A revision's ReplicaSet and its pods.</summary>
+    private async Task<IReadOnlyList<EventSubject>> SubjectsOfRevisionAsync(AppRevision revision, CancellationToken cancellationToken)
+    {
+        var rs = await KubeApi.Call(
+            ct => connection.Client.AppsV1.ReadNamespacedReplicaSetAsync(revision.ReplicaSet, revision.Namespace, cancellationToken: ct),
+            new ResourceRef("ReplicaSet", revision.ReplicaSet, revision.Namespace),
+            cancellationToken).ConfigureAwait(false);
+        var subjects = new List<EventSubject> { new("ReplicaSet", revision.ReplicaSet, revision.Namespace) };
+        subjects.AddRange(await PodsOfAsync(revision.Namespace, LabelSelectorText.Format(rs.Spec.Selector), [rs.Metadata.Uid], cancellationToken).ConfigureAwait(false));
+        return subjects;
+    }
+
+    private async Task<IEnumerable<EventSubject>> PodsOfAsync(string ns, string selector, IEnumerable<string> ownerUids, CancellationToken cancellationToken)
+    {
+        var owners = ownerUids.ToHashSet(StringComparer.Ordinal);
+        var pods = new List<EventSubject>();
+        var pages = Paging.ListAll<V1PodList, V1Pod>(
+            (token, ct) => connection.Client.CoreV1.ListNamespacedPodAsync(ns, continueParameter: token, labelSelector: selector, limit: Paging.PageSize, cancellationToken: ct),
+            list => list.Items, list => list.Metadata?.ContinueProperty, new ResourceRef("Pod", null, ns), cancellationToken);
+        await foreach (var pod in pages.ConfigureAwait(false))
+        {
+            if (pod.Metadata.OwnerReferences?.Any(o => o.Controller == true && owners.Contains(o.Uid)) == true)
+            {
+                pods.Add(new EventSubject("Pod", pod.Metadata.Name, ns));
+            }
+        }
+
+        return pods;
+    }
+
+    /// <summary>events.k8s.io/v1 when the server lists it; a server without that API (404) is read through core/v1.</summary>
+    private async Task<bool> ServesEventsV1Async(string? ns, CancellationToken cancellationToken)
+    {
+        if (eventsV1Served is { } known)
+        {
+            return known;
+        }
+
+        try
+        {
+            // Asked where the caller reads, so a user allowed one namespace only is not refused the probe.
+            await KubeApi.Call(
+                ct => ns is null
+                    ? connection.Client.EventsV1.ListEventForAllNamespacesAsync(limit: 1, cancellationToken: ct)
+                    : connection.Client.EventsV1.ListNamespacedEventAsync(ns, limit: 1, cancellationToken: ct),
+                Ref(ns),
+                cancellationToken).ConfigureAwait(false);
+            eventsV1Served = true;
+        }
+        catch (ClusterException e) when (e.Kind == ClusterErrorKind.NotFound)
+        {
+            log.Verbose("The API server does not serve events.k8s.io/v1; reading core/v1 events.");
+            eventsV1Served = false;
+        }
+
+        return eventsV1Served.Value;
+    }
+
+    private static IReadOnlyList<ClusterEvent> Sorted(List<ClusterEvent> events) =>
+        events.OrderBy(e => e.LastSeen).ThenBy(e => e.FirstSeen).ThenBy(e => e.Name, StringComparer.Ordinal).ToList();
+}

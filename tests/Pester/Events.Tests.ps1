@@ -1,0 +1,247 @@
+#Requires -Version 7.4
+# Get-ClusterEvent against the emulator, which serves core/v1 events only (as the kubelets, the scheduler and
+# the controllers record them): the fallback from events.k8s.io/v1, series, filters, objects piped in, -Watch.
+
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestSetup.psm1') -Force
+    Import-Module (Get-ModuleUnderTest) -Force
+    $cluster = Start-SuiteCluster -Workers 3 -ExtraArgument '--sample-app'
+    $env:KUBECONFIG = $cluster.KubeConfig
+
+    function kc {
+        <# The real kubectl against the suite's emulator, with its own discovery cache. #>
+        $cache = Join-Path ([IO.Path]::GetTempPath()) "cm-events-kubectl-$PID"
+        $output = & kubectl --kubeconfig $cluster.KubeConfig --cache-dir $cache @args 2>&1
+        [pscustomobject]@{ ExitCode = $LASTEXITCODE; Text = ($output | ForEach-Object { "$_" }) -join "`n" }
+    }
+
+    function New-FromJson {
+        <# kubectl create -f with a JSON file: kubectl would send protobuf for its own generators, which the emulator does not read. #>
+        param([hashtable] $Object)
+        $file = Join-Path ([IO.Path]::GetTempPath()) "cm-events-$([guid]::NewGuid()).json"
+        Set-Content -Path $file -Value ($Object | ConvertTo-Json -Depth 10)
+        try { $created = kc create -f $file } finally { Remove-Item $file -ErrorAction Ignore }
+        if ($created.ExitCode -ne 0) { throw "kubectl create failed: $($created.Text)" }
+    }
+
+    function New-TestEvent {
+        <# An event as a component would record it about an object of any kind (the emulator records none for nodes or storage). #>
+        param([string] $Kind, [string] $ApiVersion, [string] $Name, [string] $Namespace, [string] $Reason, [string] $Type = 'Normal', [string] $EventNamespace = 'default')
+        $now = [datetime]::UtcNow.ToString('yyyy-MM-ddTHH:mm:ssZ')
+        $involved = @{ kind = $Kind; apiVersion = $ApiVersion; name = $Name }
+        if ($Namespace) { $involved.namespace = $Namespace }
+        New-FromJson @{
+            apiVersion = 'v1'; kind = 'Event'
+            metadata = @{ name = "$($Name.ToLowerInvariant()).$([guid]::NewGuid().ToString('N').Substring(0, 12))"; namespace = $EventNamespace }
+            involvedObject = $involved; reason = $Reason; message = "$Reason on $Kind $Name"; type = $Type
+            source = @{ component = 'events-test' }; firstTimestamp = $now; lastTimestamp = $now; count = 1
+        }
+    }
+
+    function Wait-Until {
+        <# Polls a condition, bounded: the events come from controllers and kubelets a moment later. #>
+        param([scriptblock] $Condition, [int] $Seconds = 45)
+        $deadline = [datetime]::UtcNow.AddSeconds($Seconds)
+        while (-not (& $Condition)) {
+            if ([datetime]::UtcNow -gt $deadline) { throw "Not within $Seconds s: $Condition" }
+            Start-Sleep -Milliseconds 500
+        }
+    }
+
+    # An app whose image the registry does not have: the kubelet reports Failed/BackOff about its pods.
+    Invoke-EmulatorControl -Cluster $cluster -Method PUT -Path images -Body @{ image = 'registry.example/shop:404'; pull = 'NotFound' } | Out-Null
+    New-FromJson @{
+        apiVersion = 'apps/v1'; kind = 'Deployment'
+        metadata   = @{ name = 'shop'; labels = @{ app = 'shop' } }
+        spec       = @{
+            replicas = 1
+            selector = @{ matchLabels = @{ app = 'shop' } }
+            template = @{ metadata = @{ labels = @{ app = 'shop' } }; spec = @{ containers = @(@{ name = 'shop'; image = 'registry.example/shop:404' }) } }
+        }
+    }
+    Wait-Until { @(Get-ClusterEvent -Reason Failed | Where-Object Object -like 'pod/shop-*').Count -gt 0 }
+}
+
+AfterAll {
+    Stop-TestCluster $cluster
+    Remove-Item Env:KUBECONFIG -ErrorAction Ignore
+}
+
+Describe 'Get-ClusterEvent' {
+    It 'reads core/v1 events when the server does not serve events.k8s.io/v1, and says so' {
+        Invoke-EmulatorControl -Cluster $cluster -Method DELETE -Path requests | Out-Null
+        $verbose = Get-ClusterEvent -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+        "$verbose" | Should -Match 'does not serve events.k8s.io/v1'
+        $requests = @(Invoke-EmulatorControl -Cluster $cluster -Path requests) | ForEach-Object { $_ }
+        $probe = @($requests | Where-Object path -like '/apis/events.k8s.io/v1/*')
+        $probe.Count | Should -Be 1
+        $probe.status | Should -Be 404
+        $requests | Where-Object path -like '/api/v1/namespaces/default/events*' | Should -Not -BeNullOrEmpty
+    }
+
+    It 'shows the app''s failed pull as the kubelet reported it, with the object it concerns' {
+        $failed = @(Get-ClusterEvent -Reason Failed | Where-Object Object -like 'pod/shop-*')[0]
+        $failed.Type | Should -Be ([ClusterManagement.Events.ClusterEventType]::Warning)
+        $failed.Message | Should -BeLike 'Failed to pull image "registry.example/shop:404"*not found'
+        $failed.InvolvedObject.Kind | Should -Be 'Pod'
+        $failed.InvolvedObject.Namespace | Should -Be 'default'
+        $failed.InvolvedObject.FieldPath | Should -Be 'spec.containers{shop}'
+        $failed.Source | Should -BeLike 'kubelet, worker-*'
+        $failed.Object | Should -Be "pod/$($failed.InvolvedObject.Name)"
+    }
+
+    It 'gives each series once, with the count and times kubectl get events shows' {
+        # The kubelet retries the pull: BackOff repeats as one Event with a growing count.
+        Wait-Until { @(Get-ClusterEvent -Reason BackOff | Where-Object { $_.Object -like 'pod/shop-*' -and $_.Count -gt 1 }).Count -gt 0 }
+        $mine = @(Get-ClusterEvent)
+        $theirs = ((kc get events -o json).Text | ConvertFrom-Json -DateKind Utc).items
+        foreach ($event in $theirs) {
+            $same = @($mine | Where-Object Name -eq $event.metadata.name)
+            if (-not $same) { continue } # recorded between the two reads
+            $same.Count | Should -Be 1
+            # The scheduler's events.k8s.io events count in their series and start at eventTime; the others count and start in the old fields.
+            $same[0].Count | Should -BeGreaterOrEqual ($event.series.count ?? $event.count ?? 1)
+            $same[0].FirstSeen | Should -Be ([datetime]($event.firstTimestamp ?? $event.eventTime ?? $event.metadata.creationTimestamp)).ToUniversalTime()
+        }
+        $mine.Count | Should -BeGreaterOrEqual (@($theirs).Count - 5)
+        $mine | Where-Object Count -gt 1 | Should -Not -BeNullOrEmpty
+        $lastSeen = $mine.LastSeen
+        $lastSeen | Should -Be ($lastSeen | Sort-Object)
+    }
+
+    It 'filters by -Type and by -Reason with wildcards, case-insensitively as PowerShell does' {
+        $warnings = @(Get-ClusterEvent -Type Warning)
+        $warnings | Should -Not -BeNullOrEmpty
+        $warnings.Type | Sort-Object -Unique | Should -Be 'Warning'
+        $scaling = @(Get-ClusterEvent -Reason 'scaling*')
+        $scaling.Reason | Sort-Object -Unique | Should -Be 'ScalingReplicaSet'
+        @(Get-ClusterEvent -Reason Failed, BackOff).Reason | Sort-Object -Unique | Should -Be @('BackOff', 'Failed')
+        @(Get-ClusterEvent -Type Normal -Reason Failed) | Should -BeNullOrEmpty
+    }
+
+    It 'keeps to -Namespace, and reads every namespace with -AllNamespaces' {
+        New-TestEvent -Kind ConfigMap -ApiVersion v1 -Name settings -Namespace team-a -Reason TeamPing -EventNamespace team-a
+        @(Get-ClusterEvent -Reason TeamPing) | Should -BeNullOrEmpty
+        @(Get-ClusterEvent -Namespace team-a -Reason TeamPing).Namespace | Should -Be 'team-a'
+        @(Get-ClusterEvent -AllNamespaces -Reason TeamPing).Count | Should -Be 1
+    }
+
+    It 'takes -Since as how long ago or as a point in time' {
+        $all = @(Get-ClusterEvent)
+        $cut = ($all.LastSeen | Sort-Object)[[int]($all.Count / 2)]
+        $since = @(Get-ClusterEvent -Since $cut)
+        $since.Count | Should -BeLessOrEqual $all.Count
+        $since.LastSeen | Where-Object { $_ -lt $cut } | Should -BeNullOrEmpty
+        @(Get-ClusterEvent -Since ([datetime]::UtcNow.AddMinutes(5))) | Should -BeNullOrEmpty
+        @(Get-ClusterEvent -Since (New-TimeSpan -Hours 1)).Count | Should -Be @(Get-ClusterEvent).Count
+        @(Get-ClusterEvent -Since 600).Count | Should -BeGreaterThan 0
+    }
+
+    It 'refuses a -Since in the future given as a negative span, before reading anything' {
+        { Get-ClusterEvent -Since (New-TimeSpan -Minutes -5) } | Should -Throw '*lies in the future*'
+    }
+
+    It 'refuses -Timeout without -Watch with EventWatchTimeoutInvalid' {
+        $failure = { Get-ClusterEvent -Timeout 5 -ErrorAction Stop } | Should -Throw -PassThru
+        $failure.FullyQualifiedErrorId | Should -BeLike 'EventWatchTimeoutInvalid*'
+    }
+
+    It 'refuses a module object it has no events for (an event itself) with EventObjectUnsupported' {
+        $event = @(Get-ClusterEvent)[0]
+        $failure = { $event | Get-ClusterEvent -ErrorAction Stop } | Should -Throw -PassThru
+        $failure.FullyQualifiedErrorId | Should -BeLike 'EventObjectUnsupported*'
+    }
+
+    It 'takes no plain name from the pipeline: -Object wants a module object' {
+        $failure = { 'shop' | Get-ClusterEvent -ErrorAction Stop } | Should -Throw -PassThru
+        $failure.Exception | Should -BeOfType ([System.Management.Automation.ParameterBindingException])
+    }
+
+    It 'refuses -AllNamespaces with -Namespace as a binding error' {
+        $failure = { Get-ClusterEvent -AllNamespaces -Namespace kube-system } | Should -Throw -PassThru
+        $failure.FullyQualifiedErrorId | Should -BeLike 'AmbiguousParameterSet*'
+    }
+}
+
+Describe 'Objects piped into Get-ClusterEvent' {
+    It 'Get-ClusterApp shop | Get-ClusterEvent: the Deployment''s, its ReplicaSet''s and its pods'' events, no one else''s' {
+        $events = @(Get-ClusterApp shop | Get-ClusterEvent)
+        $kinds = $events.InvolvedObject.Kind | Sort-Object -Unique
+        $kinds | Should -Be @('Deployment', 'Pod', 'ReplicaSet')
+        ($events | Where-Object { $_.InvolvedObject.Kind -eq 'Deployment' }).Reason | Should -Contain 'ScalingReplicaSet'
+        ($events | Where-Object { $_.InvolvedObject.Kind -eq 'ReplicaSet' }).Reason | Should -Contain 'SuccessfulCreate'
+        ($events | Where-Object { $_.InvolvedObject.Kind -eq 'Pod' }).Reason | Should -Contain 'Failed'
+        $events.Object | Where-Object { $_ -notlike '*/shop*' } | Should -BeNullOrEmpty
+        # The sample app's events are not the shop's.
+        @(Get-ClusterApp web | Get-ClusterEvent).Object | Where-Object { $_ -like '*/shop*' } | Should -BeNullOrEmpty
+    }
+
+    It 'Get-AppRevision shop | Get-ClusterEvent: the revision''s ReplicaSet and its pods' {
+        $revision = Get-AppRevision shop | Where-Object IsCurrent
+        $events = @($revision | Get-ClusterEvent)
+        $events.InvolvedObject.Kind | Sort-Object -Unique | Should -Be @('Pod', 'ReplicaSet')
+        ($events | Where-Object { $_.InvolvedObject.Kind -eq 'ReplicaSet' }).InvolvedObject.Name | Sort-Object -Unique | Should -Be $revision.ReplicaSet
+    }
+
+    It '<Producer> | Get-ClusterEvent: the events about <Kind> <Name>' -ForEach @(
+        @{ Producer = 'Get-ClusterNode worker-2'; Kind = 'Node'; ApiVersion = 'v1'; Name = 'worker-2'; Produce = { Get-ClusterNode worker-2 } }
+        @{ Producer = 'Get-StorageClass standard'; Kind = 'StorageClass'; ApiVersion = 'storage.k8s.io/v1'; Name = 'standard'; Produce = { Get-StorageClass standard } }
+        @{ Producer = 'Get-CsiDriver'; Kind = 'CSIDriver'; ApiVersion = 'storage.k8s.io/v1'; Name = $null; Produce = { @(Get-CsiDriver)[0] } }
+        @{ Producer = 'Get-CsiVolumeClaim evt-data'; Kind = 'PersistentVolumeClaim'; ApiVersion = 'v1'; Name = 'evt-data'; Namespace = 'default'; Produce = { Get-CsiVolumeClaim evt-data } }
+        @{ Producer = 'Get-CsiVolume'; Kind = 'PersistentVolume'; ApiVersion = 'v1'; Name = $null; Produce = { Get-CsiVolumeClaim evt-data | Get-CsiVolume } }
+    ) {
+        if (-not (Get-CsiVolumeClaim -Name evt-data -ErrorAction Ignore)) {
+            $null = New-CsiVolumeClaim -Name evt-data -Size 1Gi -StorageClass standard -Wait -Timeout 60
+        }
+        $object = & $Produce
+        $object | Should -Not -BeNullOrEmpty
+        $objectName = $Name ?? $object.Name
+        $reason = "Ping$Kind"
+        New-TestEvent -Kind $Kind -ApiVersion $ApiVersion -Name $objectName -Namespace $Namespace -Reason $reason -Type Warning
+        # Another object's event of the same kind stays out.
+        New-TestEvent -Kind $Kind -ApiVersion $ApiVersion -Name "$objectName-other" -Namespace $Namespace -Reason $reason
+        $events = @($object | Get-ClusterEvent -Reason $reason)
+        $events.Count | Should -Be 1
+        $events[0].InvolvedObject.Kind | Should -Be $Kind
+        $events[0].InvolvedObject.Name | Should -Be $objectName
+        $events[0].Object | Should -Be "$($Kind.ToLowerInvariant())/$objectName"
+    }
+}
+
+Describe 'Get-ClusterEvent -Watch' {
+    It 'writes an event recorded while it watches, and stops when the pipeline stops it' {
+        $kubectl = (Get-Command kubectl).Source
+        $job = Start-ThreadJob -ArgumentList $kubectl, $cluster.KubeConfig -ScriptBlock {
+            param($kubectl, $kubeconfig)
+            Start-Sleep -Seconds 3
+            $now = [datetime]::UtcNow.ToString('yyyy-MM-ddTHH:mm:ssZ')
+            $file = Join-Path ([IO.Path]::GetTempPath()) "cm-events-watch-$([guid]::NewGuid()).json"
+            Set-Content $file (@{ apiVersion = 'v1'; kind = 'Event'; metadata = @{ name = "worker-1.watch$([guid]::NewGuid().ToString('N').Substring(0, 8))"; namespace = 'default' }
+                    involvedObject = @{ kind = 'Node'; name = 'worker-1'; apiVersion = 'v1' }; reason = 'WatchPing'; message = 'seen live'; type = 'Normal'
+                    source = @{ component = 'events-test' }; firstTimestamp = $now; lastTimestamp = $now; count = 1 } | ConvertTo-Json -Depth 5)
+            & $kubectl --kubeconfig $kubeconfig create -f $file 2>&1
+            Remove-Item $file
+        }
+        try {
+            $clock = [Diagnostics.Stopwatch]::StartNew()
+            $seen = Get-ClusterEvent -Watch -Reason WatchPing -Timeout 40 | Select-Object -First 1
+            $clock.Stop()
+            $seen.Message | Should -Be 'seen live'
+            $seen.Object | Should -Be 'node/worker-1'
+            # Select-Object -First stopped it as Ctrl+C does, long before the -Timeout.
+            $clock.Elapsed.TotalSeconds | Should -BeLessThan 30
+        }
+        finally {
+            $job | Wait-Job -Timeout 30 | Receive-Job | Out-Null
+            $job | Remove-Job -Force
+        }
+    }
+
+    It 'writes the events there are first and ends at -Timeout when nothing more comes' {
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        $seen = @(Get-ClusterEvent -Watch -Reason ScalingReplicaSet -Timeout 3)
+        $clock.Elapsed.TotalSeconds | Should -BeGreaterOrEqual 3
+        $clock.Elapsed.TotalSeconds | Should -BeLessThan 20
+        $seen.Count | Should -Be @(Get-ClusterEvent -Reason ScalingReplicaSet).Count
+    }
+}
