@@ -56,6 +56,7 @@ public sealed class EmulatorClock : TimeProvider
         private readonly TimerCallback _callback;
         private readonly object? _state;
         private readonly ITimer _inner;
+        private readonly Lock _gate = new();
         private DateTimeOffset? _due;
         private TimeSpan _period = Timeout.InfiniteTimeSpan;
 
@@ -69,7 +70,7 @@ public sealed class EmulatorClock : TimeProvider
 
         public bool Change(TimeSpan dueTime, TimeSpan period)
         {
-            lock (this)
+            lock (_gate)
             {
                 _due = dueTime == Timeout.InfiniteTimeSpan ? null : _clock.GetUtcNow() + dueTime;
                 _period = period;
@@ -79,7 +80,7 @@ public sealed class EmulatorClock : TimeProvider
 
         public void Retime()
         {
-            lock (this)
+            lock (_gate)
             {
                 if (_due is { } due)
                 {
@@ -91,7 +92,7 @@ public sealed class EmulatorClock : TimeProvider
 
         private void Fire()
         {
-            lock (this)
+            lock (_gate)
             {
                 _due = _period == Timeout.InfiniteTimeSpan ? null : _clock.GetUtcNow() + _period;
             }
