@@ -80,6 +80,9 @@ public sealed class JobControllerTests(EmulatorFixture fixture) : IClassFixture<
         var terminated = done.ObjectsAt("status", "containerStatuses").Single().At("state", "terminated");
         Assert.Equal(("Completed", 0L), (terminated.StringAt("reason"), terminated.LongAt("exitCode")));
         await Eventually.IsTrueAsync(() => PodsOf(ns, "once").Single().At("metadata", "finalizers") is null, "the counted pod loses the tracking finalizer");
+        var scheduled = Assert.Single(EventsOf(ns, done.Name()), e => e.StringAt("reason") == "Scheduled");
+        Assert.Equal(($"Successfully assigned {ns}/{done.Name()} to {done.StringAt("spec", "nodeName")}", "default-scheduler"),
+            (scheduled.StringAt("message"), scheduled.StringAt("reportingComponent")));
         Assert.Equal(["Normal SuccessfulCreate Created pod: " + done.Name(), "Normal Completed Job completed"],
             EventsOf(ns, "once").Select(e => $"{e.StringAt("type")} {e.StringAt("reason")} {e.StringAt("message")}").ToList());
     }
@@ -129,10 +132,30 @@ public sealed class JobControllerTests(EmulatorFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task AnOnFailurePodWhoseContainerKeepsFailingShowsCrashLoopBackOffWhileItsJobRuns()
+    {
+        var ns = await NamespaceAsync("job-crashloop");
+        await CreateAsync(ns, Job("loops", "exit 2", restartPolicy: "OnFailure"));
+
+        var pod = await Eventually.ReturnsAsync(
+            () => PodsOf(ns, "loops").FirstOrDefault(p => p.ObjectsAt("status", "containerStatuses").Any(c => c.StringAt("state", "waiting", "reason") == "CrashLoopBackOff")),
+            "the container in CrashLoopBackOff");
+        var container = pod.ObjectsAt("status", "containerStatuses").Single();
+        var last = container.ObjectAt("lastState").ObjectAt("terminated");
+        Assert.Equal(("Running", 2L, "Error"), (pod.StringAt("status", "phase"), last.LongAt("exitCode"), last.StringAt("reason")));
+        Assert.True(container.LongAt("restartCount") >= 1);
+        Assert.Matches($@"^back-off (10|20|40)s restarting failed container=work pod={pod.Name()}_{ns}\(", container.StringAt("state", "waiting", "message"));
+        Assert.Contains(EventsOf(ns, pod.Name()), e => e.StringAt("reason") == "BackOff" && e.StringAt("message")!.StartsWith("Back-off restarting failed container work in pod ", StringComparison.Ordinal));
+        Assert.Single(PodsOf(ns, "loops"));
+        Assert.False(JobSync.Finished(Stored(ns, "loops")!));
+    }
+
+    [Fact]
     public async Task AJobActiveLongerThanItsDeadlineFails()
     {
         var ns = await NamespaceAsync("job-deadline");
-        await CreateAsync(ns, Job("forever", "sleep infinity", extraSpec: "\"activeDeadlineSeconds\":2,"));
+        // The deadline leaves room for the scheduler's binding and the kubelet's pod-ready delay on a busy machine.
+        await CreateAsync(ns, Job("forever", "sleep infinity", extraSpec: "\"activeDeadlineSeconds\":4,"));
         await Eventually.IsTrueAsync(() => Stored(ns, "forever").LongAt("status", "ready") == 1, "its pod ready");
 
         var job = await Eventually.ReturnsAsync(() => Stored(ns, "forever") is { } j && JobSync.Finished(j) ? j : null, "the deadline");

@@ -22,14 +22,14 @@ public sealed class EmulatedKubeletTests
         return emulator;
     }
 
-    private static async Task<JsonObject> CreatePodAsync(KubeEmulator emulator, string name, string image, Action<JsonObject>? edit = null)
+    private static async Task<JsonObject> CreatePodAsync(KubeEmulator emulator, string name, string image, Action<JsonObject>? edit = null, string restartPolicy = "Always")
     {
         var pod = new JsonObject
         {
             ["apiVersion"] = "v1",
             ["kind"] = "Pod",
             ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = "default" },
-            ["spec"] = new JsonObject { ["containers"] = new JsonArray(new JsonObject { ["name"] = "web", ["image"] = image }) },
+            ["spec"] = new JsonObject { ["restartPolicy"] = restartPolicy, ["containers"] = new JsonArray(new JsonObject { ["name"] = "web", ["image"] = image }) },
         };
         edit?.Invoke((JsonObject)pod["spec"]!["containers"]![0]!);
         using var api = new ApiClient(emulator.CreateClient());
@@ -117,6 +117,52 @@ public sealed class EmulatedKubeletTests
         Assert.Equal(3, Event(emulator, "crashy", "Created", "Created container: web").LongAt("count"));
         Assert.Equal(2, Event(emulator, "crashy", "Pulled", "Container image \"app:crash\" already present on machine").LongAt("count"));
         Assert.Single(Events(emulator, "crashy", "Pulling"));
+    }
+
+    [Fact]
+    public async Task ACrashingImageAndAnExitingCommandBothFollowTheRestartPolicy()
+    {
+        await using var emulator = await StartAsync();
+        emulator.Settings.Images.Declare(new ImageBehaviour { Image = "app:crash", ExitCode = 3, TerminationMessage = "config file missing" });
+        await CreatePodAsync(emulator, "crash-never", "app:crash", restartPolicy: "Never");
+        await CreatePodAsync(emulator, "exit-always", "busybox:1.36", c => c["command"] = new JsonArray("sh", "-c", "exit 4"));
+        await CreatePodAsync(emulator, "done-onfailure", "busybox:1.36", c => c["args"] = new JsonArray("sleep 1"), restartPolicy: "OnFailure");
+
+        var failed = await Eventually.ReturnsAsync(() => Pod(emulator, "crash-never") is { } p && p.StringAt("status", "phase") == "Failed" ? p : null, "crash-never Failed");
+        var terminated = Assert.Single(failed.ObjectsAt("status", "containerStatuses")).ObjectAt("state").ObjectAt("terminated");
+        Assert.Equal((3L, "Error", "config file missing"), (terminated.LongAt("exitCode"), terminated.StringAt("reason"), terminated.StringAt("message")));
+        Assert.Equal(0, Container(emulator, "crash-never")!.LongAt("restartCount"));
+        Assert.Equal(("False", "PodFailed", null), (failed.Condition("Ready")!.StringAt("status"), failed.Condition("Ready")!.StringAt("reason"), failed.Condition("Ready")!.StringAt("message")));
+        Assert.Empty(Events(emulator, "crash-never", "BackOff"));
+
+        // A command's exit code restarts an Always pod as an image's crash does.
+        var looping = await Eventually.ReturnsAsync(() => Container(emulator, "exit-always") is { } c && c.StringAt("state", "waiting", "reason") == "CrashLoopBackOff" ? c : null, "exit-always in CrashLoopBackOff");
+        Assert.Equal(4, looping.ObjectAt("lastState").ObjectAt("terminated").LongAt("exitCode"));
+        Assert.Equal("Running", Pod(emulator, "exit-always").StringAt("status", "phase"));
+
+        // OnFailure keeps a container that exited with 0: the pod Succeeded, no restart.
+        var succeeded = await Eventually.ReturnsAsync(() => Pod(emulator, "done-onfailure") is { } p && p.StringAt("status", "phase") == "Succeeded" ? p : null, "done-onfailure Succeeded");
+        var container = Assert.Single(succeeded.ObjectsAt("status", "containerStatuses"));
+        Assert.Equal((0L, "Completed", 0L), (container.LongAt("state", "terminated", "exitCode"), container.StringAt("state", "terminated", "reason"), container.LongAt("restartCount")));
+        Assert.Equal("PodCompleted", succeeded.Condition("Ready")!.StringAt("reason"));
+    }
+
+    [Fact]
+    public async Task MovingTheClusterClockForwardEndsARunningCommandAtOnce()
+    {
+        await using var emulator = await StartAsync();
+        await CreatePodAsync(emulator, "ten-minutes", "busybox:1.36", c => c["command"] = new JsonArray("sleep", "600"), restartPolicy: "Never");
+        var running = await Eventually.ReturnsAsync(() => Container(emulator, "ten-minutes")?.StringAt("state", "running", "startedAt"), "the container running");
+        // Let the pod worker see its own status write and go to sleep until the exit is due.
+        await Task.Delay(500);
+
+        emulator.Settings.ClockOffset += TimeSpan.FromMinutes(10);
+
+        // The kubelet's pod worker sleeps on the cluster's clock: it wakes now, not ten real minutes later.
+        var ended = await Eventually.ReturnsAsync(() => Pod(emulator, "ten-minutes") is { } p && p.StringAt("status", "phase") == "Succeeded" ? p : null, "the pod Succeeded", 5);
+        var terminated = Assert.Single(ended.ObjectsAt("status", "containerStatuses")).ObjectAt("state").ObjectAt("terminated");
+        Assert.Equal((running, 0L), (terminated.StringAt("startedAt"), terminated.LongAt("exitCode")));
+        Assert.Equal(TimeSpan.FromMinutes(10), Timestamps.Parse(terminated.StringAt("finishedAt"))!.Value - Timestamps.Parse(running)!.Value);
     }
 
     [Fact]

@@ -24,7 +24,18 @@ public sealed class EmulatorSettings
     public TimeSpan ProvisioningDelay { get; set; }
 
     /// <summary>How far the cluster's clock (<see cref="EmulatorClock"/>) is ahead of the machine's.</summary>
-    public TimeSpan ClockOffset { get; set; }
+    public TimeSpan ClockOffset
+    {
+        get;
+        set
+        {
+            field = value;
+            ClockMoved?.Invoke();
+        }
+    }
+
+    /// <summary>Raised when <see cref="ClockOffset"/> is set, so timers on the cluster's clock can fire what became due.</summary>
+    internal event Action? ClockMoved;
 
     /// <summary>How often the node lifecycle controller looks for silent nodes.</summary>
     public TimeSpan NodeMonitorPeriod { get; set; }

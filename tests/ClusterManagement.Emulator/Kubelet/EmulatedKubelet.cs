@@ -11,13 +11,16 @@ public sealed record KubeletEvent(string Type, string Reason, string Message, st
 /// The emulated kubelets' pod workers: per pod, each container goes through the image manager
 /// (pkg/kubelet/images: `Pulling`, `Pulled`, `Failed` + `Error: ErrImagePull`, then `BackOff` +
 /// `Error: ImagePullBackOff` until the back-off lets it pull again), is created and started
-/// (kuberuntime: `Created container: web`, `Started container web`), may exit as its
-/// <see cref="ImageBehaviour"/> says (lastState.terminated; restarted at once the first time, then
-/// after a back-off of 10s doubling to 5m: waiting CrashLoopBackOff and the `BackOff` event
-/// `Back-off restarting failed container web in pod web-x_default(uid)`), and may fail its readiness
-/// probe (`Unhealthy`: `Readiness probe failed: ...` every periodSeconds, Ready False). Back-offs and
-/// probe periods are the kubelet's, multiplied by <see cref="EmulatorSettings.KubeletTimeScale"/>;
-/// the messages print the real durations.
+/// (kuberuntime: `Created container: web`, `Started container web`), may exit as its image or its
+/// command says (<see cref="ContainerProcess"/>), and may fail its readiness probe (`Unhealthy`:
+/// `Readiness probe failed: ...` every periodSeconds, Ready False). An exited container follows the
+/// pod's restartPolicy: kept terminated under Never, and under OnFailure when it exited with 0 (the pod
+/// Succeeded or Failed once all have ended); otherwise restarted in place (lastState.terminated,
+/// restartCount up) at once the first time, then after a back-off of 10s doubling to 5m, waiting
+/// CrashLoopBackOff with the `BackOff` event `Back-off restarting failed container web in pod
+/// web-x_default(uid)`. Back-offs and probe periods are the kubelet's, multiplied by
+/// <see cref="EmulatorSettings.KubeletTimeScale"/>; the messages print the real durations. A run time
+/// is not scaled: it is on the cluster's clock, which a test moves forward instead.
 /// </summary>
 public sealed class EmulatedKubelet
 {
@@ -168,10 +171,11 @@ public sealed class EmulatedKubelet
                     }
                     return c.ShowBackOffAt is { } show && show < c.RetryAt ? show : c.RetryAt;
                 case Stage.Running:
-                    var exitAt = image.ExitCode is null ? (DateTimeOffset?)null : c.StartedAt!.Value + TimeSpan.FromSeconds(image.RunSeconds);
+                    var end = ContainerProcess.EndOf(spec, image, restartPolicy);
+                    var exitAt = end is null ? (DateTimeOffset?)null : c.StartedAt!.Value + end.After;
                     if (exitAt <= now)
                     {
-                        Exit(c, pod, restartPolicy, image, exitAt!.Value, settings, events);
+                        Exit(c, pod, restartPolicy, end!, exitAt!.Value, settings, events);
                         continue;
                     }
                     c.ProbeFails = Probed(spec, image);
@@ -204,9 +208,9 @@ public sealed class EmulatedKubelet
     /// restart is at once (no back-off entry yet); each later one waits the doubled back-off
     /// (kuberuntime doBackOff), counted from when the container finished.
     /// </summary>
-    private static void Exit(Container c, JsonObject pod, string restartPolicy, ImageBehaviour image, DateTimeOffset finishedAt, EmulatorSettings settings, List<KubeletEvent> events)
+    private static void Exit(Container c, JsonObject pod, string restartPolicy, ProcessEnd end, DateTimeOffset finishedAt, EmulatorSettings settings, List<KubeletEvent> events)
     {
-        var code = image.ExitCode!.Value;
+        var code = end.ExitCode;
         var terminated = new JsonObject
         {
             ["exitCode"] = code,
@@ -215,7 +219,7 @@ public sealed class EmulatedKubelet
             ["finishedAt"] = Timestamps.Format(finishedAt),
             ["containerID"] = c.ContainerId,
         };
-        if (image.TerminationMessage is { } message)
+        if (end.TerminationMessage is { } message)
         {
             terminated["message"] = message;
         }
@@ -297,18 +301,19 @@ public sealed class EmulatedKubelet
         var specs = pod.ObjectsAt("spec", "containers").Select(s => (Spec: s, State: containers[s.StringAt("name") ?? ""])).ToList();
         var unready = specs.Where(s => !IsReady(s.State)).Select(s => s.State.Name).ToList();
         var allExited = specs.All(s => s.State.Stage == Stage.Exited);
-        status["phase"] = allExited
-            ? specs.All(s => s.State.Terminated?["exitCode"]?.GetValue<int>() == 0) ? "Succeeded" : "Failed"
-            : specs.All(s => s.State.Created) ? "Running" : "Pending";
+        var succeeded = specs.All(s => s.State.Terminated?["exitCode"]?.GetValue<int>() == 0);
+        status["phase"] = allExited ? succeeded ? "Succeeded" : "Failed" : specs.All(s => s.State.Created) ? "Running" : "Pending";
         status["startTime"] ??= Timestamps.Format(now);
         status["qosClass"] ??= "BestEffort";
         var notReady = unready.Count == 0 ? null : $"containers with unready status: [{string.Join(' ', unready)}]";
+        // A terminal pod's readiness says only how it ended (generate.go ...ConditionForTerminalPhase): no message.
+        var notReadyReason = !allExited ? "ContainersNotReady" : succeeded ? "PodCompleted" : "PodFailed";
         var at = Timestamps.Format(now);
         status["conditions"] = new JsonArray(
             Condition(pod, "PodReadyToStartContainers", "True", null, null, at),
             Condition(pod, "Initialized", "True", null, null, at),
-            Condition(pod, "Ready", notReady is null ? "True" : "False", notReady is null ? null : allExited ? "PodCompleted" : "ContainersNotReady", allExited ? null : notReady, at),
-            Condition(pod, "ContainersReady", notReady is null ? "True" : "False", notReady is null ? null : allExited ? "PodCompleted" : "ContainersNotReady", allExited ? null : notReady, at),
+            Condition(pod, "Ready", notReady is null ? "True" : "False", notReady is null ? null : notReadyReason, allExited ? null : notReady, at),
+            Condition(pod, "ContainersReady", notReady is null ? "True" : "False", notReady is null ? null : notReadyReason, allExited ? null : notReady, at),
             Condition(pod, "PodScheduled", "True", null, null, at));
         status["containerStatuses"] = new JsonArray(specs.Select(s => (JsonNode)ContainerStatus(s.Spec, s.State, IsReady(s.State))).ToArray());
     }
