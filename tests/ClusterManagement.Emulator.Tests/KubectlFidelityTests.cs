@@ -93,7 +93,7 @@ public sealed class KubectlFidelityTests(EmulatorFixture fixture) : IClassFixtur
     public async Task WatchPrintsAChangeMadeAfterItStarted()
     {
         var listed = new TaskCompletionSource();
-        var watching = Kubectl.RunUntilAsync(Kubeconfig, TimeSpan.FromSeconds(15), output =>
+        var watching = Kubectl.RunUntilAsync(Kubeconfig, TimeSpan.FromSeconds(45), output =>
         {
             if (output.Contains("worker-2"))
             {
