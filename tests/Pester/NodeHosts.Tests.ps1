@@ -761,7 +761,7 @@ systemctl restart ssh.service
 
             $failed = $results | Where-Object Node -eq worker-1
             $failed.Status | Should -Be 'Failed'
-            $failed.Error | Should -Match 'Downloading containerd=\S+ failed on worker-1; nothing was installed'
+            $failed.Error | Should -Match 'Downloading (\S+=\S+ )*containerd=\S+ failed on worker-1; nothing was installed'
             $failed.Error | Should -Match '/var/cache/apt/archives/partial' -Because "apt's own error names what failed"
             $failed.Error | Should -Match 'worker-1 was not cordoned'
             $failed.UnavailableFor | Should -BeNullOrEmpty

@@ -66,12 +66,14 @@ internal sealed class NodePackages(NodeShell shell, string node, PackageFamily f
     /// <summary>
     /// Runs an apt command again while another run holds a lock DPkg::Lock::Timeout does not cover (the lists,
     /// the archives), bounded by <paramref name="lockWait"/>. Its log goes to a file of its own (mktemp): a
-    /// fixed name in /tmp is one any local user can plant a symlink at for root to write through.
+    /// fixed name in /tmp is one any local user can plant a symlink at for root to write through. The bound
+    /// is a deadline, not a number of attempts: an attempt may itself wait under DPkg::Lock::Timeout, and
+    /// counted attempts then outlasted the node's budget, ending as a bare timeout instead of naming the holder.
     /// </summary>
     private static string RetriedWhileLocked(string command, TimeSpan lockWait)
     {
-        var attempts = Math.Max(1, (int)(lockWait.TotalSeconds / 3));
-        return $"log=$(mktemp) || exit 1; trap 'rm -f \"$log\"' EXIT; for i in $(seq {attempts}); do {command} >\"$log\" 2>&1 && exit 0; grep -q 'Could not get lock' \"$log\" || break; sleep 3; done; cat \"$log\" >&2; exit 1";
+        var seconds = Math.Max(1, (int)lockWait.TotalSeconds);
+        return $"log=$(mktemp) || exit 1; trap 'rm -f \"$log\"' EXIT; end=$(( $(date +%s) + {seconds} )); while :; do {command} >\"$log\" 2>&1 && exit 0; grep -q 'Could not get lock' \"$log\" || break; [ \"$(date +%s)\" -lt \"$end\" ] || break; sleep 3; done; cat \"$log\" >&2; exit 1";
     }
 
     /// <summary>Installs exactly these versions (downgrading when needed) and holds the packages there.</summary>
