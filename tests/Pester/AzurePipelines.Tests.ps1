@@ -161,6 +161,7 @@ Describe 'Every long cmdlet as PowerShell@2 runs it' {
         $targets = @{
             'Add-NodeRoute'           = '-Node worker-1 -Destination 10.250.0.0/24 -Gateway 10.0.0.5'
             'Backup-ClusterNode'      = "-Node worker-1 -Destination '$work/backup'"
+            'Get-ClusterEvent'        = '-Namespace default'
             'Get-NodeDocker'          = '-Node worker-1'
             'Get-NodeNetwork'         = '-Node worker-1'
             'Get-NodeRoute'           = '-Node worker-1'

@@ -16,6 +16,7 @@ BeforeDiscovery {
         @{ Cmdlet = 'New-CsiVolumeClaim'; Midway = 'watch'; Reports = 'persistentvolumeclaims.*stop-claim|stop-claim' }
         @{ Cmdlet = 'Resize-CsiVolumeClaim'; Midway = 'hang'; Reports = 'persistentvolumeclaims/stop-resized|stop-resized' }
         @{ Cmdlet = 'Install-CsiDriver'; Midway = 'watch'; Reports = 'other\.csi\.example\.com|csi-datera' }
+        @{ Cmdlet = 'Get-ClusterEvent'; Midway = 'watch'; Reports = 'reading core/v1 events' }
     )
     # Node-host cmdlets need real hosts: their rows go into NodeHosts.Tests.ps1 ('Ctrl+C in the middle of ...').
     $script:onFleet = 'Update-NodeDocker', 'New-ClusterNode', 'Backup-ClusterNode'
@@ -85,6 +86,7 @@ spec:
             'Resize-CsiVolumeClaim stop-resized -Size 2Gi -Wait -Timeout 300 -Force'
         }
         'Install-CsiDriver'       = { "Install-CsiDriver -Path '$datera' -Name other.csi.example.com -Timeout 300 -Force" }
+        'Get-ClusterEvent'        = { 'Get-ClusterEvent -AllNamespaces -Watch -Timeout 300' }
     }
 
     function Invoke-StoppedMidway {
