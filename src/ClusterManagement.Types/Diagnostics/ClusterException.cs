@@ -27,4 +27,7 @@ public sealed class ClusterException : Exception
 
     /// <summary>The API server's own message (from its Status object), when there was one.</summary>
     public string? ServerMessage { get; init; }
+
+    /// <summary>Why the cluster did not reach what the operation waited for, when it was read.</summary>
+    public Diagnosis? Diagnosis { get; init; }
 }
