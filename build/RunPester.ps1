@@ -32,9 +32,12 @@ $pesterConfiguration.Run.Path = if ($Lane -eq 'All' -or (Test-Path $TestsPath -P
 }
 $pesterConfiguration.Run.PassThru = $true
 $pesterConfiguration.Output.Verbosity = 'Detailed'
-$pesterConfiguration.TestResult.Enabled = $true
-$pesterConfiguration.TestResult.OutputPath = [IO.Path]::ChangeExtension($ResultFile, '.xml')
 if ($FullName) { $pesterConfiguration.Filter.FullName = $FullName }
 
 $result = Invoke-Pester -Configuration $pesterConfiguration
 Get-PesterCounts -Result $result | ConvertTo-Json | Set-Content $ResultFile
+# The report is written after the counts, and its failure is only a warning: a failure message that
+# holds a control character (an ESC from apt's coloured output) makes the XML writer throw, and that
+# must not cost the run its counts and failing test names.
+try { Export-NUnitReport -Result $result -Path ([IO.Path]::ChangeExtension($ResultFile, '.xml')) }
+catch { Write-Warning "The NUnit report was not written: $($_.Exception.Message)" }
