@@ -239,6 +239,27 @@ Describe 'Node hosts' -Skip:([bool]$script:fleetSkipReason) {
             Get-EngineState | Should -Be $before
         }
 
+        It 'reads flags the unit passes through $DOCKER_OPTS from its EnvironmentFile, as systemd expands them' {
+            # Debian's own unit passes $DOCKER_OPTS from /etc/default/docker; the fleet's drop-in replaces that
+            # ExecStart, so a second drop-in puts the variable back. systemd only loads it: the engine keeps running.
+            $optsDropIn = '/etc/systemd/system/docker.service.d/20-cm-test-opts.conf'
+            $before = Get-EngineState
+            try {
+                Invoke-Node worker-1 ("printf '[Service]\nEnvironmentFile=-/etc/default/docker\nExecStart=\nExecStart=/usr/sbin/dockerd -H fd:// --bridge=none --iptables=false --ip-masq=false `$DOCKER_OPTS\n' | sudo -n tee $optsDropIn > /dev/null; " +
+                    "printf '# test\nDOCKER_OPTS=`"--log-level=warn`"\n' | sudo -n tee /etc/default/docker > /dev/null; sudo -n systemctl daemon-reload") | Out-Null
+                Invoke-Node worker-1 'systemctl show docker.service -p ExecStart --value' | Should -Match ([regex]::Escape('$DOCKER_OPTS'))
+
+                $err = { New-ClusterNode @script:rejoin @script:access -EngineConfig @{ 'log-level' = 'info' } -ErrorAction Stop } | Should -Throw -PassThru
+                $err.FullyQualifiedErrorId | Should -BeLike 'EngineConfigConflict*'
+                $err.Exception.Message | Should -Match ([regex]::Escape('log-level (--log-level=warn)'))
+                $err.Exception.Message | Should -Match ([regex]::Escape($optsDropIn))
+                Get-EngineState | Should -Be $before
+            }
+            finally {
+                Invoke-Node worker-1 "sudo -n rm -f $optsDropIn /etc/default/docker; sudo -n systemctl daemon-reload" | Out-Null
+            }
+        }
+
         It 'applies a changed daemon.json to the running engine, which reports it through its API' {
             # Debian's stock engine picks cgroupfs on this machine's cgroup v1 and systemd on v2; the join set systemd.
             (Get-NodeDocker -Node worker-1 @script:access).CgroupDriver | Should -Be 'systemd'

@@ -38,6 +38,20 @@ public sealed class DockerdFlagsTests
     }
 
     [Fact]
+    public void ExpandsDebiansDockerOptsFromTheUnitsEnvironmentFile()
+    {
+        // Debian's docker.io: EnvironmentFile=-/etc/default/docker, ExecStart=/usr/sbin/dockerd -H fd:// $DOCKER_OPTS.
+        var output = "LoadState=loaded\nFragmentPath=/lib/systemd/system/docker.service\nEnvironment=DOCKER_OPTS=--debug LOG=--log-level=warn\n"
+            + "ExecStart={ path=/usr/sbin/dockerd ; argv[]=/usr/sbin/dockerd -H fd:// $DOCKER_OPTS ${LOG} $UNSET ; ignore_errors=no ; start_time=[n/a] ; stop_time=[n/a] ; pid=0 ; code=(null) ; status=0/0 }\n"
+            + "@@environment-file /etc/default/docker\n# Customize location of Docker binary (especially for development testing).\n#DOCKER_OPTS=\"--dns 8.8.8.8\"\n"
+            + "DOCKER_OPTS=\"--log-driver journald --registry-mirror=https://mirror.invalid\"\n\n";
+        var commandLine = DockerdFlags.Parse(output)!;
+        Assert.Equal("/lib/systemd/system/docker.service", commandLine.Source);
+        Assert.Equal(["hosts", "log-driver", "registry-mirrors", "log-level"], commandLine.ConfigKeys.Select(k => k.Key));
+        Assert.Throws<ClusterException>(() => DockerdFlags.RequireNoConflicts("worker-1", ["log-driver"], commandLine));
+    }
+
+    [Fact]
     public void BeforeTheEngineIsInstalledTheDropInsDecide()
     {
         // systemd loads no drop-ins for a unit it cannot find: they take effect once the package brings docker.service.

@@ -18,13 +18,16 @@ internal sealed record DockerdCommandLine(IReadOnlyList<string> Arguments, strin
 internal static class DockerdFlags
 {
     private const string DropInMarker = "@@drop-in ";
+    private const string EnvironmentFileMarker = "@@environment-file ";
 
     /// <summary>
     /// The unit as systemd merged it (an installed engine), and every docker.service drop-in by path: before
     /// the engine is installed systemd loads no drop-ins for it, yet they decide its command line once it is.
     /// </summary>
     public const string ReadScript =
-        "systemctl show docker.service -p LoadState -p FragmentPath -p ExecStart 2>/dev/null; " +
+        "systemctl show docker.service -p LoadState -p FragmentPath -p ExecStart -p Environment 2>/dev/null; " +
+        "systemctl show docker.service -p EnvironmentFiles --value 2>/dev/null | while IFS= read -r f; do f=${f% (ignore_errors=*}; " +
+        "if [ -f \"$f\" ]; then printf '" + EnvironmentFileMarker + "%s\\n' \"$f\"; cat \"$f\"; echo; fi; done; " +
         "for d in /etc/systemd/system /run/systemd/system /usr/local/lib/systemd/system /usr/lib/systemd/system; do " +
         "for f in \"$d\"/docker.service.d/*.conf; do if [ -f \"$f\" ]; then printf '" + DropInMarker + "%s\\n' \"$f\"; cat \"$f\"; echo; fi; done; done";
 
@@ -70,12 +73,15 @@ internal static class DockerdFlags
     {
         var text = output.Replace("\r", string.Empty, StringComparison.Ordinal);
         var markerAt = text.IndexOf(DropInMarker, StringComparison.Ordinal);
-        var show = markerAt < 0 ? text : text[..markerAt];
+        var beforeDropIns = markerAt < 0 ? text : text[..markerAt];
+        var environmentFilesAt = beforeDropIns.IndexOf(EnvironmentFileMarker, StringComparison.Ordinal);
+        var show = environmentFilesAt < 0 ? beforeDropIns : beforeDropIns[..environmentFilesAt];
         var fields = show.Split('\n').Select(l => l.Split('=', 2)).Where(p => p.Length == 2).GroupBy(p => p[0]).ToDictionary(g => g.Key, g => g.First()[1], StringComparer.Ordinal);
         var dropIn = DropInCommandLine(markerAt < 0 ? string.Empty : text[markerAt..]);
         if (fields.GetValueOrDefault("LoadState") == "loaded" && ArgvOf(fields.GetValueOrDefault("ExecStart")) is { } argv)
         {
-            return new DockerdCommandLine(argv, dropIn?.Source ?? fields.GetValueOrDefault("FragmentPath") ?? "docker.service");
+            var environment = UnitEnvironment(fields.GetValueOrDefault("Environment"), environmentFilesAt < 0 ? string.Empty : beforeDropIns[environmentFilesAt..]);
+            return new DockerdCommandLine(Expand(argv, environment), dropIn?.Source ?? fields.GetValueOrDefault("FragmentPath") ?? "docker.service");
         }
 
         return dropIn;
@@ -136,6 +142,67 @@ internal static class DockerdFlags
                 + "Leave them out of -EngineConfig (the flags already set them) or remove them from the unit. Nothing was changed on the host.",
                 node);
         }
+    }
+
+    /// <summary>
+    /// The variables systemd gives the command: Environment=, then the EnvironmentFile= files, which override it
+    /// (Debian's docker.io passes $DOCKER_OPTS from /etc/default/docker). Files are read as systemd reads them:
+    /// KEY=VALUE lines, '#' and ';' comments, quotes around the value.
+    /// </summary>
+    private static Dictionary<string, string> UnitEnvironment(string? environmentProperty, string environmentFiles)
+    {
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var assignment in Words(environmentProperty ?? string.Empty))
+        {
+            AddAssignment(environment, assignment);
+        }
+
+        foreach (var part in environmentFiles.Split(EnvironmentFileMarker, StringSplitOptions.RemoveEmptyEntries))
+        {
+            foreach (var line in part.Split('\n').Skip(1).Select(l => l.Trim()).Where(l => l.Length > 0 && l[0] is not ('#' or ';')))
+            {
+                var equals = line.IndexOf('=', StringComparison.Ordinal);
+                if (equals > 0)
+                {
+                    var value = line[(equals + 1)..].Trim();
+                    var quoted = value.Length >= 2 && value[0] is '"' or '\'' && value[^1] == value[0];
+                    environment[line[..equals].Trim()] = quoted ? value[1..^1] : value;
+                }
+            }
+        }
+
+        return environment;
+    }
+
+    private static void AddAssignment(Dictionary<string, string> environment, string assignment)
+    {
+        var equals = assignment.IndexOf('=', StringComparison.Ordinal);
+        if (equals > 0)
+        {
+            environment[assignment[..equals]] = assignment[(equals + 1)..];
+        }
+    }
+
+    /// <summary>
+    /// systemd's expansion of ExecStart: a word that is exactly $NAME becomes the value's blank-separated words
+    /// (none when unset), ${NAME} inside a word becomes the value as it is.
+    /// </summary>
+    private static List<string> Expand(IReadOnlyList<string> argv, IReadOnlyDictionary<string, string> environment)
+    {
+        var expanded = new List<string>();
+        foreach (var word in argv)
+        {
+            if (word.Length > 1 && word[0] == '$' && word[1] != '{')
+            {
+                expanded.AddRange(environment.GetValueOrDefault(word[1..], string.Empty).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+            }
+            else
+            {
+                expanded.Add(System.Text.RegularExpressions.Regex.Replace(word, @"\$\{([A-Za-z_][A-Za-z0-9_]*)\}", m => environment.GetValueOrDefault(m.Groups[1].Value, string.Empty)));
+            }
+        }
+
+        return expanded;
     }
 
     /// <summary>"{ path=... ; argv[]=dockerd -H fd:// ... ; ignore_errors=no ; ... }" from systemctl show.</summary>
