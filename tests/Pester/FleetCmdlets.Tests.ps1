@@ -73,13 +73,14 @@ Describe 'Apps across contexts' {
     }
 
     It 'lists every cluster with -WhatIf and changes none' {
-        $before = Get-ClusterApp -Context east, west -Namespace default -Name web | ForEach-Object { "$($_.Context) $($_.Replicas)" }
+        # Sorted: the contexts' answers arrive in any order.
+        $before = Get-ClusterApp -Context east, west -Namespace default -Name web | ForEach-Object { "$($_.Context) $($_.Replicas)" } | Sort-Object
         $run = Invoke-FreshPwsh -Script "Import-Module '$(Get-ModuleUnderTest)'; Set-AppReplicaCount -Context east, west -Namespace default -Name web -Replicas 5 -WhatIf" -Environment @{ KUBECONFIG = $env:KUBECONFIG }
         $run.ExitCode | Should -Be 0 -Because $run.Error
         foreach ($name in 'east', 'west') {
             $run.Output | Should -Match "What if: .*app default/web in context '$name'"
         }
-        Get-ClusterApp -Context east, west -Namespace default -Name web | ForEach-Object { "$($_.Context) $($_.Replicas)" } | Should -Be $before
+        Get-ClusterApp -Context east, west -Namespace default -Name web | ForEach-Object { "$($_.Context) $($_.Replicas)" } | Sort-Object | Should -Be $before
     }
 
     It 'asks once per cluster and changes only the clusters confirmed' {
