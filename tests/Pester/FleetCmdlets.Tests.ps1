@@ -151,3 +151,16 @@ Describe 'Pods, network and manifests across contexts' {
         ($applied | ForEach-Object { "$($_.Context) $($_.Action)" } | Sort-Object) | Should -Be 'east Created', 'west Created'
     }
 }
+
+Describe 'Drains across contexts' {
+    AfterAll {
+        Resume-ClusterNode -Context east, west -Name worker-1 -Force
+    }
+
+    It 'drains the node of each named context, each result naming its context, in a table with a Context column' {
+        $results = Suspend-ClusterNode -Context east, west -Name worker-1 -Drain -IgnoreDaemonSets -DeleteEmptyDirData -DeleteUnmanagedPods -GracePeriod 0 -Force -Timeout 60
+        ($results | ForEach-Object { "$($_.Context) $($_.Node) $($_.Completed)" } | Sort-Object) | Should -Be 'east worker-1 True', 'west worker-1 True'
+        ($results | Out-String -Width 160) | Should -Match '(?m)^Context\s+Node\b'
+        (Get-ClusterNode -Context east, west -Name worker-1 | Where-Object Unschedulable).Context | Sort-Object | Should -Be 'east', 'west'
+    }
+}

@@ -132,7 +132,7 @@ BeforeDiscovery {
     $fixtures += foreach ($fixture in @($fixtures | Where-Object Type -in 'ClusterManagement.Nodes.ClusterNode', 'ClusterManagement.Apps.ClusterApp',
             'ClusterManagement.Storage.CsiVolumeClaim', 'ClusterManagement.Storage.CsiVolume', 'ClusterManagement.Storage.StorageClass', 'ClusterManagement.Storage.CsiDriver',
             'ClusterManagement.Apps.AppRevision', 'ClusterManagement.Apps.AppRollout', 'ClusterManagement.Nodes.NodePod', 'ClusterManagement.Manifests.AppliedObject',
-            'ClusterManagement.Network.NodeNetwork')) {
+            'ClusterManagement.Network.NodeNetwork', 'ClusterManagement.Nodes.NodeDrainResult')) {
         @{ Type = "$($fixture.Type)#Contexts"; Single = $fixture.Build; Build = {
                 foreach ($context in 'prod-eu', 'prod-us') {
                     foreach ($object in & $Single) {
