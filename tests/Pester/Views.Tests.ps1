@@ -130,7 +130,9 @@ BeforeDiscovery {
     # Output read from several contexts: the same objects from two clusters, marked as the module marks them,
     # selecting the views with a Context column (Fleets.Format.ps1xml).
     $fixtures += foreach ($fixture in @($fixtures | Where-Object Type -in 'ClusterManagement.Nodes.ClusterNode', 'ClusterManagement.Apps.ClusterApp',
-            'ClusterManagement.Storage.CsiVolumeClaim', 'ClusterManagement.Storage.CsiVolume', 'ClusterManagement.Storage.StorageClass', 'ClusterManagement.Storage.CsiDriver')) {
+            'ClusterManagement.Storage.CsiVolumeClaim', 'ClusterManagement.Storage.CsiVolume', 'ClusterManagement.Storage.StorageClass', 'ClusterManagement.Storage.CsiDriver',
+            'ClusterManagement.Apps.AppRevision', 'ClusterManagement.Apps.AppRollout', 'ClusterManagement.Nodes.NodePod', 'ClusterManagement.Manifests.AppliedObject',
+            'ClusterManagement.Network.NodeNetwork', 'ClusterManagement.Nodes.NodeDrainResult')) {
         @{ Type = "$($fixture.Type)#Contexts"; Single = $fixture.Build; Build = {
                 foreach ($context in 'prod-eu', 'prod-us') {
                     foreach ($object in & $Single) {

@@ -1,3 +1,5 @@
+using ClusterManagement.Connection;
+
 namespace ClusterManagement.Manifests;
 
 /// <summary>What server-side apply did to an object.</summary>
@@ -10,8 +12,11 @@ public enum ManifestAction : long
 }
 
 /// <summary>One object Publish-ClusterManifest applied, and what the apply did to it.</summary>
-public sealed class AppliedObject
+public sealed class AppliedObject : IClusterObject
 {
+    public string? Context { get; set; }
+    public string? Cluster { get; set; }
+
     public required string Kind { get; init; }
     public required string Name { get; init; }
 

@@ -1,8 +1,13 @@
+using ClusterManagement.Connection;
+
 namespace ClusterManagement.Network;
 
 /// <summary>A node's place in the cluster network: its addresses and the pod ranges given to it.</summary>
-public sealed class NodeNetwork
+public sealed class NodeNetwork : IClusterObject
 {
+    public string? Context { get; set; }
+    public string? Cluster { get; set; }
+
     public required string Node { get; init; }
     public string? InternalIP { get; init; }
     public string? ExternalIP { get; init; }
@@ -21,8 +26,11 @@ public sealed class NodeNetwork
 }
 
 /// <summary>The cluster-wide view: what the API reveals of the service network and the pod ranges.</summary>
-public sealed class ClusterNetworkSummary
+public sealed class ClusterNetworkSummary : IClusterObject
 {
+    public string? Context { get; set; }
+    public string? Cluster { get; set; }
+
     /// <summary>The ClusterIP of the <c>kubernetes</c> Service: the first address of the service network.</summary>
     public string? KubernetesServiceIP { get; init; }
 

@@ -1,8 +1,13 @@
+using ClusterManagement.Connection;
+
 namespace ClusterManagement.Nodes;
 
 /// <summary>What one drain did: pods evicted, left alone (with why), and those that stopped it.</summary>
-public sealed class NodeDrainResult
+public sealed class NodeDrainResult : IClusterObject
 {
+    public string? Context { get; set; }
+    public string? Cluster { get; set; }
+
     public required string Node { get; init; }
 
     /// <summary>namespace/name of every pod evicted and gone.</summary>

@@ -1,11 +1,16 @@
+using ClusterManagement.Connection;
+
 namespace ClusterManagement.Nodes;
 
 /// <summary>
 /// A pod as seen from the node it runs on: the columns of <c>kubectl get pods -o wide</c> plus what
 /// drain decides on (its controller, mirror pod, emptyDir local storage).
 /// </summary>
-public sealed class NodePod
+public sealed class NodePod : IClusterObject
 {
+    public string? Context { get; set; }
+    public string? Cluster { get; set; }
+
     public required string Namespace { get; init; }
     public required string Name { get; init; }
     public string? Node { get; init; }

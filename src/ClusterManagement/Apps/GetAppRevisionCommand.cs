@@ -10,6 +10,8 @@ namespace ClusterManagement.Commands.Apps;
 [OutputType(typeof(AppRevision))]
 public sealed class GetAppRevisionCommand : ClusterCmdlet
 {
+    private protected override ContextReach Reach => ContextReach.Reads;
+
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(NamespaceCompleter))]
@@ -26,9 +28,8 @@ public sealed class GetAppRevisionCommand : ClusterCmdlet
     [ArgumentCompleter(typeof(AppRevisionCompleter))]
     public long? Revision { get; set; }
 
-    protected override void ProcessRecord() => Run(async (writer, ct) =>
+    protected override void ProcessRecord() => RunInContexts(async (connection, writer, ct) =>
     {
-        var connection = Connect();
         var ns = NamespaceFor(connection, Namespace);
         var revisions = await new AppService(connection).GetRevisionsAsync(ns, Name, ct).ConfigureAwait(false);
         if (Revision is { } wanted)

@@ -11,6 +11,8 @@ namespace ClusterManagement.Commands.Apps;
 [OutputType(typeof(AppRollout))]
 public sealed class RestartAppCommand : AppCmdlet
 {
+    private protected override ContextReach Reach => ContextReach.Changes;
+
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(NamespaceCompleter))]

@@ -9,6 +9,8 @@ namespace ClusterManagement.Commands.Apps;
 [OutputType(typeof(ClusterApp))]
 public sealed class ResumeAppRolloutCommand : AppCmdlet
 {
+    private protected override ContextReach Reach => ContextReach.Changes;
+
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(NamespaceCompleter))]

@@ -9,6 +9,8 @@ namespace ClusterManagement.Commands.Apps;
 [OutputType(typeof(ClusterApp))]
 public sealed class SuspendAppRolloutCommand : AppCmdlet
 {
+    private protected override ContextReach Reach => ContextReach.Changes;
+
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(NamespaceCompleter))]

@@ -9,6 +9,8 @@ namespace ClusterManagement.Commands.Apps;
 [OutputType(typeof(AppRollout))]
 public sealed class WaitAppRolloutCommand : AppCmdlet
 {
+    private protected override ContextReach Reach => ContextReach.Reads;
+
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(NamespaceCompleter))]

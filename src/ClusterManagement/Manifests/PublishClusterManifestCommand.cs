@@ -15,6 +15,8 @@ namespace ClusterManagement.Commands.Manifests;
 [OutputType(typeof(AppliedObject))]
 public sealed class PublishClusterManifestCommand : ClusterCmdlet
 {
+    private protected override ContextReach Reach => ContextReach.Changes;
+
     [Parameter]
     public SwitchParameter Force { get; set; }
 
@@ -61,9 +63,8 @@ public sealed class PublishClusterManifestCommand : ClusterCmdlet
             ThrowErrorRecord(ErrorRecords.From(e));
             return;
         }
-        Run(async (writer, ct) =>
+        RunInContexts(async (connection, writer, ct) =>
         {
-            var connection = Connect();
             var applied = new List<AppliedObject>();
             var skipped = false;
             await foreach (var result in new ManifestService(connection, writer).ApplyAsync(documents, Namespace ?? SessionNamespaceFor(connection), ForceConflicts, async plan =>

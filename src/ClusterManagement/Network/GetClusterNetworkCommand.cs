@@ -16,6 +16,8 @@ namespace ClusterManagement.Commands.Network;
 [OutputType(typeof(ClusterNetworkSummary), ParameterSetName = [OnlySummary])]
 public sealed class GetClusterNetworkCommand : ClusterCmdlet
 {
+    private protected override ContextReach Reach => ContextReach.Reads;
+
     private const string Nodes = "Nodes";
     private const string OnlySummary = "Summary";
 
@@ -23,9 +25,9 @@ public sealed class GetClusterNetworkCommand : ClusterCmdlet
     [Parameter(Mandatory = true, ParameterSetName = OnlySummary)]
     public SwitchParameter Summary { get; set; }
 
-    protected override void ProcessRecord() => Run(async (writer, ct) =>
+    protected override void ProcessRecord() => RunInContexts(async (connection, writer, ct) =>
     {
-        var (nodes, summary) = await new ClusterNetworkService(Connect()).ReadAsync(writer, ct).ConfigureAwait(false);
+        var (nodes, summary) = await new ClusterNetworkService(connection).ReadAsync(writer, ct).ConfigureAwait(false);
         foreach (var problem in summary.Problems)
         {
             writer.Warning(problem);

@@ -17,7 +17,7 @@ namespace ClusterManagement.Commands.Network;
 [OutputType(typeof(EngineNetwork))]
 public sealed class RemoveNodeNetworkCommand : NodeNetworkCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("NodeName")]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(NodeNameCompleter))]

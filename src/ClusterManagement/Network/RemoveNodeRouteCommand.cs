@@ -18,7 +18,7 @@ namespace ClusterManagement.Commands.Network;
 [OutputType(typeof(NodeRoute))]
 public sealed class RemoveNodeRouteCommand : NodeNetworkCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("NodeName")]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(NodeNameCompleter))]

@@ -11,6 +11,8 @@ namespace ClusterManagement.Commands.Nodes;
 [OutputType(typeof(NodePod))]
 public sealed class GetNodePodCommand : ClusterCmdlet
 {
+    private protected override ContextReach Reach => ContextReach.Reads;
+
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Name", "NodeName")]
     [ValidateNotNullOrEmpty]
@@ -22,9 +24,8 @@ public sealed class GetNodePodCommand : ClusterCmdlet
     [ArgumentCompleter(typeof(NamespaceCompleter))]
     public string? Namespace { get; set; }
 
-    protected override void ProcessRecord() => Run(async (writer, ct) =>
+    protected override void ProcessRecord() => RunInContexts(async (connection, writer, ct) =>
     {
-        var connection = Connect();
         var maintenance = new NodeMaintenance(connection, writer);
         var nodes = new NodeService(connection);
         foreach (var node in Node)

@@ -17,6 +17,8 @@ namespace ClusterManagement.Commands.Storage;
 [OutputType(typeof(CsiDriver))]
 public sealed class InstallCsiDriverCommand : ClusterCmdlet
 {
+    private protected override ContextReach Reach => ContextReach.Changes;
+
     [Parameter]
     public SwitchParameter Force { get; set; }
 
@@ -60,9 +62,8 @@ public sealed class InstallCsiDriverCommand : ClusterCmdlet
             ThrowErrorRecord(ErrorRecords.From(e));
             return;
         }
-        Run(async (writer, ct) =>
+        RunInContexts(async (connection, writer, ct) =>
         {
-            var connection = Connect();
             var applied = new List<AppliedObject>();
             var skipped = false;
             await foreach (var result in new ManifestService(connection, writer).ApplyAsync(documents, SessionNamespaceFor(connection), ForceConflicts, async plan =>

@@ -10,6 +10,8 @@ namespace ClusterManagement.Commands.Storage;
 [OutputType(typeof(CsiVolumeClaim))]
 public sealed class NewCsiVolumeClaimCommand : ClusterCmdlet
 {
+    private protected override ContextReach Reach => ContextReach.Changes;
+
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(NamespaceCompleter))]
@@ -58,9 +60,8 @@ public sealed class NewCsiVolumeClaimCommand : ClusterCmdlet
     protected override void ProcessRecord()
     {
         var labels = ParameterMaps.Strings(Label);
-        Run(async (writer, ct) =>
+        RunInContexts(async (connection, writer, ct) =>
         {
-            var connection = Connect();
             var ns = NamespaceFor(connection, Namespace);
             var claims = new VolumeClaimService(connection, writer);
             var size = ClusterManagement.Engine.Storage.StorageQuantity.Canonical(Size);

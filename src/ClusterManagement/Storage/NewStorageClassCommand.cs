@@ -11,6 +11,8 @@ namespace ClusterManagement.Commands.Storage;
 [OutputType(typeof(StorageClass))]
 public sealed class NewStorageClassCommand : ClusterCmdlet
 {
+    private protected override ContextReach Reach => ContextReach.Changes;
+
     [Parameter]
     public SwitchParameter Force { get; set; }
 
@@ -53,14 +55,15 @@ public sealed class NewStorageClassCommand : ClusterCmdlet
     protected override void ProcessRecord()
     {
         var parameters = ParameterMaps.Strings(Parameter);
-        if (!ShouldProcessChange($"StorageClass '{Name}'", $"Create with provisioner {Provisioner}, reclaim policy {ReclaimPolicy}{(Default ? ", as the default class" : "")}"))
+        RunInContexts(async (connection, writer, ct) =>
         {
-            return;
-        }
-        Run(async (writer, ct) =>
-        {
+            if (!await writer.ShouldProcessAsync($"StorageClass '{Name}'", $"Create with provisioner {Provisioner}, reclaim policy {ReclaimPolicy}{(Default ? ", as the default class" : "")}").ConfigureAwait(false))
+            {
+                return;
+            }
+
             var request = new StorageClassRequest(Name, Provisioner, parameters, ReclaimPolicy, VolumeBindingMode, AllowVolumeExpansion, Default, MountOption ?? []);
-            writer.Object(await new StorageClassService(Connect(), writer).CreateAsync(request, ct).ConfigureAwait(false));
+            writer.Object(await new StorageClassService(connection, writer).CreateAsync(request, ct).ConfigureAwait(false));
         });
     }
 }

@@ -14,6 +14,8 @@ namespace ClusterManagement.Commands.Storage;
 [OutputType(typeof(void))]
 public sealed class RemoveCsiVolumeClaimCommand : ClusterCmdlet
 {
+    private protected override ContextReach Reach => ContextReach.Changes;
+
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(NamespaceCompleter))]
@@ -33,9 +35,8 @@ public sealed class RemoveCsiVolumeClaimCommand : ClusterCmdlet
 
     protected override bool ForceRequested => Force;
 
-    protected override void ProcessRecord() => Run(async (writer, ct) =>
+    protected override void ProcessRecord() => RunInContexts(async (connection, writer, ct) =>
     {
-        var connection = Connect();
         var ns = NamespaceFor(connection, Namespace);
         var claims = new VolumeClaimService(connection, writer);
         foreach (var name in Name)

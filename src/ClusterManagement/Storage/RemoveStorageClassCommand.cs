@@ -14,6 +14,8 @@ namespace ClusterManagement.Commands.Storage;
 [OutputType(typeof(void))]
 public sealed class RemoveStorageClassCommand : ClusterCmdlet
 {
+    private protected override ContextReach Reach => ContextReach.Changes;
+
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("StorageClass")]
     [ValidateNotNullOrEmpty]
@@ -28,9 +30,8 @@ public sealed class RemoveStorageClassCommand : ClusterCmdlet
 
     protected override bool ForceRequested => Force;
 
-    protected override void ProcessRecord() => Run(async (writer, ct) =>
+    protected override void ProcessRecord() => RunInContexts(async (connection, writer, ct) =>
     {
-        var connection = Connect();
         var classes = new StorageClassService(connection, writer);
         var claims = new VolumeClaimService(connection, writer);
         foreach (var name in Name)

@@ -13,6 +13,8 @@ namespace ClusterManagement.Commands.Storage;
 [OutputType(typeof(CsiVolumeClaim))]
 public sealed class ResizeCsiVolumeClaimCommand : ClusterCmdlet
 {
+    private protected override ContextReach Reach => ContextReach.Changes;
+
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(NamespaceCompleter))]
@@ -41,9 +43,8 @@ public sealed class ResizeCsiVolumeClaimCommand : ClusterCmdlet
     [TimeoutTransformation]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(5);
 
-    protected override void ProcessRecord() => Run(async (writer, ct) =>
+    protected override void ProcessRecord() => RunInContexts(async (connection, writer, ct) =>
     {
-        var connection = Connect();
         var ns = NamespaceFor(connection, Namespace);
         var claims = new VolumeClaimService(connection, writer);
         var plan = await claims.PlanResizeAsync(ns, Name, Size, ct).ConfigureAwait(false);

@@ -11,6 +11,8 @@ namespace ClusterManagement.Commands.Storage;
 [OutputType(typeof(CsiVolume))]
 public sealed class SetCsiVolumeCommand : ClaimVolumeCmdlet
 {
+    private protected override ContextReach Reach => ContextReach.Changes;
+
     [Parameter]
     public SwitchParameter Force { get; set; }
 
@@ -29,9 +31,9 @@ public sealed class SetCsiVolumeCommand : ClaimVolumeCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    protected override void ProcessRecord() => Run(async (writer, ct) =>
+    protected override void ProcessRecord() => RunInContexts(async (connection, writer, ct) =>
     {
-        var volumes = new VolumeService(Connect());
+        var volumes = new VolumeService(connection);
         foreach (var name in RequestedNames(Name, writer))
         {
             CsiVolume current;

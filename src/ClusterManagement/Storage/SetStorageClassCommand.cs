@@ -16,6 +16,8 @@ namespace ClusterManagement.Commands.Storage;
 [OutputType(typeof(StorageClass))]
 public sealed class SetStorageClassCommand : ClusterCmdlet
 {
+    private protected override ContextReach Reach => ContextReach.Changes;
+
     [Parameter]
     public SwitchParameter Force { get; set; }
 
@@ -54,9 +56,9 @@ public sealed class SetStorageClassCommand : ClusterCmdlet
         bool? makeDefault = MyInvocation.BoundParameters.ContainsKey(nameof(Default)) ? Default.IsPresent : null;
         bool? allowExpansion = MyInvocation.BoundParameters.ContainsKey(nameof(AllowVolumeExpansion)) ? AllowVolumeExpansion.IsPresent : null;
         var parameters = Parameter is null ? null : ParameterMaps.Strings(Parameter);
-        Run(async (writer, ct) =>
+        RunInContexts(async (connection, writer, ct) =>
         {
-            var classes = new StorageClassService(Connect(), writer);
+            var classes = new StorageClassService(connection, writer);
             var current = await classes.GetAsync(Name, ct).ConfigureAwait(false);
             var immutable = new List<string>();
             if (parameters is not null && !SameMap(parameters, current.Parameters))

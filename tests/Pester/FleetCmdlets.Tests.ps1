@@ -1,0 +1,166 @@
+# Fleets of clusters (issue 19), the cmdlets beyond the first ones Fleets.Tests covers: app revisions and
+# changes, storage changes, pods, the cluster network and manifests across several contexts. Two emulators
+# (east, west) merged into one kubeconfig, plus a context on a port nobody listens on (dead).
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestSetup.psm1') -Force
+    Import-Module (Get-ModuleUnderTest) -Force
+
+    $script:clusters = [ordered]@{}
+    foreach ($name in 'east', 'west') {
+        $script:clusters[$name] = Start-SuiteCluster -Workers 1 -ExtraArgument '--sample-app'
+    }
+    $probe = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+    $probe.Start(); $deadPort = $probe.LocalEndpoint.Port; $probe.Stop()
+
+    $files = foreach ($name in $script:clusters.Keys) {
+        $path = Join-Path $TestDrive "$name.kubeconfig"
+        Set-Content -Path $path -Value (Get-NamedKubeConfig -Cluster $script:clusters[$name] -Prefix $name)
+        $path
+    }
+    $deadFile = Join-Path $TestDrive 'dead.kubeconfig'
+    Set-Content -Path $deadFile -Value (Get-UnreachableKubeConfig -Name 'dead' -Port $deadPort)
+    $env:KUBECONFIG = (@($files) + $deadFile) -join [IO.Path]::PathSeparator
+
+    function Invoke-AnsweredPwsh {
+        <# A fresh pwsh that can prompt, its prompts answered in order by the lines of $Answer. #>
+        param([Parameter(Mandatory)] [string] $Script, [Parameter(Mandatory)] [string[]] $Answer)
+        $start = [System.Diagnostics.ProcessStartInfo]::new((Get-PwshPath))
+        foreach ($argument in '-NoLogo', '-NoProfile', '-Command', "Import-Module '$(Get-ModuleUnderTest)'; $Script") { $start.ArgumentList.Add($argument) }
+        $start.Environment['KUBECONFIG'] = $env:KUBECONFIG
+        $start.RedirectStandardOutput = $true
+        $start.RedirectStandardError = $true
+        $start.RedirectStandardInput = $true
+        $process = [System.Diagnostics.Process]::Start($start)
+        foreach ($line in $Answer) { $process.StandardInput.WriteLine($line) }
+        $process.StandardInput.Close()
+        $stdout = $process.StandardOutput.ReadToEndAsync()
+        $stderr = $process.StandardError.ReadToEndAsync()
+        if (-not $process.WaitForExit(120000)) {
+            $process.Kill($true)
+            throw "pwsh did not finish within 120 s: $Script"
+        }
+        [pscustomobject]@{ ExitCode = $process.ExitCode; Output = $stdout.Result; Error = $stderr.Result }
+    }
+}
+
+AfterAll {
+    Use-ClusterContext -Reset
+    $script:clusters.Values | Stop-TestCluster
+    Remove-Item Env:KUBECONFIG -ErrorAction Ignore
+}
+
+Describe 'Apps across contexts' {
+    It 'reads the revisions of an app in every named context, with a Context column' {
+        $revisions = Get-AppRevision -Context east, west -Namespace default -Name web
+        $revisions.Context | Sort-Object -Unique | Should -Be 'east', 'west'
+        @($revisions | Where-Object IsCurrent).Count | Should -Be 2 -Because 'each cluster has its own current revision'
+        ($revisions | Out-String -Width 160) | Should -Match '(?m)^Context\s+Revision\b'
+        (Get-AppRevision -Context east -Namespace default -Name web | Out-String -Width 160) | Should -Not -Match '\bContext\b'
+    }
+
+    It 'sends a piped app back to its own context for its revisions and its scale, whatever the session default' {
+        Use-ClusterContext east
+        try {
+            $fromWest = Get-ClusterApp -Context west -Namespace default -Name web
+            (Get-ClusterApp -Context west -Namespace default -Name web | Get-AppRevision).Context | Sort-Object -Unique | Should -Be 'west'
+            $fromWest | Set-AppReplicaCount -Replicas 4 -Force
+            (Get-ClusterApp -Context west -Namespace default -Name web).Replicas | Should -Be 4
+            (Get-ClusterApp -Namespace default -Name web).Replicas | Should -Not -Be 4 -Because 'the session context (east) was not named'
+        } finally {
+            Use-ClusterContext -Reset
+            Set-AppReplicaCount -Context west -Namespace default -Name web -Replicas $fromWest.Replicas -Force
+        }
+    }
+
+    It 'lists every cluster with -WhatIf and changes none' {
+        # Sorted: the contexts' answers arrive in any order.
+        $before = Get-ClusterApp -Context east, west -Namespace default -Name web | ForEach-Object { "$($_.Context) $($_.Replicas)" } | Sort-Object
+        $run = Invoke-FreshPwsh -Script "Import-Module '$(Get-ModuleUnderTest)'; Set-AppReplicaCount -Context east, west -Namespace default -Name web -Replicas 5 -WhatIf" -Environment @{ KUBECONFIG = $env:KUBECONFIG }
+        $run.ExitCode | Should -Be 0 -Because $run.Error
+        foreach ($name in 'east', 'west') {
+            $run.Output | Should -Match "What if: .*app default/web in context '$name'"
+        }
+        Get-ClusterApp -Context east, west -Namespace default -Name web | ForEach-Object { "$($_.Context) $($_.Replicas)" } | Sort-Object | Should -Be $before
+    }
+
+    It 'asks once per cluster and changes only the clusters confirmed' {
+        $before = (Get-ClusterApp -Context west -Namespace default -Name web).Replicas
+        # One context at a time, so the prompts come in the order given: yes for east, no for west. The
+        # console wraps the prompt's text, hence any white space between its words.
+        $run = Invoke-AnsweredPwsh -Script 'Set-AppReplicaCount -Context east, west -Namespace default -Name web -Replicas 2 -ThrottleLimit 1 -Confirm' -Answer 'Y', 'N'
+        $run.ExitCode | Should -Be 0 -Because $run.Error
+        $prompts = [regex]::Matches($run.Output, "app default/web\s+in\s+context\s+'(\w+)'") | ForEach-Object { $_.Groups[1].Value }
+        $prompts | Should -Be 'east', 'west' -Because $run.Output
+        (Get-ClusterApp -Context east -Namespace default -Name web).Replicas | Should -Be 2
+        (Get-ClusterApp -Context west -Namespace default -Name web).Replicas | Should -Be $before
+    }
+}
+
+Describe 'Storage across contexts' {
+    AfterAll {
+        Remove-CsiVolumeClaim -Context east, west -Namespace default -Name fleet-data -Force -ErrorAction Ignore
+        Remove-StorageClass -Context east, west -Name fleet-class -Force -ErrorAction Ignore
+    }
+
+    It 'creates a class and a claim in every named context; the refused one is one error naming it' {
+        $provisioner = (Get-StorageClass -Context east -Name standard).Provisioner
+        $classes = New-StorageClass -Context east, west -Name fleet-class -Provisioner $provisioner -Force
+        $classes.Context | Sort-Object | Should -Be 'east', 'west'
+
+        $claims = New-CsiVolumeClaim -Context east, dead, west -Namespace default -Name fleet-data -Size 1Gi -StorageClass fleet-class -Force -RequestTimeout 10 -ErrorAction SilentlyContinue -ErrorVariable failures
+        $claims.Context | Sort-Object | Should -Be 'east', 'west'
+        $failures.Count | Should -Be 1
+        $failures[0].TargetObject | Should -Be 'dead'
+        $failures[0].ToString() | Should -BeLike "Context 'dead':*"
+        (Get-CsiVolumeClaim -Context east, west -Namespace default -Name fleet-data).Context | Sort-Object | Should -Be 'east', 'west'
+    }
+
+    It 'sends a piped claim back to its own context' {
+        Use-ClusterContext west
+        try {
+            Get-CsiVolumeClaim -Context east -Namespace default -Name fleet-data | Remove-CsiVolumeClaim -Force
+            @(Get-CsiVolumeClaim -Context east -Namespace default -Name fleet-data -ErrorAction SilentlyContinue | Where-Object Status -ne 'Terminating') | Should -BeNullOrEmpty
+            (Get-CsiVolumeClaim -Namespace default -Name fleet-data).Context | Should -Be 'west' -Because 'the session context (west) was not named'
+        } finally { Use-ClusterContext -Reset }
+    }
+}
+
+Describe 'Pods, network and manifests across contexts' {
+    It 'reads the pods of a node in every named context, and a piped pod names its own cluster''s node' {
+        $pods = Get-NodePod -Context east, west -Node worker-1
+        $pods.Context | Sort-Object -Unique | Should -Be 'east', 'west'
+        ($pods | Out-String -Width 160) | Should -Match '(?m)^Context\s+Namespace\b'
+        Use-ClusterContext east
+        try {
+            $nodes = @(Get-NodePod -Context west -Node worker-1 | Get-ClusterNode)
+            $nodes.Count | Should -Be 1 -Because 'the pods of one node name it once'
+            $nodes[0].Context | Should -Be 'west'
+        } finally { Use-ClusterContext -Reset }
+    }
+
+    It 'reads the cluster network of every named context' {
+        $summaries = Get-ClusterNetwork -Context east, west -Summary
+        $summaries.Context | Sort-Object | Should -Be 'east', 'west'
+        (Get-ClusterNetwork -Context east, west).Context | Sort-Object -Unique | Should -Be 'east', 'west'
+    }
+
+    It 'applies a manifest in every named context, each applied object naming its context' {
+        $manifest = Join-Path $TestDrive 'settings.yaml'
+        Set-Content -Path $manifest -Value "apiVersion: v1`nkind: ConfigMap`nmetadata:`n  name: fleet-settings`n  namespace: default`ndata:`n  mode: fleet`n"
+        $applied = Publish-ClusterManifest -Context east, west -Path $manifest -Force
+        ($applied | ForEach-Object { "$($_.Context) $($_.Action)" } | Sort-Object) | Should -Be 'east Created', 'west Created'
+    }
+}
+
+Describe 'Drains across contexts' {
+    AfterAll {
+        Resume-ClusterNode -Context east, west -Name worker-1 -Force
+    }
+
+    It 'drains the node of each named context, each result naming its context, in a table with a Context column' {
+        $results = Suspend-ClusterNode -Context east, west -Name worker-1 -Drain -IgnoreDaemonSets -DeleteEmptyDirData -DeleteUnmanagedPods -GracePeriod 0 -Force -Timeout 60
+        ($results | ForEach-Object { "$($_.Context) $($_.Node) $($_.Completed)" } | Sort-Object) | Should -Be 'east worker-1 True', 'west worker-1 True'
+        ($results | Out-String -Width 160) | Should -Match '(?m)^Context\s+Node\b'
+        (Get-ClusterNode -Context east, west -Name worker-1 | Where-Object Unschedulable).Context | Sort-Object | Should -Be 'east', 'west'
+    }
+}
