@@ -57,6 +57,8 @@ internal static class KubeApi
     /// <summary>The delays before each retry; null when the failure is not transient.</summary>
     private static TimeSpan[]? BackoffFor(ClusterException error, Exception cause) => error.Kind switch
     {
+        // The connect budget is what the caller allows a dead cluster before giving it up: spent once, not per retry.
+        ClusterErrorKind.Unreachable when cause is ApiConnectTimeoutException => null,
         ClusterErrorKind.Timeout => TimeoutBackoff,
         ClusterErrorKind.Unreachable when cause is HttpRequestException { InnerException: SocketException { SocketErrorCode: SocketError.ConnectionRefused } } => RefusedBackoff,
         ClusterErrorKind.Unreachable or ClusterErrorKind.ServerError => Backoff,
@@ -74,6 +76,10 @@ internal static class KubeApi
         ServerCertificateException certificate =>
             new ClusterException(ClusterErrors.ServerCertificateInvalid, $"{certificate.Message}. Not retried: check the server address and the kubeconfig's certificate-authority-data.",
                 certificate.Server,
+                exception),
+        ApiConnectTimeoutException connect =>
+            new ClusterException(ClusterErrors.ApiServerUnreachable, $"{connect.Message} while working on {resource}; not retried.",
+                connect.Server,
                 exception),
         ApiRequestTimeoutException timeout =>
             new ClusterException(ClusterErrors.ApiRequestTimeout, $"{timeout.Message} while working on {resource}.",
