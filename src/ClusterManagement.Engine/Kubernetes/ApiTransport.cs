@@ -26,8 +26,11 @@ namespace ClusterManagement.Engine.Kubernetes;
 internal sealed class ApiTransport : DelegatingHandler
 {
     private readonly HttpMessageInvoker connection;
-    /// <summary>A cluster that has not even accepted a connection by then is taken for dead.</summary>
-    public static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// A cluster that has not even accepted a connection by then is taken for dead: client-go's (kubectl's) TLS
+    /// handshake bound. Shorter, a healthy API server on a loaded machine was given up (5 s failed at load 165).
+    /// </summary>
+    public static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(10);
 
     private readonly string server;
     private readonly TimeSpan connectTimeout;
