@@ -59,7 +59,9 @@ function Write-ContextView {
     Writes Fleets.Format.ps1xml: for every type whose objects name their context (IClusterObject), its default
     table (the first table view of the type in the area files) with a Context column first, selected by the
     type name <Type>#Contexts that output from several contexts carries. Each table so has one source, and a
-    new type or a changed default table gets its multi-context view with the next build.
+    new type or a changed default table gets its multi-context view with the next build. A table that gives
+    its first column a width keeps its layout and is grouped by Context instead: before a first column
+    without a width PowerShell would size every column to its first rows and drop the widths.
     #>
     param([Parameter(Mandatory)] [string] $FormatsPath, [Parameter(Mandatory)] [string] $TypesAssembly)
     # LoadFile gives the file a context of its own: a session that imported the module keeps its copy.
@@ -77,6 +79,13 @@ function Write-ContextView {
             if (-not $type -or -not $clusterObject.IsAssignableFrom($type) -or -not $done.Add($typeName)) { continue }
             $copy = $fleets.ImportNode($view, $true)
             $copy.ViewSelectedBy.TypeName = "$typeName#Contexts"
+            if ($copy.SelectSingleNode('TableControl/TableHeaders/TableColumnHeader[1]/Width')) {
+                $group = $fleets.CreateElement('GroupBy')
+                $group.InnerXml = '<PropertyName>Context</PropertyName><Label>Context</Label>'
+                $null = $copy.InsertAfter($group, $copy.SelectSingleNode('ViewSelectedBy'))
+                $null = $definitions.AppendChild($copy)
+                continue
+            }
             $header = $fleets.CreateElement('TableColumnHeader')
             $header.InnerXml = '<Label>Context</Label>'
             $null = $copy.TableControl.TableHeaders.PrependChild($header)

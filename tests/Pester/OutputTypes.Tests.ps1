@@ -341,14 +341,17 @@ Describe 'Output type coverage' -ForEach @(@{ Samples = $samples }) {
         $declared | Where-Object { $_ -notin $Samples.Type } | Should -BeNullOrEmpty
     }
 
-    It 'gives the default table of every type that names its context a twin with a Context column first' {
+    It 'gives the default table of every type that names its context a twin with a Context column first, or grouped by Context' {
         $defaults = @($tableViews | Where-Object { $_.TypeName -notlike '*#Contexts' -and [ClusterManagement.Connection.IClusterObject].IsAssignableFrom([type] $_.TypeName) } |
             Group-Object TypeName | ForEach-Object { $_.Group[0] })
         $defaults.Count | Should -BeGreaterOrEqual 9
         foreach ($view in $defaults) {
             $twin = @($tableViews | Where-Object TypeName -eq "$($view.TypeName)#Contexts")
             $twin.Count | Should -Be 1 -Because "$($view.TypeName) names its context"
-            $twin[0].Labels | Should -Be (@('Context') + $view.Labels) -Because "$($view.TypeName)'s default table with the Context column first"
+            $grouped = ([xml] (Get-Content (Join-Path (Get-ModuleUnderTest) 'Formats/Fleets.Format.ps1xml') -Raw)).SelectSingleNode("//View[ViewSelectedBy/TypeName='$($view.TypeName)#Contexts']/GroupBy/PropertyName")
+            $expected = $grouped ? $view.Labels : @('Context') + $view.Labels
+            $twin[0].Labels | Should -Be $expected -Because "$($view.TypeName)'s default table with the Context column first, or grouped by it"
+            if ($grouped) { $grouped.InnerText | Should -Be 'Context' }
         }
     }
 
