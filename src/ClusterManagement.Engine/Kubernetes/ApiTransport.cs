@@ -27,8 +27,8 @@ internal sealed class ApiTransport : DelegatingHandler
 {
     private readonly HttpMessageInvoker connection;
     /// <summary>
-    /// A cluster that has not even accepted a connection by then is taken for dead: client-go's (kubectl's) TLS
-    /// handshake bound. Shorter, a healthy API server on a loaded machine was given up (5 s failed at load 165).
+    /// A cluster that has not even accepted a connection by then (twice: KubeApi tries once more) is taken for dead:
+    /// client-go's (kubectl's) TLS handshake bound. Shorter, a just-started emulator was given up at load 165.
     /// </summary>
     public static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(10);
 
