@@ -47,10 +47,57 @@ function Invoke-ModuleBuild {
     }
     Copy-Item (Join-Path $root 'ClusterManagement.psd1') $moduleOut
     Copy-Item (Join-Path $root 'src/ClusterManagement/Formats') $moduleOut -Recurse
+    Write-ContextView -FormatsPath (Join-Path $moduleOut 'Formats') -TypesAssembly (Join-Path $moduleOut 'ClusterManagement.Types.dll')
     Copy-Item (Join-Path $root 'LICENSE') $moduleOut
 
     Invoke-DocsBuild -Context $Context
     Write-Host "Module ready: $moduleOut" -ForegroundColor Green
+}
+
+function Write-ContextView {
+    <#
+    Writes Fleets.Format.ps1xml: for every type whose objects name their context (IClusterObject), its default
+    table (the first table view of the type in the area files) with a Context column first, selected by the
+    type name <Type>#Contexts that output from several contexts carries. Each table so has one source, and a
+    new type or a changed default table gets its multi-context view with the next build. A table that gives
+    its first column a width keeps its layout and is grouped by Context instead: before a first column
+    without a width PowerShell would size every column to its first rows and drop the widths.
+    #>
+    param([Parameter(Mandatory)] [string] $FormatsPath, [Parameter(Mandatory)] [string] $TypesAssembly)
+    # LoadFile gives the file a context of its own: a session that imported the module keeps its copy.
+    $types = [System.Reflection.Assembly]::LoadFile($TypesAssembly)
+    $clusterObject = $types.GetType('ClusterManagement.Connection.IClusterObject', $true)
+    $target = Join-Path $FormatsPath 'Fleets.Format.ps1xml'
+    $fleets = [xml]'<?xml version="1.0" encoding="utf-8"?><Configuration><ViewDefinitions /></Configuration>'
+    $null = $fleets.InsertBefore($fleets.CreateComment(' Written by the build (Write-ContextView in build/BuildTasks.psm1) from the default tables of the other files: change those. '), $fleets.DocumentElement)
+    $definitions = $fleets.SelectSingleNode('/Configuration/ViewDefinitions')
+    $done = [System.Collections.Generic.HashSet[string]]::new()
+    foreach ($file in Get-ChildItem $FormatsPath -Filter '*.Format.ps1xml' | Where-Object FullName -ne $target | Sort-Object Name) {
+        foreach ($view in ([xml](Get-Content $file.FullName -Raw)).SelectNodes('/Configuration/ViewDefinitions/View[TableControl]')) {
+            $typeName = $view.ViewSelectedBy.TypeName
+            $type = $types.GetType($typeName)
+            if (-not $type -or -not $clusterObject.IsAssignableFrom($type) -or -not $done.Add($typeName)) { continue }
+            $copy = $fleets.ImportNode($view, $true)
+            $copy.ViewSelectedBy.TypeName = "$typeName#Contexts"
+            if ($copy.SelectSingleNode('TableControl/TableHeaders/TableColumnHeader[1]/Width')) {
+                $group = $fleets.CreateElement('GroupBy')
+                $group.InnerXml = '<PropertyName>Context</PropertyName><Label>Context</Label>'
+                $null = $copy.InsertAfter($group, $copy.SelectSingleNode('ViewSelectedBy'))
+                $null = $definitions.AppendChild($copy)
+                continue
+            }
+            $header = $fleets.CreateElement('TableColumnHeader')
+            $header.InnerXml = '<Label>Context</Label>'
+            $null = $copy.TableControl.TableHeaders.PrependChild($header)
+            foreach ($items in $copy.SelectNodes('TableControl/TableRowEntries/TableRowEntry/TableColumnItems')) {
+                $item = $fleets.CreateElement('TableColumnItem')
+                $item.InnerXml = '<PropertyName>Context</PropertyName>'
+                $null = $items.PrependChild($item)
+            }
+            $null = $definitions.AppendChild($copy)
+        }
+    }
+    $fleets.Save($target)
 }
 
 function Invoke-DocsBuild {

@@ -103,10 +103,10 @@ Describe 'Per-context failures' {
     It 'streams the answering contexts while a silent one still hangs' {
         # The silent server answers nothing until the first node of another context has come through the
         # pipeline; only then is it closed. Run one context after the other and that node would never
-        # come first: the silent context would have to fail (at -RequestTimeout, 60 s) before it.
+        # come first: the silent context would have to fail (at -ConnectTimeout and -RequestTimeout, 60 s) before it.
         $events = [System.Collections.Generic.List[string]]::new()
         $listener = $script:silent
-        Get-ClusterNode -Context silent, north -ThrottleLimit 4 -RequestTimeout 60 -ErrorAction Continue 2>&1 |
+        Get-ClusterNode -Context silent, north -ThrottleLimit 4 -ConnectTimeout 60 -RequestTimeout 60 -ErrorAction Continue 2>&1 |
             ForEach-Object {
                 if ($_ -is [System.Management.Automation.ErrorRecord]) {
                     $events.Add("error $($_.TargetObject): $_")
@@ -119,6 +119,42 @@ Describe 'Per-context failures' {
         @($events | Where-Object { $_ -eq 'node north' }).Count | Should -Be $script:nodeCount.north
         $events.Count | Should -Be ($script:nodeCount.north + 1)
         $events[-1] | Should -BeLike "error silent: Context 'silent':*"
+    }
+
+    It 'gives up a cluster that never completes the handshake after -ConnectTimeout and one retry, while the others answer' {
+        # A listener of its own: the one above is closed by now. Its backlog holds the connection the command
+        # opened (the fault fired); -RequestTimeout is far beyond the test, so only the connect budget ends it.
+        $mute = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+        $mute.Start()
+        try {
+            $muteFile = Join-Path $TestDrive 'mute.kubeconfig'
+            Set-Content -Path $muteFile -Value (Get-UnreachableKubeConfig -Name 'mute' -Port $mute.LocalEndpoint.Port)
+            $kubeconfig = $env:KUBECONFIG + [IO.Path]::PathSeparator + $muteFile
+            $records = Get-ClusterNode -KubeConfig $kubeconfig -Context mute, west -ConnectTimeout 1 -RequestTimeout 600 -Verbose -ErrorVariable failures -ErrorAction SilentlyContinue 4>&1
+
+            @($records | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }).Count | Should -Be $script:nodeCount.west
+            $failures.Count | Should -Be 1
+            $failures[0].TargetObject | Should -Be 'mute'
+            $failures[0].FullyQualifiedErrorId | Should -BeLike 'ApiServerUnreachable*'
+            $failures[0].ToString() | Should -BeLike "Context 'mute':*did not accept a connection within 1 s (-ConnectTimeout)*"
+            @($records | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -match 'Retrying in .*-ConnectTimeout' }).Count | Should -Be 1 -Because 'a connect timeout is tried once more, never more'
+            $mute.Pending() | Should -BeTrue -Because 'the command reached the mute server and waited for its handshake'
+        }
+        finally { $mute.Stop() }
+    }
+
+    It 'refuses a -ConnectTimeout that is not a positive bound before connecting anywhere' {
+        { Get-ClusterNode -Context east, west -ConnectTimeout 0 -ErrorAction Stop } | Should -Throw -ErrorId 'ConnectTimeoutInvalid*'
+        $env:CLUSTERMANAGEMENT_CONNECT_TIMEOUT = 'soon'
+        try {
+            { Get-ClusterNode -Context east -ErrorAction Stop } | Should -Throw -ErrorId 'ConnectTimeoutInvalid*'
+        } finally { Remove-Item Env:CLUSTERMANAGEMENT_CONNECT_TIMEOUT }
+    }
+
+    It 'completes -Name from every given context, wildcards resolved, and a dead one offers nothing' {
+        $line = 'Get-ClusterNode -Context east, ''n*'', dead -Name worker-'
+        $names = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText
+        $names | Should -Be 'worker-1', 'worker-2', 'worker-3' -Because 'north has three workers, east one; the first context alone would give worker-1'
     }
 
     It 'refuses several contexts on a cmdlet that works on one at a time' {

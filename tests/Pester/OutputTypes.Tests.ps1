@@ -329,7 +329,7 @@ Describe 'Mixed output' {
 Describe 'Output type coverage' -ForEach @(@{ Samples = $samples }) {
     It 'labels every column and list item of every view with a property name of its type' {
         $wrong = foreach ($view in $formatViews) {
-            # A view for output of several contexts selects the type's name with #Contexts (Fleets.Format.ps1xml).
+            # A view for output of several contexts selects the type's name with #Contexts (Fleets.Format.ps1xml, written by the build).
             $names = ([type] ($view.TypeName -replace '#Contexts$')).GetProperties().Name
             $view.Labels | Where-Object { $_ -notin $names } | ForEach-Object { "$($view.TypeName) view $($view.Name): $_" }
         }
@@ -339,6 +339,20 @@ Describe 'Output type coverage' -ForEach @(@{ Samples = $samples }) {
     It 'has a sample for every output type the cmdlets declare' {
         $declared = Get-Command -Module ClusterManagement | ForEach-Object { $_.OutputType.Name } | Where-Object { $_ -ne 'System.Void' } | Sort-Object -Unique
         $declared | Where-Object { $_ -notin $Samples.Type } | Should -BeNullOrEmpty
+    }
+
+    It 'gives the default table of every type that names its context a twin with a Context column first, or grouped by Context' {
+        $defaults = @($tableViews | Where-Object { $_.TypeName -notlike '*#Contexts' -and [ClusterManagement.Connection.IClusterObject].IsAssignableFrom([type] $_.TypeName) } |
+            Group-Object TypeName | ForEach-Object { $_.Group[0] })
+        $defaults.Count | Should -BeGreaterOrEqual 9
+        foreach ($view in $defaults) {
+            $twin = @($tableViews | Where-Object TypeName -eq "$($view.TypeName)#Contexts")
+            $twin.Count | Should -Be 1 -Because "$($view.TypeName) names its context"
+            $grouped = ([xml] (Get-Content (Join-Path (Get-ModuleUnderTest) 'Formats/Fleets.Format.ps1xml') -Raw)).SelectSingleNode("//View[ViewSelectedBy/TypeName='$($view.TypeName)#Contexts']/GroupBy/PropertyName")
+            $expected = $grouped ? $view.Labels : @('Context') + $view.Labels
+            $twin[0].Labels | Should -Be $expected -Because "$($view.TypeName)'s default table with the Context column first, or grouped by it"
+            if ($grouped) { $grouped.InnerText | Should -Be 'Context' }
+        }
     }
 
     It 'has a sample for every type a table view is defined for' {

@@ -2,6 +2,9 @@
 # objects, compared with the text in Views/<Type>.<Width>.txt. Ages are relative to now (44 days,
 # 3 hours 12 minutes ago) so they print as the same kubectl ages on every run.
 BeforeDiscovery {
+    # The types, to tell which of them name their context.
+    Import-Module (Join-Path $PSScriptRoot 'TestSetup.psm1') -Force
+    Import-Module (Get-ModuleUnderTest) -Force
     $fixtures = @(
         @{ Type = 'ClusterManagement.Connection.ClusterContext'; Build = {
                 [ClusterManagement.Connection.ClusterContext]@{ Name = 'sandbox'; Cluster = 'sandbox'; Server = 'https://127.0.0.1:6443'; User = 'sandbox-admin'; Namespace = 'default'; IsCurrent = $true; Source = '/home/admin/.kube/config' }
@@ -128,11 +131,9 @@ BeforeDiscovery {
         }
     )
     # Output read from several contexts: the same objects from two clusters, marked as the module marks them,
-    # selecting the views with a Context column (Fleets.Format.ps1xml).
-    $fixtures += foreach ($fixture in @($fixtures | Where-Object Type -in 'ClusterManagement.Nodes.ClusterNode', 'ClusterManagement.Apps.ClusterApp',
-            'ClusterManagement.Storage.CsiVolumeClaim', 'ClusterManagement.Storage.CsiVolume', 'ClusterManagement.Storage.StorageClass', 'ClusterManagement.Storage.CsiDriver',
-            'ClusterManagement.Apps.AppRevision', 'ClusterManagement.Apps.AppRollout', 'ClusterManagement.Nodes.NodePod', 'ClusterManagement.Manifests.AppliedObject',
-            'ClusterManagement.Network.NodeNetwork', 'ClusterManagement.Nodes.NodeDrainResult')) {
+    # selecting the views with a Context column (Fleets.Format.ps1xml, which the build writes for every type
+    # that names its context).
+    $fixtures += foreach ($fixture in @($fixtures | Where-Object { [ClusterManagement.Connection.IClusterObject].IsAssignableFrom([type] $_.Type) })) {
         @{ Type = "$($fixture.Type)#Contexts"; Single = $fixture.Build; Build = {
                 foreach ($context in 'prod-eu', 'prod-us') {
                     foreach ($object in & $Single) {

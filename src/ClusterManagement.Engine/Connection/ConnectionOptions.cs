@@ -11,4 +11,7 @@ internal sealed record ConnectionOptions
 
     /// <summary>Overrides the context's namespace.</summary>
     public string? Namespace { get; init; }
+
+    /// <summary>How long opening a connection to the API server (TCP and TLS) may take; null for <see cref="Kubernetes.ApiTransport.DefaultConnectTimeout"/>.</summary>
+    public TimeSpan? ConnectTimeout { get; init; }
 }

@@ -11,6 +11,8 @@ namespace ClusterManagement.Engine.Kubernetes;
 /// <summary>
 /// The connection to the API server, with two things KubernetesClient does not give:
 /// <list type="bullet">
+/// <item>Opening a connection (TCP and TLS) is bounded by its own, shorter budget (-ConnectTimeout), so a
+/// dead or silent server is given up long before a request's bound would end it.</item>
 /// <item>Every request is bounded (kubectl's --request-timeout): connecting, TLS and the whole answer of
 /// a plain request; for a watch only until the server answers, so a healthy watch lives as long as its
 /// reader wants while a server that accepts and never answers still ends it.</item>
@@ -24,14 +26,24 @@ namespace ClusterManagement.Engine.Kubernetes;
 internal sealed class ApiTransport : DelegatingHandler
 {
     private readonly HttpMessageInvoker connection;
+    /// <summary>
+    /// A cluster that has not even accepted a connection by then (twice: KubeApi tries once more) is taken for dead:
+    /// client-go's (kubectl's) TLS handshake bound. Shorter, a just-started emulator was given up at load 165.
+    /// </summary>
+    public static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(10);
+
     private readonly string server;
+    private readonly TimeSpan connectTimeout;
     private string? lastRejection;
 
-    public ApiTransport(KubernetesClientConfiguration configuration)
+    public ApiTransport(KubernetesClientConfiguration configuration, TimeSpan connectTimeout)
     {
         server = configuration.Host.TrimEnd('/');
+        this.connectTimeout = connectTimeout;
         var handler = new SocketsHttpHandler
         {
+            // Covers the TLS handshake too: a server whose kernel accepts the connection but that never answers.
+            ConnectTimeout = connectTimeout,
             // As KubernetesClient's own handler: finds a dead connection under a long watch.
             KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
             KeepAlivePingDelay = TimeSpan.FromMinutes(3),
@@ -77,6 +89,10 @@ internal sealed class ApiTransport : DelegatingHandler
             }
 
             return response;
+        }
+        catch (OperationCanceledException e) when (e.InnerException is TimeoutException && !bounded.IsCancellationRequested)
+        {
+            throw new ApiConnectTimeoutException(server, connectTimeout, e);
         }
         catch (OperationCanceledException e) when (bounded.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -151,13 +167,20 @@ internal sealed class ApiTransport : DelegatingHandler
     }
 }
 
+/// <summary>A server that did not accept a connection (TCP and TLS) within the command's -ConnectTimeout.</summary>
+internal sealed class ApiConnectTimeoutException(string server, TimeSpan timeout, Exception inner)
+    : TimeoutException($"The Kubernetes API server {server} did not accept a connection within {ApiRequestTimeoutException.Seconds(timeout)} (-ConnectTimeout)", inner)
+{
+    public string Server { get; } = server;
+}
+
 /// <summary>A request the server did not answer within the command's -RequestTimeout.</summary>
 internal sealed class ApiRequestTimeoutException(string server, TimeSpan timeout, Exception inner)
     : TimeoutException($"The Kubernetes API server {server} did not answer within {Seconds(timeout)} (-RequestTimeout)", inner)
 {
     public string Server { get; } = server;
 
-    private static string Seconds(TimeSpan timeout) => timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + " s";
+    internal static string Seconds(TimeSpan timeout) => timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + " s";
 }
 
 /// <summary>The server's certificate failed verification; <see cref="Reason"/> is Go's x509 message.</summary>

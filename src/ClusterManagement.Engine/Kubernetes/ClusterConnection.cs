@@ -51,17 +51,18 @@ internal sealed class ClusterConnection
         var paths = KubeConfigSources.Resolve(options.KubeConfig);
         if (paths.Count == 0)
         {
-            return OpenInCluster();
+            return OpenInCluster(options.ConnectTimeout ?? ApiTransport.DefaultConnectTimeout);
         }
 
-        var key = CacheKey(paths, options.Context);
+        var connectTimeout = options.ConnectTimeout ?? ApiTransport.DefaultConnectTimeout;
+        var key = CacheKey(paths, options.Context, connectTimeout);
         var stamp = WriteStamp(paths);
         if (Cache.TryGetValue(key, out var cached) && cached.Stamp == stamp)
         {
             return cached;
         }
 
-        var fresh = OpenFromFiles(paths, options.Context);
+        var fresh = OpenFromFiles(paths, options.Context, connectTimeout);
         fresh.Stamp = stamp;
         lock (CacheSwap)
         {
@@ -94,7 +95,7 @@ internal sealed class ClusterConnection
 
     public string ResolveNamespace(string? requested) => string.IsNullOrEmpty(requested) ? ContextNamespace : requested;
 
-    private static ClusterConnection OpenFromFiles(IReadOnlyList<string> paths, string? requestedContext)
+    private static ClusterConnection OpenFromFiles(IReadOnlyList<string> paths, string? requestedContext, TimeSpan connectTimeout)
     {
         var merged = MergedKubeConfig.Load(paths);
         var contextName = requestedContext ?? merged.Configuration.CurrentContext
@@ -113,10 +114,10 @@ internal sealed class ClusterConnection
                 e);
         }
 
-        return Create(configuration, contextName, context.ContextDetails?.Cluster, MergedKubeConfig.NamespaceOf(context));
+        return Create(configuration, contextName, context.ContextDetails?.Cluster, MergedKubeConfig.NamespaceOf(context), connectTimeout);
     }
 
-    private static ClusterConnection OpenInCluster()
+    private static ClusterConnection OpenInCluster(TimeSpan connectTimeout)
     {
         if (!KubernetesClientConfiguration.IsInCluster())
         {
@@ -124,19 +125,20 @@ internal sealed class ClusterConnection
         }
 
         var configuration = KubernetesClientConfiguration.InClusterConfig();
-        return Create(configuration, "in-cluster", null, configuration.Namespace ?? "default");
+        return Create(configuration, "in-cluster", null, configuration.Namespace ?? "default", connectTimeout);
     }
 
-    private static ClusterConnection Create(KubernetesClientConfiguration configuration, string contextName, string? clusterName, string contextNamespace)
+    private static ClusterConnection Create(KubernetesClientConfiguration configuration, string contextName, string? clusterName, string contextNamespace, TimeSpan connectTimeout)
     {
         // ApiTransport bounds each request itself, per command; KubernetesClient's own 100 s bound would cut a longer -RequestTimeout.
         configuration.HttpClientTimeout = Timeout.InfiniteTimeSpan;
-        var client = new k8s.Kubernetes(configuration, new ApiRequestLog(), new ApiTransport(configuration));
+        var client = new k8s.Kubernetes(configuration, new ApiRequestLog(), new ApiTransport(configuration, connectTimeout));
         return new ClusterConnection(client, contextName, clusterName, configuration.Host, contextNamespace, configuration.SslCaCerts);
     }
 
-    private static string CacheKey(IReadOnlyList<string> paths, string? context) =>
-        string.Join('|', paths.Select(Path.GetFullPath)) + "#" + context;
+    /// <summary>The connect timeout is the handler's own, fixed when it is built: another one is another connection.</summary>
+    private static string CacheKey(IReadOnlyList<string> paths, string? context, TimeSpan connectTimeout) =>
+        string.Join('|', paths.Select(Path.GetFullPath)) + "#" + context + "#" + connectTimeout.Ticks;
 
     private static string WriteStamp(IReadOnlyList<string> paths) =>
         string.Join('|', paths.Select(p => File.GetLastWriteTimeUtc(p).Ticks));

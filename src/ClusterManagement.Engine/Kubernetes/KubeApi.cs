@@ -57,6 +57,9 @@ internal static class KubeApi
     /// <summary>The delays before each retry; null when the failure is not transient.</summary>
     private static TimeSpan[]? BackoffFor(ClusterException error, Exception cause) => error.Kind switch
     {
+        // As a timed-out request: once more, on a fresh connection. The first connection of a process also pays the
+        // TLS stack's start-up inside the budget (seconds on a loaded machine), the second does not.
+        ClusterErrorKind.Unreachable when cause is ApiConnectTimeoutException => TimeoutBackoff,
         ClusterErrorKind.Timeout => TimeoutBackoff,
         ClusterErrorKind.Unreachable when cause is HttpRequestException { InnerException: SocketException { SocketErrorCode: SocketError.ConnectionRefused } } => RefusedBackoff,
         ClusterErrorKind.Unreachable or ClusterErrorKind.ServerError => Backoff,
@@ -74,6 +77,10 @@ internal static class KubeApi
         ServerCertificateException certificate =>
             new ClusterException(ClusterErrors.ServerCertificateInvalid, $"{certificate.Message}. Not retried: check the server address and the kubeconfig's certificate-authority-data.",
                 certificate.Server,
+                exception),
+        ApiConnectTimeoutException connect =>
+            new ClusterException(ClusterErrors.ApiServerUnreachable, $"{connect.Message} while working on {resource}.",
+                connect.Server,
                 exception),
         ApiRequestTimeoutException timeout =>
             new ClusterException(ClusterErrors.ApiRequestTimeout, $"{timeout.Message} while working on {resource}.",

@@ -18,10 +18,10 @@ internal interface IRolloutWork<in TItem, TResult>
 }
 
 /// <summary>
-/// Runs rolling work batch by batch: the items of a batch at the same time, the next batch only when every
-/// item of this one succeeded. Every item gets exactly one result: its own, Failed, or NotStarted when an
-/// earlier batch failed. After the last result a failed rollout ends with the first failure, wrapped, and the
-/// names of the items done, failed and not started, so that the one error says where the rollout left things.
+/// Runs rolling work, batch by batch (<see cref="RunAsync"/>) or as a window of items (<see cref="RunWindowAsync"/>).
+/// Every item gets exactly one result: its own, Failed, or NotStarted when the rollout stopped before it.
+/// After the last result a stopped rollout ends with the first failure, wrapped, and the names of the items
+/// done, failed and not started, so that the one error says where the rollout left things.
 /// <paramref name="openBatch"/> opens a scope around each batch's work and results (a pipeline log group),
 /// given the batch's title.
 /// </summary>
@@ -29,6 +29,7 @@ internal sealed class RolloutRunner<TItem, TResult>(IRolloutWork<TItem, TResult>
 {
     private const int ActivityId = 1;
 
+    /// <summary>The items of a batch at the same time, the next batch only when every item of this one succeeded.</summary>
     public async IAsyncEnumerable<TResult> RunAsync(IReadOnlyList<IReadOnlyList<TItem>> batches, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var total = batches.Sum(b => b.Count);
@@ -63,12 +64,73 @@ internal sealed class RolloutRunner<TItem, TResult>(IRolloutWork<TItem, TResult>
                     }
                 }
 
-                log.Progress(new(ActivityId, activity, "Stopped", 100, Completed: true));
-                throw new ClusterException(failure.Error, $"The rollout stopped after batch {number}: {failure.Message}\nDone: {List(succeeded)}; failed: {List(failed)}; not started: {List(notStarted)}.", failure.Target, failure);
+                throw Stopped($"after batch {number}", failure, succeeded, failed, notStarted);
             }
         }
 
         log.Progress(new(ActivityId, activity, "Done", 100, Completed: true));
+    }
+
+    /// <summary>
+    /// At most <paramref name="concurrency"/> items at a time, started in the order given, each as soon as a slot
+    /// is free, each result as soon as its item ends: a slow item holds back no other. With
+    /// <paramref name="stopOnFailure"/> (a staged rollout) no item starts after the first failure, the running
+    /// ones finish, and the rollout ends as a failed batch ends it; without it every item runs and a failure is
+    /// that item's result alone.
+    /// </summary>
+    public async IAsyncEnumerable<TResult> RunWindowAsync(IReadOnlyList<TItem> items, int concurrency, bool stopOnFailure, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(concurrency, 1);
+        var running = new List<Task<(TItem Item, TResult Result, ClusterException? Error)>>();
+        var next = 0;
+        var succeeded = new List<string>();
+        var failed = new List<string>();
+        ClusterException? firstFailure = null;
+        while (true)
+        {
+            while (running.Count < concurrency && next < items.Count && (firstFailure is null || !stopOnFailure))
+            {
+                var item = items[next++];
+                // On the thread pool: an item's synchronous start (opening its connection) delays no other item's.
+                running.Add(Task.Run(async () =>
+                {
+                    var (result, error) = await RunOneAsync(item, 1, cancellationToken).ConfigureAwait(false);
+                    return (item, result, error);
+                }, CancellationToken.None));
+            }
+
+            if (running.Count == 0)
+            {
+                break;
+            }
+
+            var ended = await Task.WhenAny(running).ConfigureAwait(false);
+            running.Remove(ended);
+            var (endedItem, endedResult, endedError) = await ended.ConfigureAwait(false);
+            (endedError is null ? succeeded : failed).Add(work.NameOf(endedItem));
+            firstFailure ??= endedError;
+            log.Progress(new(ActivityId, activity, $"{succeeded.Count + failed.Count} of {items.Count} done", (succeeded.Count + failed.Count) * 100 / items.Count));
+            yield return endedResult;
+        }
+
+        var notStarted = items.Skip(next).ToList();
+        foreach (var item in notStarted)
+        {
+            yield return work.NotStarted(item, 1);
+        }
+
+        if (stopOnFailure && firstFailure is not null)
+        {
+            throw Stopped("at its first failure", firstFailure, succeeded, failed, notStarted.Select(work.NameOf));
+        }
+
+        log.Progress(new(ActivityId, activity, "Done", 100, Completed: true));
+    }
+
+    private ClusterException Stopped(string where, ClusterException failure, IEnumerable<string> succeeded, IEnumerable<string> failed, IEnumerable<string> notStarted)
+    {
+        log.Progress(new(ActivityId, activity, "Stopped", 100, Completed: true));
+        return new ClusterException(failure.Error, $"The rollout stopped {where}: {failure.Message}\nDone: {List(succeeded)}; failed: {List(failed)}; not started: {List(notStarted)}.", failure.Target, failure);
     }
 
     private static string List(IEnumerable<string> names) => names.Any() ? string.Join(", ", names) : "none";

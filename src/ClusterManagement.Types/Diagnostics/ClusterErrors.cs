@@ -48,6 +48,7 @@ public static class ClusterErrors
 
     // Cmdlets
     public static readonly ClusterError ConfirmationNotPossible = new(nameof(ConfirmationNotPossible), ClusterErrorKind.OperationFailed);
+    public static readonly ClusterError ConnectTimeoutInvalid = new(nameof(ConnectTimeoutInvalid), ClusterErrorKind.InvalidArgument);
     public static readonly ClusterError RequestTimeoutInvalid = new(nameof(RequestTimeoutInvalid), ClusterErrorKind.InvalidArgument);
 
     // Kubernetes

@@ -69,6 +69,14 @@ public abstract class ClusterCmdlet : AsyncCmdlet, IDynamicParameters
 
     private TimeSpan requestBound = ApiRequestTimeout.Default;
 
+    /// <summary>Sets -ConnectTimeout for every cluster cmdlet of a process, as <see cref="RequestTimeoutVariable"/> does.</summary>
+    internal const string ConnectTimeoutVariable = "CLUSTERMANAGEMENT_CONNECT_TIMEOUT";
+
+    /// <summary>How long opening a connection to a cluster (TCP and TLS) may take before the cluster is given up.</summary>
+    [Parameter]
+    [TimeoutTransformation]
+    public TimeSpan? ConnectTimeout { get; set; }
+
     private protected override TimeSpan RequestBound => requestBound;
 
     private SessionDefaults sessionDefaults = new();
@@ -81,7 +89,8 @@ public abstract class ClusterCmdlet : AsyncCmdlet, IDynamicParameters
     /// </summary>
     protected override void BeginProcessing()
     {
-        requestBound = ResolveRequestTimeout();
+        requestBound = ResolveTimeout(RequestTimeout, nameof(RequestTimeout), RequestTimeoutVariable, ApiRequestTimeout.Default, ClusterErrors.RequestTimeoutInvalid);
+        var connectBound = ResolveTimeout(ConnectTimeout, nameof(ConnectTimeout), ConnectTimeoutVariable, ApiTransport.DefaultConnectTimeout, ClusterErrors.ConnectTimeoutInvalid);
         sessionDefaults = SessionDefaults.Current;
         commandLineParameters = new(MyInvocation.BoundParameters.Keys, StringComparer.OrdinalIgnoreCase);
         if (Context is { } given && given.Any(string.IsNullOrEmpty))
@@ -89,7 +98,7 @@ public abstract class ClusterCmdlet : AsyncCmdlet, IDynamicParameters
             ThrowErrorRecord(ErrorRecords.InvalidArgument(ClusterErrors.ContextNotFound, "-Context names an empty context; give context names or wildcards, or leave -Context out for the session's context.", given));
         }
 
-        connectionOptions = Resolve(this, KubeConfig, null, sessionDefaults);
+        connectionOptions = Resolve(this, KubeConfig, null, sessionDefaults) with { ConnectTimeout = connectBound };
     }
 
     /// <summary>
@@ -143,7 +152,7 @@ public abstract class ClusterCmdlet : AsyncCmdlet, IDynamicParameters
 
         Run(async (writer, ct) =>
         {
-            var fanOut = new ContextFanOut(Open, parameters.ThrottleLimit, parameters is ContextChangeParameters { StopOnFirstFailure.IsPresent: true }, failure => writer.Error(ErrorRecords.From(failure)));
+            var fanOut = new ContextFanOut(Open, parameters.ThrottleLimit, parameters is ContextChangeParameters { StopOnFirstFailure.IsPresent: true }, failure => writer.Error(ErrorRecords.From(failure)), writer);
             await fanOut.RunAsync(
                 contexts,
                 async (connection, token) =>
@@ -167,19 +176,10 @@ public abstract class ClusterCmdlet : AsyncCmdlet, IDynamicParameters
             return null;
         }
 
-        if (!patterns.Any(WildcardPattern.ContainsWildcardCharacters))
-        {
-            return patterns.Distinct(StringComparer.Ordinal).ToList();
-        }
-
-        var known = ClusterConnection.ListContexts(Options.KubeConfig, null);
-        var selected = patterns
-            .SelectMany(p => WildcardPattern.ContainsWildcardCharacters(p) ? ContextPatterns.Matching(known, p).Select(c => c.Name) : [p])
-            .Distinct(StringComparer.Ordinal)
-            .ToList();
+        var selected = ContextPatterns.Select(patterns, Options.KubeConfig);
         return selected.Count > 0
             ? selected
-            : throw new ClusterException(ClusterErrors.ContextNotFound, $"No kubeconfig context matches -Context {string.Join(", ", patterns)}. Known contexts: {string.Join(", ", known.Select(c => c.Name))}.", string.Join(", ", patterns));
+            : throw new ClusterException(ClusterErrors.ContextNotFound, $"No kubeconfig context matches -Context {string.Join(", ", patterns)}. Known contexts: {string.Join(", ", ClusterConnection.ListContexts(Options.KubeConfig, null).Select(c => c.Name))}.", string.Join(", ", patterns));
     }
 
     /// <summary>
@@ -209,17 +209,18 @@ public abstract class ClusterCmdlet : AsyncCmdlet, IDynamicParameters
         }
     }
 
-    private TimeSpan ResolveRequestTimeout()
+    /// <summary>A bound from its parameter, else its environment variable (which a pipeline variable sets for every step), else the default.</summary>
+    private TimeSpan ResolveTimeout(TimeSpan? parameter, string parameterName, string variable, TimeSpan fallback, ClusterError invalid)
     {
-        var (timeout, source) = RequestTimeout is { } given
-            ? (given, "-RequestTimeout")
-            : Environment.GetEnvironmentVariable(RequestTimeoutVariable) is { Length: > 0 } text
-                ? (TimeoutTransformationAttribute.TryParse(text, out var parsed) ? parsed : TimeSpan.MinValue, $"$env:{RequestTimeoutVariable} ('{text}')")
-                : (ApiRequestTimeout.Default, "");
+        var (timeout, source) = parameter is { } given
+            ? (given, $"-{parameterName}")
+            : Environment.GetEnvironmentVariable(variable) is { Length: > 0 } text
+                ? (TimeoutTransformationAttribute.TryParse(text, out var parsed) ? parsed : TimeSpan.MinValue, $"$env:{variable} ('{text}')")
+                : (fallback, "");
         // kubectl's 0 (no bound at all) is not offered: a pipeline step must never wait forever.
         if (timeout <= TimeSpan.Zero || timeout > ApiRequestTimeout.Maximum)
         {
-            ThrowErrorRecord(ErrorRecords.InvalidArgument(ClusterErrors.RequestTimeoutInvalid,
+            ThrowErrorRecord(ErrorRecords.InvalidArgument(invalid,
                 $"{source} must be seconds or a TimeSpan, more than zero and at most a day, such as 30 or 00:00:30.",
                 source));
         }

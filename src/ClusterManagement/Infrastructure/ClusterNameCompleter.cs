@@ -6,8 +6,10 @@ using ClusterManagement.Engine.Kubernetes;
 namespace ClusterManagement.Commands.Infrastructure;
 
 /// <summary>
-/// Completes names from the live cluster named by the command line's own -KubeConfig/-Context.
-/// Completion must never hang a prompt or print errors: a slow or unreachable cluster yields nothing.
+/// Completes names from the live clusters named by the command line's own -KubeConfig/-Context: of several
+/// contexts (-Context a, 'prod-*'), the names of all of them, asked at the same time.
+/// Completion must never hang a prompt or print errors: a slow or unreachable cluster yields nothing, and
+/// the names of the clusters that answered within the budget are offered without it.
 /// </summary>
 public abstract class ClusterNameCompleter : IArgumentCompleter
 {
@@ -29,17 +31,30 @@ public abstract class ClusterNameCompleter : IArgumentCompleter
         IDictionary fakeBoundParameters)
     {
         var pattern = WildcardPattern.Get(wordToComplete.Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
-        IReadOnlyList<string> names;
+        IEnumerable<string> names;
         try
         {
             var budget = Volatile.Read(ref clientLoaded) == 1 ? Budget : Budget + ColdStartAllowance;
             using var timeout = new CancellationTokenSource(budget);
-            // Of several contexts (-Context a, b) the first one's names: completion must answer within its budget.
-            var context = fakeBoundParameters[ContextParameter] is object[] several ? several.FirstOrDefault() as string : fakeBoundParameters[ContextParameter] as string;
-            var options = ClusterCmdlet.Resolve(null, fakeBoundParameters["KubeConfig"] as string, context, SessionDefaults.Current);
-            var task = Task.Run(() => ListNamesAsync(ClusterConnection.Open(options), fakeBoundParameters, timeout.Token), timeout.Token);
-            _ = task.ContinueWith(_ => Volatile.Write(ref clientLoaded, 1), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            names = task.Wait(budget) ? task.Result : [];
+            var options = ClusterCmdlet.Resolve(null, fakeBoundParameters["KubeConfig"] as string, null, SessionDefaults.Current);
+            var lists = ContextsOf(fakeBoundParameters[ContextParameter], options.KubeConfig)
+                .Select(context => Task.Run(() => ListNamesAsync(ClusterConnection.Open(context is null ? options : options with { Context = context }), fakeBoundParameters, timeout.Token), timeout.Token))
+                .ToArray();
+            foreach (var list in lists)
+            {
+                _ = list.ContinueWith(_ => Volatile.Write(ref clientLoaded, 1), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+
+            try
+            {
+                Task.WaitAll(lists, budget);
+            }
+            catch (AggregateException)
+            {
+                // A cluster that failed offers nothing; the others' names still count.
+            }
+
+            names = lists.Where(l => l.IsCompletedSuccessfully).SelectMany(l => l.Result).Distinct(StringComparer.Ordinal).ToList();
         }
         catch (Exception)
         {
@@ -51,6 +66,19 @@ public abstract class ClusterNameCompleter : IArgumentCompleter
             .Order(StringComparer.OrdinalIgnoreCase)
             .Select(name => new CompletionResult(Quote(name), name, CompletionResultType.ParameterValue, name))
             .ToList();
+    }
+
+    /// <summary>The contexts the command line names (names or wildcards, one or several); null alone for the session's context.</summary>
+    private static IReadOnlyList<string?> ContextsOf(object? given, string? kubeConfig)
+    {
+        IEnumerable<string> named = given switch
+        {
+            string one => [one],
+            object[] several => several.OfType<string>(),
+            _ => [],
+        };
+        var patterns = named.Where(p => p.Length > 0).ToList();
+        return patterns.Count == 0 ? [null] : [.. ContextPatterns.Select(patterns, kubeConfig)];
     }
 
     /// <summary>The parameter that names the kubeconfig context on the command line.</summary>

@@ -23,7 +23,7 @@ public sealed class GetNodeDockerCommand : NodeHostCmdlet
     [TimeoutTransformation]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    protected override TimeSpan ConnectTimeout => Timeout;
+    protected override TimeSpan SshConnectTimeout => Timeout;
 
     protected override void ProcessRecord() => AddNodes(Node);
 

@@ -47,7 +47,7 @@ public abstract class NodeHostCmdlet : ClusterCmdlet
     protected IReadOnlyList<string> RequestedNodes => requestedNodes;
 
     /// <summary>Per-connection timeout for SSH; each cmdlet has its own overall -Timeout.</summary>
-    protected virtual TimeSpan ConnectTimeout => TimeSpan.FromSeconds(10);
+    protected virtual TimeSpan SshConnectTimeout => TimeSpan.FromSeconds(10);
 
     protected override void BeginProcessing()
     {
@@ -61,7 +61,7 @@ public abstract class NodeHostCmdlet : ClusterCmdlet
             password: keyPath is null ? secret : null,
             knownHosts,
             AcceptNewHostKey.IsPresent,
-            ConnectTimeout);
+            SshConnectTimeout);
         access = keyPath is not null && secret is not null ? WithPassphrase(options, secret) : options;
     }
 

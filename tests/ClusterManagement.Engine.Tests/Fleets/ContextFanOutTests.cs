@@ -123,6 +123,41 @@ public sealed class ContextFanOutTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AStagedChangeIsTheRunnersRolloutOfContextsTheRunningOnesFinishAndNoneStartsAfterTheFailure()
+    {
+        var failures = new ConcurrentQueue<ClusterException>();
+        var ran = new ConcurrentQueue<string>();
+        var failureSeen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var progress = new ProgressLog();
+        var fanOut = new ContextFanOut(Open, throttleLimit: 2, stopOnFirstFailure: true, failure =>
+        {
+            failures.Enqueue(failure);
+            failureSeen.TrySetResult();
+        }, progress);
+
+        // sandbox-token runs beside the failing context and ends only after its failure was reported: a slot then
+        // frees, and still no later context starts.
+        var stop = await Assert.ThrowsAsync<ClusterException>(() => fanOut.RunAsync(["sandbox-badtoken", "sandbox-token", "sandbox", "sandbox-readonly"], async (connection, ct) =>
+        {
+            ran.Enqueue(connection.ContextName);
+            if (connection.ContextName == "sandbox-token")
+            {
+                await failureSeen.Task.WaitAsync(TimeSpan.FromSeconds(30), ct);
+            }
+
+            return await CountNodes(connection, new ConcurrentQueue<string>(), ct);
+        }, CancellationToken.None));
+
+        Assert.Equal(["sandbox-badtoken", "sandbox-token"], ran.Order(StringComparer.Ordinal));
+        Assert.Equal("sandbox-badtoken", Assert.Single(failures).Target);
+        Assert.StartsWith("The rollout stopped at its first failure: Context 'sandbox-badtoken': ", stop.Message, StringComparison.Ordinal);
+        Assert.EndsWith("Done: sandbox-token; failed: sandbox-badtoken; not started: sandbox, sandbox-readonly.", stop.Message, StringComparison.Ordinal);
+        Assert.Equal("sandbox-badtoken", stop.Target);
+        // The runner's progress: one step per context that ended, then its stop.
+        Assert.Equal(["1 of 4 done", "2 of 4 done", "Stopped"], progress.Statuses);
+    }
+
+    [Fact]
     public async Task AFailureTheOperationReportedItselfCountsButIsNotReportedTwice()
     {
         var failures = new ConcurrentQueue<ClusterException>();
@@ -155,5 +190,18 @@ public sealed class ContextFanOutTests : IAsyncLifetime
         // KubernetesClient's disposed client fails with whatever its released HttpClient left behind, not ObjectDisposedException.
         await Assert.ThrowsAnyAsync<Exception>(() => first.Client.CoreV1.ListNodeAsync());
         Assert.NotEmpty((await second.Client.CoreV1.ListNodeAsync()).Items);
+    }
+
+    private sealed class ProgressLog : IOperationLog
+    {
+        public ConcurrentQueue<string> Statuses { get; } = new();
+
+        public void Verbose(string message) { }
+
+        public void Warning(string message) { }
+
+        public void Progress(OperationProgress progress) => Statuses.Enqueue(progress.Status);
+
+        public void Secret(string value) { }
     }
 }

@@ -74,6 +74,86 @@ public sealed class RolloutRunnerTests
         Assert.DoesNotContain("b", work.Started.Keys);
     }
 
+    [Fact]
+    public async Task AWindowStartsTheNextItemWhenASlotFreesWithoutWaitingForTheSlowOne()
+    {
+        var slow = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var work = new FakeWork { Gates = { ["a"] = slow.Task } };
+        var results = new List<string>();
+
+        // "a" ends only once "c" has: run batch by batch, "c" would wait for "a" and this would never end.
+        await foreach (var result in new RolloutRunner<string, string>(work, "test", NullOperationLog.Instance).RunWindowAsync(["a", "b", "c"], 2, stopOnFailure: false, CancellationToken.None).WithCancellation(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token))
+        {
+            results.Add(result);
+            if (result.StartsWith('c'))
+            {
+                slow.SetResult();
+            }
+        }
+
+        Assert.Equal(["b done 1", "c done 1", "a done 1"], results);
+        Assert.Equal(2, work.MostAtOnce);
+    }
+
+    [Fact]
+    public async Task AWindowWithoutStopOnFailureRunsEveryItemAndEndsWithoutError()
+    {
+        var work = new FakeWork { Fail = "a" };
+
+        var (results, error) = await CollectWindowAsync(work, ["a", "b", "c"], 1, stopOnFailure: false);
+
+        Assert.Equal(["a failed 1: a broke", "b done 1", "c done 1"], results);
+        Assert.Null(error);
+    }
+
+    [Fact]
+    public async Task AWindowWithStopOnFailureStartsNothingAfterTheFirstFailureLetsTheRunningFinishAndSaysWhereItStopped()
+    {
+        var failedSeen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // "b" runs beside the failing "a" and ends only after the runner has taken in a's failure.
+        var work = new FakeWork { Fail = "a", Gates = { ["b"] = failedSeen.Task } };
+        var results = new List<string>();
+        ClusterException? error = null;
+        try
+        {
+            await foreach (var result in new RolloutRunner<string, string>(work, "test", NullOperationLog.Instance).RunWindowAsync(["a", "b", "c", "d"], 2, stopOnFailure: true, CancellationToken.None))
+            {
+                results.Add(result);
+                if (result.StartsWith("a failed", StringComparison.Ordinal))
+                {
+                    failedSeen.SetResult();
+                }
+            }
+        }
+        catch (ClusterException e)
+        {
+            error = e;
+        }
+
+        Assert.Equal(["a failed 1: a broke", "b done 1", "c not started 1", "d not started 1"], results);
+        Assert.Equal(["a", "b"], work.Started.Keys.Order());
+        Assert.Equal("The rollout stopped at its first failure: a broke\nDone: b; failed: a; not started: c, d.", error!.Message);
+        Assert.Equal("NodeCommandFailed", error.ErrorId);
+    }
+
+    private static async Task<(List<string> Results, ClusterException? Error)> CollectWindowAsync(FakeWork work, IReadOnlyList<string> items, int concurrency, bool stopOnFailure)
+    {
+        var results = new List<string>();
+        try
+        {
+            await foreach (var result in new RolloutRunner<string, string>(work, "test", NullOperationLog.Instance).RunWindowAsync(items, concurrency, stopOnFailure, CancellationToken.None))
+            {
+                results.Add(result);
+            }
+        }
+        catch (ClusterException e)
+        {
+            return (results, e);
+        }
+
+        return (results, null);
+    }
+
     private static async Task<(List<string> Results, ClusterException? Error)> CollectAsync(FakeWork work, IReadOnlyList<IReadOnlyList<string>> batches, CancellationToken cancellationToken = default)
     {
         var results = new List<string>();
@@ -104,6 +184,9 @@ public sealed class RolloutRunnerTests
         public TimeSpan Delay { get; init; } = TimeSpan.FromMilliseconds(20);
         public string? Fail { get; init; }
         public string? TimeOut { get; init; }
+
+        /// <summary>Items that finish only when their task has.</summary>
+        public Dictionary<string, Task> Gates { get; } = [];
         public int MostAtOnce { get; private set; }
         public Dictionary<string, DateTime> Started { get; } = [];
         public Dictionary<string, DateTime> Finished { get; } = [];
@@ -127,6 +210,11 @@ public sealed class RolloutRunnerTests
                 }
 
                 await Task.Delay(Delay, cancellationToken);
+                if (Gates.TryGetValue(item, out var gate))
+                {
+                    await gate.WaitAsync(cancellationToken);
+                }
+
                 return item == Fail ? throw new ClusterException(ClusterErrors.NodeCommandFailed, $"{item} broke", item) : $"{item} done {batch}";
             }
             finally
