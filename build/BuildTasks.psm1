@@ -45,6 +45,7 @@ function Invoke-ModuleBuild {
         $bin = Join-Path $root "src/$assembly/bin/$($Context.Configuration)/net8.0"
         Copy-Item (Join-Path $bin "$assembly.dll"), (Join-Path $bin "$assembly.pdb") $moduleOut
     }
+    Add-ReadyToRunImage -Context $Context
     Copy-Item (Join-Path $root 'ClusterManagement.psd1') $moduleOut
     Copy-Item (Join-Path $root 'src/ClusterManagement/Formats') $moduleOut -Recurse
     Write-ContextView -FormatsPath (Join-Path $moduleOut 'Formats') -TypesAssembly (Join-Path $moduleOut 'ClusterManagement.Types.dll')
@@ -98,6 +99,25 @@ function Write-ContextView {
         }
     }
     $fleets.Save($target)
+}
+
+function Add-ReadyToRunImage {
+    <#
+    Replaces every assembly of the built module with its ReadyToRun image for the .NET runtime of this pwsh
+    (build/tools/ReadyToRun says why). The images are made from scratch each time: the SDK's incremental check
+    compares timestamps, and a dependency restored from an older package keeps an older one than a stale image.
+    #>
+    param([Parameter(Mandatory)] $Context)
+    $project = Join-Path $Context.Root 'build/tools/ReadyToRun/ReadyToRun.csproj'
+    $images = Join-Path $Context.Out 'readytorun'
+    Remove-Item $images -Recurse -Force -ErrorAction Ignore
+    Get-ChildItem (Join-Path (Split-Path $project) 'obj') -Directory -Recurse -Filter R2R -ErrorAction Ignore | Remove-Item -Recurse -Force
+    $framework = "net$([Environment]::Version.Major).0"
+    Invoke-Dotnet publish $project -c $Context.Configuration -o $images --nologo -v quiet "-p:ReadyToRunFramework=$framework" "-p:ModuleFolder=$($Context.ModuleOut)" "-p:PowerShellFolder=$PSHOME"
+    foreach ($assembly in Get-ChildItem $Context.ModuleOut -Filter *.dll -Recurse) {
+        Copy-Item (Join-Path $images ([IO.Path]::GetRelativePath($Context.ModuleOut, $assembly.FullName))) $assembly.FullName
+    }
+    Remove-Item $images -Recurse -Force
 }
 
 function Invoke-DocsBuild {

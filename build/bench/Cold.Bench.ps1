@@ -58,6 +58,18 @@ try {
         $load = (Get-Content /proc/loadavg).Split(' ')[0]
         New-BenchResult -Scenario $step.Scenario -Metric "fresh pwsh, whole process (median of $runs, load $load)" -Module $moduleMedian -Kubectl $kubectlMedian -Target 'ratio <= 0.8' -Met ($moduleMedian / $kubectlMedian -le 0.8)
     }
+
+    # What the ReadyToRun images of the build save (build/tools/ReadyToRun): the methods the first call still
+    # has to JIT-compile, a count that load on the machine does not blur as it blurs the times above.
+    $jitted = Get-MedianOf @(foreach ($i in 1..3) {
+            $counted = Invoke-FreshPwsh -Script ($prefix + $import + @'
+$before = [System.Runtime.JitInfo]::GetCompiledMethodCount($false)
+$null = Get-ClusterNode
+@{ methods = [System.Runtime.JitInfo]::GetCompiledMethodCount($false) - $before } | ConvertTo-Json -Compress
+'@)
+            $counted.methods
+        })
+    New-BenchResult -Scenario 'Cold step: Get-ClusterNode, 5 nodes' -Metric 'methods JIT-compiled by the first call (median of 3)' -Module $jitted -Unit 'methods'
 }
 finally {
     Stop-TestCluster $cluster
