@@ -20,6 +20,12 @@ internal static class ClaimDiagnosis
 {
     private const int EventsKept = 8;
 
+    /// <summary>What the expand controller, the external-resizer and the kubelet report about an expansion; a claim's provisioning events say nothing of it.</summary>
+    private static readonly HashSet<string> ResizeReasons = new(StringComparer.Ordinal)
+    {
+        "ExternalExpanding", "Resizing", "VolumeResizeFailed", "VolumeResizeSuccessful", "FileSystemResizeRequired", "FileSystemResizeFailed", "FileSystemResizeSuccessful",
+    };
+
     public static Diagnosis Pending(PendingClaimFacts facts)
     {
         var pvc = facts.Claim;
@@ -42,17 +48,15 @@ internal static class ClaimDiagnosis
         }
         if (!facts.DriverRegistered)
         {
-            var evidence = new List<DiagnosisEvidence> { new("StorageClass", $"storageclass/{className}", "Provisioner", $"provisioner {sc.Provisioner} has no CSIDriver object") };
-            evidence.AddRange(events);
             return new Diagnosis(DiagnosisCause.NoCsiDriver,
                 $"StorageClass '{className}' uses provisioner '{sc.Provisioner}', but no such CSI driver is registered (no CSIDriver object): the claim stays Pending until the driver is installed (Install-CsiDriver).",
-                affected, evidence);
+                affected, [new("StorageClass", $"storageclass/{className}", "Provisioner", $"provisioner {sc.Provisioner} has no CSIDriver object"), .. events]);
         }
         if (sc.VolumeBindingMode == "WaitForFirstConsumer" && pvc.Metadata.Annotations?.ContainsKey(StorageMapper.SelectedNodeAnnotation) != true)
         {
             return new Diagnosis(DiagnosisCause.WaitingForFirstConsumer,
                 $"StorageClass '{className}' binds WaitForFirstConsumer: the volume is provisioned and bound when the first pod that uses claim '{name}' is scheduled to a node.",
-                affected, events);
+                affected, [new("StorageClass", $"storageclass/{className}", "VolumeBindingMode", "WaitForFirstConsumer, and no node is selected for the claim"), .. events]);
         }
         var failures = Recent(facts.Events.Where(e => e.Reason == "ProvisioningFailed"));
         if (failures.Count > 0)
@@ -77,9 +81,11 @@ internal static class ClaimDiagnosis
         {
             evidence.Add(new("ResizeStatus", $"persistentvolumeclaim/{name}", step, $"allocatedResourceStatuses.storage is {step}"));
         }
-        evidence.AddRange((pvc.Status?.Conditions ?? []).Select(k => new DiagnosisEvidence("Condition", $"persistentvolumeclaim/{name}", k.Type, k.Message ?? k.Reason ?? "")));
+        evidence.AddRange((pvc.Status?.Conditions ?? []).Select(k =>
+            new DiagnosisEvidence("Condition", $"persistentvolumeclaim/{name}", k.Type, string.IsNullOrEmpty(k.Message) ? $"{k.Type} is {k.Status}" : $"{k.Type} is {k.Status}: {k.Message}")));
         var driver = facts.Provisioner ?? "(none)";
-        var failures = Recent(facts.Events.Where(e => e.Reason == "VolumeResizeFailed"));
+        var resizeEvents = facts.Events.Where(e => ResizeReasons.Contains(e.Reason)).ToList();
+        var failures = Recent(resizeEvents.Where(e => e.Reason == "VolumeResizeFailed"));
         string summary;
         if (failures.Count > 0)
         {
@@ -88,7 +94,7 @@ internal static class ClaimDiagnosis
         }
         else
         {
-            evidence.AddRange(Recent(facts.Events));
+            evidence.AddRange(Recent(resizeEvents));
             var conditions = (pvc.Status?.Conditions ?? []).Select(k => k.Type).ToHashSet(StringComparer.Ordinal);
             if (step is "NodeResizePending" or "NodeResizeInProgress" || conditions.Contains("FileSystemResizePending"))
             {

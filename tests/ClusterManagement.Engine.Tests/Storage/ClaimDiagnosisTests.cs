@@ -54,7 +54,7 @@ public sealed class ClaimDiagnosisTests
 
         Assert.Equal(DiagnosisCause.WaitingForFirstConsumer, diagnosis.Cause);
         Assert.Contains("bound when the first pod that uses claim 'data' is scheduled to a node", diagnosis.Summary, StringComparison.Ordinal);
-        Assert.Equal("WaitForFirstConsumer", Assert.Single(diagnosis.Evidence).Reason);
+        Assert.Equal(["StorageClass VolumeBindingMode", "Event WaitForFirstConsumer"], diagnosis.Evidence.Select(e => $"{e.Source} {e.Reason}"));
     }
 
     [Fact]
@@ -109,7 +109,7 @@ public sealed class ClaimDiagnosisTests
 
         Assert.Contains("the kubelet has not finished growing its file system for pod app-0 (FileSystemResizePending)", diagnosis.Summary, StringComparison.Ordinal);
         Assert.Contains(diagnosis.Affected, a => a is { Kind: "Pod", Name: "app-0" });
-        Assert.Contains(diagnosis.Evidence, e => e.Reason == "FileSystemResizePending" && e.Message.StartsWith("Waiting for user", StringComparison.Ordinal));
+        Assert.Contains(diagnosis.Evidence, e => e.Reason == "FileSystemResizePending" && e.Message.StartsWith("FileSystemResizePending is True: Waiting for user", StringComparison.Ordinal));
     }
 
     [Fact]
