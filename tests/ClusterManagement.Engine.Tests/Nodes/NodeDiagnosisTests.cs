@@ -122,9 +122,7 @@ public sealed class NodeDiagnosisTests
     public async Task AReadinessWaitThatTimesOutOnAStoppedKubeletCarriesTheNodeDiagnosis()
     {
         await using var emulator = await KubeEmulator.StartAsync(new EmulatorOptions { Workers = 1, HeartbeatSeconds = 0.2, NodeGraceSeconds = 1 });
-        var connection = ClusterConnection.Open(new ConnectionOptions { KubeConfig = emulator.KubeconfigPath, Context = "sandbox" });
-        emulator.Heartbeats.Stop("worker-1");
-        await NodeReadinessWait.UntilAsync(connection, "worker-1", r => r == NodeReadiness.NotReady, TimeSpan.FromSeconds(30), NullOperationLog.Instance, CancellationToken.None);
+        var connection = await SilenceAsync(emulator, "worker-1");
 
         var error = await Assert.ThrowsAsync<ClusterException>(() =>
             NodeReadinessWait.UntilAsync(connection, "worker-1", r => r == NodeReadiness.Ready, TimeSpan.FromSeconds(1), NullOperationLog.Instance, CancellationToken.None));
@@ -142,9 +140,7 @@ public sealed class NodeDiagnosisTests
     public async Task AFailedDiagnosisReadLeavesTheTimeoutAsItWas()
     {
         await using var emulator = await KubeEmulator.StartAsync(new EmulatorOptions { Workers = 1, HeartbeatSeconds = 0.2, NodeGraceSeconds = 1 });
-        var connection = ClusterConnection.Open(new ConnectionOptions { KubeConfig = emulator.KubeconfigPath, Context = "sandbox" });
-        emulator.Heartbeats.Stop("worker-1");
-        await NodeReadinessWait.UntilAsync(connection, "worker-1", r => r == NodeReadiness.NotReady, TimeSpan.FromSeconds(30), NullOperationLog.Instance, CancellationToken.None);
+        var connection = await SilenceAsync(emulator, "worker-1");
         var fault = emulator.Faults.Add(new Emulator.Faults.FaultRule { Method = "GET", Path = "/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/worker-1", StatusCode = 403, Message = "no leases for you" });
 
         var error = await Assert.ThrowsAsync<ClusterException>(() =>
@@ -154,6 +150,15 @@ public sealed class NodeDiagnosisTests
         Assert.Equal("NodeReadinessTimeout", error.ErrorId);
         Assert.Null(error.Diagnosis);
         Assert.DoesNotContain("Cause:", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Stops the node's kubelet and waits until the lifecycle controller has marked it Unknown.</summary>
+    private static async Task<ClusterConnection> SilenceAsync(KubeEmulator emulator, string node)
+    {
+        var connection = ClusterConnection.Open(new ConnectionOptions { KubeConfig = emulator.KubeconfigPath, Context = "sandbox" });
+        emulator.Heartbeats.Stop(node);
+        await NodeReadinessWait.UntilAsync(connection, node, r => r == NodeReadiness.NotReady, TimeSpan.FromSeconds(30), NullOperationLog.Instance, CancellationToken.None);
+        return connection;
     }
 
     private static V1Node Node(params V1NodeCondition[] conditions) =>
