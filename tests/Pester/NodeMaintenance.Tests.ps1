@@ -290,6 +290,12 @@ Describe 'Suspend-ClusterNode -Drain' {
         $problems[0].FullyQualifiedErrorId | Should -BeLike 'DrainIncomplete*'
         $problems[0].Exception.Message | Should -Match 'default/stuck-guarded: not evicted before the timeout: .*disruption budget stuck needs 1 healthy pods'
         $problems[0].Exception.Message | Should -Match 'default/stuck-finalized: evicted, but still terminating'
+        $diagnosis = $problems[0].Exception.Diagnosis
+        $diagnosis.Cause | Should -Be 'DrainBlockedByDisruptionBudget'
+        ($diagnosis.Affected | Where-Object Name -eq 'stuck-guarded').State | Should -Be 'held by PodDisruptionBudget default/stuck'
+        ($diagnosis.Affected | Where-Object Name -eq 'stuck-finalized').State | Should -Match '^evicted, but still terminating'
+        ($diagnosis.Evidence | Where-Object Source -eq 'PodDisruptionBudget').Message | Should -Match '^currentHealthy \d+, desiredHealthy 1, disruptionsAllowed 0'
+        $problems[0].Exception.Message | Should -Match '(?m)^Cause: DrainBlockedByDisruptionBudget: '
         (Get-ClusterNode worker-8).Unschedulable | Should -BeTrue
         Get-PodName -Node worker-8 | Should -Contain 'default/stuck-guarded'
 

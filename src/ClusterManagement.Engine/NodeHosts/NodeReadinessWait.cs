@@ -1,4 +1,5 @@
 using ClusterManagement.Diagnostics;
+using ClusterManagement.Engine.Common;
 using ClusterManagement.Engine.Kubernetes;
 using ClusterManagement.Nodes;
 using ClusterManagement.Engine.Nodes;
@@ -50,7 +51,8 @@ internal static class NodeReadinessWait
         if (result.End == WatchEnd.TimedOut)
         {
             var state = result.Last is null ? "not registered" : NodeMapper.ReadinessOf(result.Last.Status?.Conditions).ToString();
-            throw new ClusterException(ClusterErrors.NodeReadinessTimeout, $"Node {nodeName} did not reach the expected state within {timeout} (it is {state}).", nodeName);
+            var timedOut = new ClusterException(ClusterErrors.NodeReadinessTimeout, $"Node {nodeName} did not reach the expected state within {timeout} (it is {state}).", nodeName);
+            throw result.Last is null ? timedOut : Diagnoses.Attach(timedOut, await new NodeDiagnoser(connection, log).NotReadyAsync(nodeName, cancellationToken).ConfigureAwait(false));
         }
 
         return result.Last is null ? null : NodeMapper.ToClusterNode(result.Last);

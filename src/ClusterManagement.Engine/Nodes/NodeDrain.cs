@@ -68,11 +68,12 @@ internal sealed class NodeDrain(NodeMaintenance maintenance, IOperationLog log)
         if (!result.Completed)
         {
             var gone = result.Evicted.Count > 0 ? $"Gone from the node: {string.Join(", ", result.Evicted)}." : "No pod has left the node yet.";
-            throw new ClusterException(
+            var incomplete = new ClusterException(
                 ClusterErrors.DrainIncomplete,
                 $"Node {node} cannot be drained. The node stays cordoned; check the PodDisruptionBudgets and pods named here, then run the command again to continue. {gone} Still on the node:"
                     + Environment.NewLine + string.Join(Environment.NewLine, result.Failed.Select(f => $"{f.Namespace}/{f.Name}: {f.Reason}")),
                 result);
+            throw Diagnoses.Attach(incomplete, await maintenance.Diagnoser.DrainAsync(result, cancellationToken).ConfigureAwait(false));
         }
 
         log.Verbose($"Node {node} drained in {IsoDuration.Parse(result.Duration).TotalSeconds:0} s.");

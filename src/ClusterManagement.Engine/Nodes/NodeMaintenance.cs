@@ -24,6 +24,9 @@ internal sealed class NodeMaintenance(ClusterConnection connection, IOperationLo
     /// <summary>The pause before an eviction is tried again on a server that could not be reached.</summary>
     private static readonly TimeSpan ServerRetryDelay = TimeSpan.FromSeconds(1);
 
+    /// <summary>Reads why a drain of this cluster's nodes did not finish.</summary>
+    public NodeDiagnoser Diagnoser => new(connection, log);
+
     /// <summary>
     /// Cordons or uncordons. A node already in that state is not written (Changed is false), like kubectl.
     /// With a <paramref name="mark"/>, the cordon carries that annotation so its owner can tell it from

@@ -1,4 +1,5 @@
 using ClusterManagement.Diagnostics;
+using ClusterManagement.Engine.Common;
 using ClusterManagement.Engine.Kubernetes;
 using ClusterManagement.Storage;
 using k8s;
@@ -17,7 +18,11 @@ internal sealed record ClaimRequest(
     IReadOnlyDictionary<string, string> Labels);
 
 /// <summary>How a wait ended: the claim as last seen, and why it is not (yet) where it was asked to be.</summary>
-internal sealed record ClaimWaitResult(CsiVolumeClaim Claim, string? Explanation);
+internal sealed record ClaimWaitResult(CsiVolumeClaim Claim, string? Explanation)
+{
+    /// <summary>Set when the wait ended early because waiting could not help.</summary>
+    public Diagnosis? Diagnosis { get; init; }
+}
 
 /// <summary>A resize that passed every check: the claim as read, the canonical new size, and whether it is the size already asked for.</summary>
 internal sealed record ClaimResizePlan(CsiVolumeClaim Claim, string Size, bool Unchanged);
@@ -112,51 +117,33 @@ internal sealed class VolumeClaimService(ClusterConnection connection, IOperatio
     }
 
     /// <summary>
-    /// Waits for Bound. Returns at once, with the reason, when waiting cannot help by itself: an
-    /// unknown class, a provisioner without a registered driver, or WaitForFirstConsumer without a pod.
+    /// Waits for Bound. Returns at once, with the diagnosis, when waiting cannot help by itself: no class
+    /// named and no default, an unknown class, a provisioner without a registered driver, or
+    /// WaitForFirstConsumer without a pod. A claim still Pending at the timeout fails with the diagnosis.
     /// </summary>
     public async Task<ClaimWaitResult> WaitBoundAsync(string ns, string name, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        var diagnoser = new ClaimDiagnoser(connection, log);
         var pvc = await ReadAsync(ns, name, cancellationToken).ConfigureAwait(false);
-        if (pvc.Status?.Phase != "Bound" && await ExplainPendingAsync(pvc, cancellationToken).ConfigureAwait(false) is { } reason)
+        if (pvc.Status?.Phase != "Bound"
+            && await diagnoser.PendingAsync(ns, name, cancellationToken).ConfigureAwait(false) is { Cause: not (DiagnosisCause.Unknown or DiagnosisCause.ProvisioningFailed) } settled)
         {
-            return new ClaimWaitResult(await ToClaimAsync(pvc, cancellationToken).ConfigureAwait(false), reason);
+            return new ClaimWaitResult(await ToClaimAsync(pvc, cancellationToken).ConfigureAwait(false), settled.Summary) { Diagnosis = settled };
         }
         var resource = new ResourceRef(Kind, name, ns);
         log.Progress(new OperationProgress(1, $"Waiting for claim {ns}/{name}", "Pending: waiting for a volume"));
         var result = await WatchAsync(ns, name, c => c is null || c.Status?.Phase == "Bound", timeout, cancellationToken).ConfigureAwait(false);
         log.Progress(new OperationProgress(1, $"Waiting for claim {ns}/{name}", "Done", Completed: true));
-        var last = Require(result, resource, timeout);
-        return new ClaimWaitResult(await ToClaimAsync(last, cancellationToken).ConfigureAwait(false), null);
-    }
-
-    /// <summary>Why a pending claim is not bound yet; null while provisioning is simply under way.</summary>
-    public async Task<string?> ExplainPendingAsync(V1PersistentVolumeClaim pvc, CancellationToken cancellationToken)
-    {
-        var className = pvc.Spec?.StorageClassName;
-        if (string.IsNullOrEmpty(className))
-        {
-            return "The claim names no storage class, so no driver provisions a volume for it: it waits for an administrator to create a matching PersistentVolume.";
-        }
-        V1StorageClass sc;
+        V1PersistentVolumeClaim last;
         try
         {
-            sc = await StorageClassService.ReadRawAsync(connection, className, cancellationToken).ConfigureAwait(false);
+            last = Require(result, resource, timeout);
         }
-        catch (ClusterException e) when (e.Kind == ClusterErrorKind.NotFound)
+        catch (ClusterException e) when (e.Error == ClusterErrors.CsiVolumeClaimWaitTimeout)
         {
-            return $"StorageClass '{className}' does not exist, so nothing provisions a volume for this claim: create the class, or remove the claim and create it with an existing class.";
+            throw Diagnoses.Attach(e, await diagnoser.PendingAsync(ns, name, cancellationToken).ConfigureAwait(false));
         }
-        if (await CsiDriverService.FindAsync(connection, sc.Provisioner, cancellationToken).ConfigureAwait(false) is null)
-        {
-            return $"StorageClass '{className}' uses provisioner '{sc.Provisioner}', but no such CSI driver is registered (no CSIDriver object): the claim stays Pending until the driver is installed (Install-CsiDriver).";
-        }
-        if (sc.VolumeBindingMode == "WaitForFirstConsumer"
-            && pvc.Metadata.Annotations?.ContainsKey(StorageMapper.SelectedNodeAnnotation) != true)
-        {
-            return $"StorageClass '{className}' binds WaitForFirstConsumer: the volume is provisioned and bound when the first pod that uses claim '{pvc.Metadata.Name}' is scheduled to a node.";
-        }
-        return null;
+        return new ClaimWaitResult(await ToClaimAsync(last, cancellationToken).ConfigureAwait(false), null);
     }
 
     /// <summary>
@@ -247,8 +234,20 @@ internal sealed class VolumeClaimService(ClusterConnection connection, IOperatio
             }
             return IsExpanded(c) || (stopAtNodePending && step == "NodeResizePending");
         }
-        var result = await WatchAsync(ns, name, c => Reached(c, stopAtNodePending: true), timeout, cancellationToken).ConfigureAwait(false);
-        var last = Require(result, resource, timeout);
+        async Task<V1PersistentVolumeClaim> WaitAsync(bool stopAtNodePending)
+        {
+            var result = await WatchAsync(ns, name, c => Reached(c, stopAtNodePending), timeout, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return Require(result, resource, timeout);
+            }
+            catch (ClusterException e) when (e.Error == ClusterErrors.CsiVolumeClaimWaitTimeout)
+            {
+                throw Diagnoses.Attach(e, await new ClaimDiagnoser(connection, log).ResizeAsync(ns, name, cancellationToken).ConfigureAwait(false));
+            }
+        }
+
+        var last = await WaitAsync(stopAtNodePending: true).ConfigureAwait(false);
         if (!IsExpanded(last))
         {
             var mounted = await MountingPodsAsync(ns, name, scheduledOnly: true, cancellationToken).ConfigureAwait(false);
@@ -258,8 +257,7 @@ internal sealed class VolumeClaimService(ClusterConnection connection, IOperatio
                 return new ClaimWaitResult(await ToClaimAsync(last, cancellationToken).ConfigureAwait(false),
                     $"The volume of claim {ns}/{name} has grown; its file system grows when a pod mounts the claim (FileSystemResizePending). Until then the claim reports its old capacity.");
             }
-            result = await WatchAsync(ns, name, c => Reached(c, stopAtNodePending: false), timeout, cancellationToken).ConfigureAwait(false);
-            last = Require(result, resource, timeout);
+            last = await WaitAsync(stopAtNodePending: false).ConfigureAwait(false);
         }
         log.Progress(new OperationProgress(2, activity, "Done", Completed: true));
         return new ClaimWaitResult(await ToClaimAsync(last, cancellationToken).ConfigureAwait(false), null);
@@ -376,7 +374,7 @@ internal sealed class VolumeClaimService(ClusterConnection connection, IOperatio
             }
             catch (ClusterException e) when (e.Kind == ClusterErrorKind.NotFound)
             {
-                // Explained by ExplainPendingAsync where it matters.
+                // Explained by ClaimDiagnosis where it matters.
             }
         }
         return StorageMapper.ToClaim(pvc, volume, sc);

@@ -26,6 +26,7 @@ public enum DiagnosisCause
     ResizeIncomplete,
     NodeNotReady,
     DrainBlockedByDisruptionBudget,
+    StorageClassNotFound,
 }
 
 /// <summary>An object the cause concerns (a pod that is not ready, a claim, a node), with its own state.</summary>

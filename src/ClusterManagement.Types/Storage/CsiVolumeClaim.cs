@@ -1,4 +1,5 @@
 using ClusterManagement.Connection;
+using ClusterManagement.Diagnostics;
 
 namespace ClusterManagement.Storage;
 
@@ -51,6 +52,9 @@ public sealed class CsiVolumeClaim : IClusterObject
     public required ValueMap Labels { get; init; }
     public string? Uid { get; init; }
     public string? ResourceVersion { get; init; }
+
+    /// <summary>Why New-CsiVolumeClaim -Wait stopped waiting before the claim was Bound; null otherwise.</summary>
+    public Diagnosis? Diagnosis { get; set; }
 
     public override string ToString() => $"{Namespace}/{Name}";
 }

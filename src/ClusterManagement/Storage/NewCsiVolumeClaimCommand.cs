@@ -74,6 +74,7 @@ public sealed class NewCsiVolumeClaimCommand : ClusterCmdlet
             {
                 var result = await claims.WaitBoundAsync(ns, Name, Timeout, ct).ConfigureAwait(false);
                 claim = result.Claim;
+                claim.Diagnosis = result.Diagnosis;
                 if (result.Explanation is { } why)
                 {
                     writer.Warning($"Claim {ns}/{Name} is {claim.Status}: {why}");

@@ -20,8 +20,13 @@ public sealed class CsiProvisionerController : IEmulatorController
 {
     private const string FileSystemResizeMessage = "Waiting for user to (re-)start a pod to finish file system resize of volume on node.";
 
+    private const string PvController = "persistentvolume-controller";
+
     /// <summary>Time between resize steps, so clients can watch each condition go by.</summary>
     private static readonly TimeSpan ResizeStep = TimeSpan.FromMilliseconds(300);
+
+    /// <summary>When a sidecar tries a failed CreateVolume or ControllerExpandVolume again (the real ones back off from 1 s to 5 min).</summary>
+    private static readonly TimeSpan SidecarRetry = TimeSpan.FromSeconds(5);
 
     private sealed record Work(bool IsClaim, string? Namespace, string Name);
 
@@ -291,15 +296,38 @@ public sealed class CsiProvisionerController : IEmulatorController
         }
     }
 
+    /// <summary>
+    /// syncUnboundClaim's events for a claim no volume was found for (FailedBinding without a class, WaitForFirstConsumer
+    /// until a pod is on a node, ExternalProvisioning otherwise, ProvisioningFailed for a class that does not exist),
+    /// then the external-provisioner (Provisioning, ProvisioningFailed with the driver's error, ProvisioningSucceeded).
+    /// </summary>
     private void Provision(JsonObject claim, EmulatorContext context)
     {
         var store = context.Store;
         var (ns, name) = (claim.Namespace(), claim.Name());
-        if (StorageKinds.ClassOf(claim) is not { } className || store.Get(StorageKinds.StorageClasses, null, className) is not { } sc)
+        if (StorageKinds.ClassOf(claim) is not { } className)
         {
+            context.Normal(claim, "FailedBinding", "no persistent volumes available for this claim and no storage class is set", PvController);
+            return;
+        }
+        if (store.Get(StorageKinds.StorageClasses, null, className) is not { } sc)
+        {
+            context.Warning(claim, "ProvisioningFailed", $"storageclass.storage.k8s.io \"{className}\" not found", PvController);
             return;
         }
         var provisioner = sc.StringAt("provisioner") ?? "";
+        if (sc.StringAt("volumeBindingMode") == "WaitForFirstConsumer"
+            && claim.StringAt("metadata", "annotations", StorageKinds.SelectedNodeAnnotation) is null
+            && !UsingPods(claim, store).Any(p => p.StringAt("spec", "nodeName") is { Length: > 0 }))
+        {
+            context.Normal(claim, "WaitForFirstConsumer", "waiting for first consumer to be created before binding", PvController);
+        }
+        else
+        {
+            context.Normal(claim, "ExternalProvisioning",
+                $"Waiting for a volume to be created either by the external provisioner '{provisioner}' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered.",
+                PvController);
+        }
         if (claim.StringAt("metadata", "annotations", StorageKinds.ProvisionerAnnotation) != provisioner)
         {
             claim = store.Mutate(StorageKinds.PersistentVolumeClaims, ns, name, c =>
@@ -310,7 +338,7 @@ public sealed class CsiProvisionerController : IEmulatorController
                 return true;
             });
         }
-        if (store.Find(StorageKinds.CsiDrivers, null, provisioner) is null)
+        if (store.Find(StorageKinds.CsiDrivers, null, provisioner) is not { } driver)
         {
             // No driver registered: the external-provisioner that would act is not running.
             return;
@@ -332,6 +360,14 @@ public sealed class CsiProvisionerController : IEmulatorController
         if (ready > context.Time.GetUtcNow())
         {
             _queue.Enqueue(new Work(true, ns, name), ready);
+            return;
+        }
+        var sidecar = ProvisionerComponent(provisioner);
+        context.Normal(claim, "Provisioning", $"External provisioner is provisioning volume for claim \"{ns}/{name}\"", sidecar);
+        if (driver.ToJson().StringAt("metadata", "annotations", StorageKinds.CreateVolumeErrorAnnotation) is { } error)
+        {
+            context.Warning(claim, "ProvisioningFailed", $"failed to provision volume with StorageClass \"{className}\": {error}", sidecar);
+            _queue.Enqueue(new Work(true, ns, name), context.Time.GetUtcNow() + SidecarRetry);
             return;
         }
         var uid = claim.StringAt("metadata", "uid")!;
@@ -366,7 +402,11 @@ public sealed class CsiProvisionerController : IEmulatorController
             SetPhase(v, "Bound", now);
             return true;
         });
+        context.Normal(claim, "ProvisioningSucceeded", $"Successfully provisioned volume {volumeName}", sidecar);
     }
+
+    /// <summary>The external-provisioner's event source: driver, pod and a per-process id joined by underscores.</summary>
+    private static string ProvisionerComponent(string provisioner) => $"{provisioner}_csi-provisioner-0_4f6c1a52-8a0e-4d8e-9f5e-2b1d7c3e9a10";
 
     /// <summary>What the external-provisioner creates: claimRef pre-bound, reclaim policy and mount options from the class.</summary>
     internal static JsonObject NewVolume(JsonObject claim, JsonObject sc, string volumeName, string size, DateTimeOffset now)
@@ -448,6 +488,20 @@ public sealed class CsiProvisionerController : IEmulatorController
         var now = context.Time.GetUtcNow();
         var step = claim.StringAt("status", "allocatedResourceStatuses", "storage");
         var allocated = Quantities.Parse(claim.StringAt("status", "allocatedResources", "storage")) ?? 0;
+        var volumeName = claim.StringAt("spec", "volumeName")!;
+        var driverName = store.Get(StorageKinds.PersistentVolumes, null, volumeName)?.StringAt("spec", "csi", "driver") ?? "";
+        var driver = store.Find(StorageKinds.CsiDrivers, null, driverName)?.ToJson();
+        var resizer = $"external-resizer {driverName}";
+        if (step is null)
+        {
+            // kube-controller-manager's expand controller hands CSI volumes to the driver's csi-resizer.
+            context.Normal(claim, "ExternalExpanding", "waiting for an external controller to expand this PVC", "volume_expand");
+            if (driver is null || driver.StringAt("metadata", "annotations", StorageKinds.ControllerExpansionAnnotation) == "false")
+            {
+                return;
+            }
+            context.Normal(claim, "Resizing", $"External resizer is resizing volume {volumeName}", resizer);
+        }
         if (step is null || allocated < request)
         {
             store.Mutate(StorageKinds.PersistentVolumeClaims, ns, name, c =>
@@ -462,7 +516,12 @@ public sealed class CsiProvisionerController : IEmulatorController
         }
         else if (step == "ControllerResizeInProgress")
         {
-            var volumeName = claim.StringAt("spec", "volumeName")!;
+            if (driver?.StringAt("metadata", "annotations", StorageKinds.ExpandVolumeErrorAnnotation) is { } error)
+            {
+                context.Warning(claim, "VolumeResizeFailed", $"resize volume \"{volumeName}\" by resizer \"{driverName}\" failed: {error}", resizer);
+                _queue.Enqueue(new Work(true, ns, name), now + SidecarRetry);
+                return;
+            }
             store.Mutate(StorageKinds.PersistentVolumes, null, volumeName, v =>
             {
                 v.ObjectAt("spec").ObjectAt("capacity")["storage"] = requestText;
@@ -483,6 +542,14 @@ public sealed class CsiProvisionerController : IEmulatorController
                 }
                 return true;
             });
+            if (block)
+            {
+                context.Normal(claim, "VolumeResizeSuccessful", "Resize volume succeeded", resizer);
+            }
+            else
+            {
+                context.Normal(claim, "FileSystemResizeRequired", "Require file system resize of volume on node", resizer);
+            }
             _queue.Enqueue(new Work(true, ns, name), now + ResizeStep);
         }
         else if (step == "NodeResizePending" && UsingPods(claim, store).Any(p => p.StringAt("status", "phase") == "Running"))

@@ -61,6 +61,15 @@ public static class StorageKinds
     public const string PvProtectionFinalizer = "kubernetes.io/pv-protection";
     public const string ProvisionerFinalizer = "external-provisioner.volume.kubernetes.io/finalizer";
 
+    /// <summary>Emulator knob on a CSIDriver: the error its CreateVolume returns, so claims of its classes fail to provision.</summary>
+    public const string CreateVolumeErrorAnnotation = "emulator.clustermanagement.io/create-volume-error";
+
+    /// <summary>Emulator knob on a CSIDriver: "false" runs no csi-resizer beside it (a driver without EXPAND_VOLUME), so nothing expands its volumes.</summary>
+    public const string ControllerExpansionAnnotation = "emulator.clustermanagement.io/controller-expansion";
+
+    /// <summary>Emulator knob on a CSIDriver: the error its ControllerExpandVolume returns.</summary>
+    public const string ExpandVolumeErrorAnnotation = "emulator.clustermanagement.io/expand-volume-error";
+
     /// <summary>The class a claim names; null when it names none (the default class is assigned at creation).</summary>
     public static string? ClassOf(JsonObject claim) => claim.StringAt("spec", "storageClassName") is { Length: > 0 } name ? name : null;
 

@@ -43,6 +43,10 @@ public sealed class NodeDrainTests
         var result = Assert.IsType<NodeDrainResult>(error.Target);
         Assert.Contains(result.Failed, f => f.Name == "guarded" && f.Reason!.Contains("disruption budget guarded", StringComparison.Ordinal));
         Assert.True((await connection.Client.CoreV1.ReadNodeAsync("worker-1")).Spec.Unschedulable);
+        var diagnosis = Assert.IsType<Diagnosis>(error.Diagnosis);
+        Assert.Equal(DiagnosisCause.DrainBlockedByDisruptionBudget, diagnosis.Cause);
+        Assert.Contains(new DiagnosedObject("Pod", "default", "guarded", "held by PodDisruptionBudget default/guarded"), diagnosis.Affected);
+        Assert.Contains(diagnosis.Evidence, e => e.Source == "PodDisruptionBudget" && e.Object == "poddisruptionbudget/guarded" && e.Message.Contains("disruptionsAllowed 0", StringComparison.Ordinal));
     }
 
     [Fact]
