@@ -1,6 +1,7 @@
 using ClusterManagement.Common;
 using ClusterManagement.Engine.Common;
 using ClusterManagement.Diagnostics;
+using ClusterManagement.Engine.Diagnostics;
 using ClusterManagement.Engine.Kubernetes;
 using ClusterManagement.Apps;
 using System.Diagnostics;
@@ -357,11 +358,15 @@ internal sealed class AppService(ClusterConnection connection)
             WatchEnd.Cancelled => $"{state.Message} (stopped waiting; the rollout goes on)",
             _ => state.Message,
         };
+        // A wait the caller stopped gets no diagnosis: nobody waits for one.
+        var diagnosis = state.Status == AppRolloutStatus.Failed || (state.Status == AppRolloutStatus.Progressing && result.End == WatchEnd.TimedOut)
+            ? await new RolloutDiagnoser(connection, log).DiagnoseAsync(ns, name, timeout - clock.Elapsed, cancellationToken).ConfigureAwait(false)
+            : null;
         return new AppRollout
         {
             App = name, Namespace = ns, FromRevision = fromRevision, ToRevision = NullIfZero(DeploymentHistory.Revision(last.Metadata)),
             Images = [.. last.Spec.Template.Spec.Containers.Select(c => c.Image)],
-            Status = state.Status, Message = message, Duration = IsoDuration.Format(clock.Elapsed),
+            Status = state.Status, Message = message, Duration = IsoDuration.Format(clock.Elapsed), Diagnosis = diagnosis,
         };
     }
 

@@ -246,23 +246,9 @@ internal sealed class EventService(ClusterConnection connection, IOperationLog l
         return subjects;
     }
 
-    private async Task<IEnumerable<EventSubject>> PodsOfAsync(string ns, string selector, IEnumerable<string> ownerUids, CancellationToken cancellationToken)
-    {
-        var owners = ownerUids.ToHashSet(StringComparer.Ordinal);
-        var pods = new List<EventSubject>();
-        var pages = Paging.ListAll<V1PodList, V1Pod>(
-            (token, ct) => connection.Client.CoreV1.ListNamespacedPodAsync(ns, continueParameter: token, labelSelector: selector, limit: Paging.PageSize, cancellationToken: ct),
-            list => list.Items, list => list.Metadata?.ContinueProperty, new ResourceRef("Pod", null, ns), cancellationToken);
-        await foreach (var pod in pages.ConfigureAwait(false))
-        {
-            if (pod.Metadata.OwnerReferences?.Any(o => o.Controller == true && owners.Contains(o.Uid)) == true)
-            {
-                pods.Add(new EventSubject("Pod", pod.Metadata.Name, ns, pod.Metadata.Uid));
-            }
-        }
-
-        return pods;
-    }
+    private async Task<IEnumerable<EventSubject>> PodsOfAsync(string ns, string selector, IEnumerable<string> ownerUids, CancellationToken cancellationToken) =>
+        (await OwnedPods.ListAsync(connection, ns, selector, ownerUids, cancellationToken).ConfigureAwait(false))
+            .Select(pod => new EventSubject("Pod", pod.Metadata.Name, ns, pod.Metadata.Uid));
 
     /// <summary>events.k8s.io/v1 when the server lists it; a server without that API (404) is read through core/v1.</summary>
     private async Task<bool> ServesEventsV1Async(string? ns, CancellationToken cancellationToken)
