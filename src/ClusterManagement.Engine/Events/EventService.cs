@@ -24,6 +24,10 @@ internal sealed class EventService(ClusterConnection connection, IOperationLog l
 
     private bool? eventsV1Served;
 
+    /// <summary>Every event in <paramref name="ns"/> (null: every namespace) that <paramref name="wanted"/> keeps.</summary>
+    public Task<IReadOnlyList<ClusterEvent>> ListAsync(string? ns, Func<ClusterEvent, bool> wanted, CancellationToken cancellationToken) =>
+        ListAsync(ns, null, wanted, cancellationToken);
+
     /// <param name="ns">Null for every namespace.</param>
     /// <param name="about">
     /// Only the events about these objects, each read with a field selector (in its own namespace, or in every
