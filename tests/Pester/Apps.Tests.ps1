@@ -442,14 +442,14 @@ Describe 'Get-ClusterApp: Healthy, -Detailed and the Status view' {
         $plain.UnhealthyPods | Should -BeNullOrEmpty
         $detailed = Get-ClusterApp fine-a -Detailed
         $detailed.Healthy | Should -BeTrue
-        $detailed.UnhealthyPods | Should -Not -Be $null
+        $null -eq $detailed.UnhealthyPods | Should -BeFalse -Because '-Detailed read the pods'
         $detailed.UnhealthyPods.Count | Should -Be 0
     }
 
     It 'an image that cannot be pulled: not Healthy, and -Detailed names the new pod, its image and the kubelet''s reason' {
         New-TestApp -Name pull-a
         $null = Publish-AppVersion pull-a -Image 'registry.example/pull-a:broken'
-        Wait-Until { (Get-ClusterApp pull-a -Detailed).UnhealthyPods.Reason -contains 'ImagePullBackOff' }
+        Wait-Until { (Get-ClusterApp pull-a -Detailed).UnhealthyPods.Cause -contains 'ImagePullFailed' }
         $plain = Get-ClusterApp pull-a
         $plain.Healthy | Should -BeFalse
         $plain.Reason | Should -BeLike 'Waiting for deployment "pull-a" rollout to finish*'
@@ -461,8 +461,8 @@ Describe 'Get-ClusterApp: Healthy, -Detailed and the Status view' {
         $pod.Container | Should -Be 'pull-a'
         $pod.Node | Should -BeLike 'worker-*'
         $pod.Message | Should -BeLike '*registry.example/pull-a:broken*'
-        # The two old pods still serve: 1 of 3.
-        $app.Reason | Should -Be 'ImagePullBackOff on 1 of 3 pods: image "registry.example/pull-a:broken" cannot be pulled'
+        # The two old pods still serve: 1 of 3. The kubelet alternates ErrImagePull and ImagePullBackOff.
+        $app.Reason | Should -Match '^(ErrImagePull|ImagePullBackOff) on 1 of 3 pods: image "registry\.example/pull-a:broken" cannot be pulled$'
     }
 
     It 'a crash loop: the container, its last exit code and the restarts' {
@@ -508,7 +508,7 @@ Describe 'Get-ClusterApp: Healthy, -Detailed and the Status view' {
 
         $table = $broken | Format-Table -View Status | Out-String -Width 200
         $table | Should -Match 'Namespace\s+Name\s+Ready\s+Healthy\s+Reason'
-        $table | Should -Match 'pull-a\s+\S+\s+False\s+ImagePullBackOff on 1 of 3 pods'
+        $table | Should -Match 'pull-a\s+\S+\s+False\s+(ErrImagePull|ImagePullBackOff) on 1 of 3 pods'
     }
 
     It 'a quota that refuses the pods: the ReplicaFailure condition is the Reason, without reading pods' {

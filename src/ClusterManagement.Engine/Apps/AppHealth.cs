@@ -48,12 +48,19 @@ internal static class AppHealth
             LastExitCode = x.Problem.LastExitCode,
             Message = string.IsNullOrWhiteSpace(x.Problem.Message) ? null : x.Problem.Message.Trim(),
         }).ToList();
+        // kubelet alternates ErrImagePull and ImagePullBackOff (and crash states): one cause is one group, named by its commonest STATUS.
         var top = problems
-            .GroupBy(x => x.Problem.Reason, StringComparer.Ordinal)
+            .GroupBy(x => x.Problem.Cause == DiagnosisCause.Unknown ? x.Problem.Reason : x.Problem.Cause.ToString(), StringComparer.Ordinal)
             .OrderByDescending(g => g.Count())
             .ThenBy(g => g.First().Problem.Cause == DiagnosisCause.Unknown)
             .FirstOrDefault();
-        return (unhealthy, top is null ? null : $"{top.Key} on {top.Count()} of {live.Count} pods: {Detail(top.First().Problem)}");
+        if (top is null)
+        {
+            return (unhealthy, null);
+        }
+
+        var status = top.GroupBy(x => x.Problem.Reason, StringComparer.Ordinal).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).First().Key;
+        return (unhealthy, $"{status} on {top.Count()} of {live.Count} pods: {Detail(top.First().Problem)}");
     }
 
     private static string Detail(PodProblem problem) => problem.Cause switch

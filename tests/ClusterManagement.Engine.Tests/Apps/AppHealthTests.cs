@@ -59,18 +59,20 @@ public sealed class AppHealthTests
     [Fact]
     public void TheReasonIsTheOneMostUnhealthyPodsShareWithTheImage()
     {
+        // The kubelet alternates ErrImagePull and ImagePullBackOff: one cause, named by its commonest status.
         var (pods, reason) = AppHealth.Assess(
         [
-            Pod("web-a", "ImagePullBackOff", "Back-off pulling image \"web:9.9\""),
+            Pod("web-a", "ErrImagePull", "failed to pull and unpack image \"web:9.9\": not found"),
             Pod("web-b", "ImagePullBackOff", "Back-off pulling image \"web:9.9\""),
+            Pod("web-f", "ImagePullBackOff", "Back-off pulling image \"web:9.9\""),
             Pod("web-c", "CrashLoopBackOff", restarts: 4, lastExit: 1),
             Pod("web-d", ready: true),
             Pod("web-e", "ErrImagePull", terminating: true),
         ]);
 
-        Assert.Equal(["web-a", "web-b", "web-c"], pods.Select(p => p.Name));
-        Assert.Equal((DiagnosisCause.ImagePullFailed, "web:9.9", "worker-1"), (pods[0].Cause, pods[0].Image, pods[0].Node));
-        Assert.Equal("ImagePullBackOff on 2 of 4 pods: image \"web:9.9\" cannot be pulled", reason);
+        Assert.Equal(["web-a", "web-b", "web-c", "web-f"], pods.Select(p => p.Name));
+        Assert.Equal((DiagnosisCause.ImagePullFailed, "ErrImagePull", "web:9.9", "worker-1"), (pods[0].Cause, pods[0].Reason, pods[0].Image, pods[0].Node));
+        Assert.Equal("ImagePullBackOff on 3 of 5 pods: image \"web:9.9\" cannot be pulled", reason);
     }
 
     [Fact]
