@@ -7,7 +7,7 @@ internal static class CommandLine
 {
     public const string Usage =
         "usage: ClusterManagement.Emulator --state-dir <dir> [--workers N] [--control-planes N] [--port P] " +
-        "[--heartbeat-seconds S] [--node-grace-seconds S] [--pod-ready-seconds S] [--no-pods] [--no-kubeadm-objects] [--sample-app] [--apps N] [--claims N] " +
+        "[--heartbeat-seconds S] [--node-grace-seconds S] [--pod-ready-seconds S] [--no-pods] [--no-kubeadm-objects] [--sample-app] [--apps N] [--claims N] [--events N] " +
         "[--serving-certificate valid|other-authority|other-address|expired]";
 
     /// <summary>Null when an argument is unknown or malformed, or --state-dir is missing.</summary>
@@ -43,6 +43,7 @@ internal static class CommandLine
                 "--claims" when int.TryParse(value, out var n) && n >= 0 => options with { SeedClaims = n },
                 "--pod-ready-seconds" when TrySeconds(value, out var s) => options with { PodReadySeconds = s },
                 "--apps" when int.TryParse(value, out var n) && n >= 0 => options with { SampleApps = n },
+                "--events" when int.TryParse(value, out var n) && n >= 0 => options with { SeedEvents = n },
                 "--serving-certificate" when Enum.TryParse<ServingCertificate>(value?.Replace("-", ""), ignoreCase: true, out var c) && Enum.IsDefined(c) =>
                     options with { ServingCertificate = c },
                 _ => null,

@@ -24,6 +24,9 @@ public sealed record EmulatorOptions
     /// <summary>Bound claims (with their volumes) seeded across ten bench-NN namespaces, for benchmarks.</summary>
     public int SeedClaims { get; init; }
 
+    /// <summary>Past events about the nodes, for benchmarks (<see cref="Events.EventSeeder"/>).</summary>
+    public int SeedEvents { get; init; }
+
     /// <summary>
     /// Seed the sample app default/web (2 pods on workers). Off unless asked for (the sandbox, the docs
     /// examples, the apps suites), so other suites keep their pod counts per node.
@@ -53,7 +56,7 @@ public sealed record EmulatorOptions
 
     /// <summary>Kinds, admission plugins, subresource handlers, controllers and seeders, applied in order.</summary>
     public IReadOnlyList<IEmulatorModule> Modules { get; init; } =
-        [new CoreModule(), new Network.NetworkModule(), new NodesModule(), new AppsModule(), new RbacModule(), new StorageModule(), new Workloads.WorkloadsModule(), new Certificates.CertificatesModule(), new GeneratedObjectKindsModule(), new Deletion.DeletionModule(), new Autoscaling.AutoscalingModule(), new Kubeadm.KubeadmModule(), new Batch.BatchModule(), new Quota.ResourceQuotaModule()];
+        [new CoreModule(), new Network.NetworkModule(), new NodesModule(), new AppsModule(), new RbacModule(), new StorageModule(), new Workloads.WorkloadsModule(), new Certificates.CertificatesModule(), new GeneratedObjectKindsModule(), new Deletion.DeletionModule(), new Autoscaling.AutoscalingModule(), new Kubeadm.KubeadmModule(), new Batch.BatchModule(), new Quota.ResourceQuotaModule(), new Events.EventsModule()];
 }
 
 /// <summary>What the server's TLS certificate is, to test clients against the three ways verification fails.</summary>

@@ -13,7 +13,7 @@ BeforeAll {
 
     function New-TestApp {
         <# A fresh Deployment per test, so tests do not depend on each other's history. #>
-        param([string] $Name, [string] $Image = 'nginx:1.27', [int] $Replicas = 2)
+        param([string] $Name, [string] $Image = 'nginx:1.27', [int] $Replicas = 2, [string] $Namespace = 'default', [hashtable] $Requests, [switch] $NoWait)
         # kubectl create deployment would send protobuf, which the emulator does not read; create -f sends JSON.
         $manifest = @{
             apiVersion = 'apps/v1'; kind = 'Deployment'
@@ -21,14 +21,14 @@ BeforeAll {
             spec       = @{
                 replicas = $Replicas
                 selector = @{ matchLabels = @{ app = $Name } }
-                template = @{ metadata = @{ labels = @{ app = $Name } }; spec = @{ containers = @(@{ name = $Name; image = $Image }) } }
+                template = @{ metadata = @{ labels = @{ app = $Name } }; spec = @{ containers = @(@{ name = $Name; image = $Image; resources = @{ requests = $Requests ?? @{} } }) } }
             }
         } | ConvertTo-Json -Depth 10
         $file = Join-Path ([IO.Path]::GetTempPath()) "cm-apps-$Name-$PID.json"
         Set-Content -Path $file -Value $manifest
-        try { $created = kc create -f $file } finally { Remove-Item $file -ErrorAction Ignore }
+        try { $created = kc create -n $Namespace -f $file } finally { Remove-Item $file -ErrorAction Ignore }
         if ($created.ExitCode -ne 0) { throw "kubectl create failed: $($created.Text)" }
-        $null = Wait-AppRollout $Name -Timeout 60
+        if (-not $NoWait) { $null = Wait-AppRollout $Name -Namespace $Namespace -Timeout 60 }
     }
 
     function Get-Requests {
@@ -416,5 +416,111 @@ Describe 'Suspend-AppRollout, Resume-AppRollout and Restart-App' {
         $rollout.ToRevision | Should -Be 2
         $json = (kc get deploy restart-a -o json).Text | ConvertFrom-Json -DateKind String
         $json.spec.template.metadata.annotations.'kubectl.kubernetes.io/restartedAt' | Should -Match '^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$'
+    }
+}
+
+Describe 'Get-ClusterApp: Healthy, -Detailed and the Status view' {
+    BeforeAll {
+        function Wait-Until {
+            <# Polls a condition, bounded: pods fail a moment after the kubelet tries them. #>
+            param([scriptblock] $Condition, [int] $Seconds = 45)
+            $deadline = [datetime]::UtcNow.AddSeconds($Seconds)
+            while (-not (& $Condition)) {
+                if ([datetime]::UtcNow -gt $deadline) { throw "Not within $Seconds s: $Condition" }
+                Start-Sleep -Milliseconds 500
+            }
+        }
+
+        function Set-Image { param([hashtable] $Behaviour) $null = Invoke-EmulatorControl -Cluster $cluster -Method PUT -Path images -Body $Behaviour }
+    }
+
+    It 'a running app is Healthy with no Reason; -Detailed reads its pods and finds none in trouble' {
+        New-TestApp -Name fine-a
+        $plain = Get-ClusterApp fine-a
+        $plain.Healthy | Should -BeTrue
+        $plain.Reason | Should -BeNullOrEmpty
+        $plain.UnhealthyPods | Should -BeNullOrEmpty
+        $detailed = Get-ClusterApp fine-a -Detailed
+        $detailed.Healthy | Should -BeTrue
+        $null -eq $detailed.UnhealthyPods | Should -BeFalse -Because '-Detailed read the pods'
+        $detailed.UnhealthyPods.Count | Should -Be 0
+    }
+
+    It 'an image that cannot be pulled: not Healthy, and -Detailed names the new pod, its image and the kubelet''s reason' {
+        New-TestApp -Name pull-a
+        $null = Publish-AppVersion pull-a -Image 'registry.example/pull-a:broken'
+        Wait-Until { (Get-ClusterApp pull-a -Detailed).UnhealthyPods.Cause -contains 'ImagePullFailed' }
+        $plain = Get-ClusterApp pull-a
+        $plain.Healthy | Should -BeFalse
+        $plain.Reason | Should -BeLike 'Waiting for deployment "pull-a" rollout to finish*'
+        $app = Get-ClusterApp pull-a -Detailed
+        $app.Healthy | Should -BeFalse
+        $pod = @($app.UnhealthyPods)[0]
+        $pod.Cause | Should -Be ([ClusterManagement.Diagnostics.DiagnosisCause]::ImagePullFailed)
+        $pod.Image | Should -Be 'registry.example/pull-a:broken'
+        $pod.Container | Should -Be 'pull-a'
+        $pod.Node | Should -BeLike 'worker-*'
+        $pod.Message | Should -BeLike '*registry.example/pull-a:broken*'
+        # The two old pods still serve: 1 of 3. The kubelet alternates ErrImagePull and ImagePullBackOff.
+        $app.Reason | Should -Match '^(ErrImagePull|ImagePullBackOff) on 1 of 3 pods: image "registry\.example/pull-a:broken" cannot be pulled$'
+    }
+
+    It 'a crash loop: the container, its last exit code and the restarts' {
+        Set-Image @{ image = 'registry.example/crash-a:1'; exitCode = 3; runSeconds = 0; terminationMessage = 'config missing' }
+        New-TestApp -Name crash-a -Image 'registry.example/crash-a:1' -Replicas 1 -NoWait
+        Wait-Until { (Get-ClusterApp crash-a -Detailed).UnhealthyPods.Reason -contains 'CrashLoopBackOff' }
+        $app = Get-ClusterApp crash-a -Detailed
+        $app.Healthy | Should -BeFalse
+        $pod = @($app.UnhealthyPods)[0]
+        $pod.Cause | Should -Be ([ClusterManagement.Diagnostics.DiagnosisCause]::CrashLoop)
+        $pod.LastExitCode | Should -Be 3
+        $pod.Restarts | Should -BeGreaterOrEqual 1
+        $app.Reason | Should -BeLike "CrashLoopBackOff on 1 of 1 pods: container ""crash-a"" exited with code 3, * restarts (config missing)"
+    }
+
+    It 'a pod no node can take: Unschedulable with the scheduler''s message' {
+        New-TestApp -Name huge-a -Replicas 1 -Requests @{ cpu = '500' } -NoWait
+        Wait-Until { (Get-ClusterApp huge-a -Detailed).UnhealthyPods.Reason -contains 'Unschedulable' }
+        $app = Get-ClusterApp huge-a -Detailed
+        $pod = @($app.UnhealthyPods)[0]
+        $pod.Cause | Should -Be ([ClusterManagement.Diagnostics.DiagnosisCause]::Unschedulable)
+        $pod.Node | Should -BeNullOrEmpty
+        $pod.Message | Should -BeLike '0/4 nodes are available*Insufficient cpu*'
+        $app.Reason | Should -BeLike 'Unschedulable on 1 of 1 pods: 0/4 nodes are available*'
+    }
+
+    It 'Where-Object Healthy -eq $false answers what is broken, reading pods once per namespace, and the Status view shows why' {
+        Wait-Until { (Get-ClusterApp -AllNamespaces -Detailed | Where-Object Healthy -eq $false).Name.Count -ge 3 }
+        New-TestApp -Name other-ns-a -Namespace team-a
+        Invoke-EmulatorControl -Cluster $cluster -Method DELETE -Path requests | Out-Null
+        $all = @(Get-ClusterApp -AllNamespaces -Detailed)
+        $broken = @($all | Where-Object Healthy -eq $false)
+        $broken.Name | Should -Contain 'pull-a'
+        $broken.Name | Should -Contain 'crash-a'
+        $broken.Name | Should -Contain 'huge-a'
+        $broken.Name | Should -Not -Contain 'fine-a'
+        $broken.Name | Should -Not -Contain 'other-ns-a'
+        $namespaces = @($all.Namespace | Sort-Object -Unique)
+        $requests = Get-Requests
+        @($requests | Where-Object path -match '/namespaces/[^/]+/pods(\?|$)').Count | Should -Be $namespaces.Count
+        @($requests | Where-Object path -match '/namespaces/[^/]+/replicasets(\?|$)').Count | Should -Be $namespaces.Count
+        $requests | Where-Object path -match '^/api/v1/pods' | Should -BeNullOrEmpty
+
+        $table = $broken | Format-Table -View Status | Out-String -Width 200
+        $table | Should -Match 'Namespace\s+Name\s+Ready\s+Healthy\s+Reason'
+        $table | Should -Match 'pull-a\s+\S+\s+False\s+(ErrImagePull|ImagePullBackOff) on 1 of 3 pods'
+    }
+
+    It 'a quota that refuses the pods: the ReplicaFailure condition is the Reason, without reading pods' {
+        $quota = @{ apiVersion = 'v1'; kind = 'ResourceQuota'; metadata = @{ name = 'no-pods'; namespace = 'quota-a' }; spec = @{ hard = @{ pods = '0' } } } | ConvertTo-Json -Depth 5
+        $null = kc create namespace quota-a
+        $file = Join-Path ([IO.Path]::GetTempPath()) "cm-apps-quota-$PID.json"
+        Set-Content -Path $file -Value $quota
+        try { $null = kc create -f $file } finally { Remove-Item $file -ErrorAction Ignore }
+        New-TestApp -Name quota-a -Namespace quota-a -Replicas 1 -NoWait
+        Wait-Until { (Get-ClusterApp quota-a -Namespace quota-a).Reason -like 'FailedCreate:*' }
+        $app = Get-ClusterApp quota-a -Namespace quota-a
+        $app.Healthy | Should -BeFalse
+        $app.Reason | Should -BeLike 'FailedCreate: pods "quota-a-*" is forbidden: exceeded quota: no-pods*'
     }
 }

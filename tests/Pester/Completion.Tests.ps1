@@ -40,6 +40,9 @@ BeforeDiscovery {
         @{ Line = 'Get-CsiVolume -Name '; Expected = { (Get-CsiVolume).Name } }
         @{ Line = 'Set-CsiVolume -Name '; Expected = { (Get-CsiVolume).Name } }
         @{ Line = 'Publish-ClusterManifest -Namespace team'; Expected = 'team-a' }
+        # The reasons of the events in scope: the release of web in BeforeAll scaled its ReplicaSets.
+        @{ Line = 'Get-ClusterEvent -Reason Scal'; Expected = 'ScalingReplicaSet' }
+        @{ Line = 'Get-ClusterEvent -AllNamespaces -Reason Scal'; Expected = 'ScalingReplicaSet' }
         @{ Line = 'Use-ClusterContext -Name sandbox -Namespace t'; Expected = 'team-a' }
         @{ Line = 'Use-ClusterContext -Name sandbox-'; Expected = 'sandbox-token', 'sandbox-readonly', 'sandbox-badtoken'; Local = $true }
         @{ Line = 'Get-ClusterContext -Name sandbox'; Expected = 'sandbox', 'sandbox-token'; Local = $true }

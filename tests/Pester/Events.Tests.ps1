@@ -1,6 +1,7 @@
 #Requires -Version 7.4
-# Get-ClusterEvent against the emulator, which serves core/v1 events only (as the kubelets, the scheduler and
-# the controllers record them): the fallback from events.k8s.io/v1, series, filters, objects piped in, -Watch.
+# Get-ClusterEvent against the emulator, which serves the events the kubelets, the scheduler and the controllers
+# record through core/v1 and events.k8s.io/v1 (one object in both): the fallback to core/v1 when events.k8s.io
+# answers 404, series, filters, objects piped in (read by field selector), -Watch (several objects on one watch).
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestSetup.psm1') -Force
@@ -26,15 +27,45 @@ BeforeAll {
 
     function New-TestEvent {
         <# An event as a component would record it about an object of any kind (the emulator records none for nodes or storage). #>
-        param([string] $Kind, [string] $ApiVersion, [string] $Name, [string] $Namespace, [string] $Reason, [string] $Type = 'Normal', [string] $EventNamespace = 'default')
+        param([string] $Kind, [string] $ApiVersion, [string] $Name, [string] $Namespace, [string] $Reason, [string] $Type = 'Normal', [string] $EventNamespace = 'default', [string] $Uid)
         $now = [datetime]::UtcNow.ToString('yyyy-MM-ddTHH:mm:ssZ')
         $involved = @{ kind = $Kind; apiVersion = $ApiVersion; name = $Name }
         if ($Namespace) { $involved.namespace = $Namespace }
+        if ($Uid) { $involved.uid = $Uid }
         New-FromJson @{
             apiVersion = 'v1'; kind = 'Event'
             metadata = @{ name = "$($Name.ToLowerInvariant()).$([guid]::NewGuid().ToString('N').Substring(0, 12))"; namespace = $EventNamespace }
             involvedObject = $involved; reason = $Reason; message = "$Reason on $Kind $Name"; type = $Type
             source = @{ component = 'events-test' }; firstTimestamp = $now; lastTimestamp = $now; count = 1
+        }
+    }
+
+    function Get-UidOf {
+        <# The uid a real recorder puts in involvedObject. #>
+        param([string] $Kind, [string] $Name, [string] $Namespace)
+        $scope = if ($Namespace) { @('-n', $Namespace) } else { @() }
+        (kc get $Kind.ToLowerInvariant() $Name @scope -o 'jsonpath={.metadata.uid}').Text
+    }
+
+    function Get-Requests { @(Invoke-EmulatorControl -Cluster $cluster -Path requests) | ForEach-Object { $_ } }
+
+    function Start-EventWriter {
+        <# After a pause, records one event per node (reason $Reason) with the real kubectl, from a thread job. #>
+        param([string[]] $Node, [string] $Reason)
+        $kubectl = (Get-Command kubectl).Source
+        Start-ThreadJob -ArgumentList $kubectl, $cluster.KubeConfig, $Node, $Reason -ScriptBlock {
+            param($kubectl, $kubeconfig, $nodes, $reason)
+            Start-Sleep -Seconds 3
+            foreach ($node in $nodes) {
+                $now = [datetime]::UtcNow.ToString('yyyy-MM-ddTHH:mm:ssZ')
+                $uid = & $kubectl --kubeconfig $kubeconfig get node $node -o 'jsonpath={.metadata.uid}'
+                $file = Join-Path ([IO.Path]::GetTempPath()) "cm-events-watch-$([guid]::NewGuid()).json"
+                Set-Content $file (@{ apiVersion = 'v1'; kind = 'Event'; metadata = @{ name = "$node.watch$([guid]::NewGuid().ToString('N').Substring(0, 8))"; namespace = 'default' }
+                        involvedObject = @{ kind = 'Node'; name = $node; apiVersion = 'v1'; uid = $uid }; reason = $reason; message = "seen live on $node"; type = 'Normal'
+                        source = @{ component = 'events-test' }; firstTimestamp = $now; lastTimestamp = $now; count = 1 } | ConvertTo-Json -Depth 5)
+                & $kubectl --kubeconfig $kubeconfig create -f $file 2>&1
+                Remove-Item $file
+            }
         }
     }
 
@@ -68,15 +99,39 @@ AfterAll {
 }
 
 Describe 'Get-ClusterEvent' {
-    It 'reads core/v1 events when the server does not serve events.k8s.io/v1, and says so' {
+    It 'reads events.k8s.io/v1 where the server serves it, and nothing through core/v1' {
         Invoke-EmulatorControl -Cluster $cluster -Method DELETE -Path requests | Out-Null
-        $verbose = Get-ClusterEvent -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
-        "$verbose" | Should -Match 'does not serve events.k8s.io/v1'
-        $requests = @(Invoke-EmulatorControl -Cluster $cluster -Path requests) | ForEach-Object { $_ }
-        $probe = @($requests | Where-Object path -like '/apis/events.k8s.io/v1/*')
-        $probe.Count | Should -Be 1
-        $probe.status | Should -Be 404
-        $requests | Where-Object path -like '/api/v1/namespaces/default/events*' | Should -Not -BeNullOrEmpty
+        @(Get-ClusterEvent) | Should -Not -BeNullOrEmpty
+        $requests = Get-Requests
+        # The probe and the list.
+        @($requests | Where-Object path -like '/apis/events.k8s.io/v1/namespaces/default/events*' | Where-Object status -eq 200).Count | Should -BeGreaterOrEqual 2
+        $requests | Where-Object path -like '/api/v1/*events*' | Should -BeNullOrEmpty
+    }
+
+    It 'reads core/v1 events when the server does not serve events.k8s.io/v1, says so, and reads the same events' {
+        $viaEventsV1 = @(Get-ClusterEvent -Reason Failed | Where-Object Object -like 'pod/shop-*')
+        $fault = (Invoke-EmulatorControl -Cluster $cluster -Method POST -Path faults -Body @{ path = '/apis/events.k8s.io/v1/*'; statusCode = 404 }).id
+        try {
+            Invoke-EmulatorControl -Cluster $cluster -Method DELETE -Path requests | Out-Null
+            $output = @(Get-ClusterEvent -Reason Failed -Verbose 4>&1)
+            "$($output | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] })" | Should -Match 'does not serve events.k8s.io/v1'
+            (Invoke-EmulatorControl -Cluster $cluster -Path "faults/$fault").hits | Should -Be 1
+            $requests = Get-Requests
+            $probe = @($requests | Where-Object path -like '/apis/events.k8s.io/v1/*')
+            $probe.Count | Should -Be 1
+            $probe.status | Should -Be 404
+            $requests | Where-Object path -like '/api/v1/namespaces/default/events*' | Should -Not -BeNullOrEmpty
+            $viaCore = @($output | Where-Object { $_ -is [ClusterManagement.Events.ClusterEvent] } | Where-Object Object -like 'pod/shop-*')
+        }
+        finally {
+            Invoke-EmulatorControl -Cluster $cluster -Method DELETE -Path "faults/$fault" | Out-Null
+        }
+        # Both APIs' forms of one Event map to the same object.
+        $viaCore.Name | Should -Be $viaEventsV1.Name
+        $viaCore.Message | Should -Be $viaEventsV1.Message
+        $viaCore.FirstSeen | Should -Be $viaEventsV1.FirstSeen
+        $viaCore.InvolvedObject.Uid | Should -Be $viaEventsV1.InvolvedObject.Uid
+        $viaCore.Source | Should -Be $viaEventsV1.Source
     }
 
     It 'shows the app''s failed pull as the kubelet reported it, with the object it concerns' {
@@ -176,6 +231,19 @@ Describe 'Objects piped into Get-ClusterEvent' {
         @(Get-ClusterApp web | Get-ClusterEvent).Object | Where-Object { $_ -like '*/shop*' } | Should -BeNullOrEmpty
     }
 
+    It 'reads a piped object''s events with field selectors, not its whole namespace, and leaves out an earlier object of the same name' {
+        New-TestEvent -Kind Deployment -ApiVersion apps/v1 -Name shop -Namespace default -Reason FormerShop -Uid 'd0d0d0d0-0000-4000-8000-000000000001'
+        New-TestEvent -Kind Deployment -ApiVersion apps/v1 -Name shop -Namespace default -Reason CurrentShop -Uid (Get-UidOf -Kind Deployment -Name shop -Namespace default)
+        Invoke-EmulatorControl -Cluster $cluster -Method DELETE -Path requests | Out-Null
+        $events = @(Get-ClusterApp shop | Get-ClusterEvent)
+        $events.Reason | Should -Contain 'CurrentShop'
+        $events.Reason | Should -Not -Contain 'FormerShop'
+        $reads = @(Get-Requests | Where-Object path -like '/apis/events.k8s.io/v1/*' | Where-Object path -notmatch '[?&]limit=1(&|$)')
+        # One read per object: the Deployment, its ReplicaSet, its pod.
+        $reads.Count | Should -BeGreaterOrEqual 3
+        $reads.path | Where-Object { $_ -notmatch 'fieldSelector=regarding\.kind(%3D|=)' } | Should -BeNullOrEmpty
+    }
+
     It 'Get-AppRevision shop | Get-ClusterEvent: the revision''s ReplicaSet and its pods' {
         $revision = Get-AppRevision shop | Where-Object IsCurrent
         $events = @($revision | Get-ClusterEvent)
@@ -197,7 +265,7 @@ Describe 'Objects piped into Get-ClusterEvent' {
         $object | Should -Not -BeNullOrEmpty
         $objectName = $Name ?? $object.Name
         $reason = "Ping$Kind"
-        New-TestEvent -Kind $Kind -ApiVersion $ApiVersion -Name $objectName -Namespace $Namespace -Reason $reason -Type Warning
+        New-TestEvent -Kind $Kind -ApiVersion $ApiVersion -Name $objectName -Namespace $Namespace -Reason $reason -Type Warning -Uid (Get-UidOf -Kind $Kind -Name $objectName -Namespace $Namespace)
         # Another object's event of the same kind stays out.
         New-TestEvent -Kind $Kind -ApiVersion $ApiVersion -Name "$objectName-other" -Namespace $Namespace -Reason $reason
         $events = @($object | Get-ClusterEvent -Reason $reason)
@@ -210,26 +278,30 @@ Describe 'Objects piped into Get-ClusterEvent' {
 
 Describe 'Get-ClusterEvent -Watch' {
     It 'writes an event recorded while it watches, and stops when the pipeline stops it' {
-        $kubectl = (Get-Command kubectl).Source
-        $job = Start-ThreadJob -ArgumentList $kubectl, $cluster.KubeConfig -ScriptBlock {
-            param($kubectl, $kubeconfig)
-            Start-Sleep -Seconds 3
-            $now = [datetime]::UtcNow.ToString('yyyy-MM-ddTHH:mm:ssZ')
-            $file = Join-Path ([IO.Path]::GetTempPath()) "cm-events-watch-$([guid]::NewGuid()).json"
-            Set-Content $file (@{ apiVersion = 'v1'; kind = 'Event'; metadata = @{ name = "worker-1.watch$([guid]::NewGuid().ToString('N').Substring(0, 8))"; namespace = 'default' }
-                    involvedObject = @{ kind = 'Node'; name = 'worker-1'; apiVersion = 'v1' }; reason = 'WatchPing'; message = 'seen live'; type = 'Normal'
-                    source = @{ component = 'events-test' }; firstTimestamp = $now; lastTimestamp = $now; count = 1 } | ConvertTo-Json -Depth 5)
-            & $kubectl --kubeconfig $kubeconfig create -f $file 2>&1
-            Remove-Item $file
-        }
+        $job = Start-EventWriter -Node worker-1 -Reason WatchPing
         try {
             $clock = [Diagnostics.Stopwatch]::StartNew()
             $seen = Get-ClusterEvent -Watch -Reason WatchPing -Timeout 40 | Select-Object -First 1
             $clock.Stop()
-            $seen.Message | Should -Be 'seen live'
+            $seen.Message | Should -Be 'seen live on worker-1'
             $seen.Object | Should -Be 'node/worker-1'
             # Select-Object -First stopped it as Ctrl+C does, long before the -Timeout.
             $clock.Elapsed.TotalSeconds | Should -BeLessThan 30
+        }
+        finally {
+            $job | Wait-Job -Timeout 30 | Receive-Job | Out-Null
+            $job | Remove-Job -Force
+        }
+    }
+
+    It 'watches several piped objects together, on one watch' {
+        Invoke-EmulatorControl -Cluster $cluster -Method DELETE -Path requests | Out-Null
+        $job = Start-EventWriter -Node worker-2, worker-3 -Reason TogetherPing
+        try {
+            $seen = @(Get-ClusterNode worker-2, worker-3 | Get-ClusterEvent -Watch -Reason TogetherPing -Timeout 40 | Select-Object -First 2)
+            $seen.Object | Sort-Object | Should -Be @('node/worker-2', 'node/worker-3')
+            # One after the other, the first watch would have run to its -Timeout before the second began.
+            @(Get-Requests | Where-Object path -like '/apis/events.k8s.io/v1/*' | Where-Object path -match '[?&]watch=(true|1)').Count | Should -Be 1
         }
         finally {
             $job | Wait-Job -Timeout 30 | Receive-Job | Out-Null

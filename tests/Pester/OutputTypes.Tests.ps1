@@ -18,7 +18,7 @@ BeforeDiscovery {
         }
         @{ Type = 'ClusterManagement.Network.NodeNetwork'; Built = ''; Produce = { Get-ClusterNetwork } }
         @{ Type = 'ClusterManagement.Network.ClusterNetworkSummary'; Built = ''; Produce = { Get-ClusterNetwork -Summary } }
-        @{ Type = 'ClusterManagement.Apps.ClusterApp'; Built = ''; Produce = { Get-ClusterApp } }
+        @{ Type = 'ClusterManagement.Apps.ClusterApp'; Built = ''; Produce = { Get-ClusterApp -Detailed } }
         @{ Type = 'ClusterManagement.Apps.AppRollout'; Built = ''; Produce = { Publish-AppVersion -Name web -Image nginx:1.28 -Wait -Force } }
         @{ Type = 'ClusterManagement.Apps.AppRevision'; Built = ''; Produce = { Get-AppRevision -Name web } }
         @{ Type = 'ClusterManagement.Events.ClusterEvent'; Built = ''; Produce = { Get-ClusterEvent } }

@@ -8,8 +8,11 @@ namespace ClusterManagement.Engine.Apps;
 /// <summary>Turns a V1Deployment into a <see cref="ClusterApp"/> with printers.go's rules for the columns.</summary>
 internal static class AppMapper
 {
-    public static ClusterApp ToClusterApp(V1Deployment d)
+    /// <param name="pods">The app's pods, to say which have a problem (-Detailed); null leaves that unread.</param>
+    public static ClusterApp ToClusterApp(V1Deployment d, IEnumerable<V1Pod>? pods = null)
     {
+        var healthy = AppHealth.IsHealthy(d);
+        var (unhealthy, podReason) = pods is null ? (null, null) : AppHealth.Assess(pods);
         var containers = d.Spec.Template?.Spec?.Containers ?? [];
         var replicas = d.Spec.Replicas ?? 1;
         var ready = d.Status?.ReadyReplicas ?? 0;
@@ -44,6 +47,10 @@ internal static class AppMapper
             Labels = Dictionaries.Sorted(d.Metadata.Labels),
             Annotations = Dictionaries.Sorted(d.Metadata.Annotations),
             ResourceVersion = d.Metadata.ResourceVersion,
+            Uid = d.Metadata.Uid,
+            Healthy = healthy,
+            Reason = podReason ?? (healthy ? null : AppHealth.FailingCondition(d) ?? RolloutProgress.Evaluate(d).Message),
+            UnhealthyPods = unhealthy is null ? null : [.. unhealthy],
         };
     }
 

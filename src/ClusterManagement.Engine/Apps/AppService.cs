@@ -1,6 +1,7 @@
 using ClusterManagement.Common;
 using ClusterManagement.Engine.Common;
 using ClusterManagement.Diagnostics;
+using ClusterManagement.Engine.Diagnostics;
 using ClusterManagement.Engine.Kubernetes;
 using ClusterManagement.Apps;
 using System.Diagnostics;
@@ -21,15 +22,26 @@ internal sealed class AppService(ClusterConnection connection)
     public async Task<ClusterApp> GetAsync(string ns, string name, CancellationToken cancellationToken) =>
         AppMapper.ToClusterApp(await ReadAsync(ns, name, cancellationToken).ConfigureAwait(false));
 
+    /// <summary>The app with its pods' problems (Get-ClusterApp -Detailed): its ReplicaSets and their pods, by its selector.</summary>
+    public async Task<ClusterApp> GetDetailedAsync(string ns, string name, CancellationToken cancellationToken)
+    {
+        var (deployment, owned) = await ReadWithReplicaSetsAsync(ns, name, cancellationToken).ConfigureAwait(false);
+        var pods = await OwnedPods.ListAsync(connection, ns, LabelSelectorText.Format(deployment.Spec.Selector), owned.Select(rs => rs.Metadata.Uid), cancellationToken).ConfigureAwait(false);
+        return AppMapper.ToClusterApp(deployment, pods);
+    }
+
     public Task<V1Deployment> ReadAsync(string ns, string name, CancellationToken cancellationToken) =>
         KubeApi.Call(ct => connection.Client.AppsV1.ReadNamespacedDeploymentAsync(name, ns, cancellationToken: ct), Ref(ns, name), cancellationToken);
 
     /// <param name="ns">Null for every namespace.</param>
+    /// <param name="detailed">With each app's pods' problems, from one list of ReplicaSets and one of pods per namespace.</param>
     public async IAsyncEnumerable<ClusterApp> ListAsync(
         string? ns,
         string? labelSelector,
+        bool detailed,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        var pods = detailed ? new NamespacePods(connection) : null;
         var pages = Paging.ListAll<V1DeploymentList, V1Deployment>(
             (token, ct) => ns is null
                 ? connection.Client.AppsV1.ListDeploymentForAllNamespacesAsync(continueParameter: token, labelSelector: labelSelector, limit: Paging.PageSize, cancellationToken: ct)
@@ -40,7 +52,7 @@ internal sealed class AppService(ClusterConnection connection)
             cancellationToken);
         await foreach (var d in pages.ConfigureAwait(false))
         {
-            yield return AppMapper.ToClusterApp(d);
+            yield return AppMapper.ToClusterApp(d, pods is null ? null : await pods.OfAsync(d, cancellationToken).ConfigureAwait(false));
         }
     }
 
@@ -357,11 +369,15 @@ internal sealed class AppService(ClusterConnection connection)
             WatchEnd.Cancelled => $"{state.Message} (stopped waiting; the rollout goes on)",
             _ => state.Message,
         };
+        // A wait the caller stopped gets no diagnosis: nobody waits for one.
+        var diagnosis = state.Status == AppRolloutStatus.Failed || (state.Status == AppRolloutStatus.Progressing && result.End == WatchEnd.TimedOut)
+            ? await new RolloutDiagnoser(connection, log).DiagnoseAsync(ns, name, timeout - clock.Elapsed, cancellationToken).ConfigureAwait(false)
+            : null;
         return new AppRollout
         {
             App = name, Namespace = ns, FromRevision = fromRevision, ToRevision = NullIfZero(DeploymentHistory.Revision(last.Metadata)),
             Images = [.. last.Spec.Template.Spec.Containers.Select(c => c.Image)],
-            Status = state.Status, Message = message, Duration = IsoDuration.Format(clock.Elapsed),
+            Status = state.Status, Message = message, Duration = IsoDuration.Format(clock.Elapsed), Diagnosis = diagnosis,
         };
     }
 

@@ -19,44 +19,100 @@ internal sealed class EventService(ClusterConnection connection, IOperationLog l
 {
     private static ResourceRef Ref(string? ns) => new("Event", null, ns ?? "*");
 
+    /// <summary>Above this many objects, one read of their namespace filtered here costs less than a selected read per object.</summary>
+    private const int MostSelectedReads = 16;
+
     private bool? eventsV1Served;
 
+    /// <summary>Every event in <paramref name="ns"/> (null: every namespace) that <paramref name="wanted"/> keeps.</summary>
+    public Task<IReadOnlyList<ClusterEvent>> ListAsync(string? ns, Func<ClusterEvent, bool> wanted, CancellationToken cancellationToken) =>
+        ListAsync(ns, null, wanted, cancellationToken);
+
     /// <param name="ns">Null for every namespace.</param>
-    public async Task<IReadOnlyList<ClusterEvent>> ListAsync(string? ns, Func<ClusterEvent, bool> wanted, CancellationToken cancellationToken)
+    /// <param name="about">
+    /// Only the events about these objects, each read with a field selector (in its own namespace, or in every
+    /// namespace for a cluster-scoped object) rather than the whole namespace; null for every event in <paramref name="ns"/>.
+    /// </param>
+    public async Task<IReadOnlyList<ClusterEvent>> ListAsync(string? ns, IReadOnlyList<EventSubject>? about, Func<ClusterEvent, bool> wanted, CancellationToken cancellationToken)
     {
-        var events = new List<ClusterEvent>();
+        var events = new Dictionary<(string, string), ClusterEvent>();
+        if (about is null || about.Count > MostSelectedReads)
+        {
+            await ReadAsync(ns, null, Keep, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            foreach (var subject in about)
+            {
+                await ReadAsync(subject.Namespace, subject.FieldSelector, Keep, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return Sorted([.. events.Values]);
+
+        void Keep(ClusterEvent e)
+        {
+            if (wanted(e) && IsAbout(about, e))
+            {
+                events[(e.Namespace, e.Name)] = e;
+            }
+        }
+    }
+
+    /// <summary>The reasons of the events in a namespace (null: every namespace), from one page: what -Reason completes.</summary>
+    public async Task<IReadOnlyList<string>> ListReasonsAsync(string? ns, CancellationToken cancellationToken)
+    {
+        var reasons = new HashSet<string>(StringComparer.Ordinal);
         if (await ServesEventsV1Async(ns, cancellationToken).ConfigureAwait(false))
         {
+            var page = await KubeApi.Call(
+                ct => ns is null
+                    ? connection.Client.EventsV1.ListEventForAllNamespacesAsync(limit: Paging.PageSize, cancellationToken: ct)
+                    : connection.Client.EventsV1.ListNamespacedEventAsync(ns, limit: Paging.PageSize, cancellationToken: ct),
+                Ref(ns), cancellationToken, idempotent: false).ConfigureAwait(false);
+            reasons.UnionWith(page.Items.Select(e => e.Reason).OfType<string>());
+        }
+        else
+        {
+            var page = await KubeApi.Call(
+                ct => ns is null
+                    ? connection.Client.CoreV1.ListEventForAllNamespacesAsync(limit: Paging.PageSize, cancellationToken: ct)
+                    : connection.Client.CoreV1.ListNamespacedEventAsync(ns, limit: Paging.PageSize, cancellationToken: ct),
+                Ref(ns), cancellationToken, idempotent: false).ConfigureAwait(false);
+            reasons.UnionWith(page.Items.Select(e => e.Reason).OfType<string>());
+        }
+
+        reasons.Remove("");
+        return [.. reasons.Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>Every event in <paramref name="ns"/> (null: all), or those <paramref name="selector"/> selects under the labels of the API read.</summary>
+    private async Task ReadAsync(string? ns, Func<bool, string>? selector, Action<ClusterEvent> keep, CancellationToken cancellationToken)
+    {
+        if (await ServesEventsV1Async(ns, cancellationToken).ConfigureAwait(false))
+        {
+            var fieldSelector = selector?.Invoke(true);
             var pages = Paging.ListAll<Eventsv1EventList, Eventsv1Event>(
                 (token, ct) => ns is null
-                    ? connection.Client.EventsV1.ListEventForAllNamespacesAsync(continueParameter: token, limit: Paging.PageSize, cancellationToken: ct)
-                    : connection.Client.EventsV1.ListNamespacedEventAsync(ns, continueParameter: token, limit: Paging.PageSize, cancellationToken: ct),
+                    ? connection.Client.EventsV1.ListEventForAllNamespacesAsync(continueParameter: token, fieldSelector: fieldSelector, limit: Paging.PageSize, cancellationToken: ct)
+                    : connection.Client.EventsV1.ListNamespacedEventAsync(ns, continueParameter: token, fieldSelector: fieldSelector, limit: Paging.PageSize, cancellationToken: ct),
                 list => list.Items, list => list.Metadata?.ContinueProperty, Ref(ns), cancellationToken);
             await foreach (var e in pages.ConfigureAwait(false))
             {
-                Keep(EventMapper.FromEventsV1(e));
+                keep(EventMapper.FromEventsV1(e));
             }
         }
         else
         {
+            var fieldSelector = selector?.Invoke(false);
             var pages = Paging.ListAll<Corev1EventList, Corev1Event>(
                 (token, ct) => ns is null
-                    ? connection.Client.CoreV1.ListEventForAllNamespacesAsync(continueParameter: token, limit: Paging.PageSize, cancellationToken: ct)
-                    : connection.Client.CoreV1.ListNamespacedEventAsync(ns, continueParameter: token, limit: Paging.PageSize, cancellationToken: ct),
+                    ? connection.Client.CoreV1.ListEventForAllNamespacesAsync(continueParameter: token, fieldSelector: fieldSelector, limit: Paging.PageSize, cancellationToken: ct)
+                    : connection.Client.CoreV1.ListNamespacedEventAsync(ns, continueParameter: token, fieldSelector: fieldSelector, limit: Paging.PageSize, cancellationToken: ct),
                 list => list.Items, list => list.Metadata?.ContinueProperty, Ref(ns), cancellationToken);
             await foreach (var e in pages.ConfigureAwait(false))
             {
-                Keep(EventMapper.FromCore(e));
-            }
-        }
-
-        return Sorted(events);
-
-        void Keep(ClusterEvent e)
-        {
-            if (wanted(e))
-            {
-                events.Add(e);
+                keep(EventMapper.FromCore(e));
             }
         }
     }
@@ -64,40 +120,54 @@ internal sealed class EventService(ClusterConnection connection, IOperationLog l
     /// <summary>
     /// The wanted events there are now, sorted, then each new or repeated one as it happens, until
     /// <paramref name="timeout"/> or cancellation. A repeat of a series comes again with its new count.
+    /// One watch whatever the number of objects in <paramref name="about"/>: a single object's events are
+    /// selected by the server, several objects' by reading their namespace (every namespace when they differ).
     /// </summary>
-    public async Task WatchAsync(string? ns, Func<ClusterEvent, bool> wanted, Action<ClusterEvent> seen, TimeSpan timeout, CancellationToken cancellationToken)
+    public async Task WatchAsync(
+        string? ns, IReadOnlyList<EventSubject>? about, Func<ClusterEvent, bool> wanted, Action<ClusterEvent> seen, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        var single = about is [var only] ? only : null;
+        if (single is not null)
+        {
+            ns = single.Namespace;
+        }
+
+        bool Wanted(ClusterEvent e) => wanted(e) && IsAbout(about, e);
         if (await ServesEventsV1Async(ns, cancellationToken).ConfigureAwait(false))
         {
+            var fieldSelector = single?.FieldSelector(true);
             await FollowAsync<Eventsv1Event>(
                 async ct =>
                 {
                     var list = ns is null
-                        ? await connection.Client.EventsV1.ListEventForAllNamespacesAsync(cancellationToken: ct).ConfigureAwait(false)
-                        : await connection.Client.EventsV1.ListNamespacedEventAsync(ns, cancellationToken: ct).ConfigureAwait(false);
+                        ? await connection.Client.EventsV1.ListEventForAllNamespacesAsync(fieldSelector: fieldSelector, cancellationToken: ct).ConfigureAwait(false)
+                        : await connection.Client.EventsV1.ListNamespacedEventAsync(ns, fieldSelector: fieldSelector, cancellationToken: ct).ConfigureAwait(false);
                     return (list.Items.ToList(), list.Metadata.ResourceVersion);
                 },
                 (rv, onError, ct) => ns is null
-                    ? connection.Client.EventsV1.WatchListEventForAllNamespacesAsync(resourceVersion: rv, allowWatchBookmarks: true, onError: onError, cancellationToken: ct)
-                    : connection.Client.EventsV1.WatchListNamespacedEventAsync(ns, resourceVersion: rv, allowWatchBookmarks: true, onError: onError, cancellationToken: ct),
-                EventMapper.FromEventsV1, ns, wanted, seen, timeout, cancellationToken).ConfigureAwait(false);
+                    ? connection.Client.EventsV1.WatchListEventForAllNamespacesAsync(fieldSelector: fieldSelector, resourceVersion: rv, allowWatchBookmarks: true, onError: onError, cancellationToken: ct)
+                    : connection.Client.EventsV1.WatchListNamespacedEventAsync(ns, fieldSelector: fieldSelector, resourceVersion: rv, allowWatchBookmarks: true, onError: onError, cancellationToken: ct),
+                EventMapper.FromEventsV1, ns, Wanted, seen, timeout, cancellationToken).ConfigureAwait(false);
         }
         else
         {
+            var fieldSelector = single?.FieldSelector(false);
             await FollowAsync<Corev1Event>(
                 async ct =>
                 {
                     var list = ns is null
-                        ? await connection.Client.CoreV1.ListEventForAllNamespacesAsync(cancellationToken: ct).ConfigureAwait(false)
-                        : await connection.Client.CoreV1.ListNamespacedEventAsync(ns, cancellationToken: ct).ConfigureAwait(false);
+                        ? await connection.Client.CoreV1.ListEventForAllNamespacesAsync(fieldSelector: fieldSelector, cancellationToken: ct).ConfigureAwait(false)
+                        : await connection.Client.CoreV1.ListNamespacedEventAsync(ns, fieldSelector: fieldSelector, cancellationToken: ct).ConfigureAwait(false);
                     return (list.Items.ToList(), list.Metadata.ResourceVersion);
                 },
                 (rv, onError, ct) => ns is null
-                    ? connection.Client.CoreV1.WatchListEventForAllNamespacesAsync(resourceVersion: rv, allowWatchBookmarks: true, onError: onError, cancellationToken: ct)
-                    : connection.Client.CoreV1.WatchListNamespacedEventAsync(ns, resourceVersion: rv, allowWatchBookmarks: true, onError: onError, cancellationToken: ct),
-                EventMapper.FromCore, ns, wanted, seen, timeout, cancellationToken).ConfigureAwait(false);
+                    ? connection.Client.CoreV1.WatchListEventForAllNamespacesAsync(fieldSelector: fieldSelector, resourceVersion: rv, allowWatchBookmarks: true, onError: onError, cancellationToken: ct)
+                    : connection.Client.CoreV1.WatchListNamespacedEventAsync(ns, fieldSelector: fieldSelector, resourceVersion: rv, allowWatchBookmarks: true, onError: onError, cancellationToken: ct),
+                EventMapper.FromCore, ns, Wanted, seen, timeout, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    private static bool IsAbout(IReadOnlyList<EventSubject>? about, ClusterEvent e) => about is null || about.Any(s => s.IsAbout(e.InvolvedObject));
 
     /// <summary>
     /// Rides on <see cref="CollectionWatch"/> (reconnects, relists on 410) with a condition that never holds:
@@ -144,7 +214,7 @@ internal sealed class EventService(ClusterConnection connection, IOperationLog l
     {
         ClusterApp app => (app.Namespace, await SubjectsOfAppAsync(app.Namespace, app.Name, cancellationToken).ConfigureAwait(false)),
         AppRevision revision => (revision.Namespace, await SubjectsOfRevisionAsync(revision, cancellationToken).ConfigureAwait(false)),
-        CsiVolumeClaim claim => (claim.Namespace, [new EventSubject("PersistentVolumeClaim", claim.Name, claim.Namespace)]),
+        CsiVolumeClaim claim => (claim.Namespace, [new EventSubject("PersistentVolumeClaim", claim.Name, claim.Namespace, claim.Uid)]),
         ClusterNode node => (null, [new EventSubject("Node", node.Name, null)]),
         CsiVolume volume => (null, [new EventSubject("PersistentVolume", volume.Name, null)]),
         StorageClass storageClass => (null, [new EventSubject("StorageClass", storageClass.Name, null)]),
@@ -162,8 +232,8 @@ internal sealed class EventService(ClusterConnection connection, IOperationLog l
     private async Task<IReadOnlyList<EventSubject>> SubjectsOfAppAsync(string ns, string name, CancellationToken cancellationToken)
     {
         var (deployment, owned) = await new AppService(connection).ReadWithReplicaSetsAsync(ns, name, cancellationToken).ConfigureAwait(false);
-        var subjects = new List<EventSubject> { new("Deployment", name, ns) };
-        subjects.AddRange(owned.Select(rs => new EventSubject("ReplicaSet", rs.Metadata.Name, ns)));
+        var subjects = new List<EventSubject> { new("Deployment", name, ns, deployment.Metadata.Uid) };
+        subjects.AddRange(owned.Select(rs => new EventSubject("ReplicaSet", rs.Metadata.Name, ns, rs.Metadata.Uid)));
         subjects.AddRange(await PodsOfAsync(ns, LabelSelectorText.Format(deployment.Spec.Selector), owned.Select(rs => rs.Metadata.Uid), cancellationToken).ConfigureAwait(false));
         return subjects;
     }
@@ -175,28 +245,14 @@ internal sealed class EventService(ClusterConnection connection, IOperationLog l
             ct => connection.Client.AppsV1.ReadNamespacedReplicaSetAsync(revision.ReplicaSet, revision.Namespace, cancellationToken: ct),
             new ResourceRef("ReplicaSet", revision.ReplicaSet, revision.Namespace),
             cancellationToken).ConfigureAwait(false);
-        var subjects = new List<EventSubject> { new("ReplicaSet", revision.ReplicaSet, revision.Namespace) };
+        var subjects = new List<EventSubject> { new("ReplicaSet", revision.ReplicaSet, revision.Namespace, rs.Metadata.Uid) };
         subjects.AddRange(await PodsOfAsync(revision.Namespace, LabelSelectorText.Format(rs.Spec.Selector), [rs.Metadata.Uid], cancellationToken).ConfigureAwait(false));
         return subjects;
     }
 
-    private async Task<IEnumerable<EventSubject>> PodsOfAsync(string ns, string selector, IEnumerable<string> ownerUids, CancellationToken cancellationToken)
-    {
-        var owners = ownerUids.ToHashSet(StringComparer.Ordinal);
-        var pods = new List<EventSubject>();
-        var pages = Paging.ListAll<V1PodList, V1Pod>(
-            (token, ct) => connection.Client.CoreV1.ListNamespacedPodAsync(ns, continueParameter: token, labelSelector: selector, limit: Paging.PageSize, cancellationToken: ct),
-            list => list.Items, list => list.Metadata?.ContinueProperty, new ResourceRef("Pod", null, ns), cancellationToken);
-        await foreach (var pod in pages.ConfigureAwait(false))
-        {
-            if (pod.Metadata.OwnerReferences?.Any(o => o.Controller == true && owners.Contains(o.Uid)) == true)
-            {
-                pods.Add(new EventSubject("Pod", pod.Metadata.Name, ns));
-            }
-        }
-
-        return pods;
-    }
+    private async Task<IEnumerable<EventSubject>> PodsOfAsync(string ns, string selector, IEnumerable<string> ownerUids, CancellationToken cancellationToken) =>
+        (await OwnedPods.ListAsync(connection, ns, selector, ownerUids, cancellationToken).ConfigureAwait(false))
+            .Select(pod => new EventSubject("Pod", pod.Metadata.Name, ns, pod.Metadata.Uid));
 
     /// <summary>events.k8s.io/v1 when the server lists it; a server without that API (404) is read through core/v1.</summary>
     private async Task<bool> ServesEventsV1Async(string? ns, CancellationToken cancellationToken)

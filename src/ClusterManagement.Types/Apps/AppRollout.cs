@@ -1,4 +1,5 @@
 using ClusterManagement.Connection;
+using ClusterManagement.Diagnostics;
 
 namespace ClusterManagement.Apps;
 
@@ -35,4 +36,7 @@ public sealed class AppRollout : IClusterObject
     public required string Message { get; init; }
     /// <summary>How long it took, as an ISO 8601 duration in whole seconds (PT21S); [System.Xml.XmlConvert]::ToTimeSpan reads it.</summary>
     public required string Duration { get; init; }
+
+    /// <summary>Why a rollout that failed or was not complete when the wait ended is held back; null otherwise.</summary>
+    public Diagnosis? Diagnosis { get; init; }
 }

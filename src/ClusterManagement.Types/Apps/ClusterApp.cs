@@ -1,4 +1,5 @@
 using ClusterManagement.Connection;
+using ClusterManagement.Diagnostics;
 
 namespace ClusterManagement.Apps;
 
@@ -36,6 +37,47 @@ public sealed class ClusterApp : IClusterObject
     public required ValueMap Labels { get; init; }
     public required ValueMap Annotations { get; init; }
     public string? ResourceVersion { get; init; }
+    public string? Uid { get; init; }
+
+    /// <summary>
+    /// From the Deployment's status alone, so it costs nothing and -Detailed never changes it: every desired
+    /// replica updated and available, no ReplicaFailure condition and Progressing not False. An app scaled to zero is healthy.
+    /// </summary>
+    public required bool Healthy { get; init; }
+
+    /// <summary>
+    /// What holds the app back, in one line: with -Detailed the reason most of its unhealthy pods share
+    /// (ImagePullBackOff with the image, CrashLoopBackOff with the exit code and restarts, Unschedulable with the
+    /// scheduler's message, a failing readiness probe), else the failing condition's reason and message; null when none is known.
+    /// </summary>
+    public string? Reason { get; init; }
+
+    /// <summary>With -Detailed, the app's pods that have a problem and what it is (empty when none has); null without -Detailed.</summary>
+    public ValueList<UnhealthyPod>? UnhealthyPods { get; init; }
+}
+
+/// <summary>One of an app's pods that something holds back, in the words kubectl get pods and describe pod use.</summary>
+public sealed class UnhealthyPod
+{
+    public required string Name { get; init; }
+
+    /// <summary>Null while the pod is not scheduled.</summary>
+    public string? Node { get; init; }
+
+    /// <summary>The STATUS kubectl get pods would print: ImagePullBackOff, CrashLoopBackOff, Unschedulable, NotReady...</summary>
+    public required string Reason { get; init; }
+    public required DiagnosisCause Cause { get; init; }
+
+    /// <summary>The container concerned; null for a pod-level cause (not scheduled).</summary>
+    public string? Container { get; init; }
+    public string? Image { get; init; }
+    public required int Restarts { get; init; }
+
+    /// <summary>The exit code of the container's last termination (crash loops).</summary>
+    public int? LastExitCode { get; init; }
+    public string? Message { get; init; }
+
+    public override string ToString() => $"{Name}: {Reason}";
 }
 
 public sealed class AppCondition

@@ -53,6 +53,7 @@ public abstract class AppCmdlet : ClusterCmdlet
             Status = followed.Status,
             Message = followed.Message,
             Duration = IsoDuration.Format(IsoDuration.Parse(started.Duration) + IsoDuration.Parse(followed.Duration)),
+            Diagnosis = followed.Diagnosis,
         };
     }
 
@@ -82,13 +83,10 @@ public abstract class AppCmdlet : ClusterCmdlet
 
             writer.Progress(new OperationProgress(id, activity, "done", 100, Completed: true));
         }
-        if (rollout.Status == AppRolloutStatus.Failed)
+        // A wait stopped by Ctrl+C is no failure of the rollout: the warning above says what happened.
+        if (RolloutFailure.Of(rollout) is { } failure && (rollout.Status == AppRolloutStatus.Failed || !ct.IsCancellationRequested))
         {
-            writer.Error(ErrorRecords.From(new ClusterException(ClusterErrors.AppProgressDeadlineExceeded, rollout.Message, name)));
-        }
-        else if (rollout.Status == AppRolloutStatus.Progressing && !ct.IsCancellationRequested)
-        {
-            writer.Error(ErrorRecords.From(new ClusterException(ClusterErrors.AppRolloutTimeout, rollout.Message, name)));
+            writer.Error(ErrorRecords.From(failure));
         }
         return rollout;
     }

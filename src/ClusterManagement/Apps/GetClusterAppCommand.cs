@@ -36,6 +36,10 @@ public sealed class GetClusterAppCommand : ClusterCmdlet
     [Alias("Selector", "l")]
     public string? LabelSelector { get; set; }
 
+    /// <summary>Also read the apps' pods: which have a problem and why (UnhealthyPods, and Reason from them).</summary>
+    [Parameter]
+    public SwitchParameter Detailed { get; set; }
+
     protected override void ProcessRecord() => RunInContexts(async (connection, writer, ct) =>
     {
         var apps = new AppService(connection);
@@ -48,7 +52,7 @@ public sealed class GetClusterAppCommand : ClusterCmdlet
             {
                 try
                 {
-                    writer.Object(await apps.GetAsync(ns, name, ct).ConfigureAwait(false));
+                    writer.Object(Detailed ? await apps.GetDetailedAsync(ns, name, ct).ConfigureAwait(false) : await apps.GetAsync(ns, name, ct).ConfigureAwait(false));
                 }
                 catch (ClusterException e) when (e.Kind == ClusterErrorKind.NotFound)
                 {
@@ -61,7 +65,7 @@ public sealed class GetClusterAppCommand : ClusterCmdlet
             }
         }
 
-        await foreach (var app in apps.ListAsync(ns, LabelSelector, ct).ConfigureAwait(false))
+        await foreach (var app in apps.ListAsync(ns, LabelSelector, Detailed, ct).ConfigureAwait(false))
         {
             // Across namespaces there is no single GET per name: the listing selects exact names too.
             if (ns is null ? filter.Matches(app.Name) : filter.MatchesListed(app.Name))

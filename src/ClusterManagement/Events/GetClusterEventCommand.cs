@@ -38,6 +38,7 @@ public sealed class GetClusterEventCommand : ClusterCmdlet
     [Parameter]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(EventReasonCompleter))]
     public string[]? Reason { get; set; }
 
     /// <summary>Only events last seen since then: how long ago (TimeSpan, seconds) or a DateTime.</summary>
@@ -63,29 +64,75 @@ public sealed class GetClusterEventCommand : ClusterCmdlet
         }
     }
 
-    protected override void ProcessRecord() => RunInContexts(async (connection, writer, ct) =>
+    /// <summary>With -Watch, the objects piped in so far: they are watched together once the pipeline has given them all.</summary>
+    private readonly List<IClusterObject> watched = [];
+
+    protected override void ProcessRecord()
     {
-        var events = new EventService(connection, writer);
-        var reasons = new NameFilter(Reason);
-        var (ns, subjects) = Object is { } input
-            ? await events.SubjectsOfAsync(input, ct).ConfigureAwait(false)
-            : (AllNamespaces ? null : NamespaceFor(connection, Namespace), null);
-
-        bool Wanted(ClusterEvent e) =>
-            (Type is null || e.Type == Type)
-            && reasons.Matches(e.Reason)
-            && (Since is null || e.LastSeen >= Since)
-            && (subjects is null || subjects.Any(s => s.IsAbout(e.InvolvedObject)));
-
-        if (Watch)
+        if (Watch && Object is { } piped)
         {
-            await events.WatchAsync(ns, Wanted, writer.Object, Timeout ?? System.Threading.Timeout.InfiniteTimeSpan, ct).ConfigureAwait(false);
+            watched.Add(piped);
             return;
         }
 
-        foreach (var e in await events.ListAsync(ns, Wanted, ct).ConfigureAwait(false))
+        RunInContexts(async (connection, writer, ct) =>
         {
-            writer.Object(e);
+            var events = new EventService(connection, writer);
+            var (ns, subjects) = Object is { } input
+                ? await events.SubjectsOfAsync(input, ct).ConfigureAwait(false)
+                : (AllNamespaces ? null : NamespaceFor(connection, Namespace), null);
+            if (Watch)
+            {
+                await events.WatchAsync(ns, subjects, Wanted, writer.Object, WatchTimeout, ct).ConfigureAwait(false);
+                return;
+            }
+
+            foreach (var e in await events.ListAsync(ns, subjects, Wanted, ct).ConfigureAwait(false))
+            {
+                writer.Object(e);
+            }
+        });
+    }
+
+    protected override void EndProcessing()
+    {
+        if (watched.Count > 0)
+        {
+            RunInContexts(async (connection, writer, ct) =>
+            {
+                var events = new EventService(connection, writer);
+                var namespaces = new HashSet<string?>();
+                var subjects = new List<EventSubject>();
+                foreach (var input in watched)
+                {
+                    try
+                    {
+                        var (ns, about) = await events.SubjectsOfAsync(input, ct).ConfigureAwait(false);
+                        namespaces.Add(ns);
+                        subjects.AddRange(about);
+                    }
+                    catch (ClusterException e)
+                    {
+                        writer.Error(ErrorRecords.From(e));
+                    }
+                }
+
+                if (subjects.Count > 0)
+                {
+                    await events.WatchAsync(namespaces.Count == 1 ? namespaces.Single() : null, subjects, Wanted, writer.Object, WatchTimeout, ct).ConfigureAwait(false);
+                }
+            });
         }
-    });
+
+        base.EndProcessing();
+    }
+
+    private TimeSpan WatchTimeout => Timeout ?? System.Threading.Timeout.InfiniteTimeSpan;
+
+    private NameFilter? reasons;
+
+    private bool Wanted(ClusterEvent e) =>
+        (Type is null || e.Type == Type)
+        && (reasons ??= new NameFilter(Reason)).Matches(e.Reason)
+        && (Since is null || e.LastSeen >= Since);
 }

@@ -187,7 +187,7 @@ public sealed class FieldValidationTests(EmulatorFixture fixture) : IClassFixtur
     public async Task WhatTheEmulatorWritesItselfHasNoFieldItsSchemaLacks()
     {
         // Seeders and controllers write the store directly, as etcd writers do; the real server could never hold such fields.
-        await using var emulator = await KubeEmulator.StartAsync(new EmulatorOptions { Workers = 2, SampleApp = true, SeedClaims = 1, PodReadySeconds = 0.1 });
+        await using var emulator = await KubeEmulator.StartAsync(new EmulatorOptions { Workers = 2, SampleApp = true, SeedClaims = 1, SeedEvents = 14, PodReadySeconds = 0.1 });
         await Eventually.IsTrueAsync(() => emulator.Store.Get(AppsKinds.Deployments, "default", "web")?.LongAt("status", "availableReplicas") == 2, "sample app available");
 
         var problems = emulator.Registry.Kinds

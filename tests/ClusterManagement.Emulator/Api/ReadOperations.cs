@@ -25,9 +25,10 @@ public static class ReadOperations
     /// Writes a JSON page itself: items are copied as stored UTF-8, so a 5,000-node list costs no
     /// re-serialization; returns null because the response is already written. A protobuf page is returned for encoding.
     /// </summary>
-    public static ApiResult? List(ApiRequest request)
+    /// <param name="from">Set when the request's kind is served from another kind's objects.</param>
+    public static ApiResult? List(ApiRequest request, ConvertedKind? from = null)
     {
-        var page = Page(request);
+        var page = Page(request, from?.Stored ?? request.Kind);
         var metadata = new JsonObject { ["resourceVersion"] = page.ResourceVersion.ToString() };
         if (page.Continue is { } next)
         {
@@ -42,7 +43,7 @@ public static class ReadOperations
             var objects = page.Items.Select(i => i.ToJson());
             return new ApiResult(200, TableWriter.Build(request.Kind, objects, table, metadata, request.Services.Time.GetUtcNow()));
         }
-        if (Protobuf.ProtobufResponse.Negotiate(request.Http.Request, request.Kind))
+        if (from is null && Protobuf.ProtobufResponse.Negotiate(request.Http.Request, request.Kind))
         {
             // The caller encodes it; protobuf clients are few, so the list is built as a tree only for them.
             return new ApiResult(200, new JsonObject
@@ -53,7 +54,7 @@ public static class ReadOperations
                 ["items"] = new JsonArray([.. page.Items.Select(i => (JsonNode)i.ToJson())]),
             });
         }
-        WriteList(request, page.Items, metadata);
+        WriteList(request, page.Items, metadata, from);
         return null;
     }
 
@@ -62,7 +63,8 @@ public static class ReadOperations
 
     private sealed record ListPage(IReadOnlyList<StoredObject> Items, long ResourceVersion, string? Continue, long? RemainingItemCount);
 
-    private static ListPage Page(ApiRequest request)
+    /// <summary>Selectors are read as the request's kind declares them; the objects come from <paramref name="stored"/>.</summary>
+    private static ListPage Page(ApiRequest request, ResourceKind stored)
     {
         var labels = LabelSelector.Parse(request.Query("labelSelector"));
         var fields = FieldSelector.Parse(request.Query("fieldSelector"), request.Kind);
@@ -73,10 +75,10 @@ public static class ReadOperations
         var store = request.Services.Store;
         var fromLatest = token is null || token.ResourceVersion == ContinueToken.Latest;
         var snapshot = fromLatest
-            ? store.List(request.Kind, request.Namespace)
+            ? store.List(stored, request.Namespace)
             : now - token!.IssuedAt > request.Services.Settings.ContinueTokenLifetime
                 ? null
-                : store.ListAt(request.Kind, request.Namespace, token.ResourceVersion);
+                : store.ListAt(stored, request.Namespace, token.ResourceVersion);
         if (snapshot is null)
         {
             throw token!.Expired(now);
@@ -106,7 +108,7 @@ public static class ReadOperations
         return new ListPage(items, listVersion, null, null);
     }
 
-    private static void WriteList(ApiRequest request, IReadOnlyList<StoredObject> items, JsonObject metadata)
+    private static void WriteList(ApiRequest request, IReadOnlyList<StoredObject> items, JsonObject metadata, ConvertedKind? from)
     {
         var response = request.Http.Response;
         response.StatusCode = 200;
@@ -121,7 +123,7 @@ public static class ReadOperations
         writer.WriteStartArray("items");
         foreach (var item in items)
         {
-            writer.WriteRawValue(item.Utf8Json, skipInputValidation: true);
+            writer.WriteRawValue(from is null ? item.Utf8Json : from.Convert(item), skipInputValidation: true);
         }
         writer.WriteEndArray();
         writer.WriteEndObject();

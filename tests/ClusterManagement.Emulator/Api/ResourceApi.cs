@@ -35,8 +35,10 @@ public sealed class ResourceApi(ApiServices services)
         using var dryRun = DryRunOption.IsRequested(request) ? services.Store.BeginDryRun() : null;
         if (services.Registry.VersionView(request.Kind) is { } view)
         {
-            var viewed = await view.HandleAsync(request, ct);
-            await JsonResponse.WriteAsync(context, viewed.StatusCode, viewed.Body);
+            if (await view.HandleAsync(request, ct) is { } viewed)
+            {
+                await JsonResponse.WriteAsync(context, viewed.StatusCode, viewed.Body);
+            }
             return true;
         }
         if (request.Verb == "watch")

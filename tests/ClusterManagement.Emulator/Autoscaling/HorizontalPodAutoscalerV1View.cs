@@ -16,7 +16,7 @@ namespace ClusterManagement.Emulator.Autoscaling;
 /// </summary>
 public sealed class HorizontalPodAutoscalerV1View(ResourceKind stored) : IVersionView
 {
-    public async Task<ApiResult> HandleAsync(ApiRequest request, CancellationToken cancellationToken)
+    public async Task<ApiResult?> HandleAsync(ApiRequest request, CancellationToken cancellationToken)
     {
         var result = request.Verb switch
         {

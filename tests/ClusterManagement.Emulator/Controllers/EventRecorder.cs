@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using ClusterManagement.Emulator.Api;
@@ -69,14 +68,14 @@ public static class EventRecorder
             e["series"] = new JsonObject
             {
                 ["count"] = (e.LongAt("series", "count") ?? 1) + 1,
-                ["lastObservedTime"] = MicroTime(now),
+                ["lastObservedTime"] = Timestamps.FormatMicro(now),
             };
         }))
         {
             return;
         }
         var ev = NewEvent(context, involved, type, reason, message, null, now);
-        ev["eventTime"] = MicroTime(now);
+        ev["eventTime"] = Timestamps.FormatMicro(now);
         ev["action"] = action;
         ev["reportingComponent"] = controller;
         ev["reportingInstance"] = instance;
@@ -85,9 +84,6 @@ public static class EventRecorder
         ev["lastTimestamp"] = null;
         Remember(context, key, context.Store.Create(CoreKinds.Events, ev));
     }
-
-    private static string MicroTime(DateTimeOffset time) =>
-        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
 
     private static bool Repeat(EmulatorContext context, JsonObject involved, string key, Action<JsonObject> count)
     {

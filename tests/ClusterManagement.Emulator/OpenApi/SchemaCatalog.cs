@@ -11,7 +11,7 @@ namespace ClusterManagement.Emulator.OpenApi;
 /// </summary>
 public sealed class SchemaCatalog
 {
-    public static SchemaCatalog Default { get; } = new(MetaDefinitions.Text, CoreDefinitions.Text, AppsDefinitions.Text, BatchDefinitions.Text, ClusterDefinitions.Text, AutoscalingDefinitions.Text);
+    public static SchemaCatalog Default { get; } = new(MetaDefinitions.Text, CoreDefinitions.Text, AppsDefinitions.Text, BatchDefinitions.Text, ClusterDefinitions.Text, AutoscalingDefinitions.Text, EventsDefinitions.Text);
 
     private readonly Dictionary<string, SchemaType> _byFullName = [];
     private readonly ILookup<string, SchemaType> _byShortName;

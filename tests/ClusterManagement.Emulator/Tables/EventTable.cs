@@ -32,7 +32,7 @@ public sealed class EventTable : ITableConverter
             : obj.StringAt("lastTimestamp") is { } lastTimestamp ? HumanDuration.Since(lastTimestamp, now) : first;
         var kind = (obj.StringAt("involvedObject", "kind") ?? "").ToLowerInvariant();
         var name = obj.StringAt("involvedObject", "name");
-        var component = FirstNonEmpty(obj.StringAt("source", "component"), obj.StringAt("reportingController"));
+        var component = FirstNonEmpty(obj.StringAt("source", "component"), obj.StringAt("reportingComponent"));
         var instance = FirstNonEmpty(obj.StringAt("source", "host"), obj.StringAt("reportingInstance"));
         return
         [

@@ -18,8 +18,10 @@ public static class WatchStreamer
     private static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(30);
 
     /// <param name="protobuf">The client negotiated protobuf: events go out as length-prefixed frames (a Table watch stays JSON).</param>
-    public static async Task StreamAsync(ApiRequest request, bool protobuf, CancellationToken requestAborted)
+    /// <param name="from">Set when the request's kind is served from another kind's objects.</param>
+    public static async Task StreamAsync(ApiRequest request, bool protobuf, CancellationToken requestAborted, ConvertedKind? from = null)
     {
+        var storedKind = from?.Stored ?? request.Kind;
         using var open = request.Services.Watches.Open();
         var labels = LabelSelector.Parse(request.Query("labelSelector"));
         var fields = FieldSelector.Parse(request.Query("fieldSelector"), request.Kind);
@@ -33,7 +35,7 @@ public static class WatchStreamer
         response.StatusCode = 200;
         var frames = protobuf && table is null ? KubeProtoSchema.Installed : null;
         response.ContentType = frames is null ? JsonResponse.ContentType : ProtobufBody.MediaType + ";stream=watch";
-        var writer = new EventWriter(request, table, frames);
+        var writer = new EventWriter(request, table, frames, from);
 
         IEnumerable<StoredObject> initial = [];
         WatchSubscription subscription;
@@ -42,13 +44,13 @@ public static class WatchStreamer
             if (since is null)
             {
                 // No resourceVersion: current state as ADDED events, then changes from that point.
-                var snapshot = store.List(request.Kind, request.Namespace);
+                var snapshot = store.List(storedKind, request.Namespace);
                 initial = snapshot.Items;
-                subscription = store.Watch(request.Kind, snapshot.ResourceVersion, forClient: true);
+                subscription = store.Watch(storedKind, snapshot.ResourceVersion, forClient: true);
             }
             else
             {
-                subscription = store.Watch(request.Kind, since, forClient: true);
+                subscription = store.Watch(storedKind, since, forClient: true);
             }
         }
         catch (ApiException e) when (e.Code == 410)
@@ -147,7 +149,7 @@ public static class WatchStreamer
     }
 
     /// <summary>Frames events as JSON lines, or protobuf frames with a schema; with a Table watch only the first event carries column definitions.</summary>
-    private sealed class EventWriter(ApiRequest request, TableRequest? table, KubeProtoSchema? protobuf)
+    private sealed class EventWriter(ApiRequest request, TableRequest? table, KubeProtoSchema? protobuf, ConvertedKind? from)
     {
         private bool _columnsSent;
 
@@ -160,7 +162,7 @@ public static class WatchStreamer
             }
             if (table is null)
             {
-                await WriteLineAsync(type, w => w.WriteRawValue(stored.Utf8Json, skipInputValidation: true), ct);
+                await WriteLineAsync(type, w => w.WriteRawValue(from is null ? stored.Utf8Json : from.Convert(stored), skipInputValidation: true), ct);
                 return;
             }
             var metadata = new JsonObject { ["resourceVersion"] = stored.ResourceVersion.ToString() };

@@ -5,8 +5,8 @@ using k8s.Models;
 namespace ClusterManagement.Tests.Events;
 
 /// <summary>
-/// kubectl events' reading of both event APIs. The emulator serves core/v1 only, so events.k8s.io/v1
-/// objects are checked here, shaped as the API server's conversion writes them.
+/// kubectl events' reading of both event APIs, with events.k8s.io/v1 objects shaped as the API server's
+/// conversion writes them.
 /// </summary>
 public sealed class EventMapperTests
 {
@@ -117,4 +117,21 @@ public sealed class EventMapperTests
     [Fact]
     public void AClusterScopedSubjectIsAboutItsObjectWhereverTheEventIsStored() =>
         Assert.True(new EventSubject("Node", "worker-1", null).IsAbout(new ClusterEventObject { Kind = "Node", Name = "worker-1" }));
+
+    [Fact]
+    public void ASubjectWithAUidIsNotAboutAnEarlierObjectOfItsName()
+    {
+        var subject = new EventSubject("Pod", "web-1", "default", "u2");
+
+        Assert.True(subject.IsAbout(new ClusterEventObject { Kind = "Pod", Name = "web-1", Namespace = "default", Uid = "u2" }));
+        Assert.False(subject.IsAbout(new ClusterEventObject { Kind = "Pod", Name = "web-1", Namespace = "default", Uid = "u1" }));
+    }
+
+    [Fact]
+    public void ASubjectsFieldSelectorUsesTheLabelsOfTheApiRead()
+    {
+        Assert.Equal("regarding.kind=Pod,regarding.name=web-1,regarding.namespace=default,regarding.uid=u2",
+            new EventSubject("Pod", "web-1", "default", "u2").FieldSelector(eventsV1: true));
+        Assert.Equal("involvedObject.kind=Node,involvedObject.name=worker-1", new EventSubject("Node", "worker-1", null).FieldSelector(eventsV1: false));
+    }
 }
