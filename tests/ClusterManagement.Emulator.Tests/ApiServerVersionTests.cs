@@ -27,6 +27,8 @@ public sealed class ApiServerVersionTests
         Assert.Equal(("v1.31.4", "1", "31"), (version!["gitVersion"]!.GetValue<string>(), version["major"]!.GetValue<string>(), version["minor"]!.GetValue<string>()));
         var (_, kubeadmConfig) = await admin.GetAsync("/api/v1/namespaces/kube-system/configmaps/kubeadm-config");
         Assert.Contains("kubernetesVersion: v1.31.4\n", kubeadmConfig!["data"]!["ClusterConfiguration"]!.GetValue<string>());
+        var (_, node) = await admin.GetAsync("/api/v1/nodes/cp-1");
+        Assert.Equal("v1.31.4", node!["status"]!["nodeInfo"]!["kubeletVersion"]!.GetValue<string>());
         var (kubeletConfigStatus, kubeletConfig) = await admin.GetAsync("/api/v1/namespaces/kube-system/configmaps/kubelet-config");
         Assert.Equal(HttpStatusCode.OK, kubeletConfigStatus);
         Assert.Contains("kind: KubeletConfiguration\n", kubeletConfig!["data"]!["kubelet"]!.GetValue<string>());
