@@ -72,7 +72,7 @@ Describe 'kubeadm upgrade on fleet hosts' -Skip:([bool]$script:fleetSkipReason) 
         $subject | Should -Match '(?m)^600$'
     }
 
-    It 'upgrade apply refuses a target newer than kubeadm, a skipped minor and an unanswered confirmation, and changes nothing' {
+    It 'upgrade plan shows the next minor; upgrade apply refuses a target newer than kubeadm, a skipped minor and an unanswered confirmation, and changes nothing' {
         $newer = Invoke-Node $script:cp 'sudo kubeadm upgrade apply v1.32.4 -y 2>&1; echo exit=$?'
         $newer | Should -Match '\[upgrade/versions\] Cluster version: v1\.31\.4'
         $newer | Should -Match 'error execution phase preflight: \[upgrade/version\] FATAL: the --version argument is invalid due to these fatal errors:'
@@ -90,6 +90,17 @@ Describe 'kubeadm upgrade on fleet hosts' -Skip:([bool]$script:fleetSkipReason) 
         $older | Should -Match 'Can be bypassed if you pass the --force flag'
 
         Install-Package $script:cp 'kubeadm=1.32.4-1.1'
+        # The plan: its target is this kubeadm's own version (no internet), one row per kubelet and per control-plane component.
+        $plan = Invoke-Node $script:cp 'sudo kubeadm upgrade plan -o json 2>/dev/null' | ConvertFrom-Json
+        $plan.apiVersion | Should -Be 'output.kubeadm.k8s.io/v1alpha3'
+        $plan.availableUpgrades[0].description | Should -Be 'stable version'
+        $rows = $plan.availableUpgrades[0].components | ForEach-Object { "$($_.name)/$($_.nodeName)/$($_.currentVersion)/$($_.newVersion)" }
+        $rows | Should -Contain 'kubelet/ku-w-1/v1.31.4/v1.32.4'
+        $rows | Should -Contain 'kube-apiserver/ku-cp-1/v1.31.4/v1.32.4'
+        $text = Invoke-Node $script:cp 'sudo kubeadm upgrade plan v1.33.4 2>&1'
+        $text | Should -Match 'kubelet\s+ku-cp-1\s+v1\.31\.4\s+v1\.33\.4'
+        $text | Should -Match '\tkubeadm upgrade apply v1\.33\.4'
+        $text | Should -Match 'Note: Before you can perform this upgrade, you have to update kubeadm to v1\.33\.4\.'
         # ssh without a terminal: kubeadm's question reads nothing, which is no.
         $unanswered = Invoke-Node $script:cp 'sudo kubeadm upgrade apply v1.32.4 </dev/null 2>&1; echo exit=$?'
         $unanswered | Should -Match '\[upgrade\] Are you sure you want to proceed\? \[y/N\]: '
@@ -139,6 +150,7 @@ Describe 'kubeadm upgrade on fleet hosts' -Skip:([bool]$script:fleetSkipReason) 
         $again = Invoke-Node $script:cp 'sudo kubeadm upgrade apply v1.32.4 -y 2>&1; echo exit=$?'
         $again | Should -Match 'Current and new manifests of kube-apiserver are equal, skipping upgrade'
         $again | Should -Match 'exit=0'
+        Invoke-Node $script:cp 'sudo kubeadm upgrade plan 2>&1' | Should -Match "Awesome, you're up-to-date! Enjoy!"
     }
 
     It 'upgrade node refreshes a worker''s kubelet configuration and refuses a control plane whose kubeadm is older than the cluster' {
