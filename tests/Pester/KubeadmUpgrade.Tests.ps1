@@ -74,13 +74,16 @@ Describe 'kubeadm upgrade on fleet hosts' -Skip:([bool]$script:fleetSkipReason) 
 
     It 'upgrade plan shows the next minor; upgrade apply refuses a target newer than kubeadm, a skipped minor and an unanswered confirmation, and changes nothing' {
         $newer = Invoke-Node $script:cp 'sudo kubeadm upgrade apply v1.32.4 -y 2>&1; echo exit=$?'
+        # kubeadm 1.31 words apply as before its phases (1.32): no phase named in its failures.
+        $newer | Should -Match '\[upgrade/version\] You have chosen to change the cluster version to "v1\.32\.4"'
         $newer | Should -Match '\[upgrade/versions\] Cluster version: v1\.31\.4'
-        $newer | Should -Match 'error execution phase preflight: \[upgrade/version\] FATAL: the --version argument is invalid due to these fatal errors:'
+        $newer | Should -Match '(?m)^\[upgrade/version\] FATAL: the --version argument is invalid due to these fatal errors:'
         $newer | Should -Match '\t- Specified version to upgrade to "v1\.32\.4" is at least one minor release higher than the kubeadm minor release \(32 > 31\)\. Such an upgrade is not supported'
         $newer | Should -Match 'exit=1'
 
         Install-Package $script:cp 'kubeadm=1.33.4-1.1'
         $skip = Invoke-Node $script:cp 'sudo kubeadm upgrade apply v1.33.4 -y 2>&1; echo exit=$?'
+        $skip | Should -Match 'error execution phase preflight: \[upgrade/version\] FATAL: the --version argument is invalid due to these fatal errors:'
         $skip | Should -Match '\t- Specified version to upgrade to "v1\.33\.4" is too high; kubeadm can upgrade only 1 minor version at a time'
         $skip | Should -Match 'Please fix the misalignments highlighted above and try upgrading again'
         $skip | Should -Match 'exit=1'
