@@ -20,6 +20,7 @@
         'Formats/Events.Format.ps1xml'
         'Formats/NodeHosts.Format.ps1xml'
         'Formats/Fleets.Format.ps1xml'
+        'Formats/Diagnostics.Format.ps1xml'
     )
     CmdletsToExport      = @(
         'Get-ClusterContext'

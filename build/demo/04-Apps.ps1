@@ -13,10 +13,11 @@ Show-Step 'A bad image reference is refused before anything is sent' {
 Show-Step 'The history, as kubectl rollout history reads it' { Get-AppRevision web }
 Show-Step 'Roll back to a revision picked from the history' { Get-AppRevision web | Where-Object Revision -eq 1 | Invoke-AppRollback -Wait }
 Show-Step 'kubectl agrees: rolled-back revisions move to the top' { & $kubectl rollout history deployment/web }
-Show-Step 'A release that never becomes ready fails its progress deadline (an error; the old pods keep serving)' {
+Show-Step 'A release that never becomes ready fails its progress deadline and says why: the error''s Cause line, its Diagnosis (the old pods keep serving)' {
     & $kubectl patch deployment web -p '{"spec":{"progressDeadlineSeconds":3}}' | Out-Null
-    Publish-AppVersion web nginx:broken -ChangeCause 'a bad build' -Wait -ErrorAction Continue 2>&1 |
+    Publish-AppVersion web nginx:broken -ChangeCause 'a bad build' -Wait -ErrorAction Continue -ErrorVariable failed 2>&1 |
         ForEach-Object { if ($_ -is [System.Management.Automation.ErrorRecord]) { "ERROR [$($_.FullyQualifiedErrorId)]: $_" } else { $_ } }
+    $failed[0].Exception.Diagnosis
 }
 Show-Step '... and one command undoes it' { Invoke-AppRollback web -Wait }
 Show-Step 'Scale through the scale subresource, only if nobody else changed it meanwhile' { Set-AppReplicaCount web -Replicas 4 -CurrentReplicas 2 -Wait }

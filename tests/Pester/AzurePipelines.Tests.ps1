@@ -67,7 +67,10 @@ Describe 'The release step, run as PowerShell@2 runs it' {
         $run.Error | Should -Not -Match 'NonInteractive'
         $run.Error | Should -Match 'exceeded its progress deadline'
         $lines = $run.Output -split '\r?\n'
-        $lines | Should -Contain '##vso[task.logissue type=error;code=AppProgressDeadlineExceeded]deployment "web" exceeded its progress deadline'
+        # One logging command carries the failure and, after an escaped line break, the diagnosis: the log says why.
+        $issue = @($lines | Where-Object { $_ -like '##vso`[task.logissue type=error;code=AppProgressDeadlineExceeded`]*' })
+        $issue.Count | Should -Be 1
+        $issue[0] | Should -Match '^##vso\[task\.logissue type=error;code=AppProgressDeadlineExceeded\]deployment "web" exceeded its progress deadline(%0D)?%0ACause: image "nginx:broken" cannot be pulled \((ErrImagePull|ImagePullBackOff)[^)]* on \d+ of \d+ new pods\): Failed to pull image "nginx:broken": '
         $lines | Should -Contain "Rolling back to revision $($before.Revision) (nginx:1.28)."
         @($lines | Where-Object { $_ -eq '##[group]Roll out app default/web' }).Count | Should -Be 2 -Because 'the release and the rollback are each a group'
         $after = Get-WebApp

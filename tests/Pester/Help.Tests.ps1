@@ -11,6 +11,7 @@ BeforeDiscovery {
         ForEach-Object { @{ Page = $_.FullName; Name = $_.BaseName; AllSections = $false } })
     # An about topic whose every code block runs against one cluster's contexts: its examples run as a cmdlet page's do.
     $pages += @{ Page = Join-Path $docsPath 'about_ClusterManagement_Fleets.md'; Name = 'about_ClusterManagement_Fleets'; AllSections = $true }
+    $pages += @{ Page = Join-Path $docsPath 'about_ClusterManagement_Diagnostics.md'; Name = 'about_ClusterManagement_Diagnostics'; AllSections = $true }
     $abouts = @(Get-ChildItem $docsPath -Filter 'about_*.md' | ForEach-Object { @{ Topic = $_.BaseName } })
 }
 
@@ -145,7 +146,7 @@ Describe 'Help from -?' {
 Describe 'About topics' {
     It 'has one topic per area, each reachable with Get-Help in a fresh pwsh' {
         $areas = 'about_ClusterManagement', 'about_ClusterManagement_Nodes', 'about_ClusterManagement_NodeHosts',
-            'about_ClusterManagement_Storage', 'about_ClusterManagement_Network', 'about_ClusterManagement_Applications', 'about_ClusterManagement_Fleets'
+            'about_ClusterManagement_Storage', 'about_ClusterManagement_Network', 'about_ClusterManagement_Applications', 'about_ClusterManagement_Fleets', 'about_ClusterManagement_Diagnostics'
         # Get-Help finds about topics of imported modules only through their en-US folder: what a user's session sees.
         $script = "Import-Module '$modulePath'; foreach (`$topic in '$($areas -join "','")') { '=== ' + `$topic; Get-Help `$topic | Out-String -Width 200 }"
         $run = Invoke-FreshPwsh -Script $script

@@ -11,7 +11,7 @@ public sealed record Diagnosis(DiagnosisCause Cause, string Summary, IReadOnlyLi
 }
 
 /// <summary>The cause a diagnosis names; <see cref="Unknown"/> when the cluster shows none of the known ones.</summary>
-public enum DiagnosisCause
+public enum DiagnosisCause : long
 {
     Unknown,
     ImagePullFailed,

@@ -1,5 +1,6 @@
 using ClusterManagement.Common;
 using ClusterManagement.Engine.Common;
+using ClusterManagement.Diagnostics;
 
 namespace ClusterManagement.Commands.Formatting;
 
@@ -95,4 +96,15 @@ public static class Display
     /// <summary>Objects by their own text, comma separated: pods left running by a drain, say.</summary>
     public static string Joined(object[]? items) =>
         items is null || items.Length == 0 ? "<none>" : string.Join(", ", items.Select(i => i?.ToString()));
+
+    /// <summary>The objects a diagnosis concerns, one a line: kind namespace/name: state.</summary>
+    public static string Affected(IEnumerable<DiagnosedObject>? objects) =>
+        Lines(objects?.Select(o => $"{o.Kind} {(o.Namespace is null ? "" : o.Namespace + "/")}{o.Name}{(o.State is null ? "" : ": " + o.State)}"));
+
+    /// <summary>A diagnosis's evidence, one a line, as kubectl describe shows events: object, reason (xN), message.</summary>
+    public static string Evidence(IEnumerable<DiagnosisEvidence>? evidence) =>
+        Lines(evidence?.Select(e => $"{e.Source} {e.Object} {e.Reason}{(e.Count > 1 ? $" (x{e.Count})" : "")}: {e.Message}"));
+
+    private static string Lines(IEnumerable<string>? lines) =>
+        lines?.ToList() is { Count: > 0 } all ? string.Join(Environment.NewLine, all) : "<none>";
 }
