@@ -67,7 +67,7 @@ Describe 'New-CsiVolumeClaim -Wait: a claim that stays Pending' {
         $failed = @($diagnosis.Evidence | Where-Object Reason -eq 'ProvisioningFailed')
         $failed[-1].Source | Should -Be 'Event'
         $failed[-1].Message | Should -Be 'failed to provision volume with StorageClass "failing": rpc error: code = ResourceExhausted desc = pool exhausted'
-        $failure.Exception.Message | Should -Match '(?m)^Cause: ProvisioningFailed: Provisioner .failing\.csi\.example\.com. failed'
+        $failure.Exception.Message | Should -Match '(?m)^Cause: Provisioner .failing\.csi\.example\.com. failed'
     }
 }
 

@@ -5,8 +5,7 @@ namespace ClusterManagement.Engine.Common;
 
 /// <summary>
 /// How a wait that failed gets its <see cref="Diagnosis"/>: read within a bound of its own, never in place
-/// of the failure it explains, and written under that failure's message. The message composition is here
-/// alone, so that the error records' own rendering of a Diagnosis can take its place in one edit.
+/// of the failure it explains; <see cref="ClusterException.Message"/> writes its cause under the failure.
 /// </summary>
 internal static class Diagnoses
 {
@@ -35,27 +34,16 @@ internal static class Diagnoses
         }
     }
 
-    /// <summary>The failure with the diagnosis attached and summed up under its first line; the failure itself when there is none.</summary>
+    /// <summary>The failure with the diagnosis attached (its message then ends with the cause); the failure itself when there is none.</summary>
     public static ClusterException Attach(ClusterException failure, Diagnosis? diagnosis) =>
         diagnosis is null
             ? failure
-            : new ClusterException(failure.Error, Compose(failure.Message, diagnosis), failure.Target, failure.InnerException)
+            : new ClusterException(failure.Error, failure.Message, failure.Target, failure.InnerException)
             {
                 StatusCode = failure.StatusCode,
                 ServerMessage = failure.ServerMessage,
                 Diagnosis = diagnosis,
             };
-
-    /// <summary>The message, then <c>Cause: &lt;cause&gt;: &lt;summary&gt;</c>, the affected objects and the evidence, one per line.</summary>
-    public static string Compose(string message, Diagnosis diagnosis)
-    {
-        var lines = new List<string> { message, $"Cause: {diagnosis.Cause}: {diagnosis.Summary}" };
-        lines.AddRange(diagnosis.Affected.Select(a =>
-            $"  {a.Kind} {(a.Namespace is null ? a.Name : $"{a.Namespace}/{a.Name}")}{(a.State is null ? "" : $": {a.State}")}"));
-        lines.AddRange(diagnosis.Evidence.Select(e =>
-            $"  {e.Source} {e.Reason} ({e.Object}): {e.Message}{(e.Count is > 1 ? $" (x{e.Count})" : "")}"));
-        return string.Join(Environment.NewLine, lines);
-    }
 
     /// <summary>An event as evidence, in the reporter's words.</summary>
     public static DiagnosisEvidence FromEvent(ClusterEvent e) =>

@@ -30,4 +30,11 @@ public sealed class ClusterException : Exception
 
     /// <summary>Why the cluster did not reach what the operation waited for, when it was read.</summary>
     public Diagnosis? Diagnosis { get; init; }
+
+    /// <summary>
+    /// The failure as worded, then the cause the diagnosis found on a line of its own, so a console, a
+    /// pipeline log or a result that keeps only the text says why without another command. Composed here
+    /// alone: a failure rewrapped with more context keeps its cause in the text it carries on.
+    /// </summary>
+    public override string Message => Diagnosis is null ? base.Message : $"{base.Message}{Environment.NewLine}Cause: {Diagnosis.Summary}";
 }

@@ -10,21 +10,13 @@ public static class ErrorRecords
     {
         var record = new ErrorRecord(exception, exception.ErrorId, CategoryOf(exception.Kind), exception.Target);
         var action = RecommendedAction(exception.Kind);
-        if (action is not null || exception.Diagnosis is not null)
+        if (action is not null)
         {
-            record.ErrorDetails = new ErrorDetails(WithCause(exception.Message, exception.Diagnosis)) { RecommendedAction = action };
+            record.ErrorDetails = new ErrorDetails(exception.Message) { RecommendedAction = action };
         }
 
         return record;
     }
-
-    /// <summary>
-    /// The message as the failure words it, then the cause the diagnosis found on a line of its own, so a
-    /// pipeline log or a console shows why without another command; the whole diagnosis stays on
-    /// <see cref="ClusterException.Diagnosis"/>.
-    /// </summary>
-    internal static string WithCause(string message, Diagnosis? diagnosis) =>
-        diagnosis is null ? message : $"{message}{Environment.NewLine}Cause: {diagnosis.Summary}";
 
     public static ErrorRecord NotFound(string kind, string name) =>
         From(new ClusterException(ClusterErrors.Resource.NotFound.About(kind), $"{kind} '{name}' was not found.", name));

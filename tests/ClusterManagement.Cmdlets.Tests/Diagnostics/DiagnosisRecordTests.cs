@@ -3,7 +3,7 @@ using ClusterManagement.Diagnostics;
 
 namespace ClusterManagement.Tests.Diagnostics;
 
-/// <summary>A failure that carries a diagnosis reads as the failure, then its cause (ErrorRecords.From's message).</summary>
+/// <summary>A failure that carries a diagnosis reads as the failure, then its cause (ClusterException.Message, which ErrorRecords.From carries).</summary>
 public sealed class DiagnosisRecordTests
 {
     private const string Failure = "deployment \"web\" exceeded its progress deadline";
@@ -18,21 +18,24 @@ public sealed class DiagnosisRecordTests
     public void TheMessageGetsTheCauseOnItsSecondLine() =>
         Assert.Equal(
             [Failure, "Cause: image \"web:9.9\" cannot be pulled (ErrImagePull on 1 of 1 new pods): not found"],
-            ErrorRecords.WithCause(Failure, PullFailed).Split(Environment.NewLine));
+            ErrorRecords.From(WithDiagnosis(PullFailed)).Exception.Message.Split(Environment.NewLine));
 
     [Fact]
     public void AFailureWithoutADiagnosisKeepsItsMessageAsItWas() =>
-        Assert.Equal(Failure, ErrorRecords.WithCause(Failure, null));
+        Assert.Equal(Failure, ErrorRecords.From(WithDiagnosis(null)).Exception.Message);
 
     [Fact]
     public void APipelineLogGetsFailureAndCauseInOneIssueLine()
     {
         var lines = new List<string>();
 
-        new AzurePipelines(lines.Add).Error(ErrorRecords.WithCause(Failure, PullFailed), ClusterErrors.AppProgressDeadlineExceeded.Id);
+        new AzurePipelines(lines.Add).Error(WithDiagnosis(PullFailed).Message, ClusterErrors.AppProgressDeadlineExceeded.Id);
 
         var line = Assert.Single(lines);
         Assert.StartsWith($"##vso[task.logissue type=error;code=AppProgressDeadlineExceeded]{Failure}", line, StringComparison.Ordinal);
         Assert.EndsWith("%0ACause: image \"web:9.9\" cannot be pulled (ErrImagePull on 1 of 1 new pods): not found", line, StringComparison.Ordinal);
     }
+
+    private static ClusterException WithDiagnosis(Diagnosis? diagnosis) =>
+        new(ClusterErrors.AppProgressDeadlineExceeded, Failure, "web") { Diagnosis = diagnosis };
 }

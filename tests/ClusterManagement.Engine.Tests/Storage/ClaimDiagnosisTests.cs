@@ -128,7 +128,7 @@ public sealed class ClaimDiagnosisTests
         Assert.Equal(DiagnosisCause.ProvisioningFailed, diagnosis.Cause);
         Assert.Contains(diagnosis.Evidence, e => e.Source == "Event" && e.Reason == "ProvisioningFailed"
             && e.Message == "failed to provision volume with StorageClass \"failing\": rpc error: code = ResourceExhausted desc = pool exhausted");
-        Assert.Contains($"{Environment.NewLine}Cause: ProvisioningFailed: Provisioner 'failing.csi.example.com' failed", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"{Environment.NewLine}Cause: Provisioner 'failing.csi.example.com' failed", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
