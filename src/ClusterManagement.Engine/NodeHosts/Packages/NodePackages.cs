@@ -49,6 +49,17 @@ internal sealed class NodePackages(NodeShell shell, string node, PackageFamily f
         return installed;
     }
 
+    /// <summary>The packages held at their version: apt-mark showhold, or dnf's version locks (by name).</summary>
+    public async Task<IReadOnlyList<string>> HeldAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var command = family == PackageFamily.Apt ? "apt-mark showhold" : "dnf versionlock list -q 2>/dev/null";
+        var result = await shell.RunAsync(command, timeout, cancellationToken).ConfigureAwait(false);
+        return result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(line => family == PackageFamily.Apt ? line : PackageVersions.LockedName(line))
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+    }
+
     public async Task RefreshAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
         await shell.SudoCheckedAsync(RefreshScript(family, LockWait), timeout + LockWait, "Refreshing the package lists", cancellationToken).ConfigureAwait(false);
 
