@@ -67,6 +67,8 @@
         'Backup-ClusterNode'
         'Remove-ClusterNode'
         'Update-NodeDocker'
+        'Get-ClusterUpgradePlan'
+        'Update-ClusterNode'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
