@@ -33,6 +33,11 @@ public sealed class GetClusterUpgradePlanCommand : NodeHostCmdlet
         var upgrade = new KubernetesUpgrade(connection, Connector(writer), new EngineUpgradeOptions(new DrainOptions { IgnoreDaemonSets = true }, System.Threading.Timeout.InfiniteTimeSpan), writer);
         var plan = await upgrade.PlanAsync([], request, refreshLists: false, ThrottleLimit, ct).ConfigureAwait(false);
         writer.Progress(new(1, "Planning the Kubernetes upgrade", "Done", 100, Completed: true));
+        foreach (var (_, unread) in plan.Unread.Where(u => nodes.Any(n => n.Name == u.Node)))
+        {
+            writer.Error(ErrorRecords.From(unread));
+        }
+
         if (plan.SkipsMinors)
         {
             writer.Warning(UpgradeRules.SkipsMinors(plan.From, plan.Sequence).Message.Replace(" Nothing was changed.", string.Empty, StringComparison.Ordinal));

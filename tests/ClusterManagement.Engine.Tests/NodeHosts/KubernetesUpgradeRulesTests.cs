@@ -146,9 +146,9 @@ public sealed class KubernetesUpgradeRulesTests
         var labels = new Dictionary<string, string> { ["app"] = "web", ["tier"] = "front" };
         Assert.True(DisruptionBudgets.Selects(new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = "web" } }, labels));
         Assert.False(DisruptionBudgets.Selects(new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = "db" } }, labels));
-        Assert.True(DisruptionBudgets.Selects(new V1LabelSelector { MatchExpressions = [new V1LabelSelectorRequirement("tier", "In", ["front", "back"])] }, labels));
-        Assert.False(DisruptionBudgets.Selects(new V1LabelSelector { MatchExpressions = [new V1LabelSelectorRequirement("tier", "NotIn", ["front"])] }, labels));
-        Assert.True(DisruptionBudgets.Selects(new V1LabelSelector { MatchExpressions = [new V1LabelSelectorRequirement("zone", "DoesNotExist")] }, labels));
+        Assert.True(DisruptionBudgets.Selects(new V1LabelSelector { MatchExpressions = [new V1LabelSelectorRequirement { Key = "tier", OperatorProperty = "In", Values = ["front", "back"] }] }, labels));
+        Assert.False(DisruptionBudgets.Selects(new V1LabelSelector { MatchExpressions = [new V1LabelSelectorRequirement { Key = "tier", OperatorProperty = "NotIn", Values = ["front"] }] }, labels));
+        Assert.True(DisruptionBudgets.Selects(new V1LabelSelector { MatchExpressions = [new V1LabelSelectorRequirement { Key = "zone", OperatorProperty = "DoesNotExist" }] }, labels));
         Assert.True(DisruptionBudgets.Selects(new V1LabelSelector(), labels));
         Assert.False(DisruptionBudgets.Selects(null, labels));
     }

@@ -40,6 +40,12 @@ internal sealed class KubernetesUpgrade(ClusterConnection connection, NodeConnec
     {
         log.Progress(new(1, Activity, "Planning: versions, package sources and holds on every node"));
         var plan = await PlanAsync(names, request, refreshLists: true, throttleLimit, cancellationToken).ConfigureAwait(false);
+        if (plan.Unread.Count > 0)
+        {
+            // Nothing has changed yet: a node whose host cannot be read is not planned, so the run does not start.
+            throw plan.Unread[0].Error;
+        }
+
         if (plan.SkipsMinors && !stepwise)
         {
             throw UpgradeRules.SkipsMinors(plan.From, plan.Sequence);
@@ -52,6 +58,11 @@ internal sealed class KubernetesUpgrade(ClusterConnection connection, NodeConnec
             var stepPlan = plan.SkipsMinors
                 ? await PlanAsync(names, new KubernetesVersion.VersionRequest(step.Major, step.Minor, step.Patch), refreshLists: false, throttleLimit, cancellationToken).ConfigureAwait(false)
                 : plan;
+            if (stepPlan.Unread.Count > 0)
+            {
+                throw stepPlan.Unread[0].Error;
+            }
+
             if (stepPlan.BlockedError() is { } blocked)
             {
                 throw blocked;

@@ -19,7 +19,8 @@ internal sealed record KubernetesUpgradeItem(ClusterNode Node, NodeEndpoint Endp
 }
 
 /// <summary>The whole upgrade as planned: the target, the upgrades a request that skips minors needs, and every node in step order.</summary>
-internal sealed record KubernetesUpgradePlan(KubernetesVersion ApiServer, KubernetesVersion From, KubernetesVersion Target, IReadOnlyList<KubernetesVersion> Sequence, IReadOnlyList<KubernetesUpgradeItem> Items)
+/// <param name="Unread">The nodes whose hosts could not be read (no access data, SSH, sudo), each with its error; they have no item.</param>
+internal sealed record KubernetesUpgradePlan(KubernetesVersion ApiServer, KubernetesVersion From, KubernetesVersion Target, IReadOnlyList<KubernetesVersion> Sequence, IReadOnlyList<KubernetesUpgradeItem> Items, IReadOnlyList<(string Node, ClusterException Error)> Unread)
 {
     public bool SkipsMinors => Sequence.Count > 1;
 
@@ -59,17 +60,33 @@ internal sealed class KubernetesUpgradePlanner(ClusterConnection connection, Nod
     public async Task<KubernetesUpgradePlan> PlanAsync(IReadOnlyList<ClusterNode> all, IReadOnlyList<ClusterNode> selected, KubernetesVersion.VersionRequest request, DrainOptions? drain, bool refreshLists, int throttleLimit, CancellationToken cancellationToken)
     {
         var apiServer = await ApiServerVersionAsync(cancellationToken).ConfigureAwait(false);
-        var facts = new HostFacts[selected.Count];
+        var facts = new HostFacts?[selected.Count];
+        var errors = new ClusterException?[selected.Count];
         await Parallel.ForEachAsync(
             Enumerable.Range(0, selected.Count),
             new ParallelOptions { MaxDegreeOfParallelism = throttleLimit, CancellationToken = cancellationToken },
-            async (i, ct) => facts[i] = await ReadHostAsync(selected[i], refreshLists, ct).ConfigureAwait(false)).ConfigureAwait(false);
-        var byName = selected.Select((n, i) => (n, facts[i])).ToDictionary(p => p.n.Name, StringComparer.Ordinal);
+            async (i, ct) =>
+            {
+                try
+                {
+                    facts[i] = await ReadHostAsync(selected[i], refreshLists, ct).ConfigureAwait(false);
+                }
+                catch (ClusterException e)
+                {
+                    errors[i] = e;
+                }
+            }).ConfigureAwait(false);
+        var byName = selected.Select((n, i) => (Node: n, Host: facts[i])).Where(p => p.Host is not null).ToDictionary(p => p.Node.Name, p => (p.Node, Host: p.Host!), StringComparer.Ordinal);
+        var unread = selected.Select((n, i) => (n.Name, Error: errors[i]!)).Where(p => p.Error is not null).ToList();
+        var states = selected.Where(n => byName.ContainsKey(n.Name)).Select(State).ToList();
+        if (states.Count == 0)
+        {
+            return new KubernetesUpgradePlan(apiServer, apiServer, apiServer, [apiServer], [], unread);
+        }
 
-        var states = selected.Select(State).ToList();
-        var ordered = UpgradeRules.Steps(states, apiServer, apiServer);
-        var source = ordered.Count > 0 ? ordered[0].Node.Name : connection.ContextName;
-        var offered = ordered.Count > 0 ? Offered(byName[source].Item2.Available["kubeadm"]) : [];
+        // The first control plane's sources decide the release: it runs the apply, the others install the same one.
+        var source = UpgradeRules.Steps(states, apiServer, apiServer)[0].Node.Name;
+        var offered = Offered(byName[source].Host.Available["kubeadm"]);
         var target = UpgradeRules.ResolveTarget(request, apiServer, offered, source);
         var from = states.Where(s => s.Kubelet is { } k && k < target).Select(s => s.Kubelet!.Value).Append(apiServer).Min();
         var sequence = target > from ? UpgradeRules.Sequence(from, target, offered, source) : [target];
@@ -119,7 +136,7 @@ internal sealed class KubernetesUpgradePlanner(ClusterConnection connection, Nod
             items.Add(new KubernetesUpgradeItem(node, host.Endpoint, step, target, packages, plan));
         }
 
-        return new KubernetesUpgradePlan(apiServer, from, target, sequence, items);
+        return new KubernetesUpgradePlan(apiServer, from, target, sequence, items, unread);
     }
 
     private static UpgradeNodeState State(ClusterNode node) => new(
