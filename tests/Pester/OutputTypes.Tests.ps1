@@ -47,7 +47,7 @@ BeforeDiscovery {
         }
         @{ Type = 'ClusterManagement.NodeHosts.NodeUpgradePlan'; Built = ' (fleet-only: built in the test)'; Produce = {
                 [ClusterManagement.NodeHosts.NodeUpgradePlan]@{ Node = 'worker-1'; Step = 'Worker'; KubeletVersion = 'v1.31.4'; KubeadmVersion = 'v1.31.4'; ApiServerVersion = 'v1.32.4'; Target = 'v1.32.4'
-                    Available = @('1.33.4-1.1', '1.32.4-1.1', '1.31.4-1.1'); Held = @('kubeadm', 'kubelet'); Blockers = @('the node is NotReady: its kubelet does not report Ready, so the module could not tell an upgrade that broke it') }
+                    Available = @('1.33.4-1.1', '1.32.4-1.1', '1.31.4-1.1'); Held = @('kubeadm', 'kubelet'); Blockers = @('the node is NotReady (an upgrade could not tell whether it broke the kubelet)') }
             }
         }
         @{ Type = 'ClusterManagement.NodeHosts.NodeKubernetesUpgrade'; Built = ' (fleet-only: built in the test)'; Produce = {

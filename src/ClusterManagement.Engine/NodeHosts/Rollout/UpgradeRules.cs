@@ -152,7 +152,7 @@ internal static class UpgradeRules
 
         if (!node.Ready && !node.LeftCordoned)
         {
-            blockers.Add("the node is NotReady: its kubelet does not report Ready, so the module could not tell an upgrade that broke it");
+            blockers.Add("the node is NotReady (an upgrade could not tell whether it broke the kubelet)");
         }
 
         return blockers;
