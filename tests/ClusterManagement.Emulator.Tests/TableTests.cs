@@ -33,7 +33,7 @@ public sealed class TableTests
     public void NodeStatusRolesAndUnknownRuntimeFields()
     {
         var now = DateTimeOffset.UtcNow;
-        var node = NodeFactory.Create("n1", 3, controlPlane: true, now.AddHours(-5), now);
+        var node = NodeFactory.Create("n1", 3, controlPlane: true, now.AddHours(-5), now, Discovery.ServerVersion.Default);
         node["metadata"]!["labels"]!["kubernetes.io/role"] = "ingress";
         node["metadata"]!["labels"]!["node-role.kubernetes.io/etcd"] = "";
         node["spec"]!["unschedulable"] = true;

@@ -8,7 +8,7 @@ internal static class CommandLine
     public const string Usage =
         "usage: ClusterManagement.Emulator --state-dir <dir> [--workers N] [--control-planes N] [--port P] " +
         "[--heartbeat-seconds S] [--node-grace-seconds S] [--pod-ready-seconds S] [--no-pods] [--no-kubeadm-objects] [--sample-app] [--apps N] [--claims N] " +
-        "[--serving-certificate valid|other-authority|other-address|expired]";
+        "[--serving-certificate valid|other-authority|other-address|expired] [--kubernetes-version v1.X.Y]";
 
     /// <summary>Null when an argument is unknown or malformed, or --state-dir is missing.</summary>
     public static EmulatorOptions? Parse(string[] args)
@@ -43,6 +43,7 @@ internal static class CommandLine
                 "--claims" when int.TryParse(value, out var n) && n >= 0 => options with { SeedClaims = n },
                 "--pod-ready-seconds" when TrySeconds(value, out var s) => options with { PodReadySeconds = s },
                 "--apps" when int.TryParse(value, out var n) && n >= 0 => options with { SampleApps = n },
+                "--kubernetes-version" when Discovery.ServerVersion.IsValid(value) => options with { KubernetesVersion = value! },
                 "--serving-certificate" when Enum.TryParse<ServingCertificate>(value?.Replace("-", ""), ignoreCase: true, out var c) && Enum.IsDefined(c) =>
                     options with { ServingCertificate = c },
                 _ => null,

@@ -39,6 +39,12 @@ public sealed record EmulatorOptions
     /// </summary>
     public bool KubeadmObjects { get; init; } = true;
 
+    /// <summary>
+    /// The API server's version at start (/version, the kubeadm-config ClusterConfiguration), v1.X.Y. It moves
+    /// when a control-plane host's kubeadm upgrades the API server (see README, "Kubernetes version").
+    /// </summary>
+    public string KubernetesVersion { get; init; } = Discovery.ServerVersion.Default;
+
     /// <summary>Where kubeconfig (and, standalone, emulator.json) go; null = a temporary directory removed on dispose.</summary>
     public string? StateDirectory { get; init; }
 

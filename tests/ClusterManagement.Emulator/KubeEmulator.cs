@@ -57,6 +57,9 @@ public sealed class KubeEmulator : IAsyncDisposable
 
     public string Url { get; private set; } = "";
     public string KubeconfigPath => Path.Combine(StateDirectory, "kubeconfig");
+
+    /// <summary>The cluster CA's private key (state directory, mode 0600), for tests that upload kubeadm-certs.</summary>
+    public string CaKeyPath => Path.Combine(StateDirectory, "ca.key");
     public string StateDirectory { get; }
     public ObjectStore Store => Context.Store;
     public ResourceRegistry Registry => Context.Registry;
@@ -141,7 +144,8 @@ public sealed class KubeEmulator : IAsyncDisposable
             new ControlApi(credentials.ControlToken, faults, store, context.Heartbeats, requests, context.Settings, () => emulator!.Describe()),
             faults,
             new Authenticator(ca, credentials, store, time),
-            new DiscoveryApi(builder.Registry),
+            new DiscoveryApi(builder.Registry, context.Settings),
+            new Kubeadm.ApiServerRestartApi(context.Settings),
             new ResourceApi(services),
             requests,
             time,
@@ -154,6 +158,11 @@ public sealed class KubeEmulator : IAsyncDisposable
         emulator.Url = $"https://127.0.0.1:{new Uri(address).Port}";
         Kubeadm.KubeadmModule.Publish(context, emulator.Url);
         await File.WriteAllTextAsync(emulator.KubeconfigPath, KubeconfigWriter.Render(emulator.Url, ca, adminCertificate, credentials), cancellationToken);
+        await File.WriteAllTextAsync(emulator.CaKeyPath, ca.ExportKeyPem(), cancellationToken);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(emulator.CaKeyPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
         emulator._controllers.Start();
         return emulator;
     }

@@ -89,8 +89,9 @@ function New-KubeadmCertsSecret {
     <#
     What 'kubeadm init phase upload-certs --upload-certs' leaves on a cluster, as a Secret manifest file:
     kube-system/kubeadm-certs, every certificate and key control planes share AES-256-GCM sealed with
-    the certificate key (nonce first, tag last: kubeadm's crypto.EncryptBytes). ca.crt is the cluster's
-    CA; the other CAs and keys are fresh. -Unreadable seals text that is neither a key nor a certificate
+    the certificate key (nonce first, tag last: kubeadm's crypto.EncryptBytes). ca.crt and ca.key are the
+    cluster's CA (the emulator's ca.key beside the kubeconfig), so a joined control plane signs a working
+    admin.conf; the other CAs and keys are fresh. -Unreadable seals text that is neither a key nor a certificate
     under that entry (kubeadm's "unknown data found in Secret entry").
     #>
     param([Parameter(Mandatory)] [string] $CertificateKey, [Parameter(Mandatory)] [string] $KubeConfig, [Parameter(Mandatory)] [string] $Path, [string] $Unreadable)
@@ -107,7 +108,7 @@ function New-KubeadmCertsSecret {
     $frontProxy = & $newCa 'front-proxy-ca'
     $etcd = & $newCa 'etcd-ca'
     $plain = [ordered]@{
-        'ca.crt' = [Text.Encoding]::ASCII.GetString([Convert]::FromBase64String($caData)); 'ca.key' = [Security.Cryptography.ECDsa]::Create().ExportPkcs8PrivateKeyPem()
+        'ca.crt' = [Text.Encoding]::ASCII.GetString([Convert]::FromBase64String($caData)); 'ca.key' = Get-Content -Raw (Join-Path (Split-Path $KubeConfig) 'ca.key')
         'sa.key' = $serviceAccount.ExportRSAPrivateKeyPem(); 'sa.pub' = $serviceAccount.ExportSubjectPublicKeyInfoPem()
         'front-proxy-ca.crt' = $frontProxy[0]; 'front-proxy-ca.key' = $frontProxy[1]; 'etcd-ca.crt' = $etcd[0]; 'etcd-ca.key' = $etcd[1]
     }

@@ -4,6 +4,7 @@ using ClusterManagement.Emulator.Control;
 using ClusterManagement.Emulator.Diagnostics;
 using ClusterManagement.Emulator.Discovery;
 using ClusterManagement.Emulator.Faults;
+using ClusterManagement.Emulator.Kubeadm;
 using Microsoft.AspNetCore.Http;
 
 namespace ClusterManagement.Emulator.Api;
@@ -17,6 +18,7 @@ public sealed class RequestPipeline(
     FaultInjector faults,
     Authenticator authenticator,
     DiscoveryApi discovery,
+    ApiServerRestartApi apiServerRestart,
     ResourceApi resources,
     RequestLog log,
     TimeProvider time,
@@ -47,6 +49,10 @@ public sealed class RequestPipeline(
             }
             var authenticated = authenticator.Authenticate(context);
             user = authenticated.Name;
+            if (await apiServerRestart.TryHandleAsync(context, authenticated, body))
+            {
+                return;
+            }
             var discoverable = authenticated.Access != AccessLevel.Anonymous || request.Path == "/version";
             if (!(discoverable && await discovery.TryHandleAsync(context)) && !await resources.TryHandleAsync(context, authenticated, body))
             {

@@ -58,7 +58,8 @@ public sealed partial class Authenticator(CertificateAuthority ca, EmulatorCrede
             .Where(rdn => rdn.GetSingleElementType().Value == "2.5.4.10")
             .Select(rdn => rdn.GetSingleElementValue() ?? "")
             .ToList();
-        var access = groups.Contains("system:masters") ? AccessLevel.Admin
+        // kubeadm:cluster-admins is what admin.conf carries since kubeadm 1.29; kubeadm init binds it to cluster-admin.
+        var access = groups.Contains("system:masters") || groups.Contains("kubeadm:cluster-admins") ? AccessLevel.Admin
             : groups.Contains("system:nodes") ? AccessLevel.Node
             : AccessLevel.ReadOnly;
         return new EmulatorUser(name, [.. groups, "system:authenticated"], access);

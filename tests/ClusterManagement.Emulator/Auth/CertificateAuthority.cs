@@ -77,6 +77,18 @@ public sealed class CertificateAuthority : IDisposable
         }
     }
 
+    /// <summary>
+    /// The CA's private key (PKCS#8 PEM), as /etc/kubernetes/pki/ca.key on the host kubeadm init ran on: tests
+    /// hand it to joining control planes (kube-system/kubeadm-certs), whose kubeadm signs admin.conf with it.
+    /// </summary>
+    public string ExportKeyPem()
+    {
+        lock (_key)
+        {
+            return _key.ExportPkcs8PrivateKeyPem();
+        }
+    }
+
     /// <summary>True when this CA signed <paramref name="certificate"/> and it is within its validity.</summary>
     public bool Issued(X509Certificate2 certificate)
     {

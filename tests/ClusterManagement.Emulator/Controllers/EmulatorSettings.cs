@@ -46,8 +46,17 @@ public sealed class EmulatorSettings
     /// <summary>What pulling and running each image does on the emulated nodes.</summary>
     public Kubelet.ImageRegistry Images { get; } = new();
 
+    /// <summary>
+    /// The API server's gitVersion (/version): the one its static pod's image names, so it moves when a
+    /// control-plane host's kubeadm rewrites that manifest and the kubelet restarts the server.
+    /// </summary>
+    public string ApiServerVersion { get; set; } = Discovery.ServerVersion.Default;
+
     internal static EmulatorSettings From(EmulatorOptions options) => new()
     {
+        ApiServerVersion = Discovery.ServerVersion.IsValid(options.KubernetesVersion)
+            ? options.KubernetesVersion
+            : throw new ArgumentException($"KubernetesVersion \"{options.KubernetesVersion}\" is not a released version such as v1.32.4", nameof(options)),
         HeartbeatInterval = TimeSpan.FromSeconds(options.HeartbeatSeconds),
         NodeGracePeriod = TimeSpan.FromSeconds(options.NodeGraceSeconds),
         PodReadyDelay = TimeSpan.FromSeconds(options.PodReadySeconds),

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using ClusterManagement.Emulator.Api;
+using ClusterManagement.Emulator.Controllers;
 using ClusterManagement.Emulator.OpenApi;
 using ClusterManagement.Emulator.Store;
 using Microsoft.AspNetCore.Http;
@@ -10,11 +11,9 @@ namespace ClusterManagement.Emulator.Discovery;
 /// /version and the legacy (unaggregated) discovery documents. Answering /api and /apis with plain
 /// APIVersions/APIGroupList makes kubectl fall back from aggregated discovery, which is all it needs.
 /// </summary>
-public sealed class DiscoveryApi(ResourceRegistry registry)
+public sealed class DiscoveryApi(ResourceRegistry registry, EmulatorSettings settings)
 {
-    public const string GitVersion = "v1.32.4";
-
-    private readonly OpenApiDocuments _openApi = new(registry, SchemaCatalog.Default);
+    private readonly OpenApiDocuments _openApi = new(registry, SchemaCatalog.Default, () => settings.ApiServerVersion);
 
     public async Task<bool> TryHandleAsync(HttpContext context)
     {
@@ -45,18 +44,23 @@ public sealed class DiscoveryApi(ResourceRegistry registry)
         return true;
     }
 
-    private static JsonObject Version() => new()
+    private JsonObject Version()
     {
-        ["major"] = "1",
-        ["minor"] = "32",
-        ["gitVersion"] = GitVersion,
-        ["gitCommit"] = "00000000000000000000000000000000000000000",
-        ["gitTreeState"] = "clean",
-        ["buildDate"] = "2025-04-22T16:00:00Z",
-        ["goVersion"] = "go1.23.8",
-        ["compiler"] = "gc",
-        ["platform"] = "linux/amd64",
-    };
+        var gitVersion = settings.ApiServerVersion;
+        var (major, minor) = ServerVersion.Parts(gitVersion);
+        return new JsonObject
+        {
+            ["major"] = major,
+            ["minor"] = minor,
+            ["gitVersion"] = gitVersion,
+            ["gitCommit"] = "00000000000000000000000000000000000000000",
+            ["gitTreeState"] = "clean",
+            ["buildDate"] = "2025-04-22T16:00:00Z",
+            ["goVersion"] = "go1.23.8",
+            ["compiler"] = "gc",
+            ["platform"] = "linux/amd64",
+        };
+    }
 
     private static JsonObject ApiVersions(HttpContext context) => new()
     {

@@ -42,7 +42,7 @@ public sealed class DaemonSetSeeder : IEmulatorSeeder
                         ["hostNetwork"] = true,
                         // kubeadm's kube-proxy manifest: it runs on every node, control planes included.
                         ["tolerations"] = new JsonArray(new JsonObject { ["operator"] = "Exists" }),
-                        ["containers"] = new JsonArray(new JsonObject { ["name"] = "kube-proxy", ["image"] = $"registry.k8s.io/kube-proxy:{NodeFactory.KubeletVersion}" }),
+                        ["containers"] = new JsonArray(new JsonObject { ["name"] = "kube-proxy", ["image"] = $"registry.k8s.io/kube-proxy:{context.Options.KubernetesVersion}" }),
                     },
                 },
             },

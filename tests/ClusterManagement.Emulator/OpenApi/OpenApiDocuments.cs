@@ -17,7 +17,7 @@ namespace ClusterManagement.Emulator.OpenApi;
 /// (then it leaves validation to the server), the component schemas for strategic merge patches and
 /// for explain. The v2 document is JSON, or protobuf when asked for it (client-go asks for nothing else).
 /// </summary>
-public sealed class OpenApiDocuments(ResourceRegistry registry, SchemaCatalog catalog)
+public sealed class OpenApiDocuments(ResourceRegistry registry, SchemaCatalog catalog, Func<string> serverVersion)
 {
     private const string V3Prefix = "/openapi/v3/";
     private const string V3Refs = "#/components/schemas/";
@@ -31,7 +31,7 @@ public sealed class OpenApiDocuments(ResourceRegistry registry, SchemaCatalog ca
         var protobuf = path == "/openapi/v2" && context.Request.Headers.Accept.ToString().Contains(SwaggerProtobuf.AcceptedType, StringComparison.Ordinal);
         var body = path switch
         {
-            "/openapi/v2" when protobuf => _documents.GetOrAdd("/openapi/v2#protobuf", _ => SwaggerProtobuf.Encode(V2())),
+            "/openapi/v2" when protobuf => _documents.GetOrAdd($"{serverVersion()}/openapi/v2#protobuf", _ => SwaggerProtobuf.Encode(V2())),
             "/openapi/v2" => Cached(path, V2),
             "/openapi/v3" => Cached(path, Index),
             _ when path.StartsWith(V3Prefix, StringComparison.Ordinal) && GroupVersionDocument(path[V3Prefix.Length..]) is { } document => document,
@@ -59,7 +59,8 @@ public sealed class OpenApiDocuments(ResourceRegistry registry, SchemaCatalog ca
             .Select(k => (Kind: k, Schema: catalog.ForKind(k.Group, k.Version, k.Kind)!))
             .Where(k => k.Schema is not null);
 
-    private byte[] Cached(string key, Func<JsonObject> build) => _documents.GetOrAdd(key, _ => Encoding.UTF8.GetBytes(build().ToJsonString()));
+    // Keyed by the server version too: the documents name it, and it moves with an upgrade.
+    private byte[] Cached(string key, Func<JsonObject> build) => _documents.GetOrAdd(serverVersion() + key, _ => Encoding.UTF8.GetBytes(build().ToJsonString()));
 
     private byte[]? GroupVersionDocument(string path) =>
         GroupVersions().FirstOrDefault(gv => gv.Path == path) is { Path: not null } gv
@@ -95,7 +96,7 @@ public sealed class OpenApiDocuments(ResourceRegistry registry, SchemaCatalog ca
         return new JsonObject
         {
             ["openapi"] = "3.0.0",
-            ["info"] = new JsonObject { ["title"] = "Kubernetes", ["version"] = DiscoveryApi.GitVersion },
+            ["info"] = new JsonObject { ["title"] = "Kubernetes", ["version"] = serverVersion() },
             ["paths"] = paths,
             ["components"] = new JsonObject
             {
@@ -129,7 +130,7 @@ public sealed class OpenApiDocuments(ResourceRegistry registry, SchemaCatalog ca
         return new JsonObject
         {
             ["swagger"] = "2.0",
-            ["info"] = new JsonObject { ["title"] = "Kubernetes", ["version"] = DiscoveryApi.GitVersion },
+            ["info"] = new JsonObject { ["title"] = "Kubernetes", ["version"] = serverVersion() },
             ["paths"] = paths,
             ["definitions"] = new JsonObject(definitions.Select(d => KeyValuePair.Create(d.Key, (JsonNode?)d.Value))),
             ["securityDefinitions"] = new JsonObject

@@ -37,20 +37,20 @@ public sealed class ClusterSeeder : IEmulatorSeeder
         for (var i = 1; i <= options.ControlPlanes; i++, index++)
         {
             var name = $"cp-{i}";
-            var node = store.Create(CoreKinds.Nodes, NodeFactory.Create(name, index, controlPlane: true, born + TimeSpan.FromMinutes(i - 1), now));
+            var node = store.Create(CoreKinds.Nodes, NodeFactory.Create(name, index, controlPlane: true, born + TimeSpan.FromMinutes(i - 1), now, options.KubernetesVersion));
             if (options.SeedPods)
             {
-                SeedControlPlanePods(store, node, born, random);
+                SeedControlPlanePods(store, node, born, random, options.KubernetesVersion);
             }
         }
         for (var i = 1; i <= workers; i++, index++)
         {
             // Workers joined over the cluster's life, the first ones oldest, so AGE varies down the list.
             var joined = born + TimeSpan.FromMinutes(30) + (ClusterAge - TimeSpan.FromHours(2)) * (i - 1) / Math.Max(1, workers);
-            var node = store.Create(CoreKinds.Nodes, NodeFactory.Create($"worker-{i}", index, controlPlane: false, joined, now));
+            var node = store.Create(CoreKinds.Nodes, NodeFactory.Create($"worker-{i}", index, controlPlane: false, joined, now, options.KubernetesVersion));
             if (options.SeedPods)
             {
-                store.Create(CoreKinds.Pods, KubeProxy(node, random));
+                store.Create(CoreKinds.Pods, KubeProxy(node, random, options.KubernetesVersion));
                 if (i <= 2)
                 {
                     store.Create(CoreKinds.Pods, CoreDns(node, random, i));
@@ -59,15 +59,15 @@ public sealed class ClusterSeeder : IEmulatorSeeder
         }
     }
 
-    private void SeedControlPlanePods(ObjectStore store, JsonObject node, DateTimeOffset born, Random random)
+    private void SeedControlPlanePods(ObjectStore store, JsonObject node, DateTimeOffset born, Random random, string version)
     {
-        store.Create(CoreKinds.Pods, KubeProxy(node, random));
+        store.Create(CoreKinds.Pods, KubeProxy(node, random, version));
         foreach (var (component, image) in new[]
         {
             ("etcd", "registry.k8s.io/etcd:3.5.16-0"),
-            ("kube-apiserver", $"registry.k8s.io/kube-apiserver:{NodeFactory.KubeletVersion}"),
-            ("kube-controller-manager", $"registry.k8s.io/kube-controller-manager:{NodeFactory.KubeletVersion}"),
-            ("kube-scheduler", $"registry.k8s.io/kube-scheduler:{NodeFactory.KubeletVersion}"),
+            ("kube-apiserver", $"registry.k8s.io/kube-apiserver:{version}"),
+            ("kube-controller-manager", $"registry.k8s.io/kube-controller-manager:{version}"),
+            ("kube-scheduler", $"registry.k8s.io/kube-scheduler:{version}"),
         })
         {
             var pod = Pod($"{component}-{node.Name()}", node, image, component, HostIp(node), born);
@@ -80,9 +80,9 @@ public sealed class ClusterSeeder : IEmulatorSeeder
         }
     }
 
-    private JsonObject KubeProxy(JsonObject node, Random random)
+    private JsonObject KubeProxy(JsonObject node, Random random, string version)
     {
-        var pod = Pod($"kube-proxy-{Suffix(random, 5)}", node, $"registry.k8s.io/kube-proxy:{NodeFactory.KubeletVersion}", "kube-proxy", HostIp(node),
+        var pod = Pod($"kube-proxy-{Suffix(random, 5)}", node, $"registry.k8s.io/kube-proxy:{version}", "kube-proxy", HostIp(node),
             Timestamps.Parse(node.StringAt("metadata", "creationTimestamp"))!.Value.AddSeconds(20));
         var meta = pod.Metadata();
         meta.ObjectAt("labels")["controller-revision-hash"] = "7bb84b4b4d";

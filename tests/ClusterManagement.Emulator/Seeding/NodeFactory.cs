@@ -8,10 +8,9 @@ namespace ClusterManagement.Emulator.Seeding;
 public static class NodeFactory
 {
     public const string ControlPlaneRole = "node-role.kubernetes.io/control-plane";
-    public const string KubeletVersion = "v1.32.4";
-
     /// <param name="index">Unique per node; derives the addresses, pod CIDR and machine ids.</param>
-    public static JsonObject Create(string name, int index, bool controlPlane, DateTimeOffset createdAt, DateTimeOffset now)
+    /// <param name="kubeletVersion">What the node's kubelet reports: the cluster's starting version (kubeadm installs them alike).</param>
+    public static JsonObject Create(string name, int index, bool controlPlane, DateTimeOffset createdAt, DateTimeOffset now, string kubeletVersion)
     {
         var labels = new JsonObject
         {
@@ -75,8 +74,8 @@ public static class NodeFactory
                     ["kernelVersion"] = "6.1.0-28-amd64",
                     ["osImage"] = "Debian GNU/Linux 12 (bookworm)",
                     ["containerRuntimeVersion"] = controlPlane ? "containerd://1.7.24" : "docker://20.10.24",
-                    ["kubeletVersion"] = KubeletVersion,
-                    ["kubeProxyVersion"] = KubeletVersion,
+                    ["kubeletVersion"] = kubeletVersion,
+                    ["kubeProxyVersion"] = kubeletVersion,
                     ["operatingSystem"] = "linux",
                     ["architecture"] = "amd64",
                 },

@@ -1,12 +1,13 @@
 #!/bin/bash
 # Builds the fleet's apt repository: build-repo.sh OUTDIR
-# Stand-in kubelet and kubeadm packages, two versions each, so tests make real apt
-# installs, upgrades and downgrades of Kubernetes node components; and cri-tools (crictl), which
-# Debian 12 does not package and the kubelet stand-in makes its CRI calls with.
+# Stand-in kubelet, kubeadm and kubectl packages for three consecutive minors, so tests make real
+# apt installs, upgrades and downgrades of Kubernetes node components and upgrade a cluster one
+# minor at a time; and cri-tools (crictl), which Debian 12 does not package and the kubelet
+# stand-in makes its CRI calls with.
 set -euo pipefail
 out=$1
 here=$(cd "$(dirname "$0")" && pwd)
-readonly VERSIONS=(1.31.4 1.32.4)
+readonly VERSIONS=(1.31.4 1.32.4 1.33.4)
 architecture=$(dpkg --print-architecture)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -24,8 +25,8 @@ Package: $name
 Version: $version-1.1
 Architecture: $architecture
 Maintainer: ClusterManagement fleet <fleet@clustermanagement.invalid>
-Depends: $depends
-Section: admin
+${depends:+Depends: $depends
+}Section: admin
 Priority: optional
 Homepage: https://kubernetes.io
 Description: $description
@@ -48,6 +49,9 @@ for version in "${VERSIONS[@]}"; do
     # As the real kubeadm package: its preflight needs crictl.
     root=$(package kubeadm "$version" 'bash, curl, jq, openssl, ca-certificates, cri-tools' 'Kubernetes Cluster Bootstrapping Tool')
     dpkg-deb --root-owner-group -Zxz --build "$root" "$out/kubeadm_${version}-1.1_${architecture}.deb" > /dev/null
+
+    root=$(package kubectl "$version" '' 'Command-line utility for interacting with a Kubernetes cluster')
+    dpkg-deb --root-owner-group -Zxz --build "$root" "$out/kubectl_${version}-1.1_${architecture}.deb" > /dev/null
 done
 
 cd "$out"
