@@ -9,7 +9,7 @@ namespace ClusterManagement.Commands.NodeHosts;
 
 [Cmdlet(VerbsData.Update, "ClusterNode", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, HelpUri = HelpPages.Docs + "Update-ClusterNode.md")]
 [OutputType(typeof(NodeKubernetesUpgrade))]
-public sealed class UpdateClusterNodeCommand : NodeHostCmdlet
+public sealed class UpdateClusterNodeCommand : RollingUpgradeCmdlet
 {
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
@@ -22,29 +22,7 @@ public sealed class UpdateClusterNodeCommand : NodeHostCmdlet
     public string[]? Node { get; set; }
 
     [Parameter]
-    [ValidateRange(1, 1000)]
-    public int MaxUnavailable { get; set; } = 1;
-
-    [Parameter]
-    public SwitchParameter SkipDrain { get; set; }
-
-    [Parameter]
-    public SwitchParameter DeleteEmptyDirData { get; set; }
-
-    [Parameter]
-    public SwitchParameter DeleteUnmanagedPods { get; set; }
-
-    [Parameter]
     public SwitchParameter Stepwise { get; set; }
-
-    [Parameter]
-    [TimeoutTransformation]
-    public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(15);
-
-    [Parameter]
-    public SwitchParameter Force { get; set; }
-
-    protected override bool ForceRequested => Force.IsPresent;
 
     protected override void ProcessRecord() => AddNodes(Node);
 
@@ -58,8 +36,7 @@ public sealed class UpdateClusterNodeCommand : NodeHostCmdlet
             return;
         }
 
-        var drain = SkipDrain ? null : new DrainOptions { IgnoreDaemonSets = true, DeleteEmptyDirData = DeleteEmptyDirData.IsPresent, DeleteUnmanagedPods = DeleteUnmanagedPods.IsPresent };
-        var upgrade = new KubernetesUpgrade(connection, Connector(writer), new EngineUpgradeOptions(drain, Timeout), writer);
+        var upgrade = new KubernetesUpgrade(connection, Connector(writer), UpgradeOptions(), writer);
         IReadOnlyList<string> names = RequestedNodes.Count == 0 ? [] : nodes.Select(n => n.Name).ToList();
         await foreach (var result in upgrade.RunAsync(names, request, Stepwise.IsPresent, MaxUnavailable, ThrottleLimit,
             (item, description) => writer.ShouldProcessAsync(item.Node.Name, description), title => writer.Group(title), ct).ConfigureAwait(false))

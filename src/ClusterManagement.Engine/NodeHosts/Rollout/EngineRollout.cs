@@ -60,8 +60,7 @@ internal sealed class EngineRollout(ClusterConnection connection, NodeConnector 
     {
         var endpoint = await connector.EndpointAsync(node, cancellationToken).ConfigureAwait(false);
         using var shell = await connector.ConnectAsync(endpoint, cancellationToken).ConfigureAwait(false);
-        var family = OsRelease.Parse((await shell.RunAsync("cat /etc/os-release", StepTimeout, cancellationToken).ConfigureAwait(false)).Output).Family(node.Name);
-        var packages = new NodePackages(shell, node.Name, family, log);
+        var packages = await NodePackages.OnHostAsync(shell, node.Name, log, StepTimeout, cancellationToken).ConfigureAwait(false);
         if (refreshLists)
         {
             await packages.RefreshAsync(StepTimeout, cancellationToken).ConfigureAwait(false);
@@ -135,8 +134,7 @@ internal sealed class EngineRollout(ClusterConnection connection, NodeConnector 
         // install, the restart and the verification.
         var unavailableFor = await cycle.RunAsync(item.Endpoint, async (shell, lockWait, ct) =>
         {
-            var family = OsRelease.Parse((await shell.RunAsync("cat /etc/os-release", StepTimeout, ct).ConfigureAwait(false)).Output).Family(name);
-            var packages = new NodePackages(shell, name, family, log) { LockWait = lockWait };
+            var packages = await NodePackages.OnHostAsync(shell, name, log, StepTimeout, ct, lockWait).ConfigureAwait(false);
             var installer = new EngineInstaller(shell, name, packages, log);
             if (Environment.GetEnvironmentVariable(BenchDownloadInWindowVariable) != "1")
             {

@@ -70,8 +70,7 @@ internal sealed class KubernetesRollout(ClusterConnection connection, NodeConnec
         var name = item.Node.Name;
         var unavailableFor = await cycle.RunAsync(item.Endpoint, async (shell, lockWait, ct) =>
         {
-            var family = OsRelease.Parse((await shell.RunAsync("cat /etc/os-release", StepTimeout, ct).ConfigureAwait(false)).Output).Family(name);
-            var packages = new NodePackages(shell, name, family, log) { LockWait = lockWait };
+            var packages = await NodePackages.OnHostAsync(shell, name, log, StepTimeout, ct, lockWait).ConfigureAwait(false);
             await packages.DownloadPinnedAsync(item.Packages, StepTimeout, ct).ConfigureAwait(false);
             return async (doing, token) =>
             {

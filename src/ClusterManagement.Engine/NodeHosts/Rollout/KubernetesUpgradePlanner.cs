@@ -153,8 +153,7 @@ internal sealed class KubernetesUpgradePlanner(ClusterConnection connection, Nod
     {
         var endpoint = await connector.EndpointAsync(node, cancellationToken).ConfigureAwait(false);
         using var shell = await connector.ConnectAsync(endpoint, cancellationToken).ConfigureAwait(false);
-        var family = OsRelease.Parse((await shell.RunAsync("cat /etc/os-release", StepTimeout, cancellationToken).ConfigureAwait(false)).Output).Family(node.Name);
-        var packages = new NodePackages(shell, node.Name, family, log);
+        var packages = await NodePackages.OnHostAsync(shell, node.Name, log, StepTimeout, cancellationToken).ConfigureAwait(false);
         if (refreshLists)
         {
             await packages.RefreshAsync(StepTimeout, cancellationToken).ConfigureAwait(false);
