@@ -31,7 +31,7 @@ Describe 'Kubernetes upgrades of fleet nodes' -Skip:([bool]$script:fleetSkipReas
         function Get-Node([string]$Name) { & $script:kubectl 'get', 'node', $Name, '-o', 'json' | ConvertFrom-Json }
         # What dpkg has and holds on a host: "kubeadm=1.31.4-1.1 kubelet=1.31.4-1.1 held:kubeadm,kubelet".
         function Get-PackageState($FleetHost) {
-            Invoke-Node $FleetHost 'dpkg-query -W -f "${Package}=${Version} " kubeadm kubelet 2>/dev/null; echo "held:$(apt-mark showhold | sort | paste -sd, -)"'
+            Invoke-Node $FleetHost 'dpkg-query -W -f ''${Package}=${Version} '' kubeadm kubelet 2>/dev/null; echo "held:$(apt-mark showhold | sort | paste -sd, -)"'
         }
         # ShouldProcess writes its "What if:" lines to the host: -WhatIf runs in a fresh pwsh whose standard output is the host.
         function Invoke-WhatIf([string]$Command) {
