@@ -68,6 +68,8 @@
         'Backup-ClusterNode'
         'Remove-ClusterNode'
         'Update-NodeDocker'
+        'Get-ClusterUpgradePlan'
+        'Update-ClusterNode'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -61,8 +61,9 @@ function Write-ContextView {
     table (the first table view of the type in the area files) with a Context column first, selected by the
     type name <Type>#Contexts that output from several contexts carries. Each table so has one source, and a
     new type or a changed default table gets its multi-context view with the next build. A table that gives
-    its first column a width keeps its layout and is grouped by Context instead: before a first column
-    without a width PowerShell would size every column to its first rows and drop the widths.
+    its first column a width keeps its layout and is grouped by Context instead (before a first column
+    without a width PowerShell would size every column to its first rows and drop the widths); one that is
+    grouped already gets a Context column of a fixed width.
     #>
     param([Parameter(Mandatory)] [string] $FormatsPath, [Parameter(Mandatory)] [string] $TypesAssembly)
     # LoadFile gives the file a context of its own: a session that imported the module keeps its copy.
@@ -80,7 +81,8 @@ function Write-ContextView {
             if (-not $type -or -not $clusterObject.IsAssignableFrom($type) -or -not $done.Add($typeName)) { continue }
             $copy = $fleets.ImportNode($view, $true)
             $copy.ViewSelectedBy.TypeName = "$typeName#Contexts"
-            if ($copy.SelectSingleNode('TableControl/TableHeaders/TableColumnHeader[1]/Width')) {
+            $firstColumnHasWidth = [bool]$copy.SelectSingleNode('TableControl/TableHeaders/TableColumnHeader[1]/Width')
+            if ($firstColumnHasWidth -and -not $copy.SelectSingleNode('GroupBy')) {
                 $group = $fleets.CreateElement('GroupBy')
                 $group.InnerXml = '<PropertyName>Context</PropertyName><Label>Context</Label>'
                 $null = $copy.InsertAfter($group, $copy.SelectSingleNode('ViewSelectedBy'))
@@ -88,7 +90,8 @@ function Write-ContextView {
                 continue
             }
             $header = $fleets.CreateElement('TableColumnHeader')
-            $header.InnerXml = '<Label>Context</Label>'
+            # A table grouped already keeps its grouping; its fixed widths stand only if the new column has one too.
+            $header.InnerXml = $firstColumnHasWidth ? '<Label>Context</Label><Width>12</Width>' : '<Label>Context</Label>'
             $null = $copy.TableControl.TableHeaders.PrependChild($header)
             foreach ($items in $copy.SelectNodes('TableControl/TableRowEntries/TableRowEntry/TableColumnItems')) {
                 $item = $fleets.CreateElement('TableColumnItem')

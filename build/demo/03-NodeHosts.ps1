@@ -1,7 +1,7 @@
 param($Demo)
 
 # A real host from the test fleet (a systemd + sshd container on its own loopback address, see
-# tests/Fleet), added to the demo cluster and its engine upgraded, all over SSH.
+# tests/Fleet), added to the demo cluster, its engine upgraded and its Kubernetes version raised one minor, all over SSH.
 Import-Module (Join-Path $PSScriptRoot '../../tests/Fleet/Fleet.psm1') -Force
 $fleetHost = Start-FleetNode -Engine (Start-FleetEngine) -Name demo-host -Address 127.0.0.189 -SshPort 2389 -Variant Docker -CniConfig
 try {
@@ -18,6 +18,10 @@ try {
         Update-NodeDocker -Node worker-9 -Version latest -ContainerdVersion latest @access -Force
     }
     Show-Step 'The engine reports the new build' { Get-NodeDocker -Node worker-9 @access | Format-Table Node, State, Version, ContainerdBuild }
+    Show-Step 'Its Kubernetes upgrade plan: the API server runs 1.32, the kubelet 1.31' { Get-ClusterUpgradePlan -KubernetesVersion 1.32 -Node worker-9 @access | Format-List }
+    Show-Step 'Upgrade its kubelet one minor with kubeadm: drain, kubeadm upgrade node, kubelet held at 1.32, Ready, uncordon' {
+        Update-ClusterNode -KubernetesVersion 1.32 -Node worker-9 @access -Force
+    }
 }
 finally {
     Stop-Fleet -Confirm:$false

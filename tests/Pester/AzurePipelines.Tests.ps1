@@ -127,7 +127,7 @@ BeforeDiscovery {
     Import-Module (Get-ModuleUnderTest) -Force
     # Node-host cmdlets that read the host before they ask (their plan shows what is there): the sandbox has no
     # SSH hosts, so they stop at the missing host access; their confirmation runs on the fleet.
-    $hostFirst = 'Add-NodeRoute', 'Remove-NodeRoute', 'New-NodeNetwork', 'Remove-NodeNetwork', 'Update-NodeDocker'
+    $hostFirst = 'Add-NodeRoute', 'Remove-NodeRoute', 'New-NodeNetwork', 'Remove-NodeNetwork', 'Update-NodeDocker', 'Update-ClusterNode'
     $longCmdlets = @(Get-LongCmdletName | ForEach-Object { @{ Cmdlet = $_; Confirms = (Get-Command $_).Parameters.ContainsKey('Confirm'); HostFirst = $_ -in $hostFirst } })
     # One successful long cmdlet per output type the sandbox can produce, each checked on its JSON.
     $outputTypes = @(
@@ -187,6 +187,7 @@ Describe 'Every long cmdlet as PowerShell@2 runs it' {
             'Stop-NodeService'        = '-Node worker-1 -Name kubelet'
             'Suspend-ClusterNode'     = '-Name worker-1 -Drain -IgnoreDaemonSets -DeleteEmptyDirData'
             'Update-NodeDocker'       = '-Node worker-1 -Version latest'
+            'Update-ClusterNode'      = '-Node worker-1 -KubernetesVersion 1.32'
             'Wait-AppRollout'         = '-Name pipeline-app'
         }
         # Run after the rows above, which change nothing: each one's output goes through ConvertTo-Json as a step would hand it on.

@@ -287,4 +287,10 @@ Describe 'Node-host cmdlets refuse bad input before any host is contacted' {
         { Update-NodeDocker -Node hostile-input -Version '$(touch /tmp/pwned)' @script:access -Force -ErrorAction Stop } | Should -Throw -ErrorId 'PackageVersionInvalid,*'
         { Update-NodeDocker -Node hostile-input -Version 27.5 -ContainerdVersion '-x' @script:access -Force -ErrorAction Stop } | Should -Throw -ErrorId 'PackageVersionInvalid,*'
     }
+
+    It '<_> refuses a Kubernetes version with shell syntax with KubernetesVersionInvalid, before any host is contacted' -ForEach 'Update-ClusterNode', 'Get-ClusterUpgradePlan' {
+        foreach ($version in '$(touch /tmp/pwned)', '1.32; reboot', '1.32.4 --ignore-preflight-errors=all', '-1.32') {
+            { & $_ -Node hostile-input -KubernetesVersion $version @script:access -ErrorAction Stop } | Should -Throw -ErrorId 'KubernetesVersionInvalid,*'
+        }
+    }
 }

@@ -32,6 +32,9 @@ Describe 'Node-host cmdlets on emulated nodes' {
         @{ Command = 'Get-NodeDocker'; Target = 'every node'; With = @{} }
         @{ Command = 'Get-NodeDocker'; Target = 'cp-1'; With = @{ Node = 'cp-1' } }
         @{ Command = 'Update-NodeDocker'; Target = 'worker-1'; With = @{ Node = 'worker-1'; Version = '20.10'; Force = $true } }
+        @{ Command = 'Get-ClusterUpgradePlan'; Target = 'every node'; With = @{} }
+        @{ Command = 'Get-ClusterUpgradePlan'; Target = 'cp-1'; With = @{ Node = 'cp-1' } }
+        @{ Command = 'Update-ClusterNode'; Target = 'worker-1'; With = @{ Node = 'worker-1'; KubernetesVersion = '1.32'; Force = $true } }
         @{ Command = 'Get-NodeService'; Target = 'worker-1'; With = @{ Node = 'worker-1' } }
         @{ Command = 'Start-NodeService'; Target = 'worker-1'; With = @{ Node = 'worker-1'; Name = 'kubelet'; Force = $true } }
         @{ Command = 'Stop-NodeService'; Target = 'worker-1'; With = @{ Node = 'worker-1'; Name = 'kubelet'; Force = $true } }

@@ -45,6 +45,15 @@ BeforeDiscovery {
                     To = 'docker.io 20.10.24+dfsg1-1+deb12u1+b6, containerd 1.6.20~ds1-1+deb12u3'; Drained = $true; Duration = 'PT21S'; UnavailableFor = 'PT9S'; Status = 'Upgraded' }
             }
         }
+        @{ Type = 'ClusterManagement.NodeHosts.NodeUpgradePlan'; Built = ' (fleet-only: built in the test)'; Produce = {
+                [ClusterManagement.NodeHosts.NodeUpgradePlan]@{ Node = 'worker-1'; Step = 'Worker'; KubeletVersion = 'v1.31.4'; KubeadmVersion = 'v1.31.4'; ApiServerVersion = 'v1.32.4'; Target = 'v1.32.4'
+                    Available = @('1.33.4-1.1', '1.32.4-1.1', '1.31.4-1.1'); Held = @('kubeadm', 'kubelet'); Blockers = @('the node is NotReady (an upgrade could not tell whether it broke the kubelet)') }
+            }
+        }
+        @{ Type = 'ClusterManagement.NodeHosts.NodeKubernetesUpgrade'; Built = ' (fleet-only: built in the test)'; Produce = {
+                [ClusterManagement.NodeHosts.NodeKubernetesUpgrade]@{ Node = 'worker-1'; Batch = 2; Step = 'Worker'; From = 'v1.31.4'; To = 'v1.32.4'; Drained = $true; Duration = 'PT24S'; UnavailableFor = 'PT15S'; Status = 'Upgraded' }
+            }
+        }
         @{ Type = 'ClusterManagement.NodeHosts.NodeUnit'; Built = ' (fleet-only: built in the test)'; Produce = {
                 [ClusterManagement.NodeHosts.NodeUnit]@{ Node = 'worker-1'; Name = 'containerd'; Description = 'containerd container runtime'; LoadState = 'loaded'
                     ActiveState = 'active'; SubState = 'running'; Enabled = 'enabled'; Since = [datetime]::SpecifyKind([datetime]'2026-11-25T01:57:39', 'Utc'); MainPid = 610 }

@@ -16,6 +16,8 @@ BeforeDiscovery {
     $hostConsumers = @(
         @{ Consumer = 'Get-NodeDocker'; With = @{} }
         @{ Consumer = 'Update-NodeDocker'; With = @{ Version = '20.10'; Force = $true } }
+        @{ Consumer = 'Get-ClusterUpgradePlan'; With = @{} }
+        @{ Consumer = 'Update-ClusterNode'; With = @{ KubernetesVersion = '1.32'; Force = $true } }
         @{ Consumer = 'Get-NodeService'; With = @{} }
         @{ Consumer = 'Start-NodeService'; With = @{ Name = 'kubelet'; Force = $true } }
         @{ Consumer = 'Stop-NodeService'; With = @{ Name = 'kubelet'; Force = $true } }

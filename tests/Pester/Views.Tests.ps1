@@ -109,6 +109,18 @@ BeforeDiscovery {
                 [ClusterManagement.NodeHosts.NodeDockerUpgrade]@{ Node = 'worker-2'; Batch = 2; To = 'docker.io 20.10.24+dfsg1-1+deb12u1+b6, containerd 1.6.20~ds1-1+deb12u3'; Drained = $false; Duration = 'PT0S'; Status = 'NotStarted' }
             }
         }
+        @{ Type = 'ClusterManagement.NodeHosts.NodeUpgradePlan'; Build = {
+                [ClusterManagement.NodeHosts.NodeUpgradePlan]@{ Node = 'cp-1'; Step = 'ControlPlaneApply'; KubeletVersion = 'v1.31.4'; KubeadmVersion = 'v1.31.4'; ApiServerVersion = 'v1.31.4'; Target = 'v1.32.4'
+                    Available = @('1.32.4-1.1', '1.31.4-1.1'); Held = @('kubeadm', 'kubelet'); Blockers = @() }
+                [ClusterManagement.NodeHosts.NodeUpgradePlan]@{ Node = 'worker-1'; Step = 'Worker'; KubeletVersion = 'v1.31.4'; ApiServerVersion = 'v1.31.4'; Target = 'v1.32.4'
+                    Available = @(); Held = @(); Blockers = @('the node is NotReady') }
+            }
+        }
+        @{ Type = 'ClusterManagement.NodeHosts.NodeKubernetesUpgrade'; Build = {
+                [ClusterManagement.NodeHosts.NodeKubernetesUpgrade]@{ Node = 'cp-1'; Batch = 1; Step = 'ControlPlaneApply'; From = 'v1.31.4'; To = 'v1.32.4'; Drained = $true; Duration = 'PT1M5S'; UnavailableFor = 'PT52S'; Status = 'Upgraded' }
+                [ClusterManagement.NodeHosts.NodeKubernetesUpgrade]@{ Node = 'worker-1'; Batch = 2; Step = 'Worker'; From = 'v1.31.4'; To = 'v1.32.4'; Drained = $false; Duration = 'PT0S'; Status = 'NotStarted' }
+            }
+        }
         @{ Type = 'ClusterManagement.NodeHosts.NodeUnit'; Build = {
                 [ClusterManagement.NodeHosts.NodeUnit]@{ Node = 'worker-1'; Name = 'containerd'; Description = 'containerd container runtime'; LoadState = 'loaded'; ActiveState = 'active'; SubState = 'running'; Enabled = 'enabled'
                     Since = [datetime]::SpecifyKind([datetime]'2026-11-25T01:57:39', 'Utc'); MainPid = 610 }

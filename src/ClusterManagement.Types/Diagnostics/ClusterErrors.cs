@@ -173,6 +173,12 @@ public static class ClusterErrors
     public static readonly ClusterError SystemctlFailed = new(nameof(SystemctlFailed), ClusterErrorKind.OperationFailed);
     public static readonly ClusterError SystemdMissing = new(nameof(SystemdMissing), ClusterErrorKind.OperationFailed);
     public static readonly ClusterError TaintInvalid = new(nameof(TaintInvalid), ClusterErrorKind.Invalid);
+    public static readonly ClusterError KubeadmUpgradeFailed = new(nameof(KubeadmUpgradeFailed), ClusterErrorKind.OperationFailed);
+    public static readonly ClusterError KubeletStartFailed = new(nameof(KubeletStartFailed), ClusterErrorKind.OperationFailed);
+    public static readonly ClusterError KubernetesUpgradeBlocked = new(nameof(KubernetesUpgradeBlocked), ClusterErrorKind.OperationFailed);
+    public static readonly ClusterError KubernetesUpgradeSkipsMinor = new(nameof(KubernetesUpgradeSkipsMinor), ClusterErrorKind.InvalidArgument);
+    public static readonly ClusterError KubernetesUpgradeTimeout = new(nameof(KubernetesUpgradeTimeout), ClusterErrorKind.Timeout);
+    public static readonly ClusterError KubernetesVersionInvalid = new(nameof(KubernetesVersionInvalid), ClusterErrorKind.InvalidArgument);
 
     // Nodes
     public static readonly ClusterError DrainBlocked = new(nameof(DrainBlocked), ClusterErrorKind.OperationFailed);

@@ -15,7 +15,7 @@ namespace ClusterManagement.Commands.NodeHosts;
 
 [Cmdlet(VerbsData.Update, "NodeDocker", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, HelpUri = HelpPages.Docs + "Update-NodeDocker.md")]
 [OutputType(typeof(NodeDockerUpgrade))]
-public sealed class UpdateNodeDockerCommand : NodeHostCmdlet
+public sealed class UpdateNodeDockerCommand : RollingUpgradeCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Name", "NodeName")]
@@ -34,28 +34,6 @@ public sealed class UpdateNodeDockerCommand : NodeHostCmdlet
     [Parameter]
     public EngineSource EngineSource { get; set; } = EngineSource.Distribution;
 
-    [Parameter]
-    [ValidateRange(1, 1000)]
-    public int MaxUnavailable { get; set; } = 1;
-
-    [Parameter]
-    public SwitchParameter SkipDrain { get; set; }
-
-    [Parameter]
-    public SwitchParameter DeleteEmptyDirData { get; set; }
-
-    [Parameter]
-    public SwitchParameter DeleteUnmanagedPods { get; set; }
-
-    [Parameter]
-    [TimeoutTransformation]
-    public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(15);
-
-    [Parameter]
-    public SwitchParameter Force { get; set; }
-
-    protected override bool ForceRequested => Force.IsPresent;
-
     protected override void ProcessRecord() => AddNodes(Node);
 
     protected override void EndProcessing() => Run(async (writer, ct) =>
@@ -68,8 +46,7 @@ public sealed class UpdateNodeDockerCommand : NodeHostCmdlet
 
         var connection = Connect();
         var nodes = await ResolveNodesAsync(connection, writer, allWhenNone: false, ct).ConfigureAwait(false);
-        var drain = SkipDrain ? null : new DrainOptions { IgnoreDaemonSets = true, DeleteEmptyDirData = DeleteEmptyDirData.IsPresent, DeleteUnmanagedPods = DeleteUnmanagedPods.IsPresent };
-        var rollout = new EngineRollout(connection, Connector(writer), new EngineUpgradeOptions(drain, Timeout), writer);
+        var rollout = new EngineRollout(connection, Connector(writer), UpgradeOptions(), writer);
         var target = new EngineTarget(EngineSource, Version, ContainerdVersion);
 
         writer.Progress(new(1, "Updating node engines", "Resolving versions on every node"));

@@ -76,7 +76,7 @@ public sealed class NodeDrainTests
         // The node's budget is short, as in the issue: the drain used to be cancelled by it and said only "canceled".
         var work = new EngineRollout(connection, new NodeConnector(connection, new NodeAccessOptions(), log), new EngineUpgradeOptions(Options with { Timeout = null }, TimeSpan.FromSeconds(3)), log);
 
-        var error = await Assert.ThrowsAsync<ClusterException>(() => work.TakeOutOfServiceAsync("worker-1", System.Diagnostics.Stopwatch.StartNew(), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<ClusterException>(() => work.Cycle.TakeOutOfServiceAsync("worker-1", System.Diagnostics.Stopwatch.StartNew(), CancellationToken.None));
 
         Assert.Equal("DrainIncomplete", error.ErrorId);
         Assert.StartsWith("Node worker-1 cannot be drained. The node stays cordoned", error.Message, StringComparison.Ordinal);

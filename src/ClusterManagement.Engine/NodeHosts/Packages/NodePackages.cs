@@ -18,6 +18,13 @@ internal sealed class NodePackages(NodeShell shell, string node, PackageFamily f
 
     public PackageFamily Family => family;
 
+    /// <summary>The package manager of the host behind <paramref name="shell"/>, by its /etc/os-release; an unsupported OS is refused.</summary>
+    public static async Task<NodePackages> OnHostAsync(NodeShell shell, string node, IOperationLog log, TimeSpan timeout, CancellationToken cancellationToken, TimeSpan? lockWait = null)
+    {
+        var release = OsRelease.Parse((await shell.RunAsync("cat /etc/os-release", timeout, cancellationToken).ConfigureAwait(false)).Output);
+        return new NodePackages(shell, node, release.Family(node), log) { LockWait = lockWait ?? DefaultLockWait };
+    }
+
     public async Task<IReadOnlyList<string>> AvailableAsync(string package, TimeSpan timeout, CancellationToken cancellationToken)
     {
         PackageVersions.RequirePackageName(package);
@@ -47,6 +54,17 @@ internal sealed class NodePackages(NodeShell shell, string node, PackageFamily f
         }
 
         return installed;
+    }
+
+    /// <summary>The packages held at their version: apt-mark showhold, or dnf's version locks (by name).</summary>
+    public async Task<IReadOnlyList<string>> HeldAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var command = family == PackageFamily.Apt ? "apt-mark showhold" : "dnf versionlock list -q 2>/dev/null";
+        var result = await shell.RunAsync(command, timeout, cancellationToken).ConfigureAwait(false);
+        return result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(line => family == PackageFamily.Apt ? line : PackageVersions.LockedName(line))
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
     }
 
     public async Task RefreshAsync(TimeSpan timeout, CancellationToken cancellationToken) =>

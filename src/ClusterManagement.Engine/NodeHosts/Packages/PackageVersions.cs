@@ -69,6 +69,12 @@ internal static partial class PackageVersions
         return versions;
     }
 
+    /// <summary>The package a dnf version lock names ("kubelet-0:1.32.4-150500.1.1.*" -> "kubelet"): the part before the "-EPOCH:" of its version.</summary>
+    public static string LockedName(string entry) => LockedVersion().Match(entry) is { Success: true } m ? entry[..m.Index] : entry;
+
+    [GeneratedRegex(@"-\d+:")]
+    private static partial Regex LockedVersion();
+
     /// <summary>The version without its epoch ("5:27.5.1-1~debian.12" -> "27.5.1-1~debian.12").</summary>
     public static string WithoutEpoch(string version)
     {

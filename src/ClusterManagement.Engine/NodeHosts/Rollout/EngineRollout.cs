@@ -20,10 +20,6 @@ internal sealed record EngineUpgradeItem(ClusterNode Node, NodeEndpoint Endpoint
     public string To => string.Join(", ", Target.Versions.Where(v => v.Key != "docker-ce-cli").Select(v => $"{v.Key} {v.Value}"));
 }
 
-/// <summary>How a node is taken out of service for its upgrade: drained (kubectl drain's options), or only cordoned when Drain is null.</summary>
-/// <param name="Timeout">Per node, for the whole cycle: the drain gets what is left of it after the cordon, the engine work what the drain left.</param>
-internal sealed record EngineUpgradeOptions(DrainOptions? Drain, TimeSpan Timeout);
-
 /// <summary>The rollout as prepared: the nodes it takes through the cycle, and those SSH could not reach, each with its Failed result.</summary>
 internal sealed record EngineRolloutPlan(IReadOnlyList<EngineUpgradeItem> Items, IReadOnlyList<NodeDockerUpgrade> Unreachable)
 {
@@ -55,14 +51,16 @@ internal sealed class EngineRollout(ClusterConnection connection, NodeConnector 
 
     private const string RerunAdvice = "run Update-NodeDocker again (it finishes the node) or Resume-ClusterNode.";
 
-    private readonly NodeMaintenance maintenance = new(connection, log);
+    private readonly NodeUpgradeCycle cycle = new(connection, connector, options, new UpgradeKind("engine upgrade", "upgrading the engine", "engine verified", CordonMark, RerunAdvice, ClusterErrors.EngineUpgradeTimeout), log);
+
+    internal NodeUpgradeCycle Cycle => cycle;
+
     /// <summary>Reads the installed versions and resolves the target on one node; changes nothing but the package lists when <paramref name="refreshLists"/>.</summary>
     public async Task<EngineUpgradeItem> PrepareAsync(ClusterNode node, EngineTarget target, bool refreshLists, CancellationToken cancellationToken)
     {
         var endpoint = await connector.EndpointAsync(node, cancellationToken).ConfigureAwait(false);
         using var shell = await connector.ConnectAsync(endpoint, cancellationToken).ConfigureAwait(false);
-        var family = OsRelease.Parse((await shell.RunAsync("cat /etc/os-release", StepTimeout, cancellationToken).ConfigureAwait(false)).Output).Family(node.Name);
-        var packages = new NodePackages(shell, node.Name, family, log);
+        var packages = await NodePackages.OnHostAsync(shell, node.Name, log, StepTimeout, cancellationToken).ConfigureAwait(false);
         if (refreshLists)
         {
             await packages.RefreshAsync(StepTimeout, cancellationToken).ConfigureAwait(false);
@@ -133,144 +131,37 @@ internal sealed class EngineRollout(ClusterConnection connection, NodeConnector 
         }
 
         // The packages are fetched while the node still serves, so its unavailable window holds only the
-        // install, the restart and the verification; a download that fails leaves it untouched.
-        NodeShell shell;
-        EngineInstaller installer;
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(Remaining(clock, name, cordoned: false));
-        var ct = deadline.Token;
-        try
+        // install, the restart and the verification.
+        var unavailableFor = await cycle.RunAsync(item.Endpoint, async (shell, lockWait, ct) =>
         {
-            shell = await connector.ConnectAsync(item.Endpoint, ct).ConfigureAwait(false);
-        }
-        catch (ClusterException e)
-        {
-            throw Untouched(name, e);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw TimedOut(name, cordoned: false);
-        }
-
-        using (shell)
-        {
-            try
+            var packages = await NodePackages.OnHostAsync(shell, name, log, StepTimeout, ct, lockWait).ConfigureAwait(false);
+            var installer = new EngineInstaller(shell, name, packages, log);
+            if (Environment.GetEnvironmentVariable(BenchDownloadInWindowVariable) != "1")
             {
-                var family = OsRelease.Parse((await shell.RunAsync("cat /etc/os-release", StepTimeout, ct).ConfigureAwait(false)).Output).Family(name);
-                // A busy package lock is waited for within the node's budget, leaving time to report its holder
-                // instead of ending as a bare timeout.
-                var packages = new NodePackages(shell, name, family, log) { LockWait = TimeSpan.FromTicks(Math.Min(NodePackages.DefaultLockWait.Ticks, (Remaining(clock, name, cordoned: false) / 3).Ticks)) };
-                installer = new EngineInstaller(shell, name, packages, log);
-                if (Environment.GetEnvironmentVariable(BenchDownloadInWindowVariable) != "1")
-                {
-                    await packages.DownloadPinnedAsync(item.Target.Versions, StepTimeout, ct).ConfigureAwait(false);
-                }
-            }
-            catch (ClusterException e)
-            {
-                throw Untouched(name, e);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw TimedOut(name, cordoned: false);
+                await packages.DownloadPinnedAsync(item.Target.Versions, StepTimeout, ct).ConfigureAwait(false);
             }
 
-            var unavailable = Stopwatch.StartNew();
-            await TakeOutOfServiceAsync(name, clock, cancellationToken).ConfigureAwait(false);
-            await UpgradeAsync(item, installer, ct, cancellationToken).ConfigureAwait(false);
-
-            // Only the holder of the mark uncordons, decided now on a fresh read: see SetUnschedulableAsync.
-            bool uncordoned;
-            try
+            return async (doing, token) =>
             {
-                (_, uncordoned) = await maintenance.SetUnschedulableAsync(name, false, CordonMark, cancellationToken).ConfigureAwait(false);
-            }
-            catch (ClusterException e)
-            {
-                throw new ClusterException(e.Error,
-                    $"{e.Message}\n{name}: the engine was upgraded and verified, but the node could not be uncordoned and stays cordoned: {RerunAdvice}", name, e);
-            }
-
-            log.Verbose(uncordoned ? $"{name}: engine verified; uncordoned after {unavailable.Elapsed}." : $"{name}: engine verified; it is cordoned by someone else and stays cordoned.");
-            return Result(item, batch, options.Drain is not null, clock.Elapsed, NodeDockerUpgradeStatus.Upgraded, unavailableFor: uncordoned ? unavailable.Elapsed : null);
-        }
+                doing("removing the old TCP listener");
+                // The restart below starts the engine without the removed listener.
+                await installer.RemoveLegacyListenerAsync(restartRunningEngine: false, StepTimeout, token).ConfigureAwait(false);
+                doing($"installing {item.To}, which may be half-done");
+                await installer.InstallAsync(item.Target, StepTimeout, token).ConfigureAwait(false);
+                doing($"restarting the engine after installing {item.To}");
+                await installer.RestartAsync(StepTimeout, token).ConfigureAwait(false);
+                doing($"verifying the engine after installing {item.To}");
+                await installer.VerifyAsync(item.Target, TimeSpan.FromSeconds(30), token).ConfigureAwait(false);
+            };
+        }, cancellationToken).ConfigureAwait(false);
+        return Result(item, batch, options.Drain is not null, clock.Elapsed, NodeDockerUpgradeStatus.Upgraded, unavailableFor: unavailableFor);
     }
-
-    /// <summary>
-    /// Cordons, and drains unless told not to. The drain has its own timeout, taken from the node's budget: it
-    /// ends with the pods, budgets and "stays cordoned" in its error, where a cancelled token would only say "canceled".
-    /// </summary>
-    internal async Task TakeOutOfServiceAsync(string name, Stopwatch clock, CancellationToken cancellationToken)
-    {
-        var left = Remaining(clock, name, cordoned: false);
-        try
-        {
-            if (options.Drain is { } drain)
-            {
-                log.Verbose($"{name}: cordoning and draining.");
-                await new NodeDrain(maintenance, log).RunAsync(name, drain with { Timeout = left }, CordonMark, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                log.Verbose($"{name}: cordoning.");
-                await maintenance.SetUnschedulableAsync(name, true, CordonMark, cancellationToken).ConfigureAwait(false);
-            }
-        }
-        catch (ClusterException e) when (e.Kind is ClusterErrorKind.Unreachable or ClusterErrorKind.Timeout or ClusterErrorKind.ServerError)
-        {
-            // A request the server may have applied before its answer was lost: the node may be cordoned.
-            throw new ClusterException(e.Error,
-                $"{e.Message}\n{name}: nothing was changed on the host; the API server failed while taking the node out of service, so it may be left cordoned: {RerunAdvice}", name, e);
-        }
-    }
-
-    /// <summary>Install, restart and verify on the cordoned node: every failure says it stays cordoned.</summary>
-    private async Task UpgradeAsync(EngineUpgradeItem item, EngineInstaller installer, CancellationToken ct, CancellationToken cancellationToken)
-    {
-        var name = item.Node.Name;
-        var doing = "removing the old TCP listener";
-        try
-        {
-            // The restart below starts the engine without the removed listener.
-            await installer.RemoveLegacyListenerAsync(restartRunningEngine: false, StepTimeout, ct).ConfigureAwait(false);
-            doing = $"installing {item.To}, which may be half-done";
-            await installer.InstallAsync(item.Target, StepTimeout, ct).ConfigureAwait(false);
-            doing = $"restarting the engine after installing {item.To}";
-            await installer.RestartAsync(StepTimeout, ct).ConfigureAwait(false);
-            doing = $"verifying the engine after installing {item.To}";
-            await installer.VerifyAsync(item.Target, TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw TimedOut(name, cordoned: true);
-        }
-        catch (OperationCanceledException)
-        {
-            // Ctrl+C: the rollout ends without a result for this node, so the warning is all that tells where it was left.
-            log.Warning($"Stopped upgrading the engine of {name} while {doing}: {name} stays cordoned. To finish, {RerunAdvice}");
-            throw;
-        }
-        catch (ClusterException e)
-        {
-            throw new ClusterException(e.Error, $"{e.Message}\n{name} stays cordoned; fix the engine, then {RerunAdvice}", name, e);
-        }
-    }
-
-    /// <summary>A failure before the cordon: the node still serves, and nothing on it changed but its package cache.</summary>
-    private static ClusterException Untouched(string name, ClusterException e) =>
-        new(e.Error, $"{e.Message}\n{name} was not cordoned and nothing was installed on it.", name, e);
 
     public NodeDockerUpgrade Failed(EngineUpgradeItem item, int batch, TimeSpan elapsed, ClusterException error) =>
         Result(item, batch, false, elapsed, NodeDockerUpgradeStatus.Failed, error.Message);
 
     public NodeDockerUpgrade NotStarted(EngineUpgradeItem item, int batch) =>
         Result(item, batch, false, TimeSpan.Zero, NodeDockerUpgradeStatus.NotStarted);
-
-    private TimeSpan Remaining(Stopwatch clock, string name, bool cordoned) =>
-        options.Timeout - clock.Elapsed is { } left && left > TimeSpan.Zero ? left : throw TimedOut(name, cordoned);
-
-    private ClusterException TimedOut(string name, bool cordoned) =>
-        new(ClusterErrors.EngineUpgradeTimeout, $"The engine upgrade of {name} did not finish within {options.Timeout}; " + (cordoned ? "the node stays cordoned." : "the node was not cordoned and nothing was installed on it."), name);
 
     private static NodeDockerUpgrade Result(EngineUpgradeItem item, int batch, bool drained, TimeSpan duration, NodeDockerUpgradeStatus status, string? error = null, TimeSpan? unavailableFor = null) => new()
     {

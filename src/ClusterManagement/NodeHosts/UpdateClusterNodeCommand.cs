@@ -1,0 +1,47 @@
+using System.Management.Automation;
+using ClusterManagement.Commands.Infrastructure;
+using ClusterManagement.Commands.Nodes;
+using ClusterManagement.Engine.NodeHosts.Rollout;
+using ClusterManagement.Engine.Nodes;
+using ClusterManagement.NodeHosts;
+
+namespace ClusterManagement.Commands.NodeHosts;
+
+[Cmdlet(VerbsData.Update, "ClusterNode", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, HelpUri = HelpPages.Docs + "Update-ClusterNode.md")]
+[OutputType(typeof(NodeKubernetesUpgrade))]
+public sealed class UpdateClusterNodeCommand : RollingUpgradeCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0)]
+    [ValidateNotNullOrEmpty]
+    public string KubernetesVersion { get; set; } = string.Empty;
+
+    [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Name", "NodeName")]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NodeNameCompleter))]
+    public string[]? Node { get; set; }
+
+    [Parameter]
+    public SwitchParameter Stepwise { get; set; }
+
+    protected override void ProcessRecord() => AddNodes(Node);
+
+    protected override void EndProcessing() => Run(async (writer, ct) =>
+    {
+        var request = Engine.NodeHosts.Rollout.KubernetesVersion.ParseRequest(KubernetesVersion);
+        var connection = Connect();
+        var nodes = await ResolveNodesAsync(connection, writer, allWhenNone: true, ct).ConfigureAwait(false);
+        if (nodes.Count == 0)
+        {
+            return;
+        }
+
+        var upgrade = new KubernetesUpgrade(connection, Connector(writer), UpgradeOptions(), writer);
+        IReadOnlyList<string> names = RequestedNodes.Count == 0 ? [] : nodes.Select(n => n.Name).ToList();
+        await foreach (var result in upgrade.RunAsync(names, request, Stepwise.IsPresent, MaxUnavailable, ThrottleLimit,
+            (item, description) => writer.ShouldProcessAsync(item.Node.Name, description), title => writer.Group(title), ct).ConfigureAwait(false))
+        {
+            writer.Object(result);
+        }
+    });
+}
