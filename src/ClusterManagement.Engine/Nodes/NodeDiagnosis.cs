@@ -60,7 +60,7 @@ internal static class NodeDiagnosis
             // A pod already terminating was evicted: what keeps it is its grace period or a finalizer, not a budget.
             var holders = pod is null || pod.Metadata.DeletionTimestamp is not null
                 ? []
-                : budgets.Where(b => b.Metadata.NamespaceProperty == left.Namespace && Selects(b.Spec?.Selector, pod.Metadata.Labels)).ToList();
+                : budgets.Where(b => b.Metadata.NamespaceProperty == left.Namespace && DisruptionBudgets.Selects(b.Spec?.Selector, pod.Metadata.Labels)).ToList();
             var podName = $"{left.Namespace}/{left.Name}";
             if (holders.Count == 0)
             {
@@ -86,25 +86,6 @@ internal static class NodeDiagnosis
                 $"PodDisruptionBudgets allow no more disruptions of the pods left on node {result.Node}: {string.Join("; ", held)}.{rest}", affected, evidence)
             : new Diagnosis(DiagnosisCause.Unknown,
                 $"No PodDisruptionBudget holds the pods left on node {result.Node}: {string.Join("; ", others)}.", affected, evidence);
-    }
-
-    /// <summary>metav1.LabelSelectorAsSelector as policy/v1 applies it: null selects nothing, an empty selector every pod of the namespace.</summary>
-    internal static bool Selects(V1LabelSelector? selector, IDictionary<string, string>? labels)
-    {
-        if (selector is null)
-        {
-            return false;
-        }
-        labels ??= new Dictionary<string, string>();
-        return (selector.MatchLabels ?? new Dictionary<string, string>()).All(l => labels.TryGetValue(l.Key, out var v) && v == l.Value)
-            && (selector.MatchExpressions ?? []).All(e => e.OperatorProperty switch
-            {
-                "In" => labels.TryGetValue(e.Key, out var v) && (e.Values ?? []).Contains(v),
-                "NotIn" => !labels.TryGetValue(e.Key, out var v) || !(e.Values ?? []).Contains(v),
-                "Exists" => labels.ContainsKey(e.Key),
-                "DoesNotExist" => !labels.ContainsKey(e.Key),
-                _ => false,
-            });
     }
 
     private static string Describe(V1PodDisruptionBudget budget) =>

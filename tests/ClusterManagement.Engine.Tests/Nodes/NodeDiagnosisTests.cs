@@ -116,7 +116,7 @@ public sealed class NodeDiagnosisTests
     [InlineData(null, false)]
     [InlineData("{}", true)]
     public void BudgetSelectorsFollowPolicyV1(string? selector, bool selects) =>
-        Assert.Equal(selects, NodeDiagnosis.Selects(selector is null ? null : new V1LabelSelector(), new Dictionary<string, string> { ["app"] = "x" }));
+        Assert.Equal(selects, DisruptionBudgets.Selects(selector is null ? null : new V1LabelSelector(), new Dictionary<string, string> { ["app"] = "x" }));
 
     [Fact]
     public async Task AReadinessWaitThatTimesOutOnAStoppedKubeletCarriesTheNodeDiagnosis()
