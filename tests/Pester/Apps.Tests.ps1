@@ -15,13 +15,17 @@ BeforeAll {
         <# A fresh Deployment per test, so tests do not depend on each other's history. #>
         param([string] $Name, [string] $Image = 'nginx:1.27', [int] $Replicas = 2, [string] $Namespace = 'default', [hashtable] $Requests, [switch] $NoWait)
         # kubectl create deployment would send protobuf, which the emulator does not read; create -f sends JSON.
+        # Requests only when given: the API server drops an empty requests map (omitempty), so kubectl's undo
+        # would copy back a template without it, and a template that differs from its ReplicaSet's makes a new one.
+        $container = @{ name = $Name; image = $Image }
+        if ($Requests) { $container.resources = @{ requests = $Requests } }
         $manifest = @{
             apiVersion = 'apps/v1'; kind = 'Deployment'
             metadata   = @{ name = $Name; labels = @{ app = $Name } }
             spec       = @{
                 replicas = $Replicas
                 selector = @{ matchLabels = @{ app = $Name } }
-                template = @{ metadata = @{ labels = @{ app = $Name } }; spec = @{ containers = @(@{ name = $Name; image = $Image; resources = @{ requests = $Requests ?? @{} } }) } }
+                template = @{ metadata = @{ labels = @{ app = $Name } }; spec = @{ containers = @($container) } }
             }
         } | ConvertTo-Json -Depth 10
         $file = Join-Path ([IO.Path]::GetTempPath()) "cm-apps-$Name-$PID.json"
