@@ -165,6 +165,8 @@ Describe 'Examples of <Name> run against the emulator' -ForEach $pages {
     BeforeAll {
         # The sandbox's own seed: the docs examples use its sample app as well as its nodes.
         $cluster = Start-SuiteCluster -Workers 3 -ExtraArgument '--sample-app'
+        # The release that fails in the diagnosis examples names a tag no registry has, as a user's typo would.
+        Invoke-EmulatorControl -Cluster $cluster -Method PUT -Path images -Body @{ image = 'nginx:9.9'; pull = 'NotFound' } | Out-Null
     }
 
     AfterAll {
