@@ -16,7 +16,7 @@ BeforeDiscovery {
         @{ Cmdlet = 'New-CsiVolumeClaim'; Midway = 'watch'; Reports = 'persistentvolumeclaims.*stop-claim|stop-claim' }
         @{ Cmdlet = 'Resize-CsiVolumeClaim'; Midway = 'hang'; Reports = 'persistentvolumeclaims/stop-resized|stop-resized' }
         @{ Cmdlet = 'Install-CsiDriver'; Midway = 'watch'; Reports = 'other\.csi\.example\.com|csi-datera' }
-        @{ Cmdlet = 'Get-ClusterEvent'; Midway = 'watch'; Reports = 'reading core/v1 events' }
+        @{ Cmdlet = 'Get-ClusterEvent'; Midway = 'watch'; Reports = 'events\.k8s\.io/v1/events\?.*watch=true' }
     )
     # Node-host cmdlets need real hosts: their rows go into NodeHosts.Tests.ps1 ('Ctrl+C in the middle of ...').
     $script:onFleet = 'Update-NodeDocker', 'New-ClusterNode', 'Backup-ClusterNode'

@@ -3,7 +3,7 @@ using ClusterManagement.Diagnostics;
 
 namespace ClusterManagement.Tests.Diagnostics;
 
-/// <summary>A failure that carries a diagnosis reads as the failure, then its cause (ClusterException.Message, which ErrorRecords.From carries).</summary>
+/// <summary>A failure that carries a diagnosis reads as the failure, then its cause (ClusterException.Message, which the error record carries).</summary>
 public sealed class DiagnosisRecordTests
 {
     private const string Failure = "deployment \"web\" exceeded its progress deadline";
@@ -18,11 +18,11 @@ public sealed class DiagnosisRecordTests
     public void TheMessageGetsTheCauseOnItsSecondLine() =>
         Assert.Equal(
             [Failure, "Cause: image \"web:9.9\" cannot be pulled (ErrImagePull on 1 of 1 new pods): not found"],
-            ErrorRecords.From(WithDiagnosis(PullFailed)).Exception.Message.Split(Environment.NewLine));
+            WithDiagnosis(PullFailed).Message.Split(Environment.NewLine));
 
     [Fact]
     public void AFailureWithoutADiagnosisKeepsItsMessageAsItWas() =>
-        Assert.Equal(Failure, ErrorRecords.From(WithDiagnosis(null)).Exception.Message);
+        Assert.Equal(Failure, WithDiagnosis(null).Message);
 
     [Fact]
     public void APipelineLogGetsFailureAndCauseInOneIssueLine()
