@@ -164,3 +164,54 @@ Describe 'Drains across contexts' {
         (Get-ClusterNode -Context east, west -Name worker-1 | Where-Object Unschedulable).Context | Sort-Object | Should -Be 'east', 'west'
     }
 }
+
+Describe 'Node hosts across contexts' {
+    BeforeAll {
+        # A credential and -AcceptNewHostKey, so that only the missing host access data of the emulated
+        # nodes can stop a command: every node-host cmdlet refuses such a node before any SSH connection.
+        $key = Join-Path $TestDrive 'id_ed25519'
+        Set-Content -Path $key -Value 'not used'
+        $script:access = @{ SshUser = 'cmadmin'; SshKeyPath = $key; KnownHostsPath = (Join-Path $TestDrive 'known_hosts'); AcceptNewHostKey = $true }
+
+        function Get-ContextFailure {
+            <# The error records of a node-host command as "<context> <error id>", sorted: the contexts answer in any order. #>
+            param([Parameter(Mandatory)] [scriptblock] $Run)
+            $ErrorActionPreference = 'Continue'
+            $stream = @(& $Run 2>&1)
+            $stream | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] } | ForEach-Object {
+                if ($_.ToString() -notmatch "^Context '(\w+)':") { throw "An error names no context: $_" }
+                "$($Matches[1]) $($_.FullyQualifiedErrorId -replace ',.*$')"
+            } | Sort-Object
+        }
+    }
+
+    It '<Command> reads the hosts of every named context: one NodeHostAccessMissing per cluster, the dead one unreachable' -ForEach @(
+        @{ Command = 'Get-NodeDocker' }
+        @{ Command = 'Get-NodeService' }
+        @{ Command = 'Get-NodeNetwork' }
+        @{ Command = 'Get-NodeRoute' }
+    ) {
+        $failures = Get-ContextFailure { & $Command -Context east, west, dead -Node worker-1 -RequestTimeout 10 @script:access }
+        $failures | Should -Be 'dead ApiServerUnreachable', 'east NodeHostAccessMissing', 'west NodeHostAccessMissing'
+    }
+
+    It 'sends nodes piped from several contexts each to its own cluster''s hosts, whatever the session default' {
+        Use-ClusterContext dead
+        try {
+            $failures = Get-ContextFailure { Get-ClusterNode -Context east, west -Name worker-1 | Get-NodeDocker @script:access }
+            $failures | Should -Be 'east NodeHostAccessMissing', 'west NodeHostAccessMissing' -Because 'the dead session context was never asked'
+            $alone = @(Get-ClusterNode -Context west -Name worker-1 | Get-NodeService @script:access -ErrorAction Continue 2>&1)
+            $alone.Count | Should -Be 1
+            $alone[0].FullyQualifiedErrorId | Should -BeLike 'NodeHostAccessMissing*' -Because 'the node went to west, not to the dead session context'
+        } finally { Use-ClusterContext -Reset }
+    }
+
+    It 'runs on contexts piped from Get-ClusterContext, -ContextThrottleLimit at a time, -ThrottleLimit still counting nodes' {
+        $failures = Get-ContextFailure { Get-ClusterContext -Name east, west | Get-NodeDocker -Node worker-1 -ContextThrottleLimit 1 -ThrottleLimit 2 @script:access }
+        $failures | Should -Be 'east NodeHostAccessMissing', 'west NodeHostAccessMissing'
+        (Get-Command Get-NodeDocker).Parameters['ThrottleLimit'].Attributes.Where({ $_ -is [ValidateRange] }).MaxRange | Should -Be 64
+        $bad = @(& { try { Get-NodeService -Context east, west -Node worker-1 -Name 'bad/unit' @script:access -ErrorAction Continue } catch { $_ } } 2>&1)
+        $bad.Count | Should -Be 1 -Because 'a bad unit name is refused once, before any cluster is asked'
+        $bad[0].FullyQualifiedErrorId | Should -BeLike 'ServiceNameInvalid*'
+    }
+}

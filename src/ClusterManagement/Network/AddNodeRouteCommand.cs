@@ -47,13 +47,14 @@ public sealed class AddNodeRouteCommand : NodeNetworkCmdlet
     [Parameter]
     public SwitchParameter Persist { get; set; }
 
-    protected override void ProcessRecord() => AddNodes(Node);
+    protected override void ProcessRecord() => AddNodes(() => Node);
 
     protected override void EndProcessing() => Run(async (writer, ct) =>
     {
         var request = RouteRequest.Create(Destination, Gateway, Device, Metric);
-        var nodes = await ResolveNodesAsync(Connect(), writer, allWhenNone: false, ct).ConfigureAwait(false);
-        var service = new NodeRouteService(Connector(writer), writer);
+        var connection = Connect();
+        var nodes = await ResolveNodesAsync(connection, writer, allWhenNone: false, ct).ConfigureAwait(false);
+        var service = new NodeRouteService(Connector(connection, writer), writer);
         var results = await RunAllAsync(
             nodes,
             writer,

@@ -61,7 +61,7 @@ public sealed class NewNodeNetworkCommand : NodeNetworkCmdlet
     [Parameter]
     public Hashtable? Option { get; set; }
 
-    protected override void ProcessRecord() => AddNodes(Node);
+    protected override void ProcessRecord() => AddNodes(() => Node);
 
     protected override void EndProcessing() => Run(async (writer, ct) =>
     {
@@ -80,8 +80,9 @@ public sealed class NewNodeNetworkCommand : NodeNetworkCmdlet
 
         // What does not depend on the node fails once, before any node is contacted.
         EngineNetworkValidation.Validate(request, [], []);
-        var nodes = await ResolveNodesAsync(Connect(), writer, allWhenNone: false, ct).ConfigureAwait(false);
-        var service = new EngineNetworkService(Connector(writer), writer);
+        var connection = Connect();
+        var nodes = await ResolveNodesAsync(connection, writer, allWhenNone: false, ct).ConfigureAwait(false);
+        var service = new EngineNetworkService(Connector(connection, writer), writer);
         var results = await RunAllAsync(
             nodes,
             writer,

@@ -43,7 +43,7 @@ public sealed class RemoveNodeNetworkCommand : NodeNetworkCmdlet
 
     protected override void ProcessRecord()
     {
-        AddNodes(Node);
+        AddNodes(() => Node);
         foreach (var node in Node)
         {
             targets.AddRange(Name.Select(n => (node, n)).Where(t => !targets.Contains(t)));
@@ -52,8 +52,9 @@ public sealed class RemoveNodeNetworkCommand : NodeNetworkCmdlet
 
     protected override void EndProcessing() => Run(async (writer, ct) =>
     {
-        var nodes = await ResolveNodesAsync(Connect(), writer, allWhenNone: false, ct).ConfigureAwait(false);
-        var service = new EngineNetworkService(Connector(writer), writer);
+        var connection = Connect();
+        var nodes = await ResolveNodesAsync(connection, writer, allWhenNone: false, ct).ConfigureAwait(false);
+        var service = new EngineNetworkService(Connector(connection, writer), writer);
         var work = targets.Select(t => (Node: nodes.FirstOrDefault(n => n.Name == t.Node), t.Name)).Where(t => t.Node is not null).ToList();
         var results = await RunAllAsync(
             work,

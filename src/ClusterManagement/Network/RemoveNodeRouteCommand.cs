@@ -52,7 +52,7 @@ public sealed class RemoveNodeRouteCommand : NodeNetworkCmdlet
 
     protected override void ProcessRecord()
     {
-        AddNodes(Node);
+        AddNodes(() => Node);
         // Checked per record, so a bad one is reported before any route is removed.
         try
         {
@@ -67,8 +67,9 @@ public sealed class RemoveNodeRouteCommand : NodeNetworkCmdlet
 
     protected override void EndProcessing() => Run(async (writer, ct) =>
     {
-        var nodes = await ResolveNodesAsync(Connect(), writer, allWhenNone: false, ct).ConfigureAwait(false);
-        var service = new NodeRouteService(Connector(writer), writer);
+        var connection = Connect();
+        var nodes = await ResolveNodesAsync(connection, writer, allWhenNone: false, ct).ConfigureAwait(false);
+        var service = new NodeRouteService(Connector(connection, writer), writer);
         var work = targets.Select(t => (Node: nodes.FirstOrDefault(n => n.Name == t.Node), t.Route)).Where(t => t.Node is not null).ToList();
         // Routes of one node one after the other: each removal reads the table the previous one left.
         var results = await RunAllAsync(work.GroupBy(w => w.Node!.Name).ToList(), writer, async (group, token) =>

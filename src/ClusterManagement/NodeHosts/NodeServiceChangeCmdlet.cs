@@ -37,14 +37,14 @@ public abstract class NodeServiceChangeCmdlet : NodeHostCmdlet
 
     private protected abstract UnitAction Action { get; }
 
-    protected override void ProcessRecord() => AddNodes(Node);
+    protected override void ProcessRecord() => AddNodes(() => Node);
 
     protected override void EndProcessing() => Run(async (writer, ct) =>
     {
         NodeUnitService.RequireValidNames(Name);
         var connection = Connect();
         var nodes = await ResolveNodesAsync(connection, writer, allWhenNone: false, ct).ConfigureAwait(false);
-        var connector = Connector(writer);
+        var connector = Connector(connection, writer);
         var verb = Action.ToString();
         var approved = new List<(ClusterNode Node, string[] Units)>();
         foreach (var node in nodes)

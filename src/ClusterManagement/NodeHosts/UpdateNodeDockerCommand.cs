@@ -34,7 +34,7 @@ public sealed class UpdateNodeDockerCommand : RollingUpgradeCmdlet
     [Parameter]
     public EngineSource EngineSource { get; set; } = EngineSource.Distribution;
 
-    protected override void ProcessRecord() => AddNodes(Node);
+    protected override void ProcessRecord() => AddNodes(() => Node);
 
     protected override void EndProcessing() => Run(async (writer, ct) =>
     {
@@ -46,7 +46,7 @@ public sealed class UpdateNodeDockerCommand : RollingUpgradeCmdlet
 
         var connection = Connect();
         var nodes = await ResolveNodesAsync(connection, writer, allWhenNone: false, ct).ConfigureAwait(false);
-        var rollout = new EngineRollout(connection, Connector(writer), UpgradeOptions(), writer);
+        var rollout = new EngineRollout(connection, Connector(connection, writer), UpgradeOptions(), writer);
         var target = new EngineTarget(EngineSource, Version, ContainerdVersion);
 
         writer.Progress(new(1, "Updating node engines", "Resolving versions on every node"));
