@@ -35,17 +35,7 @@ public sealed class GetNodeRouteCommand : NodeNetworkCmdlet
 
     protected override void EndProcessing()
     {
-        // Checked once, before any cluster is asked, so that a bad range is one error, not one per context.
-        IPNetwork? within = null;
-        try
-        {
-            within = Destination is null ? null : Cidr.Parse(Destination, nameof(Destination));
-        }
-        catch (ClusterException e)
-        {
-            ThrowErrorRecord(ErrorRecords.From(e));
-        }
-
+        var within = Destination is null ? (IPNetwork?)null : CheckedUpFront(() => Cidr.Parse(Destination, nameof(Destination)));
         RunOnRequestedContexts(async (connection, writer, ct) => await WriteRoutesAsync(connection, within, writer, ct).ConfigureAwait(false));
     }
 

@@ -37,16 +37,7 @@ public sealed class GetNodeServiceCommand : NodeHostCmdlet
     protected override void EndProcessing()
     {
         var units = Name ?? NodeUnitService.DefaultUnits;
-        // Checked once, before any cluster is asked, so that a bad unit name is one error, not one per context.
-        try
-        {
-            NodeUnitService.RequireValidNames(units);
-        }
-        catch (ClusterException e)
-        {
-            ThrowErrorRecord(ErrorRecords.From(e));
-        }
-
+        CheckedUpFront(() => { NodeUnitService.RequireValidNames(units); return units; });
         RunOnRequestedContexts(async (connection, writer, ct) => await WriteUnitsAsync(connection, units, writer, ct).ConfigureAwait(false));
     }
 

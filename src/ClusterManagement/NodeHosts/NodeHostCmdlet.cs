@@ -83,9 +83,10 @@ public abstract class NodeHostCmdlet : ClusterCmdlet
 
     /// <summary>
     /// Records this record's nodes under the contexts it names. <paramref name="names"/> is read once those are
-    /// known, because a piped context's own Name is no node and is forgotten first.
+    /// known, because a piped context's own Name is no node and is forgotten first. Returns those contexts, for
+    /// a cmdlet that keeps more of a record than its nodes (see <see cref="AskedIn"/>).
     /// </summary>
-    protected void AddNodes(Func<IEnumerable<string>?> names)
+    private protected IReadOnlyList<string> AddNodes(Func<IEnumerable<string>?> names)
     {
         var contexts = Reach == ContextReach.One ? [TheOneContext] : ContextsOfRecord();
         var given = names()?.ToList() ?? [];
@@ -99,7 +100,13 @@ public abstract class NodeHostCmdlet : ClusterCmdlet
 
             nodes.AddRange(given.Where(name => !nodes.Contains(name, StringComparer.Ordinal)));
         }
+
+        return contexts;
     }
+
+    /// <summary>Whether what a record asked for in <paramref name="context"/> (from <see cref="AddNodes"/>) belongs to the work on <paramref name="connection"/>.</summary>
+    private protected static bool AskedIn(string context, ClusterConnection connection) =>
+        context == TheOneContext || context == connection.ContextName;
 
     /// <summary>The nodes asked for in the context of <paramref name="connection"/>; none when all of them are meant.</summary>
     private protected IReadOnlyList<string> RequestedNodesIn(ClusterConnection connection) =>
@@ -111,6 +118,23 @@ public abstract class NodeHostCmdlet : ClusterCmdlet
     /// </summary>
     private protected void RunOnRequestedContexts(Func<ClusterConnection, PipelineWriter, CancellationToken, Task> work) =>
         RunOn(requestedContexts is [] or [TheOneContext] ? null : requestedContexts, work);
+
+    /// <summary>
+    /// Checks what does not depend on a cluster (names, ranges, requests) on the pipeline thread, before any
+    /// cluster is asked: a bad value is one error, not one per context.
+    /// </summary>
+    private protected T CheckedUpFront<T>(Func<T> check)
+    {
+        try
+        {
+            return check();
+        }
+        catch (ClusterException e)
+        {
+            ThrowErrorRecord(ErrorRecords.From(e));
+            throw;
+        }
+    }
 
     private protected NodeConnector Connector(ClusterConnection connection, IOperationLog log) => new(connection, access ?? throw new InvalidOperationException("BeginProcessing did not run."), log);
 
