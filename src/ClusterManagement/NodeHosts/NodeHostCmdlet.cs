@@ -14,7 +14,8 @@ namespace ClusterManagement.Commands.NodeHosts;
 
 /// <summary>
 /// Base of the cmdlets that work on node hosts over SSH: the access parameters, node input from the
-/// pipeline (collected, then worked on concurrently in EndProcessing with -ThrottleLimit).
+/// pipeline (collected per context, then worked on in EndProcessing: each context's nodes on that cluster's
+/// hosts, -ThrottleLimit nodes at a time, several contexts at once for the cmdlets whose Reach allows it).
 /// </summary>
 public abstract class NodeHostCmdlet : ClusterCmdlet
 {
