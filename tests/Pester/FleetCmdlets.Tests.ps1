@@ -1,5 +1,5 @@
 # Fleets of clusters (issue 19), the cmdlets beyond the first ones Fleets.Tests covers: app revisions and
-# changes, storage changes, pods, the cluster network and manifests across several contexts. Two emulators
+# changes, storage changes, pods, the cluster network, manifests and the node-host cmdlets (whose emulated nodes have no host access data) across several contexts. Two emulators
 # (east, west) merged into one kubeconfig, plus a context on a port nobody listens on (dead).
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestSetup.psm1') -Force
@@ -20,6 +20,24 @@ BeforeAll {
     $deadFile = Join-Path $TestDrive 'dead.kubeconfig'
     Set-Content -Path $deadFile -Value (Get-UnreachableKubeConfig -Name 'dead' -Port $deadPort)
     $env:KUBECONFIG = (@($files) + $deadFile) -join [IO.Path]::PathSeparator
+
+    # The node-host cmdlets: a credential and -AcceptNewHostKey, so that only the missing host access data of
+    # the emulated nodes can stop a command; every node-host cmdlet refuses such a node before any SSH connection.
+    $key = Join-Path $TestDrive 'id_ed25519'
+    Set-Content -Path $key -Value 'not used'
+    $script:access = @{ SshUser = 'cmadmin'; SshKeyPath = $key; KnownHostsPath = (Join-Path $TestDrive 'known_hosts'); AcceptNewHostKey = $true }
+    $script:accessText = "-SshUser cmadmin -SshKeyPath '$key' -KnownHostsPath '$(Join-Path $TestDrive 'known_hosts')' -AcceptNewHostKey"
+
+    function Get-ContextFailure {
+        <# The error records of a node-host command as "<context> <error id>", sorted: the contexts answer in any order. #>
+        param([Parameter(Mandatory)] [scriptblock] $Run)
+        $ErrorActionPreference = 'Continue'
+        $stream = @(& $Run 2>&1)
+        $stream | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] } | ForEach-Object {
+            if ($_.ToString() -notmatch "^Context '(\w+)':") { throw "An error names no context: $_" }
+            "$($Matches[1]) $($_.FullyQualifiedErrorId -replace ',.*$')"
+        } | Sort-Object
+    }
 
     function Invoke-AnsweredPwsh {
         <# A fresh pwsh that can prompt, its prompts answered in order by the lines of $Answer. #>
@@ -164,3 +182,80 @@ Describe 'Drains across contexts' {
         (Get-ClusterNode -Context east, west -Name worker-1 | Where-Object Unschedulable).Context | Sort-Object | Should -Be 'east', 'west'
     }
 }
+
+Describe 'Node hosts across contexts' {
+    It '<Command> reads the hosts of every named context: one NodeHostAccessMissing per cluster, the dead one unreachable' -ForEach @(
+        @{ Command = 'Get-NodeDocker' }
+        @{ Command = 'Get-NodeService' }
+        @{ Command = 'Get-NodeNetwork' }
+        @{ Command = 'Get-NodeRoute' }
+    ) {
+        $failures = Get-ContextFailure { & $Command -Context east, west, dead -Node worker-1 -RequestTimeout 10 @script:access }
+        $failures | Should -Be 'dead ApiServerUnreachable', 'east NodeHostAccessMissing', 'west NodeHostAccessMissing'
+    }
+
+    It 'sends nodes piped from several contexts each to its own cluster''s hosts, whatever the session default' {
+        Use-ClusterContext dead
+        try {
+            $failures = Get-ContextFailure { Get-ClusterNode -Context east, west -Name worker-1 | Get-NodeDocker @script:access }
+            $failures | Should -Be 'east NodeHostAccessMissing', 'west NodeHostAccessMissing' -Because 'the dead session context was never asked'
+            $alone = @(Get-ClusterNode -Context west -Name worker-1 | Get-NodeService @script:access -ErrorAction Continue 2>&1)
+            $alone.Count | Should -Be 1
+            $alone[0].FullyQualifiedErrorId | Should -BeLike 'NodeHostAccessMissing*' -Because 'the node went to west, not to the dead session context'
+        } finally { Use-ClusterContext -Reset }
+    }
+
+    It 'runs on contexts piped from Get-ClusterContext, -ContextThrottleLimit at a time, -ThrottleLimit still counting nodes' {
+        $failures = Get-ContextFailure { Get-ClusterContext -Name east, west | Get-NodeDocker -Node worker-1 -ContextThrottleLimit 1 -ThrottleLimit 2 @script:access }
+        $failures | Should -Be 'east NodeHostAccessMissing', 'west NodeHostAccessMissing'
+        (Get-Command Get-NodeDocker).Parameters['ThrottleLimit'].Attributes.Where({ $_ -is [ValidateRange] }).MaxRange | Should -Be 64
+        $bad = @(& { try { Get-NodeService -Context east, west -Node worker-1 -Name 'bad/unit' @script:access -ErrorAction Continue } catch { $_ } } 2>&1)
+        $bad.Count | Should -Be 1 -Because 'a bad unit name is refused once, before any cluster is asked'
+        $bad[0].FullyQualifiedErrorId | Should -BeLike 'ServiceNameInvalid*'
+    }
+}
+
+Describe 'Node-host changes across contexts' {
+    It '<Command> changes the hosts of every named context: one NodeHostAccessMissing per cluster' -ForEach @(
+        @{ Command = 'Start-NodeService'; With = @{ Name = 'kubelet' } }
+        @{ Command = 'Stop-NodeService'; With = @{ Name = 'kubelet' } }
+        @{ Command = 'Restart-NodeService'; With = @{ Name = 'kubelet' } }
+        @{ Command = 'New-NodeNetwork'; With = @{ Name = 'fleet-net'; Subnet = '198.18.0.0/24' } }
+        @{ Command = 'Remove-NodeNetwork'; With = @{ Name = 'fleet-net' } }
+        @{ Command = 'Add-NodeRoute'; With = @{ Destination = '198.18.0.0/24'; Gateway = '127.0.0.1' } }
+        @{ Command = 'Remove-NodeRoute'; With = @{ Destination = '198.18.0.0/24' } }
+        @{ Command = 'Update-NodeDocker'; With = @{ Version = '20.10' } }
+    ) {
+        $failures = Get-ContextFailure { & $Command -Context east, west -Node worker-1 @With -Force @script:access }
+        $failures | Should -Be 'east NodeHostAccessMissing', 'west NodeHostAccessMissing'
+    }
+
+    It 'lists every cluster''s plan with -WhatIf and reaches no host' {
+        $run = Invoke-FreshPwsh -Script "Import-Module '$(Get-ModuleUnderTest)'; Restart-NodeService -Context east, west -Node worker-1 -Name kubelet -WhatIf $script:accessText" -Environment @{ KUBECONFIG = $env:KUBECONFIG }
+        $run.ExitCode | Should -Be 0 -Because $run.Error
+        foreach ($name in 'east', 'west') {
+            $run.Output | Should -Match "What if: .*kubelet on worker-1 in context '$name'"
+        }
+        $run.Error | Should -Not -Match 'NodeHostAccessMissing' -Because 'no host is reached under -WhatIf'
+    }
+
+    It 'asks once per cluster and reaches only the hosts of the clusters confirmed' {
+        # One context at a time, so the prompts come in the order given: yes for east, no for west.
+        $run = Invoke-AnsweredPwsh -Script "Start-NodeService -Context east, west -Node worker-1 -Name kubelet -ContextThrottleLimit 1 -Confirm $script:accessText" -Answer 'Y', 'N'
+        $prompts = [regex]::Matches($run.Output, "kubelet\s+on\s+worker-1\s+in\s+context\s+'(\w+)'") | ForEach-Object { $_.Groups[1].Value }
+        $prompts | Should -Be 'east', 'west' -Because $run.Output
+        "$($run.Output)$($run.Error)" | Should -Match "Context 'east':.*no host access data" -Because 'the confirmed cluster''s host was looked up'
+        "$($run.Output)$($run.Error)" | Should -Not -Match "Context 'west':" -Because 'the declined cluster''s host was not'
+    }
+
+    It 'stops after the first failing context with -StopOnFirstFailure, starting no later one' {
+        $stop = $null
+        try {
+            Restart-NodeService -Context east, west -Node worker-1 -Name kubelet -Force -ContextThrottleLimit 1 -StopOnFirstFailure @script:access -ErrorAction SilentlyContinue -ErrorVariable failures
+        } catch { $stop = $_ }
+        $failures[0].ToString() | Should -BeLike "Context 'east':*no host access data*"
+        $stop | Should -Not -BeNullOrEmpty -Because 'the stop ends the command'
+        $stop.ToString() | Should -Match 'failed: east; not started: west'
+    }
+}
+

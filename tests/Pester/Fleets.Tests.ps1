@@ -158,7 +158,7 @@ Describe 'Per-context failures' {
     }
 
     It 'refuses several contexts on a cmdlet that works on one at a time' {
-        { Get-NodeService -Context east, west -Node worker-1 -ErrorAction Stop } | Should -Throw -ErrorId 'ContextAmbiguous*'
+        { Backup-ClusterNode -Context east, west -Node worker-1 -Destination (Join-Path $TestDrive 'backups') -ErrorAction Stop } | Should -Throw -ErrorId 'ContextAmbiguous*'
     }
 
     It 'refuses a piped context when the cmdlet needs a name it does not give' {

@@ -1,8 +1,13 @@
+using ClusterManagement.Connection;
+
 namespace ClusterManagement.Network;
 
 /// <summary>A network of a node's Docker Engine with its address management (IPAM) settings.</summary>
-public sealed class EngineNetwork
+public sealed class EngineNetwork : IClusterObject
 {
+    public string? Context { get; set; }
+    public string? Cluster { get; set; }
+
     public required string Node { get; init; }
     public required string Name { get; init; }
     public required string Id { get; init; }

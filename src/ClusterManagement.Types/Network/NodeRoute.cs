@@ -1,3 +1,5 @@
+using ClusterManagement.Connection;
+
 namespace ClusterManagement.Network;
 
 // long-backed so that plain ConvertTo-Json writes the name, not a number (it does so only for 64-bit enums).
@@ -8,8 +10,11 @@ public enum RouteFamily : long
 }
 
 /// <summary>A route of a node host's main routing table, as <c>ip route</c> shows it.</summary>
-public sealed class NodeRoute
+public sealed class NodeRoute : IClusterObject
 {
+    public string? Context { get; set; }
+    public string? Cluster { get; set; }
+
     public required string Node { get; init; }
 
     /// <summary>The destination as a CIDR ("default" is 0.0.0.0/0 or ::/0).</summary>

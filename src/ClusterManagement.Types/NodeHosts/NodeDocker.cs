@@ -1,3 +1,5 @@
+using ClusterManagement.Connection;
+
 namespace ClusterManagement.NodeHosts;
 
 // long-backed so that plain ConvertTo-Json writes the name, not a number (it does so only for 64-bit enums).
@@ -17,8 +19,11 @@ public enum NodeDockerState : long
 }
 
 /// <summary>One node's Docker Engine, as `docker-machine ls` showed it, read through the Engine API.</summary>
-public sealed class NodeDocker
+public sealed class NodeDocker : IClusterObject
 {
+    public string? Context { get; set; }
+    public string? Cluster { get; set; }
+
     public required string Node { get; init; }
     public required NodeDockerState State { get; init; }
     public string? Version { get; init; }

@@ -1,8 +1,13 @@
+using ClusterManagement.Connection;
+
 namespace ClusterManagement.NodeHosts;
 
 /// <summary>One systemd unit on a node host, as `systemctl show` reports it.</summary>
-public sealed class NodeUnit
+public sealed class NodeUnit : IClusterObject
 {
+    public string? Context { get; set; }
+    public string? Cluster { get; set; }
+
     public required string Node { get; init; }
     public required string Name { get; init; }
     public string? Description { get; init; }

@@ -46,9 +46,12 @@ public abstract class ClusterCmdlet : AsyncCmdlet, IDynamicParameters
     /// <summary>How far this cmdlet reaches: one context, or several at once for reading or for changing.</summary>
     private protected virtual ContextReach Reach => ContextReach.One;
 
-    private ContextFanOutParameters? fanOutParameters;
+    private ContextInputParameters? fanOutParameters;
 
-    public object? GetDynamicParameters() => fanOutParameters ??= Reach switch
+    public object? GetDynamicParameters() => fanOutParameters ??= NewContextParameters();
+
+    /// <summary>The parameters that go with <see cref="Reach"/>; null for a cmdlet of one context.</summary>
+    private protected virtual ContextInputParameters? NewContextParameters() => Reach switch
     {
         ContextReach.Reads => new ContextFanOutParameters(),
         ContextReach.Changes => new ContextChangeParameters(),
@@ -131,7 +134,44 @@ public abstract class ClusterCmdlet : AsyncCmdlet, IDynamicParameters
         }
     }
 
-    private void RunOn(IReadOnlyList<string>? contexts, Func<ClusterConnection, PipelineWriter, CancellationToken, Task> work)
+    /// <summary>
+    /// The contexts the current record names, for a cmdlet that gathers the input of every record and works on it
+    /// at the end (<see cref="RunOn"/>): a piped context, else -Context with wildcards resolved, else the session's
+    /// context ("" when the kubeconfig names none, so that opening it reports that).
+    /// </summary>
+    private protected IReadOnlyList<string> ContextsOfRecord()
+    {
+        contextsSinceConnect.Clear();
+        if (fanOutParameters?.InputContext is { } piped)
+        {
+            ForgetWhatThePipedContextBound();
+            fanOutParameters.InputContext = null;
+            return [piped.Name];
+        }
+
+        return SelectedContexts() ?? [sessionContext ??= SessionContextName()];
+    }
+
+    private string? sessionContext;
+
+    private string SessionContextName()
+    {
+        try
+        {
+            return Options.Context ?? ClusterConnection.ListContexts(Options.KubeConfig, null).FirstOrDefault(c => c.IsCurrent)?.Name ?? "";
+        }
+        catch (ClusterException)
+        {
+            // An unreadable kubeconfig is reported once, where the work opens the context.
+            return "";
+        }
+    }
+
+    /// <summary>
+    /// Runs work once for each of <paramref name="contexts"/> (all of them at the end, for a cmdlet that gathers
+    /// its input): as a plain Run for one, as <see cref="RunInContexts"/> fans out for several.
+    /// </summary>
+    private protected void RunOn(IReadOnlyList<string>? contexts, Func<ClusterConnection, PipelineWriter, CancellationToken, Task> work)
     {
         contextsSinceConnect.Clear();
         if (contexts is not { Count: > 1 })
@@ -152,7 +192,7 @@ public abstract class ClusterCmdlet : AsyncCmdlet, IDynamicParameters
 
         Run(async (writer, ct) =>
         {
-            var fanOut = new ContextFanOut(Open, parameters.ThrottleLimit, parameters is ContextChangeParameters { StopOnFirstFailure.IsPresent: true }, failure => writer.Error(ErrorRecords.From(failure)), writer);
+            var fanOut = new ContextFanOut(Open, parameters.ContextLimit, parameters.StopsOnFirstFailure, failure => writer.Error(ErrorRecords.From(failure)), writer);
             await fanOut.RunAsync(
                 contexts,
                 async (connection, token) =>
@@ -190,7 +230,7 @@ public abstract class ClusterCmdlet : AsyncCmdlet, IDynamicParameters
     private void ForgetWhatThePipedContextBound()
     {
         var pristine = Activator.CreateInstance(GetType());
-        foreach (var name in MyInvocation.BoundParameters.Keys.Where(k => !commandLineParameters.Contains(k) && k != nameof(ContextFanOutParameters.InputContext)).ToList())
+        foreach (var name in MyInvocation.BoundParameters.Keys.Where(k => !commandLineParameters.Contains(k) && k != nameof(ContextInputParameters.InputContext)).ToList())
         {
             if (GetType().GetProperty(name) is not { } property)
             {
@@ -230,7 +270,7 @@ public abstract class ClusterCmdlet : AsyncCmdlet, IDynamicParameters
 
     private ConnectionOptions Options => connectionOptions ?? throw new InvalidOperationException("BeginProcessing of ClusterCmdlet did not run.");
 
-    private ClusterConnection Open(string? contextName) => ClusterConnection.Open(Options with { Context = contextName ?? Options.Context });
+    private ClusterConnection Open(string? contextName) => ClusterConnection.Open(Options with { Context = string.IsNullOrEmpty(contextName) ? Options.Context : contextName });
 
     /// <summary>
     /// The connection of the one context this record names. Objects piped from several contexts into a cmdlet

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using ClusterManagement.Commands.Infrastructure;
+using ClusterManagement.Engine.Kubernetes;
 using ClusterManagement.Engine.Network.Routes;
 using ClusterManagement.NodeHosts;
 using ClusterManagement.Engine.NodeHosts;
@@ -47,13 +48,20 @@ public sealed class AddNodeRouteCommand : NodeNetworkCmdlet
     [Parameter]
     public SwitchParameter Persist { get; set; }
 
-    protected override void ProcessRecord() => AddNodes(Node);
+    protected override void ProcessRecord() => AddNodes(() => Node);
 
-    protected override void EndProcessing() => Run(async (writer, ct) =>
+    private protected override ContextReach Reach => ContextReach.Changes;
+
+    protected override void EndProcessing()
     {
-        var request = RouteRequest.Create(Destination, Gateway, Device, Metric);
-        var nodes = await ResolveNodesAsync(Connect(), writer, allWhenNone: false, ct).ConfigureAwait(false);
-        var service = new NodeRouteService(Connector(writer), writer);
+        var request = CheckedUpFront(() => RouteRequest.Create(Destination, Gateway, Device, Metric));
+        RunOnRequestedContexts(async (connection, writer, ct) => await AddRoutesAsync(connection, request, writer, ct).ConfigureAwait(false));
+    }
+
+    private async Task AddRoutesAsync(ClusterConnection connection, RouteRequest request, PipelineWriter writer, CancellationToken ct)
+    {
+        var nodes = await ResolveNodesAsync(connection, writer, allWhenNone: false, ct).ConfigureAwait(false);
+        var service = new NodeRouteService(Connector(connection, writer), writer);
         var results = await RunAllAsync(
             nodes,
             writer,
@@ -69,5 +77,5 @@ public sealed class AddNodeRouteCommand : NodeNetworkCmdlet
         {
             writer.Object(route);
         }
-    });
+    }
 }

@@ -17,6 +17,8 @@ namespace ClusterManagement.Commands.Network;
 [OutputType(typeof(EngineNetwork))]
 public sealed class GetNodeNetworkCommand : NodeNetworkCmdlet
 {
+    private protected override ContextReach Reach => ContextReach.Reads;
+
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("NodeName")]
     [ValidateNotNullOrEmpty]
@@ -29,12 +31,12 @@ public sealed class GetNodeNetworkCommand : NodeNetworkCmdlet
     [ArgumentCompleter(typeof(EngineNetworkNameCompleter))]
     public string[]? Name { get; set; }
 
-    protected override void ProcessRecord() => AddNodes(Node);
+    protected override void ProcessRecord() => AddNodes(() => Node);
 
-    protected override void EndProcessing() => Run(async (writer, ct) =>
+    protected override void EndProcessing() => RunOnRequestedContexts(async (connection, writer, ct) =>
     {
-        var nodes = await ResolveNodesAsync(Connect(), writer, allWhenNone: false, ct).ConfigureAwait(false);
-        var service = new EngineNetworkService(Connector(writer), writer);
+        var nodes = await ResolveNodesAsync(connection, writer, allWhenNone: false, ct).ConfigureAwait(false);
+        var service = new EngineNetworkService(Connector(connection, writer), writer);
         var filter = new NameFilter(Name);
         var results = await RunAllAsync(nodes, writer, async (node, token) => (Node: node.Name, Networks: await service.ListAsync(node, Timeout, token).ConfigureAwait(false)), ct).ConfigureAwait(false);
         foreach (var network in results.SelectMany(r => r.Networks))

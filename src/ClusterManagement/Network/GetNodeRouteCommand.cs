@@ -1,6 +1,8 @@
 using System.Management.Automation;
 using System.Net;
 using ClusterManagement.Commands.Infrastructure;
+using ClusterManagement.Diagnostics;
+using ClusterManagement.Engine.Kubernetes;
 using ClusterManagement.Engine.Network.Routes;
 using ClusterManagement.NodeHosts;
 using ClusterManagement.Engine.NodeHosts;
@@ -17,6 +19,8 @@ namespace ClusterManagement.Commands.Network;
 [OutputType(typeof(NodeRoute))]
 public sealed class GetNodeRouteCommand : NodeNetworkCmdlet
 {
+    private protected override ContextReach Reach => ContextReach.Reads;
+
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("NodeName")]
     [ValidateNotNullOrEmpty]
@@ -27,13 +31,18 @@ public sealed class GetNodeRouteCommand : NodeNetworkCmdlet
     [ValidateNotNullOrEmpty]
     public string? Destination { get; set; }
 
-    protected override void ProcessRecord() => AddNodes(Node);
+    protected override void ProcessRecord() => AddNodes(() => Node);
 
-    protected override void EndProcessing() => Run(async (writer, ct) =>
+    protected override void EndProcessing()
     {
-        var within = Destination is null ? (IPNetwork?)null : Cidr.Parse(Destination, nameof(Destination));
-        var nodes = await ResolveNodesAsync(Connect(), writer, allWhenNone: false, ct).ConfigureAwait(false);
-        var service = new NodeRouteService(Connector(writer), writer);
+        var within = Destination is null ? (IPNetwork?)null : CheckedUpFront(() => Cidr.Parse(Destination, nameof(Destination)));
+        RunOnRequestedContexts(async (connection, writer, ct) => await WriteRoutesAsync(connection, within, writer, ct).ConfigureAwait(false));
+    }
+
+    private async Task WriteRoutesAsync(ClusterConnection connection, IPNetwork? within, PipelineWriter writer, CancellationToken ct)
+    {
+        var nodes = await ResolveNodesAsync(connection, writer, allWhenNone: false, ct).ConfigureAwait(false);
+        var service = new NodeRouteService(Connector(connection, writer), writer);
         var results = await RunAllAsync(nodes, writer, (node, token) => service.ListAsync(node, Timeout, token), ct).ConfigureAwait(false);
         foreach (var route in results.SelectMany(r => r))
         {
@@ -42,5 +51,5 @@ public sealed class GetNodeRouteCommand : NodeNetworkCmdlet
                 writer.Object(route);
             }
         }
-    });
+    }
 }

@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Management.Automation;
 using ClusterManagement.Commands.Infrastructure;
+using ClusterManagement.Engine.Kubernetes;
 using ClusterManagement.Engine.Network.EngineNetworks;
 using ClusterManagement.NodeHosts;
 using ClusterManagement.Engine.NodeHosts;
@@ -61,9 +62,11 @@ public sealed class NewNodeNetworkCommand : NodeNetworkCmdlet
     [Parameter]
     public Hashtable? Option { get; set; }
 
-    protected override void ProcessRecord() => AddNodes(Node);
+    protected override void ProcessRecord() => AddNodes(() => Node);
 
-    protected override void EndProcessing() => Run(async (writer, ct) =>
+    private protected override ContextReach Reach => ContextReach.Changes;
+
+    protected override void EndProcessing()
     {
         var request = new EngineNetworkRequest
         {
@@ -78,10 +81,15 @@ public sealed class NewNodeNetworkCommand : NodeNetworkCmdlet
             Options = ParameterMaps.Strings(Option),
         };
 
-        // What does not depend on the node fails once, before any node is contacted.
-        EngineNetworkValidation.Validate(request, [], []);
-        var nodes = await ResolveNodesAsync(Connect(), writer, allWhenNone: false, ct).ConfigureAwait(false);
-        var service = new EngineNetworkService(Connector(writer), writer);
+        // What does not depend on the node fails once, before any cluster or node is contacted.
+        CheckedUpFront(() => { EngineNetworkValidation.Validate(request, [], []); return request; });
+        RunOnRequestedContexts(async (connection, writer, ct) => await CreateNetworksAsync(connection, request, writer, ct).ConfigureAwait(false));
+    }
+
+    private async Task CreateNetworksAsync(ClusterConnection connection, EngineNetworkRequest request, PipelineWriter writer, CancellationToken ct)
+    {
+        var nodes = await ResolveNodesAsync(connection, writer, allWhenNone: false, ct).ConfigureAwait(false);
+        var service = new EngineNetworkService(Connector(connection, writer), writer);
         var results = await RunAllAsync(
             nodes,
             writer,
@@ -96,5 +104,5 @@ public sealed class NewNodeNetworkCommand : NodeNetworkCmdlet
         {
             writer.Object(network);
         }
-    });
+    }
 }

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using ClusterManagement.Commands.Infrastructure;
+using ClusterManagement.Engine.Kubernetes;
 using ClusterManagement.Engine.Network.EngineNetworks;
 using ClusterManagement.NodeHosts;
 using ClusterManagement.Engine.NodeHosts;
@@ -37,24 +38,30 @@ public sealed class RemoveNodeNetworkCommand : NodeNetworkCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    private readonly List<(string Node, string Name)> targets = [];
+    private readonly List<(string Context, string Node, string Name)> targets = [];
 
     protected override bool ForceRequested => Force.IsPresent;
 
     protected override void ProcessRecord()
     {
-        AddNodes(Node);
-        foreach (var node in Node)
+        foreach (var context in AddNodes(() => Node))
         {
-            targets.AddRange(Name.Select(n => (node, n)).Where(t => !targets.Contains(t)));
+            foreach (var node in Node)
+            {
+                targets.AddRange(Name.Select(n => (context, node, n)).Where(t => !targets.Contains(t)));
+            }
         }
     }
 
-    protected override void EndProcessing() => Run(async (writer, ct) =>
+    private protected override ContextReach Reach => ContextReach.Changes;
+
+    protected override void EndProcessing() => RunOnRequestedContexts(RemoveNetworksAsync);
+
+    private async Task RemoveNetworksAsync(ClusterConnection connection, PipelineWriter writer, CancellationToken ct)
     {
-        var nodes = await ResolveNodesAsync(Connect(), writer, allWhenNone: false, ct).ConfigureAwait(false);
-        var service = new EngineNetworkService(Connector(writer), writer);
-        var work = targets.Select(t => (Node: nodes.FirstOrDefault(n => n.Name == t.Node), t.Name)).Where(t => t.Node is not null).ToList();
+        var nodes = await ResolveNodesAsync(connection, writer, allWhenNone: false, ct).ConfigureAwait(false);
+        var service = new EngineNetworkService(Connector(connection, writer), writer);
+        var work = targets.Where(t => AskedIn(t.Context, connection)).Select(t => (Node: nodes.FirstOrDefault(n => n.Name == t.Node), t.Name)).Where(t => t.Node is not null).ToList();
         var results = await RunAllAsync(
             work,
             writer,
@@ -75,5 +82,5 @@ public sealed class RemoveNodeNetworkCommand : NodeNetworkCmdlet
                 writer.Object(network);
             }
         }
-    });
+    }
 }

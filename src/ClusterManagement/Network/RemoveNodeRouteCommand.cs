@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using ClusterManagement.Diagnostics;
 using ClusterManagement.Commands.Infrastructure;
+using ClusterManagement.Engine.Kubernetes;
 using ClusterManagement.Engine.Network.Routes;
 using ClusterManagement.NodeHosts;
 using ClusterManagement.Engine.NodeHosts;
@@ -46,30 +47,27 @@ public sealed class RemoveNodeRouteCommand : NodeNetworkCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    private readonly List<(string Node, RouteRequest Route)> targets = [];
+    private readonly List<(string Context, string Node, RouteRequest Route)> targets = [];
 
     protected override bool ForceRequested => Force.IsPresent;
 
     protected override void ProcessRecord()
     {
-        AddNodes(Node);
+        var contexts = AddNodes(() => Node);
         // Checked per record, so a bad one is reported before any route is removed.
-        try
-        {
-            var route = RouteRequest.Create(Destination, string.IsNullOrEmpty(Gateway) ? null : Gateway, string.IsNullOrEmpty(Device) ? null : Device, Metric, requireTarget: false);
-            targets.AddRange(Node.Select(n => (n, route)));
-        }
-        catch (ClusterException e)
-        {
-            ThrowErrorRecord(ErrorRecords.From(e));
-        }
+        var route = CheckedUpFront(() => RouteRequest.Create(Destination, string.IsNullOrEmpty(Gateway) ? null : Gateway, string.IsNullOrEmpty(Device) ? null : Device, Metric, requireTarget: false));
+        targets.AddRange(contexts.SelectMany(context => Node.Select(node => (context, node, route))));
     }
 
-    protected override void EndProcessing() => Run(async (writer, ct) =>
+    private protected override ContextReach Reach => ContextReach.Changes;
+
+    protected override void EndProcessing() => RunOnRequestedContexts(RemoveRoutesAsync);
+
+    private async Task RemoveRoutesAsync(ClusterConnection connection, PipelineWriter writer, CancellationToken ct)
     {
-        var nodes = await ResolveNodesAsync(Connect(), writer, allWhenNone: false, ct).ConfigureAwait(false);
-        var service = new NodeRouteService(Connector(writer), writer);
-        var work = targets.Select(t => (Node: nodes.FirstOrDefault(n => n.Name == t.Node), t.Route)).Where(t => t.Node is not null).ToList();
+        var nodes = await ResolveNodesAsync(connection, writer, allWhenNone: false, ct).ConfigureAwait(false);
+        var service = new NodeRouteService(Connector(connection, writer), writer);
+        var work = targets.Where(t => AskedIn(t.Context, connection)).Select(t => (Node: nodes.FirstOrDefault(n => n.Name == t.Node), t.Route)).Where(t => t.Node is not null).ToList();
         // Routes of one node one after the other: each removal reads the table the previous one left.
         var results = await RunAllAsync(work.GroupBy(w => w.Node!.Name).ToList(), writer, async (group, token) =>
         {
@@ -101,5 +99,5 @@ public sealed class RemoveNodeRouteCommand : NodeNetworkCmdlet
                 writer.Object(route);
             }
         }
-    });
+    }
 }

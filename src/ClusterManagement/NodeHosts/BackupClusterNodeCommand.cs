@@ -43,11 +43,12 @@ public sealed class BackupClusterNodeCommand : NodeHostCmdlet
         destinationPath = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Destination);
     }
 
-    protected override void ProcessRecord() => AddNodes(Node);
+    protected override void ProcessRecord() => AddNodes(() => Node);
 
     protected override void EndProcessing() => Run(async (writer, ct) =>
     {
-        var nodes = await ResolveNodesAsync(Connect(), writer, allWhenNone: false, ct).ConfigureAwait(false);
+        var connection = Connect();
+        var nodes = await ResolveNodesAsync(connection, writer, allWhenNone: false, ct).ConfigureAwait(false);
         var approved = new List<ClusterNode>();
         foreach (var node in nodes)
         {
@@ -57,7 +58,7 @@ public sealed class BackupClusterNodeCommand : NodeHostCmdlet
             }
         }
 
-        var connector = Connector(writer);
+        var connector = Connector(connection, writer);
         await ForEachAsync(approved, writer, async (node, token) =>
         {
             writer.Object(await NodeBackupService.CreateAsync(connector, node, destinationPath, IncludeEtcd, Timeout, writer, token).ConfigureAwait(false));

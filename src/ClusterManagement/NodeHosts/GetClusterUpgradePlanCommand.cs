@@ -21,7 +21,7 @@ public sealed class GetClusterUpgradePlanCommand : NodeHostCmdlet
     [ArgumentCompleter(typeof(NodeNameCompleter))]
     public string[]? Node { get; set; }
 
-    protected override void ProcessRecord() => AddNodes(Node);
+    protected override void ProcessRecord() => AddNodes(() => Node);
 
     protected override void EndProcessing() => Run(async (writer, ct) =>
     {
@@ -30,7 +30,7 @@ public sealed class GetClusterUpgradePlanCommand : NodeHostCmdlet
         var nodes = await ResolveNodesAsync(connection, writer, allWhenNone: true, ct).ConfigureAwait(false);
         writer.Progress(new(1, "Planning the Kubernetes upgrade", "Reading versions, package sources and holds on every node"));
         // The whole cluster is planned, so that each node's step and blockers are those of a run over all nodes.
-        var upgrade = new KubernetesUpgrade(connection, Connector(writer), new EngineUpgradeOptions(new DrainOptions { IgnoreDaemonSets = true }, System.Threading.Timeout.InfiniteTimeSpan), writer);
+        var upgrade = new KubernetesUpgrade(connection, Connector(connection, writer), new EngineUpgradeOptions(new DrainOptions { IgnoreDaemonSets = true }, System.Threading.Timeout.InfiniteTimeSpan), writer);
         var plan = await upgrade.PlanAsync([], request, refreshLists: false, ThrottleLimit, ct).ConfigureAwait(false);
         writer.Progress(new(1, "Planning the Kubernetes upgrade", "Done", 100, Completed: true));
         foreach (var (_, unread) in plan.Unread.Where(u => nodes.Any(n => n.Name == u.Node)))

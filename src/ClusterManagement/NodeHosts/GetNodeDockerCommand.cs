@@ -13,6 +13,8 @@ namespace ClusterManagement.Commands.NodeHosts;
 [OutputType(typeof(NodeDocker))]
 public sealed class GetNodeDockerCommand : NodeHostCmdlet
 {
+    private protected override ContextReach Reach => ContextReach.Reads;
+
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Name", "NodeName")]
     [ValidateNotNullOrEmpty]
@@ -25,12 +27,12 @@ public sealed class GetNodeDockerCommand : NodeHostCmdlet
 
     protected override TimeSpan SshConnectTimeout => Timeout;
 
-    protected override void ProcessRecord() => AddNodes(Node);
+    protected override void ProcessRecord() => AddNodes(() => Node);
 
-    protected override void EndProcessing() => Run(async (writer, ct) =>
+    protected override void EndProcessing() => RunOnRequestedContexts(async (connection, writer, ct) =>
     {
-        var nodes = await ResolveNodesAsync(Connect(), writer, allWhenNone: true, ct).ConfigureAwait(false);
-        var probes = new NodeDockerService(Connector(writer));
+        var nodes = await ResolveNodesAsync(connection, writer, allWhenNone: true, ct).ConfigureAwait(false);
+        var probes = new NodeDockerService(Connector(connection, writer));
         var results = new NodeDocker?[nodes.Count];
         var done = 0;
         await ForEachAsync(Enumerable.Range(0, nodes.Count), writer, async (i, token) =>

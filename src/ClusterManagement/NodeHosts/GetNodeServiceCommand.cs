@@ -1,5 +1,7 @@
 using System.Management.Automation;
 using ClusterManagement.Commands.Infrastructure;
+using ClusterManagement.Diagnostics;
+using ClusterManagement.Engine.Kubernetes;
 using ClusterManagement.Engine.NodeHosts.Services;
 using ClusterManagement.Nodes;
 using ClusterManagement.Engine.Nodes;
@@ -13,6 +15,8 @@ namespace ClusterManagement.Commands.NodeHosts;
 [OutputType(typeof(NodeUnit))]
 public sealed class GetNodeServiceCommand : NodeHostCmdlet
 {
+    private protected override ContextReach Reach => ContextReach.Reads;
+
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("NodeName")]
     [ValidateNotNullOrEmpty]
@@ -28,14 +32,19 @@ public sealed class GetNodeServiceCommand : NodeHostCmdlet
     [TimeoutTransformation]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    protected override void ProcessRecord() => AddNodes(Node);
+    protected override void ProcessRecord() => AddNodes(() => Node);
 
-    protected override void EndProcessing() => Run(async (writer, ct) =>
+    protected override void EndProcessing()
     {
         var units = Name ?? NodeUnitService.DefaultUnits;
-        NodeUnitService.RequireValidNames(units);
-        var nodes = await ResolveNodesAsync(Connect(), writer, allWhenNone: false, ct).ConfigureAwait(false);
-        var connector = Connector(writer);
+        CheckedUpFront(() => { NodeUnitService.RequireValidNames(units); return units; });
+        RunOnRequestedContexts(async (connection, writer, ct) => await WriteUnitsAsync(connection, units, writer, ct).ConfigureAwait(false));
+    }
+
+    private async Task WriteUnitsAsync(ClusterConnection connection, IReadOnlyList<string> units, PipelineWriter writer, CancellationToken ct)
+    {
+        var nodes = await ResolveNodesAsync(connection, writer, allWhenNone: false, ct).ConfigureAwait(false);
+        var connector = Connector(connection, writer);
         var results = new IReadOnlyList<NodeUnit>?[nodes.Count];
         await ForEachAsync(Enumerable.Range(0, nodes.Count), writer, async (i, token) =>
         {
@@ -46,5 +55,5 @@ public sealed class GetNodeServiceCommand : NodeHostCmdlet
         {
             writer.Object(unit);
         }
-    });
+    }
 }

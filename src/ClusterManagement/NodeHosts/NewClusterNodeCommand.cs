@@ -137,7 +137,7 @@ public sealed class NewClusterNodeCommand : NodeHostCmdlet
         {
             var connection = Connect();
             using var group = writer.Group($"Add node {Name}");
-            writer.Object(await new NodeProvisioner(connection, Connector(writer), writer).RunAsync(request, ct).ConfigureAwait(false));
+            writer.Object(await new NodeProvisioner(connection, Connector(connection, writer), writer).RunAsync(request, ct).ConfigureAwait(false));
         });
     }
 

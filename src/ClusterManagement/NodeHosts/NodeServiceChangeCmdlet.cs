@@ -1,5 +1,7 @@
 using System.Management.Automation;
 using ClusterManagement.Commands.Infrastructure;
+using ClusterManagement.Diagnostics;
+using ClusterManagement.Engine.Kubernetes;
 using ClusterManagement.Engine.NodeHosts.Services;
 using ClusterManagement.Nodes;
 using ClusterManagement.Engine.Nodes;
@@ -37,14 +39,20 @@ public abstract class NodeServiceChangeCmdlet : NodeHostCmdlet
 
     private protected abstract UnitAction Action { get; }
 
-    protected override void ProcessRecord() => AddNodes(Node);
+    protected override void ProcessRecord() => AddNodes(() => Node);
 
-    protected override void EndProcessing() => Run(async (writer, ct) =>
+    private protected override ContextReach Reach => ContextReach.Changes;
+
+    protected override void EndProcessing()
     {
-        NodeUnitService.RequireValidNames(Name);
-        var connection = Connect();
+        CheckedUpFront(() => { NodeUnitService.RequireValidNames(Name); return Name; });
+        RunOnRequestedContexts(ChangeUnitsAsync);
+    }
+
+    private async Task ChangeUnitsAsync(ClusterConnection connection, PipelineWriter writer, CancellationToken ct)
+    {
         var nodes = await ResolveNodesAsync(connection, writer, allWhenNone: false, ct).ConfigureAwait(false);
-        var connector = Connector(writer);
+        var connector = Connector(connection, writer);
         var verb = Action.ToString();
         var approved = new List<(ClusterNode Node, string[] Units)>();
         foreach (var node in nodes)
@@ -92,5 +100,5 @@ public abstract class NodeServiceChangeCmdlet : NodeHostCmdlet
                 writer.Object(result);
             }
         }, ct).ConfigureAwait(false);
-    });
+    }
 }

@@ -51,11 +51,11 @@ public sealed class RemoveClusterNodeCommand : NodeHostCmdlet
     {
         if (InputObject is null)
         {
-            AddNodes(Name);
+            AddNodes(() => Name);
         }
         else if (InputObject.Node is { Length: > 0 } node)
         {
-            AddNodes([node]);
+            AddNodes(() => [node]);
         }
         else
         {
@@ -72,7 +72,7 @@ public sealed class RemoveClusterNodeCommand : NodeHostCmdlet
     {
         var connection = Connect();
         var nodes = await ResolveNodesAsync(connection, writer, allWhenNone: false, ct).ConfigureAwait(false);
-        var removal = new NodeRemoval(connection, Connector(writer), writer);
+        var removal = new NodeRemoval(connection, Connector(connection, writer), writer);
         var drain = new NodeDrain(new NodeMaintenance(connection, writer), writer);
         // One at a time: the last-control-plane check must see the previous removal.
         foreach (var node in nodes)

@@ -24,7 +24,7 @@ public sealed class UpdateClusterNodeCommand : RollingUpgradeCmdlet
     [Parameter]
     public SwitchParameter Stepwise { get; set; }
 
-    protected override void ProcessRecord() => AddNodes(Node);
+    protected override void ProcessRecord() => AddNodes(() => Node);
 
     protected override void EndProcessing() => Run(async (writer, ct) =>
     {
@@ -36,8 +36,8 @@ public sealed class UpdateClusterNodeCommand : RollingUpgradeCmdlet
             return;
         }
 
-        var upgrade = new KubernetesUpgrade(connection, Connector(writer), UpgradeOptions(), writer);
-        IReadOnlyList<string> names = RequestedNodes.Count == 0 ? [] : nodes.Select(n => n.Name).ToList();
+        var upgrade = new KubernetesUpgrade(connection, Connector(connection, writer), UpgradeOptions(), writer);
+        IReadOnlyList<string> names = RequestedNodesIn(connection).Count == 0 ? [] : nodes.Select(n => n.Name).ToList();
         await foreach (var result in upgrade.RunAsync(names, request, Stepwise.IsPresent, MaxUnavailable, ThrottleLimit,
             (item, description) => writer.ShouldProcessAsync(item.Node.Name, description), title => writer.Group(title), ct).ConfigureAwait(false))
         {

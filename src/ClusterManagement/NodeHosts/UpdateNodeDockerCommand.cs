@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using ClusterManagement.Diagnostics;
 using ClusterManagement.Commands.Infrastructure;
+using ClusterManagement.Engine.Kubernetes;
 using ClusterManagement.Engine.NodeHosts.Docker;
 using ClusterManagement.Engine.NodeHosts.Packages;
 using ClusterManagement.Engine.NodeHosts.Rollout;
@@ -34,19 +35,30 @@ public sealed class UpdateNodeDockerCommand : RollingUpgradeCmdlet
     [Parameter]
     public EngineSource EngineSource { get; set; } = EngineSource.Distribution;
 
-    protected override void ProcessRecord() => AddNodes(Node);
+    protected override void ProcessRecord() => AddNodes(() => Node);
 
-    protected override void EndProcessing() => Run(async (writer, ct) =>
+    private protected override ContextReach Reach => ContextReach.Changes;
+
+    protected override void EndProcessing()
     {
-        PackageVersions.RequireVersionRequest(Version, nameof(Version));
-        if (ContainerdVersion is not null)
+        CheckedUpFront(() =>
         {
-            PackageVersions.RequireVersionRequest(ContainerdVersion, nameof(ContainerdVersion));
-        }
+            PackageVersions.RequireVersionRequest(Version, nameof(Version));
+            if (ContainerdVersion is not null)
+            {
+                PackageVersions.RequireVersionRequest(ContainerdVersion, nameof(ContainerdVersion));
+            }
 
-        var connection = Connect();
+            return Version;
+        });
+        RunOnRequestedContexts(UpgradeEnginesAsync);
+    }
+
+    /// <summary>One cluster's rollout: with several contexts each runs its own, and a failed one is that cluster's failure.</summary>
+    private async Task UpgradeEnginesAsync(ClusterConnection connection, PipelineWriter writer, CancellationToken ct)
+    {
         var nodes = await ResolveNodesAsync(connection, writer, allWhenNone: false, ct).ConfigureAwait(false);
-        var rollout = new EngineRollout(connection, Connector(writer), UpgradeOptions(), writer);
+        var rollout = new EngineRollout(connection, Connector(connection, writer), UpgradeOptions(), writer);
         var target = new EngineTarget(EngineSource, Version, ContainerdVersion);
 
         writer.Progress(new(1, "Updating node engines", "Resolving versions on every node"));
@@ -84,5 +96,5 @@ public sealed class UpdateNodeDockerCommand : RollingUpgradeCmdlet
         {
             throw unreachable;
         }
-    });
+    }
 }
