@@ -3,7 +3,8 @@
 # -KubernetesVersion on a control plane and a worker of the fleet, joined at v1.31.4 to an emulator started
 # at v1.31.4. One cluster for the file, the tests in order: -WhatIf and refusals change nothing; a kubelet
 # that does not start after its upgrade stops the run with its journal and leaves its node cordoned; the
-# re-run finishes; then a clean upgrade of both nodes one more minor. Starts fleet nodes: run under
+# re-run finishes; Ctrl+C stops the next minor's upgrade while kubeadm runs on the control plane, and its re-run
+# upgrades both nodes. Starts fleet nodes: run under
 # /tmp/cm-fleet-tests.lock.
 
 BeforeDiscovery {
@@ -27,6 +28,11 @@ Describe 'Kubernetes upgrades of fleet nodes' -Skip:([bool]$script:fleetSkipReas
         $script:kubectl = { param([string[]]$Arguments) Invoke-KubectlJson -KubeConfig $script:cluster.KubeConfig -Arguments $Arguments }
 
         function Invoke-Node($FleetHost, [string]$Command) { Invoke-FleetHostCommand -FleetHost $FleetHost -Command $Command }
+        # A root shell in the control plane's container, apart from SSH, so that it adds no SSH session of its own.
+        function Invoke-CpContainer([string]$Script) {
+            $PSNativeCommandUseErrorActionPreference = $false
+            ((& docker --host "unix://$($script:engine.Socket)" exec up-cp-1 sh -c $Script 2>&1) | ForEach-Object { "$_" }) -join "`n"
+        }
         function Get-ServerVersion { (& $script:kubectl 'get', '--raw', '/version' | ConvertFrom-Json).gitVersion }
         function Get-Node([string]$Name) { & $script:kubectl 'get', 'node', $Name, '-o', 'json' | ConvertFrom-Json }
         # What dpkg has and holds on a host: "kubeadm=1.31.4-1.1 kubelet=1.31.4-1.1 held:kubeadm,kubelet".
@@ -187,7 +193,41 @@ spec:
         Get-PackageState $script:worker | Should -Match 'kubeadm=1\.32\.4-1\.1 kubelet=1\.32\.4-1\.1 held:.*kubeadm,kubelet'
     }
 
-    It 'upgrades the two-node cluster one more minor: API server, kubelets, held packages, nodes uncordoned' {
+    It 'Ctrl+C in the middle of Update-ClusterNode while kubeadm upgrade apply runs: ends within 5 s, says the control plane stays cordoned, closes its SSH session' {
+        # A kubeadm ahead of the real one in sudo's secure_path: "upgrade apply" tells the test and waits, so the stop
+        # comes while kubeadm runs; once the test kills its sleep it exits without running the real one.
+        Invoke-CpContainer @'
+cat > /usr/local/sbin/kubeadm <<'WRAPPER'
+#!/bin/sh
+if [ "$1 $2" = "upgrade apply" ]; then touch /root/kubeadm-waiting; sleep 47 || exit 1; fi
+exec /usr/bin/kubeadm "$@"
+WRAPPER
+chmod 0755 /usr/local/sbin/kubeadm; rm -f /root/kubeadm-waiting
+'@ | Out-Null
+        try {
+            $stopped = Invoke-StoppedNodeRun -Node up-cp-1 -Command 'Update-ClusterNode -KubernetesVersion latest -Force -Timeout 240' -Midway {
+                $deadline = [DateTime]::UtcNow.AddSeconds(150)
+                while ((Invoke-CpContainer 'test -e /root/kubeadm-waiting && echo yes') -ne 'yes') {
+                    if ([DateTime]::UtcNow -gt $deadline) { throw 'Update-ClusterNode never reached kubeadm upgrade apply.' }
+                    Start-Sleep -Milliseconds 300
+                }
+            } -SessionCount { Invoke-CpContainer "pgrep -c -f '^sshd: cmadmin' || true" } -KubeConfig $script:cluster.KubeConfig `
+                -KeyPath $script:engine.KeyPath -KnownHostsPath $script:knownHosts -WorkDir $TestDrive
+        }
+        finally {
+            Invoke-CpContainer "pkill -KILL -f '^sleep 47$'; rm -f /usr/local/sbin/kubeadm /root/kubeadm-waiting; true" | Out-Null
+        }
+
+        Assert-StoppedInTime $stopped
+        $stopped.Output | Should -Match 'WARNING: Stopped upgrading Kubernetes of up-cp-1 while running kubeadm upgrade apply v1\.33\.4 --yes: up-cp-1 stays cordoned\. To finish, run Update-ClusterNode -KubernetesVersion again'
+        $node = Get-Node up-cp-1
+        $node.spec.unschedulable | Should -BeTrue
+        $node.metadata.annotations.'clustermanagement.io/kubernetes-upgrade-cordoned' | Should -Not -BeNullOrEmpty
+        Get-ServerVersion | Should -Be 'v1.32.4' -Because 'kubeadm upgrade apply never ran'
+        (Get-Node up-w-1).spec.unschedulable | Should -Not -BeTrue -Because 'the worker''s batch never started'
+    }
+
+    It 'the re-run after the stop upgrades the two-node cluster one more minor: API server, kubelets, held packages, nodes uncordoned' {
         $results = @(Update-ClusterNode -KubernetesVersion latest -Force -Timeout 240 @script:access)
         $results | ForEach-Object { "$($_.Node) $($_.Batch) $($_.Step) $($_.Status) $($_.From) $($_.To)" } |
             Should -Be @('up-cp-1 1 ControlPlaneApply Upgraded v1.32.4 v1.33.4', 'up-w-1 2 Worker Upgraded v1.32.4 v1.33.4')

@@ -851,17 +851,7 @@ catch { $failure = $_ }
 
             function Start-ModuleRun {
                 param([string]$Command, [string]$Runner = $script:moduleRun, [string[]]$ExtraArgument = @())
-                $start = [System.Diagnostics.ProcessStartInfo]::new((Get-PwshPath))
-                foreach ($argument in @('-NoLogo', '-NoProfile', '-NonInteractive', '-File', $Runner, '-Module', (Get-ModuleUnderTest), '-Command', $Command, '-Key', $script:key, '-KnownHosts', $script:knownHosts) + $ExtraArgument) {
-                    $start.ArgumentList.Add($argument)
-                }
-                $start.Environment['KUBECONFIG'] = $script:cluster.KubeConfig
-                $start.RedirectStandardOutput = $true
-                $start.RedirectStandardError = $true
-                $start.RedirectStandardInput = $true
-                $process = [System.Diagnostics.Process]::Start($start)
-                $process.StandardInput.Close()
-                [pscustomobject]@{ Process = $process; Output = $process.StandardOutput.ReadToEndAsync(); Error = $process.StandardError.ReadToEndAsync() }
+                Start-NodeModuleRun -Runner $Runner -Command $Command -KubeConfig $script:cluster.KubeConfig -KeyPath $script:key -KnownHostsPath $script:knownHosts -ExtraArgument $ExtraArgument
             }
 
             function Wait-ModuleRun {
@@ -1166,79 +1156,15 @@ echo 'post-invoke=/usr/local/sbin/fault-configured-hook' > /etc/dpkg/dpkg.cfg.d/
             # once the node shows it is genuinely mid-way, then counts the module user's sshd sessions on the node
             # while that pwsh still lives, so a connection the stopped cmdlet kept open would still be counted.
             BeforeAll {
-                $script:stopRun = Join-Path $TestDrive 'stop-run.ps1'
-                Set-Content $script:stopRun @'
-param([string]$Module, [string]$Command, [string]$Key, [string]$KnownHosts, [string]$Signal)
-$ErrorActionPreference = 'Stop'
-$runspace = [runspacefactory]::CreateRunspace($Host)
-$runspace.Open()
-$ps = [powershell]::Create()
-$ps.Runspace = $runspace
-$work = {
-    param($Module, $Command, $Key, $KnownHosts)
-    Import-Module $Module
-    $VerbosePreference = 'Continue'
-    $access = @{ SshUser = 'cmadmin'; SshKeyPath = $Key; KnownHostsPath = $KnownHosts }
-    & ([scriptblock]::Create("$Command @access"))
-}
-$null = $ps.AddScript($work.ToString()).AddArgument($Module).AddArgument($Command).AddArgument($Key).AddArgument($KnownHosts)
-$invocation = $ps.BeginInvoke()
-$deadline = [DateTime]::UtcNow.AddSeconds(170)
-while (-not (Test-Path $Signal)) {
-    if ($invocation.IsCompleted) { "It ended before it was stopped: $($ps.Streams.Error) $($ps.Streams.Warning)"; exit 3 }
-    if ([DateTime]::UtcNow -gt $deadline) { 'The test never said to stop.'; exit 4 }
-    Start-Sleep -Milliseconds 100
-}
-$watch = [Diagnostics.Stopwatch]::StartNew()
-$stop = $ps.BeginStop($null, $null)
-if (-not $stop.AsyncWaitHandle.WaitOne(15000)) { 'Stop() did not end the cmdlet within 15 s'; exit 5 }
-"STOPPED $($watch.ElapsedMilliseconds) $($ps.InvocationStateInfo.State)"
-$ps.Streams.Verbose | ForEach-Object { "VERBOSE: $($_.Message)" }
-$ps.Streams.Warning | ForEach-Object { "WARNING: $($_.Message)" }
-$null = New-Item "$Signal.stopped"
-$deadline = [DateTime]::UtcNow.AddSeconds(60)
-while (-not (Test-Path "$Signal.counted") -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
-'@
-
                 function Get-SshSessionCount {
                     param([string]$Name)
                     [int](Invoke-Container $Name "pgrep -c -f '^sshd: cmadmin' || true")
                 }
 
                 function Invoke-StoppedOnNode {
-                    <# Runs $Command, stops it once $Midway returns, and counts the node's sshd sessions of the module's user before, mid-way and after. #>
                     param([string]$Name, [string]$Command, [scriptblock]$Midway)
-                    $signal = Join-Path $TestDrive "stop-$([guid]::NewGuid().ToString('N'))"
-                    $idle = Get-SshSessionCount $Name
-                    $script:run = Start-ModuleRun $Command -Runner $script:stopRun -ExtraArgument '-Signal', $signal
-                    & $Midway
-                    $during = Get-SshSessionCount $Name
-                    $null = New-Item $signal
-                    $deadline = [DateTime]::UtcNow.AddSeconds(30)
-                    while (-not (Test-Path "$signal.stopped") -and -not $script:run.Process.HasExited) {
-                        if ([DateTime]::UtcNow -gt $deadline) { throw 'The stopped run did not report within 30 s.' }
-                        Start-Sleep -Milliseconds 100
-                    }
-                    # sshd ends a session as soon as its connection closes: a few seconds are plenty.
-                    $released = [DateTime]::UtcNow.AddSeconds(5)
-                    $after = Get-SshSessionCount $Name
-                    while ($after -gt $idle -and [DateTime]::UtcNow -lt $released) {
-                        Start-Sleep -Milliseconds 250
-                        $after = Get-SshSessionCount $Name
-                    }
-                    $null = New-Item "$signal.counted"
-                    if (-not $script:run.Process.WaitForExit(60000)) { throw 'The stopped run did not exit.' }
-                    [pscustomobject]@{ Output = $script:run.Output.Result; Error = $script:run.Error.Result; ExitCode = $script:run.Process.ExitCode; Idle = $idle; During = $during; After = $after }
-                }
-
-                function Assert-StoppedInTime {
-                    param($Stopped)
-                    $Stopped.ExitCode | Should -Be 0 -Because "stdout: $($Stopped.Output) stderr: $($Stopped.Error)"
-                    $Stopped.Output -match 'STOPPED (\d+) (\w+)' | Should -BeTrue -Because $Stopped.Output
-                    [int]$Matches[1] | Should -BeLessThan 5000
-                    $Matches[2] | Should -Be 'Stopped'
-                    $Stopped.During | Should -BeGreaterThan $Stopped.Idle -Because 'the module was connected to the node mid-way'
-                    $Stopped.After | Should -Be $Stopped.Idle -Because 'the stopped cmdlet closed its SSH connection'
+                    Invoke-StoppedNodeRun -Node $Name -Command $Command -Midway $Midway -SessionCount { param($Node) Get-SshSessionCount $Node } `
+                        -KubeConfig $script:cluster.KubeConfig -KeyPath $script:key -KnownHostsPath $script:knownHosts -WorkDir $TestDrive
                 }
             }
 

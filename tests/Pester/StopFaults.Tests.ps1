@@ -18,11 +18,11 @@ BeforeDiscovery {
         @{ Cmdlet = 'Install-CsiDriver'; Midway = 'watch'; Reports = 'other\.csi\.example\.com|csi-datera' }
         @{ Cmdlet = 'Get-ClusterEvent'; Midway = 'watch'; Reports = 'events\.k8s\.io/v1/events\?.*watch=true' }
     )
-    # Node-host cmdlets need real hosts: their rows go into NodeHosts.Tests.ps1 ('Ctrl+C in the middle of ...').
-    $script:onFleet = 'Update-NodeDocker', 'New-ClusterNode', 'Backup-ClusterNode'
+    # Node-host cmdlets need real hosts: their rows go into the fleet suites, NodeHosts.Tests.ps1 or ClusterUpgrade.Tests.ps1 ('Ctrl+C in the middle of ...').
+    $script:onFleet = 'Update-NodeDocker', 'New-ClusterNode', 'Backup-ClusterNode', 'Update-ClusterNode'
     # Node-host cmdlets still without a Ctrl+C test: named, so that a new long cmdlet cannot slip in unnoticed.
     $script:notYetCovered = 'Remove-ClusterNode', 'Add-NodeRoute', 'Get-NodeRoute', 'Remove-NodeRoute', 'Get-NodeNetwork', 'New-NodeNetwork',
-        'Remove-NodeNetwork', 'Get-NodeDocker', 'Get-NodeService', 'Start-NodeService', 'Stop-NodeService', 'Restart-NodeService', 'Update-ClusterNode'
+        'Remove-NodeNetwork', 'Get-NodeDocker', 'Get-NodeService', 'Start-NodeService', 'Stop-NodeService', 'Restart-NodeService'
 }
 
 BeforeAll {
@@ -143,7 +143,7 @@ Describe 'Ctrl+C in the middle of a long cmdlet' {
         $long = Get-LongCmdletName
         $long | Where-Object { $_ -notin $named } | Should -BeNullOrEmpty -Because 'a new long cmdlet needs a Ctrl+C test'
         $named | Where-Object { $_ -notin $long } | Should -BeNullOrEmpty -Because 'a row names a cmdlet that no longer has -Timeout'
-        $fleetTests = Get-Content (Join-Path $PSScriptRoot 'NodeHosts.Tests.ps1') -Raw
+        $fleetTests = ('NodeHosts.Tests.ps1', 'ClusterUpgrade.Tests.ps1' | ForEach-Object { Get-Content (Join-Path $PSScriptRoot $_) -Raw }) -join "`n"
         foreach ($cmdlet in $onFleet) {
             $fleetTests | Should -Match "It 'Ctrl\+C in the middle of $cmdlet" -Because "$cmdlet is stopped on the fleet"
         }

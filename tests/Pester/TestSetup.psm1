@@ -39,6 +39,80 @@ function Invoke-FreshPwsh {
     [pscustomobject]@{ ExitCode = $process.ExitCode; Output = $stdout.Result; Error = $stderr.Result }
 }
 
+function Start-NodeModuleRun {
+    <#
+    Starts a node-host command of the module in a pwsh of its own through $Runner (a script taking -Module, -Command,
+    -Key, -KnownHosts and $ExtraArgument), so a fleet test can break things on the node or stop it while it works.
+    Returns the process and the tasks reading its standard output and error.
+    #>
+    param(
+        [Parameter(Mandatory)] [string] $Runner, [Parameter(Mandatory)] [string] $Command, [Parameter(Mandatory)] [string] $KubeConfig,
+        [Parameter(Mandatory)] [string] $KeyPath, [Parameter(Mandatory)] [string] $KnownHostsPath, [string[]] $ExtraArgument = @()
+    )
+    $start = [System.Diagnostics.ProcessStartInfo]::new((Get-PwshPath))
+    foreach ($argument in @('-NoLogo', '-NoProfile', '-NonInteractive', '-File', $Runner, '-Module', $ModulePath, '-Command', $Command, '-Key', $KeyPath, '-KnownHosts', $KnownHostsPath) + $ExtraArgument) {
+        $start.ArgumentList.Add($argument)
+    }
+    $start.Environment['KUBECONFIG'] = $KubeConfig
+    $start.RedirectStandardOutput = $true
+    $start.RedirectStandardError = $true
+    $start.RedirectStandardInput = $true
+    $process = [System.Diagnostics.Process]::Start($start)
+    $process.StandardInput.Close()
+    [pscustomobject]@{ Process = $process; Output = $process.StandardOutput.ReadToEndAsync(); Error = $process.StandardError.ReadToEndAsync() }
+}
+
+function Invoke-StoppedNodeRun {
+    <#
+    Ctrl+C on a node host: runs $Command through StoppedNodeRun.ps1, stops it once $Midway returns, and counts the
+    module user's SSH sessions on $Node ($SessionCount, given the node's name) before, mid-way and after, while the
+    stopped pwsh still lives, so a connection the stopped cmdlet kept open would still be counted.
+    #>
+    param(
+        [Parameter(Mandatory)] [string] $Node, [Parameter(Mandatory)] [string] $Command, [Parameter(Mandatory)] [scriptblock] $Midway,
+        [Parameter(Mandatory)] [scriptblock] $SessionCount, [Parameter(Mandatory)] [string] $KubeConfig, [Parameter(Mandatory)] [string] $KeyPath,
+        [Parameter(Mandatory)] [string] $KnownHostsPath, [Parameter(Mandatory)] [string] $WorkDir
+    )
+    $signal = Join-Path $WorkDir "stop-$([guid]::NewGuid().ToString('N'))"
+    $idle = & $SessionCount $Node
+    $run = Start-NodeModuleRun -Runner (Join-Path $PSScriptRoot 'StoppedNodeRun.ps1') -Command $Command -KubeConfig $KubeConfig -KeyPath $KeyPath `
+        -KnownHostsPath $KnownHostsPath -ExtraArgument '-Signal', $signal
+    try {
+        & $Midway
+        $during = & $SessionCount $Node
+        $null = New-Item $signal
+        $deadline = [DateTime]::UtcNow.AddSeconds(30)
+        while (-not (Test-Path "$signal.stopped") -and -not $run.Process.HasExited) {
+            if ([DateTime]::UtcNow -gt $deadline) { throw 'The stopped run did not report within 30 s.' }
+            Start-Sleep -Milliseconds 100
+        }
+        # sshd ends a session as soon as its connection closes: a few seconds are plenty.
+        $released = [DateTime]::UtcNow.AddSeconds(5)
+        $after = & $SessionCount $Node
+        while ($after -gt $idle -and [DateTime]::UtcNow -lt $released) {
+            Start-Sleep -Milliseconds 250
+            $after = & $SessionCount $Node
+        }
+        $null = New-Item "$signal.counted"
+        if (-not $run.Process.WaitForExit(60000)) { throw 'The stopped run did not exit.' }
+    }
+    finally {
+        if (-not $run.Process.HasExited) { $run.Process.Kill($true) }
+    }
+    [pscustomobject]@{ Output = $run.Output.Result; Error = $run.Error.Result; ExitCode = $run.Process.ExitCode; Idle = $idle; During = $during; After = $after }
+}
+
+function Assert-StoppedInTime {
+    <# What every Ctrl+C on a node host must show: stopped within 5 s, connected mid-way, its SSH connection closed. #>
+    param([Parameter(Mandatory)] $Stopped)
+    $Stopped.ExitCode | Should -Be 0 -Because "stdout: $($Stopped.Output) stderr: $($Stopped.Error)"
+    $Stopped.Output -match 'STOPPED (\d+) (\w+)' | Should -BeTrue -Because $Stopped.Output
+    [int]$Matches[1] | Should -BeLessThan 5000
+    $Matches[2] | Should -Be 'Stopped'
+    $Stopped.During | Should -BeGreaterThan $Stopped.Idle -Because 'the module was connected to the node mid-way'
+    $Stopped.After | Should -Be $Stopped.Idle -Because 'the stopped cmdlet closed its SSH connection'
+}
+
 function Get-LongCmdletName {
     <# The module's long cmdlets: every one with -Timeout waits for something (the fault suites' tables derive from this). #>
     (Get-Command -Module ClusterManagement -CommandType Cmdlet | Where-Object { $_.Parameters.ContainsKey('Timeout') }).Name
@@ -209,5 +283,5 @@ function Get-FleetSkipReason {
     $reason
 }
 
-Export-ModuleMember -Function Get-FleetSkipReason, Get-ModuleUnderTest, Get-RepoRoot, Start-SuiteCluster, Invoke-FreshPwsh, Invoke-KubectlJson, Get-PwshPath, Get-LongCmdletName,
+Export-ModuleMember -Function Get-FleetSkipReason, Get-ModuleUnderTest, Get-RepoRoot, Start-SuiteCluster, Invoke-FreshPwsh, Invoke-KubectlJson, Get-PwshPath, Get-LongCmdletName, Start-NodeModuleRun, Invoke-StoppedNodeRun, Assert-StoppedInTime,
     Start-TestCluster, Stop-TestCluster, Invoke-EmulatorControl, Get-NamedKubeConfig, Get-UnreachableKubeConfig, Invoke-FleetDocsExample, Invoke-FleetHostCommand, Get-PipelineStep, Invoke-PowerShellTask, New-KubeadmCertsSecret
