@@ -21,7 +21,7 @@ internal static class NodeReadinessWait
     /// <summary>
     /// Waits until the kubelet that a unit change left running has reported the node Ready: a status heartbeat
     /// no older than the unit's last state change (<paramref name="unitChanged"/>). Both are stamped by the
-    /// node's own clock, so clock skew does not matter. A Ready status alone would do after a restart: the old
+    /// node's own clock, so clock skew does not matter. A Ready status alone proves nothing after a restart: the old
     /// kubelet's status stays Ready until the API server's grace period passes, also when the new one never starts.
     /// </summary>
     public static Task<ClusterNode?> UntilKubeletReadyAsync(
