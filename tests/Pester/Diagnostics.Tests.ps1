@@ -1,7 +1,7 @@
 #Requires -Version 7.4
 # A rollout that fails or runs out explains itself: each cause the emulator's kubelets, scheduler and
 # controllers produce (as a real cluster words them) is provoked here and read back as the Diagnosis on the
-# error record and on the result, through each of the four waiting app cmdlets. Progress deadlines of a few
+# error record and on the result, through each of the four waiting app cmdlets and Publish-ClusterManifest -Wait. Progress deadlines of a few
 # seconds (progressDeadlineSeconds) end the waits, so the file stays short.
 
 BeforeAll {
@@ -159,6 +159,42 @@ Describe 'A rollout that does not complete explains itself' {
         $diagnosis.Evidence | Where-Object { $_.Source -eq 'Event' -and $_.Reason -eq 'FailedCreate' -and $_.Message -like 'Error creating: pods "limited-*" is forbidden: *quota*' } | Should -Not -BeNullOrEmpty
         $rollout.Status | Should -Be 'Progressing'
         $rollout.Diagnosis.Cause | Should -Be 'QuotaExceeded'
+    }
+
+    It 'Publish-ClusterManifest -Wait: a Deployment past its progress deadline fails at once with the same diagnosis' {
+        $file = Join-Path $TestDrive 'manifest-deadline.json'
+        Set-Content $file ((New-DiagnosedApp -Name manifested -Image registry.example/shop:9.9) | ConvertTo-Json -Depth 12)
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+
+        # A failed wait ends the command: the error is terminating, the applied objects are written before it.
+        $failed = $null
+        try { Publish-ClusterManifest $file -Wait -Timeout 60 -Force -OutVariable applied | Out-Null } catch { $failed = @($_) }
+
+        $clock.Elapsed.TotalSeconds | Should -BeLessThan 40 -Because 'an exceeded progress deadline ends the wait as kubectl rollout status does'
+        $applied.Name | Should -Be 'manifested'
+        $failed.Count | Should -Be 1
+        $failed[0].FullyQualifiedErrorId | Should -BeLike 'AppProgressDeadlineExceeded,*'
+        $lines = "$failed" -split '\r?\n'
+        $lines[0] | Should -Be 'The manifests were applied, but deployment "manifested" exceeded its progress deadline (Deployment ''default/manifested'').'
+        $lines[1] | Should -BeLike 'Cause: image "registry.example/shop:9.9" cannot be pulled (*on 1 of 1 new pods): Failed to pull image "registry.example/shop:9.9": *not found'
+        $diagnosis = $failed[0].Exception.Diagnosis
+        $diagnosis.Cause | Should -Be ([ClusterManagement.Diagnostics.DiagnosisCause]::ImagePullFailed)
+        $diagnosis.Affected[0].Name | Should -BeLike 'manifested-*'
+        $diagnosis.Evidence | Where-Object { $_.Source -eq 'Event' -and $_.Reason -eq 'Failed' -and $_.Message -like 'Failed to pull image "registry.example/shop:9.9"*' } | Should -Not -BeNullOrEmpty
+    }
+
+    It 'Publish-ClusterManifest -Wait: a Deployment still rolling out at -Timeout is ManifestWaitTimeout with the diagnosis' {
+        $file = Join-Path $TestDrive 'manifest-timeout.json'
+        Set-Content $file ((New-DiagnosedApp -Name manifested-slow -Image registry.example/shop:9.9 -Deadline 600) | ConvertTo-Json -Depth 12)
+
+        $failed = $null
+        try { Publish-ClusterManifest $file -Wait -Timeout 6 -Force | Out-Null } catch { $failed = @($_) }
+
+        $failed.Count | Should -Be 1
+        ("$failed" -split '\r?\n')[0] | Should -Be 'The manifests were applied, but within 00:00:06 its pods were not ready (Deployment ''default/manifested-slow''). Look at its pods and events, then apply again to keep waiting.'
+        $failed[0].FullyQualifiedErrorId | Should -BeLike 'ManifestWaitTimeout,*'
+        ("$failed" -split '\r?\n')[1] | Should -BeLike 'Cause: image "registry.example/shop:9.9" cannot be pulled *'
+        $failed[0].Exception.Diagnosis.Cause | Should -Be ([ClusterManagement.Diagnostics.DiagnosisCause]::ImagePullFailed)
     }
 
     It 'gives no diagnosis to a rollout that completes' {

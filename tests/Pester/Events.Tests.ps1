@@ -26,7 +26,7 @@ BeforeAll {
     }
 
     function New-TestEvent {
-        <# An event as a component would record it about an object of any kind (the emulator records none for nodes or storage). #>
+        <# An event as a component would record it about an object of any kind (the emulator records events about pods, workloads and claims, none about nodes, volumes, classes or drivers; a reason of its own keeps the count exact). #>
         param([string] $Kind, [string] $ApiVersion, [string] $Name, [string] $Namespace, [string] $Reason, [string] $Type = 'Normal', [string] $EventNamespace = 'default', [string] $Uid)
         $now = [datetime]::UtcNow.ToString('yyyy-MM-ddTHH:mm:ssZ')
         $involved = @{ kind = $Kind; apiVersion = $ApiVersion; name = $Name }

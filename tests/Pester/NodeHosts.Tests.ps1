@@ -498,6 +498,44 @@ Import-Module '$(Get-ModuleUnderTest)'
         }
     }
 
+    Context 'A kubelet that does not come back from a restart' {
+        It 'Restart-NodeService kubelet -Wait fails with NodeNotReady: the Ready condition, the Lease renewal and how long ago the last heartbeat came' {
+            try {
+                # A flag the kubelet does not know, as after a botched upgrade: it exits 1 and systemd restarts it every 10 s.
+                Invoke-Container worker-2 'cp /etc/default/kubelet /root/kubelet.default && sed -i ''s/^KUBELET_EXTRA_ARGS=\(.*\)$/KUBELET_EXTRA_ARGS="\1 --no-such-flag"/'' /etc/default/kubelet && cat /etc/default/kubelet' |
+                    Should -Match 'KUBELET_EXTRA_ARGS="--node-ip=127\.0\.0\.173 --no-such-flag"'
+
+                # The old kubelet's status stays Ready for the 30 s grace: the wait must see the new kubelet report, and it never does.
+                $null = Restart-NodeService -Node worker-2 -Name kubelet @script:access -Wait -Force -Timeout 50 -ErrorVariable failed -ErrorAction SilentlyContinue
+
+                Invoke-Container worker-2 'journalctl --no-pager -u kubelet -n 40' | Should -Match 'failed to parse kubelet flag: unknown flag: --no-such-flag'
+                $failed.Count | Should -Be 1
+                $failed[0].FullyQualifiedErrorId | Should -BeLike 'NodeReadinessTimeout,*'
+                $lines = "$failed" -split '\r?\n'
+                $lines[0] | Should -BeLike 'Node worker-2 did not report Ready from the kubelet running since * within 00:00:50 (it is Unknown).'
+                $lines[1] | Should -Match '^Cause: Node worker-2 is Unknown \(NodeStatusUnknown: Kubelet stopped posting node status\.\); its last heartbeat came \d+s ago \('
+                $diagnosis = $failed[0].Exception.Diagnosis
+                $diagnosis.Cause | Should -Be ([ClusterManagement.Diagnostics.DiagnosisCause]::NodeNotReady)
+                $diagnosis.Affected[0].Name | Should -Be 'worker-2'
+                $diagnosis.Evidence | Where-Object { $_.Source -eq 'Condition' -and $_.Reason -eq 'NodeStatusUnknown' -and $_.Message -eq 'Ready is Unknown: Kubelet stopped posting node status.' } | Should -Not -BeNullOrEmpty
+                $lease = $diagnosis.Evidence | Where-Object Source -eq 'Lease'
+                $lease.Message | Should -Match '^kube-node-lease/worker-2 last renewed \d+s ago'
+                # The Lease stopped with the old kubelet: its last renewal is older than the grace period.
+                ([DateTimeOffset]::UtcNow - $lease.LastSeen).TotalSeconds | Should -BeGreaterThan 30
+                $diagnosis.Evidence | Where-Object { $_.Source -eq 'Taint' -and $_.Reason -eq 'node.kubernetes.io/unreachable' } | Should -Not -BeNullOrEmpty
+            }
+            finally {
+                Invoke-Container worker-2 'mv /root/kubelet.default /etc/default/kubelet' | Out-Null
+                $script:restored = Restart-NodeService -Node worker-2 -Name kubelet @script:access -Wait -Force -Timeout 60 -ErrorAction Continue
+            }
+        }
+
+        It 'comes back: Restart-NodeService -Wait returns once the restarted kubelet reports Ready' {
+            $script:restored.ActiveState | Should -Be 'active'
+            (Get-ClusterNode -Name worker-2).Readiness | Should -Be 'Ready'
+        }
+    }
+
     Context 'Backup-ClusterNode' {
         It 'archives the node configuration and package versions with a checksum' {
             $tmpBefore = Invoke-Node worker-1 'ls -A /tmp'

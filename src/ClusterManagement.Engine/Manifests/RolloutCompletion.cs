@@ -6,15 +6,10 @@ namespace ClusterManagement.Engine.Manifests;
 /// When a workload has finished rolling out, as kubectl rollout status decides it
 /// (polymorphichelpers/rollout_status.go): ready counts alone are not enough, since during an update
 /// the old pods are still ready; the controller must have seen the current generation and the pods
-/// must be at the new template.
+/// must be at the new template. Deployments are <see cref="Apps.RolloutProgress"/>'s, which also tells a failed one.
 /// </summary>
 internal static class RolloutCompletion
 {
-    public static bool IsComplete(V1Deployment d) =>
-        d.Status?.ObservedGeneration >= d.Metadata.Generation
-        && (d.Status?.ReadyReplicas ?? 0) >= (d.Spec?.Replicas ?? 1)
-        && (d.Status?.UpdatedReplicas ?? 0) >= (d.Spec?.Replicas ?? 1);
-
     /// <summary>DaemonSetStatusViewer: every scheduled node runs an updated pod and every desired node an available one.</summary>
     public static bool IsComplete(V1DaemonSet ds) =>
         ds.Status is { } status

@@ -88,13 +88,20 @@ public abstract class NodeServiceChangeCmdlet : NodeHostCmdlet
                 {
                     var wantReady = Action != UnitAction.Stop;
                     writer.Verbose($"Waiting for {item.Node.Name} to become {(wantReady ? "Ready" : "NotReady")}.");
-                    await NodeReadinessWait.UntilAsync(
-                        connection,
-                        item.Node.Name,
-                        state => wantReady ? state == NodeReadiness.Ready : state is NodeReadiness.NotReady or NodeReadiness.Unknown,
-                        Timeout,
-                        writer,
-                        token).ConfigureAwait(false);
+                    if (wantReady)
+                    {
+                        await NodeReadinessWait.UntilKubeletReadyAsync(connection, item.Node.Name, result.Since, Timeout, writer, token).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await NodeReadinessWait.UntilAsync(
+                            connection,
+                            item.Node.Name,
+                            state => state is NodeReadiness.NotReady or NodeReadiness.Unknown,
+                            Timeout,
+                            writer,
+                            token).ConfigureAwait(false);
+                    }
                 }
 
                 writer.Object(result);

@@ -23,4 +23,22 @@ public sealed class NodeReadinessWaitTests
             NodeReadinessWait.UntilAsync(connection, "worker-1", r => r == NodeReadiness.NotReady, TimeSpan.FromMinutes(1), NullOperationLog.Instance, stop.Token));
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
     }
+
+    [Fact]
+    public async Task AReadyStatusFromBeforeTheKubeletsStartIsNotReadyFromTheNewKubelet()
+    {
+        await using var emulator = await KubeEmulator.StartAsync(new EmulatorOptions { Workers = 1 });
+        var connection = ClusterConnection.Open(new ConnectionOptions { KubeConfig = emulator.KubeconfigPath, Context = "sandbox" });
+
+        // worker-1 is Ready, but no heartbeat of it is as new as a kubelet started an hour from now: as after a restart whose kubelet never came up.
+        var startedLater = DateTime.UtcNow.AddHours(1);
+        var failure = await Assert.ThrowsAsync<ClusterException>(() =>
+            NodeReadinessWait.UntilKubeletReadyAsync(connection, "worker-1", startedLater, TimeSpan.FromSeconds(2), NullOperationLog.Instance, CancellationToken.None));
+        Assert.Equal(ClusterErrors.NodeReadinessTimeout, failure.Error);
+        Assert.StartsWith($"Node worker-1 did not report Ready from the kubelet running since {startedLater:yyyy-MM-dd HH:mm:ss}Z within 00:00:02 (it is Ready).", failure.Message, StringComparison.Ordinal);
+
+        var startedBefore = DateTime.UtcNow.AddHours(-1);
+        var node = await NodeReadinessWait.UntilKubeletReadyAsync(connection, "worker-1", startedBefore, TimeSpan.FromSeconds(10), NullOperationLog.Instance, CancellationToken.None);
+        Assert.Equal(NodeReadiness.Ready, node!.Readiness);
+    }
 }
