@@ -512,7 +512,7 @@ Import-Module '$(Get-ModuleUnderTest)'
                 $failed.Count | Should -Be 1
                 $failed[0].FullyQualifiedErrorId | Should -BeLike 'NodeReadinessTimeout,*'
                 $lines = "$failed" -split '\r?\n'
-                $lines[0] | Should -BeLike 'Node worker-2 did not report Ready from the kubelet running since * within 00:00:50 (it is Unknown).'
+                $lines[0] | Should -BeLike 'Node worker-2 did not report Ready from the kubelet running since * within 00:00:50 (it is NotReady).'
                 $lines[1] | Should -Match '^Cause: Node worker-2 is Unknown \(NodeStatusUnknown: Kubelet stopped posting node status\.\); its last heartbeat came \d+s ago \('
                 $diagnosis = $failed[0].Exception.Diagnosis
                 $diagnosis.Cause | Should -Be ([ClusterManagement.Diagnostics.DiagnosisCause]::NodeNotReady)
