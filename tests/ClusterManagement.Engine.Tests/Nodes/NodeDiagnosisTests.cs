@@ -5,6 +5,7 @@ using ClusterManagement.Engine.Kubernetes;
 using ClusterManagement.Engine.NodeHosts;
 using ClusterManagement.Engine.Nodes;
 using ClusterManagement.Nodes;
+using k8s;
 using k8s.Models;
 
 namespace ClusterManagement.Tests.Nodes;
@@ -152,10 +153,30 @@ public sealed class NodeDiagnosisTests
         Assert.DoesNotContain("Cause:", error.Message, StringComparison.Ordinal);
     }
 
+    private static async Task<bool> LeaseExistsAsync(ClusterConnection connection, string node)
+    {
+        try
+        {
+            await connection.Client.CoordinationV1.ReadNamespacedLeaseAsync(node, "kube-node-lease");
+            return true;
+        }
+        catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Stops the node's kubelet and waits until the lifecycle controller has marked it Unknown.</summary>
     private static async Task<ClusterConnection> SilenceAsync(KubeEmulator emulator, string node)
     {
         var connection = ClusterConnection.Open(new ConnectionOptions { KubeConfig = emulator.KubeconfigPath, Context = "sandbox" });
+        // The kubelet's first Lease renewal can come after its first status post: stop it only once both exist.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!await LeaseExistsAsync(connection, node))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"no Lease for {node} within 30 s");
+            await Task.Delay(100);
+        }
         emulator.Heartbeats.Stop(node);
         await NodeReadinessWait.UntilAsync(connection, node, r => r == NodeReadiness.NotReady, TimeSpan.FromSeconds(30), NullOperationLog.Instance, CancellationToken.None);
         return connection;
