@@ -141,7 +141,9 @@ Describe 'Get-ClusterEvent' {
     }
 
     It 'shows the app''s failed pull as the kubelet reported it, with the object it concerns' {
-        $failed = @(Get-ClusterEvent -Reason Failed | Where-Object Object -like 'pod/shop-*')[0]
+        # The kubelet reports two Failed events for a pod whose image cannot be pulled, the pull's error and then
+        # "Error: ImagePullBackOff"; in either order in a list.
+        $failed = @(Get-ClusterEvent -Reason Failed | Where-Object Object -like 'pod/shop-*' | Where-Object Message -like 'Failed to pull image*')[0]
         $failed.Type | Should -Be ([ClusterManagement.Events.ClusterEventType]::Warning)
         $failed.Message | Should -BeLike 'Failed to pull image "registry.example/shop:404"*not found'
         $failed.InvolvedObject.Kind | Should -Be 'Pod'
