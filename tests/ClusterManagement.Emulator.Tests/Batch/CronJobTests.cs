@@ -14,7 +14,13 @@ namespace ClusterManagement.Emulator.Tests.Batch;
 /// </summary>
 public sealed class CronJobTests
 {
-    private static async Task<KubeEmulator> StartAsync() => await KubeEmulator.StartAsync(new EmulatorOptions { Workers = 2, PodReadySeconds = 0.2 });
+    /// <summary>
+    /// The tests move the cluster's clock a minute at a time to reach the next schedule. A node grace period
+    /// longer than that keeps the node lifecycle controller from reading each jump as a minute of silence from
+    /// every kubelet (whose Lease renews every 10 s), which tainted the nodes unreachable and left the Job's pod
+    /// unscheduled until a renewal caught up.
+    /// </summary>
+    private static async Task<KubeEmulator> StartAsync() => await KubeEmulator.StartAsync(new EmulatorOptions { Workers = 2, PodReadySeconds = 0.2, NodeGraceSeconds = 600 });
 
     private static JsonObject CronJob(string name, string schedule, string command, string extraSpec = "")
     {
