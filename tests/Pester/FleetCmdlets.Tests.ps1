@@ -189,6 +189,7 @@ Describe 'Node hosts across contexts' {
         @{ Command = 'Get-NodeService' }
         @{ Command = 'Get-NodeNetwork' }
         @{ Command = 'Get-NodeRoute' }
+        @{ Command = 'Get-ClusterUpgradePlan' }
     ) {
         $failures = Get-ContextFailure { & $Command -Context east, west, dead -Node worker-1 -RequestTimeout 10 @script:access }
         $failures | Should -Be 'dead ApiServerUnreachable', 'east NodeHostAccessMissing', 'west NodeHostAccessMissing'
@@ -213,6 +214,16 @@ Describe 'Node hosts across contexts' {
         $bad.Count | Should -Be 1 -Because 'a bad unit name is refused once, before any cluster is asked'
         $bad[0].FullyQualifiedErrorId | Should -BeLike 'ServiceNameInvalid*'
     }
+
+    It '<_> checks -KubernetesVersion once, before any cluster is asked, then plans every cluster' -ForEach 'Get-ClusterUpgradePlan', 'Update-ClusterNode' {
+        $command = $_
+        $force = if ($command -eq 'Update-ClusterNode') { @{ Force = $true } } else { @{} }
+        $bad = @(& { try { & $command -Context east, west, dead -Node worker-1 -KubernetesVersion '1.32; reboot' @force @script:access -ErrorAction Continue } catch { $_ } } 2>&1)
+        $bad.Count | Should -Be 1 -Because 'a bad version is refused once, not once per context (the dead one included)'
+        $bad[0].FullyQualifiedErrorId | Should -BeLike 'KubernetesVersionInvalid*'
+        $failures = Get-ContextFailure { & $command -Context east, west -Node worker-1 -KubernetesVersion 1.32 @force @script:access }
+        $failures | Should -Be 'east NodeHostAccessMissing', 'west NodeHostAccessMissing'
+    }
 }
 
 Describe 'Node-host changes across contexts' {
@@ -225,18 +236,27 @@ Describe 'Node-host changes across contexts' {
         @{ Command = 'Add-NodeRoute'; With = @{ Destination = '198.18.0.0/24'; Gateway = '127.0.0.1' } }
         @{ Command = 'Remove-NodeRoute'; With = @{ Destination = '198.18.0.0/24' } }
         @{ Command = 'Update-NodeDocker'; With = @{ Version = '20.10' } }
+        @{ Command = 'Update-ClusterNode'; With = @{ KubernetesVersion = '1.32' } }
+        # The drain flags let the drain plan pass, so that the host is what stops it: nothing is drained before.
+        @{ Command = 'Remove-ClusterNode'; With = @{ DeleteEmptyDirData = $true; DeleteUnmanagedPods = $true } }
+        @{ Command = 'Backup-ClusterNode'; With = @{ Destination = 'TestDrive:/fleet-backups' } }
     ) {
         $failures = Get-ContextFailure { & $Command -Context east, west -Node worker-1 @With -Force @script:access }
         $failures | Should -Be 'east NodeHostAccessMissing', 'west NodeHostAccessMissing'
     }
 
-    It 'lists every cluster''s plan with -WhatIf and reaches no host' {
-        $run = Invoke-FreshPwsh -Script "Import-Module '$(Get-ModuleUnderTest)'; Restart-NodeService -Context east, west -Node worker-1 -Name kubelet -WhatIf $script:accessText" -Environment @{ KUBECONFIG = $env:KUBECONFIG }
+    It 'lists every cluster''s plan with -WhatIf and reaches no host (<Command>)' -ForEach @(
+        @{ Command = 'Restart-NodeService -Name kubelet'; Target = 'kubelet on worker-1' }
+        @{ Command = 'Remove-ClusterNode -DeleteEmptyDirData -DeleteUnmanagedPods'; Target = 'worker-1' }
+        @{ Command = "Backup-ClusterNode -Destination 'TESTDRIVE/whatif-backups'"; Target = 'worker-1 -> \S+' }
+    ) {
+        $run = Invoke-FreshPwsh -Script "Import-Module '$(Get-ModuleUnderTest)'; $($Command.Replace('TESTDRIVE', $TestDrive)) -Context east, west -Node worker-1 -WhatIf $script:accessText" -Environment @{ KUBECONFIG = $env:KUBECONFIG }
         $run.ExitCode | Should -Be 0 -Because $run.Error
         foreach ($name in 'east', 'west') {
-            $run.Output | Should -Match "What if: .*kubelet on worker-1 in context '$name'"
+            $run.Output | Should -Match "What if: .*$Target in context '$name'"
         }
         $run.Error | Should -Not -Match 'NodeHostAccessMissing' -Because 'no host is reached under -WhatIf'
+        Join-Path $TestDrive 'whatif-backups' | Should -Not -Exist
     }
 
     It 'asks once per cluster and reaches only the hosts of the clusters confirmed' {
@@ -248,10 +268,15 @@ Describe 'Node-host changes across contexts' {
         "$($run.Output)$($run.Error)" | Should -Not -Match "Context 'west':" -Because 'the declined cluster''s host was not'
     }
 
-    It 'stops after the first failing context with -StopOnFirstFailure, starting no later one' {
+    It 'stops after the first failing context with -StopOnFirstFailure, starting no later one (<Command>)' -ForEach @(
+        @{ Command = 'Restart-NodeService'; With = @{ Name = 'kubelet' } }
+        @{ Command = 'Update-ClusterNode'; With = @{ KubernetesVersion = '1.32' } }
+        @{ Command = 'Remove-ClusterNode'; With = @{ DeleteEmptyDirData = $true; DeleteUnmanagedPods = $true } }
+        @{ Command = 'Backup-ClusterNode'; With = @{ Destination = 'TestDrive:/stopped-backups' } }
+    ) {
         $stop = $null
         try {
-            Restart-NodeService -Context east, west -Node worker-1 -Name kubelet -Force -ContextThrottleLimit 1 -StopOnFirstFailure @script:access -ErrorAction SilentlyContinue -ErrorVariable failures
+            & $Command -Context east, west -Node worker-1 @With -Force -ContextThrottleLimit 1 -StopOnFirstFailure @script:access -ErrorAction SilentlyContinue -ErrorVariable failures
         } catch { $stop = $_ }
         $failures[0].ToString() | Should -BeLike "Context 'east':*no host access data*"
         $stop | Should -Not -BeNullOrEmpty -Because 'the stop ends the command'

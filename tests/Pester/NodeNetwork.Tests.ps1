@@ -483,4 +483,73 @@ Describe 'Node networks and routes' -Skip:([bool]$script:fleetSkipReason) {
             $run.Error | Should -BeNullOrEmpty
         }
     }
+
+    # Issue 19 over real SSH: a second emulator (cheap) with worker-2's host joined to it as worker-1, so both
+    # clusters have a worker-1 on different hosts, behind one merged kubeconfig (contexts one and two). Last in
+    # the file: nothing after this needs worker-2 or router-1 in cluster one, nor worker-2 unjoined.
+    Context 'Node hosts of two clusters' {
+        BeforeAll {
+            $script:two = Start-SuiteCluster -Workers 0 -ControlPlanes 0
+            $merged = foreach ($name in 'one', 'two') {
+                $path = Join-Path $TestDrive "$name.kubeconfig"
+                Set-Content -Path $path -Value (Get-NamedKubeConfig -Cluster ($name -eq 'one' ? $script:cluster : $script:two) -Prefix $name)
+                $path
+            }
+            $env:KUBECONFIG = $merged -join [IO.Path]::PathSeparator
+            $script:hostOne = $script:hosts | Where-Object Name -eq worker-1
+            $script:hostTwo = $script:hosts | Where-Object Name -eq worker-2
+            # Each host in one cluster only: worker-2's host becomes cluster two's worker-1, and router-1 has no kubeadm
+            # packages, which would block cluster one's upgrade plan (a plan covers every node of its cluster).
+            Invoke-KubectlJson -KubeConfig $script:cluster.KubeConfig -Arguments 'delete', 'node', 'worker-2', 'router-1' | Out-Null
+            Add-FleetCniConfig -Name worker-2
+            New-ClusterNode -Context two -Name worker-1 -Address $script:hostTwo.Address -Port $script:hostTwo.SshPort @script:access -AcceptNewHostKey -Force `
+                -KubernetesVersion 1.31 -Role worker -Timeout 120 -ErrorAction Stop | Out-Null
+        }
+
+        AfterAll {
+            Use-ClusterContext -Reset
+            $env:KUBECONFIG = $script:cluster.KubeConfig
+            if ($script:two) { Stop-TestCluster $script:two }
+        }
+
+        It 'reads each cluster''s worker-1 on that cluster''s own host, naming its context' {
+            $engines = @(Get-NodeDocker -Context one, two -Node worker-1 @script:access -ErrorAction Stop | Sort-Object Context)
+            $engines.Context | Should -Be 'one', 'two'
+            $engines.State | Should -Be 'Running', 'Running'
+            $engines[0].Endpoint | Should -BeLike "ssh://cmadmin@$($script:hostOne.Address):$($script:hostOne.SshPort)/*"
+            $engines[1].Endpoint | Should -BeLike "ssh://cmadmin@$($script:hostTwo.Address):$($script:hostTwo.SshPort)/*"
+        }
+
+        It 'sends a node piped from cluster two to cluster two''s host, whatever the session default' {
+            Use-ClusterContext one
+            try {
+                $engine = Get-ClusterNode -Context two -Name worker-1 | Get-NodeDocker @script:access -ErrorAction Stop
+                $engine.Context | Should -Be 'two'
+                $engine.Endpoint | Should -BeLike "ssh://cmadmin@$($script:hostTwo.Address):$($script:hostTwo.SshPort)/*"
+            } finally { Use-ClusterContext -Reset }
+        }
+
+        It 'backs up both clusters'' worker-1 side by side, a folder per context, owner-only' {
+            $folder = Join-Path $TestDrive 'two-cluster-backups'
+            $backups = @(Backup-ClusterNode -Context one, two -Node worker-1 -Destination $folder -Force @script:access -ErrorAction Stop | Sort-Object Path)
+            $backups.Count | Should -Be 2
+            $backups.Path | Should -Be (Get-ChildItem $folder -Recurse -File).FullName -Because 'each backup is a file of its own, none replaced'
+            foreach ($pair in @(@{ Backup = $backups[0]; Context = 'one'; Cluster = $script:cluster }, @{ Backup = $backups[1]; Context = 'two'; Cluster = $script:two })) {
+                Split-Path $pair.Backup.Path -Parent | Should -Be (Join-Path $folder $pair.Context)
+                & stat -c '%a' $pair.Backup.Path (Split-Path $pair.Backup.Path -Parent) | Should -Be '600', '700'
+                # The archive is that cluster's host's: its kubelet talks to that cluster's API server.
+                $entry = @(tar -tzf $pair.Backup.Path) -match 'etc/kubernetes/kubelet\.conf$' | Select-Object -First 1
+                $entry | Should -Not -BeNullOrEmpty
+                (tar -xzOf $pair.Backup.Path $entry) -join "`n" | Should -Match ([regex]::Escape("server: $($pair.Cluster.Url)"))
+            }
+        }
+
+        It 'plans the Kubernetes upgrade of both clusters, each plan naming its context' {
+            $plans = @(Get-ClusterUpgradePlan -Context one, two -Node worker-1 -KubernetesVersion 1.31 @script:access -ErrorAction Stop | Sort-Object Context)
+            $plans.Context | Should -Be 'one', 'two'
+            $plans.Node | Should -Be 'worker-1', 'worker-1'
+            $plans.KubeadmVersion | Should -Be 'v1.31.4', 'v1.31.4' -Because 'each host was read over SSH'
+            ($plans | Out-String -Width 160) | Should -Match '(?m)^\s*Context: one$'
+        }
+    }
 }

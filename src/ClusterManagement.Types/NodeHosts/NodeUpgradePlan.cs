@@ -1,4 +1,5 @@
 using ClusterManagement.Collections;
+using ClusterManagement.Connection;
 
 namespace ClusterManagement.NodeHosts;
 
@@ -19,8 +20,11 @@ public enum NodeUpgradeStep : long
 }
 
 /// <summary>One node's part of a Kubernetes version upgrade, as kubeadm upgrade plan and the skew rules see it; read-only.</summary>
-public sealed class NodeUpgradePlan
+public sealed class NodeUpgradePlan : IClusterObject
 {
+    public string? Context { get; set; }
+    public string? Cluster { get; set; }
+
     public required string Node { get; init; }
 
     public required NodeUpgradeStep Step { get; init; }

@@ -34,6 +34,9 @@ internal sealed class PipelineWriter : IOperationLog
     /// </summary>
     public PipelineWriter For(string context, string? cluster, bool amongSeveral) => new(Queue, new(context, cluster, amongSeveral));
 
+    /// <summary>The context of this writer's work when the command works on several; null with one, where everything reads as it always did.</summary>
+    public string? ContextAmongSeveral => origin is { AmongSeveral: true } ? origin.Context : null;
+
     public void Object(object? value)
     {
         var marked = origin is null ? value : origin.Mark(value);

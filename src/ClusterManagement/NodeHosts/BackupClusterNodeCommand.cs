@@ -43,16 +43,18 @@ public sealed class BackupClusterNodeCommand : NodeHostCmdlet
         destinationPath = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Destination);
     }
 
+    private protected override ContextReach Reach => ContextReach.Changes;
+
     protected override void ProcessRecord() => AddNodes(() => Node);
 
-    protected override void EndProcessing() => Run(async (writer, ct) =>
+    protected override void EndProcessing() => RunOnRequestedContexts(async (connection, writer, ct) =>
     {
-        var connection = Connect();
         var nodes = await ResolveNodesAsync(connection, writer, allWhenNone: false, ct).ConfigureAwait(false);
+        var folder = NodeBackupService.FolderFor(destinationPath, writer.ContextAmongSeveral);
         var approved = new List<ClusterNode>();
         foreach (var node in nodes)
         {
-            if (await writer.ShouldProcessAsync($"{node.Name} -> {destinationPath}", IncludeEtcd ? "Back up node configuration and etcd" : "Back up node configuration").ConfigureAwait(false))
+            if (await writer.ShouldProcessAsync($"{node.Name} -> {folder}", IncludeEtcd ? "Back up node configuration and etcd" : "Back up node configuration").ConfigureAwait(false))
             {
                 approved.Add(node);
             }
@@ -61,7 +63,7 @@ public sealed class BackupClusterNodeCommand : NodeHostCmdlet
         var connector = Connector(connection, writer);
         await ForEachAsync(approved, writer, async (node, token) =>
         {
-            writer.Object(await NodeBackupService.CreateAsync(connector, node, destinationPath, IncludeEtcd, Timeout, writer, token).ConfigureAwait(false));
+            writer.Object(await NodeBackupService.CreateAsync(connector, node, folder, IncludeEtcd, Timeout, writer, token).ConfigureAwait(false));
         }, ct).ConfigureAwait(false);
     });
 }

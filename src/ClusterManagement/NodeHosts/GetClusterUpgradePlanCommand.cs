@@ -21,31 +21,35 @@ public sealed class GetClusterUpgradePlanCommand : NodeHostCmdlet
     [ArgumentCompleter(typeof(NodeNameCompleter))]
     public string[]? Node { get; set; }
 
+    private protected override ContextReach Reach => ContextReach.Reads;
+
     protected override void ProcessRecord() => AddNodes(() => Node);
 
-    protected override void EndProcessing() => Run(async (writer, ct) =>
+    protected override void EndProcessing()
     {
-        var request = Engine.NodeHosts.Rollout.KubernetesVersion.ParseRequest(KubernetesVersion);
-        var connection = Connect();
-        var nodes = await ResolveNodesAsync(connection, writer, allWhenNone: true, ct).ConfigureAwait(false);
-        writer.Progress(new(1, "Planning the Kubernetes upgrade", "Reading versions, package sources and holds on every node"));
-        // The whole cluster is planned, so that each node's step and blockers are those of a run over all nodes.
-        var upgrade = new KubernetesUpgrade(connection, Connector(connection, writer), new EngineUpgradeOptions(new DrainOptions { IgnoreDaemonSets = true }, System.Threading.Timeout.InfiniteTimeSpan), writer);
-        var plan = await upgrade.PlanAsync([], request, refreshLists: false, ThrottleLimit, ct).ConfigureAwait(false);
-        writer.Progress(new(1, "Planning the Kubernetes upgrade", "Done", 100, Completed: true));
-        foreach (var (_, unread) in plan.Unread.Where(u => nodes.Any(n => n.Name == u.Node)))
+        var request = CheckedUpFront(() => Engine.NodeHosts.Rollout.KubernetesVersion.ParseRequest(KubernetesVersion));
+        RunOnRequestedContexts(async (connection, writer, ct) =>
         {
-            writer.Error(ErrorRecords.From(unread));
-        }
+            var nodes = await ResolveNodesAsync(connection, writer, allWhenNone: true, ct).ConfigureAwait(false);
+            writer.Progress(new(1, "Planning the Kubernetes upgrade", "Reading versions, package sources and holds on every node"));
+            // The whole cluster is planned, so that each node's step and blockers are those of a run over all nodes.
+            var upgrade = new KubernetesUpgrade(connection, Connector(connection, writer), new EngineUpgradeOptions(new DrainOptions { IgnoreDaemonSets = true }, System.Threading.Timeout.InfiniteTimeSpan), writer);
+            var plan = await upgrade.PlanAsync([], request, refreshLists: false, ThrottleLimit, ct).ConfigureAwait(false);
+            writer.Progress(new(1, "Planning the Kubernetes upgrade", "Done", 100, Completed: true));
+            foreach (var (_, unread) in plan.Unread.Where(u => nodes.Any(n => n.Name == u.Node)))
+            {
+                writer.Error(ErrorRecords.From(unread));
+            }
 
-        if (plan.SkipsMinors)
-        {
-            writer.Warning(UpgradeRules.SkipsMinors(plan.From, plan.Sequence).Message.Replace(" Nothing was changed.", string.Empty, StringComparison.Ordinal));
-        }
+            if (plan.SkipsMinors)
+            {
+                writer.Warning(UpgradeRules.SkipsMinors(plan.From, plan.Sequence).Message.Replace(" Nothing was changed.", string.Empty, StringComparison.Ordinal));
+            }
 
-        foreach (var item in plan.Items.Where(i => nodes.Any(n => n.Name == i.Node.Name)))
-        {
-            writer.Object(item.Plan);
-        }
-    });
+            foreach (var item in plan.Items.Where(i => nodes.Any(n => n.Name == i.Node.Name)))
+            {
+                writer.Object(item.Plan);
+            }
+        });
+    }
 }

@@ -68,9 +68,11 @@ public sealed class RemoveClusterNodeCommand : NodeHostCmdlet
         }
     }
 
-    protected override void EndProcessing() => Run(async (writer, ct) =>
+    private protected override ContextReach Reach => ContextReach.Changes;
+
+    /// <summary>One cluster's removals; with several contexts the clusters run at once, -ContextThrottleLimit at a time.</summary>
+    protected override void EndProcessing() => RunOnRequestedContexts(async (connection, writer, ct) =>
     {
-        var connection = Connect();
         var nodes = await ResolveNodesAsync(connection, writer, allWhenNone: false, ct).ConfigureAwait(false);
         var removal = new NodeRemoval(connection, Connector(connection, writer), writer);
         var drain = new NodeDrain(new NodeMaintenance(connection, writer), writer);

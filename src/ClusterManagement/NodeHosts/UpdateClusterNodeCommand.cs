@@ -2,6 +2,7 @@ using System.Management.Automation;
 using ClusterManagement.Commands.Infrastructure;
 using ClusterManagement.Commands.Nodes;
 using ClusterManagement.Engine.NodeHosts.Rollout;
+using ClusterManagement.Engine.Kubernetes;
 using ClusterManagement.Engine.Nodes;
 using ClusterManagement.NodeHosts;
 
@@ -24,12 +25,19 @@ public sealed class UpdateClusterNodeCommand : RollingUpgradeCmdlet
     [Parameter]
     public SwitchParameter Stepwise { get; set; }
 
+    private protected override ContextReach Reach => ContextReach.Changes;
+
     protected override void ProcessRecord() => AddNodes(() => Node);
 
-    protected override void EndProcessing() => Run(async (writer, ct) =>
+    protected override void EndProcessing()
     {
-        var request = Engine.NodeHosts.Rollout.KubernetesVersion.ParseRequest(KubernetesVersion);
-        var connection = Connect();
+        var request = CheckedUpFront(() => Engine.NodeHosts.Rollout.KubernetesVersion.ParseRequest(KubernetesVersion));
+        RunOnRequestedContexts((connection, writer, ct) => UpgradeAsync(connection, writer, request, ct));
+    }
+
+    /// <summary>One cluster's upgrade, in kubeadm's order: with several contexts each runs its own, and a failed one is that cluster's failure.</summary>
+    private async Task UpgradeAsync(ClusterConnection connection, PipelineWriter writer, Engine.NodeHosts.Rollout.KubernetesVersion.VersionRequest request, CancellationToken ct)
+    {
         var nodes = await ResolveNodesAsync(connection, writer, allWhenNone: true, ct).ConfigureAwait(false);
         if (nodes.Count == 0)
         {
@@ -43,5 +51,5 @@ public sealed class UpdateClusterNodeCommand : RollingUpgradeCmdlet
         {
             writer.Object(result);
         }
-    });
+    }
 }

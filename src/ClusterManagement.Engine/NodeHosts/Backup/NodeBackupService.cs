@@ -17,7 +17,7 @@ namespace ClusterManagement.Engine.NodeHosts.Backup;
 /// over the node's verified SSH connection into a local file that is owner-only from its first
 /// byte, checked against the node's SHA-256, and removed from the node whatever happened.
 /// </summary>
-internal static class NodeBackupService
+internal static partial class NodeBackupService
 {
     public static readonly string[] Paths =
     [
@@ -42,6 +42,56 @@ internal static class NodeBackupService
     private const int CleanupAttempts = 3;
 
     private static readonly TimeSpan CleanupRetryDelay = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Where a backup of a node read through <paramref name="context"/> goes: the destination itself for a command
+    /// of one context (as it always was), a folder per context in it when several are in play, since node names are
+    /// unique only within a cluster (two clusters' worker-1 backed up in the same second would name the same file).
+    /// </summary>
+    public static string FolderFor(string destination, string? context) =>
+        context is null ? destination : Path.Combine(destination, ContextFolderName(context));
+
+    /// <summary>The longest folder name made of a context name; longer ones keep their start and a hash of the whole name.</summary>
+    internal const int MaxContextFolderName = 120;
+
+    /// <summary>
+    /// A context name as one folder name. Context names are free text ('/', ':', '@', '..', spaces), and two different
+    /// ones must never share a folder: letters, digits, '-' and '_' stay, a '.' stays unless first or last (no '.',
+    /// '..' or hidden folder, no name Windows trims), everything else becomes %XX of its UTF-8 bytes ('%' too), so the
+    /// name reads back to exactly one context. A Windows device name (con, nul, com1 ...) gets its first letter escaped.
+    /// </summary>
+    internal static string ContextFolderName(string context)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(context);
+        var name = new System.Text.StringBuilder(bytes.Length);
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            var c = (char)bytes[i];
+            var kept = char.IsAsciiLetterOrDigit(c) || c is '-' or '_' || (c == '.' && i > 0 && i < bytes.Length - 1);
+            if (kept && !(i == 0 && DeviceName().IsMatch(context)))
+            {
+                name.Append(c);
+            }
+            else
+            {
+                name.Append('%').Append(bytes[i].ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+
+        if (name.Length <= MaxContextFolderName)
+        {
+            return name.ToString();
+        }
+
+        // '~' is always escaped above, so a shortened name never equals a whole one; the start stays readable.
+        var hash = Convert.ToHexString(SHA256.HashData(bytes))[..16].ToLowerInvariant();
+        var start = name.ToString(0, MaxContextFolderName - hash.Length - 1);
+        var cut = start.LastIndexOf('%');
+        return (cut >= start.Length - 2 ? start[..cut] : start) + "~" + hash;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?\z", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex DeviceName();
 
     public static async Task<NodeBackup> CreateAsync(
         NodeConnector connector, ClusterNode clusterNode, string destinationFolder, bool includeEtcd, TimeSpan timeout, IOperationLog log, CancellationToken cancellationToken)
