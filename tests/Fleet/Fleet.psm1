@@ -1020,18 +1020,21 @@ function Start-FleetCluster {
     .SYNOPSIS
     Starts an emulator, the fleet engine and Docker nodes, and joins the nodes to the emulator with the module.
     .DESCRIPTION
-    The set-up of the suites and benches that work on joined workers. The emulator runs with no nodes
-    of its own (-ExtraArgument: e.g. its --kubernetes-version). Node i (0-based) gets address
-    127.0.0.(FirstOctet + i) and the SSH port Start-Fleet gives that address, and a CNI configuration,
-    so its kubelet turns Ready once joined. New-ClusterNode of the module at -ModulePath joins them, four
-    at a time, from a pwsh of its own, so this session need not load the module. When a step fails,
-    everything started is stopped before rethrowing.
+    The set-up of the suites and benches that work on joined nodes. The emulator runs with no nodes of
+    its own (-ExtraArgument: e.g. its --kubernetes-version). Node i (0-based, the control plane first)
+    gets address 127.0.0.(FirstOctet + i) and the ports Start-Fleet gives that address, and a CNI
+    configuration, so its kubelet turns Ready once joined. New-ClusterNode of the module at -ModulePath
+    joins them from a pwsh of its own, so this session need not load the module: the control plane
+    first (as control-plane, tainted NoSchedule), then the workers four at a time. -BeforeJoin runs once
+    the emulator answers, with the cluster as its argument; the hashtable it returns is added to the
+    control plane's New-ClusterNode parameters (the -CertificateKey of the kubeadm-certs Secret it made).
+    When a step fails, everything started is stopped before rethrowing.
     .PARAMETER JoinParameter
     More New-ClusterNode parameters for every node (e.g. Role, Timeout, ContainerdVersion).
     .PARAMETER KnownHostsPath
     The module's known_hosts file for these nodes; default module_known_hosts in the engine's work directory.
     .OUTPUTS
-    Cluster (Start-TestCluster's), Engine, Nodes, Access (SshUser, SshKeyPath,
+    Cluster (Start-TestCluster's), Engine, Nodes (control plane first), Access (SshUser, SshKeyPath,
     KnownHostsPath: the module's parameters for these nodes).
     .EXAMPLE
     PS> $fleet = Start-FleetCluster -Root . -ModulePath ./out/ClusterManagement -Worker w-1, w-2 -FirstOctet 181
@@ -1044,24 +1047,36 @@ function Start-FleetCluster {
         [Parameter(Mandatory)][string]$ModulePath,
         [string]$Configuration = 'Release',
         [string[]]$ExtraArgument = @(),
-        [Parameter(Mandatory)][string[]]$Worker,
+        [string]$ControlPlane,
+        [string[]]$Worker = @(),
         [Parameter(Mandatory)][ValidateRange(2, 200)][int]$FirstOctet,
         [hashtable]$JoinParameter = @{},
+        [scriptblock]$BeforeJoin,
         [string]$KnownHostsPath,
         [ValidateRange(1, 3600)][int]$TimeoutSec = 900
     )
+    $names = @($ControlPlane | Where-Object { $_ }) + $Worker
+    if (-not $names) { throw 'Start-FleetCluster needs -ControlPlane or -Worker.' }
     $cluster = Start-TestCluster -Root $Root -Workers 0 -ControlPlanes 0 -ExtraArgument $ExtraArgument -Configuration $Configuration
     $engine = $null
     $parameterFile = Join-Path ([IO.Path]::GetTempPath()) "cm-fleet-join-$([guid]::NewGuid().ToString('n')).json"
     try {
         $engine = Start-FleetEngine -Confirm:$false
-        $nodes = for ($i = 0; $i -lt $Worker.Count; $i++) {
+        $nodes = for ($i = 0; $i -lt $names.Count; $i++) {
             $octet = $FirstOctet + $i
-            Start-FleetNode -Engine $engine -Name $Worker[$i] -Address "127.0.0.$octet" -SshPort (2200 + $octet) -Variant Docker -CniConfig
+            Start-FleetNode -Engine $engine -Name $names[$i] -Address "127.0.0.$octet" -SshPort (2200 + $octet) -ControlPlane:($i -eq 0 -and $ControlPlane) `
+                -EtcdClientPort (2400 + $octet) -EtcdPeerPort (2500 + $octet) -Variant Docker -CniConfig
         }
         $access = @{ SshUser = 'cmadmin'; SshKeyPath = $engine.KeyPath; KnownHostsPath = $KnownHostsPath ? $KnownHostsPath : (Join-Path $engine.WorkDir 'module_known_hosts') }
         $joins = @($nodes | ForEach-Object { $access + $JoinParameter + @{ Name = $_.Name; Address = $_.Address; Port = $_.SshPort; AcceptNewHostKey = $true; Force = $true } })
-        $join = [ordered]@{ KubeConfig = $cluster.KubeConfig; ModulePath = $ModulePath; Nodes = $joins }
+        $first = @()
+        if ($ControlPlane) {
+            $extra = @{ Role = 'control-plane'; Taint = 'node-role.kubernetes.io/control-plane:NoSchedule' } + $(if ($BeforeJoin) { & $BeforeJoin $cluster } else { @{} })
+            foreach ($key in $extra.Keys) { $joins[0][$key] = $extra[$key] }
+            $first = @($joins[0])
+            $joins = @($joins | Select-Object -Skip 1)
+        }
+        $join = [ordered]@{ KubeConfig = $cluster.KubeConfig; ModulePath = $ModulePath; Stages = @($first, $joins) }
         $join | ConvertTo-Json -Depth 5 | Set-Content -LiteralPath $parameterFile
         # timeout(1) bounds the join as a whole; New-ClusterNode bounds each node's steps itself.
         Invoke-FleetNative timeout '--kill-after=10', $TimeoutSec, (Join-Path $PSHOME 'pwsh'), '-NoLogo', '-NoProfile', '-NonInteractive',
