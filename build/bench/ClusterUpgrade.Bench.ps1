@@ -9,29 +9,15 @@ column holds the whole operation.
 param([Parameter(Mandatory)] $Context)
 
 Import-Module (Join-Path $Context.Root 'tests/Fleet/Fleet.psm1') -Force
-$cluster = Start-TestCluster -Root $Context.Root -Workers 0 -ControlPlanes 0 -ExtraArgument '--kubernetes-version', 'v1.33.4' -Configuration $Context.Configuration
-$engine = Start-FleetEngine
+$fleet = Start-FleetCluster -Root $Context.Root -ModulePath $Context.ModulePath -Configuration $Context.Configuration -ExtraArgument '--kubernetes-version', 'v1.33.4' `
+    -Worker (1..4 | ForEach-Object { "kbench-$_" }) -FirstOctet 181 -JoinParameter @{ Role = 'worker'; KubernetesVersion = '1.31' }
 try {
-    $hosts = foreach ($i in 1..4) {
-        Start-FleetNode -Engine $engine -Name "kbench-$i" -Address "127.0.0.$(180 + $i)" -SshPort (2380 + $i) -Variant Docker -CniConfig
-    }
-    $knownHosts = Join-Path $engine.WorkDir 'module_known_hosts'
     $setup = @"
 `$ErrorActionPreference = 'Stop'; `$ProgressPreference = 'SilentlyContinue'; `$ConfirmPreference = 'None'
-`$env:KUBECONFIG = '$($cluster.KubeConfig)'
+`$env:KUBECONFIG = '$($fleet.Cluster.KubeConfig)'
 Import-Module '$($Context.ModulePath)'
-`$access = @{ SshUser = 'cmadmin'; SshKeyPath = '$($engine.KeyPath)'; KnownHostsPath = '$knownHosts' }
+`$access = @{ SshUser = 'cmadmin'; SshKeyPath = '$($fleet.Access.SshKeyPath)'; KnownHostsPath = '$($fleet.Access.KnownHostsPath)' }
 "@
-    $join = $setup + "`n" + @"
-'$(($hosts | ForEach-Object { "$($_.Name),$($_.Address),$($_.SshPort)" }) -join ';')' -split ';' | ForEach-Object -ThrottleLimit 4 -Parallel {
-    Import-Module '$($Context.ModulePath)'; `$env:KUBECONFIG = '$($cluster.KubeConfig)'
-    `$n, `$a, `$p = `$_ -split ','
-    `$access = `$using:access
-    `$null = New-ClusterNode -Name `$n -Address `$a -Port `$p @access -AcceptNewHostKey -Force -KubernetesVersion 1.31 -Role worker
-}
-"@
-    $null = Invoke-FreshPwsh -Script ($join + "`n'{}'")
-
     $measure = $setup + "`n" + @"
 function Invoke-Upgrade([string] `$Version, [int] `$MaxUnavailable) {
     `$clock = [Diagnostics.Stopwatch]::StartNew()
@@ -51,6 +37,5 @@ function Invoke-Upgrade([string] `$Version, [int] `$MaxUnavailable) {
     }
 }
 finally {
-    Stop-Fleet -Engine $engine -Confirm:$false
-    Stop-TestCluster $cluster
+    Stop-FleetCluster $fleet
 }

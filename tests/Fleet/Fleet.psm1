@@ -6,6 +6,8 @@
 Set-StrictMode -Version 3.0
 $ErrorActionPreference = 'Stop'
 
+Import-Module (Join-Path $PSScriptRoot '../TestCluster.psm1')
+
 $script:CacheRoot = Join-Path $HOME '.cache/clustermanagement/fleet'
 $script:NodeLabel = 'io.clustermanagement.fleet'
 # The engine most recently started in this session, so that callers need not thread it
@@ -1013,6 +1015,101 @@ function Start-Fleet {
     }
 }
 
+function Start-FleetCluster {
+    <#
+    .SYNOPSIS
+    Starts an emulator, the fleet engine and Docker nodes, and joins the nodes to the emulator with the module.
+    .DESCRIPTION
+    The set-up of the suites and benches that work on joined nodes. The emulator runs with no nodes of
+    its own (-ExtraArgument: e.g. its --kubernetes-version). Node i (0-based, the control plane first)
+    gets address 127.0.0.(FirstOctet + i) and the ports Start-Fleet gives that address, and a CNI
+    configuration, so its kubelet turns Ready once joined. New-ClusterNode of the module at -ModulePath
+    joins them from a pwsh of its own, so this session need not load the module: the control plane
+    first (as control-plane, tainted NoSchedule), then the workers four at a time. -BeforeJoin runs once
+    the emulator answers, with the cluster as its argument; the hashtable it returns is added to the
+    control plane's New-ClusterNode parameters (the -CertificateKey of the kubeadm-certs Secret it made).
+    When a step fails, everything started is stopped before rethrowing.
+    .PARAMETER JoinParameter
+    More New-ClusterNode parameters for every node (e.g. Role, Timeout, ContainerdVersion).
+    .PARAMETER KnownHostsPath
+    The module's known_hosts file for these nodes; default module_known_hosts in the engine's work directory.
+    .OUTPUTS
+    Cluster (Start-TestCluster's), Engine, Nodes (control plane first), Access (SshUser, SshKeyPath,
+    KnownHostsPath: the module's parameters for these nodes).
+    .EXAMPLE
+    PS> $fleet = Start-FleetCluster -Root . -ModulePath ./out/ClusterManagement -Worker w-1, w-2 -FirstOctet 181
+    PS> $access = $fleet.Access
+    PS> Get-NodeDocker @access
+    #>
+    [OutputType([pscustomobject])]
+    param(
+        [Parameter(Mandatory)][string]$Root,
+        [Parameter(Mandatory)][string]$ModulePath,
+        [string]$Configuration = 'Release',
+        [string[]]$ExtraArgument = @(),
+        [string]$ControlPlane,
+        [string[]]$Worker = @(),
+        [Parameter(Mandatory)][ValidateRange(2, 200)][int]$FirstOctet,
+        [hashtable]$JoinParameter = @{},
+        [scriptblock]$BeforeJoin,
+        [string]$KnownHostsPath,
+        [ValidateRange(1, 3600)][int]$TimeoutSec = 900
+    )
+    $names = @($ControlPlane | Where-Object { $_ }) + $Worker
+    if (-not $names) { throw 'Start-FleetCluster needs -ControlPlane or -Worker.' }
+    $cluster = Start-TestCluster -Root $Root -Workers 0 -ControlPlanes 0 -ExtraArgument $ExtraArgument -Configuration $Configuration
+    $engine = $null
+    $parameterFile = Join-Path ([IO.Path]::GetTempPath()) "cm-fleet-join-$([guid]::NewGuid().ToString('n')).json"
+    try {
+        $engine = Start-FleetEngine -Confirm:$false
+        $nodes = for ($i = 0; $i -lt $names.Count; $i++) {
+            $octet = $FirstOctet + $i
+            Start-FleetNode -Engine $engine -Name $names[$i] -Address "127.0.0.$octet" -SshPort (2200 + $octet) -ControlPlane:($i -eq 0 -and $ControlPlane) `
+                -EtcdClientPort (2400 + $octet) -EtcdPeerPort (2500 + $octet) -Variant Docker -CniConfig
+        }
+        $access = @{ SshUser = 'cmadmin'; SshKeyPath = $engine.KeyPath; KnownHostsPath = $KnownHostsPath ? $KnownHostsPath : (Join-Path $engine.WorkDir 'module_known_hosts') }
+        $joins = @($nodes | ForEach-Object { $access + $JoinParameter + @{ Name = $_.Name; Address = $_.Address; Port = $_.SshPort; AcceptNewHostKey = $true; Force = $true } })
+        $first = @()
+        if ($ControlPlane) {
+            $extra = @{ Role = 'control-plane'; Taint = 'node-role.kubernetes.io/control-plane:NoSchedule' } + $(if ($BeforeJoin) { & $BeforeJoin $cluster } else { @{} })
+            foreach ($key in $extra.Keys) { $joins[0][$key] = $extra[$key] }
+            $first = @($joins[0])
+            $joins = @($joins | Select-Object -Skip 1)
+        }
+        $join = [ordered]@{ KubeConfig = $cluster.KubeConfig; ModulePath = $ModulePath; Stages = @($first, $joins) }
+        $join | ConvertTo-Json -Depth 5 | Set-Content -LiteralPath $parameterFile
+        # timeout(1) bounds the join as a whole; New-ClusterNode bounds each node's steps itself.
+        Invoke-FleetNative timeout '--kill-after=10', $TimeoutSec, (Join-Path $PSHOME 'pwsh'), '-NoLogo', '-NoProfile', '-NonInteractive',
+            '-File', (Join-Path $PSScriptRoot 'Join-FleetCluster.ps1'), $parameterFile | Write-Verbose
+        [pscustomobject]@{ PSTypeName = 'ClusterManagement.Fleet.Cluster'; Cluster = $cluster; Engine = $engine; Nodes = @($nodes); Access = $access }
+    }
+    catch {
+        if ($engine) { Stop-Fleet -Engine $engine -Confirm:$false }
+        Stop-TestCluster $cluster
+        throw
+    }
+    finally {
+        Remove-Item -LiteralPath $parameterFile -ErrorAction Ignore
+    }
+}
+
+function Stop-FleetCluster {
+    <#
+    .SYNOPSIS
+    Stops what Start-FleetCluster started: its nodes and engine, then its emulator.
+    .DESCRIPTION
+    Does nothing without a cluster, so a finally block or an AfterAll can call it whether the start succeeded or not.
+    #>
+    param($FleetCluster)
+    if (-not $FleetCluster) { return }
+    try {
+        Stop-Fleet -Engine $FleetCluster.Engine -Confirm:$false
+    }
+    finally {
+        Stop-TestCluster $FleetCluster.Cluster
+    }
+}
+
 function Stop-Fleet {
     <#
     .SYNOPSIS
@@ -1085,4 +1182,4 @@ function Export-FleetInventory {
 
 Export-ModuleMember -Function Test-FleetPrerequisite, Install-FleetPrerequisite, Start-FleetEngine, Stop-FleetEngine,
     Build-FleetImage, Import-FleetImage, Build-FleetAptRepository, Start-FleetNode, Add-FleetCniConfig, Set-FleetNodeCondition, Get-FleetNode, Stop-FleetNode,
-    Start-Fleet, Stop-Fleet, Export-FleetInventory
+    Start-Fleet, Start-FleetCluster, Stop-FleetCluster, Stop-Fleet, Export-FleetInventory

@@ -17,14 +17,14 @@ Describe 'Kubernetes upgrades of fleet nodes' -Skip:([bool]$script:fleetSkipReas
         Import-Module (Join-Path $PSScriptRoot 'TestSetup.psm1') -Force
         Import-Module (Join-Path $PSScriptRoot '../Fleet/Fleet.psm1') -Force
         Import-Module (Get-ModuleUnderTest) -Force
-        $script:cluster = Start-SuiteCluster -Workers 0 -ControlPlanes 0 -ExtraArgument '--kubernetes-version', 'v1.31.4'
-        $env:KUBECONFIG = $script:cluster.KubeConfig
-        $script:engine = Start-FleetEngine
         # Addresses apart from the other suites' fleets.
-        $script:cp = Start-FleetNode -Name up-cp-1 -Address 127.0.0.191 -SshPort 2391 -ControlPlane -EtcdClientPort 2591 -EtcdPeerPort 2691 -Variant Docker -CniConfig
-        $script:worker = Start-FleetNode -Name up-w-1 -Address 127.0.0.192 -SshPort 2392 -Variant Docker -CniConfig
-        $script:knownHosts = Join-Path $TestDrive 'known_hosts'
-        $script:access = @{ SshUser = 'cmadmin'; SshKeyPath = $script:engine.KeyPath; KnownHostsPath = $script:knownHosts }
+        $script:fleet = Start-SuiteFleetCluster -ControlPlane up-cp-1 -Worker up-w-1 -FirstOctet 191 -WorkDir $TestDrive
+        $script:cluster = $script:fleet.Cluster
+        $script:engine = $script:fleet.Engine
+        $script:cp, $script:worker = $script:fleet.Nodes
+        $env:KUBECONFIG = $script:cluster.KubeConfig
+        $script:knownHosts = $script:fleet.Access.KnownHostsPath
+        $script:access = $script:fleet.Access
         $script:kubectl = { param([string[]]$Arguments) Invoke-KubectlJson -KubeConfig $script:cluster.KubeConfig -Arguments $Arguments }
 
         function Invoke-Node($FleetHost, [string]$Command) { Invoke-FleetHostCommand -FleetHost $FleetHost -Command $Command }
@@ -48,20 +48,11 @@ Describe 'Kubernetes upgrades of fleet nodes' -Skip:([bool]$script:fleetSkipReas
             $run.Output
         }
 
-        $certificateKey = [Convert]::ToHexString([Security.Cryptography.RandomNumberGenerator]::GetBytes(32)).ToLowerInvariant()
-        $certsFile = Join-Path $TestDrive 'kubeadm-certs.json'
-        New-KubeadmCertsSecret -CertificateKey $certificateKey -KubeConfig $script:cluster.KubeConfig -Path $certsFile
-        & $script:kubectl 'create', '--validate=false', '-f', $certsFile | Out-Null
-        $join = @{ AcceptNewHostKey = $true; Force = $true; KubernetesVersion = '1.31'; Timeout = 120 }
-        New-ClusterNode -Name up-cp-1 -Address $script:cp.Address -Port $script:cp.SshPort @script:access @join -Role control-plane -CertificateKey $certificateKey `
-            -Taint 'node-role.kubernetes.io/control-plane:NoSchedule' -ErrorAction Stop | Out-Null
-        New-ClusterNode -Name up-w-1 -Address $script:worker.Address -Port $script:worker.SshPort @script:access @join -ErrorAction Stop | Out-Null
         $script:before = @{ Cp = Get-PackageState $script:cp; Worker = Get-PackageState $script:worker }
     }
 
     AfterAll {
-        Stop-Fleet -Confirm:$false
-        if ($script:cluster) { Stop-TestCluster $script:cluster }
+        Stop-FleetCluster $script:fleet
         Remove-Item Env:KUBECONFIG -ErrorAction Ignore
     }
 

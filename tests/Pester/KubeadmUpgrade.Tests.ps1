@@ -15,12 +15,12 @@ Describe 'kubeadm upgrade on fleet hosts' -Skip:([bool]$script:fleetSkipReason) 
         Import-Module (Join-Path $PSScriptRoot 'TestSetup.psm1') -Force
         Import-Module (Join-Path $PSScriptRoot '../Fleet/Fleet.psm1') -Force
         Import-Module (Get-ModuleUnderTest) -Force
-        $script:cluster = Start-SuiteCluster -Workers 0 -ControlPlanes 0 -ExtraArgument '--kubernetes-version', 'v1.31.4'
-        $env:KUBECONFIG = $script:cluster.KubeConfig
-        $script:engine = Start-FleetEngine
         # Addresses apart from the other suites' fleets.
-        $script:cp = Start-FleetNode -Name ku-cp-1 -Address 127.0.0.186 -SshPort 2386 -ControlPlane -EtcdClientPort 2586 -EtcdPeerPort 2686 -Variant Docker -CniConfig
-        $script:worker = Start-FleetNode -Name ku-w-1 -Address 127.0.0.187 -SshPort 2387 -Variant Docker -CniConfig
+        $script:fleet = Start-SuiteFleetCluster -ControlPlane ku-cp-1 -Worker ku-w-1 -FirstOctet 186 -WorkDir $TestDrive
+        $script:cluster = $script:fleet.Cluster
+        $script:engine = $script:fleet.Engine
+        $script:cp, $script:worker = $script:fleet.Nodes
+        $env:KUBECONFIG = $script:cluster.KubeConfig
         $script:kubectl = { param([string[]]$Arguments) Invoke-KubectlJson -KubeConfig $script:cluster.KubeConfig -Arguments $Arguments }
 
         function Invoke-Node($FleetHost, [string]$Command) { Invoke-FleetHostCommand -FleetHost $FleetHost -Command $Command }
@@ -44,22 +44,10 @@ Describe 'kubeadm upgrade on fleet hosts' -Skip:([bool]$script:fleetSkipReason) 
             } while ([DateTime]::UtcNow -lt $deadline)
             throw "Node $Name did not turn Ready=$Status within $TimeoutSec s (last: $ready)"
         }
-
-        # What 'kubeadm init phase upload-certs --upload-certs' leaves: the control plane joins with it and
-        # signs its admin.conf with the cluster CA inside.
-        $certificateKey = [Convert]::ToHexString([Security.Cryptography.RandomNumberGenerator]::GetBytes(32)).ToLowerInvariant()
-        $certsFile = Join-Path $TestDrive 'kubeadm-certs.json'
-        New-KubeadmCertsSecret -CertificateKey $certificateKey -KubeConfig $script:cluster.KubeConfig -Path $certsFile
-        & $script:kubectl 'create', '--validate=false', '-f', $certsFile | Out-Null
-        $access = @{ SshUser = 'cmadmin'; SshKeyPath = $script:engine.KeyPath; KnownHostsPath = (Join-Path $TestDrive 'known_hosts'); AcceptNewHostKey = $true; Force = $true; KubernetesVersion = '1.31'; Timeout = 120 }
-        New-ClusterNode -Name ku-cp-1 -Address $script:cp.Address -Port $script:cp.SshPort @access -Role control-plane -CertificateKey $certificateKey `
-            -Taint 'node-role.kubernetes.io/control-plane:NoSchedule' -ErrorAction Stop | Out-Null
-        New-ClusterNode -Name ku-w-1 -Address $script:worker.Address -Port $script:worker.SshPort @access -ErrorAction Stop | Out-Null
     }
 
     AfterAll {
-        Stop-Fleet -Confirm:$false
-        if ($script:cluster) { Stop-TestCluster $script:cluster }
+        Stop-FleetCluster $script:fleet
         Remove-Item Env:KUBECONFIG -ErrorAction Ignore
     }
 

@@ -283,5 +283,29 @@ function Get-FleetSkipReason {
     $reason
 }
 
-Export-ModuleMember -Function Get-FleetSkipReason, Get-ModuleUnderTest, Get-RepoRoot, Start-SuiteCluster, Invoke-FreshPwsh, Invoke-KubectlJson, Get-PwshPath, Get-LongCmdletName, Start-NodeModuleRun, Invoke-StoppedNodeRun, Assert-StoppedInTime,
+function Start-SuiteFleetCluster {
+    <#
+        Start-FleetCluster (tests/Fleet/Fleet.psm1) for a suite, with the module under test: a control plane and
+        workers joined at Kubernetes 1.31 to an emulator at -ServerVersion. The control plane joins with the key of a
+        kubeadm-certs Secret made first, as 'kubeadm init phase upload-certs' leaves it; the module's known_hosts
+        file is in -WorkDir. Stop it with Stop-FleetCluster.
+    #>
+    param(
+        [Parameter(Mandatory)] [string] $ControlPlane, [string[]] $Worker = @(), [Parameter(Mandatory)] [int] $FirstOctet,
+        [Parameter(Mandatory)] [string] $WorkDir, [string] $ServerVersion = 'v1.31.4'
+    )
+    Import-Module (Join-Path $RepoRoot 'tests/Fleet/Fleet.psm1')
+    Start-FleetCluster -Root $RepoRoot -ModulePath $ModulePath -Configuration $Configuration -ExtraArgument '--kubernetes-version', $ServerVersion `
+        -ControlPlane $ControlPlane -Worker $Worker -FirstOctet $FirstOctet -KnownHostsPath (Join-Path $WorkDir 'known_hosts') `
+        -JoinParameter @{ KubernetesVersion = '1.31'; Timeout = 120 } -BeforeJoin {
+            param($Cluster)
+            $key = [Convert]::ToHexString([Security.Cryptography.RandomNumberGenerator]::GetBytes(32)).ToLowerInvariant()
+            $file = Join-Path $Cluster.StateDir 'kubeadm-certs.json'
+            New-KubeadmCertsSecret -CertificateKey $key -KubeConfig $Cluster.KubeConfig -Path $file
+            $null = Invoke-KubectlJson -KubeConfig $Cluster.KubeConfig -Arguments 'create', '--validate=false', '-f', $file
+            @{ CertificateKey = $key }
+        }
+}
+
+Export-ModuleMember -Function Get-FleetSkipReason, Start-SuiteFleetCluster, Get-ModuleUnderTest, Get-RepoRoot, Start-SuiteCluster, Invoke-FreshPwsh, Invoke-KubectlJson, Get-PwshPath, Get-LongCmdletName, Start-NodeModuleRun, Invoke-StoppedNodeRun, Assert-StoppedInTime,
     Start-TestCluster, Stop-TestCluster, Invoke-EmulatorControl, Get-NamedKubeConfig, Get-UnreachableKubeConfig, Invoke-FleetDocsExample, Invoke-FleetHostCommand, Get-PipelineStep, Invoke-PowerShellTask, New-KubeadmCertsSecret

@@ -115,12 +115,6 @@ internal sealed class EngineRollout(ClusterConnection connection, NodeConnector 
 
     public string NameOf(EngineUpgradeItem item) => item.Node.Name;
 
-    /// <summary>
-    /// Set to 1 only by build/bench (issue 18, goal 6): the cycle then downloads inside the unavailable window,
-    /// as module versions before it did, so the bench can measure both orders in one run.
-    /// </summary>
-    internal const string BenchDownloadInWindowVariable = "CLUSTERMANAGEMENT_BENCH_DOWNLOAD_IN_WINDOW";
-
     public async Task<NodeDockerUpgrade> RunAsync(EngineUpgradeItem item, int batch, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
@@ -136,10 +130,7 @@ internal sealed class EngineRollout(ClusterConnection connection, NodeConnector 
         {
             var packages = await NodePackages.OnHostAsync(shell, name, log, StepTimeout, ct, lockWait).ConfigureAwait(false);
             var installer = new EngineInstaller(shell, name, packages, log);
-            if (Environment.GetEnvironmentVariable(BenchDownloadInWindowVariable) != "1")
-            {
-                await packages.DownloadPinnedAsync(item.Target.Versions, StepTimeout, ct).ConfigureAwait(false);
-            }
+            await packages.DownloadPinnedAsync(item.Target.Versions, StepTimeout, ct).ConfigureAwait(false);
 
             return async (doing, token) =>
             {
