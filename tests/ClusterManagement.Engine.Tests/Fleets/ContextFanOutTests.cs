@@ -153,8 +153,8 @@ public sealed class ContextFanOutTests : IAsyncLifetime
         Assert.StartsWith("The rollout stopped at its first failure: Context 'sandbox-badtoken': ", stop.Message, StringComparison.Ordinal);
         Assert.EndsWith("Done: sandbox-token; failed: sandbox-badtoken; not started: sandbox, sandbox-readonly.", stop.Message, StringComparison.Ordinal);
         Assert.Equal("sandbox-badtoken", stop.Target);
-        // The runner's progress: one step per context that ended, then its stop.
-        Assert.Equal(["1 of 4 done", "2 of 4 done", "Stopped"], progress.Statuses);
+        // The runner's progress: there from the start (each context's bars nest under it), one step per context that ended, then its stop.
+        Assert.Equal(["0 of 4 done", "1 of 4 done", "2 of 4 done", "Stopped"], progress.Statuses);
     }
 
     [Fact]
