@@ -50,6 +50,8 @@ internal sealed class ContextFanOut(Func<string, ClusterConnection> open, int th
         public async Task<ContextOutcome> RunAsync(string context, int batch, CancellationToken cancellationToken)
         {
             ClusterException? reported;
+            // Every context's first objects early, however big its lists: the first page small.
+            using var firstPages = Paging.SmallFirstPages();
             try
             {
                 reported = await operation(open(context), cancellationToken).ConfigureAwait(false);
