@@ -40,7 +40,9 @@ Import-Module '$PSScriptRoot/BenchCommon.psm1'; Import-Module '$($Context.Module
 `$firstFanOut = [System.Collections.Generic.List[double]]::new(); `$firstSingle = [System.Collections.Generic.List[double]]::new(); `$firstAfterAnswer = [System.Collections.Generic.List[double]]::new()
 `$lastLive = [System.Collections.Generic.List[double]]::new(); `$lastLiveWithSilent = [System.Collections.Generic.List[double]]::new()
 # Both on the pipeline thread, at the moment each reaches it: the first list answer (its -Verbose line, written
-# when the whole answer is in) and the first node, so the stop that Select-Object -First 1 sets off is not counted.
+# when the response headers are in, before the page is read and parsed) and the first node, so the stop that
+# Select-Object -First 1 sets off is not counted. Both come through the one queue to the pipeline thread: when that
+# thread lags they arrive together and the gap reads near zero, so the row is a lower bound.
 function Measure-FirstNode([string[]] `$Names) {
     `$clock = [Diagnostics.Stopwatch]::StartNew(); `$answer = `$null; `$first = `$null
     Get-ClusterNode -Context `$Names -Verbose 4>&1 | ForEach-Object {

@@ -221,3 +221,75 @@ Describe 'Publishing an app across contexts' {
         } finally { Use-ClusterContext -Reset }
     }
 }
+
+Describe 'Progress across contexts' {
+    BeforeAll {
+        # Progress cannot be redirected, so the command runs in a PowerShell instance of its own, whose Progress stream keeps every record.
+        function Invoke-WithProgress([string] $Command) {
+            $shell = [powershell]::Create()
+            try {
+                $output = $shell.AddScript("Import-Module '$(Get-ModuleUnderTest)'; $Command").Invoke()
+                [pscustomobject]@{ Output = @($output); Errors = @($shell.Streams.Error); Progress = @($shell.Streams.Progress); Information = @($shell.Streams.Information) }
+            } finally { $shell.Dispose() }
+        }
+
+        # Every context's work numbers its bars alike (one app, one id): each must get bars of its own, named after it,
+        # under the one bar of contexts done, and only its own Completed record may close them.
+        function Assert-BarPerContext($Records, [string[]] $Contexts, [string] $Activity) {
+            $fanOut = @($Records | Where-Object Activity -eq "$($Contexts.Count) contexts")
+            $fanOut | Should -Not -BeNullOrEmpty -Because 'one bar counts the contexts done'
+            $parent = $fanOut[0].ActivityId
+            $fanOut.ParentActivityId | Sort-Object -Unique | Should -Be -1
+            $fanOut[0].StatusDescription | Should -Be "0 of $($Contexts.Count) done" -Because 'the bar is there before any context bar nests under it'
+            $fanOut[-1].RecordType | Should -Be 'Completed'
+
+            $own = @($Records | Where-Object ActivityId -ne $parent)
+            $own.ParentActivityId | Sort-Object -Unique | Should -Be $parent
+            $bars = @($own | Group-Object ActivityId)
+            $bars.Count | Should -Be $Contexts.Count -Because 'each context has its own bar'
+            $named = foreach ($bar in $bars) {
+                @($bar.Group.Activity | Sort-Object -Unique).Count | Should -Be 1
+                $bar.Group[0].Activity -match "^(.+): $([regex]::Escape($Activity))$" | Should -BeTrue -Because "'$($bar.Group[0].Activity)' names its context"
+                $context = $Matches[1]
+                @($bar.Group | Where-Object RecordType -eq 'Completed').Count | Should -Be 1
+                $bar.Group[-1].RecordType | Should -Be 'Completed' -Because "nothing of context $context follows its bar's end"
+                $context
+            }
+            $named | Sort-Object | Should -Be ($Contexts | Sort-Object)
+        }
+    }
+
+    It 'gives each context of a reading cmdlet a bar of its own under the bar of contexts done; one context reads as before' {
+        $run = Invoke-WithProgress 'Wait-AppRollout -Context east, west, north -Namespace default -Name web -Timeout 60'
+        $run.Errors | Should -BeNullOrEmpty
+        $run.Output.Context | Sort-Object | Should -Be 'east', 'north', 'west'
+        Assert-BarPerContext $run.Progress -Contexts east, west, north -Activity 'Rolling out app default/web'
+
+        $one = Invoke-WithProgress 'Wait-AppRollout -Context east -Namespace default -Name web -Timeout 60'
+        $one.Errors | Should -BeNullOrEmpty
+        $one.Progress.Activity | Sort-Object -Unique | Should -Be 'Rolling out app default/web'
+        $one.Progress.ParentActivityId | Sort-Object -Unique | Should -Be -1
+    }
+
+    It 'gives each context of a changing cmdlet a bar of its own' {
+        $run = Invoke-WithProgress 'Publish-AppVersion -Context east, west -Namespace default -Name web -Image nginx:1.30 -Wait -Timeout 60 -Force'
+        $run.Errors | Should -BeNullOrEmpty
+        $run.Output.Status | Sort-Object -Unique | Should -Be 'Complete'
+        Assert-BarPerContext $run.Progress -Contexts east, west -Activity 'Rolling out app default/web'
+    }
+
+    It 'sets the progress of an Azure Pipelines task from the bar of contexts done alone' {
+        # The logging commands are host lines (the Information stream, tagged PSHOST), which this instance keeps.
+        $env:TF_BUILD = 'True'
+        try { $run = Invoke-WithProgress 'Wait-AppRollout -Context east, west, north -Namespace default -Name web -Timeout 60' }
+        finally { Remove-Item Env:TF_BUILD }
+        $run.Errors | Should -BeNullOrEmpty
+        $lines = @($run.Information | ForEach-Object { "$($_.MessageData)" } | Where-Object { $_ -like '##vso`[task.setprogress*' })
+        $lines | Should -Not -BeNullOrEmpty
+        $lines | Where-Object { $_ -notmatch '^##vso\[task\.setprogress value=\d+;\]3 contexts$' } | Should -BeNullOrEmpty -Because "each context's own bar would make the task's value jump back and forth"
+        $values = $lines | ForEach-Object { [int]($_ -replace '^.*value=(\d+);.*$', '$1') }
+        $values[0] | Should -Be 0
+        $values[-1] | Should -Be 100
+        ($values | Sort-Object) -join ',' | Should -Be ($values -join ',')
+    }
+}

@@ -43,9 +43,9 @@ internal sealed class AppService(ClusterConnection connection)
     {
         var pods = detailed ? new NamespacePods(connection) : null;
         var pages = Paging.ListAll<V1DeploymentList, V1Deployment>(
-            (token, ct) => ns is null
-                ? connection.Client.AppsV1.ListDeploymentForAllNamespacesAsync(continueParameter: token, labelSelector: labelSelector, limit: Paging.PageSize, cancellationToken: ct)
-                : connection.Client.AppsV1.ListNamespacedDeploymentAsync(ns, continueParameter: token, labelSelector: labelSelector, limit: Paging.PageSize, cancellationToken: ct),
+            (token, limit, ct) => ns is null
+                ? connection.Client.AppsV1.ListDeploymentForAllNamespacesAsync(continueParameter: token, labelSelector: labelSelector, limit: limit, cancellationToken: ct)
+                : connection.Client.AppsV1.ListNamespacedDeploymentAsync(ns, continueParameter: token, labelSelector: labelSelector, limit: limit, cancellationToken: ct),
             list => list.Items,
             list => list.Metadata?.ContinueProperty,
             Ref(ns ?? "*", null),
@@ -78,7 +78,7 @@ internal sealed class AppService(ClusterConnection connection)
         var selector = LabelSelectorText.Format(deployment.Spec.Selector);
         var sets = new List<V1ReplicaSet>();
         var pages = Paging.ListAll<V1ReplicaSetList, V1ReplicaSet>(
-            (token, ct) => connection.Client.AppsV1.ListNamespacedReplicaSetAsync(ns, continueParameter: token, labelSelector: selector, limit: Paging.PageSize, cancellationToken: ct),
+            (token, limit, ct) => connection.Client.AppsV1.ListNamespacedReplicaSetAsync(ns, continueParameter: token, labelSelector: selector, limit: limit, cancellationToken: ct),
             list => list.Items, list => list.Metadata?.ContinueProperty, new ResourceRef("ReplicaSet", null, ns), cancellationToken);
         await foreach (var rs in pages.ConfigureAwait(false))
         {

@@ -29,7 +29,7 @@ internal sealed class NamespacePods(ClusterConnection connection)
     {
         var deploymentOfSet = new Dictionary<string, string>(StringComparer.Ordinal);
         var sets = Paging.ListAll<V1ReplicaSetList, V1ReplicaSet>(
-            (token, ct) => connection.Client.AppsV1.ListNamespacedReplicaSetAsync(ns, continueParameter: token, limit: Paging.PageSize, cancellationToken: ct),
+            (token, limit, ct) => connection.Client.AppsV1.ListNamespacedReplicaSetAsync(ns, continueParameter: token, limit: limit, cancellationToken: ct),
             list => list.Items, list => list.Metadata?.ContinueProperty, new ResourceRef("ReplicaSet", null, ns), cancellationToken);
         await foreach (var rs in sets.ConfigureAwait(false))
         {
@@ -41,7 +41,7 @@ internal sealed class NamespacePods(ClusterConnection connection)
 
         var owned = new List<(string Deployment, V1Pod Pod)>();
         var pods = Paging.ListAll<V1PodList, V1Pod>(
-            (token, ct) => connection.Client.CoreV1.ListNamespacedPodAsync(ns, continueParameter: token, limit: Paging.PageSize, cancellationToken: ct),
+            (token, limit, ct) => connection.Client.CoreV1.ListNamespacedPodAsync(ns, continueParameter: token, limit: limit, cancellationToken: ct),
             list => list.Items, list => list.Metadata?.ContinueProperty, new ResourceRef("Pod", null, ns), cancellationToken);
         await foreach (var pod in pods.ConfigureAwait(false))
         {

@@ -12,7 +12,7 @@ internal static class OwnedPods
         var owners = ownerUids.ToHashSet(StringComparer.Ordinal);
         var pods = new List<V1Pod>();
         var pages = Paging.ListAll<V1PodList, V1Pod>(
-            (token, ct) => connection.Client.CoreV1.ListNamespacedPodAsync(ns, continueParameter: token, labelSelector: selector, limit: Paging.PageSize, cancellationToken: ct),
+            (token, limit, ct) => connection.Client.CoreV1.ListNamespacedPodAsync(ns, continueParameter: token, labelSelector: selector, limit: limit, cancellationToken: ct),
             list => list.Items, list => list.Metadata?.ContinueProperty, new ResourceRef("Pod", null, ns), cancellationToken);
         await foreach (var pod in pages.ConfigureAwait(false))
         {

@@ -93,9 +93,9 @@ internal sealed class EventService(ClusterConnection connection, IOperationLog l
         {
             var fieldSelector = selector?.Invoke(true);
             var pages = Paging.ListAll<Eventsv1EventList, Eventsv1Event>(
-                (token, ct) => ns is null
-                    ? connection.Client.EventsV1.ListEventForAllNamespacesAsync(continueParameter: token, fieldSelector: fieldSelector, limit: Paging.PageSize, cancellationToken: ct)
-                    : connection.Client.EventsV1.ListNamespacedEventAsync(ns, continueParameter: token, fieldSelector: fieldSelector, limit: Paging.PageSize, cancellationToken: ct),
+                (token, limit, ct) => ns is null
+                    ? connection.Client.EventsV1.ListEventForAllNamespacesAsync(continueParameter: token, fieldSelector: fieldSelector, limit: limit, cancellationToken: ct)
+                    : connection.Client.EventsV1.ListNamespacedEventAsync(ns, continueParameter: token, fieldSelector: fieldSelector, limit: limit, cancellationToken: ct),
                 list => list.Items, list => list.Metadata?.ContinueProperty, Ref(ns), cancellationToken);
             await foreach (var e in pages.ConfigureAwait(false))
             {
@@ -106,9 +106,9 @@ internal sealed class EventService(ClusterConnection connection, IOperationLog l
         {
             var fieldSelector = selector?.Invoke(false);
             var pages = Paging.ListAll<Corev1EventList, Corev1Event>(
-                (token, ct) => ns is null
-                    ? connection.Client.CoreV1.ListEventForAllNamespacesAsync(continueParameter: token, fieldSelector: fieldSelector, limit: Paging.PageSize, cancellationToken: ct)
-                    : connection.Client.CoreV1.ListNamespacedEventAsync(ns, continueParameter: token, fieldSelector: fieldSelector, limit: Paging.PageSize, cancellationToken: ct),
+                (token, limit, ct) => ns is null
+                    ? connection.Client.CoreV1.ListEventForAllNamespacesAsync(continueParameter: token, fieldSelector: fieldSelector, limit: limit, cancellationToken: ct)
+                    : connection.Client.CoreV1.ListNamespacedEventAsync(ns, continueParameter: token, fieldSelector: fieldSelector, limit: limit, cancellationToken: ct),
                 list => list.Items, list => list.Metadata?.ContinueProperty, Ref(ns), cancellationToken);
             await foreach (var e in pages.ConfigureAwait(false))
             {

@@ -19,6 +19,11 @@ namespace ClusterManagement.Engine.Fleets;
 /// </summary>
 internal sealed class ContextFanOut(Func<string, ClusterConnection> open, int throttleLimit, bool stopOnFirstFailure, Action<ClusterException> failed, IOperationLog? log = null)
 {
+    /// <summary>
+    /// The progress id of the fan-out's own bar (contexts done of all), under which the cmdlets put each context's bars.
+    /// </summary>
+    public const int ProgressActivityId = RolloutRunner<string, ContextOutcome>.ActivityId;
+
     public async Task RunAsync(IReadOnlyList<string> contexts, Func<ClusterConnection, CancellationToken, Task<ClusterException?>> operation, CancellationToken cancellationToken)
     {
         var work = new ContextWork(open, operation);
@@ -45,6 +50,8 @@ internal sealed class ContextFanOut(Func<string, ClusterConnection> open, int th
         public async Task<ContextOutcome> RunAsync(string context, int batch, CancellationToken cancellationToken)
         {
             ClusterException? reported;
+            // Every context's first objects early, however big its lists: the first page small.
+            using var firstPages = Paging.SmallFirstPages();
             try
             {
                 reported = await operation(open(context), cancellationToken).ConfigureAwait(false);

@@ -13,8 +13,28 @@ internal static class Paging
     /// <summary>kubectl's own chunk size.</summary>
     public const int PageSize = 500;
 
+    /// <summary>
+    /// The first page of a list while the command reads several clusters at once. A page's first object reaches
+    /// the pipeline only once the whole page is in and parsed, and that took most of the time from a cluster's
+    /// answer to its first object (480 to 930 ms of a 500-node page on a loaded machine, against about 10 ms for
+    /// mapping and writing it): a tenth of the page is parsed in a tenth of the time. The rest of the list comes
+    /// in pages of <see cref="PageSize"/>, so a big cluster costs one request more.
+    /// </summary>
+    public const int FirstPageAmongSeveral = 50;
+
+    private static readonly AsyncLocal<bool> AmongSeveral = new();
+
+    /// <summary>Lists on this async flow (one cluster's work in a fan-out) start with a page of <see cref="FirstPageAmongSeveral"/>.</summary>
+    public static IDisposable SmallFirstPages()
+    {
+        var previous = AmongSeveral.Value;
+        AmongSeveral.Value = true;
+        return new Restore(previous);
+    }
+
+    /// <param name="listPage">Reads one page: from the continue token (null for the first), at most the limit given.</param>
     public static async IAsyncEnumerable<TItem> ListAll<TList, TItem>(
-        Func<string?, CancellationToken, Task<TList>> listPage,
+        Func<string?, int, CancellationToken, Task<TList>> listPage,
         Func<TList, IEnumerable<TItem>> items,
         Func<TList, string?> continueToken,
         ResourceRef resource,
@@ -23,7 +43,8 @@ internal static class Paging
         string? token = null;
         do
         {
-            var page = await KubeApi.Call(ct => NextPageAsync(listPage, token, ct), resource, cancellationToken).ConfigureAwait(false);
+            var limit = token is null && AmongSeveral.Value ? FirstPageAmongSeveral : PageSize;
+            var page = await KubeApi.Call(ct => NextPageAsync(listPage, token, limit, ct), resource, cancellationToken).ConfigureAwait(false);
             foreach (var item in items(page))
             {
                 yield return item;
@@ -40,15 +61,15 @@ internal static class Paging
     /// back, so the rest is read from that token (the apiserver's own advice) rather than starting over
     /// and writing objects twice; objects changed in between may show their newer state.
     /// </summary>
-    private static async Task<TList> NextPageAsync<TList>(Func<string?, CancellationToken, Task<TList>> listPage, string? token, CancellationToken cancellationToken)
+    private static async Task<TList> NextPageAsync<TList>(Func<string?, int, CancellationToken, Task<TList>> listPage, string? token, int limit, CancellationToken cancellationToken)
     {
         try
         {
-            return await listPage(token, cancellationToken).ConfigureAwait(false);
+            return await listPage(token, limit, cancellationToken).ConfigureAwait(false);
         }
         catch (HttpOperationException e) when (token is not null && e.Response.StatusCode == HttpStatusCode.Gone && FreshToken(e.Response.Content) is { } fresh)
         {
-            return await listPage(fresh, cancellationToken).ConfigureAwait(false);
+            return await listPage(fresh, limit, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -62,5 +83,10 @@ internal static class Paging
         {
             return null;
         }
+    }
+
+    private sealed class Restore(bool previous) : IDisposable
+    {
+        public void Dispose() => AmongSeveral.Value = previous;
     }
 }

@@ -35,7 +35,7 @@ internal sealed class DisruptionBudgets(ClusterConnection connection, IOperation
     {
         var all = new List<V1PodDisruptionBudget>();
         await foreach (var budget in Paging.ListAll<V1PodDisruptionBudgetList, V1PodDisruptionBudget>(
-            (token, ct) => connection.Client.PolicyV1.ListPodDisruptionBudgetForAllNamespacesAsync(continueParameter: token, limit: Paging.PageSize, cancellationToken: ct),
+            (token, limit, ct) => connection.Client.PolicyV1.ListPodDisruptionBudgetForAllNamespacesAsync(continueParameter: token, limit: limit, cancellationToken: ct),
             list => list.Items,
             list => list.Metadata?.ContinueProperty,
             new ResourceRef("PodDisruptionBudget", null),

@@ -309,10 +309,10 @@ internal sealed class NodeMaintenance(ClusterConnection connection, IOperationLo
 
     private IAsyncEnumerable<V1Pod> ListRawPodsAsync(string node, CancellationToken cancellationToken) =>
         Paging.ListAll<V1PodList, V1Pod>(
-            (token, ct) => connection.Client.CoreV1.ListPodForAllNamespacesAsync(
+            (token, limit, ct) => connection.Client.CoreV1.ListPodForAllNamespacesAsync(
                 continueParameter: token,
                 fieldSelector: $"spec.nodeName={node}",
-                limit: Paging.PageSize,
+                limit: limit,
                 cancellationToken: ct),
             list => list.Items,
             list => list.Metadata?.ContinueProperty,

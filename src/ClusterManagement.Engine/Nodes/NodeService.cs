@@ -22,10 +22,10 @@ internal sealed class NodeService(ClusterConnection connection)
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var pages = Paging.ListAll<V1NodeList, V1Node>(
-            (token, ct) => connection.Client.CoreV1.ListNodeAsync(
+            (token, limit, ct) => connection.Client.CoreV1.ListNodeAsync(
                 continueParameter: token,
                 labelSelector: labelSelector,
-                limit: Paging.PageSize,
+                limit: limit,
                 cancellationToken: ct),
             list => list.Items,
             list => list.Metadata?.ContinueProperty,

@@ -27,7 +27,7 @@ internal interface IRolloutWork<in TItem, TResult>
 /// </summary>
 internal sealed class RolloutRunner<TItem, TResult>(IRolloutWork<TItem, TResult> work, string activity, IOperationLog log, Func<string, IDisposable>? openBatch = null)
 {
-    private const int ActivityId = 1;
+    internal const int ActivityId = 1;
 
     /// <summary>The items of a batch at the same time, the next batch only when every item of this one succeeded.</summary>
     public async IAsyncEnumerable<TResult> RunAsync(IReadOnlyList<IReadOnlyList<TItem>> batches, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -86,6 +86,8 @@ internal sealed class RolloutRunner<TItem, TResult>(IRolloutWork<TItem, TResult>
         var succeeded = new List<string>();
         var failed = new List<string>();
         ClusterException? firstFailure = null;
+        // The bar is there from the start, so that the items' own bars nest under it (a child before its parent shows on its own).
+        log.Progress(new(ActivityId, activity, $"0 of {items.Count} done", 0));
         while (true)
         {
             while (running.Count < concurrency && next < items.Count && (firstFailure is null || !stopOnFailure))

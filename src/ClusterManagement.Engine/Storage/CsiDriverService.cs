@@ -52,7 +52,7 @@ internal sealed class CsiDriverService(ClusterConnection connection)
 
     private static IAsyncEnumerable<V1CSIDriver> PagesAsync(ClusterConnection connection, CancellationToken cancellationToken) =>
         Paging.ListAll<V1CSIDriverList, V1CSIDriver>(
-            (token, ct) => connection.Client.StorageV1.ListCSIDriverAsync(continueParameter: token, limit: Paging.PageSize, cancellationToken: ct),
+            (token, limit, ct) => connection.Client.StorageV1.ListCSIDriverAsync(continueParameter: token, limit: limit, cancellationToken: ct),
             list => list.Items,
             list => list.Metadata?.ContinueProperty,
             new ResourceRef("CsiDriver", null),

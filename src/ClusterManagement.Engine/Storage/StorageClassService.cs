@@ -114,7 +114,7 @@ internal sealed class StorageClassService(ClusterConnection connection, IOperati
 
     private static IAsyncEnumerable<V1StorageClass> PagesAsync(ClusterConnection connection, CancellationToken cancellationToken) =>
         Paging.ListAll<V1StorageClassList, V1StorageClass>(
-            (token, ct) => connection.Client.StorageV1.ListStorageClassAsync(continueParameter: token, limit: Paging.PageSize, cancellationToken: ct),
+            (token, limit, ct) => connection.Client.StorageV1.ListStorageClassAsync(continueParameter: token, limit: limit, cancellationToken: ct),
             list => list.Items,
             list => list.Metadata?.ContinueProperty,
             new ResourceRef("StorageClass", null),

@@ -57,9 +57,9 @@ internal sealed class VolumeClaimService(ClusterConnection connection, IOperatio
         await using var volumes = new VolumeFactsLookup(connection, cancellationToken);
         var classes = (await StorageClassService.ListRawAsync(connection, cancellationToken).ConfigureAwait(false)).ToDictionary(c => c.Metadata.Name);
         var pages = Paging.ListAll<V1PersistentVolumeClaimList, V1PersistentVolumeClaim>(
-            (token, ct) => ns is null
-                ? connection.Client.CoreV1.ListPersistentVolumeClaimForAllNamespacesAsync(continueParameter: token, labelSelector: labelSelector, limit: Paging.PageSize, cancellationToken: ct)
-                : connection.Client.CoreV1.ListNamespacedPersistentVolumeClaimAsync(ns, continueParameter: token, labelSelector: labelSelector, limit: Paging.PageSize, cancellationToken: ct),
+            (token, limit, ct) => ns is null
+                ? connection.Client.CoreV1.ListPersistentVolumeClaimForAllNamespacesAsync(continueParameter: token, labelSelector: labelSelector, limit: limit, cancellationToken: ct)
+                : connection.Client.CoreV1.ListNamespacedPersistentVolumeClaimAsync(ns, continueParameter: token, labelSelector: labelSelector, limit: limit, cancellationToken: ct),
             list => list.Items,
             list => list.Metadata?.ContinueProperty,
             new ResourceRef(Kind, null, ns),
@@ -287,7 +287,7 @@ internal sealed class VolumeClaimService(ClusterConnection connection, IOperatio
     {
         var pods = new List<string>();
         var pages = Paging.ListAll<V1PodList, V1Pod>(
-            (token, ct) => connection.Client.CoreV1.ListNamespacedPodAsync(ns, continueParameter: token, limit: Paging.PageSize, cancellationToken: ct),
+            (token, limit, ct) => connection.Client.CoreV1.ListNamespacedPodAsync(ns, continueParameter: token, limit: limit, cancellationToken: ct),
             list => list.Items,
             list => list.Metadata?.ContinueProperty,
             new ResourceRef("Pod", null, ns),

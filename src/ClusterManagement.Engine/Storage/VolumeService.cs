@@ -60,7 +60,7 @@ internal sealed class VolumeService(ClusterConnection connection)
 
     internal static IAsyncEnumerable<V1PersistentVolume> ListRawAsync(ClusterConnection connection, CancellationToken cancellationToken) =>
         Paging.ListAll<V1PersistentVolumeList, V1PersistentVolume>(
-            (token, ct) => connection.Client.CoreV1.ListPersistentVolumeAsync(continueParameter: token, limit: Paging.PageSize, cancellationToken: ct),
+            (token, limit, ct) => connection.Client.CoreV1.ListPersistentVolumeAsync(continueParameter: token, limit: limit, cancellationToken: ct),
             list => list.Items,
             list => list.Metadata?.ContinueProperty,
             new ResourceRef("CsiVolume", null),

@@ -233,7 +233,7 @@ public abstract class AsyncCmdlet : PSCmdlet
     {
         if (record.RecordType == ProgressRecordType.Processing)
         {
-            Pipelines?.Progress(record.PercentComplete, record.Activity);
+            Pipelines?.Progress(record.PercentComplete, record.Activity, nested: record.ParentActivityId >= 0);
         }
 
         WriteProgress(record);

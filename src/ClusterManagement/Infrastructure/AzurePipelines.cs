@@ -26,10 +26,14 @@ internal sealed class AzurePipelines
 
     public void EndGroup() => emit("##[endgroup]");
 
-    /// <summary>Task-level progress: the agent keeps only the last value, so repeats are left out.</summary>
-    public void Progress(int percentComplete, string activity)
+    /// <summary>
+    /// Task-level progress: the agent keeps only the last value, so repeats are left out, and so are bars nested
+    /// under another: across several contexts each context's bar is nested under the bar of contexts done, and
+    /// their values, taken in turn, would make the task's jump back and forth.
+    /// </summary>
+    public void Progress(int percentComplete, string activity, bool nested)
     {
-        if (percentComplete < 0 || percentComplete == lastPercent)
+        if (nested || percentComplete < 0 || percentComplete == lastPercent)
         {
             return;
         }

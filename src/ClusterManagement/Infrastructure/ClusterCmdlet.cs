@@ -198,7 +198,15 @@ public abstract class ClusterCmdlet : AsyncCmdlet, IDynamicParameters
                 async (connection, token) =>
                 {
                     var contextWriter = writer.For(connection.ContextName, connection.ClusterName, amongSeveral: true);
-                    await work(connection, contextWriter, token).ConfigureAwait(false);
+                    try
+                    {
+                        await work(connection, contextWriter, token).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        contextWriter.CloseProgress();
+                    }
+
                     return contextWriter.FirstFailure;
                 },
                 ct).ConfigureAwait(false);

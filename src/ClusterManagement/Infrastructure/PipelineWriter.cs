@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using ClusterManagement.Connection;
 using ClusterManagement.Diagnostics;
+using ClusterManagement.Engine.Fleets;
 
 namespace ClusterManagement.Commands.Infrastructure;
 
@@ -16,12 +17,24 @@ internal sealed class PipelineWriter : IOperationLog
 
     private readonly ObjectOrigin? origin;
 
-    public PipelineWriter(CancellationToken cancellation) => Queue = new(cancellation);
+    /// <summary>The ids of this context's progress bars, when it is one of several; null otherwise.</summary>
+    private readonly ContextBars? bars;
 
-    private PipelineWriter(PipelineQueue<AsyncCmdlet> queue, ObjectOrigin origin)
+    /// <summary>Where the bars of every context of this command take their ids from.</summary>
+    private readonly BarIds barIds;
+
+    public PipelineWriter(CancellationToken cancellation)
     {
-        Queue = queue;
+        Queue = new(cancellation);
+        barIds = new();
+    }
+
+    private PipelineWriter(PipelineWriter root, ObjectOrigin origin)
+    {
+        Queue = root.Queue;
+        barIds = root.barIds;
         this.origin = origin;
+        bars = origin.AmongSeveral ? new ContextBars(origin.Context, barIds) : null;
     }
 
     internal PipelineQueue<AsyncCmdlet> Queue { get; }
@@ -30,9 +43,12 @@ internal sealed class PipelineWriter : IOperationLog
     /// The writer for the work on one context. Objects it writes name their context and cluster. When the
     /// command works on <paramref name="amongSeveral"/> contexts, its objects also select the views with a
     /// Context column, and its errors and confirmation targets name the context, so that every line says
-    /// which cluster it is about; with one context everything reads as it always did.
+    /// which cluster it is about, and its progress bars are its own: under the fan-out's bar of contexts done,
+    /// named after the context, with ids no other context's bars share (every context's work numbers its bars
+    /// the same way, so they would overwrite each other and one context's end would close another's bar). With
+    /// one context everything reads as it always did.
     /// </summary>
-    public PipelineWriter For(string context, string? cluster, bool amongSeveral) => new(Queue, new(context, cluster, amongSeveral));
+    public PipelineWriter For(string context, string? cluster, bool amongSeveral) => new(this, new(context, cluster, amongSeveral));
 
     /// <summary>The context of this writer's work when the command works on several; null with one, where everything reads as it always did.</summary>
     public string? ContextAmongSeveral => origin is { AmongSeveral: true } ? origin.Context : null;
@@ -70,7 +86,23 @@ internal sealed class PipelineWriter : IOperationLog
 
     public void Warning(string message) => Post(c => c.WriteWarningMessage(Located(message)));
 
-    public void Progress(OperationProgress progress) => Post(c => c.WriteProgressRecord(ToRecord(progress)));
+    public void Progress(OperationProgress progress)
+    {
+        var shown = bars is null ? progress : bars.Own(progress);
+        Post(c => c.WriteProgressRecord(ToRecord(shown)));
+    }
+
+    /// <summary>
+    /// Closes the bars this context's work left open (it failed or was stopped half way): the fan-out goes on,
+    /// and a bar that stays would say the context is still at work.
+    /// </summary>
+    public void CloseProgress()
+    {
+        foreach (var open in bars?.Close() ?? [])
+        {
+            Post(c => c.WriteProgressRecord(ToRecord(open)));
+        }
+    }
 
     /// <summary>
     /// Opens a collapsible section of an Azure Pipelines log (one node, one rollout) until disposed; nothing
@@ -121,6 +153,64 @@ internal sealed class PipelineWriter : IOperationLog
             var shown = PSObject.AsPSObject(value);
             shown.TypeNames.Insert(0, value.GetType().FullName + AmongContexts);
             return shown;
+        }
+    }
+
+    /// <summary>Hands out progress ids, above the fan-out's own bar, each to one bar of one context.</summary>
+    private sealed class BarIds
+    {
+        private int last = ContextFanOut.ProgressActivityId;
+
+        public int Next() => Interlocked.Increment(ref last);
+    }
+
+    /// <summary>One context's bars: each id its work gives a bar maps to an id of its own, and its name says the context.</summary>
+    private sealed class ContextBars(string context, BarIds ids)
+    {
+        private readonly Dictionary<int, int> idOf = [];
+        private readonly Dictionary<int, OperationProgress> open = [];
+
+        public OperationProgress Own(OperationProgress progress)
+        {
+            lock (idOf)
+            {
+                var shown = progress with
+                {
+                    ActivityId = IdOf(progress.ActivityId),
+                    Activity = $"{context}: {progress.Activity}",
+                    ParentActivityId = progress.ParentActivityId < 0 ? ContextFanOut.ProgressActivityId : IdOf(progress.ParentActivityId),
+                };
+                if (progress.Completed)
+                {
+                    open.Remove(shown.ActivityId);
+                }
+                else
+                {
+                    open[shown.ActivityId] = shown;
+                }
+
+                return shown;
+            }
+        }
+
+        public List<OperationProgress> Close()
+        {
+            lock (idOf)
+            {
+                var closing = open.Values.Select(bar => bar with { Completed = true }).ToList();
+                open.Clear();
+                return closing;
+            }
+        }
+
+        private int IdOf(int own)
+        {
+            if (!idOf.TryGetValue(own, out var id))
+            {
+                idOf[own] = id = ids.Next();
+            }
+
+            return id;
         }
     }
 

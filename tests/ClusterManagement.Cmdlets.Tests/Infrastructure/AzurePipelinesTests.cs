@@ -45,14 +45,27 @@ public sealed class AzurePipelinesTests
     public void ProgressLeavesOutUnknownAndRepeatedValues()
     {
         var commands = Commands();
-        commands.Progress(-1, "Draining node worker-1");
-        commands.Progress(50, "Draining node worker-1");
-        commands.Progress(50, "Draining node worker-1");
-        commands.Progress(100, "Draining node worker-1");
+        commands.Progress(-1, "Draining node worker-1", nested: false);
+        commands.Progress(50, "Draining node worker-1", nested: false);
+        commands.Progress(50, "Draining node worker-1", nested: false);
+        commands.Progress(100, "Draining node worker-1", nested: false);
 
         Assert.Equal(
             ["##vso[task.setprogress value=50;]Draining node worker-1", "##vso[task.setprogress value=100;]Draining node worker-1"],
             lines);
+    }
+
+    [Fact]
+    public void ProgressOfANestedBarIsLeftOut()
+    {
+        // Across contexts: the bar of contexts done sets the task's value, each context's own bar under it does not.
+        var commands = Commands();
+        commands.Progress(0, "3 contexts", nested: false);
+        commands.Progress(80, "east: Rolling out app default/web", nested: true);
+        commands.Progress(10, "west: Rolling out app default/web", nested: true);
+        commands.Progress(33, "3 contexts", nested: false);
+
+        Assert.Equal(["##vso[task.setprogress value=0;]3 contexts", "##vso[task.setprogress value=33;]3 contexts"], lines);
     }
 
     [Fact]

@@ -32,6 +32,50 @@ public sealed class ContextFanOutTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task EachContextsListsStartWithASmallPageAndGoOnInWholeOnes()
+    {
+        // A fake list of 120 items in pages: the limits asked for are what the test checks; a command of one
+        // context (no fan-out) keeps kubectl's chunk from the first page on.
+        static async Task<(List<int> Limits, int Items)> ListAsync(CancellationToken ct)
+        {
+            var limits = new List<int>();
+            var items = 0;
+            await foreach (var _ in Paging.ListAll<(int[] Items, string? Next), int>(
+                (token, limit, _) =>
+                {
+                    limits.Add(limit);
+                    var from = token is null ? 0 : int.Parse(token);
+                    var to = Math.Min(120, from + limit);
+                    return Task.FromResult((Enumerable.Range(from, to - from).ToArray(), to < 120 ? to.ToString() : null));
+                },
+                page => page.Items, page => page.Next, new ResourceRef("Node", null), ct))
+            {
+                items++;
+            }
+
+            return (limits, items);
+        }
+
+        var alone = await ListAsync(CancellationToken.None);
+        Assert.Equal([Paging.PageSize], alone.Limits);
+
+        var fannedOut = new ConcurrentQueue<(List<int> Limits, int Items)>();
+        var fanOut = new ContextFanOut(Open, throttleLimit: 2, stopOnFirstFailure: false, _ => { });
+        await fanOut.RunAsync(["sandbox", "sandbox-token"], async (_, ct) =>
+        {
+            fannedOut.Enqueue(await ListAsync(ct));
+            return null;
+        }, CancellationToken.None);
+
+        Assert.Equal(2, fannedOut.Count);
+        Assert.All(fannedOut, list =>
+        {
+            Assert.Equal([Paging.FirstPageAmongSeveral, Paging.PageSize], list.Limits);
+            Assert.Equal(120, list.Items);
+        });
+    }
+
+    [Fact]
     public async Task ARejectedContextIsOneErrorNamingItAndTheOthersStillAnswer()
     {
         var failures = new ConcurrentQueue<ClusterException>();
@@ -153,8 +197,8 @@ public sealed class ContextFanOutTests : IAsyncLifetime
         Assert.StartsWith("The rollout stopped at its first failure: Context 'sandbox-badtoken': ", stop.Message, StringComparison.Ordinal);
         Assert.EndsWith("Done: sandbox-token; failed: sandbox-badtoken; not started: sandbox, sandbox-readonly.", stop.Message, StringComparison.Ordinal);
         Assert.Equal("sandbox-badtoken", stop.Target);
-        // The runner's progress: one step per context that ended, then its stop.
-        Assert.Equal(["1 of 4 done", "2 of 4 done", "Stopped"], progress.Statuses);
+        // The runner's progress: there from the start (each context's bars nest under it), one step per context that ended, then its stop.
+        Assert.Equal(["0 of 4 done", "1 of 4 done", "2 of 4 done", "Stopped"], progress.Statuses);
     }
 
     [Fact]

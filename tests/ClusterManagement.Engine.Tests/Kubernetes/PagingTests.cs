@@ -19,7 +19,7 @@ public sealed class PagingTests
         var names = new List<string>();
 
         await foreach (var node in Paging.ListAll<V1NodeList, V1Node>(
-            (token, ct) => connection.Client.CoreV1.ListNodeAsync(continueParameter: token, limit: Paging.PageSize, cancellationToken: ct),
+            (token, limit, ct) => connection.Client.CoreV1.ListNodeAsync(continueParameter: token, limit: limit, cancellationToken: ct),
             list => list.Items,
             list => list.Metadata?.ContinueProperty,
             new ResourceRef("Node", null),
