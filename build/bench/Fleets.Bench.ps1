@@ -39,18 +39,17 @@ Import-Module '$PSScriptRoot/BenchCommon.psm1'; Import-Module '$($Context.Module
 `$module = [System.Collections.Generic.List[double]]::new(); `$kubectl = [System.Collections.Generic.List[double]]::new()
 `$firstFanOut = [System.Collections.Generic.List[double]]::new(); `$firstSingle = [System.Collections.Generic.List[double]]::new(); `$firstAfterAnswer = [System.Collections.Generic.List[double]]::new()
 `$lastLive = [System.Collections.Generic.List[double]]::new(); `$lastLiveWithSilent = [System.Collections.Generic.List[double]]::new()
-# Both on the pipeline thread, at the moment each reaches it: the first list answer (its -Verbose line, written
-# when the response headers are in, before the page is read and parsed) and the first node, so the stop that
-# Select-Object -First 1 sets off is not counted. Both come through the one queue to the pipeline thread: when that
-# thread lags they arrive together and the gap reads near zero, so the row is a lower bound.
+# The first cluster's answer is timed where its response headers come in (FirstAnswerClock, on the thread that
+# read them), the first node where it reaches the pipeline: the row is what a user waits between the two.
+Add-Type -Path '$PSScriptRoot/FirstAnswerClock.cs'
+`$answerClock = [FirstAnswerClock]::new('/api/v1/nodes')
 function Measure-FirstNode([string[]] `$Names) {
-    `$clock = [Diagnostics.Stopwatch]::StartNew(); `$answer = `$null; `$first = `$null
-    Get-ClusterNode -Context `$Names -Verbose 4>&1 | ForEach-Object {
-        if (`$_ -is [System.Management.Automation.VerboseRecord]) {
-            if (`$null -eq `$answer -and `$_.Message -match '^GET /api/v1/nodes\S* 200 ') { `$answer = `$clock.Elapsed.TotalMilliseconds }
-        } elseif (`$null -eq `$first) { `$first = `$clock.Elapsed.TotalMilliseconds }
-    }
-    [pscustomobject]@{ First = `$first; AfterAnswer = `$first - `$answer }
+    `$answerClock.Reset(); `$start = [Diagnostics.Stopwatch]::GetTimestamp(); `$first = 0
+    Get-ClusterNode -Context `$Names | ForEach-Object { if (-not `$first) { `$first = [Diagnostics.Stopwatch]::GetTimestamp() } }
+    `$answer = `$answerClock.FirstAnswer
+    if (-not `$answer) { throw 'The first answer was not timed: no successful GET /api/v1/nodes came through the HTTP handler''s diagnostics.' }
+    `$ms = 1000 / [Diagnostics.Stopwatch]::Frequency
+    [pscustomobject]@{ First = (`$first - `$start) * `$ms; AfterAnswer = (`$first - `$answer) * `$ms }
 }
 function Measure-LastNode([string[]] `$Names) {
     `$clock = [Diagnostics.Stopwatch]::StartNew(); `$last = 0
