@@ -20,10 +20,7 @@ public static class NodeListFloor
 
     public static List<ClusterNode> List(string server, string certificatePem, string keyPem, int pageSize)
     {
-        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true };
-        using var certificate = X509Certificate2.CreateFromPem(certificatePem, keyPem);
-        handler.ClientCertificates.Add(certificate);
-        using var client = new HttpClient(handler) { BaseAddress = new Uri(server) };
+        var client = ClientFor(server, certificatePem, keyPem);
         var nodes = new List<ClusterNode>();
         string? token = null;
         do
@@ -46,6 +43,23 @@ public static class NodeListFloor
         }
         while (!string.IsNullOrEmpty(token));
         return nodes;
+    }
+
+    private static HttpClient? shared;
+
+    /// <summary>
+    /// One client (and its pooled connection) for every listing, as the module keeps one connection per context:
+    /// a floor that paid a TLS handshake per listing would flatter the module.
+    /// </summary>
+    private static HttpClient ClientFor(string server, string certificatePem, string keyPem)
+    {
+        if (shared is null || shared.BaseAddress != new Uri(server))
+        {
+            var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true };
+            handler.ClientCertificates.Add(X509Certificate2.CreateFromPem(certificatePem, keyPem));
+            shared = new HttpClient(handler) { BaseAddress = new Uri(server) };
+        }
+        return shared;
     }
 
     private static ClusterNode ToNode(JsonElement node)
