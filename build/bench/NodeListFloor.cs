@@ -18,7 +18,7 @@ public static class NodeListFloor
 {
     private const string RoleLabelPrefix = "node-role.kubernetes.io/";
 
-    public static List<ClusterNode> List(string server, string certificatePem, string keyPem, int pageSize)
+    public static List<ClusterNode> List(string server, string certificatePem, string keyPem, int pageSize, string context, string cluster)
     {
         var client = ClientFor(server, certificatePem, keyPem);
         var nodes = new List<ClusterNode>();
@@ -37,7 +37,11 @@ public static class NodeListFloor
             response.EnsureSuccessStatusCode();
             foreach (var item in page.RootElement.GetProperty("items").EnumerateArray())
             {
-                nodes.Add(ToNode(item));
+                var node = ToNode(item);
+                // The module names the context and cluster on every object it writes (IClusterObject).
+                node.Context = context;
+                node.Cluster = cluster;
+                nodes.Add(node);
             }
             token = page.RootElement.TryGetProperty("metadata", out var meta) && meta.TryGetProperty("continue", out var next) ? next.GetString() : null;
         }

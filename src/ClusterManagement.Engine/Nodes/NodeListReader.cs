@@ -26,7 +26,7 @@ internal sealed class NodeListReader
     /// </summary>
     private readonly Dictionary<string, string> quantities = new(StringComparer.Ordinal);
 
-    public sealed record Page(IReadOnlyList<ClusterNode> Items, string? Continue);
+    public sealed record Page(IEnumerable<ClusterNode> Items, string? Continue);
 
     /// <summary>
     /// One page: the same request the typed client sends (query, credentials, the client's handlers with their
@@ -55,10 +55,24 @@ internal sealed class NodeListReader
 
     public Page Parse(ReadOnlyMemory<byte> json)
     {
-        using var document = JsonDocument.Parse(json);
+        var document = JsonDocument.Parse(json);
         var root = document.RootElement;
-        var items = Array(root, "items").Select(ToNode).ToList();
-        return new Page(items, Child(root, "metadata") is { } metadata ? Text(metadata, "continue") : null);
+        return new Page(Nodes(document), Child(root, "metadata") is { } metadata ? Text(metadata, "continue") : null);
+    }
+
+    /// <summary>
+    /// Each node as it is taken, as the typed path mapped them: a listing stopped after its first objects
+    /// (Select-Object -First) is cancelled before the next page is asked for, not after.
+    /// </summary>
+    private IEnumerable<ClusterNode> Nodes(JsonDocument document)
+    {
+        using (document)
+        {
+            foreach (var item in Array(document.RootElement, "items"))
+            {
+                yield return ToNode(item);
+            }
+        }
     }
 
     private ClusterNode ToNode(JsonElement node)
