@@ -18,12 +18,9 @@ public static class NodeListFloor
 {
     private const string RoleLabelPrefix = "node-role.kubernetes.io/";
 
-    public static List<ClusterNode> List(string server, string certificatePem, string keyPem, int pageSize)
+    public static List<ClusterNode> List(string server, string certificatePem, string keyPem, int pageSize, string context, string cluster)
     {
-        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true };
-        using var certificate = X509Certificate2.CreateFromPem(certificatePem, keyPem);
-        handler.ClientCertificates.Add(certificate);
-        using var client = new HttpClient(handler) { BaseAddress = new Uri(server) };
+        var client = ClientFor(server, certificatePem, keyPem);
         var nodes = new List<ClusterNode>();
         string? token = null;
         do
@@ -40,12 +37,33 @@ public static class NodeListFloor
             response.EnsureSuccessStatusCode();
             foreach (var item in page.RootElement.GetProperty("items").EnumerateArray())
             {
-                nodes.Add(ToNode(item));
+                var node = ToNode(item);
+                // The module names the context and cluster on every object it writes (IClusterObject).
+                node.Context = context;
+                node.Cluster = cluster;
+                nodes.Add(node);
             }
             token = page.RootElement.TryGetProperty("metadata", out var meta) && meta.TryGetProperty("continue", out var next) ? next.GetString() : null;
         }
         while (!string.IsNullOrEmpty(token));
         return nodes;
+    }
+
+    private static HttpClient? shared;
+
+    /// <summary>
+    /// One client (and its pooled connection) for every listing, as the module keeps one connection per context:
+    /// a floor that paid a TLS handshake per listing would flatter the module.
+    /// </summary>
+    private static HttpClient ClientFor(string server, string certificatePem, string keyPem)
+    {
+        if (shared is null || shared.BaseAddress != new Uri(server))
+        {
+            var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true };
+            handler.ClientCertificates.Add(X509Certificate2.CreateFromPem(certificatePem, keyPem));
+            shared = new HttpClient(handler) { BaseAddress = new Uri(server) };
+        }
+        return shared;
     }
 
     private static ClusterNode ToNode(JsonElement node)

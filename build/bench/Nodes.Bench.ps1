@@ -35,13 +35,15 @@ Import-Module '$($Context.ModulePath)'
 $common
 Import-Module '$($Context.ModulePath)'
 $floorSetup
+`$current = Get-ClusterContext | Where-Object IsCurrent
+`$contextName = `$current.Name; `$clusterName = `$current.Cluster
 Add-Type -Path '$PSScriptRoot/NodeListFloor.cs' -IgnoreWarnings -WarningAction SilentlyContinue -ReferencedAssemblies ([ClusterManagement.Nodes.ClusterNode].Assembly.Location), System.Runtime, System.Collections, System.Linq, System.Memory, System.Net.Http, System.Net.Primitives, System.Text.Json, System.Security.Cryptography, System.Private.Xml, System.Collections.NonGeneric
-`$floorNodes = [NodeListFloor]::List(`$server, `$certificate, `$key, 500)
+`$floorNodes = [NodeListFloor]::List(`$server, `$certificate, `$key, 500, `$contextName, `$clusterName)
 `$moduleNodes = @(Get-ClusterNode)
 # Heartbeats change conditions and resource versions between the two reads; the rest must be the same.
 `$same = `$floorNodes.Count -eq `$moduleNodes.Count -and (@(`$floorNodes.Name) -join ',') -eq (@(`$moduleNodes.Name) -join ',') -and
     (`$floorNodes[-1] | Select-Object * -ExcludeProperty Age, ResourceVersion, Conditions | ConvertTo-Json -Depth 4) -eq (`$moduleNodes[-1] | Select-Object * -ExcludeProperty Age, ResourceVersion, Conditions | ConvertTo-Json -Depth 4)
-`$list = Measure-Interleaved -A { Get-ClusterNode } -B { [NodeListFloor]::List(`$server, `$certificate, `$key, 500) }
+`$list = Measure-Interleaved -A { Get-ClusterNode } -B { [NodeListFloor]::List(`$server, `$certificate, `$key, 500, `$contextName, `$clusterName) }
 `$tableModule = [Collections.Generic.List[double]]::new(); `$tableKubectl = [Collections.Generic.List[double]]::new()
 `$null = Get-ClusterNode | Out-String -Width 160; `$null = Read-NativeOutput kubectl 'get', 'nodes', '-o', 'wide', '--cache-dir', `$cache
 foreach (`$i in 1..5) {

@@ -6,7 +6,4 @@ internal static class Dictionaries
     /// <summary>Copies an SDK map into the output types' sorted map, so output and JSON are stable between runs.</summary>
     public static ValueMap Sorted(IDictionary<string, string>? source) =>
         source is null || source.Count == 0 ? ValueMap.Empty : new ValueMap(source);
-
-    public static ValueMap Sorted<T>(IDictionary<string, T>? source, Func<T, string> render) =>
-        source is null || source.Count == 0 ? ValueMap.Empty : new ValueMap(source.Select(p => KeyValuePair.Create(p.Key, render(p.Value))));
 }

@@ -27,6 +27,19 @@ internal static class RawApi
     public static async Task<JsonNode?> SendAsync(
         ClusterConnection connection, HttpMethod method, string pathAndQuery, string? contentType, string? body, ResourceRef resource, CancellationToken cancellationToken)
     {
+        using var response = await SendRequestAsync(connection, method, pathAndQuery, contentType, body, cancellationToken).ConfigureAwait(false);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw KubeApi.FromStatus((int)response.StatusCode, text, resource);
+        }
+        return text.Length == 0 ? null : JsonNode.Parse(text);
+    }
+
+    /// <summary>Sends through the typed client's pipeline; the caller reads and disposes the answer.</summary>
+    public static async Task<HttpResponseMessage> SendRequestAsync(
+        ClusterConnection connection, HttpMethod method, string pathAndQuery, string? contentType, string? body, CancellationToken cancellationToken)
+    {
         var client = (k8s.Kubernetes)connection.Client;
         using var request = new HttpRequestMessage(method, new Uri(client.BaseUri.ToString().TrimEnd('/') + pathAndQuery));
         if (body is not null)
@@ -38,13 +51,20 @@ internal static class RawApi
         {
             await credentials.ProcessHttpRequestAsync(request, cancellationToken).ConfigureAwait(false);
         }
-        using var response = await client.HttpClient.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        return await client.HttpClient.SendAsync(request, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A failed answer as the typed client raises it, for callers that read through <see cref="SendRequestAsync"/> in
+    /// place of a typed call and keep its handling (<see cref="KubeApi.Translate"/>, <see cref="Paging"/>'s 410).
+    /// </summary>
+    public static async Task<k8s.Autorest.HttpOperationException> OperationFailedAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
         var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode)
+        return new k8s.Autorest.HttpOperationException($"Operation returned an invalid status code '{response.StatusCode}', response body {text}")
         {
-            throw KubeApi.FromStatus((int)response.StatusCode, text, resource);
-        }
-        return text.Length == 0 ? null : JsonNode.Parse(text);
+            Response = new k8s.Autorest.HttpResponseMessageWrapper(response, text),
+        };
     }
 
     /// <summary>Finds a kind through discovery (cached per connection and group version).</summary>

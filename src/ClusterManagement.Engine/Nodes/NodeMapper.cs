@@ -14,26 +14,15 @@ internal static class NodeMapper
     public static ClusterNode ToClusterNode(V1Node node)
     {
         var status = node.Status;
-        var unschedulable = node.Spec?.Unschedulable == true;
-        var readiness = ReadinessOf(status?.Conditions);
-        return new ClusterNode
+        var info = status?.NodeInfo;
+        return Assemble(new NodeFields
         {
             Name = node.Metadata.Name,
-            Status = StatusText(readiness, unschedulable),
-            Readiness = readiness,
-            Roles = RolesOf(node.Metadata.Labels),
-            Created = DateTime.SpecifyKind(node.Metadata.CreationTimestamp ?? DateTime.MinValue, DateTimeKind.Utc),
-            Age = IsoDuration.Format(Clock.AgeOf(node.Metadata.CreationTimestamp)),
-            Version = NullIfEmpty(status?.NodeInfo?.KubeletVersion),
-            InternalIP = FirstAddress(status?.Addresses, "InternalIP"),
-            ExternalIP = FirstAddress(status?.Addresses, "ExternalIP"),
-            Hostname = FirstAddress(status?.Addresses, "Hostname"),
-            OSImage = NullIfEmpty(status?.NodeInfo?.OsImage),
-            KernelVersion = NullIfEmpty(status?.NodeInfo?.KernelVersion),
-            ContainerRuntime = NullIfEmpty(status?.NodeInfo?.ContainerRuntimeVersion),
-            Architecture = NullIfEmpty(status?.NodeInfo?.Architecture),
-            OperatingSystem = NullIfEmpty(status?.NodeInfo?.OperatingSystem),
-            Unschedulable = unschedulable,
+            Created = node.Metadata.CreationTimestamp,
+            ResourceVersion = node.Metadata.ResourceVersion,
+            Labels = node.Metadata.Labels,
+            Annotations = node.Metadata.Annotations,
+            Unschedulable = node.Spec?.Unschedulable == true,
             Conditions = (status?.Conditions ?? []).Select(c => new NodeCondition
             {
                 Type = c.Type,
@@ -45,26 +34,64 @@ internal static class NodeMapper
             }).ToArray(),
             Addresses = (status?.Addresses ?? []).Select(a => new NodeAddress { Type = a.Type, Address = a.Address }).ToArray(),
             Taints = (node.Spec?.Taints ?? []).Select(t => new NodeTaint { Key = t.Key, Value = t.Value, Effect = t.Effect }).ToArray(),
-            PodCIDRs = PodCidrsOf(node.Spec),
-            Labels = Dictionaries.Sorted(node.Metadata.Labels),
-            Annotations = Dictionaries.Sorted(node.Metadata.Annotations),
-            Capacity = Dictionaries.Sorted(status?.Capacity, q => q.ToString()),
-            Allocatable = Dictionaries.Sorted(status?.Allocatable, q => q.ToString()),
-            ResourceVersion = node.Metadata.ResourceVersion,
+            PodCIDRs = node.Spec?.PodCIDRs,
+            PodCIDR = node.Spec?.PodCIDR,
+            KubeletVersion = info?.KubeletVersion,
+            OSImage = info?.OsImage,
+            KernelVersion = info?.KernelVersion,
+            ContainerRuntime = info?.ContainerRuntimeVersion,
+            Architecture = info?.Architecture,
+            OperatingSystem = info?.OperatingSystem,
+            Capacity = status?.Capacity?.ToDictionary(p => p.Key, p => p.Value.ToString()),
+            Allocatable = status?.Allocatable?.ToDictionary(p => p.Key, p => p.Value.ToString()),
+        });
+    }
+
+    /// <summary>
+    /// The one place a node's shown values are derived, whichever reader took the fields from the API's answer
+    /// (the SDK model here, the node list's JSON in <see cref="NodeListReader"/>).
+    /// </summary>
+    internal static ClusterNode Assemble(NodeFields node)
+    {
+        var readiness = ReadinessOf(node.Conditions);
+        return new ClusterNode
+        {
+            Name = node.Name,
+            Status = StatusText(readiness, node.Unschedulable),
+            Readiness = readiness,
+            Roles = RolesOf(node.Labels),
+            Created = DateTime.SpecifyKind(node.Created ?? DateTime.MinValue, DateTimeKind.Utc),
+            Age = IsoDuration.Format(Clock.AgeOf(node.Created)),
+            Version = NullIfEmpty(node.KubeletVersion),
+            InternalIP = FirstAddress(node.Addresses, "InternalIP"),
+            ExternalIP = FirstAddress(node.Addresses, "ExternalIP"),
+            Hostname = FirstAddress(node.Addresses, "Hostname"),
+            OSImage = NullIfEmpty(node.OSImage),
+            KernelVersion = NullIfEmpty(node.KernelVersion),
+            ContainerRuntime = NullIfEmpty(node.ContainerRuntime),
+            Architecture = NullIfEmpty(node.Architecture),
+            OperatingSystem = NullIfEmpty(node.OperatingSystem),
+            Unschedulable = node.Unschedulable,
+            Conditions = node.Conditions,
+            Addresses = node.Addresses,
+            Taints = node.Taints,
+            PodCIDRs = node.PodCIDRs is { Count: > 0 } cidrs ? [.. cidrs] : string.IsNullOrEmpty(node.PodCIDR) ? [] : [node.PodCIDR],
+            Labels = Dictionaries.Sorted(node.Labels),
+            Annotations = Dictionaries.Sorted(node.Annotations),
+            Capacity = Dictionaries.Sorted(node.Capacity),
+            Allocatable = Dictionaries.Sorted(node.Allocatable),
+            ResourceVersion = node.ResourceVersion,
         };
     }
 
     /// <summary>kubectl only looks at the Ready condition: True is Ready, anything else NotReady, none at all Unknown.</summary>
-    internal static NodeReadiness ReadinessOf(IList<V1NodeCondition>? conditions)
-    {
-        var ready = conditions?.LastOrDefault(c => c.Type == "Ready");
-        if (ready is null)
-        {
-            return NodeReadiness.Unknown;
-        }
+    internal static NodeReadiness ReadinessOf(IList<V1NodeCondition>? conditions) =>
+        conditions?.LastOrDefault(c => c.Type == "Ready") is { } ready ? Readiness(ready.Status) : NodeReadiness.Unknown;
 
-        return ready.Status == "True" ? NodeReadiness.Ready : NodeReadiness.NotReady;
-    }
+    private static NodeReadiness ReadinessOf(NodeCondition[] conditions) =>
+        conditions.LastOrDefault(c => c.Type == "Ready") is { } ready ? Readiness(ready.Status) : NodeReadiness.Unknown;
+
+    private static NodeReadiness Readiness(string? readyStatus) => readyStatus == "True" ? NodeReadiness.Ready : NodeReadiness.NotReady;
 
     private static string StatusText(NodeReadiness readiness, bool unschedulable)
     {
@@ -95,20 +122,10 @@ internal static class NodeMapper
         return [.. roles];
     }
 
-    private static string[] PodCidrsOf(V1NodeSpec? spec)
-    {
-        if (spec?.PodCIDRs is { Count: > 0 } cidrs)
-        {
-            return [.. cidrs];
-        }
-
-        return string.IsNullOrEmpty(spec?.PodCIDR) ? [] : [spec.PodCIDR];
-    }
-
-    private static string? FirstAddress(IList<V1NodeAddress>? addresses, string type) =>
-        addresses?.FirstOrDefault(a => a.Type == type)?.Address;
+    private static string? FirstAddress(NodeAddress[] addresses, string type) =>
+        addresses.FirstOrDefault(a => a.Type == type)?.Address;
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
-    private static DateTime? Utc(DateTime? value) => value is null ? null : DateTime.SpecifyKind(value.Value, DateTimeKind.Utc);
+    internal static DateTime? Utc(DateTime? value) => value is null ? null : DateTime.SpecifyKind(value.Value, DateTimeKind.Utc);
 }

@@ -17,24 +17,15 @@ internal sealed class NodeService(ClusterConnection connection)
         return NodeMapper.ToClusterNode(node);
     }
 
-    public async IAsyncEnumerable<ClusterNode> ListAsync(
-        string? labelSelector,
-        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<ClusterNode> ListAsync(string? labelSelector, CancellationToken cancellationToken)
     {
-        var pages = Paging.ListAll<V1NodeList, V1Node>(
-            (token, limit, ct) => connection.Client.CoreV1.ListNodeAsync(
-                continueParameter: token,
-                labelSelector: labelSelector,
-                limit: limit,
-                cancellationToken: ct),
-            list => list.Items,
-            list => list.Metadata?.ContinueProperty,
+        var reader = new NodeListReader();
+        return Paging.ListAll<NodeListReader.Page, ClusterNode>(
+            (token, limit, ct) => reader.ReadPageAsync(connection, labelSelector, token, limit, ct),
+            page => page.Items,
+            page => page.Continue,
             new ResourceRef("Node", null),
             cancellationToken);
-        await foreach (var node in pages.ConfigureAwait(false))
-        {
-            yield return NodeMapper.ToClusterNode(node);
-        }
     }
 
     /// <summary>Node names only, for tab completion; one page is plenty for a completion list.</summary>
