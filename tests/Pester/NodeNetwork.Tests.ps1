@@ -555,5 +555,12 @@ Describe 'Node networks and routes' -Skip:([bool]$script:fleetSkipReason) {
             $plans.KubeadmVersion | Should -Be 'v1.31.4', 'v1.31.4' -Because 'each host was read over SSH'
             ($plans | Out-String -Width 160) | Should -Match '(?m)^\s*Context: one$'
         }
+
+        It 'upgrades both clusters to the version they run: each result Current, naming its context' {
+            # The target both hosts are at already (the plan above): the run plans over SSH and changes nothing.
+            $results = @(Update-ClusterNode -Context one, two -Node worker-1 -KubernetesVersion 1.31 -Force @script:access -ErrorAction Stop | Sort-Object Context)
+            $results | ForEach-Object { "$($_.Context) $($_.Cluster) $($_.Node) $($_.Status)" } | Should -Be 'one one worker-1 Current', 'two two worker-1 Current'
+            ($results | Out-String -Width 160) | Should -Match '(?m)^Context\s+Node\s+Batch\b'
+        }
     }
 }
