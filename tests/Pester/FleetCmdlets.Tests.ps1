@@ -282,5 +282,25 @@ Describe 'Node-host changes across contexts' {
         $stop | Should -Not -BeNullOrEmpty -Because 'the stop ends the command'
         $stop.ToString() | Should -Match 'failed: east; not started: west'
     }
-}
 
+    # Of the node-host changes only Update-NodeDocker writes a result for a host it never reached (Failed, batch 0):
+    # the others' results, and so their Context, are checked on real hosts (NodeNetwork.Tests.ps1).
+    It 'names the context of every engine upgrade result, a host SSH cannot reach included' {
+        # Where earlier versions recorded a node's host: a loopback port nobody listens on refuses SSH at once.
+        $node = @{ apiVersion = 'v1'; kind = 'Node'; metadata = @{ name = 'no-host'; annotations = @{
+                    'clustermanagement.io/ssh-host' = '127.0.0.1'; 'clustermanagement.io/ssh-port' = "$deadPort"; 'clustermanagement.io/ssh-user' = 'cmadmin' } } }
+        $file = Join-Path $TestDrive 'no-host.json'
+        $node | ConvertTo-Json -Depth 5 | Set-Content $file
+        $password = [pscredential]::new('cmadmin', (ConvertTo-SecureString 'never sent' -AsPlainText -Force))
+        try {
+            foreach ($name in 'east', 'west') { Invoke-KubectlJson -KubeConfig $script:clusters[$name].KubeConfig -Arguments 'create', '-f', $file | Out-Null }
+            $results = @(Update-NodeDocker -Context east, west -Node no-host -Version 20.10 -Force -Credential $password -KnownHostsPath (Join-Path $TestDrive 'known_hosts') `
+                    -ErrorAction SilentlyContinue -ErrorVariable failures | Sort-Object Context)
+            @($failures | ForEach-Object { $_.FullyQualifiedErrorId -replace ',.*$' }) | Should -Be 'NodeUnreachable', 'NodeUnreachable' -Because 'SSH was refused in both clusters'
+            $results | ForEach-Object { "$($_.Context) $($_.Cluster) $($_.Node) $($_.Batch) $($_.Status)" } | Should -Be 'east east no-host 0 Failed', 'west west no-host 0 Failed'
+            ($results | Out-String -Width 160) | Should -Match '(?m)^Context\s+Node\s+Batch\b'
+        } finally {
+            foreach ($name in 'east', 'west') { Invoke-KubectlJson -KubeConfig $script:clusters[$name].KubeConfig -Arguments 'delete', 'node', 'no-host', '--ignore-not-found' | Out-Null }
+        }
+    }
+}

@@ -535,6 +535,9 @@ Describe 'Node networks and routes' -Skip:([bool]$script:fleetSkipReason) {
             $backups.Count | Should -Be 2
             $backups.Path | Should -Be (Get-ChildItem $folder -Recurse -File).FullName -Because 'each backup is a file of its own, none replaced'
             foreach ($pair in @(@{ Backup = $backups[0]; Context = 'one'; Cluster = $script:cluster }, @{ Backup = $backups[1]; Context = 'two'; Cluster = $script:two })) {
+                # Node names repeat across clusters: the object itself, not only its folder, says whose it is.
+                $pair.Backup.Context | Should -Be $pair.Context
+                $pair.Backup.Cluster | Should -Be $pair.Context -Because 'Get-NamedKubeConfig names each cluster as its context'
                 Split-Path $pair.Backup.Path -Parent | Should -Be (Join-Path $folder $pair.Context)
                 & stat -c '%a' $pair.Backup.Path (Split-Path $pair.Backup.Path -Parent) | Should -Be '600', '700'
                 # The archive is that cluster's host's: its kubelet talks to that cluster's API server.
@@ -542,6 +545,7 @@ Describe 'Node networks and routes' -Skip:([bool]$script:fleetSkipReason) {
                 $entry | Should -Not -BeNullOrEmpty
                 (tar -xzOf $pair.Backup.Path $entry) -join "`n" | Should -Match ([regex]::Escape("server: $($pair.Cluster.Url)"))
             }
+            ($backups | Out-String -Width 160) | Should -Match '(?m)^Context\s+Node\s+Files\b'
         }
 
         It 'plans the Kubernetes upgrade of both clusters, each plan naming its context' {
@@ -550,6 +554,13 @@ Describe 'Node networks and routes' -Skip:([bool]$script:fleetSkipReason) {
             $plans.Node | Should -Be 'worker-1', 'worker-1'
             $plans.KubeadmVersion | Should -Be 'v1.31.4', 'v1.31.4' -Because 'each host was read over SSH'
             ($plans | Out-String -Width 160) | Should -Match '(?m)^\s*Context: one$'
+        }
+
+        It 'upgrades both clusters to the version they run: each result Current, naming its context' {
+            # The target both hosts are at already (the plan above): the run plans over SSH and changes nothing.
+            $results = @(Update-ClusterNode -Context one, two -Node worker-1 -KubernetesVersion 1.31 -Force @script:access -ErrorAction Stop | Sort-Object Context)
+            $results | ForEach-Object { "$($_.Context) $($_.Cluster) $($_.Node) $($_.Status)" } | Should -Be 'one one worker-1 Current', 'two two worker-1 Current'
+            ($results | Out-String -Width 160) | Should -Match '(?m)^Context\s+Node\s+Batch\b'
         }
     }
 }

@@ -1,8 +1,13 @@
+using ClusterManagement.Connection;
+
 namespace ClusterManagement.NodeHosts;
 
 /// <summary>A node's configuration archive (tar.gz) on the local machine.</summary>
-public sealed class NodeBackup
+public sealed class NodeBackup : IClusterObject
 {
+    public string? Context { get; set; }
+    public string? Cluster { get; set; }
+
     public required string Node { get; init; }
     public required string Path { get; init; }
 

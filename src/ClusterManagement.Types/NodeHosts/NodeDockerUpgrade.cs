@@ -1,3 +1,5 @@
+using ClusterManagement.Connection;
+
 namespace ClusterManagement.NodeHosts;
 
 // long-backed so that plain ConvertTo-Json writes the name, not a number (it does so only for 64-bit enums).
@@ -17,8 +19,11 @@ public enum NodeDockerUpgradeStatus : long
 }
 
 /// <summary>One node's engine upgrade in a rolling Update-NodeDocker.</summary>
-public sealed class NodeDockerUpgrade
+public sealed class NodeDockerUpgrade : IClusterObject
 {
+    public string? Context { get; set; }
+    public string? Cluster { get; set; }
+
     public required string Node { get; init; }
 
     /// <summary>1-based batch number; nodes of one batch are upgraded at the same time. 0 for a node left out of the rollout because SSH could not reach it.</summary>

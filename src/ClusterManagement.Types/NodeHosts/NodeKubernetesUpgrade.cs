@@ -1,3 +1,5 @@
+using ClusterManagement.Connection;
+
 namespace ClusterManagement.NodeHosts;
 
 // long-backed so that plain ConvertTo-Json writes the name, not a number (it does so only for 64-bit enums).
@@ -17,8 +19,11 @@ public enum NodeKubernetesUpgradeStatus : long
 }
 
 /// <summary>One node's Kubernetes version upgrade in a rolling Update-ClusterNode.</summary>
-public sealed class NodeKubernetesUpgrade
+public sealed class NodeKubernetesUpgrade : IClusterObject
 {
+    public string? Context { get; set; }
+    public string? Cluster { get; set; }
+
     public required string Node { get; init; }
 
     /// <summary>1-based batch number: each control plane is a batch of its own, then the workers in batches of -MaxUnavailable. 0 for a node left out because SSH could not reach it.</summary>
