@@ -94,7 +94,8 @@ Describe 'Get-ClusterApp' {
         $line = 'Get-ClusterApp -Name compl'
         $names = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText
         $names | Should -Be 'complete-me'
-        Publish-AppVersion complete-me nginx:1.28 -Force | Out-Null
+        # The Deployment controller makes revision 2's ReplicaSet after the patch returns, as the real one does: wait for it.
+        Publish-AppVersion complete-me nginx:1.28 -Wait -Timeout 60 -Force | Out-Null
         $line = 'Invoke-AppRollback -Name complete-me -ToRevision '
         $revisions = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText
         $revisions | Should -Be @('1', '2')
