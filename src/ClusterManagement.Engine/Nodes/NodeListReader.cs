@@ -57,7 +57,7 @@ internal sealed class NodeListReader
     {
         var document = JsonDocument.Parse(json);
         var root = document.RootElement;
-        return new Page(Nodes(document), Child(root, "metadata") is { } metadata ? Text(metadata, "continue") : null);
+        return new Page(Nodes(document), Text(Child(root, "metadata"), "continue"));
     }
 
     /// <summary>
@@ -80,7 +80,7 @@ internal sealed class NodeListReader
         var metadata = Child(node, "metadata") ?? throw new JsonException("A node in the list has no metadata.");
         var spec = Child(node, "spec");
         var status = Child(node, "status");
-        var info = status is { } s ? Child(s, "nodeInfo") : null;
+        var info = Child(status, "nodeInfo");
         return NodeMapper.Assemble(new NodeFields
         {
             Name = Text(metadata, "name")!,
@@ -88,7 +88,7 @@ internal sealed class NodeListReader
             ResourceVersion = Text(metadata, "resourceVersion"),
             Labels = Map(metadata, "labels", Text),
             Annotations = Map(metadata, "annotations", Text),
-            Unschedulable = spec is { } sp && Flag(sp, "unschedulable"),
+            Unschedulable = Flag(spec, "unschedulable"),
             Conditions = Array(status, "conditions").Select(c => new NodeCondition
             {
                 Type = Text(c, "type")!,
@@ -101,21 +101,21 @@ internal sealed class NodeListReader
             Addresses = Array(status, "addresses").Select(a => new NodeAddress { Type = Text(a, "type")!, Address = Text(a, "address")! }).ToArray(),
             Taints = Array(spec, "taints").Select(t => new NodeTaint { Key = Text(t, "key")!, Value = Text(t, "value"), Effect = Text(t, "effect")! }).ToArray(),
             PodCIDRs = Array(spec, "podCIDRs").Select(c => Text(c)!).ToList(),
-            PodCIDR = spec is { } p ? Text(p, "podCIDR") : null,
-            KubeletVersion = info is { } i ? Text(i, "kubeletVersion") : null,
-            OSImage = info is { } i2 ? Text(i2, "osImage") : null,
-            KernelVersion = info is { } i3 ? Text(i3, "kernelVersion") : null,
-            ContainerRuntime = info is { } i4 ? Text(i4, "containerRuntimeVersion") : null,
-            Architecture = info is { } i5 ? Text(i5, "architecture") : null,
-            OperatingSystem = info is { } i6 ? Text(i6, "operatingSystem") : null,
-            Capacity = status is { } c1 ? Map(c1, "capacity", Quantity) : null,
-            Allocatable = status is { } c2 ? Map(c2, "allocatable", Quantity) : null,
+            PodCIDR = Text(spec, "podCIDR"),
+            KubeletVersion = Text(info, "kubeletVersion"),
+            OSImage = Text(info, "osImage"),
+            KernelVersion = Text(info, "kernelVersion"),
+            ContainerRuntime = Text(info, "containerRuntimeVersion"),
+            Architecture = Text(info, "architecture"),
+            OperatingSystem = Text(info, "operatingSystem"),
+            Capacity = Map(status, "capacity", Quantity),
+            Allocatable = Map(status, "allocatable", Quantity),
         });
     }
 
-    /// <summary>An object property; null when absent or null, as the SDK model leaves it.</summary>
-    private static JsonElement? Child(JsonElement parent, string name) =>
-        parent.TryGetProperty(name, out var child) && child.ValueKind != JsonValueKind.Null
+    /// <summary>An object property; null when absent or null (or its parent is), as the SDK model leaves it.</summary>
+    private static JsonElement? Child(JsonElement? parent, string name) =>
+        parent is { } p && p.TryGetProperty(name, out var child) && child.ValueKind != JsonValueKind.Null
             ? child.ValueKind == JsonValueKind.Object ? child : throw new JsonException($"The node list's '{name}' is {child.ValueKind}, not an object.")
             : null;
 
@@ -124,7 +124,7 @@ internal sealed class NodeListReader
             ? array.ValueKind == JsonValueKind.Array ? array.EnumerateArray() : throw new JsonException($"The node list's '{name}' is {array.ValueKind}, not an array.")
             : [];
 
-    private static string? Text(JsonElement parent, string name) => parent.TryGetProperty(name, out var value) ? Text(value) : null;
+    private static string? Text(JsonElement? parent, string name) => parent is { } p && p.TryGetProperty(name, out var value) ? Text(value) : null;
 
     private static string? Text(JsonElement value) => value.ValueKind switch
     {
@@ -133,8 +133,8 @@ internal sealed class NodeListReader
         _ => KubernetesJson.Deserialize<string>(value),
     };
 
-    private static bool Flag(JsonElement parent, string name) =>
-        parent.TryGetProperty(name, out var value) && value.ValueKind switch
+    private static bool Flag(JsonElement? parent, string name) =>
+        parent is { } p && p.TryGetProperty(name, out var value) && value.ValueKind switch
         {
             JsonValueKind.True => true,
             JsonValueKind.False or JsonValueKind.Null => false,
@@ -165,7 +165,7 @@ internal sealed class NodeListReader
     }
 
     /// <summary>A string map; a key given twice keeps its last value, as the SDK's dictionaries do.</summary>
-    private static Dictionary<string, string>? Map(JsonElement parent, string name, Func<JsonElement, string?> value)
+    private static Dictionary<string, string>? Map(JsonElement? parent, string name, Func<JsonElement, string?> value)
     {
         if (Child(parent, name) is not { } obj)
         {
