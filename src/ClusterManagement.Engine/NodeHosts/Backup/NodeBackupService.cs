@@ -64,11 +64,12 @@ internal static partial class NodeBackupService
     {
         var bytes = System.Text.Encoding.UTF8.GetBytes(context);
         var name = new System.Text.StringBuilder(bytes.Length);
+        var deviceName = DeviceName().IsMatch(context);
         for (var i = 0; i < bytes.Length; i++)
         {
             var c = (char)bytes[i];
             var kept = char.IsAsciiLetterOrDigit(c) || c is '-' or '_' || (c == '.' && i > 0 && i < bytes.Length - 1);
-            if (kept && !(i == 0 && DeviceName().IsMatch(context)))
+            if (kept && !(i == 0 && deviceName))
             {
                 name.Append(c);
             }
