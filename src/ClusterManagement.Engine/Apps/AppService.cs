@@ -42,12 +42,10 @@ internal sealed class AppService(ClusterConnection connection)
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var pods = detailed ? new NamespacePods(connection) : null;
-        var pages = Paging.ListAll<V1DeploymentList, V1Deployment>(
-            (token, limit, ct) => ns is null
-                ? connection.Client.AppsV1.ListDeploymentForAllNamespacesAsync(continueParameter: token, labelSelector: labelSelector, limit: limit, cancellationToken: ct)
-                : connection.Client.AppsV1.ListNamespacedDeploymentAsync(ns, continueParameter: token, labelSelector: labelSelector, limit: limit, cancellationToken: ct),
-            list => list.Items,
-            list => list.Metadata?.ContinueProperty,
+        var pages = Paging.ListAll<DeploymentListReader.Page, V1Deployment>(
+            (token, limit, ct) => DeploymentListReader.ReadPageAsync(connection, ns, labelSelector, token, limit, ct),
+            page => page.Items,
+            page => page.Continue,
             Ref(ns ?? "*", null),
             cancellationToken);
         await foreach (var d in pages.ConfigureAwait(false))

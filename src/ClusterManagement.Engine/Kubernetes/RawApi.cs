@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using ClusterManagement.Diagnostics;
@@ -52,6 +53,32 @@ internal static class RawApi
             await credentials.ProcessHttpRequestAsync(request, cancellationToken).ConfigureAwait(false);
         }
         return await client.HttpClient.SendAsync(request, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// One page of a collection, for list readers that parse its JSON themselves: the request the typed client sends
+    /// (query, credentials, the client's handlers with their request timeout and log). A failure is raised as the typed
+    /// client raises it, so <see cref="KubeApi.Call{T}"/> and <see cref="Paging"/> (410 with a fresh continue token) treat it alike.
+    /// </summary>
+    public static async Task<byte[]> ListPageAsync(
+        ClusterConnection connection, string collectionPath, string? labelSelector, string? continueToken, int limit, CancellationToken cancellationToken)
+    {
+        var query = new List<string>();
+        if (continueToken is not null)
+        {
+            query.Add("continue=" + Uri.EscapeDataString(continueToken));
+        }
+        if (labelSelector is not null)
+        {
+            query.Add("labelSelector=" + Uri.EscapeDataString(labelSelector));
+        }
+        query.Add("limit=" + limit.ToString(CultureInfo.InvariantCulture));
+        using var response = await SendRequestAsync(connection, HttpMethod.Get, collectionPath + "?" + string.Join("&", query), null, null, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw await OperationFailedAsync(response, cancellationToken).ConfigureAwait(false);
+        }
+        return await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
