@@ -6,7 +6,9 @@ single change, same pwsh session), and Get-ClusterApp -AllNamespaces on 2,000 De
 param([Parameter(Mandatory)] $Context)
 
 $appCount = 2000
-$cluster = Start-TestCluster -Root $Context.Root -Workers 3 -ControlPlanes 1 -ExtraArgument '--apps', $appCount -Configuration $Context.Configuration -Timeout ([TimeSpan]::FromMinutes(3))
+# Room for every app's pod (110 pods a node, as a kubelet's default): the scheduler leaves pods beyond that
+# pending, as the real one does, and the rollouts measured below need theirs to start.
+$cluster = Start-TestCluster -Root $Context.Root -Workers ([math]::Ceiling($appCount / 100)) -ControlPlanes 1 -ExtraArgument '--apps', $appCount -Configuration $Context.Configuration -Timeout ([TimeSpan]::FromMinutes(3))
 try {
     $result = Invoke-FreshPwsh -Script @"
 `$ErrorActionPreference = 'Stop'; `$ProgressPreference = 'SilentlyContinue'; `$ConfirmPreference = 'None'
