@@ -110,4 +110,20 @@ function New-BenchResult {
     }
 }
 
-Export-ModuleMember -Function Measure-Median, Measure-Interleaved, Read-NativeOutput, Get-MedianOf, Invoke-FreshPwsh, Get-PeakMemorySnippet, New-BenchResult
+function Split-UpgradeOutput {
+    <#
+    Splits what a rolling node upgrade run with -Verbose 4>&1 wrote into its results and each node's time
+    from cordon to uncordon, unrounded, from the verbose line of its uncordon: UnavailableFor is in whole
+    seconds, too coarse for windows of a few seconds.
+    #>
+    param([Parameter(Mandatory)] [object[]] $Output, [Parameter(Mandatory)] [int] $Expected)
+    $windows = @(foreach ($line in $Output) {
+            if ($line -is [Management.Automation.VerboseRecord] -and $line.Message -match 'uncordoned after (\S+)\.$') {
+                [TimeSpan]::ParseExact($Matches[1], 'c', [Globalization.CultureInfo]::InvariantCulture).TotalMilliseconds
+            }
+        })
+    if ($windows.Count -ne $Expected) { throw "$($windows.Count) uncordon lines in the verbose log, expected $Expected" }
+    [pscustomobject]@{ Results = @($Output | Where-Object { $_ -isnot [Management.Automation.VerboseRecord] }); Unavailable = $windows }
+}
+
+Export-ModuleMember -Function Split-UpgradeOutput, Measure-Median, Measure-Interleaved, Read-NativeOutput, Get-MedianOf, Invoke-FreshPwsh, Get-PeakMemorySnippet, New-BenchResult

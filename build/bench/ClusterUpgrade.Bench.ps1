@@ -16,15 +16,17 @@ try {
 `$ErrorActionPreference = 'Stop'; `$ProgressPreference = 'SilentlyContinue'; `$ConfirmPreference = 'None'
 `$env:KUBECONFIG = '$($fleet.Cluster.KubeConfig)'
 Import-Module '$($Context.ModulePath)'
+Import-Module '$PSScriptRoot/BenchCommon.psm1'
 `$access = @{ SshUser = 'cmadmin'; SshKeyPath = '$($fleet.Access.SshKeyPath)'; KnownHostsPath = '$($fleet.Access.KnownHostsPath)' }
 "@
     $measure = $setup + "`n" + @"
 function Invoke-Upgrade([string] `$Version, [int] `$MaxUnavailable) {
     `$clock = [Diagnostics.Stopwatch]::StartNew()
-    `$r = @(Update-ClusterNode -KubernetesVersion `$Version -MaxUnavailable `$MaxUnavailable -Force @access)
+    `$run = Split-UpgradeOutput -Expected 4 -Output @(Update-ClusterNode -KubernetesVersion `$Version -MaxUnavailable `$MaxUnavailable -Force -Verbose @access 4>&1)
     `$clock.Stop()
+    `$r = `$run.Results
     if (@(`$r | Where-Object Status -ne Upgraded).Count -or `$r.Count -ne 4) { throw "upgrade failed: `$(`$r | Out-String)" }
-    [pscustomobject]@{ Total = `$clock.Elapsed.TotalMilliseconds; Unavailable = @(`$r | ForEach-Object { [Xml.XmlConvert]::ToTimeSpan(`$_.UnavailableFor).TotalMilliseconds }) }
+    [pscustomobject]@{ Total = `$clock.Elapsed.TotalMilliseconds; Unavailable = `$run.Unavailable }
 }
 @{ one = Invoke-Upgrade 1.32 1; two = Invoke-Upgrade 1.33 2 } | ConvertTo-Json -Compress -Depth 4
 "@
@@ -32,7 +34,7 @@ function Invoke-Upgrade([string] `$Version, [int] `$MaxUnavailable) {
     $load = (Get-Content /proc/loadavg).Split(' ')[0]
     foreach ($row in @(@{ Run = $m.one; Max = 1; Target = 0.25 }, @{ Run = $m.two; Max = 2; Target = 0.5 })) {
         $node = Get-MedianOf -Values $row.Run.Unavailable
-        New-BenchResult -Scenario 'Update-ClusterNode, 4 workers' -Metric "MaxUnavailable $($row.Max): per-node time cordon to uncordon (median of 4) vs the whole operation (load $load)" `
+        New-BenchResult -Scenario 'Update-ClusterNode, 4 workers' -Metric "MaxUnavailable $($row.Max): per-node time cordon to uncordon, unrounded (median of 4) vs the whole operation (load $load)" `
             -Module $node -Kubectl $row.Run.Total -Target "ratio <= $($row.Target + 0.05)" -Met ($node / $row.Run.Total -le $row.Target + 0.05)
     }
 }
