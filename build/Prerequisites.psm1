@@ -11,7 +11,9 @@ function Test-DebianRoot {
 
 function Install-AptPackage {
     param([Parameter(Mandatory)] [string[]] $Package)
-    $missing = @($Package | Where-Object { (& dpkg-query -W -f '${Status}' $_ 2>$null) -notmatch 'install ok installed' })
+    # dpkg-query prints nothing for a package it has never seen, and -notmatch over no output is an empty
+    # (false) result: the text is taken whole, so an unknown package counts as missing.
+    $missing = @($Package | Where-Object { "$(& dpkg-query -W -f '${Status}' $_ 2>$null)" -notmatch 'install ok installed' })
     if ($missing.Count -eq 0) { return }
     Write-Host "Installing apt packages: $($missing -join ', ')" -ForegroundColor Cyan
     $env:DEBIAN_FRONTEND = 'noninteractive'
