@@ -9,6 +9,7 @@ using ClusterManagement.Emulator.Apps;
 using ClusterManagement.Emulator.Faults;
 using ClusterManagement.Emulator.Kinds;
 using ClusterManagement.Emulator.Store;
+using ClusterManagement.Emulator.Tests.Infrastructure;
 using ClusterManagement.Engine.Apps;
 using ClusterManagement.Engine.Common;
 using ClusterManagement.Engine.Connection;
@@ -50,16 +51,6 @@ public sealed class DeploymentListReaderTests
         return d;
     }
 
-    private static async Task UntilAsync(Func<bool> done, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!done())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Gave up waiting for {what}.");
-            await Task.Delay(50);
-        }
-    }
-
     [Fact]
     public async Task TheEmulatorsDeploymentsReadAsTheSdkModelAndMapperReadThem()
     {
@@ -80,10 +71,11 @@ public sealed class DeploymentListReaderTests
             d["spec"]!["template"]!["metadata"]!["labels"]!["tier"] = "web";
         }));
         store.Create(AppsKinds.Deployments, Deployment("stuck", 2, d => d["spec"]!["progressDeadlineSeconds"] = 1, image: "nginx:broken"));
-        await UntilAsync(
+        await Eventually.IsTrueAsync(
             () => store.Get(AppsKinds.Deployments, "default", "stuck")?.Condition("Progressing")?.StringAt("reason") == "ProgressDeadlineExceeded"
                 && store.Get(AppsKinds.Deployments, "default", "web")?.LongAt("status", "availableReplicas") == 2,
-            "web to roll out and stuck to exceed its progress deadline");
+            "web to roll out and stuck to exceed its progress deadline",
+            60);
         var connection = Connect(emulator);
         using var response = await RawApi.SendRequestAsync(connection, HttpMethod.Get, "/apis/apps/v1/deployments", null, null, CancellationToken.None);
         var json = await response.Content.ReadAsStringAsync();
