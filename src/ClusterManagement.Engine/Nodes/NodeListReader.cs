@@ -93,8 +93,8 @@ internal sealed class NodeListReader
         var raw = value.GetRawText();
         if (!quantities.TryGetValue(raw, out var text))
         {
-            // The SDK's converter reads a string as this constructor does; going through its serializer for every
-            // quantity would build the serializer's type information on the first call of a fresh process (~20 ms).
+            // The SDK's converter reads a string as this constructor does; going through its serializer would build
+            // the serializer's type information on the first call of a fresh process (~20 ms).
             text = (value.ValueKind == JsonValueKind.String ? new ResourceQuantity(value.GetString()) : KubernetesJson.Deserialize<ResourceQuantity>(value)).ToString();
             quantities[raw] = text;
         }
